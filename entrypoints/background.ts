@@ -1,0 +1,18 @@
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { createBackgroundService } from '../src/background/service';
+
+export default defineBackground({
+  type: 'module',
+  main() {
+    // Listeners are registered synchronously at the top of main(): an MV3 worker woken by an
+    // event only delivers it to listeners that exist by the end of the first turn.
+    const service = createBackgroundService();
+    browser.runtime.onMessage.addListener((message, sender) => service.onMessage(message, sender));
+    browser.alarms.onAlarm.addListener(service.onAlarm);
+    browser.storage.onChanged.addListener((_changes, area) => {
+      if (area === 'managed') service.onManagedChanged();
+    });
+    void service.start();
+  },
+});

@@ -1,0 +1,71 @@
+/**
+ * The extension's IndexedDB, declared once: stores, keys, indexes and the zod type of every
+ * record. Events, outbox and small state live here because the MV3 service worker loses its
+ * globals whenever it is stopped.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { z } from 'zod';
+import { FileEvent } from '../core/schema/event';
+
+export const DB_NAME = 'upwatch';
+export const DB_VERSION = 1;
+
+export const OutboxEntry = z.object({
+  /** The event id: also the idempotency key the backend de-duplicates on. */
+  id: z.string(),
+  event: FileEvent,
+  enqueuedAt: z.number(),
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.number(),
+  lastError: z.string().optional(),
+});
+export type OutboxEntry = z.infer<typeof OutboxEntry>;
+
+export const DeliveryStatus = z.object({
+  lastSuccessAt: z.number().optional(),
+  lastErrorAt: z.number().optional(),
+  lastError: z.string().optional(),
+  consecutiveFailures: z.number().int().nonnegative().default(0),
+});
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+/** Small state records, each with its type and default. */
+export const STATE = {
+  popupLastSeenAt: { schema: z.number(), fallback: 0 },
+  /** The last managed-policy value of each key that validated; re-validated on every read. */
+  lastGoodPolicy: { schema: z.record(z.string(), z.unknown()), fallback: {} as Record<string, unknown> },
+  deliveryStatus: { schema: DeliveryStatus, fallback: { consecutiveFailures: 0 } as DeliveryStatus },
+} as const;
+export type StateKey = keyof typeof STATE;
+export type StateValue<K extends StateKey> = z.infer<(typeof STATE)[K]['schema']>;
+
+interface UpwatchDB extends DBSchema {
+  events: { key: string; value: FileEvent; indexes: { observedAt: string } };
+  outbox: { key: string; value: OutboxEntry; indexes: { nextAttemptAt: number } };
+  state: { key: string; value: unknown };
+}
+
+export type Database = IDBPDatabase<UpwatchDB>;
+
+export function openDatabase(name = DB_NAME): Promise<Database> {
+  return openDB<UpwatchDB>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('events', { keyPath: 'id' }).createIndex('observedAt', 'observedAt');
+        db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('nextAttemptAt', 'nextAttemptAt');
+        db.createObjectStore('state');
+      }
+    },
+  });
+}
+
+/** Reads a state record; a missing or malformed one gives its default (never throws). */
+export async function readState<K extends StateKey>(db: Database, key: K): Promise<StateValue<K>> {
+  const raw = await db.get('state', key);
+  const parsed = STATE[key].schema.safeParse(raw);
+  return (parsed.success ? parsed.data : STATE[key].fallback) as StateValue<K>;
+}
+
+export async function writeState<K extends StateKey>(db: Database, key: K, value: StateValue<K>): Promise<void> {
+  await db.put('state', STATE[key].schema.parse(value), key);
+}

@@ -1,0 +1,67 @@
+/**
+ * The upload pipeline: a validated observation from a content script → one scored, stored and
+ * queued event per file. URL, title and frame come from the browser-stamped sender only.
+ */
+import { buildFileEvent } from '../core/build-event';
+import type { FileEvent } from '../core/schema/event';
+import type { UploadObserved } from '../core/schema/messages';
+import { SEVERITIES } from '../core/schema/identifiers';
+import type { EventStore } from './event-store';
+import type { Outbox } from './outbox';
+import type { EffectiveConfig } from './policy';
+
+/** The parts of runtime.MessageSender the pipeline trusts. */
+export interface StampedSender {
+  tab?: { url?: string | undefined; title?: string | undefined } | undefined;
+  frameId?: number | undefined;
+  url?: string | undefined;
+}
+
+export interface PipelineDeps {
+  config: () => Promise<EffectiveConfig>;
+  device: () => Promise<FileEvent['device']>;
+  events: EventStore;
+  outbox: Outbox;
+  newId: () => string;
+  now: () => Date;
+  /** Called after events are stored (badge, forwarding). */
+  afterStore: (events: FileEvent[]) => void;
+}
+
+export function decodeBase64(b64: string): Uint8Array {
+  const binary = atob(b64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export async function processUpload(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
+  const [config, device] = await Promise.all([deps.config(), deps.device()]);
+  const { policy } = config;
+  const frameUrl = sender.frameId !== undefined && sender.frameId !== 0 ? sender.url : undefined;
+  const observedAt = deps.now().toISOString();
+  const events = message.files.map((file) =>
+    buildFileEvent({
+      id: deps.newId(),
+      observedAt,
+      actionId: message.actionId,
+      channel: message.channel,
+      trustedEvent: message.trustedEvent,
+      file: { ...file, head: decodeBase64(file.headBase64) },
+      tab: { url: sender.tab?.url, title: sender.tab?.title },
+      frameUrl,
+      user: policy.userEmail ? { email: policy.userEmail } : {},
+      device,
+      destinationOptions: config.destinationOptions,
+      keepUrlQuery: policy.keepUrlQuery ?? false,
+      settings: config.settings,
+      context: { departingWatchlist: policy.departingWatchlist ?? false },
+    }),
+  );
+  await deps.events.add(events);
+  const minimum = SEVERITIES.indexOf(policy.minimumSeverityToForward ?? 'none');
+  const toForward = events.filter((e) => SEVERITIES.indexOf(e.risk.severity) >= minimum);
+  if (toForward.length > 0) await deps.outbox.enqueue(toForward);
+  deps.afterStore(events);
+  return events;
+}

@@ -1,0 +1,40 @@
+/**
+ * Browser differences, each named and explained here rather than scattered through the code.
+ */
+import { browser } from 'wxt/browser';
+import type { FileEvent } from '../core/schema/event';
+
+/**
+ * storage.managed.get(): Chrome resolves `{}` when no policy exists; Firefox rejects ("Managed
+ * storage manifest not found"). Both mean "no policy".
+ * https://bugzilla.mozilla.org/show_bug.cgi?id=1868153
+ */
+export async function readManagedStorage(): Promise<unknown> {
+  try {
+    return await browser.storage.managed.get();
+  } catch (err) {
+    if (err instanceof Error && /manifest not found|not supported|managed storage/i.test(err.message)) return {};
+    throw err;
+  }
+}
+
+/** Firefox answers runtime.getBrowserInfo(); Chromium-based browsers are told apart by user agent. */
+export async function describeDevice(): Promise<FileEvent['device']> {
+  const extensionVersion = browser.runtime.getManifest().version;
+  const platform = await browser.runtime.getPlatformInfo().catch(() => ({ os: 'unknown' }));
+  const getBrowserInfo = (browser.runtime as { getBrowserInfo?: () => Promise<{ name: string; version: string }> })
+    .getBrowserInfo;
+  if (getBrowserInfo) {
+    const info = await getBrowserInfo();
+    return { browser: info.name, browserVersion: info.version, os: platform.os, extensionVersion };
+  }
+  const ua = globalThis.navigator?.userAgent ?? '';
+  const edge = /\bEdg\/([\d.]+)/.exec(ua);
+  const chrome = /\bChrome\/([\d.]+)/.exec(ua);
+  return {
+    browser: edge ? 'Edge' : 'Chrome',
+    browserVersion: (edge ?? chrome)?.[1] ?? 'unknown',
+    os: platform.os,
+    extensionVersion,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The background service: builds the pipeline from its parts and exposes the listeners the
+ * entrypoint registers. Everything is created lazily and re-created after the worker restarts;
+ * no state lives only in memory.
+ */
+import { browser } from 'wxt/browser';
+import { uuidv7 } from 'uuidv7';
+import { wireFormatFor } from '../core/formats';
+import type { PopupState } from '../core/schema/messages';
+import { applyBadge, badgeFor } from './badge';
+import { openDatabase, readState, writeState, type Database } from './db';
+import { EventStore } from './event-store';
+import { createMessageRouter, type MessageSenderLike } from './messaging';
+import { Outbox, type BackendTarget } from './outbox';
+import { processUpload } from './pipeline';
+import { describeDevice, readManagedStorage } from './platform';
+import { loadEffectiveConfig, type EffectiveConfig } from './policy';
+
+export const RETRY_ALARM = 'outbox-retry';
+const POPUP_EVENT_LIMIT = 50;
+
+export interface BackgroundService {
+  onMessage: (message: unknown, sender: MessageSenderLike) => Promise<unknown> | undefined;
+  onAlarm: (alarm: { name: string }) => void;
+  onManagedChanged: () => void;
+  start: () => Promise<void>;
+  /** For tests: settles when queued work (flushes, badge updates) is done. */
+  idle: () => Promise<void>;
+}
+
+export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: string } = {}): BackgroundService {
+  let dbPromise: Promise<Database> | undefined;
+  let configPromise: Promise<EffectiveConfig> | undefined;
+  let devicePromise: ReturnType<typeof describeDevice> | undefined;
+  const pending = new Set<Promise<unknown>>();
+
+  const db = () => (dbPromise ??= openDatabase(deps.dbName));
+  const config = () =>
+    (configPromise ??= db().then((d) => loadEffectiveConfig(d, readManagedStorage)).catch((err) => {
+      configPromise = undefined;
+      throw err;
+    }));
+  const device = () => (devicePromise ??= describeDevice());
+
+  const track = (work: Promise<unknown>) => {
+    const p = work.catch((err) => console.error('[upwatch]', err)).finally(() => pending.delete(p));
+    pending.add(p);
+  };
+
+  const target = async (): Promise<BackendTarget | undefined> => {
+    const { policy } = await config();
+    if (!policy.backendUrl) return undefined;
+    return { url: policy.backendUrl, token: policy.backendToken, format: wireFormatFor(policy.backendFormat).format };
+  };
+
+  let outbox: Outbox | undefined;
+  const getOutbox = async () =>
+    (outbox ??= new Outbox({
+      db: await db(),
+      fetch: deps.fetch ?? ((...args) => fetch(...args)),
+      now: Date.now,
+      random: Math.random,
+      target,
+    }));
+
+  const refreshBadge = async () => {
+    const d = await db();
+    const lastSeen = await readState(d, 'popupLastSeenAt');
+    const unseen = await new EventStore(d).countRiskySince(new Date(lastSeen).toISOString());
+    await applyBadge(browser.action, badgeFor(unseen, await config()));
+  };
+
+  const flush = async (ignoreBackoff = false) => {
+    const result = await (await getOutbox()).flush({ ignoreBackoff });
+    if (result.remaining > 0) await browser.alarms.create(RETRY_ALARM, { periodInMinutes: 1 });
+    else await browser.alarms.clear(RETRY_ALARM);
+  };
+
+  const popupState = async (): Promise<PopupState> => {
+    const [d, cfg] = await Promise.all([db(), config()]);
+    const [events, lastSeenAt, status, queued] = await Promise.all([
+      new EventStore(d).recent(POPUP_EVENT_LIMIT, 1),
+      readState(d, 'popupLastSeenAt'),
+      readState(d, 'deliveryStatus'),
+      (await getOutbox()).depth(),
+    ]);
+    const showEventList = cfg.policy.showEventList ?? true;
+    return {
+      showEventList,
+      events: showEventList ? events : [],
+      lastSeenAt,
+      policyErrors: cfg.errors,
+      delivery: {
+        configured: cfg.policy.backendUrl !== undefined,
+        queued,
+        ...(status.lastSuccessAt !== undefined && { lastSuccessAt: status.lastSuccessAt }),
+        ...(status.lastError !== undefined && { lastError: status.lastError }),
+      },
+    };
+  };
+
+  const onMessage = createMessageRouter({
+    extensionId: browser.runtime.id,
+    extensionOrigin: browser.runtime.getURL('/'),
+    content: {
+      'upload/observed': async (message, sender) => {
+        const events = await processUpload(message, sender, {
+          config,
+          device,
+          events: new EventStore(await db()),
+          outbox: await getOutbox(),
+          newId: uuidv7,
+          now: () => new Date(),
+          afterStore: () => {
+            track(refreshBadge());
+            track(flush());
+          },
+        });
+        return { accepted: events.length };
+      },
+    },
+    page: {
+      'popup/get-state': () => popupState(),
+      'popup/seen': async () => {
+        await writeState(await db(), 'popupLastSeenAt', Date.now());
+        await refreshBadge();
+        return { ok: true };
+      },
+    },
+  });
+
+  return {
+    onMessage,
+    onAlarm(alarm) {
+      if (alarm.name === RETRY_ALARM) track(flush());
+    },
+    onManagedChanged() {
+      configPromise = undefined;
+      track(refreshBadge());
+      track(flush(true));
+    },
+    async start() {
+      track(refreshBadge());
+      track(flush(true));
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}

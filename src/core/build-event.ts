@@ -1,0 +1,117 @@
+/**
+ * buildFileEvent: one observed file + where it was going + who/what observed it → the native
+ * file event of DESIGN.md, classified and scored. Pure: ids, clocks and history come in as data.
+ */
+import { classifyDestination, type DestinationOptions } from './destinations/classify';
+import { classifyFile } from './files/classify';
+import type { FileEvent } from './schema/event';
+import type { Channel } from './schema/identifiers';
+import { scoreEvent, type ScoringContext } from './risk/score';
+import type { RiskSettings } from './risk/settings';
+import { LIMITS } from './schema/limits';
+
+export interface ObservedFileFacts {
+  name: string;
+  size: number;
+  mimeType: string;
+  lastModified?: number | undefined;
+  relativePath?: string | undefined;
+  head?: Uint8Array | undefined;
+}
+
+export interface BuildEventInput {
+  id: string;
+  observedAt: string;
+  actionId?: string;
+  channel: Channel;
+  trustedEvent: boolean;
+  file: ObservedFileFacts;
+  /** From the browser-stamped sender, never from the page. */
+  tab: { url?: string | undefined; title?: string | undefined };
+  frameUrl?: string | undefined;
+  user: FileEvent['user'];
+  device: FileEvent['device'];
+  destinationOptions: DestinationOptions;
+  keepUrlQuery: boolean;
+  settings: RiskSettings;
+  context: ScoringContext;
+}
+
+/** Query strings and fragments often carry tokens and personal data: removed unless policy keeps them. */
+export function redactUrl(raw: string | undefined, keepQuery: boolean): string {
+  if (!raw) return '';
+  let out = raw;
+  if (!keepQuery) {
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'http:' || url.protocol === 'https:') {
+        url.search = '';
+        url.hash = '';
+        url.username = '';
+        url.password = '';
+        out = url.href;
+      } else {
+        out = raw.replace(/[?#].*$/s, '');
+      }
+    } catch {
+      out = raw.replace(/[?#].*$/s, '');
+    }
+  }
+  return out.slice(0, LIMITS.url);
+}
+
+export function buildFileEvent(input: BuildEventInput): FileEvent {
+  const verdict = classifyFile({ name: input.file.name, size: input.file.size, mimeType: input.file.mimeType, head: input.file.head });
+  const destination = classifyDestination(
+    { url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl },
+    input.destinationOptions,
+  );
+  const risk = scoreEvent(
+    {
+      file: { name: input.file.name, ...verdict },
+      destination,
+    },
+    input.settings,
+    input.context,
+  );
+  const frameUrl = input.frameUrl === undefined ? undefined : redactUrl(input.frameUrl, input.keepUrlQuery);
+  return {
+    id: input.id,
+    schemaVersion: 1,
+    observedAt: input.observedAt,
+    channel: input.channel,
+    trustedEvent: input.trustedEvent,
+    ...(input.actionId !== undefined && { actionId: input.actionId }),
+    user: input.user,
+    device: input.device,
+    file: {
+      name: input.file.name.slice(0, LIMITS.fileName),
+      extension: verdict.extension,
+      size: input.file.size,
+      mimeType: input.file.mimeType.slice(0, LIMITS.mimeType),
+      ...(input.file.lastModified !== undefined && { lastModified: input.file.lastModified }),
+      ...(input.file.relativePath ? { relativePath: input.file.relativePath.slice(0, LIMITS.relativePath) } : {}),
+      categoryByExtension: verdict.categoryByExtension,
+      categoryByContent: verdict.categoryByContent,
+      category: verdict.category,
+      mismatch: verdict.mismatch,
+    },
+    destination: {
+      url: redactUrl(input.tab.url, input.keepUrlQuery),
+      host: destination.host,
+      domain: destination.domain,
+      tabTitle: (input.tab.title ?? '').slice(0, LIMITS.title),
+      ...(frameUrl !== undefined && { frameUrl }),
+      category: destination.category,
+      ...(destination.serviceId !== undefined && { serviceId: destination.serviceId }),
+      ...(destination.serviceName !== undefined && { serviceName: destination.serviceName }),
+      trusted: destination.trusted,
+    },
+    risk: {
+      score: risk.score,
+      severity: risk.severity,
+      indicators: risk.indicators,
+      settingsVersion: risk.settingsVersion,
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Risk settings: a score from 0 to 10 for every indicator of DESIGN.md, with the recommended
+ * defaults of Incydr's model. Settings carry a version; an event records the version it was scored with.
+ */
+import { z } from 'zod';
+import {
+  DESTINATION_CATEGORIES,
+  FILE_CATEGORIES,
+  SOURCE_CATEGORIES,
+  USER_INDICATORS,
+} from '../schema/identifiers';
+
+const Weight = z.number().int().min(0).max(10);
+
+function weights<const K extends readonly string[]>(keys: K, defaults: Record<K[number], number>) {
+  const shape = Object.fromEntries(keys.map((k) => [k, Weight.default(defaults[k as K[number]])])) as {
+    [P in K[number]]: z.ZodDefault<typeof Weight>;
+  };
+  return z.strictObject(shape);
+}
+
+export const RECOMMENDED_SCORES = {
+  user: {
+    off_hours: 1,
+    first_use_of_destination: 2,
+    rare_use_of_destination: 1,
+    remote: 1,
+    file_mismatch: 5,
+    departing_watchlist: 4,
+  },
+  destination: {
+    cloud_storage: 5,
+    email: 3,
+    messaging: 3,
+    pdf_manager: 4,
+    file_conversion: 4,
+    productivity: 3,
+    social_media: 4,
+    source_code_repository: 5,
+    web_hosting: 5,
+    ai_tools: 5,
+    other: 2,
+    unknown: 2,
+  },
+  source: {
+    hr: 4,
+    crm: 3,
+    financial_services: 3,
+    business_intelligence: 3,
+    contract_management: 3,
+    source_code_repository: 3,
+    coding_tools: 3,
+    marketing: 2,
+    cloud_storage: 1,
+    messaging: 1,
+    productivity: 1,
+  },
+  file: {
+    source_code: 3,
+    virtual_disk_image: 3,
+    spreadsheet: 2,
+    script: 2,
+    archive: 2,
+    document: 1,
+    pdf: 1,
+    presentation: 1,
+    image: 0,
+    video: 0,
+    audio: 0,
+    executable: 0,
+    other: 0,
+  },
+} as const;
+
+export const RiskSettings = z.strictObject({
+  version: z.string().min(1).max(64).default('builtin-1'),
+  scores: z
+    .strictObject({
+      user: weights(USER_INDICATORS, RECOMMENDED_SCORES.user).default(() => ({ ...RECOMMENDED_SCORES.user })),
+      destination: weights(DESTINATION_CATEGORIES, RECOMMENDED_SCORES.destination).default(() => ({
+        ...RECOMMENDED_SCORES.destination,
+      })),
+      source: weights(SOURCE_CATEGORIES, RECOMMENDED_SCORES.source).default(() => ({ ...RECOMMENDED_SCORES.source })),
+      file: weights(FILE_CATEGORIES, RECOMMENDED_SCORES.file).default(() => ({ ...RECOMMENDED_SCORES.file })),
+    })
+    .default(() => structuredClone(RECOMMENDED_SCORES) as never),
+  /** Destination score for one service id, replacing its category's score (e.g. a sanctioned Box tenant). */
+  serviceOverrides: z.record(z.string().min(1).max(64), Weight).default({}),
+});
+export type RiskSettings = z.infer<typeof RiskSettings>;
+export type RiskSettingsInput = z.input<typeof RiskSettings>;
+
+export const DEFAULT_RISK_SETTINGS: RiskSettings = RiskSettings.parse({});

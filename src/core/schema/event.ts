@@ -1,0 +1,78 @@
+/** The native file event, schema version 1 (DESIGN.md "Contracts"). Extend it; never rename. */
+import { z } from 'zod';
+import {
+  Channel,
+  DestinationCategory,
+  FileCategory,
+  IndicatorGroup,
+  Severity,
+  SourceCategory,
+} from './identifiers';
+
+export const RiskIndicator = z.object({
+  id: z.string().min(1).max(64),
+  group: IndicatorGroup,
+  weight: z.number().int().min(0).max(10),
+  reason: z.string().max(500),
+});
+export type RiskIndicator = z.infer<typeof RiskIndicator>;
+
+export const FileEvent = z.object({
+  id: z.uuid(),
+  schemaVersion: z.literal(1),
+  observedAt: z.iso.datetime({ offset: true }),
+  channel: Channel,
+  trustedEvent: z.boolean(),
+  actionId: z.string().max(64).optional(),
+  user: z.object({ email: z.string().max(320).optional(), id: z.string().max(256).optional() }),
+  device: z.object({
+    browser: z.string().max(64),
+    browserVersion: z.string().max(64),
+    os: z.string().max(64),
+    extensionVersion: z.string().max(32),
+  }),
+  file: z.object({
+    name: z.string().max(1024),
+    extension: z.string().max(64),
+    size: z.number().int().nonnegative(),
+    mimeType: z.string().max(255),
+    lastModified: z.number().optional(),
+    relativePath: z.string().max(4096).optional(),
+    categoryByExtension: FileCategory,
+    categoryByContent: FileCategory,
+    category: FileCategory,
+    mismatch: z.boolean(),
+  }),
+  destination: z.object({
+    url: z.string().max(8192),
+    host: z.string().max(255),
+    domain: z.string().max(255),
+    tabTitle: z.string().max(2048),
+    frameUrl: z.string().max(8192).optional(),
+    category: DestinationCategory,
+    serviceId: z.string().max(64).optional(),
+    serviceName: z.string().max(128).optional(),
+    trusted: z.boolean(),
+  }),
+  source: z
+    .object({
+      category: SourceCategory,
+      serviceId: z.string().max(64).optional(),
+      url: z.string().max(8192),
+      acquiredAt: z.iso.datetime({ offset: true }),
+    })
+    .optional(),
+  risk: z.object({
+    score: z.number().int().nonnegative(),
+    severity: Severity,
+    indicators: z.array(RiskIndicator).max(64),
+    settingsVersion: z.string().max(64),
+  }),
+});
+export type FileEvent = z.infer<typeof FileEvent>;
+
+/** A native batch: `POST <backendUrl>` with this body. */
+export const NativeBatch = z.object({
+  events: z.array(FileEvent).max(10_000),
+});
+export type NativeBatch = z.infer<typeof NativeBatch>;

@@ -1,0 +1,17 @@
+/** Size limits shared by the content script (which truncates) and the schemas (which enforce). */
+export const LIMITS = {
+  /** Bytes of a file's head read by the content script; never the whole file. */
+  headBytes: 64 * 1024,
+  /** Heads beyond this many files in one action are cut to `bulkHeadBytes`, to bound message size. */
+  fullHeadFiles: 16,
+  bulkHeadBytes: 4 * 1024,
+  /** Files sent per message; a bigger action is split into several messages with one actionId. */
+  filesPerMessage: 50,
+  /** Files followed inside one dropped folder tree before the walk stops. */
+  folderWalkFiles: 5000,
+  fileName: 1024,
+  relativePath: 4096,
+  mimeType: 255,
+  url: 8192,
+  title: 2048,
+} as const;

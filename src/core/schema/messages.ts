@@ -1,0 +1,60 @@
+/**
+ * Every message between extension contexts, declared once. The background validates each one;
+ * URLs and titles never travel in a payload: they come from the browser-stamped sender.
+ */
+import { z } from 'zod';
+import { FileEvent } from './event';
+import { Channel } from './identifiers';
+import { LIMITS } from './limits';
+
+/** base64 of at most LIMITS.headBytes bytes. */
+const MAX_HEAD_BASE64 = Math.ceil(LIMITS.headBytes / 3) * 4;
+
+export const ObservedFile = z.object({
+  name: z.string().max(LIMITS.fileName),
+  size: z.number().int().nonnegative(),
+  mimeType: z.string().max(LIMITS.mimeType),
+  lastModified: z.number().optional(),
+  relativePath: z.string().max(LIMITS.relativePath).optional(),
+  headBase64: z.string().max(MAX_HEAD_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+});
+export type ObservedFile = z.infer<typeof ObservedFile>;
+
+/** Sent by the content script once per user action (split when it carries many files). */
+export const UploadObserved = z.object({
+  type: z.literal('upload/observed'),
+  actionId: z.string().min(1).max(64),
+  channel: Channel,
+  trustedEvent: z.boolean(),
+  files: z.array(ObservedFile).min(1).max(LIMITS.filesPerMessage),
+});
+export type UploadObserved = z.infer<typeof UploadObserved>;
+
+/** Sent by the popup when the person has looked at the list: clears the badge. */
+export const PopupSeen = z.object({ type: z.literal('popup/seen') });
+export type PopupSeen = z.infer<typeof PopupSeen>;
+
+/** Sent by the popup on opening: answered with a PopupState. */
+export const PopupGetState = z.object({ type: z.literal('popup/get-state') });
+
+export const PopupState = z.object({
+  showEventList: z.boolean(),
+  /** Risky events, newest first. */
+  events: z.array(FileEvent),
+  /** Events observed after this instant (ms) are new to the person. */
+  lastSeenAt: z.number(),
+  policyErrors: z.array(z.object({ key: z.string(), message: z.string() })),
+  delivery: z.object({
+    configured: z.boolean(),
+    queued: z.number().int().nonnegative(),
+    lastSuccessAt: z.number().optional(),
+    lastError: z.string().optional(),
+  }),
+});
+export type PopupState = z.infer<typeof PopupState>;
+
+/** Which senders may use each message: content scripts never reach extension-page handlers. */
+export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved]);
+export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState]);
+export type ContentMessage = z.infer<typeof CONTENT_MESSAGES>;
+export type ExtensionPageMessage = z.infer<typeof EXTENSION_PAGE_MESSAGES>;

@@ -1,0 +1,127 @@
+/**
+ * The managed policy an admin pushes through Chrome/Edge/Firefox enterprise policy (and, for the
+ * keys that make sense, the settings a backend syncs). Every key has a title and a description:
+ * public/managed_schema.json is generated from this file.
+ */
+import { z } from 'zod';
+import { CatalogService } from '../destinations/catalog';
+import { RiskSettingsOverrides } from '../risk/overrides';
+import { BackendFormat, Severity } from './identifiers';
+
+const HttpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048);
+
+export const POLICY_SHAPE = {
+  backendUrl: HttpUrl.meta({
+    title: 'Backend URL',
+    description:
+      'Where events are sent (POST). HTTPS is required except for loopback addresses. Unset: events are kept locally only.',
+  }),
+  backendToken: z.string().min(1).max(4096).meta({
+    title: 'Backend token',
+    description: 'Credential sent with every batch (Authorization: Bearer for the native format). Never logged or shown.',
+  }),
+  backendFormat: BackendFormat.meta({
+    title: 'Backend format',
+    description: 'Wire format of forwarded events: native, splunk_hec, xsoar, elastic or ocsf. Default native.',
+  }),
+  userEmail: z.email().max(320).meta({
+    title: 'User email',
+    description: 'The identity recorded on every event. Usually set per user by the management tool.',
+  }),
+  departingWatchlist: z.boolean().meta({
+    title: 'Departing-employee watchlist',
+    description: 'True when this user is on the departing-employee watchlist (adds the departing_watchlist indicator).',
+  }),
+  trustedDomains: z
+    .array(z.string().min(1).max(2048))
+    .max(5000)
+    .meta({
+      title: 'Trusted domains and URL prefixes',
+      description:
+        'Uploads to these score 0: a domain ("acme.com" also covers its subdomains) or a URL prefix ("github.com/acme-corp/").',
+    }),
+  inNetworkCidrs: z
+    .array(z.string().min(1).max(64))
+    .max(1000)
+    .meta({
+      title: 'In-network CIDRs',
+      description: 'Client IP ranges (IPv4 and IPv6 CIDR) that count as the corporate network, for the remote indicator.',
+    }),
+  settingsSyncUrl: HttpUrl.meta({
+    title: 'Settings sync URL',
+    description: 'Risk settings and other policy values are fetched from here (GET with If-None-Match).',
+  }),
+  settingsSyncIntervalMinutes: z.number().int().min(1).max(60).meta({
+    title: 'Settings sync interval (minutes)',
+    description: 'How often settings are synced, 1 to 60. Default 15.',
+  }),
+  riskSettings: RiskSettingsOverrides.meta({
+    title: 'Risk settings',
+    description: 'Scores (0-10) that override the recommended defaults, by indicator group, plus per-service overrides.',
+  }),
+  customDestinations: z
+    .array(CatalogService)
+    .max(1000)
+    .meta({
+      title: 'Custom destinations',
+      description: 'Services added to (or re-categorising services of) the built-in destination catalog.',
+    }),
+  minimumSeverityToForward: Severity.meta({
+    title: 'Minimum severity to forward',
+    description: 'Events below this severity stay local. Default none (forward everything).',
+  }),
+  keepUrlQuery: z.boolean().meta({
+    title: 'Keep URL query strings',
+    description: 'Keep the query string and fragment of destination URLs in events. Default false (removed for privacy).',
+  }),
+  retentionDays: z.number().int().min(1).max(365).meta({
+    title: 'Local retention (days)',
+    description: 'How long events are kept in the browser. Default 30.',
+  }),
+  showEventList: z.boolean().meta({
+    title: 'Show the event list to the user',
+    description: 'Whether the popup lists recent risky uploads to the person using the browser. Default true.',
+  }),
+} as const;
+
+export type PolicyKey = keyof typeof POLICY_SHAPE;
+export const POLICY_KEYS = Object.keys(POLICY_SHAPE) as PolicyKey[];
+
+export const Policy = z.object(POLICY_SHAPE).partial();
+export type Policy = z.infer<typeof Policy>;
+
+export interface PolicyError {
+  key: string;
+  message: string;
+}
+
+export interface ParsedPolicy {
+  policy: Policy;
+  errors: PolicyError[];
+  ignoredKeys: string[];
+}
+
+/**
+ * Validates a raw policy key by key: a bad key is reported and left out, the good ones stand.
+ * Never throws, whatever it is given.
+ */
+export function parsePolicy(raw: unknown): ParsedPolicy {
+  const result: ParsedPolicy = { policy: {}, errors: [], ignoredKeys: [] };
+  if (raw === undefined || raw === null) return result;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    result.errors.push({ key: '(policy)', message: 'policy is not an object' });
+    return result;
+  }
+  const policy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!Object.hasOwn(POLICY_SHAPE, key)) {
+      result.ignoredKeys.push(key);
+      continue;
+    }
+    const parsed = POLICY_SHAPE[key as PolicyKey].safeParse(value);
+    if (parsed.success) policy[key] = parsed.data;
+    else result.errors.push({ key, message: z.prettifyError(parsed.error).slice(0, 500) });
+  }
+  result.policy = policy as Policy;
+  return result;
+}

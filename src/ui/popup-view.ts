@@ -1,0 +1,93 @@
+/**
+ * Renders the popup from a PopupState. Every page-derived string (file names, titles, URLs) goes
+ * in through textContent, never as markup: a file named `<img onerror=…>.pdf` shows as text.
+ */
+import { CATEGORY_LABELS } from '../core/risk/labels';
+import type { FileEvent } from '../core/schema/event';
+import type { PopupState } from '../core/schema/messages';
+
+type Child = Node | string;
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  className: string | undefined,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const node = doc.createElement(tag);
+  if (className) node.className = className;
+  for (const child of children) node.append(typeof child === 'string' ? doc.createTextNode(child) : child);
+  return node;
+}
+
+export function formatTime(iso: string, now: Date): string {
+  const at = new Date(iso);
+  const seconds = Math.round((now.getTime() - at.getTime()) / 1000);
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return at.toLocaleString();
+}
+
+function eventItem(doc: Document, event: FileEvent, isNew: boolean, now: Date): HTMLLIElement {
+  const d = event.destination;
+  const where = d.serviceName ?? (d.host || 'unknown destination');
+  const item = el(
+    doc,
+    'li',
+    `event${isNew ? ' new' : ''}`,
+    el(
+      doc,
+      'div',
+      'row',
+      el(doc, 'span', `sev sev-${event.risk.severity}`, event.risk.severity),
+      el(doc, 'span', 'file', event.file.name),
+      el(doc, 'span', 'weight', `score ${event.risk.score}`),
+    ),
+    el(doc, 'div', 'dest', `${where} · ${CATEGORY_LABELS.destination[d.category]}`),
+    el(doc, 'div', 'time', formatTime(event.observedAt, now)),
+  );
+  item.dataset.eventId = event.id;
+  const list = el(doc, 'ul', 'indicators');
+  for (const indicator of event.risk.indicators) {
+    list.append(el(doc, 'li', undefined, `${indicator.reason} `, el(doc, 'span', 'weight', `+${indicator.weight}`)));
+  }
+  item.append(list);
+  return item;
+}
+
+function deliveryLine(state: PopupState): string {
+  const d = state.delivery;
+  if (!d.configured) return 'No backend configured: events are kept on this device.';
+  if (d.lastError && d.queued > 0) return `${d.queued} event(s) waiting to be sent (${d.lastError}).`;
+  if (d.queued > 0) return `${d.queued} event(s) waiting to be sent.`;
+  return 'All events delivered.';
+}
+
+export function renderPopup(doc: Document, state: PopupState, now = new Date()): void {
+  doc.getElementById('delivery')!.textContent = deliveryLine(state);
+
+  const errors = doc.getElementById('policy-errors')!;
+  errors.replaceChildren();
+  errors.hidden = state.policyErrors.length === 0;
+  if (state.policyErrors.length > 0) {
+    const list = el(doc, 'ul', undefined);
+    for (const e of state.policyErrors) list.append(el(doc, 'li', undefined, `${e.key}: ${e.message}`));
+    errors.append('Policy errors (the last good values stay in force):', list);
+  }
+
+  const main = doc.getElementById('events')!;
+  if (!state.showEventList) {
+    main.replaceChildren(el(doc, 'p', 'empty', 'Upwatch is monitoring uploads for your organisation.'));
+    return;
+  }
+  if (state.events.length === 0) {
+    main.replaceChildren(el(doc, 'p', 'empty', 'No risky uploads yet.'));
+    return;
+  }
+  const list = el(doc, 'ol', 'events');
+  for (const event of state.events) {
+    list.append(eventItem(doc, event, Date.parse(event.observedAt) > state.lastSeenAt, now));
+  }
+  main.replaceChildren(list);
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'wxt';
+
+/** Public half of the key that fixes the Chrome extension ID (peoaojgjfbmaknhcpppjliaadmegbljb). */
+const CHROME_PUBLIC_KEY = readFileSync(new URL('./public-key.txt', import.meta.url), 'utf8').trim();
+export const GECKO_ID = 'upwatch@upwatch.dev';
+
+// connect-src allows HTTPS anywhere (the backend is chosen by the admin) and plain HTTP only on
+// loopback, so a misconfigured http:// backend fails closed instead of leaking events in clear text.
+const EXTENSION_PAGES_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  'connect-src https: http://127.0.0.1:* http://localhost:* http://[::1]:*',
+].join('; ');
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  outDir: '.output',
+  zip: {
+    artifactTemplate: '{{name}}-{{version}}-{{browser}}.zip',
+    sourcesTemplate: '{{name}}-{{version}}-sources.zip',
+    excludeSources: ['.env*', '**/*.pem', '**/*.key', 'test/**', 'bench/**', 'demo-output/**', 'data/**', '.ci/**'],
+  },
+  manifest: ({ browser }) => ({
+    name: 'Upwatch',
+    description:
+      'Insider-risk detection for managed browsers: sees files handed to web pages, scores where they go, reports to your security team.',
+    permissions: ['storage', 'alarms'],
+    host_permissions: ['<all_urls>'],
+    content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
+    storage: { managed_schema: 'managed_schema.json' },
+    action: { default_title: 'Upwatch' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '140.0',
+              data_collection_permissions: {
+                required: ['browsingActivity', 'personallyIdentifyingInfo', 'websiteContent'],
+              },
+            },
+          },
+        }
+      : { key: CHROME_PUBLIC_KEY, minimum_chrome_version: '120' }),
+  }),
+});
