@@ -1,0 +1,72 @@
+/**
+ * The reference backend: ingests native batches, answers queries. Fastify + better-sqlite3.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { z } from 'zod';
+import { NativeBatch } from '../src/core/schema/event';
+import { EventDb } from './event-db';
+
+export interface ConsoleOptions {
+  dataDir: string;
+  /** Bearer token required on every /api call. */
+  token: string;
+  logger?: boolean;
+  bodyLimitBytes?: number;
+}
+
+const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
+
+function bearerMatches(request: FastifyRequest, token: string): boolean {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer (.+)$/.exec(header);
+  if (!match) return false;
+  const given = Buffer.from(match[1]!);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; db: EventDb } {
+  if (!options.token) throw new Error('the console needs a token');
+  const db = new EventDb(options.dataDir);
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 20 * 1024 * 1024 });
+
+  // Batches may be gzip-compressed (Content-Encoding: gzip); Fastify does not inflate by itself.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === 'gzip') {
+      delete request.headers['content-length'];
+      return payload.pipe(createGunzip());
+    }
+    if (encoding && encoding !== 'identity') {
+      throw Object.assign(new Error(`unsupported content encoding ${encoding}`), { statusCode: 415 });
+    }
+    return payload;
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !bearerMatches(request, options.token)) {
+      return reply.code(401).send({ error: 'missing or wrong bearer token' });
+    }
+  });
+
+  app.get('/health', async () => ({ ok: true }));
+
+  app.post('/api/v1/events', async (request, reply) => {
+    const parsed = NativeBatch.safeParse(request.body);
+    if (!parsed.success) {
+      return reply.code(400).send({ error: 'invalid batch', issues: parsed.error.issues.slice(0, 20) });
+    }
+    return db.insert(parsed.data.events);
+  });
+
+  app.get('/api/v1/events', async (request, reply) => {
+    const query = ListQuery.safeParse(request.query);
+    if (!query.success) return reply.code(400).send({ error: 'invalid query', issues: query.error.issues });
+    return { events: db.list(query.data.limit) };
+  });
+
+  app.addHook('onClose', async () => db.close());
+  return { app, db };
+}

@@ -1,0 +1,49 @@
+/**
+ * Simulated real sites: the same fixture pages served for real host names (https://www.dropbox.com/…),
+ * through Playwright routing in Chromium or a local HTTP server in Firefox.
+ */
+import { readFileSync } from 'node:fs';
+import { ROOT } from './paths';
+
+export interface SiteSpec {
+  title: string;
+  /** Which fixture page: the upload page (default) or the hostile one. */
+  page?: 'upload' | 'hostile';
+  /** Extra markup for the upload page, e.g. a third-party iframe. */
+  extra?: string;
+}
+
+export const SITES: Record<string, SiteSpec> = {
+  'www.dropbox.com': { title: 'Files - Dropbox' },
+  'mail.google.com': { title: 'Inbox (3) - ana@acme.com - Gmail' },
+  'github.com': { title: 'acme/payments: Payment service' },
+  'chatgpt.com': { title: 'ChatGPT' },
+  'wetransfer.com': { title: 'WeTransfer - Send Large Files' },
+  'intranet.acme.example': { title: 'Acme intranet - Documents' },
+  'blog.example.org': {
+    title: 'A travel blog',
+    extra: '<iframe id="third-party" src="{{ORIGIN_SCHEME}}://www.dropbox.com{{PORT}}/embed/chooser"></iframe>',
+  },
+  'hostile.example.net': { title: '', page: 'hostile' },
+};
+
+const pages = new Map<string, string>();
+function fixture(name: string): string {
+  let text = pages.get(name);
+  if (text === undefined) {
+    text = readFileSync(`${ROOT}test/fixtures/pages/${name}.html`, 'utf8');
+    pages.set(name, text);
+  }
+  return text;
+}
+
+/** The HTML for a URL on a simulated site, or undefined when the host is not simulated. */
+export function renderSite(url: URL): string | undefined {
+  const site = SITES[url.hostname];
+  if (!site) return undefined;
+  if (url.pathname.startsWith('/embed/')) return fixture('frame');
+  if (site.page === 'hostile') return fixture('hostile');
+  const port = url.port ? `:${url.port}` : '';
+  const extra = (site.extra ?? '').replaceAll('{{ORIGIN_SCHEME}}', url.protocol.replace(':', '')).replaceAll('{{PORT}}', port);
+  return fixture('upload').replace('{{TITLE}}', site.title).replace('{{EXTRA}}', extra);
+}

@@ -1,0 +1,100 @@
+// @vitest-environment node
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../console/server';
+import { buildFileEvent } from '../../src/core/build-event';
+import { DEFAULT_RISK_SETTINGS } from '../../src/core/risk/settings';
+
+const TOKEN = 'test-token';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+function makeEvent(id: string, observedAt: string, name = 'a.py') {
+  return buildFileEvent({
+    id,
+    observedAt,
+    channel: 'drag_drop',
+    trustedEvent: true,
+    file: { name, size: 1, mimeType: '' },
+    tab: { url: 'https://www.dropbox.com/', title: 'Dropbox' },
+    user: {},
+    device: { browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' },
+    destinationOptions: {},
+    keepUrlQuery: false,
+    settings: DEFAULT_RISK_SETTINGS,
+    context: {},
+  });
+}
+
+describe('console', () => {
+  let dir: string;
+  let built: ReturnType<typeof buildConsole>;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'upwatch-console-'));
+    built = buildConsole({ dataDir: dir, token: TOKEN });
+  });
+  afterEach(async () => {
+    await built.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const e1 = makeEvent('0190a0e2-7c4b-7def-8abc-000000000001', '2026-11-22T10:00:00.000Z', 'first.py');
+  const e2 = makeEvent('0190a0e2-7c4b-7def-8abc-000000000002', '2026-11-22T11:00:00.000Z', 'second.py');
+
+  it('ingests a batch and lists newest first', async () => {
+    const post = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
+    expect(post.statusCode).toBe(200);
+    expect(post.json()).toEqual({ accepted: 2, duplicates: 0 });
+    const list = await built.app.inject({ method: 'GET', url: '/api/v1/events', headers: auth });
+    expect(list.json().events.map((e: { file: { name: string } }) => e.file.name)).toEqual(['second.py', 'first.py']);
+  });
+
+  it('is idempotent on event id', async () => {
+    await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1] } });
+    const again = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
+    expect(again.json()).toEqual({ accepted: 1, duplicates: 1 });
+    expect(built.db.count()).toBe(2);
+  });
+
+  it('accepts gzip bodies', async () => {
+    const res = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: gzipSync(JSON.stringify({ events: [e1] })),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(built.db.count()).toBe(1);
+  });
+
+  it.each([
+    [{}, 'no token'],
+    [{ authorization: 'Bearer wrong' }, 'wrong token'],
+    [{ authorization: TOKEN }, 'not a bearer'],
+  ])('rejects %j (%s) with 401', async (headers, _why) => {
+    const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers, payload: { events: [e1] } });
+    expect(res.statusCode).toBe(401);
+    expect((await built.app.inject({ method: 'GET', url: '/api/v1/events', headers })).statusCode).toBe(401);
+    expect(built.db.count()).toBe(0);
+  });
+
+  it.each([
+    [{ events: [{ ...e1, schemaVersion: 2 }] }],
+    [{ events: [{ ...e1, id: 'not-a-uuid' }] }],
+    [{ nope: true }],
+    [[e1]],
+  ])('rejects invalid batches with 400: %#', async (payload) => {
+    const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: payload as object });
+    expect(res.statusCode).toBe(400);
+    expect(built.db.count()).toBe(0);
+  });
+
+  it('rejects malformed JSON with 400', async () => {
+    const res = await built.app.inject({
+      method: 'POST', url: '/api/v1/events', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"events": [',
+    });
+    expect(res.statusCode).toBe(400);
+  });
+});
