@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { UploadObserved } from '../src/core/schema/messages';
+import { newActionId } from '../src/content/action-id';
 import { startUploadObserver } from '../src/content/observer';
 import { shadowRootGetter } from '../src/content/shadow-roots';
 
@@ -15,7 +16,7 @@ export default defineContentScript({
     startUploadObserver(window, {
       send: (message: UploadObserved) => browser.runtime.sendMessage(message),
       shadowRootOf: shadowRootGetter(),
-      newActionId: () => crypto.randomUUID(),
+      newActionId,
     });
   },
 });

@@ -110,4 +110,9 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
   }
   mutations.observe(win.document, { childList: true, subtree: true });
   if (win.document.documentElement) scanForShadowRoots(win.document);
+  // Custom elements defined after parsing are upgraded in place (no mutation): rescan once the
+  // document is parsed and once it has loaded.
+  const rescan = () => scanForShadowRoots(win.document);
+  win.addEventListener('DOMContentLoaded', rescan, { capture: true, once: true });
+  win.addEventListener('load', rescan, { capture: true, once: true });
 }

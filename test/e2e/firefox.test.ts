@@ -1,0 +1,106 @@
+/**
+ * The built extension in real Firefox ESR (puppeteer-core over WebDriver BiDi), configured through
+ * policies.json: picker, drop, shadow root and iframe uploads reach the console.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
+import { launchFirefox, type FirefoxSession } from '../../scripts/harness/firefox';
+import { writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
+import { startSiteServer, type SiteServer } from '../../scripts/harness/site-server';
+import type { FileEvent } from '../../src/core/schema/event';
+import { sampleFiles } from './support/files';
+
+let console_: RunningConsole;
+let sites: SiteServer;
+let policy: PolicyFile;
+let firefox: FirefoxSession;
+const files = sampleFiles({
+  'ff-forecast.xlsx': 'PK',
+  'ff-main.go': 'package main\n',
+  'ff-shadow.csv': 'a,b\n',
+  'ff-closed.pptx': 'PK',
+  'ff-frame.pdf': '%PDF-1.7\n',
+});
+
+beforeAll(async () => {
+  console_ = await startConsole();
+  sites = await startSiteServer();
+  policy = writeFirefoxPolicy({
+    backendUrl: console_.ingestUrl,
+    backendToken: console_.token,
+    userEmail: 'ff@acme.example',
+  });
+  firefox = await launchFirefox({ sitePort: sites.port });
+});
+
+afterAll(async () => {
+  await firefox?.close();
+  policy?.remove();
+  await sites?.close();
+  await console_?.close();
+  files.remove();
+});
+
+async function delivered(name: string): Promise<FileEvent> {
+  const events = await console_.waitForEvents((all) => all.some((e) => e.file.name === name), 45_000);
+  const matching = events.filter((e) => e.file.name === name);
+  expect(matching).toHaveLength(1);
+  return matching[0]!;
+}
+
+async function upload(page: Page, handle: ElementHandle | null, name: string) {
+  if (!handle) throw new Error('no file input');
+  await (handle as ElementHandle<HTMLInputElement>).uploadFile(files.path(name));
+}
+
+describe('Firefox', () => {
+  it('file picker on Dropbox reaches the console, with the policy identity', async () => {
+    const page = await firefox.newPage(firefox.site('www.dropbox.com', '/home'));
+    await upload(page, await page.$('#picker'), 'ff-forecast.xlsx');
+    const event = await delivered('ff-forecast.xlsx');
+    expect(event).toMatchObject({
+      channel: 'file_picker',
+      user: { email: 'ff@acme.example' },
+      device: { browser: 'Firefox' },
+      destination: { serviceId: 'dropbox', category: 'cloud_storage' },
+      risk: { score: 7, severity: 'high' },
+    });
+    await page.close();
+  });
+
+  it('drop on Gmail reaches the console', async () => {
+    const page = await firefox.newPage(firefox.site('mail.google.com', '/mail/u/0/'));
+    await page.$eval('#dropzone', (zone) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['package main\n'], 'ff-dropped.go', { type: 'text/x-go' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, composed: true }));
+      }
+    });
+    const event = await delivered('ff-dropped.go');
+    expect(event).toMatchObject({ channel: 'drag_drop', trustedEvent: false, destination: { serviceId: 'gmail' }, risk: { score: 6 } });
+    await page.close();
+  });
+
+  it('inputs in open and closed shadow roots reach the console', async () => {
+    const page = await firefox.newPage(firefox.site('wetransfer.com'));
+    await upload(page, await page.$('pierce/#shadow-picker'), 'ff-shadow.csv');
+    await page.click('#closed-host');
+    await upload(page, (await page.evaluateHandle(() => (window as unknown as { __closedInput: HTMLInputElement }).__closedInput)).asElement(), 'ff-closed.pptx');
+    expect((await delivered('ff-shadow.csv')).destination.serviceId).toBe('wetransfer');
+    expect((await delivered('ff-closed.pptx')).destination.serviceId).toBe('wetransfer');
+    await page.close();
+  });
+
+  it('an iframe upload reaches the console with its frame', async () => {
+    const page = await firefox.newPage(firefox.site('blog.example.org', '/post/1'));
+    const frame = await (await page.waitForSelector('#third-party'))!.contentFrame();
+    await frame.waitForSelector('#frame-picker');
+    await upload(page, await frame.$('#frame-picker'), 'ff-frame.pdf');
+    const event = await delivered('ff-frame.pdf');
+    expect(event.destination).toMatchObject({ serviceId: 'dropbox', host: 'www.dropbox.com' });
+    expect(event.destination.frameUrl).toMatch(/^http:\/\/www\.dropbox\.com:\d+\/embed\/chooser$/);
+    await page.close();
+  });
+});
