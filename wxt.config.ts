@@ -46,6 +46,8 @@ export default defineConfig({
                 required: ['browsingActivity', 'personallyIdentifyingInfo', 'websiteContent'],
               },
             },
+            // data_collection_permissions needs Firefox for Android 142.
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : { key: CHROME_PUBLIC_KEY, minimum_chrome_version: '120' }),

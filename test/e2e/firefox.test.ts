@@ -3,7 +3,7 @@
  * policies.json: picker, drop, shadow root and iframe uploads reach the console.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ElementHandle, Page } from 'puppeteer-core';
+import type { ElementHandle } from 'puppeteer-core';
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
 import { launchFirefox, type FirefoxSession } from '../../scripts/harness/firefox';
 import { writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
@@ -49,7 +49,7 @@ async function delivered(name: string): Promise<FileEvent> {
   return matching[0]!;
 }
 
-async function upload(page: Page, handle: ElementHandle | null, name: string) {
+async function upload(handle: ElementHandle<Node> | null, name: string) {
   if (!handle) throw new Error('no file input');
   await (handle as ElementHandle<HTMLInputElement>).uploadFile(files.path(name));
 }
@@ -57,7 +57,7 @@ async function upload(page: Page, handle: ElementHandle | null, name: string) {
 describe('Firefox', () => {
   it('file picker on Dropbox reaches the console, with the policy identity', async () => {
     const page = await firefox.newPage(firefox.site('www.dropbox.com', '/home'));
-    await upload(page, await page.$('#picker'), 'ff-forecast.xlsx');
+    await upload(await page.$('#picker'), 'ff-forecast.xlsx');
     const event = await delivered('ff-forecast.xlsx');
     expect(event).toMatchObject({
       channel: 'file_picker',
@@ -85,9 +85,9 @@ describe('Firefox', () => {
 
   it('inputs in open and closed shadow roots reach the console', async () => {
     const page = await firefox.newPage(firefox.site('wetransfer.com'));
-    await upload(page, await page.$('pierce/#shadow-picker'), 'ff-shadow.csv');
+    await upload(await page.$('pierce/#shadow-picker'), 'ff-shadow.csv');
     await page.click('#closed-host');
-    await upload(page, (await page.evaluateHandle(() => (window as unknown as { __closedInput: HTMLInputElement }).__closedInput)).asElement(), 'ff-closed.pptx');
+    await upload((await page.evaluateHandle(() => (window as unknown as { __closedInput: HTMLInputElement }).__closedInput)).asElement(), 'ff-closed.pptx');
     expect((await delivered('ff-shadow.csv')).destination.serviceId).toBe('wetransfer');
     expect((await delivered('ff-closed.pptx')).destination.serviceId).toBe('wetransfer');
     await page.close();
@@ -95,9 +95,9 @@ describe('Firefox', () => {
 
   it('an iframe upload reaches the console with its frame', async () => {
     const page = await firefox.newPage(firefox.site('blog.example.org', '/post/1'));
-    const frame = await (await page.waitForSelector('#third-party'))!.contentFrame();
+    const frame = (await (await page.waitForSelector('#third-party'))!.contentFrame())!;
     await frame.waitForSelector('#frame-picker');
-    await upload(page, await frame.$('#frame-picker'), 'ff-frame.pdf');
+    await upload(await frame.$('#frame-picker'), 'ff-frame.pdf');
     const event = await delivered('ff-frame.pdf');
     expect(event.destination).toMatchObject({ serviceId: 'dropbox', host: 'www.dropbox.com' });
     expect(event.destination.frameUrl).toMatch(/^http:\/\/www\.dropbox\.com:\d+\/embed\/chooser$/);

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The main job: set up, build, and watch Upwatch catch uploads to real destinations in a real
+# (headless) Chromium, forwarded to the console. Prints what the console stored; saves a
+# screenshot of the popup to demo-output/popup.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-setup.sh
+echo "==> building the extension"
+npm run --silent build:chrome >/dev/null
+exec npx tsx scripts/demo.ts "$@"
