@@ -10,11 +10,18 @@ echo "==> browsers"
 firefox-esr --version || true
 node --version
 
-echo "==> types, lint, unit tests"
-npm run --silent check
+echo "==> types and lint"
+npm run --silent typecheck
+npm run --silent lint
+
+rm -rf test-results
+echo "==> unit tests"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json
 
 echo "==> build"
 npm run --silent build >/dev/null
 
 echo "==> end-to-end tests"
-UPWATCH_SKIP_BUILD=1 npx vitest run --project e2e
+UPWATCH_SKIP_BUILD=1 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json=test-results/e2e.json
+
+npx tsx scripts/test-summary.ts test-results/unit.json test-results/e2e.json

@@ -1,0 +1,75 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildFileEvent } from '../../../src/core/build-event';
+import { DEFAULT_RISK_SETTINGS } from '../../../src/core/risk/settings';
+import type { PopupState } from '../../../src/core/schema/messages';
+import { renderPopup } from '../../../src/ui/popup-view';
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>.pdf';
+
+function state(over: Partial<PopupState> = {}): PopupState {
+  const event = buildFileEvent({
+    id: '0190a0e2-7c4b-7def-8abc-000000000001',
+    observedAt: new Date().toISOString(),
+    channel: 'file_picker',
+    trustedEvent: true,
+    file: { name: HOSTILE, size: 1, mimeType: '' },
+    tab: { url: 'https://www.dropbox.com/', title: '<b>title</b>' },
+    user: {},
+    device: { browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' },
+    destinationOptions: {},
+    keepUrlQuery: false,
+    settings: DEFAULT_RISK_SETTINGS,
+    context: {},
+  });
+  return {
+    showEventList: true,
+    events: [event],
+    lastSeenAt: 0,
+    policyErrors: [],
+    delivery: { configured: true, queued: 0 },
+    ...over,
+  };
+}
+
+beforeEach(() => {
+  document.body.innerHTML = '<p id="delivery"></p><section id="policy-errors" hidden></section><main id="events"></main>';
+});
+
+describe('renderPopup', () => {
+  it('renders hostile file names as text', () => {
+    renderPopup(document, state());
+    expect(document.querySelector('#events img, #events script')).toBeNull();
+    expect(document.querySelector('.file')?.textContent).toBe(HOSTILE);
+    expect((window as { __pwned?: unknown }).__pwned).toBeUndefined();
+  });
+
+  it('shows severity, destination, score and each indicator with its reason', () => {
+    renderPopup(document, state());
+    expect(document.querySelector('.sev')?.textContent).toBe('moderate');
+    expect(document.querySelector('.dest')?.textContent).toBe('Dropbox · cloud storage');
+    expect([...document.querySelectorAll('.indicators li')].map((li) => li.textContent)).toEqual([
+      'Uploaded to Dropbox (cloud storage) +5',
+      'File is a PDF +1',
+    ]);
+    expect(document.querySelector('li.event')?.classList.contains('new')).toBe(true);
+  });
+
+  it('has an empty state', () => {
+    renderPopup(document, state({ events: [] }));
+    expect(document.getElementById('events')?.textContent).toBe('No risky uploads yet.');
+  });
+
+  it('hides the list when policy says so', () => {
+    renderPopup(document, state({ showEventList: false }));
+    expect(document.querySelector('li.event')).toBeNull();
+  });
+
+  it('shows policy errors and delivery trouble as text', () => {
+    renderPopup(document, state({ policyErrors: [{ key: 'backendUrl', message: '<b>bad</b>' }], delivery: { configured: true, queued: 4, lastError: 'backend answered HTTP 500' } }));
+    const errors = document.getElementById('policy-errors')!;
+    expect(errors.hidden).toBe(false);
+    expect(errors.textContent).toContain('backendUrl: <b>bad</b>');
+    expect(errors.querySelector('b')).toBeNull();
+    expect(document.getElementById('delivery')?.textContent).toBe('4 event(s) waiting to be sent (backend answered HTTP 500).');
+  });
+});
