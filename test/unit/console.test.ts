@@ -5,27 +5,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../console/server';
-import { buildFileEvent } from '../../src/core/build-event';
-import { DEFAULT_RISK_SETTINGS } from '../../src/core/risk/settings';
+import { sampleEvent } from './support/sample-event';
 
 const TOKEN = 'test-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 function makeEvent(id: string, observedAt: string, name = 'a.py') {
-  return buildFileEvent({
-    id,
-    observedAt,
-    channel: 'drag_drop',
-    trustedEvent: true,
-    file: { name, size: 1, mimeType: '' },
-    tab: { url: 'https://www.dropbox.com/', title: 'Dropbox' },
-    user: {},
-    device: { browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' },
-    destinationOptions: {},
-    keepUrlQuery: false,
-    settings: DEFAULT_RISK_SETTINGS,
-    context: {},
-  });
+  return sampleEvent({ id, observedAt, channel: 'drag_drop', file: { name, size: 1, mimeType: '' } });
 }
 
 describe('console', () => {

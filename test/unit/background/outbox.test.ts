@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, readState } from '../../../src/background/db';
 import { Outbox, type BackendTarget } from '../../../src/background/outbox';
-import { buildFileEvent } from '../../../src/core/build-event';
 import { nativeFormat } from '../../../src/core/formats/native';
-import { DEFAULT_RISK_SETTINGS } from '../../../src/core/risk/settings';
+import { sampleEvent, sampleId } from '../support/sample-event';
 
 let dbCounter = 0;
 const freshDb = () => openDatabase(`outbox-test-${++dbCounter}`);
 
 function event(n: number) {
-  return buildFileEvent({
-    id: `0190a0e2-7c4b-7def-8abc-${String(n).padStart(12, '0')}`,
-    observedAt: new Date(1_700_000_000_000 + n).toISOString(),
-    channel: 'file_picker',
-    trustedEvent: true,
-    file: { name: `f${n}.py`, size: 1, mimeType: '' },
-    tab: { url: 'https://www.dropbox.com/', title: 'Dropbox' },
-    user: {},
-    device: { browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' },
-    destinationOptions: {},
-    keepUrlQuery: false,
-    settings: DEFAULT_RISK_SETTINGS,
-    context: {},
-  });
+  return sampleEvent({ id: sampleId(n), observedAt: new Date(1_700_000_000_000 + n).toISOString(), file: { name: `f${n}.py`, size: 1, mimeType: '' } });
 }
 
 const TARGET: BackendTarget = { url: 'https://backend.example/api/v1/events', token: 'tok', format: nativeFormat };

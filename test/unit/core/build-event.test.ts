@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { buildFileEvent, redactUrl, type BuildEventInput } from '../../../src/core/build-event';
-import { DEFAULT_RISK_SETTINGS } from '../../../src/core/risk/settings';
+import { sampleInput } from '../support/sample-event';
 import { FileEvent } from '../../../src/core/schema/event';
 
 function input(over: Partial<BuildEventInput> = {}): BuildEventInput {
-  return {
+  return sampleInput({
     id: '0190a0e2-7c4b-7def-8abc-0123456789ab',
-    observedAt: '2026-11-22T10:00:00.000Z',
-    channel: 'file_picker',
-    trustedEvent: true,
     file: { name: 'main.py', size: 1234, mimeType: 'text/x-python', lastModified: 1700000000000 },
     tab: { url: 'https://www.dropbox.com/home?token=abc#frag', title: 'Dropbox' },
     user: { email: 'ana@acme.com' },
-    device: { browser: 'Chrome', browserVersion: '156', os: 'linux', extensionVersion: '0.1.0' },
-    destinationOptions: {},
-    keepUrlQuery: false,
-    settings: DEFAULT_RISK_SETTINGS,
-    context: {},
     ...over,
-  };
+  });
 }
 
 describe('buildFileEvent', () => {

@@ -1,25 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildFileEvent } from '../../../src/core/build-event';
-import { DEFAULT_RISK_SETTINGS } from '../../../src/core/risk/settings';
+import { sampleEvent } from '../support/sample-event';
 import type { PopupState } from '../../../src/core/schema/messages';
 import { renderPopup } from '../../../src/ui/popup-view';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>.pdf';
 
 function state(over: Partial<PopupState> = {}): PopupState {
-  const event = buildFileEvent({
-    id: '0190a0e2-7c4b-7def-8abc-000000000001',
+  const event = sampleEvent({
     observedAt: new Date().toISOString(),
-    channel: 'file_picker',
-    trustedEvent: true,
     file: { name: HOSTILE, size: 1, mimeType: '' },
     tab: { url: 'https://www.dropbox.com/', title: '<b>title</b>' },
-    user: {},
-    device: { browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' },
-    destinationOptions: {},
-    keepUrlQuery: false,
-    settings: DEFAULT_RISK_SETTINGS,
-    context: {},
   });
   return {
     showEventList: true,
