@@ -3,6 +3,7 @@
  * Renaming one is a breaking change for every deployment.
  */
 import { z } from 'zod';
+import './zod-setup';
 
 export const DESTINATION_CATEGORIES = [
   'cloud_storage',
