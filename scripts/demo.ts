@@ -9,7 +9,7 @@ import { launchChromium } from './harness/chromium';
 import { startConsole } from './harness/console-process';
 import { ROOT } from './harness/paths';
 import { writeChromiumPolicy } from './harness/policy-files';
-import { sampleFiles } from '../test/e2e/support/files';
+import { sampleFiles } from './harness/sample-files';
 import type { FileEvent } from '../src/core/schema/event';
 
 const OUT = `${ROOT}demo-output`;

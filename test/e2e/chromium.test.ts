@@ -10,7 +10,7 @@ import { launchChromium, type ChromiumSession } from '../../scripts/harness/chro
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
 import { writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import type { FileEvent } from '../../src/core/schema/event';
-import { sampleFiles } from './support/files';
+import { sampleFiles } from '../../scripts/harness/sample-files';
 import { storedEvents } from './support/idb';
 
 /** The extension's chrome.* namespace, as seen inside its service worker. */

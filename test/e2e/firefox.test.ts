@@ -9,7 +9,7 @@ import { launchFirefox, type FirefoxSession } from '../../scripts/harness/firefo
 import { writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import { startSiteServer, type SiteServer } from '../../scripts/harness/site-server';
 import type { FileEvent } from '../../src/core/schema/event';
-import { sampleFiles } from './support/files';
+import { sampleFiles } from '../../scripts/harness/sample-files';
 
 let console_: RunningConsole;
 let sites: SiteServer;
