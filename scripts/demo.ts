@@ -22,6 +22,16 @@ const UPLOADS: { url: string; how: 'pick' | 'drop'; files: string[] }[] = [
   { url: 'https://intranet.acme.example/documents', how: 'pick', files: ['team-handbook.docx'] },
 ];
 
+const SAMPLES: Record<string, string> = {
+  'payroll-2026.xlsx': 'PK\u0003\u0004 sample spreadsheet',
+  'customer-list.csv': 'id,name,email\n1,Ana,ana@example.com\n',
+  'payments-service/src/charge.py': 'def charge(card, amount):\n    return gateway.charge(card, amount)\n',
+  'payments-service/src/refund.py': 'def refund(charge_id):\n    return gateway.refund(charge_id)\n',
+  'payments-service/config/prod.env': 'STRIPE_KEY=sk_live_example\n',
+  'board-strategy.pdf': '%PDF-1.7\n% sample\n',
+  'team-handbook.docx': 'PK\u0003\u0004 sample document',
+};
+
 function table(events: FileEvent[]): string {
   const rows = events.map((e) => [
     e.file.relativePath ?? e.file.name,
@@ -40,15 +50,7 @@ function table(events: FileEvent[]): string {
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const files = sampleFiles({
-    'payroll-2026.xlsx': 'PK\u0003\u0004 sample spreadsheet',
-    'customer-list.csv': 'id,name,email\n1,Ana,ana@example.com\n',
-    'payments-service/src/charge.py': 'def charge(card, amount):\n    return gateway.charge(card, amount)\n',
-    'payments-service/src/refund.py': 'def refund(charge_id):\n    return gateway.refund(charge_id)\n',
-    'payments-service/config/prod.env': 'STRIPE_KEY=sk_live_example\n',
-    'board-strategy.pdf': '%PDF-1.7\n% sample\n',
-    'team-handbook.docx': 'PK\u0003\u0004 sample document',
-  });
+  const files = sampleFiles(SAMPLES);
   const console_ = await startConsole({ dataDir: `${OUT}/console-data` });
   const policy = writeChromiumPolicy('upwatch-demo', {
     backendUrl: console_.ingestUrl,
@@ -66,7 +68,8 @@ async function main() {
       const paths = upload.files.map((f) => files.path(f));
       if (upload.how === 'pick') await pickPathsTrusted(page, "document.getElementById('picker')", paths);
       else await dropPaths(page, '#dropzone', paths);
-      expected += upload.files[0] === 'payments-service' ? 3 : upload.files.length;
+      // A dropped folder gives one event per file inside it.
+      expected += Object.keys(SAMPLES).filter((p) => upload.files.some((f) => p === f || p.startsWith(`${f}/`))).length;
       console.log(`  ${upload.how === 'pick' ? 'picked' : 'dropped'} ${upload.files.join(', ')} on ${upload.url}`);
       await console_.waitForEvents((all) => all.length >= expected, 60_000);
       await page.close();

@@ -6,10 +6,9 @@ cd "$(dirname "$0")/.."
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
 
-need_browsers=()
-[ -x /usr/lib/chromium/chromium ] || need_browsers+=(chromium)
-[ -x /usr/bin/firefox-esr ] || need_browsers+=(firefox-esr)
-missing=("${need_browsers[@]}")
+missing=()
+[ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     echo "==> installing ${missing[*]} from apt"

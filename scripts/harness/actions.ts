@@ -7,7 +7,7 @@ export interface FilePayload {
   buffer: Buffer;
 }
 
-/** The file picker: Playwright sets the files through CDP, firing trusted input and change events. */
+/** The file picker as a page script could drive it: Playwright's setInputFiles fires untrusted input/change events. */
 export async function pickFiles(page: Page, target: string | ElementHandle, files: FilePayload[]): Promise<void> {
   if (typeof target === 'string') await page.setInputFiles(target, files);
   else await target.setInputFiles(files);
@@ -25,10 +25,13 @@ export async function dropPaths(page: Page, selector: string, paths: string[]): 
   const y = box.y + box.height / 2;
   const cdp = await page.context().newCDPSession(page);
   const data = { items: [], files: paths, dragOperationsMask: 1 };
-  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
-    await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  try {
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+      await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+    }
+  } finally {
+    await cdp.detach();
   }
-  await cdp.detach();
 }
 
 /** A paste of files, dispatched by script: pages receive it with isTrusted false. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { CHROME_EXTENSION_DIR, CHROME_EXTENSION_ID, chromiumPath } from './paths';
-import { renderSite } from './sites';
+import { isSimulatedSite, renderSite } from './sites';
 
 export interface ChromiumSession {
   context: BrowserContext;
@@ -33,7 +33,7 @@ export async function launchChromium(options: { extensionDir?: string; headless?
     ],
   });
   await context.route(
-    (url) => renderSite(url) !== undefined,
+    isSimulatedSite,
     (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: renderSite(new URL(route.request().url()))! }),
   );
   const worker = async () =>

@@ -37,6 +37,8 @@ function fixture(name: string): string {
   return text;
 }
 
+export const isSimulatedSite = (url: URL): boolean => Object.hasOwn(SITES, url.hostname);
+
 /** The HTML for a URL on a simulated site, or undefined when the host is not simulated. */
 export function renderSite(url: URL): string | undefined {
   const site = SITES[url.hostname];
