@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
+import { classifyDestination } from '../src/core/destinations/classify';
 import { NativeBatch } from '../src/core/schema/event';
 import { EventDb } from './event-db';
 
@@ -26,6 +27,12 @@ function bearerMatches(request: FastifyRequest, token: string): boolean {
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+const ClassifyQuery = z.object({
+  url: z.string().max(65_536),
+  title: z.string().max(100_000).optional(),
+  frameUrl: z.string().max(65_536).optional(),
+});
 
 export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; db: EventDb } {
   if (!options.token) throw new Error('the console needs a token');
@@ -65,6 +72,15 @@ export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; d
     const query = ListQuery.safeParse(request.query);
     if (!query.success) return reply.code(400).send({ error: 'invalid query', issues: query.error.issues });
     return { events: db.list(query.data.limit) };
+  });
+
+  // What the extension would call a destination: for admins checking a URL, a title or a policy's
+  // custom destinations before they push them. Same code as the extension (src/core).
+  app.get('/api/v1/destinations/classify', async (request, reply) => {
+    const query = ClassifyQuery.safeParse(request.query);
+    if (!query.success) return reply.code(400).send({ error: 'invalid query', issues: query.error.issues });
+    const { url, title, frameUrl } = query.data;
+    return classifyDestination({ url, title, frameUrl });
   });
 
   app.addHook('onClose', async () => db.close());

@@ -1,9 +1,11 @@
-/** Writes the generated files that are committed (and drift-tested): public/managed_schema.json. */
+/** Writes the generated files that are committed (and drift-tested in test/unit/core/policy.test.ts). */
 import { writeFileSync } from 'node:fs';
 import { chromeManagedSchema } from '../src/core/schema/managed-schema';
+import { renderDestinationsDoc } from './docs/destinations-doc';
 
 export const GENERATED: Record<string, () => string> = {
   'public/managed_schema.json': () => `${JSON.stringify(chromeManagedSchema(), null, 2)}\n`,
+  'docs/destinations.md': renderDestinationsDoc,
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {

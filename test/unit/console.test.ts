@@ -37,6 +37,16 @@ describe('console', () => {
     expect(list.json().events.map((e: { file: { name: string } }) => e.file.name)).toEqual(['second.py', 'first.py']);
   });
 
+  it('classifies a destination with the extension\'s catalog', async () => {
+    const query = new URLSearchParams({ url: 'https://x.com/i/grok', title: 'Grok / X' });
+    const res = await built.app.inject({ method: 'GET', url: `/api/v1/destinations/classify?${query}`, headers: auth });
+    expect(res.json()).toMatchObject({ category: 'ai_tools', serviceId: 'grok', matchedBy: 'url', domain: 'x.com' });
+    const missing = await built.app.inject({ method: 'GET', url: '/api/v1/destinations/classify', headers: auth });
+    expect(missing.statusCode).toBe(400);
+    const anonymous = await built.app.inject({ method: 'GET', url: `/api/v1/destinations/classify?${query}` });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
   it('is idempotent on event id', async () => {
     await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1] } });
     const again = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });

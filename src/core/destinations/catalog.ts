@@ -1,50 +1,129 @@
-/** The destination catalog: data in catalog.json, validated here once. */
+/**
+ * The destination catalog: data in catalog.json, validated here once. Policy can add services
+ * or change built-in ones (CustomDestination); mergeCatalog applies those changes.
+ */
 import { z } from 'zod';
 import { DestinationCategory, SourceCategory } from '../schema/identifiers';
 import catalogData from './catalog.json';
 
 /**
- * A host pattern is a host name, matching that host and every subdomain of it, optionally followed
- * by a path prefix ("facebook.com/messages"). Lower case, no scheme, no port.
+ * A host pattern names a host and every subdomain of it ("dropbox.com"), optionally followed by a
+ * path prefix ("facebook.com/messages", matching /messages and /messages/… but not /messagesx).
+ * A leading `*` matches the end of one label: "*-my.sharepoint.com" is "acme-my.sharepoint.com"
+ * and its subdomains. Lower case, no scheme, no port.
  */
-const HostPattern = z
+export const HostPattern = z
+  .string()
+  .max(300)
+  .regex(
+    /^(?:\*[a-z0-9-]*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\/[^\s?#]*)?$/,
+    'host pattern: a lower-case host name (punycode for IDN), optionally "*-suffix." first and a /path prefix after',
+  );
+
+/** Case-insensitive regular expressions over the tab title, for self-hosted software on unknown hosts. */
+const TitlePattern = z
   .string()
   .min(1)
   .max(300)
-  .regex(/^[a-z0-9.-]+(\/[^\s?#]*)?$/, 'host pattern: lower-case host with an optional /path prefix');
+  .refine((s) => {
+    try {
+      new RegExp(s, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'invalid regular expression');
+
+const ServiceId = z.string().regex(/^[a-z0-9_]{2,64}$/, 'service id: 2-64 characters of a-z, 0-9 and _');
 
 export const CatalogService = z.strictObject({
-  id: z.string().regex(/^[a-z0-9_]{2,64}$/),
+  id: ServiceId,
   name: z.string().min(1).max(128),
+  /** Where an upload to this service goes. `other` for business applications that matter only as a source. */
   category: DestinationCategory.exclude(['unknown']),
   hosts: z.array(HostPattern).max(200),
-  /** Case-insensitive regular expressions over the tab title, for self-hosted software on unknown hosts. */
-  titles: z
-    .array(
-      z.string().refine((s) => {
-        try {
-          new RegExp(s, 'i');
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'invalid regular expression'),
-    )
-    .max(20)
-    .optional(),
+  titles: z.array(TitlePattern).max(20).optional(),
+  /** What a file downloaded from this service is, for the source indicator. */
   sourceCategory: SourceCategory.optional(),
 });
 export type CatalogService = z.infer<typeof CatalogService>;
 
+function checkUnique(services: readonly { id: string; hosts?: readonly string[] | undefined }[], ctx: z.RefinementCtx): void {
+  const ids = new Set<string>();
+  const patterns = new Map<string, string>();
+  for (const s of services) {
+    if (ids.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate service id ${s.id}` });
+    ids.add(s.id);
+    for (const pattern of s.hosts ?? []) {
+      const owner = patterns.get(pattern);
+      if (owner !== undefined) ctx.addIssue({ code: 'custom', message: `host pattern ${pattern} is in both ${owner} and ${s.id}` });
+      patterns.set(pattern, s.id);
+    }
+  }
+}
+
 export const Catalog = z
   .strictObject({ version: z.number().int(), services: z.array(CatalogService) })
-  .superRefine((c, ctx) => {
-    const ids = new Set<string>();
-    for (const s of c.services) {
-      if (ids.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate service id ${s.id}` });
-      ids.add(s.id);
-    }
-  });
+  .superRefine((c, ctx) => checkUnique(c.services, ctx));
 export type Catalog = z.infer<typeof Catalog>;
 
 export const BUILTIN_CATALOG: Catalog = Catalog.parse(catalogData);
+const BUILTIN_BY_ID = new Map(BUILTIN_CATALOG.services.map((s) => [s.id, s]));
+
+/**
+ * A policy entry: a new service (name, category and hosts or titles required), or a change to a
+ * built-in one named by its id (only the fields given change: re-categorise Slack with
+ * `{ "id": "slack", "category": "other" }`, or add a host to it).
+ */
+export const CustomDestination = z
+  .strictObject({
+    id: ServiceId,
+    name: z.string().min(1).max(128).optional(),
+    category: DestinationCategory.exclude(['unknown']).optional(),
+    hosts: z.array(HostPattern).max(200).optional(),
+    titles: z.array(TitlePattern).max(20).optional(),
+    sourceCategory: SourceCategory.optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (BUILTIN_BY_ID.has(d.id)) return;
+    if (d.name === undefined) ctx.addIssue({ code: 'custom', message: `${d.id} is not a built-in service, so it needs a name` });
+    if (d.category === undefined) ctx.addIssue({ code: 'custom', message: `${d.id} is not a built-in service, so it needs a category` });
+    if (!d.hosts?.length && !d.titles?.length) {
+      ctx.addIssue({ code: 'custom', message: `${d.id} is not a built-in service, so it needs hosts or titles` });
+    }
+  });
+export type CustomDestination = z.infer<typeof CustomDestination>;
+
+export const CustomDestinations = z
+  .array(CustomDestination)
+  .max(1000)
+  .superRefine((list, ctx) => checkUnique(list, ctx));
+
+/**
+ * The built-in services with the policy's changes applied. A custom service's host patterns take
+ * precedence over a built-in service with the same pattern (the built-in one loses that pattern).
+ */
+export function mergeCatalog(custom: readonly CustomDestination[]): CatalogService[] {
+  const customById = new Map(custom.map((d) => [d.id, d]));
+  const claimed = new Set(custom.flatMap((d) => d.hosts ?? []));
+  const merged: CatalogService[] = [];
+  for (const d of custom) {
+    const base = BUILTIN_BY_ID.get(d.id);
+    const service: CatalogService = {
+      id: d.id,
+      name: d.name ?? base?.name ?? d.id,
+      category: d.category ?? base?.category ?? 'other',
+      hosts: [...new Set([...(d.hosts ?? []), ...(base?.hosts ?? [])])],
+    };
+    const titles = d.titles ?? base?.titles;
+    if (titles) service.titles = titles;
+    const sourceCategory = d.sourceCategory ?? base?.sourceCategory;
+    if (sourceCategory) service.sourceCategory = sourceCategory;
+    merged.push(service);
+  }
+  for (const s of BUILTIN_CATALOG.services) {
+    if (customById.has(s.id)) continue;
+    merged.push(s.hosts.some((h) => claimed.has(h)) ? { ...s, hosts: s.hosts.filter((h) => !claimed.has(h)) } : s);
+  }
+  return merged;
+}

@@ -5,11 +5,11 @@
  * catalog does not know) > `other` for any real http(s) host > `unknown`. Titles are page-controlled,
  * so a title never turns a known host into another service.
  */
-import { getDomain } from 'tldts';
 import type { DestinationCategory } from '../schema/identifiers';
-import { BUILTIN_CATALOG, type CatalogService } from './catalog';
-import { HostIndex } from './host-index';
+import { BUILTIN_CATALOG, mergeCatalog, type CatalogService, type CustomDestination } from './catalog';
+import { HostIndex, registrableDomain } from './host-index';
 import { compileTrustList, type TrustList } from './trust';
+import { usableUrlParts, type UrlParts } from './url-parts';
 
 export interface DestinationInput {
   url: string;
@@ -20,8 +20,8 @@ export interface DestinationInput {
 export interface DestinationOptions {
   /** Policy trusted domains and URL prefixes. */
   trusted?: readonly string[];
-  /** Policy services; they take precedence over built-in ones with the same host pattern or id. */
-  customDestinations?: readonly CatalogService[];
+  /** Policy services: new ones, or changes to built-in ones by id (see CustomDestination). */
+  customDestinations?: readonly CustomDestination[];
 }
 
 export type MatchedBy = 'trust' | 'url' | 'title' | 'domain' | 'none';
@@ -41,20 +41,21 @@ const TITLE_MATCH_CHARS = 512;
 
 interface CompiledCatalog {
   index: HostIndex;
+  /** Every title rule in one expression: most titles match none, and one test rejects them. */
+  anyTitle: RegExp | undefined;
   titleRules: { pattern: RegExp; service: CatalogService }[];
 }
 
 function compileCatalog(services: readonly CatalogService[]): CompiledCatalog {
-  return {
-    index: new HostIndex(services),
-    titleRules: services.flatMap((service) =>
-      (service.titles ?? []).map((source) => ({ pattern: new RegExp(source, 'i'), service })),
-    ),
-  };
+  const titleRules = services.flatMap((service) =>
+    (service.titles ?? []).map((source) => ({ pattern: new RegExp(source, 'i'), service })),
+  );
+  const anyTitle = titleRules.length ? new RegExp(titleRules.map((r) => `(?:${r.pattern.source})`).join('|'), 'i') : undefined;
+  return { index: new HostIndex(services), anyTitle, titleRules };
 }
 
 let builtin: CompiledCatalog | undefined;
-const compiledCustom = new WeakMap<readonly CatalogService[], CompiledCatalog>();
+const compiledCustom = new WeakMap<readonly CustomDestination[], CompiledCatalog>();
 const compiledTrust = new WeakMap<readonly string[], TrustList>();
 
 function catalogFor(options: DestinationOptions): CompiledCatalog {
@@ -62,9 +63,7 @@ function catalogFor(options: DestinationOptions): CompiledCatalog {
   if (!custom || custom.length === 0) return (builtin ??= compileCatalog(BUILTIN_CATALOG.services));
   let compiled = compiledCustom.get(custom);
   if (!compiled) {
-    const customIds = new Set(custom.map((s) => s.id));
-    // Custom services go first: at equal specificity the index keeps insertion order.
-    compiled = compileCatalog([...custom, ...BUILTIN_CATALOG.services.filter((s) => !customIds.has(s.id))]);
+    compiled = compileCatalog(mergeCatalog(custom));
     compiledCustom.set(custom, compiled);
   }
   return compiled;
@@ -81,81 +80,44 @@ function trustFor(options: DestinationOptions): TrustList | undefined {
   return list;
 }
 
-interface ParsedUrl {
-  host: string;
-  path: string;
+function named(
+  host: string,
+  domain: string,
+  service: CatalogService,
+  trusted: boolean,
+  matchedBy: MatchedBy,
+): DestinationResult {
+  return { category: service.category, serviceId: service.id, serviceName: service.name, host, domain, trusted, matchedBy };
 }
 
-/** Only http(s) URLs with a host name are usable; everything else (about:, data:, blob:, file:, extension pages) is not. */
-function parseUsableUrl(raw: string | undefined): ParsedUrl | undefined {
-  if (!raw || raw.length > 65_536) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  const host = url.hostname.toLowerCase().replace(/\.+$/, '');
-  if (!host) return undefined;
-  return { host, path: url.pathname.toLowerCase() };
-}
-
-function registrableDomain(host: string): string {
-  if (host.startsWith('[')) return host;
-  return getDomain(host, { allowPrivateDomains: false }) ?? host;
-}
-
-function classifyUrl(parsed: ParsedUrl, title: string | undefined, options: DestinationOptions): DestinationResult {
+function classifyUrl(parsed: UrlParts, title: string | undefined, options: DestinationOptions): DestinationResult {
   const { host, path } = parsed;
   const domain = registrableDomain(host);
-  const trust = trustFor(options);
   const compiled = catalogFor(options);
-  const match = compiled.index.lookup(host, path);
-  const base = { host, domain };
+  const match = compiled.index.lookup(host, path, domain);
 
-  if (trust?.matches(host, path)) {
-    return {
-      ...base,
-      category: match?.service.category ?? 'other',
-      ...(match && { serviceId: match.service.id, serviceName: match.service.name }),
-      trusted: true,
-      matchedBy: 'trust',
-    };
+  if (trustFor(options)?.matches(host, path)) {
+    return match
+      ? named(host, domain, match.service, true, 'trust')
+      : { category: 'other', host, domain, trusted: true, matchedBy: 'trust' };
   }
-  if (match) {
-    return {
-      ...base,
-      category: match.service.category,
-      serviceId: match.service.id,
-      serviceName: match.service.name,
-      trusted: false,
-      matchedBy: match.byPath ? 'url' : 'domain',
-    };
-  }
-  if (title && !compiled.index.knowsHost(host)) {
+  if (match) return named(host, domain, match.service, false, match.byPath ? 'url' : 'domain');
+  // Titles are page-controlled: they only name self-hosted software on domains the catalog does not know.
+  if (title && compiled.anyTitle && !compiled.index.knowsDomain(domain)) {
     const head = title.length > TITLE_MATCH_CHARS ? title.slice(0, TITLE_MATCH_CHARS) : title;
+    if (!compiled.anyTitle.test(head)) return { category: 'other', host, domain, trusted: false, matchedBy: 'none' };
     for (const rule of compiled.titleRules) {
-      if (rule.pattern.test(head)) {
-        return {
-          ...base,
-          category: rule.service.category,
-          serviceId: rule.service.id,
-          serviceName: rule.service.name,
-          trusted: false,
-          matchedBy: 'title',
-        };
-      }
+      if (rule.pattern.test(head)) return named(host, domain, rule.service, false, 'title');
     }
   }
-  return { ...base, category: 'other', trusted: false, matchedBy: 'none' };
+  return { category: 'other', host, domain, trusted: false, matchedBy: 'none' };
 }
 
 const UNKNOWN: DestinationResult = { category: 'unknown', host: '', domain: '', trusted: false, matchedBy: 'none' };
 
 export function classifyDestination(input: DestinationInput, options: DestinationOptions = {}): DestinationResult {
-  const tab = parseUsableUrl(input.url);
-  const frame = parseUsableUrl(input.frameUrl);
+  const tab = usableUrlParts(input.url);
+  const frame = usableUrlParts(input.frameUrl);
   const title = typeof input.title === 'string' ? input.title : undefined;
   if (!tab) return frame ? classifyUrl(frame, undefined, options) : { ...UNKNOWN };
   const byTab = classifyUrl(tab, title, options);

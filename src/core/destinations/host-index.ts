@@ -2,6 +2,7 @@
  * A host-suffix index over catalog services: lookup walks the labels of a host from the most
  * specific suffix to the least, so its cost depends on the host's length, not the catalog's size.
  */
+import { getDomain } from 'tldts';
 import type { CatalogService } from './catalog';
 
 interface IndexedPattern {
@@ -9,56 +10,100 @@ interface IndexedPattern {
   service: CatalogService;
 }
 
+interface LabelSuffixPattern extends IndexedPattern {
+  /** "-my" for "*-my.sharepoint.com". */
+  labelSuffix: string;
+}
+
 export interface HostMatch {
   service: CatalogService;
   byPath: boolean;
 }
 
+const byPathLength = (a: IndexedPattern, b: IndexedPattern) => b.pathPrefix.length - a.pathPrefix.length;
+
+/** The registrable domain of a host by the public suffix list (ICANN section), or the host itself. */
+export function registrableDomain(host: string): string {
+  if (host.startsWith('[')) return host;
+  return getDomain(host, { allowPrivateDomains: false, extractHostname: false, validateHostname: false }) ?? host;
+}
+
 export class HostIndex {
   readonly #byHost = new Map<string, IndexedPattern[]>();
+  /** Keyed by the parent host of the wildcard label: "sharepoint.com" for "*-my.sharepoint.com". */
+  readonly #byParent = new Map<string, LabelSuffixPattern[]>();
+  readonly #domains = new Set<string>();
 
   constructor(services: readonly CatalogService[]) {
     for (const service of services) {
       for (const pattern of service.hosts) {
         const slash = pattern.indexOf('/');
-        const host = slash < 0 ? pattern : pattern.slice(0, slash);
+        const hostPart = slash < 0 ? pattern : pattern.slice(0, slash);
         const pathPrefix = slash < 0 ? '' : pattern.slice(slash).toLowerCase().replace(/\/+$/, '');
-        const list = this.#byHost.get(host) ?? [];
-        list.push({ pathPrefix, service });
-        // Longest path prefix first, so /i/grok wins over the bare host at the same level.
-        list.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
-        this.#byHost.set(host, list);
+        if (hostPart.startsWith('*')) {
+          const dot = hostPart.indexOf('.');
+          const parent = hostPart.slice(dot + 1);
+          add(this.#byParent, parent, { pathPrefix, service, labelSuffix: hostPart.slice(1, dot) });
+          this.#domains.add(registrableDomain(parent));
+        } else {
+          add(this.#byHost, hostPart, { pathPrefix, service });
+          this.#domains.add(registrableDomain(hostPart));
+        }
       }
     }
   }
 
-  /** `host` lower case without a trailing dot; `path` lower case. */
-  lookup(host: string, path: string): HostMatch | undefined {
+  /**
+   * `host` lower case without a trailing dot; `path` lower case; `domain` the host's registrable
+   * domain. No pattern lies above a registrable domain, so a host under a domain the catalog does
+   * not know costs one set lookup.
+   */
+  lookup(host: string, path: string, domain = registrableDomain(host)): HostMatch | undefined {
+    if (!this.#domains.has(domain)) return undefined;
     let suffix = host;
     for (;;) {
-      const patterns = this.#byHost.get(suffix);
-      if (patterns) {
-        for (const p of patterns) {
-          if (p.pathPrefix === '') return { service: p.service, byPath: false };
-          if (pathStartsWith(path, p.pathPrefix)) return { service: p.service, byPath: true };
-        }
+      const exact = this.#byHost.get(suffix);
+      if (exact) {
+        const match = firstMatch(exact, path);
+        if (match) return match;
       }
       const dot = suffix.indexOf('.');
       if (dot < 0) return undefined;
-      suffix = suffix.slice(dot + 1);
+      const parent = suffix.slice(dot + 1);
+      const wild = this.#byParent.get(parent);
+      if (wild) {
+        const label = suffix.slice(0, dot);
+        const match = firstMatch(
+          wild.filter((w) => label.endsWith(w.labelSuffix) && label.length > w.labelSuffix.length),
+          path,
+        );
+        if (match) return match;
+      }
+      suffix = parent;
     }
   }
 
-  /** True when any catalog pattern names this host or a parent of it, whatever its path. */
-  knowsHost(host: string): boolean {
-    let suffix = host;
-    for (;;) {
-      if (this.#byHost.has(suffix)) return true;
-      const dot = suffix.indexOf('.');
-      if (dot < 0) return false;
-      suffix = suffix.slice(dot + 1);
-    }
+  /** True when any catalog pattern lies under this registrable domain, whatever its host or path. */
+  knowsDomain(domain: string): boolean {
+    return this.#domains.has(domain);
   }
+}
+
+function add<T extends IndexedPattern>(map: Map<string, T[]>, key: string, entry: T): void {
+  const list = map.get(key) ?? [];
+  list.push(entry);
+  // Longest path prefix first, so /i/grok wins over the bare host at the same level; a stable sort
+  // keeps insertion order (custom services first) among equals.
+  list.sort(byPathLength);
+  map.set(key, list);
+}
+
+function firstMatch(patterns: readonly IndexedPattern[], path: string): HostMatch | undefined {
+  for (const p of patterns) {
+    if (p.pathPrefix === '') return { service: p.service, byPath: false };
+    if (pathStartsWith(path, p.pathPrefix)) return { service: p.service, byPath: true };
+  }
+  return undefined;
 }
 
 /** "/mail" matches "/mail", "/mail/…" but not "/mailbox". */

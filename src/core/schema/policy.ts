@@ -4,7 +4,7 @@
  * public/managed_schema.json is generated from this file.
  */
 import { z } from 'zod';
-import { CatalogService } from '../destinations/catalog';
+import { CustomDestinations } from '../destinations/catalog';
 import { RiskSettingsOverrides } from '../risk/overrides';
 import { BackendFormat, Severity } from './identifiers';
 
@@ -59,13 +59,11 @@ export const POLICY_SHAPE = {
     title: 'Risk settings',
     description: 'Scores (0-10) that override the recommended defaults, by indicator group, plus per-service overrides.',
   }),
-  customDestinations: z
-    .array(CatalogService)
-    .max(1000)
-    .meta({
-      title: 'Custom destinations',
-      description: 'Services added to (or re-categorising services of) the built-in destination catalog.',
-    }),
+  customDestinations: CustomDestinations.meta({
+    title: 'Custom destinations',
+    description:
+      'Services added to the built-in destination catalog ({id, name, category, hosts, titles?, sourceCategory?}), or changes to a built-in service given by its id (e.g. {"id": "slack", "category": "other"}).',
+  }),
   minimumSeverityToForward: Severity.meta({
     title: 'Minimum severity to forward',
     description: 'Events below this severity stay local. Default none (forward everything).',

@@ -1,71 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CATALOG, Catalog } from '../../../src/core/destinations/catalog';
+import { BUILTIN_CATALOG, Catalog, CustomDestinations } from '../../../src/core/destinations/catalog';
 import { classifyDestination } from '../../../src/core/destinations/classify';
-
-type Case = [url: string, title: string, category: string, serviceId: string | undefined];
-
-const CASES: Case[] = [
-  ['https://www.dropbox.com/home', 'Dropbox', 'cloud_storage', 'dropbox'],
-  ['https://drive.google.com/drive/my-drive', 'My Drive - Google Drive', 'cloud_storage', 'google_drive'],
-  ['https://app.box.com/folder/0', 'All Files | Powered by Box', 'cloud_storage', 'box'],
-  ['https://us-east.app.box.com/folder/0', 'Box', 'cloud_storage', 'box'],
-  ['https://onedrive.live.com/?id=root', 'OneDrive', 'cloud_storage', 'onedrive'],
-  ['https://wetransfer.com/', 'WeTransfer', 'cloud_storage', 'wetransfer'],
-  ['https://mail.google.com/mail/u/0/#inbox', 'Inbox - me@gmail.com - Gmail', 'email', 'gmail'],
-  ['https://outlook.office.com/mail/', 'Mail - Outlook', 'email', 'outlook'],
-  ['https://outlook.live.com/mail/0/', 'Outlook', 'email', 'outlook'],
-  ['https://mail.yahoo.co.jp/', 'Yahoo!メール', 'email', 'yahoo_mail'],
-  ['https://app.slack.com/client/T1/C1', 'general - Acme - Slack', 'messaging', 'slack'],
-  ['https://teams.microsoft.com/v2/', 'Microsoft Teams', 'messaging', 'microsoft_teams'],
-  ['https://web.whatsapp.com/', 'WhatsApp', 'messaging', 'whatsapp'],
-  ['https://github.com/acme/app', 'acme/app', 'source_code_repository', 'github'],
-  ['https://gist.github.com/', 'Create a new Gist', 'source_code_repository', 'github_gist'],
-  ['https://gist.github.com/copilot', 'Gist', 'source_code_repository', 'github_gist'],
-  ['https://github.com/copilot', 'Copilot', 'ai_tools', 'github_copilot'],
-  ['https://github.com/copilotfan/repo', 'repo', 'source_code_repository', 'github'],
-  ['https://chatgpt.com/', 'ChatGPT', 'ai_tools', 'chatgpt'],
-  ['https://claude.ai/new', 'Claude', 'ai_tools', 'claude'],
-  ['https://www.ilovepdf.com/merge_pdf', 'Merge PDF files online', 'pdf_manager', 'ilovepdf'],
-  ['https://cloudconvert.com/pdf-to-docx', 'PDF to DOCX', 'file_conversion', 'cloudconvert'],
-  ['https://www.facebook.com/', 'Facebook', 'social_media', 'facebook'],
-  ['https://www.facebook.com/messages/t/123', 'Messenger', 'messaging', 'facebook_messenger'],
-  ['https://x.com/home', 'Home / X', 'social_media', 'x_twitter'],
-  ['https://x.com/messages', 'Messages / X', 'messaging', 'x_messages'],
-  ['https://x.com/i/grok', 'Grok / X', 'ai_tools', 'grok'],
-  ['https://www.icloud.com/mail/', 'iCloud Mail', 'email', 'icloud_mail'],
-  ['https://www.icloud.com/iclouddrive/', 'iCloud Drive', 'cloud_storage', 'icloud_drive'],
-  // Hosts that are case-folded, have a trailing dot, a port or userinfo.
-  ['HTTPS://WWW.DROPBOX.COM/Home', 'Dropbox', 'cloud_storage', 'dropbox'],
-  ['https://www.dropbox.com./home', 'Dropbox', 'cloud_storage', 'dropbox'],
-  ['https://www.dropbox.com:8443/home', 'Dropbox', 'cloud_storage', 'dropbox'],
-  ['https://user:pw@www.dropbox.com/home', 'Dropbox', 'cloud_storage', 'dropbox'],
-  // Self-hosted software known by its title, only on hosts the catalog does not know.
-  ['https://cloud.acme.example/apps/files/', 'Files - Nextcloud', 'cloud_storage', 'nextcloud'],
-  ['https://webmail.acme.example/?_task=mail', 'Acme :: Roundcube Webmail :: Inbox', 'email', 'roundcube'],
-  ['https://git.acme.example/acme/app', 'acme / app · GitLab', 'source_code_repository', 'gitlab_self_hosted'],
-  // A title never turns a known host into another service.
-  ['https://www.dropbox.com/home', 'Files - Nextcloud', 'cloud_storage', 'dropbox'],
-  // Titles mentioning mail or drive do not classify an unknown host.
-  ['https://news.example.com/tech', 'Gmail outage: what to do about Google Drive', 'other', undefined],
-  ['https://www.bbc.co.uk/news', 'BBC News', 'other', undefined],
-  ['http://192.168.1.10:8080/upload', 'Upload', 'other', undefined],
-  ['https://[2001:db8::1]/upload', 'Upload', 'other', undefined],
-  // No usable URL.
-  ['about:blank', '', 'unknown', undefined],
-  ['data:text/html,<h1>x</h1>', '', 'unknown', undefined],
-  ['blob:https://www.dropbox.com/5d7e', '', 'unknown', undefined],
-  ['file:///home/me/page.html', 'page', 'unknown', undefined],
-  ['chrome-extension://abc/popup.html', 'x', 'unknown', undefined],
-  ['javascript:alert(1)', 'x', 'unknown', undefined],
-  ['not a url', 'x', 'unknown', undefined],
-  ['', '', 'unknown', undefined],
-];
+import { DESTINATION_CASES } from './destination-cases';
 
 describe('classifyDestination', () => {
-  it.each(CASES)('%s (%s) → %s', (url, title, category, serviceId) => {
+  it('has at least 400 table cases', () => {
+    expect(DESTINATION_CASES.length).toBeGreaterThanOrEqual(400);
+  });
+
+  it.each(DESTINATION_CASES)('$url ($title) → $category $serviceId', ({ url, title, category, serviceId }) => {
     const result = classifyDestination({ url, title });
-    expect(result.category).toBe(category);
-    expect(result.serviceId).toBe(serviceId);
+    expect({ category: result.category, serviceId: result.serviceId }).toEqual({ category, serviceId });
     expect(result.trusted).toBe(false);
   });
 
@@ -151,52 +96,126 @@ describe('classifyDestination', () => {
   });
 });
 
+
 describe('the built-in catalog', () => {
-  it('validates and has unique ids', () => {
+  const services = BUILTIN_CATALOG.services;
+  const count = (category: string) => services.filter((s) => s.category === category).length;
+
+  it('validates: unique ids, unique host patterns, valid title expressions', () => {
     expect(() => Catalog.parse(BUILTIN_CATALOG)).not.toThrow();
+    const duplicate = { ...BUILTIN_CATALOG, services: [...services, { ...services[0]!, id: 'dropbox_again' }] };
+    expect(Catalog.safeParse(duplicate).error?.issues[0]?.message).toMatch(/host pattern dropbox\.com is in both/);
   });
 
-  it('has every service of the first catalog', () => {
-    const ids = new Set(BUILTIN_CATALOG.services.map((s) => s.id));
-    for (const id of ['dropbox', 'google_drive', 'box', 'onedrive', 'wetransfer', 'gmail', 'outlook', 'slack',
-      'microsoft_teams', 'whatsapp', 'github', 'chatgpt', 'claude', 'ilovepdf', 'cloudconvert']) {
-      expect(ids.has(id), id).toBe(true);
-    }
+  it('has at least 300 services and the minimum per category', () => {
+    expect(services.length).toBeGreaterThanOrEqual(300);
+    const minimum: Record<string, number> = {
+      cloud_storage: 40,
+      email: 40,
+      messaging: 25,
+      pdf_manager: 15,
+      file_conversion: 15,
+      productivity: 25,
+      social_media: 25,
+      source_code_repository: 15,
+      web_hosting: 15,
+      ai_tools: 30,
+    };
+    for (const [category, min] of Object.entries(minimum)) expect(count(category), category).toBeGreaterThanOrEqual(min);
   });
 
-  it('has every service exercised by at least one case', () => {
-    const covered = new Set(CASES.map((c) => c[3]));
-    for (const extra of ['mega', 'proton_mail', 'telegram', 'discord', 'gitlab', 'bitbucket', 'pastebin', 'gemini',
-      'microsoft_copilot', 'perplexity', 'smallpdf', 'adobe_acrobat_online', 'zamzar', 'convertio', 'google_docs',
-      'notion', 'linkedin', 'netlify', 'workday', 'salesforce', 'sharepoint']) covered.add(extra);
-    const uncovered = BUILTIN_CATALOG.services.map((s) => s.id).filter((id) => !covered.has(id));
-    expect(uncovered).toEqual([]);
+  it('names the source category of the business applications downloads come from', () => {
+    const sourceOf = (id: string) => services.find((s) => s.id === id)?.sourceCategory;
+    const expected: Record<string, string> = {
+      workday: 'hr', adp: 'hr', bamboohr: 'hr', successfactors: 'hr',
+      salesforce: 'crm', hubspot: 'crm', zendesk: 'crm',
+      tableau: 'business_intelligence', power_bi: 'business_intelligence', looker: 'business_intelligence',
+      netsuite: 'financial_services', quickbooks: 'financial_services', carta: 'financial_services',
+      docusign: 'contract_management', ironclad: 'contract_management', marketo: 'marketing',
+      jenkins: 'coding_tools', jira: 'coding_tools', servicenow: 'coding_tools', confluence: 'productivity',
+      github: 'source_code_repository', gitlab: 'source_code_repository', bitbucket: 'source_code_repository',
+      google_drive: 'cloud_storage', onedrive: 'cloud_storage', sharepoint: 'cloud_storage',
+      slack: 'messaging', microsoft_teams: 'messaging',
+    };
+    for (const [id, category] of Object.entries(expected)) expect(sourceOf(id), id).toBe(category);
+  });
+
+  it('has every service exercised by at least one table case (registry)', () => {
+    const covered = new Set(DESTINATION_CASES.map((c) => c.serviceId));
+    expect(services.map((s) => s.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it('has every self-hosted title rule exercised on a host the catalog does not know', () => {
+    const byTitle = new Set(
+      DESTINATION_CASES.filter((c) => c.title && classifyDestination(c).matchedBy === 'title').map((c) => c.serviceId),
+    );
+    expect(services.filter((s) => s.titles?.length).map((s) => s.id).filter((id) => !byTitle.has(id))).toEqual([]);
+  });
+});
+
+describe('policy changes to the catalog', () => {
+  it('re-categorises a built-in service by id and keeps its hosts', () => {
+    const customDestinations = [{ id: 'slack', category: 'other' as const }];
+    expect(classifyDestination({ url: 'https://app.slack.com/client' }, { customDestinations })).toMatchObject({
+      serviceId: 'slack',
+      serviceName: 'Slack',
+      category: 'other',
+    });
+  });
+
+  it('takes a host pattern from a built-in service', () => {
+    const customDestinations = [
+      { id: 'acme_box', name: 'Acme Box tenant', category: 'productivity' as const, hosts: ['acme.app.box.com'] },
+    ];
+    expect(classifyDestination({ url: 'https://acme.app.box.com/folder/1' }, { customDestinations }).serviceId).toBe('acme_box');
+    expect(classifyDestination({ url: 'https://other.app.box.com/' }, { customDestinations }).serviceId).toBe('box');
+  });
+
+  it('adds a self-hosted title rule', () => {
+    const customDestinations = [
+      { id: 'acme_vault', name: 'Acme Vault', category: 'cloud_storage' as const, titles: ['^Acme Vault$'] },
+    ];
+    expect(classifyDestination({ url: 'https://v.acme.example/', title: 'Acme Vault' }, { customDestinations })).toMatchObject({
+      serviceId: 'acme_vault',
+      matchedBy: 'title',
+    });
   });
 
   it.each([
-    ['https://mega.nz/fm', 'mega'],
-    ['https://mail.proton.me/u/0/inbox', 'proton_mail'],
-    ['https://web.telegram.org/k/', 'telegram'],
-    ['https://discord.com/channels/1/2', 'discord'],
-    ['https://gitlab.com/acme/app', 'gitlab'],
-    ['https://bitbucket.org/acme/app', 'bitbucket'],
-    ['https://pastebin.com/', 'pastebin'],
-    ['https://gemini.google.com/app', 'gemini'],
-    ['https://copilot.microsoft.com/', 'microsoft_copilot'],
-    ['https://www.perplexity.ai/', 'perplexity'],
-    ['https://smallpdf.com/compress-pdf', 'smallpdf'],
-    ['https://acrobat.adobe.com/link/home', 'adobe_acrobat_online'],
-    ['https://www.zamzar.com/', 'zamzar'],
-    ['https://convertio.co/', 'convertio'],
-    ['https://docs.google.com/document/d/1', 'google_docs'],
-    ['https://www.notion.so/acme', 'notion'],
-    ['https://www.linkedin.com/feed/', 'linkedin'],
-    ['https://app.netlify.com/drop', 'netlify'],
-    ['https://wd5.myworkday.com/acme/d/home.htmld', 'workday'],
-    ['https://acme.lightning.force.com/lightning/page/home', 'salesforce'],
-    ['https://acme.sharepoint.com/sites/x', 'sharepoint'],
-    ['https://acme-my.sharepoint.com/personal/x', 'sharepoint'],
-  ])('%s → %s', (url, serviceId) => {
-    expect(classifyDestination({ url }).serviceId).toBe(serviceId);
+    [{ id: 'new_thing', category: 'email' }, /needs a name/],
+    [{ id: 'new_thing', name: 'New', category: 'email' }, /needs hosts or titles/],
+    [{ id: 'new_thing', name: 'New', category: 'unknown', hosts: ['n.example'] }, /expected one of/],
+    [{ id: 'New Thing', name: 'New', category: 'email', hosts: ['n.example'] }, /service id/],
+    [{ id: 'new_thing', name: 'New', category: 'email', hosts: ['https://n.example/'] }, /host pattern/],
+    [{ id: 'new_thing', name: 'New', category: 'email', titles: ['(unclosed'] }, /invalid regular expression/],
+  ])('rejects %j', (entry, message) => {
+    const result = CustomDestinations.safeParse([entry]);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message).join('; ')).toMatch(message);
+  });
+
+  it('rejects two custom services claiming one host pattern', () => {
+    const entries = [
+      { id: 'a_one', name: 'A', category: 'email', hosts: ['a.example'] },
+      { id: 'a_two', name: 'A2', category: 'email', hosts: ['a.example'] },
+    ];
+    expect(CustomDestinations.safeParse(entries).success).toBe(false);
+  });
+});
+
+describe('registrable domains and hosts', () => {
+  it.each([
+    ['https://a.b.example.co.uk/x', 'a.b.example.co.uk', 'example.co.uk'],
+    ['https://mail.yahoo.co.jp/', 'mail.yahoo.co.jp', 'yahoo.co.jp'],
+    ['https://email.uol.com.br/', 'email.uol.com.br', 'uol.com.br'],
+    ['https://us-east.app.box.com/', 'us-east.app.box.com', 'box.com'],
+    ['https://acme.github.io/', 'acme.github.io', 'github.io'],
+    ['https://bücher.de/', 'xn--bcher-kva.de', 'xn--bcher-kva.de'],
+    ['https://WWW.DROPBOX.COM./', 'www.dropbox.com', 'dropbox.com'],
+    ['http://192.168.1.10:8080/', '192.168.1.10', '192.168.1.10'],
+    ['https://[2001:db8::1]/', '[2001:db8::1]', '[2001:db8::1]'],
+    ['http://localhost:3000/', 'localhost', 'localhost'],
+  ])('%s → host %s, domain %s', (url, host, domain) => {
+    expect(classifyDestination({ url })).toMatchObject({ host, domain });
   });
 });

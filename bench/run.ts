@@ -1,0 +1,16 @@
+/**
+ * npm run bench [-- name…]: runs every benchmark (or the named ones) and prints its figures beside a
+ * baseline measured in the same run. Benchmarks report; they never fail the build on timing.
+ */
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  destinations: () => import('./destinations').then((m) => m.run()),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) await BENCHES[name]!();
