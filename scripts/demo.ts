@@ -9,27 +9,32 @@ import { launchChromium } from './harness/chromium';
 import { startConsole } from './harness/console-process';
 import { ROOT } from './harness/paths';
 import { writeChromiumPolicy } from './harness/policy-files';
+import { SAMPLES as FORMATS } from './harness/file-samples';
 import { sampleFiles } from './harness/sample-files';
 import type { FileEvent } from '../src/core/schema/event';
 
 const OUT = `${ROOT}demo-output`;
 
 const UPLOADS: { url: string; how: 'pick' | 'drop'; files: string[] }[] = [
-  { url: 'https://www.dropbox.com/home', how: 'pick', files: ['payroll-2026.xlsx'] },
+  { url: 'https://www.dropbox.com/home', how: 'pick', files: ['payroll-2026.xlsx', 'holiday-photo.jpg'] },
   { url: 'https://mail.google.com/mail/u/0/#inbox?compose=new', how: 'drop', files: ['customer-list.csv'] },
   { url: 'https://github.com/personal-account/side-project/upload/main', how: 'drop', files: ['payments-service'] },
   { url: 'https://chatgpt.com/', how: 'pick', files: ['board-strategy.pdf'] },
   { url: 'https://intranet.acme.example/documents', how: 'pick', files: ['team-handbook.docx'] },
 ];
 
-const SAMPLES: Record<string, string> = {
-  'payroll-2026.xlsx': 'PK\u0003\u0004 sample spreadsheet',
+const real = (ext: string) => Buffer.from(FORMATS[ext]!);
+
+const SAMPLES: Record<string, string | Buffer> = {
+  'payroll-2026.xlsx': real('xlsx'),
+  // Source code renamed to look like a photo: the content says otherwise (file_mismatch).
+  'holiday-photo.jpg': real('py'),
   'customer-list.csv': 'id,name,email\n1,Ana,ana@example.com\n',
   'payments-service/src/charge.py': 'def charge(card, amount):\n    return gateway.charge(card, amount)\n',
   'payments-service/src/refund.py': 'def refund(charge_id):\n    return gateway.refund(charge_id)\n',
   'payments-service/config/prod.env': 'STRIPE_KEY=sk_live_example\n',
-  'board-strategy.pdf': '%PDF-1.7\n% sample\n',
-  'team-handbook.docx': 'PK\u0003\u0004 sample document',
+  'board-strategy.pdf': real('pdf'),
+  'team-handbook.docx': real('docx'),
 };
 
 function table(events: FileEvent[]): string {

@@ -40,23 +40,25 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
   const { policy } = config;
   const frameUrl = sender.frameId !== undefined && sender.frameId !== 0 ? sender.url : undefined;
   const observedAt = deps.now().toISOString();
-  const events = message.files.map((file) =>
-    buildFileEvent({
-      id: deps.newId(),
-      observedAt,
-      actionId: message.actionId,
-      channel: message.channel,
-      trustedEvent: message.trustedEvent,
-      file: { ...file, head: decodeBase64(file.headBase64) },
-      tab: { url: sender.tab?.url, title: sender.tab?.title },
-      frameUrl,
-      user: policy.userEmail ? { email: policy.userEmail } : {},
-      device,
-      destinationOptions: config.destinationOptions,
-      keepUrlQuery: policy.keepUrlQuery ?? false,
-      settings: config.settings,
-      context: { departingWatchlist: policy.departingWatchlist ?? false },
-    }),
+  const events = await Promise.all(
+    message.files.map((file) =>
+      buildFileEvent({
+        id: deps.newId(),
+        observedAt,
+        actionId: message.actionId,
+        channel: message.channel,
+        trustedEvent: message.trustedEvent,
+        file: { ...file, head: decodeBase64(file.headBase64) },
+        tab: { url: sender.tab?.url, title: sender.tab?.title },
+        frameUrl,
+        user: policy.userEmail ? { email: policy.userEmail } : {},
+        device,
+        destinationOptions: config.destinationOptions,
+        keepUrlQuery: policy.keepUrlQuery ?? false,
+        settings: config.settings,
+        context: { departingWatchlist: policy.departingWatchlist ?? false },
+      }),
+    ),
   );
   await deps.events.add(events);
   const minimum = SEVERITIES.indexOf(policy.minimumSeverityToForward ?? 'none');

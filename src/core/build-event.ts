@@ -60,8 +60,8 @@ export function redactUrl(raw: string | undefined, keepQuery: boolean): string {
   return out.slice(0, LIMITS.url);
 }
 
-export function buildFileEvent(input: BuildEventInput): FileEvent {
-  const verdict = classifyFile({ name: input.file.name, size: input.file.size, mimeType: input.file.mimeType, head: input.file.head });
+export async function buildFileEvent(input: BuildEventInput): Promise<FileEvent> {
+  const verdict = await classifyFile({ name: input.file.name, size: input.file.size, mimeType: input.file.mimeType, head: input.file.head });
   const destination = classifyDestination(
     { url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl },
     input.destinationOptions,
@@ -94,7 +94,9 @@ export function buildFileEvent(input: BuildEventInput): FileEvent {
       categoryByExtension: verdict.categoryByExtension,
       categoryByContent: verdict.categoryByContent,
       category: verdict.category,
+      ...(verdict.mimeByContent !== undefined && { mimeByContent: verdict.mimeByContent }),
       mismatch: verdict.mismatch,
+      evidence: verdict.evidence.slice(0, 10).map((e) => e.slice(0, 512)),
     },
     destination: {
       url: redactUrl(input.tab.url, input.keepUrlQuery),

@@ -10,6 +10,7 @@ import { launchChromium, type ChromiumSession } from '../../scripts/harness/chro
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
 import { writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import type { FileEvent } from '../../src/core/schema/event';
+import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
 import { sampleFiles } from '../../scripts/harness/sample-files';
 import { storedEvents } from './support/idb';
 
@@ -20,13 +21,14 @@ let console_: RunningConsole;
 let policy: PolicyFile;
 let browser: ChromiumSession;
 const files = sampleFiles({
-  'q3-forecast.xlsx': 'PK fake spreadsheet',
+  'q3-forecast.xlsx': Buffer.from(FORMATS.xlsx!),
   'payments.py': 'import os\nprint(os.environ)\n',
-  'board-deck.pptx': 'PK fake deck',
+  'board-deck.pptx': Buffer.from(FORMATS.pptx!),
   'project/src/app.ts': 'export const x = 1;\n',
   'project/README.md': '# project\n',
   'project/data/customers.csv': 'id,name\n1,Ana\n',
-  'handbook.pdf': '%PDF-1.7\n',
+  'handbook.pdf': Buffer.from(FORMATS.pdf!),
+  'holiday.jpg': Buffer.from(FORMATS.py!),
 });
 
 beforeAll(async () => {
@@ -72,7 +74,7 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
       channel: 'file_picker',
       trustedEvent: true,
       user: { email: 'ana@acme.example' },
-      file: { extension: 'xlsx', category: 'spreadsheet' },
+      file: { extension: 'xlsx', category: 'spreadsheet', categoryByContent: 'spreadsheet', mismatch: false },
       destination: { serviceId: 'dropbox', serviceName: 'Dropbox', category: 'cloud_storage', host: 'www.dropbox.com', tabTitle: 'Files - Dropbox' },
       risk: { score: 7, severity: 'high' },
     });
@@ -92,6 +94,24 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
       file: { category: 'source_code' },
       risk: { score: 6, severity: 'moderate' },
     });
+    await page.close();
+  });
+
+  it('a dropped file is classified by its content: source code named .jpg is a mismatch', async () => {
+    const page = await open('https://www.dropbox.com/home');
+    await dropPaths(page, '#dropzone', [files.path('holiday.jpg')]);
+    const [event] = await delivered(['holiday.jpg']);
+    expect(event!.file).toMatchObject({
+      extension: 'jpg',
+      categoryByExtension: 'image',
+      categoryByContent: 'source_code',
+      category: 'source_code',
+      mimeByContent: 'text/x-python',
+      mismatch: true,
+    });
+    expect(event!.risk.indicators.find((i) => i.id === 'file_mismatch')?.reason).toBe(
+      'File named as an image but its content is source code',
+    );
     await page.close();
   });
 

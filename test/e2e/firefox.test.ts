@@ -9,6 +9,7 @@ import { launchFirefox, type FirefoxSession } from '../../scripts/harness/firefo
 import { writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import { startSiteServer, type SiteServer } from '../../scripts/harness/site-server';
 import type { FileEvent } from '../../src/core/schema/event';
+import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
 import { sampleFiles } from '../../scripts/harness/sample-files';
 
 let console_: RunningConsole;
@@ -16,11 +17,11 @@ let sites: SiteServer;
 let policy: PolicyFile;
 let firefox: FirefoxSession;
 const files = sampleFiles({
-  'ff-forecast.xlsx': 'PK',
+  'ff-forecast.xlsx': Buffer.from(FORMATS.xlsx!),
   'ff-main.go': 'package main\n',
   'ff-shadow.csv': 'a,b\n',
-  'ff-closed.pptx': 'PK',
-  'ff-frame.pdf': '%PDF-1.7\n',
+  'ff-closed.pptx': Buffer.from(FORMATS.pptx!),
+  'ff-frame.pdf': Buffer.from(FORMATS.pdf!),
 });
 
 beforeAll(async () => {

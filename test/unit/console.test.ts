@@ -14,6 +14,9 @@ function makeEvent(id: string, observedAt: string, name = 'a.py') {
   return sampleEvent({ id, observedAt, channel: 'drag_drop', file: { name, size: 1, mimeType: '' } });
 }
 
+const e1 = await makeEvent('0190a0e2-7c4b-7def-8abc-000000000001', '2026-11-22T10:00:00.000Z', 'first.py');
+const e2 = await makeEvent('0190a0e2-7c4b-7def-8abc-000000000002', '2026-11-22T11:00:00.000Z', 'second.py');
+
 describe('console', () => {
   let dir: string;
   let built: ReturnType<typeof buildConsole>;
@@ -26,8 +29,6 @@ describe('console', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const e1 = makeEvent('0190a0e2-7c4b-7def-8abc-000000000001', '2026-11-22T10:00:00.000Z', 'first.py');
-  const e2 = makeEvent('0190a0e2-7c4b-7def-8abc-000000000002', '2026-11-22T11:00:00.000Z', 'second.py');
 
   it('ingests a batch and lists newest first', async () => {
     const post = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });

@@ -1,9 +1,16 @@
 /**
- * classifyFile: what is this file? By its name today; content sniffing of `head` plugs in through
- * `categoryByContent` (issue: file intelligence).
+ * classifyFile: what is this file, by its name (extension table) and its first bytes (binary
+ * signatures, then text analysis)? Content wins when known; `mismatch` says when the name hides
+ * what the content is. Pure: no I/O, at most the first 64 KiB of the file.
  */
 import type { FileCategory } from '../schema/identifiers';
 import { CATEGORY_BY_EXTENSION, COMPOUND_EXTENSIONS } from './extension-table';
+import { isMismatch, type ContentFacts } from './mismatch';
+import { sniffBinary } from './sniff-binary';
+import { sniffText } from './sniff-text';
+
+/** The content script never sends more; classification never reads more. */
+export const MAX_HEAD_BYTES = 64 * 1024;
 
 export interface FileInput {
   name: string;
@@ -17,6 +24,8 @@ export interface FileVerdict {
   categoryByExtension: FileCategory;
   categoryByContent: FileCategory;
   category: FileCategory;
+  /** The MIME type the content shows (not the browser's guess from the name). */
+  mimeByContent?: string;
   mismatch: boolean;
   evidence: string[];
 }
@@ -44,20 +53,83 @@ export function categoryOfExtension(extension: string): FileCategory {
   return CATEGORY_BY_EXTENSION.get(extension) ?? 'other';
 }
 
-export function classifyFile(input: FileInput): FileVerdict {
-  const { extension, bidiSpoof } = extensionOf(typeof input.name === 'string' ? input.name : '');
+const TEXT_MIME: Record<string, string> = {
+  sh: 'text/x-shellscript', ps1: 'text/x-powershell', bat: 'text/x-msdos-batch', vbs: 'text/vbscript',
+  py: 'text/x-python', php: 'application/x-httpd-php', ts: 'text/x-typescript', js: 'text/javascript',
+  java: 'text/x-java', cs: 'text/x-csharp', c: 'text/x-c', go: 'text/x-go', rs: 'text/x-rust', rb: 'text/x-ruby',
+  sql: 'application/sql', swift: 'text/x-swift', kt: 'text/x-kotlin', pl: 'text/x-perl', lua: 'text/x-lua',
+  r: 'text/x-r', applescript: 'text/x-applescript', rtf: 'application/rtf', ps: 'application/postscript',
+  pem: 'application/x-pem-file', svg: 'image/svg+xml', html: 'text/html', xml: 'application/xml',
+  json: 'application/json', toml: 'application/toml', ini: 'text/plain', yaml: 'application/yaml',
+  csv: 'text/csv', tsv: 'text/tab-separated-values', md: 'text/markdown', txt: 'text/plain',
+};
+
+/** Generic containers: the name says which kind, the head only that it is a zip or an OLE file. */
+const GENERIC_CONTAINERS = new Set(['zip', 'cfb', 'cfb_encrypted']);
+
+interface Content extends ContentFacts {
+  mime: string;
+  evidence: string;
+}
+
+async function sniffContent(head: Uint8Array, truncated: boolean): Promise<Content | undefined> {
+  const binary = await sniffBinary(head);
+  if (binary) {
+    return { ext: binary.ext, mime: binary.mime, category: categoryOfExtension(binary.ext), fromText: false, code: false, evidence: binary.evidence };
+  }
+  const text = sniffText(head, truncated);
+  if (!text) return undefined;
+  return {
+    ext: text.ext,
+    mime: TEXT_MIME[text.ext] ?? 'text/plain',
+    category: categoryOfExtension(text.ext),
+    fromText: true,
+    code: text.code,
+    evidence: text.evidence,
+  };
+}
+
+function describeMismatch(extension: string, byExtension: FileCategory, content: Content): string {
+  return `mismatch: named .${extension} (${byExtension}) but the content is ${content.evidence} (${content.category})`;
+}
+
+/**
+ * What is this file, by its name and its first bytes (at most 64 KiB are ever sent, so the cost
+ * does not grow with the file)? Never throws: bad input gets a verdict of `other`.
+ */
+export async function classifyFile(input: FileInput): Promise<FileVerdict> {
+  const name = typeof input.name === 'string' ? input.name : '';
+  const { extension, bidiSpoof } = extensionOf(name);
   const categoryByExtension = categoryOfExtension(extension);
-  const categoryByContent: FileCategory = 'other';
-  const evidence: string[] = [];
-  if (extension) evidence.push(`extension .${extension} → ${categoryByExtension}`);
-  else evidence.push('no extension');
+  const head = input.head instanceof Uint8Array ? input.head.subarray(0, MAX_HEAD_BYTES) : new Uint8Array(0);
+  const size = Number.isFinite(input.size) && input.size >= 0 ? input.size : head.length;
+  const evidence: string[] = [extension ? `extension .${extension} → ${categoryByExtension}` : 'no extension'];
   if (bidiSpoof) evidence.push('name contains a right-to-left override: the extension shown differs from the real one');
+
+  let content: Content | undefined;
+  try {
+    content = await sniffContent(head, head.length < size);
+  } catch {
+    content = undefined;
+  }
+  if (content) evidence.push(`content: ${content.evidence} → ${content.category}`);
+  else evidence.push(head.length === 0 ? 'content: not read (empty file or no bytes sent)' : 'content: not recognised');
+
+  const mismatch = isMismatch(extension, categoryByExtension, content);
+  if (content && mismatch) evidence.push(describeMismatch(extension, categoryByExtension, content));
+
+  let category = categoryByExtension;
+  if (content && content.category !== 'other') {
+    const nameSaysMore = !mismatch && categoryByExtension !== 'other' && (GENERIC_CONTAINERS.has(content.ext) || (content.fromText && !content.code));
+    if (!nameSaysMore) category = content.category;
+  }
   return {
     extension,
     categoryByExtension,
-    categoryByContent,
-    category: categoryByContent !== 'other' ? categoryByContent : categoryByExtension,
-    mismatch: false,
+    categoryByContent: content?.category ?? 'other',
+    category,
+    ...(content && { mimeByContent: content.mime }),
+    mismatch,
     evidence,
   };
 }

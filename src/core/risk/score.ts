@@ -17,7 +17,14 @@ import { severityOf } from './severity';
 import { CATEGORY_LABELS } from './labels';
 
 export interface ScorableEvent {
-  file: { name: string; category: FileCategory; categoryByExtension: FileCategory; categoryByContent: FileCategory; mismatch: boolean };
+  file: {
+    name: string;
+    category: FileCategory;
+    categoryByExtension: FileCategory;
+    categoryByContent: FileCategory;
+    mimeByContent?: string | undefined;
+    mismatch: boolean;
+  };
   destination: {
     category: DestinationCategory;
     serviceId?: string | undefined;
@@ -57,7 +64,9 @@ const USER_REASONS: Record<UserIndicator, (e: ScorableEvent, c: ScoringContext) 
     `First upload to ${destinationLabel(e.destination)} in over ${c.rareWindowDays ?? 90} days`,
   remote: () => 'Uploaded from outside the corporate network',
   file_mismatch: (e) =>
-    `File named as ${CATEGORY_LABELS.file[e.file.categoryByExtension]} but its content is ${CATEGORY_LABELS.file[e.file.categoryByContent]}`,
+    `File named as ${CATEGORY_LABELS.file[e.file.categoryByExtension]} but its content is ${
+      e.file.categoryByContent === 'other' && e.file.mimeByContent ? e.file.mimeByContent : CATEGORY_LABELS.file[e.file.categoryByContent]
+    }`,
   departing_watchlist: () => 'User is on the departing-employee watchlist',
 };
 

@@ -41,7 +41,11 @@ export const FileEvent = z.object({
     categoryByExtension: FileCategory,
     categoryByContent: FileCategory,
     category: FileCategory,
+    /** The MIME type the first bytes show (not the browser's guess from the name). */
+    mimeByContent: z.string().max(255).optional(),
     mismatch: z.boolean(),
+    /** Why the file got its categories: extension, content signals, mismatch. Never file contents. */
+    evidence: z.array(z.string().max(512)).max(10).optional(),
   }),
   destination: z.object({
     url: z.string().max(8192),

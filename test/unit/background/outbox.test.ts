@@ -7,9 +7,12 @@ import { sampleEvent, sampleId } from '../support/sample-event';
 let dbCounter = 0;
 const freshDb = () => openDatabase(`outbox-test-${++dbCounter}`);
 
-function event(n: number) {
-  return sampleEvent({ id: sampleId(n), observedAt: new Date(1_700_000_000_000 + n).toISOString(), file: { name: `f${n}.py`, size: 1, mimeType: '' } });
-}
+const EVENTS = await Promise.all(
+  Array.from({ length: 450 }, (_, n) =>
+    sampleEvent({ id: sampleId(n), observedAt: new Date(1_700_000_000_000 + n).toISOString(), file: { name: `f${n}.py`, size: 1, mimeType: '' } }),
+  ),
+);
+const event = (n: number) => EVENTS[n]!;
 
 const TARGET: BackendTarget = { url: 'https://backend.example/api/v1/events', token: 'tok', format: nativeFormat };
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFileEvent, redactUrl, type BuildEventInput } from '../../../src/core/build-event';
 import { sampleInput } from '../support/sample-event';
 import { FileEvent } from '../../../src/core/schema/event';
+import { SAMPLES } from '../../../scripts/harness/file-samples';
 
 function input(over: Partial<BuildEventInput> = {}): BuildEventInput {
   return sampleInput({
@@ -14,8 +15,8 @@ function input(over: Partial<BuildEventInput> = {}): BuildEventInput {
 }
 
 describe('buildFileEvent', () => {
-  it('builds a valid native event, classified and scored', () => {
-    const event = buildFileEvent(input());
+  it('builds a valid native event, classified and scored', async () => {
+    const event = await buildFileEvent(input());
     expect(FileEvent.parse(event)).toEqual(event);
     expect(event).toMatchObject({
       schemaVersion: 1,
@@ -25,23 +26,49 @@ describe('buildFileEvent', () => {
     });
   });
 
-  it('keeps query strings only when policy says so', () => {
-    expect(buildFileEvent(input({ keepUrlQuery: true })).destination.url).toBe('https://www.dropbox.com/home?token=abc#frag');
+  it('classifies by content: source code named .jpg is source code, a mismatch, and says so', async () => {
+    const head = SAMPLES.py!;
+    const event = await buildFileEvent(input({ file: { name: 'holiday.jpg', size: head.length, mimeType: 'image/jpeg', head } }));
+    expect(FileEvent.parse(event)).toEqual(event);
+    expect(event.file).toMatchObject({
+      categoryByExtension: 'image',
+      categoryByContent: 'source_code',
+      category: 'source_code',
+      mimeByContent: 'text/x-python',
+      mismatch: true,
+    });
+    expect(event.file.evidence?.join(' ')).toMatch(/Python source/);
+    const mismatch = event.risk.indicators.find((i) => i.id === 'file_mismatch');
+    expect(mismatch).toMatchObject({ group: 'user', weight: 5, reason: 'File named as an image but its content is source code' });
+    // cloud_storage 5 + source_code 3 + file_mismatch 5
+    expect(event.risk).toMatchObject({ score: 13, severity: 'critical' });
   });
 
-  it('records the frame URL, redacted', () => {
-    const event = buildFileEvent(input({ tab: { url: 'about:blank', title: '' }, frameUrl: 'https://mail.google.com/x?y=1' }));
+  it('names the content type when its category is other', async () => {
+    const head = SAMPLES.sqlite!;
+    const event = await buildFileEvent(input({ file: { name: 'cats.jpg', size: head.length, mimeType: 'image/jpeg', head } }));
+    expect(event.risk.indicators.find((i) => i.id === 'file_mismatch')?.reason).toBe(
+      'File named as an image but its content is application/x-sqlite3',
+    );
+  });
+
+  it('keeps query strings only when policy says so', async () => {
+    expect((await buildFileEvent(input({ keepUrlQuery: true }))).destination.url).toBe('https://www.dropbox.com/home?token=abc#frag');
+  });
+
+  it('records the frame URL, redacted', async () => {
+    const event = await buildFileEvent(input({ tab: { url: 'about:blank', title: '' }, frameUrl: 'https://mail.google.com/x?y=1' }));
     expect(event.destination).toMatchObject({ frameUrl: 'https://mail.google.com/x', serviceId: 'gmail' });
   });
 
-  it('scores trusted destinations 0', () => {
-    const event = buildFileEvent(input({ destinationOptions: { trusted: ['dropbox.com'] } }));
+  it('scores trusted destinations 0', async () => {
+    const event = await buildFileEvent(input({ destinationOptions: { trusted: ['dropbox.com'] } }));
     expect(event.risk).toMatchObject({ score: 0, severity: 'none', indicators: [] });
     expect(event.destination.trusted).toBe(true);
   });
 
-  it('carries the departing watchlist from context', () => {
-    const event = buildFileEvent(input({ context: { departingWatchlist: true } }));
+  it('carries the departing watchlist from context', async () => {
+    const event = await buildFileEvent(input({ context: { departingWatchlist: true } }));
     expect(event.risk.indicators.map((i) => i.id)).toContain('departing_watchlist');
     expect(event.risk.score).toBe(12);
   });

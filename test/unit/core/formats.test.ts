@@ -25,8 +25,8 @@ describe('backendUrlProblem', () => {
 describe('the native wire format', () => {
   const { format, fellBack } = wireFormatFor('native');
 
-  it('encodes a valid native batch with a bearer token', () => {
-    const events = [sampleEvent({ id: sampleId(1) }), sampleEvent({ id: sampleId(2) })];
+  it('encodes a valid native batch with a bearer token', async () => {
+    const events = [await sampleEvent({ id: sampleId(1) }), await sampleEvent({ id: sampleId(2) })];
     expect(fellBack).toBe(false);
     expect(NativeBatch.parse(JSON.parse(format.encode(events)))).toEqual({ events });
     expect(format.authorization('t0k')).toBe('Bearer t0k');

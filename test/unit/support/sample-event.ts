@@ -24,4 +24,4 @@ export function sampleInput(over: Partial<BuildEventInput> = {}): BuildEventInpu
   };
 }
 
-export const sampleEvent = (over: Partial<BuildEventInput> = {}): FileEvent => buildFileEvent(sampleInput(over));
+export const sampleEvent = (over: Partial<BuildEventInput> = {}): Promise<FileEvent> => buildFileEvent(sampleInput(over));

@@ -5,12 +5,13 @@ import { renderPopup } from '../../../src/ui/popup-view';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>.pdf';
 
+const event = await sampleEvent({
+  observedAt: new Date().toISOString(),
+  file: { name: HOSTILE, size: 1, mimeType: '' },
+  tab: { url: 'https://www.dropbox.com/', title: '<b>title</b>' },
+});
+
 function state(over: Partial<PopupState> = {}): PopupState {
-  const event = sampleEvent({
-    observedAt: new Date().toISOString(),
-    file: { name: HOSTILE, size: 1, mimeType: '' },
-    tab: { url: 'https://www.dropbox.com/', title: '<b>title</b>' },
-  });
   return {
     showEventList: true,
     events: [event],

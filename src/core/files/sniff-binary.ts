@@ -1,0 +1,71 @@
+/**
+ * Binary formats by their signatures: the file-type package for the common ones (it also tells
+ * Office Open XML and OpenDocument apart by their zip entries), plus OLE compound files and disk
+ * images it does not name. Only `head` is read.
+ */
+import { FileTypeParser } from 'file-type/core';
+import { isCfb, sniffCfb } from './cfb';
+import { sniffDiskImage } from './disk-images';
+
+export interface BinaryVerdict {
+  /** Canonical extension of the format (docx, exe, png, cfb, zip…). */
+  ext: string;
+  mime: string;
+  evidence: string;
+}
+
+const parser = new FileTypeParser();
+
+/** "MZ" alone is two letters a text file may start with; a PE has its "PE\0\0" header where e_lfanew points. */
+function portableExecutableHeader(head: Uint8Array): 'pe' | 'mz-only' | 'not-pe' {
+  if (head.length < 0x40) return 'mz-only';
+  const offset = head[0x3c]! | (head[0x3d]! << 8) | (head[0x3e]! << 16) | (head[0x3f]! << 24);
+  if (offset < 0x40 || offset + 4 > head.length) return offset >= 0x40 && offset < 0x10000000 ? 'mz-only' : 'not-pe';
+  return head[offset] === 0x50 && head[offset + 1] === 0x45 && head[offset + 2] === 0 && head[offset + 3] === 0 ? 'pe' : 'not-pe';
+}
+
+const CFB_NAMES: Record<string, string> = {
+  doc: 'Word 97-2003 document',
+  xls: 'Excel 97-2003 workbook',
+  ppt: 'PowerPoint 97-2003 presentation',
+  msi: 'Windows Installer package',
+  msg: 'Outlook message',
+  vsd: 'Visio drawing',
+  pub: 'Publisher document',
+  cfb_encrypted: 'password-protected Office document',
+  cfb: 'OLE compound file',
+};
+
+export async function sniffBinary(head: Uint8Array): Promise<BinaryVerdict | undefined> {
+  if (head.length === 0) return undefined;
+  const disk = sniffDiskImage(head);
+  if (disk) return { ...disk, evidence: `${disk.ext.toUpperCase()} disk image signature` };
+  if (isCfb(head)) {
+    const cfb = sniffCfb(head);
+    const streams = cfb.streams.length ? `: streams ${cfb.streams.slice(0, 4).join(', ')}` : ': directory beyond the head';
+    return { ext: cfb.ext, mime: 'application/x-cfb', evidence: `${CFB_NAMES[cfb.ext]} (OLE compound file${streams})` };
+  }
+  let found: { ext: string; mime: string } | undefined;
+  try {
+    found = await parser.fromBuffer(head);
+  } catch {
+    // A truncated or malformed head: no binary verdict, the text analysis and the name still count.
+    return undefined;
+  }
+  if (!found) return undefined;
+  switch (found.ext) {
+    case 'exe': {
+      const pe = portableExecutableHeader(head);
+      if (pe === 'not-pe') return undefined;
+      return { ...found, evidence: pe === 'pe' ? 'Windows PE executable (MZ…PE header)' : 'DOS/Windows executable (MZ header)' };
+    }
+    // file-type calls any zlib stream that starts 78 01 a disk image; a DMG's real signature is at its end.
+    case 'dmg':
+      return undefined;
+    case 'xml':
+      // Left to the text analysis, which tells SVG, HTML and XML apart.
+      return undefined;
+    default:
+      return { ...found, evidence: `${found.ext.toUpperCase()} signature (${found.mime})` };
+  }
+}
