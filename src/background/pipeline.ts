@@ -28,7 +28,11 @@ export interface PipelineDeps {
   afterStore: (events: FileEvent[]) => void;
 }
 
+/** Native Uint8Array.fromBase64 (Chrome 140+, Firefox 133+) when present; the loop otherwise. */
+const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+
 export function decodeBase64(b64: string): Uint8Array {
+  if (typeof nativeFromBase64 === 'function') return nativeFromBase64(b64);
   const binary = atob(b64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

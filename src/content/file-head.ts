@@ -7,7 +7,14 @@ export interface CollectedFile {
   relativePath?: string | undefined;
 }
 
-function toBase64(bytes: Uint8Array): string {
+/** Native Uint8Array base64 (Chrome 140+, Firefox 133+) is an order of magnitude faster than the fallback. */
+interface NativeBase64 {
+  toBase64?: () => string;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  const native = (bytes as NativeBase64).toBase64;
+  if (typeof native === 'function') return native.call(bytes);
   let binary = '';
   const CHUNK = 0x8000;
   for (let i = 0; i < bytes.length; i += CHUNK) {

@@ -7,7 +7,7 @@ import type { FileCategory } from '../schema/identifiers';
 import { CATEGORY_BY_EXTENSION, COMPOUND_EXTENSIONS } from './extension-table';
 import { isMismatch, type ContentFacts } from './mismatch';
 import { sniffBinary } from './sniff-binary';
-import { sniffText } from './sniff-text';
+import { looksLikeText, sniffText } from './sniff-text';
 
 /** The content script never sends more; classification never reads more. */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -72,8 +72,19 @@ interface Content extends ContentFacts {
   evidence: string;
 }
 
+/** Binary formats whose first bytes are printable: the signature check runs for them even when the head looks like text. */
+const PRINTABLE_SIGNATURES = ['%PDF-', '!<arch>'];
+
+function startsWith(head: Uint8Array, ascii: string): boolean {
+  if (head.length < ascii.length) return false;
+  for (let i = 0; i < ascii.length; i++) if (head[i] !== ascii.charCodeAt(i)) return false;
+  return true;
+}
+
 async function sniffContent(head: Uint8Array, truncated: boolean): Promise<Content | undefined> {
-  const binary = await sniffBinary(head);
+  // Text has no binary signature to find: skip the signature scan (the costlier half) for it.
+  const textLike = looksLikeText(head) && !PRINTABLE_SIGNATURES.some((sig) => startsWith(head, sig));
+  const binary = textLike ? undefined : await sniffBinary(head);
   if (binary) {
     return { ext: binary.ext, mime: binary.mime, category: categoryOfExtension(binary.ext), fromText: false, code: false, evidence: binary.evidence };
   }

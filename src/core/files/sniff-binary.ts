@@ -6,6 +6,7 @@
 import { FileTypeParser } from 'file-type/core';
 import { isCfb, sniffCfb } from './cfb';
 import { sniffDiskImage } from './disk-images';
+import { sniffZipEntries } from './zip-entries';
 
 export interface BinaryVerdict {
   /** Canonical extension of the format (docx, exe, png, cfb, zip…). */
@@ -45,6 +46,12 @@ export async function sniffBinary(head: Uint8Array): Promise<BinaryVerdict | und
     const streams = cfb.streams.length ? `: streams ${cfb.streams.slice(0, 4).join(', ')}` : ': directory beyond the head';
     return { ext: cfb.ext, mime: 'application/x-cfb', evidence: `${CFB_NAMES[cfb.ext]} (OLE compound file${streams})` };
   }
+  // Zip containers named by their entries without inflating anything; gzip without probing inside.
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    const zip = sniffZipEntries(head);
+    if (zip) return { ...zip, evidence: `${zip.ext.toUpperCase()} (zip entries)` };
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return { ext: 'gz', mime: 'application/gzip', evidence: 'GZIP signature' };
   let found: { ext: string; mime: string } | undefined;
   try {
     found = await parser.fromBuffer(head);

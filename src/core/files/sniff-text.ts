@@ -12,7 +12,9 @@ export interface TextVerdict {
   code: boolean;
 }
 
-const TEXT_WINDOW = 16 * 1024;
+const TEXT_WINDOW = 4 * 1024;
+/** Languages show themselves in their first lines: imports, declarations, shebangs. */
+const LANGUAGE_WINDOW = 2 * 1024;
 
 /** True when the bytes look like text: no NUL, few control characters, valid-looking UTF-8 or ASCII. */
 export function looksLikeText(bytes: Uint8Array): boolean {
@@ -37,17 +39,29 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   }
   if (!looksLikeText(window)) return undefined;
   const text = new TextDecoder('utf-8').decode(window);
-  // Many replacement characters mean a legacy 8-bit encoding or binary data; both are still text-ish
-  // only when they are rare.
-  let bad = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
-  return bad / Math.max(text.length, 1) < 0.05 ? text.replace(/^\uFEFF/, '') : undefined;
+  // Many replacement characters mean a legacy 8-bit encoding or binary data: text only when rare.
+  if (text.includes('\uFFFD')) {
+    let bad = 0;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+    if (bad / text.length >= 0.05) return undefined;
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/** A signal at the start of a line (after indentation), or anywhere. */
+interface Signal {
+  at: 'line' | 'any';
+  pattern: RegExp;
+}
+const line = (pattern: RegExp): Signal => ({ at: 'line', pattern });
+const any = (pattern: RegExp): Signal => ({ at: 'any', pattern });
 
 interface LanguageRule {
   ext: string;
+  /** Lower-case fragments one of which the text must contain before the signals are tried: a cheap gate. */
+  gate: string[];
   name: string;
-  signals: [label: string, pattern: RegExp][];
+  signals: [label: string, signal: Signal][];
   /** How many distinct signals make the verdict. */
   needs: number;
 }
@@ -55,199 +69,216 @@ interface LanguageRule {
 const LANGUAGES: LanguageRule[] = [
   {
     ext: 'ps1',
+    gate: ['get-', 'set-', 'new-', 'remove-', 'invoke-', 'write-', 'import-', 'start-', 'stop-', 'add-', 'out-', 'test-', 'convertto-', 'convertfrom-', 'param', 'cmdletbinding', '$env:', '$psscriptroot'],
     name: 'PowerShell script',
     needs: 2,
     signals: [
-      ['param()', /^\s*param\s*\(/im],
-      ['[CmdletBinding()]', /\[CmdletBinding\(/i],
-      ['Verb-Noun cmdlets', /\b(?:Get|Set|New|Remove|Invoke|Write|Import|Start|Stop|Add|Out|Test|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+\b/],
-      ['$variables', /\$(?:env:|PSScriptRoot|_\.|true\b|false\b|null\b|[A-Za-z_]\w*\s*=)/],
-      ['-Parameters', /\s-(?:ErrorAction|Path|Force|Recurse|Filter|ExecutionPolicy|Uri|OutFile)\b/i],
+      ['param()', line(/param\s*\(/i)],
+      ['[CmdletBinding()]', any(/\[CmdletBinding\(/i)],
+      ['Verb-Noun cmdlets', any(/\b(?:Get|Set|New|Remove|Invoke|Write|Import|Start|Stop|Add|Out|Test|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+\b/)],
+      ['$variables', any(/\$(?:env:|PSScriptRoot|_\.|true\b|false\b|null\b|[A-Za-z_]\w*\s*=)/)],
+      ['-Parameters', any(/\s-(?:ErrorAction|Path|Force|Recurse|Filter|ExecutionPolicy|Uri|OutFile)\b/i)],
     ],
   },
   {
     ext: 'bat',
+    gate: ['echo off', 'rem ', 'goto', 'call :', 'setlocal', 'set ', '%~dp0', 'errorlevel', 'exist', '::'],
     name: 'Windows batch script',
     needs: 2,
     signals: [
-      ['@echo off', /^\s*@?echo\s+off\b/im],
-      ['rem comments', /^\s*(?:rem\s|::)/im],
-      ['set / setlocal', /^\s*(?:set\s+\/?\w+=?|setlocal\b)/im],
-      ['goto / call :label', /^\s*(?:goto\s+:?\w+|call\s+:\w+|:\w+\s*$)/im],
-      ['%variables%', /%(?:~dp0|\w+%|\d)/],
-      ['if exist / errorlevel', /\bif\s+(?:not\s+)?(?:exist|errorlevel|defined)\b/i],
+      ['@echo off', line(/@?echo\s+off\b/i)],
+      ['rem comments', line(/(?:rem\s|::)/i)],
+      ['set / setlocal', line(/(?:set\s+\/?\w+=?|setlocal\b)/i)],
+      ['goto / call :label', line(/(?:goto\s+:?\w+|call\s+:\w+|:\w+\s*$)/i)],
+      ['%variables%', any(/%(?:~dp0|\w+%|\d)/)],
+      ['if exist / errorlevel', any(/\bif\s+(?:not\s+)?(?:exist|errorlevel|defined)\b/i)],
     ],
   },
   {
     ext: 'vbs',
+    gate: ['dim ', 'createobject', 'wscript.', 'on error resume next', 'end sub', 'end function'],
     name: 'VBScript',
     needs: 2,
     signals: [
-      ['Dim', /^\s*Dim\s+\w+/im],
-      ['CreateObject', /\bCreateObject\s*\(/i],
-      ['WScript.', /\bWScript\.\w+/i],
-      ['On Error Resume Next', /\bOn Error Resume Next\b/i],
-      ['End Sub / Function', /^\s*End\s+(?:Sub|Function|If)\b/im],
-      ['Set x = ', /^\s*Set\s+\w+\s*=/im],
+      ['Dim', line(/Dim\s+\w+/i)],
+      ['CreateObject', any(/\bCreateObject\s*\(/i)],
+      ['WScript.', any(/\bWScript\.\w+/i)],
+      ['On Error Resume Next', any(/\bOn Error Resume Next\b/i)],
+      ['End Sub / Function', line(/End\s+(?:Sub|Function|If)\b/i)],
+      ['Set x = ', line(/Set\s+\w+\s*=/i)],
     ],
   },
   {
     ext: 'sh',
+    gate: ['export ', 'alias ', 'source ', 'fi\n', 'done', 'esac', '${', '$(', 'set -', 'echo ', 'printf '],
     name: 'shell script',
     needs: 3,
     signals: [
-      ['export / alias / source', /^\s*(?:export|alias|source|readonly|local)\s+\w/m],
-      ['if [ … ]; then', /\bif\s+\[\[?\s.+\]\]?\s*;\s*then\b/],
-      ['fi / done / esac', /^\s*(?:fi|done|esac)\s*$/m],
-      ['${VAR}', /\$\{\w+(?:[:#%][^}]*)?\}/],
-      ['$(command)', /\$\([a-z]/],
-      ['set -e / -euo', /^\s*set\s+-[euxo]+/m],
-      ['echo / printf', /^\s*(?:echo|printf)\s/m],
+      ['export / alias / source', line(/(?:export|alias|source|readonly|local)\s+\w/)],
+      ['if [ … ]; then', any(/\bif\s+\[\[?\s.+\]\]?\s*;\s*then\b/)],
+      ['fi / done / esac', line(/(?:fi|done|esac)\s*$/)],
+      ['${VAR}', any(/\$\{\w+(?:[:#%][^}]*)?\}/)],
+      ['$(command)', any(/\$\([a-z]/)],
+      ['set -e / -euo', line(/set\s+-[euxo]+/)],
+      ['echo / printf', line(/(?:echo|printf)\s/)],
     ],
   },
   {
     ext: 'py',
+    gate: ['def ', 'class ', 'import ', '__main__', 'self.', 'print('],
     name: 'Python source',
     needs: 2,
     signals: [
-      ['def f(…):', /^\s*(?:async\s+)?def\s+\w+\s*\(.*\)\s*(?:->\s*[^:]+)?:\s*$/m],
-      ['class X:', /^\s*class\s+\w+(?:\(.*\))?\s*:\s*$/m],
-      ['import', /^(?:from\s+[\w.]+\s+import\s+\w|import\s+[\w.]+(?:\s+as\s+\w+)?\s*$)/m],
-      ['__main__', /if\s+__name__\s*==\s*['"]__main__['"]/],
-      ['self.', /\bself\.\w+/],
-      ['print()', /^\s*print\(/m],
+      ['def f(…):', line(/(?:async\s+)?def\s+\w+\s*\(.*\)\s*(?:->\s*[^:]+)?:\s*$/)],
+      ['class X:', line(/class\s+\w+(?:\(.*\))?\s*:\s*$/)],
+      ['import', line(/(?:from\s+[\w.]+\s+import\s+\w|import\s+[\w.]+(?:\s+as\s+\w+)?\s*$)/)],
+      ['__main__', any(/if\s+__name__\s*==\s*['"]__main__['"]/)],
+      ['self.', any(/\bself\.\w+/)],
+      ['print()', line(/print\(/)],
     ],
   },
   {
     ext: 'php',
+    gate: ['<?php'],
     name: 'PHP source',
     needs: 1,
-    signals: [['<?php', /^\s*<\?php\b/]],
+    signals: [['<?php', line(/<\?php\b/)]],
   },
   {
     ext: 'ts',
+    gate: ['interface ', 'type ', ': string', ': number', ': boolean', 'import '],
     name: 'TypeScript source',
     needs: 2,
     signals: [
-      ['interface / type', /^\s*(?:export\s+)?(?:interface\s+\w+|type\s+\w+\s*=)/m],
-      ['typed parameters', /\(\s*\w+\s*:\s*(?:string|number|boolean|unknown|any|\w+\[\])\b/],
-      ['import … from', /^\s*import\s+(?:type\s+)?[\w{}*,\s]+\s+from\s+['"]/m],
+      ['interface / type', line(/(?:export\s+)?(?:interface\s+\w+|type\s+\w+\s*=)/)],
+      ['typed parameters', any(/\(\s*\w+\s*:\s*(?:string|number|boolean|unknown|any|\w+\[\])\b/)],
+      ['import … from', line(/import\s+(?:type\s+)?[\w{}*,\s]+\s+from\s+['"]/)],
     ],
   },
   {
     ext: 'js',
+    gate: ['function', 'const ', 'let ', 'var ', '=>', 'import ', 'export ', 'require(', 'console.'],
     name: 'JavaScript source',
     needs: 2,
     signals: [
-      ['function', /\bfunction\s*\w*\s*\([^)]*\)\s*\{/],
-      ['const / let', /^\s*(?:export\s+)?(?:const|let|var)\s+[\w{[]/m],
-      ['=>', /\)\s*=>\s*[{(\w]/],
-      ['import / export', /^\s*(?:import\s+[\w{*]|export\s+(?:default|const|function|class)\b)/m],
-      ['require()', /\brequire\(\s*['"][^'"]+['"]\s*\)/],
-      ['console.log', /\bconsole\.\w+\(/],
+      ['function', any(/\bfunction\s*\w*\s*\([^)]*\)\s*\{/)],
+      ['const / let', line(/(?:export\s+)?(?:const|let|var)\s+[\w{[]/)],
+      ['=>', any(/\)\s*=>\s*[{(\w]/)],
+      ['import / export', line(/(?:import\s+[\w{*]|export\s+(?:default|const|function|class)\b)/)],
+      ['require()', any(/\brequire\(\s*['"][^'"]+['"]\s*\)/)],
+      ['console.log', any(/\bconsole\.\w+\(/)],
     ],
   },
   {
     ext: 'java',
+    gate: ['package ', 'import ', 'class ', 'system.out', '@override'],
     name: 'Java source',
     needs: 2,
     signals: [
-      ['package x.y;', /^\s*package\s+[\w.]+;\s*$/m],
-      ['import x.y.Z;', /^\s*import\s+(?:static\s+)?[\w.]+(?:\.\*)?;\s*$/m],
-      ['public class', /\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?(?:class|interface|enum|record)\s+\w+/],
-      ['System.out', /\bSystem\.out\.print/],
-      ['@Override / annotations', /^\s*@(?:Override|Test|Autowired|Entity|Service)\b/m],
+      ['package x.y;', line(/package\s+[\w.]+;\s*$/)],
+      ['import x.y.Z;', line(/import\s+(?:static\s+)?[\w.]+(?:\.\*)?;\s*$/)],
+      ['public class', any(/\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?(?:class|interface|enum|record)\s+\w+/)],
+      ['System.out', any(/\bSystem\.out\.print/)],
+      ['@Override / annotations', line(/@(?:Override|Test|Autowired|Entity|Service)\b/)],
     ],
   },
   {
     ext: 'cs',
+    gate: ['using system', 'namespace ', 'class ', 'console.write'],
     name: 'C# source',
     needs: 2,
     signals: [
-      ['using System', /^\s*using\s+System(?:\.[\w.]+)?;/m],
-      ['namespace', /^\s*namespace\s+[\w.]+\s*[{;]/m],
-      ['public class', /\b(?:public|internal|private)\s+(?:static\s+|sealed\s+|partial\s+)*class\s+\w+/],
-      ['Console.', /\bConsole\.Write/],
+      ['using System', line(/using\s+System(?:\.[\w.]+)?;/)],
+      ['namespace', line(/namespace\s+[\w.]+\s*[{;]/)],
+      ['public class', any(/\b(?:public|internal|private)\s+(?:static\s+|sealed\s+|partial\s+)*class\s+\w+/)],
+      ['Console.', any(/\bConsole\.Write/)],
     ],
   },
   {
     ext: 'c',
+    gate: ['#include', '#define', '#ifndef', '#ifdef', '#pragma', 'main(', 'std::', 'printf(', 'malloc(', 'sizeof(', 'struct '],
     name: 'C or C++ source',
     needs: 2,
     signals: [
-      ['#include', /^\s*#\s*include\s*[<"][\w./]+[>"]/m],
-      ['#define / #ifndef', /^\s*#\s*(?:define|ifndef|ifdef|pragma)\s+\w+/m],
-      ['int main()', /\bint\s+main\s*\(/],
-      ['std:: / printf', /\b(?:std::\w+|printf\s*\(|malloc\s*\(|sizeof\s*\()/],
-      ['struct / typedef', /^\s*(?:typedef\s+)?struct\s+\w*\s*\{/m],
+      ['#include', line(/#\s*include\s*[<"][\w./]+[>"]/)],
+      ['#define / #ifndef', line(/#\s*(?:define|ifndef|ifdef|pragma)\s+\w+/)],
+      ['int main()', any(/\bint\s+main\s*\(/)],
+      ['std:: / printf', any(/\b(?:std::\w+|printf\s*\(|malloc\s*\(|sizeof\s*\()/)],
+      ['struct / typedef', line(/(?:typedef\s+)?struct\s+\w*\s*\{/)],
     ],
   },
   {
     ext: 'go',
+    gate: ['package ', 'func ', ':=', 'import (', 'import "'],
     name: 'Go source',
     needs: 2,
     signals: [
-      ['package x', /^package\s+\w+\s*$/m],
-      ['func', /^func\s+(?:\([^)]*\)\s*)?\w+\s*\(/m],
-      [':=', /\w\s*:=\s*\S/],
-      ['import ( … )', /^import\s+(?:\(|")/m],
+      ['package x', line(/package\s+\w+\s*$/)],
+      ['func', line(/func\s+(?:\([^)]*\)\s*)?\w+\s*\(/)],
+      [':=', any(/\w\s*:=\s*\S/)],
+      ['import ( … )', line(/import\s+(?:\(|")/)],
     ],
   },
   {
     ext: 'rs',
+    gate: ['fn ', 'let mut', 'use ', 'impl', 'println!', 'format!', 'vec!', 'panic!'],
     name: 'Rust source',
     needs: 2,
     signals: [
-      ['fn', /^\s*(?:pub(?:\([\w:]+\))?\s+)?(?:async\s+)?fn\s+\w+/m],
-      ['let mut', /\blet\s+mut\s+\w+/],
-      ['use x::y', /^\s*use\s+\w+::/m],
-      ['impl', /^\s*impl(?:<[^>]*>)?\s+\w+/m],
-      ['macros!', /\b(?:println|format|vec|panic)!\(/],
+      ['fn', line(/(?:pub(?:\([\w:]+\))?\s+)?(?:async\s+)?fn\s+\w+/)],
+      ['let mut', any(/\blet\s+mut\s+\w+/)],
+      ['use x::y', line(/use\s+\w+::/)],
+      ['impl', line(/impl(?:<[^>]*>)?\s+\w+/)],
+      ['macros!', any(/\b(?:println|format|vec|panic)!\(/)],
     ],
   },
   {
     ext: 'rb',
+    gate: ['def ', 'end', 'require', 'do |', 'puts '],
     name: 'Ruby source',
     needs: 3,
     signals: [
-      ['def', /^\s*def\s+\w+[?!]?(?:\(.*\))?\s*$/m],
-      ['end', /^\s*end\s*$/m],
-      ["require '…'", /^\s*require(?:_relative)?\s+['"]/m],
-      ['do |x|', /\bdo\s*\|\w+(?:,\s*\w+)*\|/],
-      ['puts', /^\s*puts\s/m],
+      ['def', line(/def\s+\w+[?!]?(?:\(.*\))?\s*$/)],
+      ['end', line(/end\s*$/)],
+      ["require '…'", line(/require(?:_relative)?\s+['"]/)],
+      ['do |x|', any(/\bdo\s*\|\w+(?:,\s*\w+)*\|/)],
+      ['puts', line(/puts\s/)],
     ],
   },
   {
     ext: 'sql',
+    gate: ['select', 'create ', 'insert into', 'where', 'join', 'group by', 'order by'],
     name: 'SQL',
     needs: 2,
     signals: [
-      ['SELECT … FROM', /\bSELECT\b[\s\S]{1,300}?\bFROM\b/i],
-      ['CREATE TABLE / VIEW', /\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|INDEX|PROCEDURE|FUNCTION)\b/i],
-      ['INSERT INTO', /\bINSERT\s+INTO\b/i],
-      ['WHERE / JOIN', /\b(?:WHERE|INNER\s+JOIN|LEFT\s+JOIN|GROUP\s+BY|ORDER\s+BY)\b/i],
-      ['; line ends', /;\s*$/m],
+      ['SELECT … FROM', any(/\bSELECT\b[\s\S]{1,300}?\bFROM\b/i)],
+      ['CREATE TABLE / VIEW', any(/\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|INDEX|PROCEDURE|FUNCTION)\b/i)],
+      ['INSERT INTO', any(/\bINSERT\s+INTO\b/i)],
+      ['WHERE / JOIN', any(/\b(?:WHERE|INNER\s+JOIN|LEFT\s+JOIN|GROUP\s+BY|ORDER\s+BY)\b/i)],
+      ['; line ends', any(/;\s*$/)],
     ],
   },
   {
     ext: 'swift',
+    gate: ['import foundation', 'import uikit', 'import swiftui', 'import combine', 'func ', 'guard let'],
     name: 'Swift source',
     needs: 2,
     signals: [
-      ['import Foundation / UIKit', /^\s*import\s+(?:Foundation|UIKit|SwiftUI|Combine)\s*$/m],
-      ['func', /^\s*(?:public\s+|private\s+)?func\s+\w+\s*\(/m],
-      ['var x: T / let x: T', /^\s*(?:var|let)\s+\w+\s*:\s*[A-Z]\w*/m],
-      ['guard let', /\bguard\s+let\b/],
+      ['import Foundation / UIKit', line(/import\s+(?:Foundation|UIKit|SwiftUI|Combine)\s*$/)],
+      ['func', line(/(?:public\s+|private\s+)?func\s+\w+\s*\(/)],
+      ['var x: T / let x: T', line(/(?:var|let)\s+\w+\s*:\s*[A-Z]\w*/)],
+      ['guard let', any(/\bguard\s+let\b/)],
     ],
   },
   {
     ext: 'kt',
+    gate: ['fun ', 'val ', 'var ', 'package '],
     name: 'Kotlin source',
     needs: 2,
     signals: [
-      ['fun', /^\s*(?:private\s+|override\s+|suspend\s+)*fun\s+\w+\s*\(/m],
-      ['val / var', /^\s*(?:val|var)\s+\w+\s*[:=]/m],
-      ['package', /^\s*package\s+[\w.]+\s*$/m],
+      ['fun', line(/(?:private\s+|override\s+|suspend\s+)*fun\s+\w+\s*\(/)],
+      ['val / var', line(/(?:val|var)\s+\w+\s*[:=]/)],
+      ['package', line(/package\s+[\w.]+\s*$/)],
     ],
   },
 ];
@@ -268,7 +299,7 @@ const SHEBANGS: [RegExp, string, string][] = [
 const code = (ext: string, evidence: string): TextVerdict => ({ ext, evidence, code: true });
 const data = (ext: string, evidence: string): TextVerdict => ({ ext, evidence, code: false });
 
-function byShebang(text: string): TextVerdict | undefined {
+export function byShebang(text: string): TextVerdict | undefined {
   const m = /^#!\s*(\S+)(?:\s+(?:-\S+\s+)*(\S+))?/.exec(text);
   if (!m) return undefined;
   const program = m[1]!.split('/').pop()!;
@@ -277,10 +308,13 @@ function byShebang(text: string): TextVerdict | undefined {
   return undefined;
 }
 
-function byMarkup(start: string): TextVerdict | undefined {
+export function byMarkup(start: string): TextVerdict | undefined {
   if (start.startsWith('{\\rtf')) return data('rtf', 'RTF ({\\rtf)');
   if (start.startsWith('%!PS')) return data('ps', 'PostScript (%!PS)');
   if (start.startsWith('<?php')) return code('php', 'PHP source (<?php)');
+  if (start.startsWith('BEGIN:VCARD')) return data('vcf', 'vCard (BEGIN:VCARD)');
+  if (start.startsWith('BEGIN:VCALENDAR')) return data('ics', 'iCalendar (BEGIN:VCALENDAR)');
+  if (start.startsWith('WEBVTT')) return data('vtt', 'WebVTT subtitles');
   if (/^-----BEGIN [A-Z0-9 ]+-----/.test(start)) return data('pem', 'PEM block (-----BEGIN …-----)');
   if (!start.startsWith('<')) return undefined;
   const lower = start.slice(0, 2048).toLowerCase();
@@ -290,19 +324,55 @@ function byMarkup(start: string): TextVerdict | undefined {
   return undefined;
 }
 
-function byLanguage(text: string): TextVerdict | undefined {
+/**
+ * Signals compiled once, one expression per language and kind (line start or anywhere) and case
+ * rule, each signal a named group: a language costs one or two passes over the text, not one per signal.
+ */
+export const COMPILED = LANGUAGES.map((rule) => {
+  const groups = new Map<string, string[]>();
+  rule.signals.forEach(([, { at, pattern }], i) => {
+    const key = `${at}:${pattern.ignoreCase ? 'i' : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), `(?<s${i}>${pattern.source})`]);
+  });
+  const passes = [...groups].map(([key, parts]) => {
+    const [at, i] = key.split(':');
+    const body = parts.join('|');
+    return new RegExp(at === 'line' ? `^[ \\t]*(?:${body})` : body, `gm${i}`);
+  });
+  return { rule, passes };
+});
+
+function signalsIn(text: string, passes: readonly RegExp[], rule: LanguageRule): string[] {
+  const found = new Set<number>();
+  for (const pass of passes) {
+    for (const m of text.matchAll(pass)) {
+      for (const name in m.groups) if (m.groups[name] !== undefined) found.add(Number(name.slice(1)));
+      if (found.size === rule.signals.length) break;
+    }
+  }
+  return [...found].sort((x, y) => x - y).map((i) => rule.signals[i]![0]);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Every gate fragment in one expression: one pass over the text says which languages to try. */
+const GATES = new RegExp([...new Set(LANGUAGES.flatMap((r) => r.gate))].map(escapeRegExp).join('|'), 'gi');
+
+export function byLanguage(text: string, lines: readonly string[]): TextVerdict | undefined {
+  const seen = new Set<string>();
+  for (const m of text.matchAll(GATES)) seen.add(m[0].toLowerCase());
+  if (seen.size === 0) return bySyntaxStatistics(text, lines);
   let best: { rule: LanguageRule; hits: string[] } | undefined;
-  for (const rule of LANGUAGES) {
-    const hits = rule.signals.filter(([, pattern]) => pattern.test(text)).map(([label]) => label);
+  for (const { rule, passes } of COMPILED) {
+    if (!rule.gate.some((g) => seen.has(g))) continue;
+    const hits = signalsIn(text, passes, rule);
     if (hits.length >= rule.needs && (!best || hits.length > best.hits.length)) best = { rule, hits };
   }
   if (best) return code(best.rule.ext, `${best.rule.name} (${best.hits.join(', ')})`);
-  return bySyntaxStatistics(text);
+  return bySyntaxStatistics(text, lines);
 }
 
 /** Code in a language without a rule still looks like code: brackets, semicolons and operators. */
-function bySyntaxStatistics(text: string): TextVerdict | undefined {
-  const lines = text.split('\n').filter((l) => l.trim().length > 0);
+export function bySyntaxStatistics(text: string, lines: readonly string[]): TextVerdict | undefined {
   if (lines.length < 8) return undefined;
   let punctuation = 0;
   let visible = 0;
@@ -312,58 +382,66 @@ function bySyntaxStatistics(text: string): TextVerdict | undefined {
     // { } ( ) ; = < > [ ]
     if (c === 123 || c === 125 || c === 40 || c === 41 || c === 59 || c === 61 || c === 60 || c === 62 || c === 91 || c === 93) punctuation++;
   }
+  if (punctuation / Math.max(visible, 1) <= 0.08) return undefined;
   const codeLines = lines.filter((l) => /[;{}]\s*$/.test(l) || /^\s+\S/.test(l)).length;
-  if (punctuation / Math.max(visible, 1) > 0.08 && codeLines / lines.length > 0.5) {
+  if (codeLines / lines.length > 0.5) {
     return code('c', `source code by its syntax (${Math.round((100 * punctuation) / visible)} % brackets and operators)`);
   }
   return undefined;
 }
 
 /** Split one line on a delimiter outside double quotes. */
-function countFields(line: string, delimiter: string): number {
+function countFields(line: string, delimiter: number): number {
   let fields = 1;
   let quoted = false;
-  for (const ch of line) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === delimiter && !quoted) fields++;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34 /* " */) quoted = !quoted;
+    else if (c === delimiter && !quoted) fields++;
   }
   return fields;
 }
 
-function byDelimiters(text: string, truncated: boolean): TextVerdict | undefined {
-  let lines = text.split(/\r?\n/);
-  if (truncated) lines = lines.slice(0, -1); // the last line may be cut
-  lines = lines.filter((l) => l.length > 0).slice(0, 50);
-  if (lines.length < 2) return undefined;
+export function byDelimiters(lines: readonly string[]): TextVerdict | undefined {
+  const sample = lines.slice(0, 50);
+  if (sample.length < 2) return undefined;
   for (const [delimiter, ext, name] of [['\t', 'tsv', 'tab'], [',', 'csv', 'comma'], [';', 'csv', 'semicolon'], ['|', 'csv', 'pipe']] as const) {
-    const first = countFields(lines[0]!, delimiter);
+    const code = delimiter.charCodeAt(0);
+    const first = countFields(sample[0]!, code);
     if (first < 2) continue;
-    const consistent = lines.filter((l) => countFields(l, delimiter) === first).length;
-    if (consistent / lines.length >= 0.9) return data(ext, `${name}-separated values (${first} columns over ${lines.length} lines)`);
+    if (mostly(sample, (l) => countFields(l, code) === first, 0.9)) {
+      return data(ext, `${name}-separated values (${first} columns over ${sample.length} lines)`);
+    }
   }
   return undefined;
 }
 
-function byStructure(text: string, start: string): TextVerdict | undefined {
+/** True when at least `share` of the lines pass; stops as soon as that can no longer happen. */
+function mostly(lines: readonly string[], test: (line: string) => boolean, share: number): boolean {
+  const allowedFailures = Math.floor(lines.length * (1 - share));
+  let failures = 0;
+  for (const l of lines) if (!test(l) && ++failures > allowedFailures) return false;
+  return true;
+}
+
+export function byStructure(start: string, lines: readonly string[]): TextVerdict | undefined {
   if (/^[[{]\s*(?:"|\[|\{|-?\d|true|false|null|[\]}])/.test(start) && /"[^"\n]{0,200}"\s*:|^\[\s*(?:-?\d|"|\{|\[)/m.test(start)) {
     return data('json', 'JSON');
   }
-  const lines = text.split('\n').filter((l) => l.trim() && !/^\s*#/.test(l)).slice(0, 100);
-  if (lines.length >= 2) {
-    const toml = lines.filter((l) => /^\s*\[[\w.\-" ]+\]\s*$|^\s*[\w.\-"]+\s*=\s*\S/.test(l)).length;
-    if (toml / lines.length >= 0.8 && lines.some((l) => /^\s*\[/.test(l))) {
-      return lines.some((l) => /=\s*(?:"|\[|\{|true|false|\d)/.test(l)) ? data('toml', 'TOML / INI sections and keys') : data('ini', 'INI sections and keys');
-    }
-    const yaml = lines.filter((l) => /^\s*(?:- )?[\w.\-"']+:(?:\s|$)|^\s*- \S|^---\s*$/.test(l)).length;
-    if (yaml / lines.length >= 0.8) return data('yaml', 'YAML keys and lists');
+  const meaningful = lines.filter((l) => !/^\s*#/.test(l));
+  if (meaningful.length < 2) return undefined;
+  if (meaningful.some((l) => /^\s*\[/.test(l)) && mostly(meaningful, (l) => /^\s*\[[\w.\-" ]+\]\s*$|^\s*[\w.\-"]+\s*=\s*\S/.test(l), 0.8)) {
+    return meaningful.some((l) => /=\s*(?:"|\[|\{|true|false|\d)/.test(l)) ? data('toml', 'TOML sections and keys') : data('ini', 'INI sections and keys');
   }
+  if (mostly(meaningful, (l) => /^\s*(?:- )?[\w.\-"']+:(?:\s|$)|^\s*- \S|^---\s*$/.test(l), 0.8)) return data('yaml', 'YAML keys and lists');
   return undefined;
 }
 
-function byProse(text: string): TextVerdict {
+export function byProse(text: string): TextVerdict {
   const markdown = [/^#{1,6}\s+\S/m, /^\s*[-*+]\s+\S/m, /\[[^\]\n]+\]\([^)\s]+\)/, /^```/m, /\*\*[^*\n]+\*\*/].filter((p) => p.test(text)).length;
   if (markdown >= 2) return data('md', 'Markdown (headings, lists, links)');
-  const words = text.match(/\p{L}{2,}/gu)?.length ?? 0;
+  let words = 0;
+  for (let i = 1; i < text.length && words <= 20; i++) if (text.charCodeAt(i - 1) === 32 && /\p{L}/u.test(text[i]!)) words++;
   return data('txt', words > 20 ? 'plain text (prose)' : 'plain text');
 }
 
@@ -372,12 +450,17 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
   const text = decodeText(bytes);
   if (text === undefined || text.trim().length === 0) return undefined;
   const start = text.trimStart();
+  const all = text.split('\n');
+  // The last line may be cut when the head is shorter than the file.
+  if (truncated || bytes.length > TEXT_WINDOW) all.pop();
+  const lines = all.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l) => l.trim().length > 0).slice(0, 100);
+  const head = text.length > LANGUAGE_WINDOW ? text.slice(0, LANGUAGE_WINDOW) : text;
   return (
     byShebang(text) ??
     byMarkup(start) ??
-    byStructure(text, start) ??
-    byLanguage(text) ??
-    byDelimiters(text, truncated || bytes.length > TEXT_WINDOW) ??
-    byProse(text)
+    byStructure(start, lines) ??
+    byLanguage(head, lines) ??
+    byDelimiters(lines) ??
+    byProse(head)
   );
 }
