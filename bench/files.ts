@@ -19,6 +19,7 @@ import { dropPaths } from '../scripts/harness/actions';
 import { launchChromium } from '../scripts/harness/chromium';
 import { SAMPLES, randomBytes } from '../scripts/harness/file-samples';
 import { CHROME_EXTENSION_DIR, ROOT } from '../scripts/harness/paths';
+import { storedEvents } from '../scripts/harness/stored-events';
 import { fmt, printResult, seededRandom, pick } from './lib';
 
 const HEAD = 4096;
@@ -87,28 +88,13 @@ function writeSample(path: string, size: number): void {
   }
 }
 
-async function storedNames(worker: Worker): Promise<string[]> {
-  return worker.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('upwatch');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('events').objectStore('events').getAll();
-          request.onsuccess = () => resolve((request.result as { file: { name: string } }[]).map((e) => e.file.name));
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timeToStoredEvent(page: Page, worker: Worker, path: string, name: string): Promise<number> {
   const start = performance.now();
   await dropPaths(page, '#dropzone', [path]);
   for (;;) {
-    if ((await storedNames(worker)).includes(name)) return performance.now() - start;
+    if ((await storedEvents(worker)).some((e) => e.file.name === name)) return performance.now() - start;
     if (performance.now() - start > 120_000) throw new Error(`no stored event for ${name}`);
   }
 }

@@ -12,7 +12,7 @@ import { writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/poli
 import type { FileEvent } from '../../src/core/schema/event';
 import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
 import { sampleFiles } from '../../scripts/harness/sample-files';
-import { storedEvents } from './support/idb';
+import { storedEvents } from '../../scripts/harness/stored-events';
 
 /** The extension's chrome.* namespace, as seen inside its service worker. */
 declare const chrome: { action: { getBadgeText(details: object): Promise<string> } };

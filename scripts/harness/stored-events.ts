@@ -1,5 +1,5 @@
 import type { Worker } from 'playwright-core';
-import type { FileEvent } from '../../../src/core/schema/event';
+import type { FileEvent } from '../../src/core/schema/event';
 
 /** Reads the extension's stored events straight from its IndexedDB, inside the service worker. */
 export function storedEvents(worker: Worker): Promise<FileEvent[]> {
