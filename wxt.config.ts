@@ -31,7 +31,7 @@ export default defineConfig({
     name: 'Upwatch',
     description:
       'Insider-risk detection for managed browsers: sees files handed to web pages, scores where they go, reports to your security team.',
-    permissions: ['storage', 'alarms'],
+    permissions: ['storage', 'alarms', 'downloads', 'idle'],
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
     storage: { managed_schema: 'managed_schema.json' },

@@ -65,7 +65,8 @@ export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; d
     if (!parsed.success) {
       return reply.code(400).send({ error: 'invalid batch', issues: parsed.error.issues.slice(0, 20) });
     }
-    return db.insert(parsed.data.events);
+    // The client's address as this server sees it: the extension uses it for the remote indicator.
+    return { ...db.insert(parsed.data.events), clientIp: request.ip };
   });
 
   app.get('/api/v1/events', async (request, reply) => {

@@ -10,6 +10,8 @@ export default defineBackground({
     const service = createBackgroundService();
     browser.runtime.onMessage.addListener((message, sender) => service.onMessage(message, sender));
     browser.alarms.onAlarm.addListener(service.onAlarm);
+    browser.downloads.onCreated.addListener(service.onDownloadCreated);
+    browser.downloads.onChanged.addListener(service.onDownloadChanged);
     browser.storage.onChanged.addListener((_changes, area) => {
       if (area === 'managed') service.onManagedChanged();
     });

@@ -5,10 +5,17 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
+import { ActivityProfile } from '../core/risk/activity';
+import { DestinationRecord } from '../core/risk/destination-history';
+import { DownloadRecord } from '../core/risk/sources';
 import { FileEvent } from '../core/schema/event';
 
 export const DB_NAME = 'upwatch';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
+
+/** A download as stored: the record plus the key uploads are matched on (base name and size). */
+export const StoredDownload = DownloadRecord.extend({ matchKey: z.string() });
+export type StoredDownload = z.infer<typeof StoredDownload>;
 
 export const OutboxEntry = z.object({
   /** The event id: also the idempotency key the backend de-duplicates on. */
@@ -35,6 +42,13 @@ export const STATE = {
   /** The last managed-policy value of each key that validated; re-validated on every read. */
   lastGoodPolicy: { schema: z.record(z.string(), z.unknown()), fallback: {} as Record<string, unknown> },
   deliveryStatus: { schema: DeliveryStatus, fallback: { consecutiveFailures: 0 } as DeliveryStatus },
+  /** This browser's active hours, learned (see core/risk/activity). */
+  activityProfile: { schema: ActivityProfile.nullable(), fallback: null as ActivityProfile | null },
+  /** The client IP the backend last reported seeing, for the remote indicator. */
+  network: {
+    schema: z.object({ clientIp: z.string().max(64), reportedAt: z.number() }).nullable(),
+    fallback: null as { clientIp: string; reportedAt: number } | null,
+  },
 } as const;
 export type StateKey = keyof typeof STATE;
 export type StateValue<K extends StateKey> = z.infer<(typeof STATE)[K]['schema']>;
@@ -43,6 +57,8 @@ interface UpwatchDB extends DBSchema {
   events: { key: string; value: FileEvent; indexes: { observedAt: string } };
   outbox: { key: string; value: OutboxEntry; indexes: { nextAttemptAt: number } };
   state: { key: string; value: unknown };
+  destinations: { key: string; value: DestinationRecord };
+  downloads: { key: string; value: StoredDownload; indexes: { matchKey: string; startedAt: number } };
 }
 
 export type Database = IDBPDatabase<UpwatchDB>;
@@ -54,6 +70,12 @@ export function openDatabase(name = DB_NAME): Promise<Database> {
         db.createObjectStore('events', { keyPath: 'id' }).createIndex('observedAt', 'observedAt');
         db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('nextAttemptAt', 'nextAttemptAt');
         db.createObjectStore('state');
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('destinations', { keyPath: 'key' });
+        const downloads = db.createObjectStore('downloads', { keyPath: 'id' });
+        downloads.createIndex('matchKey', 'matchKey');
+        downloads.createIndex('startedAt', 'startedAt');
       }
     },
   });

@@ -21,6 +21,8 @@ export interface OutboxDeps {
   random: () => number;
   /** The backend in force now; undefined when none is configured (events wait in the outbox). */
   target: () => Promise<BackendTarget | undefined>;
+  /** The client IP a backend reports seeing (the console answers `{"clientIp": …}`), for the remote indicator. */
+  onClientIp?: (clientIp: string) => Promise<void>;
 }
 
 export interface FlushResult {
@@ -107,10 +109,25 @@ export class Outbox {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         credentials: 'omit',
       });
-      if (response.ok) return undefined;
+      if (response.ok) {
+        await this.#noteClientIp(response);
+        return undefined;
+      }
       return `backend answered HTTP ${response.status}`;
     } catch (err) {
       return `backend unreachable: ${err instanceof Error ? err.name : 'error'}`;
+    }
+  }
+
+  /** Reads `clientIp` from a JSON answer; any other answer (or none) is fine and ignored. */
+  async #noteClientIp(response: Response): Promise<void> {
+    if (!this.deps.onClientIp || !(response.headers.get('content-type') ?? '').includes('json')) return;
+    try {
+      const body: unknown = await response.json();
+      const ip = typeof body === 'object' && body !== null ? (body as { clientIp?: unknown }).clientIp : undefined;
+      if (typeof ip === 'string' && ip.length > 0 && ip.length <= 64) await this.deps.onClientIp(ip);
+    } catch {
+      // Not JSON after all: nothing to learn.
     }
   }
 

@@ -7,6 +7,7 @@ import type { FileEvent } from '../core/schema/event';
 import type { UploadObserved } from '../core/schema/messages';
 import { SEVERITIES } from '../core/schema/identifiers';
 import type { EventStore } from './event-store';
+import type { RiskHistory } from './history';
 import type { Outbox } from './outbox';
 import type { EffectiveConfig } from './policy';
 
@@ -22,6 +23,7 @@ export interface PipelineDeps {
   device: () => Promise<FileEvent['device']>;
   events: EventStore;
   outbox: Outbox;
+  history: RiskHistory;
   newId: () => string;
   now: () => Date;
   /** Called after events are stored (badge, forwarding). */
@@ -44,9 +46,15 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
   const { policy } = config;
   const frameUrl = sender.frameId !== undefined && sender.frameId !== 0 ? sender.url : undefined;
   const observedAt = deps.now().toISOString();
-  const events = await Promise.all(
-    message.files.map((file) =>
-      buildFileEvent({
+  const now = deps.now().getTime();
+  const history = config.settings.history;
+  // Off hours is judged before this upload counts as activity, so an upload cannot excuse itself.
+  const [offHours, network] = await Promise.all([deps.history.offHours(now, history), deps.history.remote(now, policy.inNetworkCidrs)]);
+  const events: FileEvent[] = [];
+  // One file after another: a burst to a new destination must see its own first use.
+  for (const file of message.files) {
+    events.push(
+      await buildFileEvent({
         id: deps.newId(),
         observedAt,
         actionId: message.actionId,
@@ -60,10 +68,19 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
         destinationOptions: config.destinationOptions,
         keepUrlQuery: policy.keepUrlQuery ?? false,
         settings: config.settings,
-        context: { departingWatchlist: policy.departingWatchlist ?? false },
+        sources: await deps.history.sourcesFor(file.name, file.size, now),
+        context: async ({ destination }) => ({
+          ...offHours,
+          destinationUse: await deps.history.destinationUse(destination, now, history),
+          rareWindowDays: history.rareWindowDays,
+          ...(network.remote !== undefined && { remote: network.remote }),
+          ...(network.unevaluated && { unevaluated: [network.unevaluated] }),
+          departingWatchlist: policy.departingWatchlist ?? false,
+        }),
       }),
-    ),
-  );
+    );
+  }
+  await deps.history.recordActivity(now);
   await deps.events.add(events);
   const minimum = SEVERITIES.indexOf(policy.minimumSeverityToForward ?? 'none');
   const toForward = events.filter((e) => SEVERITIES.indexOf(e.risk.severity) >= minimum);

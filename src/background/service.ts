@@ -12,17 +12,24 @@ import { openDatabase, readState, writeState, type Database } from './db';
 import { EventStore } from './event-store';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
 import { Outbox, type BackendTarget } from './outbox';
+import { createDownloadTracker, type DownloadItemLike } from './downloads';
+import { RiskHistory } from './history';
 import { processUpload } from './pipeline';
 import { describeDevice, readManagedStorage } from './platform';
 import { loadEffectiveConfig, type EffectiveConfig } from './policy';
 
 export const RETRY_ALARM = 'outbox-retry';
+/** Samples whether the person is active, for the learned off-hours profile. */
+export const ACTIVITY_ALARM = 'activity-sample';
+const ACTIVITY_PERIOD_MINUTES = 5;
 const POPUP_EVENT_LIMIT = 50;
 
 export interface BackgroundService {
   onMessage: (message: unknown, sender: MessageSenderLike) => Promise<unknown> | undefined;
   onAlarm: (alarm: { name: string }) => void;
   onManagedChanged: () => void;
+  onDownloadCreated: (item: DownloadItemLike) => void;
+  onDownloadChanged: (delta: { id: number; state?: { current?: string } }) => void;
   start: () => Promise<void>;
   /** For tests: settles when queued work (flushes, badge updates) is done. */
   idle: () => Promise<void>;
@@ -53,6 +60,8 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     return { url: policy.backendUrl, token: policy.backendToken, format: wireFormatFor(policy.backendFormat).format };
   };
 
+  const history = async () => new RiskHistory(await db());
+
   let outbox: Outbox | undefined;
   const getOutbox = async () =>
     (outbox ??= new Outbox({
@@ -61,7 +70,21 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
       now: Date.now,
       random: Math.random,
       target,
+      onClientIp: async (ip) => (await history()).setClientIp(ip, Date.now()),
     }));
+
+  const downloads = createDownloadTracker({
+    history,
+    destinationOptions: async () => (await config()).destinationOptions,
+    activeTabUrl: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.url,
+    search: async (id) => (await browser.downloads.search({ id }))[0] as DownloadItemLike | undefined,
+    now: Date.now,
+  });
+
+  const sampleActivity = async () => {
+    // "active" means input within the detection interval: a person at the keyboard.
+    if ((await browser.idle.queryState(ACTIVITY_PERIOD_MINUTES * 60)) === 'active') await (await history()).recordActivity(Date.now());
+  };
 
   const refreshBadge = async () => {
     const d = await db();
@@ -109,6 +132,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
           device,
           events: new EventStore(await db()),
           outbox: await getOutbox(),
+          history: await history(),
           newId: uuidv7,
           now: () => new Date(),
           afterStore: () => {
@@ -133,6 +157,13 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     onMessage,
     onAlarm(alarm) {
       if (alarm.name === RETRY_ALARM) track(flush());
+      if (alarm.name === ACTIVITY_ALARM) track(sampleActivity());
+    },
+    onDownloadCreated(item) {
+      track(downloads.onCreated(item));
+    },
+    onDownloadChanged(delta) {
+      track(downloads.onChanged(delta));
     },
     onManagedChanged() {
       configPromise = undefined;
@@ -140,6 +171,8 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
       track(flush(true));
     },
     async start() {
+      track(browser.alarms.create(ACTIVITY_ALARM, { periodInMinutes: ACTIVITY_PERIOD_MINUTES }));
+      track(sampleActivity());
       track(refreshBadge());
       track(flush(true));
     },

@@ -2,11 +2,11 @@
  * buildFileEvent: one observed file + where it was going + who/what observed it → the native
  * file event of DESIGN.md, classified and scored. Pure: ids, clocks and history come in as data.
  */
-import { classifyDestination, type DestinationOptions } from './destinations/classify';
+import { classifyDestination, type DestinationOptions, type DestinationResult } from './destinations/classify';
 import { classifyFile } from './files/classify';
-import type { FileEvent } from './schema/event';
+import type { FileEvent, FileSource } from './schema/event';
 import type { Channel } from './schema/identifiers';
-import { scoreEvent, type ScoringContext } from './risk/score';
+import { highestSource, scoreEvent, type ScoringContext } from './risk/score';
 import type { RiskSettings } from './risk/settings';
 import { LIMITS } from './schema/limits';
 
@@ -34,7 +34,10 @@ export interface BuildEventInput {
   destinationOptions: DestinationOptions;
   keepUrlQuery: boolean;
   settings: RiskSettings;
-  context: ScoringContext;
+  /** The history-dependent facts, or how to get them once the destination is known (first use needs it). */
+  context: ScoringContext | ((facts: { destination: DestinationResult }) => ScoringContext | Promise<ScoringContext>);
+  /** Where the file came from (downloads matched by name and size), in the order observed. */
+  sources?: readonly FileSource[];
 }
 
 /** Query strings and fragments often carry tokens and personal data: removed unless policy keeps them. */
@@ -66,14 +69,10 @@ export async function buildFileEvent(input: BuildEventInput): Promise<FileEvent>
     { url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl },
     input.destinationOptions,
   );
-  const risk = scoreEvent(
-    {
-      file: { name: input.file.name, ...verdict },
-      destination,
-    },
-    input.settings,
-    input.context,
-  );
+  const context = typeof input.context === 'function' ? await input.context({ destination }) : input.context;
+  const sources = input.sources ?? [];
+  const risk = scoreEvent({ file: { name: input.file.name, ...verdict }, destination, sources }, input.settings, context);
+  const source = highestSource(sources, input.settings);
   const frameUrl = input.frameUrl === undefined ? undefined : redactUrl(input.frameUrl, input.keepUrlQuery);
   return {
     id: input.id,
@@ -109,11 +108,15 @@ export async function buildFileEvent(input: BuildEventInput): Promise<FileEvent>
       ...(destination.serviceName !== undefined && { serviceName: destination.serviceName }),
       trusted: destination.trusted,
     },
+    ...(source && { source }),
+    ...(sources.length > 0 && { sources: sources.slice(0, 16) }),
     risk: {
       score: risk.score,
       severity: risk.severity,
       indicators: risk.indicators,
       settingsVersion: risk.settingsVersion,
+      userFacts: risk.userFacts,
+      ...(risk.unevaluated.length > 0 && { unevaluated: risk.unevaluated }),
     },
   };
 }

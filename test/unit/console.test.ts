@@ -33,7 +33,7 @@ describe('console', () => {
   it('ingests a batch and lists newest first', async () => {
     const post = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
     expect(post.statusCode).toBe(200);
-    expect(post.json()).toEqual({ accepted: 2, duplicates: 0 });
+    expect(post.json()).toEqual({ accepted: 2, duplicates: 0, clientIp: '127.0.0.1' });
     const list = await built.app.inject({ method: 'GET', url: '/api/v1/events', headers: auth });
     expect(list.json().events.map((e: { file: { name: string } }) => e.file.name)).toEqual(['second.py', 'first.py']);
   });
@@ -51,7 +51,7 @@ describe('console', () => {
   it('is idempotent on event id', async () => {
     await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1] } });
     const again = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
-    expect(again.json()).toEqual({ accepted: 1, duplicates: 1 });
+    expect(again.json()).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(built.db.count()).toBe(2);
   });
 

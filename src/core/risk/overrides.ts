@@ -6,7 +6,7 @@ import {
   SOURCE_CATEGORIES,
   USER_INDICATORS,
 } from '../schema/identifiers';
-import type { RiskSettings } from './settings';
+import { WorkingHours, type RiskSettings } from './settings';
 
 const Weight = z.number().int().min(0).max(10);
 const partialWeights = (keys: readonly string[]) =>
@@ -23,6 +23,14 @@ export const RiskSettingsOverrides = z.strictObject({
     })
     .optional(),
   serviceOverrides: z.record(z.string().min(1).max(64), Weight).optional(),
+  history: z
+    .strictObject({
+      groupingWindowMinutes: z.number().int().min(1).max(1440).optional(),
+      rareWindowDays: z.number().int().min(1).max(3650).optional(),
+      profileMinDays: z.number().int().min(1).max(365).optional(),
+      workingHours: WorkingHours.optional(),
+    })
+    .optional(),
 });
 export type RiskSettingsOverrides = z.infer<typeof RiskSettingsOverrides>;
 
@@ -42,5 +50,6 @@ export function mergeRiskSettings(base: RiskSettings, overrides: RiskSettingsOve
       file: { ...base.scores.file, ...defined(s?.file) },
     },
     serviceOverrides: { ...base.serviceOverrides, ...overrides.serviceOverrides },
+    history: { ...base.history, ...defined(overrides.history) },
   };
 }

@@ -39,10 +39,19 @@ export interface ScorableEvent {
 /** What the background knows from history and policy; an absent field means "not known". */
 export interface ScoringContext {
   offHours?: boolean;
+  /** What decided off_hours: the learned profile, or the policy's working hours while history is short. */
+  offHoursBasis?: 'profile' | 'working_hours';
   destinationUse?: 'first' | 'rare' | 'known';
   rareWindowDays?: number;
   remote?: boolean;
   departingWatchlist?: boolean;
+  /** User indicators that could not be evaluated, and why (e.g. remote without a known client IP). */
+  unevaluated?: readonly UnevaluatedIndicator[];
+}
+
+export interface UnevaluatedIndicator {
+  id: UserIndicator;
+  reason: string;
 }
 
 export interface RiskResult {
@@ -51,6 +60,9 @@ export interface RiskResult {
   severity: Severity;
   trusted: boolean;
   settingsVersion: string;
+  /** Every user indicator that applied, whatever its weight: what `rescore` needs to answer "what if". */
+  userFacts: UserIndicator[];
+  unevaluated: UnevaluatedIndicator[];
 }
 
 function destinationLabel(d: ScorableEvent['destination']): string {
@@ -58,7 +70,10 @@ function destinationLabel(d: ScorableEvent['destination']): string {
 }
 
 const USER_REASONS: Record<UserIndicator, (e: ScorableEvent, c: ScoringContext) => string> = {
-  off_hours: () => 'Uploaded outside this user’s usual active hours',
+  off_hours: (_e, c) =>
+    c.offHoursBasis === 'working_hours'
+      ? 'Uploaded outside working hours (this user’s own hours are not learned yet)'
+      : 'Uploaded outside this user’s usual active hours',
   first_use_of_destination: (e) => `First upload to ${destinationLabel(e.destination)} since monitoring began`,
   rare_use_of_destination: (e, c) =>
     `First upload to ${destinationLabel(e.destination)} in over ${c.rareWindowDays ?? 90} days`,
@@ -83,14 +98,16 @@ function userIndicatorsApplying(event: ScorableEvent, context: ScoringContext): 
 
 export function scoreEvent(event: ScorableEvent, settings: RiskSettings, context: ScoringContext = {}): RiskResult {
   const settingsVersion = settings.version;
+  const userFacts = userIndicatorsApplying(event, context);
+  const unevaluated = [...(context.unevaluated ?? [])];
   if (event.destination.trusted) {
-    return { indicators: [], score: 0, severity: 'none', trusted: true, settingsVersion };
+    return { indicators: [], score: 0, severity: 'none', trusted: true, settingsVersion, userFacts, unevaluated };
   }
   const candidates: RiskIndicator[] = [];
   const add = (id: string, group: IndicatorGroup, weight: number, reason: string) =>
     candidates.push({ id, group, weight, reason });
 
-  for (const id of userIndicatorsApplying(event, context)) {
+  for (const id of userFacts) {
     add(id, 'user', settings.scores.user[id], USER_REASONS[id](event, context));
   }
 
@@ -114,7 +131,7 @@ export function scoreEvent(event: ScorableEvent, settings: RiskSettings, context
 
   const indicators = candidates.filter((i) => i.weight > 0);
   const score = indicators.reduce((sum, i) => sum + i.weight, 0);
-  return { indicators, score, severity: severityOf(score), trusted: false, settingsVersion };
+  return { indicators, score, severity: severityOf(score), trusted: false, settingsVersion, userFacts, unevaluated };
 }
 
 function destinationReason(dest: ScorableEvent['destination']): string {
@@ -125,7 +142,7 @@ function destinationReason(dest: ScorableEvent['destination']): string {
 }
 
 /** Only the highest-scoring source counts; ties go to the first observed. */
-function highestSource<S extends { category: SourceCategory }>(sources: readonly S[], settings: RiskSettings): S | undefined {
+export function highestSource<S extends { category: SourceCategory }>(sources: readonly S[], settings: RiskSettings): S | undefined {
   let best: S | undefined;
   for (const s of sources) {
     if (!best || settings.scores.source[s.category] > settings.scores.source[best.category]) best = s;

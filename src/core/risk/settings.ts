@@ -72,6 +72,36 @@ export const RECOMMENDED_SCORES = {
   },
 } as const;
 
+const HourMinute = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'time of day as HH:MM (24 h)');
+
+/** ISO weekdays: 1 Monday … 7 Sunday. */
+export const WorkingHours = z.strictObject({
+  days: z.array(z.number().int().min(1).max(7)).max(7).default([1, 2, 3, 4, 5]),
+  start: HourMinute.default('08:00'),
+  end: HourMinute.default('18:00'),
+});
+export type WorkingHours = z.infer<typeof WorkingHours>;
+
+export const HISTORY_DEFAULTS = {
+  groupingWindowMinutes: 60,
+  rareWindowDays: 90,
+  profileMinDays: 14,
+  workingHours: { days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' },
+} as const;
+
+/** How the indicators that need history decide. */
+export const HistorySettings = z.strictObject({
+  /** Uploads to a new (or rarely used) destination within this window of the first all carry the indicator. */
+  groupingWindowMinutes: z.number().int().min(1).max(1440).default(HISTORY_DEFAULTS.groupingWindowMinutes),
+  /** A destination not used for this many days is rare again. */
+  rareWindowDays: z.number().int().min(1).max(3650).default(HISTORY_DEFAULTS.rareWindowDays),
+  /** Days of activity before the learned profile replaces the working hours for off_hours. */
+  profileMinDays: z.number().int().min(1).max(365).default(HISTORY_DEFAULTS.profileMinDays),
+  /** Used for off_hours until the profile has enough history. */
+  workingHours: WorkingHours.default(() => ({ ...HISTORY_DEFAULTS.workingHours, days: [...HISTORY_DEFAULTS.workingHours.days] })),
+});
+export type HistorySettings = z.infer<typeof HistorySettings>;
+
 export const RiskSettings = z.strictObject({
   version: z.string().min(1).max(64).default('builtin-1'),
   scores: z
@@ -86,6 +116,7 @@ export const RiskSettings = z.strictObject({
     .default(() => structuredClone(RECOMMENDED_SCORES) as never),
   /** Destination score for one service id, replacing its category's score (e.g. a sanctioned Box tenant). */
   serviceOverrides: z.record(z.string().min(1).max(64), Weight).default({}),
+  history: HistorySettings.default(() => HistorySettings.parse({})),
 });
 export type RiskSettings = z.infer<typeof RiskSettings>;
 export type RiskSettingsInput = z.input<typeof RiskSettings>;

@@ -7,7 +7,18 @@ import {
   IndicatorGroup,
   Severity,
   SourceCategory,
+  UserIndicator,
 } from './identifiers';
+
+/** Where a file came from: a download from a known service, classified by its source category. */
+export const FileSource = z.object({
+  category: SourceCategory,
+  serviceId: z.string().max(64).optional(),
+  serviceName: z.string().max(128).optional(),
+  url: z.string().max(8192),
+  acquiredAt: z.iso.datetime({ offset: true }),
+});
+export type FileSource = z.infer<typeof FileSource>;
 
 export const RiskIndicator = z.object({
   id: z.string().min(1).max(64),
@@ -58,19 +69,19 @@ export const FileEvent = z.object({
     serviceName: z.string().max(128).optional(),
     trusted: z.boolean(),
   }),
-  source: z
-    .object({
-      category: SourceCategory,
-      serviceId: z.string().max(64).optional(),
-      url: z.string().max(8192),
-      acquiredAt: z.iso.datetime({ offset: true }),
-    })
-    .optional(),
+  /** The source that counted: the highest-scoring one, ties to the first observed. */
+  source: FileSource.optional(),
+  /** Every source the file was traced to (downloads matched by name and size), in the order observed. */
+  sources: z.array(FileSource).max(16).optional(),
   risk: z.object({
     score: z.number().int().nonnegative(),
     severity: Severity,
     indicators: z.array(RiskIndicator).max(64),
     settingsVersion: z.string().max(64),
+    /** Every user indicator that applied, whatever its weight (what-if rescoring needs them). */
+    userFacts: z.array(UserIndicator).max(16).optional(),
+    /** User indicators that could not be evaluated, and why. */
+    unevaluated: z.array(z.object({ id: UserIndicator, reason: z.string().max(512) })).max(16).optional(),
   }),
 });
 export type FileEvent = z.infer<typeof FileEvent>;

@@ -3,14 +3,16 @@ import { openDatabase } from '../../../src/background/db';
 import { EventStore } from '../../../src/background/event-store';
 import { Outbox } from '../../../src/background/outbox';
 import { processUpload, type PipelineDeps } from '../../../src/background/pipeline';
+import { RiskHistory } from '../../../src/background/history';
 import { effectiveConfig } from '../../../src/background/policy';
 import { UploadObserved } from '../../../src/core/schema/messages';
 import type { Policy } from '../../../src/core/schema/policy';
 
 let n = 0;
 
-async function deps(policy: Policy = {}) {
+async function deps(policy: Policy = {}, clock = { now: new Date('2026-11-22T10:00:00Z') }) {
   const db = await openDatabase(`pipeline-test-${++n}`);
+  const history = new RiskHistory(db, 'UTC');
   let id = 0;
   const events = new EventStore(db);
   const outbox = new Outbox({ db, fetch: (async () => new Response(null)) as unknown as typeof fetch, now: () => 0, random: () => 0, target: async () => undefined });
@@ -19,11 +21,12 @@ async function deps(policy: Policy = {}) {
     device: async () => ({ browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' }),
     events,
     outbox,
+    history,
     newId: () => `0190a0e2-7c4b-7def-8abc-${String(++id).padStart(12, '0')}`,
-    now: () => new Date('2026-11-22T10:00:00Z'),
+    now: () => clock.now,
     afterStore: () => undefined,
   };
-  return { d, events, outbox };
+  return { d, events, outbox, history, clock };
 }
 
 const message = UploadObserved.parse({
@@ -43,10 +46,12 @@ describe('processUpload', () => {
   it('stores and queues one scored event per file, destination from the sender', async () => {
     const { d, events, outbox } = await deps({ trustedDomains: ['intranet.acme.example'], userEmail: 'ana@acme.com' });
     const out = await processUpload(message, { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0, url: 'https://www.dropbox.com/home' }, d);
+    // Sunday 10:00 UTC: outside the default working hours; Dropbox never used before: first use, for both files.
     expect(out.map((e) => [e.file.name, e.destination.serviceId, e.destination.trusted, e.risk.score])).toEqual([
-      ['a.py', 'dropbox', false, 8],
-      ['b.csv', 'dropbox', false, 7],
+      ['a.py', 'dropbox', false, 11],
+      ['b.csv', 'dropbox', false, 10],
     ]);
+    expect(out[1]!.risk.indicators.map((i) => i.id)).toEqual(['off_hours', 'first_use_of_destination', 'cloud_storage', 'spreadsheet']);
     expect(out.every((e) => e.user.email === 'ana@acme.com' && e.actionId === 'act-1')).toBe(true);
     expect(out[0]!.destination.frameUrl).toBeUndefined();
     expect(await events.recent(10)).toHaveLength(2);
@@ -60,14 +65,75 @@ describe('processUpload', () => {
   });
 
   it('keeps below-threshold events local when policy sets a minimum severity to forward', async () => {
-    const { d, events, outbox } = await deps({ minimumSeverityToForward: 'high', trustedDomains: [] });
-    await processUpload(message, { tab: { url: 'https://www.dropbox.com/', title: '' }, frameId: 0 }, d);
-    expect(await events.recent(10)).toHaveLength(2);
-    expect(await outbox.depth()).toBe(2);
-    const low = await deps({ minimumSeverityToForward: 'critical' });
-    await processUpload(message, { tab: { url: 'https://www.dropbox.com/', title: '' }, frameId: 0 }, low.d);
-    expect(await low.events.recent(10)).toHaveLength(2);
-    expect(await low.outbox.depth()).toBe(0);
+    // Monday in working hours, an unknown site (other: 2) never used before (first use: 2):
+    // a.py 2 + 2 + 3 = 7 high, b.csv 2 + 2 + 2 = 6 moderate.
+    const monday = () => ({ now: new Date('2026-11-23T10:00:00Z') });
+    const site = { tab: { url: 'https://example.org/', title: '' }, frameId: 0 };
+    const high = await deps({ minimumSeverityToForward: 'high' }, monday());
+    const out = await processUpload(message, site, high.d);
+    expect(out.map((e) => e.risk.severity)).toEqual(['high', 'moderate']);
+    expect(await high.events.recent(10)).toHaveLength(2);
+    expect(await high.outbox.depth()).toBe(1);
+    const critical = await deps({ minimumSeverityToForward: 'critical' }, monday());
+    await processUpload(message, site, critical.d);
+    expect(await critical.events.recent(10)).toHaveLength(2);
+    expect(await critical.outbox.depth()).toBe(0);
+  });
+});
+
+describe('processUpload with history', () => {
+  const dropbox = { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 };
+  const ids = (e: { risk: { indicators: { id: string }[] } }) => e.risk.indicators.map((i) => i.id);
+
+  it('gives first use to a burst inside the grouping window, then treats the destination as known', async () => {
+    const { d, clock } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') }); // a Monday, in working hours
+    const first = await processUpload(message, dropbox, d);
+    expect(first.map(ids)).toEqual([
+      ['first_use_of_destination', 'cloud_storage', 'source_code'],
+      ['first_use_of_destination', 'cloud_storage', 'spreadsheet'],
+    ]);
+    clock.now = new Date('2026-11-23T10:59:00Z');
+    expect(ids((await processUpload(message, dropbox, d))[0]!)).toContain('first_use_of_destination');
+    clock.now = new Date('2026-11-23T11:30:00Z');
+    expect(ids((await processUpload(message, dropbox, d))[0]!)).not.toContain('first_use_of_destination');
+    clock.now = new Date('2027-03-01T10:00:00Z'); // over 90 days later: rare
+    const rare = (await processUpload(message, dropbox, d))[0]!;
+    expect(ids(rare)).toContain('rare_use_of_destination');
+    expect(rare.risk.indicators.find((i) => i.id === 'rare_use_of_destination')?.reason).toBe('First upload to Dropbox in over 90 days');
+  });
+
+  it('inherits the sources of a download with the same name and size; the highest counts, all are kept', async () => {
+    const { d, history } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });
+    await history.recordDownload({
+      id: '7',
+      url: 'https://wd5.myworkday.com/acme/export/a.py',
+      tabUrl: 'https://app.slack.com/client/T1',
+      fileName: 'a.py',
+      size: 10,
+      startedAt: Date.parse('2026-11-23T09:00:00Z'),
+      completedAt: Date.parse('2026-11-23T09:00:01Z'),
+      sources: [
+        { category: 'messaging', serviceId: 'slack', url: 'https://app.slack.com/client/T1', acquiredAt: '2026-11-23T09:00:01.000Z' },
+        { category: 'hr', serviceId: 'workday', serviceName: 'Workday', url: 'https://wd5.myworkday.com/acme/export/a.py', acquiredAt: '2026-11-23T09:00:01.000Z' },
+      ],
+    });
+    const [a, b] = await processUpload(message, dropbox, d);
+    expect(a!.source).toMatchObject({ category: 'hr', serviceId: 'workday' });
+    expect(a!.sources?.map((s) => s.serviceId)).toEqual(['slack', 'workday']);
+    expect(a!.risk.indicators.find((i) => i.group === 'source')).toMatchObject({ id: 'hr', weight: 4, reason: 'File came from Workday (HR system)' });
+    expect(b!.source).toBeUndefined(); // b.csv was not downloaded
+  });
+
+  it('applies remote only when the client IP is known, and says so when it is not', async () => {
+    const policy = { inNetworkCidrs: ['10.0.0.0/8', 'fd00::/8'] };
+    const { d, history } = await deps(policy, { now: new Date('2026-11-23T10:00:00Z') });
+    const [unknown] = await processUpload(message, dropbox, d);
+    expect(ids(unknown!)).not.toContain('remote');
+    expect(unknown!.risk.unevaluated).toEqual([{ id: 'remote', reason: 'client IP unknown: the backend has not reported it yet' }]);
+    await history.setClientIp('203.0.113.9', Date.parse('2026-11-23T10:00:00Z'));
+    expect(ids((await processUpload(message, dropbox, d))[0]!)).toContain('remote');
+    await history.setClientIp('10.1.2.3', Date.parse('2026-11-23T10:00:00Z'));
+    expect(ids((await processUpload(message, dropbox, d))[0]!)).not.toContain('remote');
   });
 });
 

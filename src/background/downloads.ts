@@ -1,0 +1,69 @@
+/**
+ * Download provenance: every download the browser makes is recorded with its addresses (and the
+ * tab the person was on), and classified with the catalog's source categories once complete.
+ */
+import { sourcesOfDownload, baseName, type DownloadRecord } from '../core/risk/sources';
+import type { DestinationOptions } from '../core/destinations/classify';
+import type { RiskHistory } from './history';
+
+/** The fields of downloads.DownloadItem both browsers provide (Chrome adds finalUrl). */
+export interface DownloadItemLike {
+  id: number;
+  url: string;
+  finalUrl?: string;
+  referrer?: string;
+  filename: string;
+  fileSize?: number;
+  totalBytes?: number;
+  startTime: string;
+  endTime?: string;
+  state?: string;
+}
+
+export interface DownloadTrackerDeps {
+  history: () => Promise<RiskHistory>;
+  destinationOptions: () => Promise<DestinationOptions>;
+  activeTabUrl: () => Promise<string | undefined>;
+  search: (id: number) => Promise<DownloadItemLike | undefined>;
+  now: () => number;
+}
+
+function recordOf(item: DownloadItemLike, previous: DownloadRecord | undefined, now: number): DownloadRecord {
+  const size = item.fileSize !== undefined && item.fileSize >= 0 ? item.fileSize : Math.max(item.totalBytes ?? 0, 0);
+  const startedAt = Date.parse(item.startTime);
+  return {
+    id: String(item.id),
+    url: item.url,
+    ...(item.finalUrl && { finalUrl: item.finalUrl }),
+    ...(item.referrer && { referrer: item.referrer }),
+    ...(previous?.tabUrl && { tabUrl: previous.tabUrl }),
+    fileName: baseName(item.filename || previous?.fileName || ''),
+    size,
+    startedAt: Number.isFinite(startedAt) ? startedAt : (previous?.startedAt ?? now),
+    ...(previous?.completedAt !== undefined && { completedAt: previous.completedAt }),
+    sources: previous?.sources ?? [],
+  };
+}
+
+export function createDownloadTracker(deps: DownloadTrackerDeps) {
+  return {
+    async onCreated(item: DownloadItemLike): Promise<void> {
+      const history = await deps.history();
+      const tabUrl = await deps.activeTabUrl().catch(() => undefined);
+      const record = recordOf(item, undefined, deps.now());
+      await history.recordDownload(tabUrl ? { ...record, tabUrl } : record);
+    },
+    async onChanged(delta: { id: number; state?: { current?: string } }): Promise<void> {
+      if (delta.state?.current !== 'complete') return;
+      const [history, item, options] = await Promise.all([deps.history(), deps.search(delta.id), deps.destinationOptions()]);
+      if (!item) return;
+      const now = deps.now();
+      const previous = await history.download(String(delta.id));
+      const record = recordOf(item, previous, now);
+      const completedAt = item.endTime ? Date.parse(item.endTime) : now;
+      const done = { ...record, completedAt: Number.isFinite(completedAt) ? completedAt : now };
+      const sources = sourcesOfDownload(done, new Date(done.completedAt).toISOString(), options);
+      await history.recordDownload({ ...done, sources });
+    },
+  };
+}
