@@ -18,7 +18,7 @@ const HISTORY_MEANING: Record<string, string> = {
   groupingWindowMinutes: 'Uploads to a new (or rarely used) destination within this many minutes of the first all carry first (or rare) use.',
   rareWindowDays: 'A destination not used for this many days is rare again.',
   profileMinDays: 'Days of observed activity before the learned profile replaces the working hours for `off_hours`.',
-  workingHours: '`off_hours` until the profile is ready: ISO weekdays (1 Monday … 7 Sunday) and local `HH:MM` start and end (a shift may cross midnight).',
+  workingHours: '`off_hours` until the profile is ready: ISO weekdays (1 Monday … 7 Sunday) and local `HH:MM` start and end (a shift may cross midnight; the same start and end is the whole day).',
 };
 
 function table(group: keyof typeof RECOMMENDED_SCORES, label: (id: string) => string): string {

@@ -1,10 +1,10 @@
 /** Real Chromium with the built extension loaded, driven by Playwright. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { CHROME_EXTENSION_DIR, CHROME_EXTENSION_ID, chromiumPath } from './paths';
-import { isSimulatedSite, renderSite } from './sites';
+import { isSimulatedSite, renderSite, siteFile } from './sites';
 
 export interface ChromiumSession {
   context: BrowserContext;
@@ -14,8 +14,19 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
-export async function launchChromium(options: { extensionDir?: string; headless?: boolean } = {}): Promise<ChromiumSession> {
+export async function launchChromium(
+  options: { extensionDir?: string; headless?: boolean; downloadsDir?: string } = {},
+): Promise<ChromiumSession> {
   const profile = mkdtempSync(join(tmpdir(), 'upwatch-chromium-'));
+  if (options.downloadsDir) {
+    // Where a person's browser saves downloads: the profile preference (CDP's downloadPath is not
+    // honoured for the default context).
+    mkdirSync(join(profile, 'Default'), { recursive: true });
+    writeFileSync(
+      join(profile, 'Default', 'Preferences'),
+      JSON.stringify({ download: { default_directory: options.downloadsDir, prompt_for_download: false, directory_upgrade: true } }),
+    );
+  }
   const ext = options.extensionDir ?? CHROME_EXTENSION_DIR;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
@@ -32,10 +43,27 @@ export async function launchChromium(options: { extensionDir?: string; headless?
       '--no-first-run',
     ],
   });
-  await context.route(
-    isSimulatedSite,
-    (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: renderSite(new URL(route.request().url()))! }),
-  );
+  await context.route(isSimulatedSite, (route) => {
+    const url = new URL(route.request().url());
+    const file = siteFile(url);
+    if (file) {
+      return route.fulfill({
+        status: 200,
+        contentType: file.contentType,
+        headers: { 'Content-Disposition': `attachment; filename="${file.fileName}"` },
+        body: file.body,
+      });
+    }
+    return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: renderSite(url)! });
+  });
+  if (options.downloadsDir) {
+    // Playwright saves downloads under random names; a person's browser keeps the real name, which
+    // is what download provenance matches on. Browser.setDownloadBehavior restores that.
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: options.downloadsDir });
+    await cdp.detach();
+  }
   const worker = async () =>
     context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`)) ??
     (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`) }));

@@ -3,6 +3,7 @@
  * through Playwright routing in Chromium or a local HTTP server in Firefox.
  */
 import { readFileSync } from 'node:fs';
+import { SAMPLES } from './file-samples';
 import { ROOT } from './paths';
 
 export interface SiteSpec {
@@ -19,6 +20,10 @@ export const SITES: Record<string, SiteSpec> = {
   'github.com': { title: 'acme/payments: Payment service' },
   'chatgpt.com': { title: 'ChatGPT' },
   'wetransfer.com': { title: 'WeTransfer - Send Large Files' },
+  'wd5.myworkday.com': {
+    title: 'Home - Workday',
+    extra: '<p><a id="export" href="/acme/export/payroll-q4.xlsx">Export payroll to Excel</a></p>',
+  },
   'intranet.acme.example': { title: 'Acme intranet - Documents' },
   'blog.example.org': {
     title: 'A travel blog',
@@ -38,6 +43,26 @@ function fixture(name: string): string {
 }
 
 export const isSimulatedSite = (url: URL): boolean => Object.hasOwn(SITES, url.hostname);
+
+export interface SiteFile {
+  body: Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+/** Files the simulated sites serve as downloads (attachment), by host and path. */
+const SITE_FILES: Record<string, SiteFile> = {
+  'wd5.myworkday.com/acme/export/payroll-q4.xlsx': {
+    body: Buffer.from(SAMPLES.xlsx!),
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    fileName: 'payroll-q4.xlsx',
+  },
+};
+
+/** A download served by a simulated site, or undefined. */
+export function siteFile(url: URL): SiteFile | undefined {
+  return SITE_FILES[`${url.hostname}${url.pathname}`];
+}
 
 /** The HTML for a URL on a simulated site, or undefined when the host is not simulated. */
 export function renderSite(url: URL): string | undefined {

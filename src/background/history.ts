@@ -12,7 +12,7 @@ import type { FileSource } from '../core/schema/event';
 import { readState, writeState, type Database } from './db';
 
 /** Downloads older than this are forgotten: provenance is about files handled recently. */
-const DOWNLOAD_RETENTION_MS = 90 * 86_400_000;
+export const DOWNLOAD_RETENTION_MS = 90 * 86_400_000;
 /** A client IP older than this is treated as unknown. */
 const CLIENT_IP_MAX_AGE_MS = 24 * 3_600_000;
 

@@ -13,7 +13,7 @@ import { EventStore } from './event-store';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
 import { Outbox, type BackendTarget } from './outbox';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
-import { RiskHistory } from './history';
+import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
 import { processUpload } from './pipeline';
 import { describeDevice, readManagedStorage } from './platform';
 import { loadEffectiveConfig, type EffectiveConfig } from './policy';
@@ -173,6 +173,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     async start() {
       track(browser.alarms.create(ACTIVITY_ALARM, { periodInMinutes: ACTIVITY_PERIOD_MINUTES }));
       track(sampleActivity());
+      track(history().then((h) => h.forgetDownloadsBefore(Date.now() - DOWNLOAD_RETENTION_MS)));
       track(refreshBadge());
       track(flush(true));
     },

@@ -3,6 +3,8 @@
  * file under /etc/chromium/policies/managed pointing at a console on loopback. Every user action
  * must give exactly one stored, forwarded event per file, scored as the recommended defaults say.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { dropPaths, pasteFiles, pickFiles, pickPathsTrusted } from '../../scripts/harness/actions';
@@ -38,6 +40,8 @@ beforeAll(async () => {
     backendToken: console_.token,
     userEmail: 'ana@acme.example',
     trustedDomains: ['intranet.acme.example'],
+    // Every hour is a working hour, so off_hours does not depend on when the suite runs.
+    riskSettings: { history: { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } } },
   });
   browser = await launchChromium();
 });
@@ -76,9 +80,10 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
       user: { email: 'ana@acme.example' },
       file: { extension: 'xlsx', category: 'spreadsheet', categoryByContent: 'spreadsheet', mismatch: false },
       destination: { serviceId: 'dropbox', serviceName: 'Dropbox', category: 'cloud_storage', host: 'www.dropbox.com', tabTitle: 'Files - Dropbox' },
-      risk: { score: 7, severity: 'high' },
+      risk: { score: 9, severity: 'critical' },
     });
-    expect(event!.risk.indicators.map((i) => i.id)).toEqual(['cloud_storage', 'spreadsheet']);
+    // Dropbox was never used in this profile: first use (+2), for every upload in the next hour too.
+    expect(event!.risk.indicators.map((i) => i.id)).toEqual(['first_use_of_destination', 'cloud_storage', 'spreadsheet']);
     expect(await storedNamed('q3-forecast.xlsx')).toHaveLength(1);
     await page.close();
   });
@@ -92,7 +97,7 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
       trustedEvent: true,
       destination: { serviceId: 'gmail', category: 'email', url: 'https://mail.google.com/mail/u/0/' },
       file: { category: 'source_code' },
-      risk: { score: 6, severity: 'moderate' },
+      risk: { score: 2 + 3 + 3, severity: 'high' },
     });
     await page.close();
   });
@@ -122,7 +127,7 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
     expect(events.map((e) => e.file.relativePath).sort()).toEqual(['project/README.md', 'project/data/customers.csv', 'project/src/app.ts']);
     expect(new Set(events.map((e) => e.actionId)).size).toBe(1);
     for (const e of events) expect(e.destination).toMatchObject({ serviceId: 'github', category: 'source_code_repository' });
-    expect(events.find((e) => e.file.name === 'app.ts')?.risk.score).toBe(5 + 3);
+    expect(events.find((e) => e.file.name === 'app.ts')?.risk.score).toBe(2 + 5 + 3);
     await page.close();
   });
 
@@ -134,7 +139,7 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
       channel: 'paste',
       trustedEvent: false,
       destination: { serviceId: 'chatgpt', category: 'ai_tools' },
-      risk: { score: 5 + 1, severity: 'moderate' },
+      risk: { score: 2 + 5 + 1, severity: 'high' },
     });
     await page.close();
   });
@@ -158,7 +163,7 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
       files.path('handbook.pdf'),
     ]);
     const [event] = await delivered(['handbook.pdf']);
-    expect(event).toMatchObject({ destination: { serviceId: 'gmail', frameUrl: 'about:srcdoc' }, risk: { score: 3 + 1 } });
+    expect(event).toMatchObject({ destination: { serviceId: 'gmail', frameUrl: 'about:srcdoc' }, risk: { score: 2 + 3 + 1 } });
     await page.close();
   });
 
@@ -232,8 +237,9 @@ describe('Chromium: the popup and the badge', () => {
     expect(names[0]).toBe('q3-forecast.xlsx');
     const first = popup.locator('li.event').first();
     expect(await first.getAttribute('class')).toContain('new');
-    await expect(first.locator('.sev').textContent()).resolves.toBe('high');
+    await expect(first.locator('.sev').textContent()).resolves.toBe('critical');
     await expect(first.locator('.indicators li').allTextContents()).resolves.toEqual([
+      'First upload to Dropbox since monitoring began +2',
       'Uploaded to Dropbox (cloud storage) +5',
       'File is a spreadsheet +2',
     ]);
@@ -246,6 +252,63 @@ describe('Chromium: the popup and the badge', () => {
     try {
       const popup = await fresh.openPopup();
       await expect(popup.locator('#events').textContent()).resolves.toBe('No risky uploads yet.');
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('Chromium: where a file came from', () => {
+  it('a file downloaded from Workday and uploaded to WeTransfer carries the HR source and first use; the popup gives each reason', async () => {
+    const downloads = join(files.dir, 'downloads');
+    mkdirSync(downloads, { recursive: true });
+    // A fresh profile: WeTransfer has never been used in it.
+    const fresh = await launchChromium({ downloadsDir: downloads });
+    try {
+      const worker = await fresh.worker();
+      const workday = await fresh.context.newPage();
+      await workday.goto('https://wd5.myworkday.com/acme/d/home.htmld');
+      await workday.click('#export');
+      const path = join(downloads, 'payroll-q4.xlsx');
+      await expect.poll(() => existsSync(path), { timeout: 20_000 }).toBe(true);
+      // The extension records the download, with its sources, when the browser says it is complete.
+      const completed = () =>
+        worker.evaluate(
+          () =>
+            new Promise<string[]>((resolve, reject) => {
+              const open = indexedDB.open('upwatch');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const request = open.result.transaction('downloads').objectStore('downloads').getAll();
+                request.onsuccess = () =>
+                  resolve((request.result as { fileName: string; completedAt?: number }[]).filter((d) => d.completedAt).map((d) => d.fileName));
+                request.onerror = () => reject(request.error);
+              };
+            }),
+        );
+      await expect.poll(completed, { timeout: 20_000 }).toContain('payroll-q4.xlsx');
+
+      const upload = await fresh.context.newPage();
+      await upload.goto('https://wetransfer.com/');
+      await pickPathsTrusted(upload, "document.getElementById('picker')", [path]);
+      const [event] = await delivered(['payroll-q4.xlsx']);
+      expect(event!.source).toMatchObject({ category: 'hr', serviceId: 'workday', serviceName: 'Workday' });
+      expect(event!.file).toMatchObject({ category: 'spreadsheet', categoryByContent: 'spreadsheet', mismatch: false });
+      const ids = event!.risk.indicators.map((i) => i.id);
+      expect(ids).toEqual(expect.arrayContaining(['first_use_of_destination', 'cloud_storage', 'hr', 'spreadsheet']));
+      expect(ids).toEqual(['first_use_of_destination', 'cloud_storage', 'hr', 'spreadsheet']);
+      expect(event!.risk).toMatchObject({ score: 2 + 5 + 4 + 2, severity: 'critical' });
+
+      const popup = await fresh.openPopup();
+      const reasons = await popup.locator('li.event', { hasText: 'payroll-q4.xlsx' }).locator('.indicators li').allTextContents();
+      expect(reasons).toEqual(
+        expect.arrayContaining([
+          'First upload to WeTransfer since monitoring began +2',
+          'Uploaded to WeTransfer (cloud storage) +5',
+          'File came from Workday (HR system) +4',
+          'File is a spreadsheet +2',
+        ]),
+      );
     } finally {
       await fresh.close();
     }

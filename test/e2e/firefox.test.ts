@@ -31,6 +31,8 @@ beforeAll(async () => {
     backendUrl: console_.ingestUrl,
     backendToken: console_.token,
     userEmail: 'ff@acme.example',
+    // Every hour is a working hour, so off_hours does not depend on when the suite runs.
+    riskSettings: { history: { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } } },
   });
   firefox = await launchFirefox({ sitePort: sites.port });
 });
@@ -65,7 +67,8 @@ describe('Firefox', () => {
       user: { email: 'ff@acme.example' },
       device: { browser: 'Firefox' },
       destination: { serviceId: 'dropbox', category: 'cloud_storage' },
-      risk: { score: 7, severity: 'high' },
+      // Dropbox never used in this profile: first use (+2).
+      risk: { score: 2 + 5 + 2, severity: 'critical' },
     });
     await page.close();
   });
@@ -80,7 +83,7 @@ describe('Firefox', () => {
       }
     });
     const event = await delivered('ff-dropped.go');
-    expect(event).toMatchObject({ channel: 'drag_drop', trustedEvent: false, destination: { serviceId: 'gmail' }, risk: { score: 6 } });
+    expect(event).toMatchObject({ channel: 'drag_drop', trustedEvent: false, destination: { serviceId: 'gmail' }, risk: { score: 2 + 3 + 3 } });
     await page.close();
   });
 

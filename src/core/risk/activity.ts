@@ -91,8 +91,10 @@ export function withinWorkingHours(t: LocalTime, hours: WorkingHours): boolean {
   const now = t.hour * 60 + t.minute;
   const start = minutesOf(hours.start);
   const end = minutesOf(hours.end);
-  // A shift that crosses midnight (22:00–06:00) is within when after the start or before the end.
-  return start <= end ? now >= start && now < end : now >= start || now < end;
+  // The same start and end is the whole day; a shift that crosses midnight (22:00–06:00) is within
+  // when after the start or before the end.
+  if (start === end) return true;
+  return start < end ? now >= start && now < end : now >= start || now < end;
 }
 
 export interface OffHoursVerdict {

@@ -221,6 +221,8 @@ describe('activity profile and off hours', () => {
     expect(withinWorkingHours({ weekday: 2, hour: 23, minute: 0, day: '' }, night)).toBe(true);
     expect(withinWorkingHours({ weekday: 2, hour: 5, minute: 59, day: '' }, night)).toBe(true);
     expect(withinWorkingHours({ weekday: 2, hour: 12, minute: 0, day: '' }, night)).toBe(false);
+    const allDay = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' };
+    expect(withinWorkingHours({ weekday: 7, hour: 3, minute: 0, day: '' }, allDay)).toBe(true);
   });
 
   it('uses working hours until 14 days are observed, then the learned profile', () => {

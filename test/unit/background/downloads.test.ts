@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/background/db';
+import { createDownloadTracker, type DownloadItemLike } from '../../../src/background/downloads';
+import { RiskHistory } from '../../../src/background/history';
+
+let n = 0;
+
+async function setup(item: DownloadItemLike, tabUrl?: string) {
+  const history = new RiskHistory(await openDatabase(`downloads-test-${++n}`), 'UTC');
+  const tracker = createDownloadTracker({
+    history: async () => history,
+    destinationOptions: async () => ({}),
+    activeTabUrl: async () => tabUrl,
+    search: async (id) => (id === item.id ? item : undefined),
+    now: () => Date.parse('2026-11-23T09:00:05Z'),
+  });
+  return { history, tracker };
+}
+
+const item: DownloadItemLike = {
+  id: 42,
+  url: 'https://wd5.myworkday.com/acme/export/payroll.xlsx',
+  referrer: 'https://wd5.myworkday.com/acme/d/home.htmld',
+  filename: '/home/ana/Downloads/payroll.xlsx',
+  fileSize: 5120,
+  startTime: '2026-11-23T09:00:00.000Z',
+  endTime: '2026-11-23T09:00:02.000Z',
+  state: 'complete',
+};
+
+describe('download provenance', () => {
+  it('records a completed download with its sources, and matches an upload by name and size', async () => {
+    const { history, tracker } = await setup(item, 'https://wd5.myworkday.com/acme/d/home.htmld');
+    await tracker.onCreated({ ...item, filename: '', state: 'in_progress' });
+    await tracker.onChanged({ id: 42, state: { current: 'complete' } });
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    const sources = await history.sourcesFor('payroll.xlsx', 5120, now);
+    expect(sources).toEqual([
+      {
+        category: 'hr',
+        serviceId: 'workday',
+        serviceName: 'Workday',
+        url: 'https://wd5.myworkday.com/acme/d/home.htmld',
+        acquiredAt: '2026-11-23T09:00:02.000Z',
+      },
+    ]);
+    expect(await history.sourcesFor('payroll.xlsx', 5121, now)).toEqual([]);
+    expect(await history.sourcesFor('C:\\Users\\ana\\payroll.xlsx', 5120, now)).toHaveLength(1);
+  });
+
+  it('ignores downloads that are still running or were interrupted', async () => {
+    const { history, tracker } = await setup(item);
+    await tracker.onCreated(item);
+    await tracker.onChanged({ id: 42, state: { current: 'interrupted' } });
+    expect(await history.sourcesFor('payroll.xlsx', 5120, Date.parse('2026-11-23T10:00:00Z'))).toEqual([]);
+  });
+
+  it('records a download it only heard complete (the worker was asleep at its start)', async () => {
+    const { history, tracker } = await setup(item);
+    await tracker.onChanged({ id: 42, state: { current: 'complete' } });
+    expect(await history.sourcesFor('payroll.xlsx', 5120, Date.parse('2026-11-23T10:00:00Z'))).toHaveLength(1);
+  });
+
+  it('forgets downloads older than 90 days', async () => {
+    const { history, tracker } = await setup(item);
+    await tracker.onChanged({ id: 42, state: { current: 'complete' } });
+    expect(await history.sourcesFor('payroll.xlsx', 5120, Date.parse('2027-03-01T00:00:00Z'))).toEqual([]);
+    await history.forgetDownloadsBefore(Date.parse('2026-12-01T00:00:00Z'));
+    expect(await history.download('42')).toBeUndefined();
+  });
+});
