@@ -40,8 +40,7 @@ export interface LocalTime {
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Wall-clock time of `at` in `timeZone` (the system's when undefined). */
-export function localTime(at: number, timeZone?: string): LocalTime {
+function formatter(timeZone: string | undefined): Intl.DateTimeFormat {
   const key = timeZone ?? '';
   let format = formatters.get(key);
   if (!format) {
@@ -57,13 +56,53 @@ export function localTime(at: number, timeZone?: string): LocalTime {
     });
     formatters.set(key, format);
   }
+  return format;
+}
+
+/** Wall-clock time of `at` in `timeZone` (the system's when undefined), straight from Intl. */
+export function localTimeByIntl(at: number, timeZone?: string): LocalTime {
   const parts: Record<string, string> = {};
-  for (const p of format.formatToParts(at)) parts[p.type] = p.value;
+  for (const p of formatter(timeZone).formatToParts(at)) parts[p.type] = p.value;
   return {
     weekday: WEEKDAYS[parts.weekday!] ?? 1,
     hour: Number(parts.hour) % 24,
     minute: Number(parts.minute),
     day: `${parts.year}-${parts.month}-${parts.day}`,
+  };
+}
+
+/**
+ * Offsets change only at quarter-hour boundaries (every zone's offset and transition is a multiple
+ * of 15 minutes), so one Intl lookup per zone and quarter hour serves every instant in it.
+ */
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+function offsetAt(quarterStart: number, timeZone: string | undefined): number {
+  const key = `${timeZone ?? ''}|${quarterStart}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const t = localTimeByIntl(quarterStart, timeZone);
+    const [y, m, d] = t.day.split('-').map(Number) as [number, number, number];
+    offset = Date.UTC(y, m - 1, d, t.hour, t.minute) - quarterStart;
+    if (offsets.size > 50_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Wall-clock time of `at` in `timeZone` (the system's when undefined); daylight-saving aware. */
+export function localTime(at: number, timeZone?: string): LocalTime {
+  const quarterStart = Math.floor(at / QUARTER) * QUARTER;
+  const wall = new Date(at + offsetAt(quarterStart, timeZone));
+  const weekday = wall.getUTCDay();
+  return {
+    weekday: weekday === 0 ? 7 : weekday,
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    day: `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`,
   };
 }
 

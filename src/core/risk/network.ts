@@ -71,12 +71,18 @@ export function parseCidr(raw: string): Cidr | undefined {
   return { v6: ip.v6, base: ip.value & mask, mask };
 }
 
+const parsedLists = new WeakMap<readonly string[], Cidr[]>();
+
 /** True or false when the IP is known; undefined when it is not (or not an IP), so the indicator is not applied. */
 export function isRemote(clientIp: string | undefined, cidrs: readonly string[]): boolean | undefined {
   if (!clientIp || cidrs.length === 0) return undefined;
   const ip = parseIp(clientIp);
   if (!ip) return undefined;
-  const parsed = cidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+  let parsed = parsedLists.get(cidrs);
+  if (!parsed) {
+    parsed = cidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+    parsedLists.set(cidrs, parsed);
+  }
   if (parsed.length === 0) return undefined;
   return !parsed.some((c) => c.v6 === ip.v6 && (ip.value & c.mask) === c.base);
 }

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { emptyProfile, localTime, offHoursVerdict, recordActivity, withinWorkingHours, hourOfWeek } from '../../../src/core/risk/activity';
+import { emptyProfile, localTime, localTimeByIntl, offHoursVerdict, recordActivity, withinWorkingHours, hourOfWeek } from '../../../src/core/risk/activity';
 import { destinationKey, nextDestinationUse, type DestinationRecord } from '../../../src/core/risk/destination-history';
 import { isRemote, parseCidr, parseIp } from '../../../src/core/risk/network';
 import { rescore } from '../../../src/core/risk/rescore';
@@ -204,6 +204,23 @@ describe('activity profile and off hours', () => {
     expect(localTime(Date.parse('2026-03-06T14:30:00Z'), 'America/New_York')).toMatchObject({ weekday: 5, hour: 9, minute: 30 });
     expect(localTime(Date.parse('2026-03-09T13:30:00Z'), 'America/New_York')).toMatchObject({ weekday: 1, hour: 9, minute: 30 });
     expect(localTime(Date.parse('2026-11-22T23:30:00Z'), 'Asia/Tokyo')).toMatchObject({ weekday: 1, hour: 8, day: '2026-11-23' });
+  });
+
+  it('agrees with Intl at every instant, across zones with odd offsets and transitions', () => {
+    const random = seededRandom(21);
+    for (const zone of ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns']) {
+      for (let i = 0; i < 400; i++) {
+        const at = Date.parse('2026-01-01T00:00:00Z') + Math.floor(random() * 366 * 86_400_000);
+        expect(localTime(at, zone), `${zone} ${new Date(at).toISOString()}`).toEqual(localTimeByIntl(at, zone));
+      }
+      // Around the 2026 transitions, minute by minute.
+      for (const around of ['2026-03-08T06:00:00Z', '2026-11-01T05:00:00Z', '2026-04-04T14:00:00Z', '2026-10-03T15:00:00Z', '2026-03-29T00:30:00Z']) {
+        for (let m = -90; m <= 90; m += 7) {
+          const at = Date.parse(around) + m * 60_000;
+          expect(localTime(at, zone)).toEqual(localTimeByIntl(at, zone));
+        }
+      }
+    }
   });
 
   it.each([
