@@ -6,6 +6,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import { classifyDestination } from '../src/core/destinations/classify';
+import { mergeRiskSettings, RiskSettingsOverrides } from '../src/core/risk/overrides';
+import { rescore } from '../src/core/risk/rescore';
+import { DEFAULT_RISK_SETTINGS } from '../src/core/risk/settings';
 import { NativeBatch } from '../src/core/schema/event';
 import { EventDb } from './event-db';
 
@@ -27,6 +30,11 @@ function bearerMatches(request: FastifyRequest, token: string): boolean {
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+const PreviewBody = z.strictObject({
+  riskSettings: RiskSettingsOverrides,
+  limit: z.number().int().min(1).max(10_000).default(1000),
+});
 
 const ClassifyQuery = z.object({
   url: z.string().max(65_536),
@@ -82,6 +90,20 @@ export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; d
     if (!query.success) return reply.code(400).send({ error: 'invalid query', issues: query.error.issues });
     const { url, title, frameUrl } = query.data;
     return classifyDestination({ url, title, frameUrl });
+  });
+
+  // Preview a change of risk settings: what the latest stored events would score under it. Stored
+  // events are not changed (each keeps the score it got); the answer lists before and after.
+  app.post('/api/v1/risk-settings/preview', async (request, reply) => {
+    const body = PreviewBody.safeParse(request.body);
+    if (!body.success) return reply.code(400).send({ error: 'invalid risk settings', issues: body.error.issues.slice(0, 20) });
+    const settings = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body.data.riskSettings);
+    const results = rescore(db.list(body.data.limit), settings);
+    return {
+      settingsVersion: settings.version,
+      changed: results.filter((r) => r.changed).length,
+      events: results.map((r) => ({ id: r.id, before: r.before, after: { score: r.after.score, severity: r.after.severity } })),
+    };
   });
 
   app.addHook('onClose', async () => db.close());

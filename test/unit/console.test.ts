@@ -48,6 +48,24 @@ describe('console', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 
+  it('previews new risk settings on stored events without changing them', async () => {
+    await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
+    const preview = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/risk-settings/preview',
+      headers: auth,
+      payload: { riskSettings: { version: 'v2', scores: { destination: { cloud_storage: 9 } } } },
+    });
+    expect(preview.statusCode).toBe(200);
+    const body = preview.json();
+    expect(body).toMatchObject({ settingsVersion: 'v2', changed: 2 });
+    expect(body.events[0].after.score).toBe(body.events[0].before.score + 4);
+    const stored = (await built.app.inject({ method: 'GET', url: '/api/v1/events', headers: auth })).json().events;
+    expect(stored.map((e: { risk: unknown }) => e.risk)).toEqual([e2.risk, e1.risk]);
+    const bad = await built.app.inject({ method: 'POST', url: '/api/v1/risk-settings/preview', headers: auth, payload: { riskSettings: { scores: { user: { off_hours: 11 } } } } });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('is idempotent on event id', async () => {
     await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1] } });
     const again = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
