@@ -1,18 +1,22 @@
 import type { Worker } from 'playwright-core';
 import type { FileEvent } from '../../src/core/schema/event';
 
-/** Reads the extension's stored events straight from its IndexedDB, inside the service worker. */
-export function storedEvents(worker: Worker): Promise<FileEvent[]> {
+/** Reads every record of one of the extension's IndexedDB stores, inside its service worker. */
+export function storedRecords<T>(worker: Worker, store: 'events' | 'downloads' | 'destinations' | 'outbox'): Promise<T[]> {
   return worker.evaluate(
-    () =>
-      new Promise<FileEvent[]>((resolve, reject) => {
+    (name) =>
+      new Promise<T[]>((resolve, reject) => {
         const open = indexedDB.open('upwatch');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const request = open.result.transaction('events').objectStore('events').getAll();
-          request.onsuccess = () => resolve(request.result as FileEvent[]);
+          const request = open.result.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => resolve(request.result as T[]);
           request.onerror = () => reject(request.error);
         };
       }),
+    store,
   );
 }
+
+/** The extension's stored events. */
+export const storedEvents = (worker: Worker): Promise<FileEvent[]> => storedRecords<FileEvent>(worker, 'events');

@@ -14,7 +14,7 @@ import { writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/poli
 import type { FileEvent } from '../../src/core/schema/event';
 import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
 import { sampleFiles } from '../../scripts/harness/sample-files';
-import { storedEvents } from '../../scripts/harness/stored-events';
+import { storedEvents, storedRecords } from '../../scripts/harness/stored-events';
 
 /** The extension's chrome.* namespace, as seen inside its service worker. */
 declare const chrome: { action: { getBadgeText(details: object): Promise<string> } };
@@ -272,20 +272,8 @@ describe('Chromium: where a file came from', () => {
       const path = join(downloads, 'payroll-q4.xlsx');
       await expect.poll(() => existsSync(path), { timeout: 20_000 }).toBe(true);
       // The extension records the download, with its sources, when the browser says it is complete.
-      const completed = () =>
-        worker.evaluate(
-          () =>
-            new Promise<string[]>((resolve, reject) => {
-              const open = indexedDB.open('upwatch');
-              open.onerror = () => reject(open.error);
-              open.onsuccess = () => {
-                const request = open.result.transaction('downloads').objectStore('downloads').getAll();
-                request.onsuccess = () =>
-                  resolve((request.result as { fileName: string; completedAt?: number }[]).filter((d) => d.completedAt).map((d) => d.fileName));
-                request.onerror = () => reject(request.error);
-              };
-            }),
-        );
+      const completed = async () =>
+        (await storedRecords<{ fileName: string; completedAt?: number }>(worker, 'downloads')).filter((d) => d.completedAt).map((d) => d.fileName);
       await expect.poll(completed, { timeout: 20_000 }).toContain('payroll-q4.xlsx');
 
       const upload = await fresh.context.newPage();
