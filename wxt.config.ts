@@ -31,7 +31,8 @@ export default defineConfig({
     name: 'Upwatch',
     description:
       'Insider-risk detection for managed browsers: sees files handed to web pages, scores where they go, reports to your security team.',
-    permissions: ['storage', 'alarms', 'downloads', 'idle'],
+    // identity + identity.email: the signed-in Chrome profile's email, when policy sets no userEmail.
+    permissions: ['storage', 'alarms', 'downloads', 'idle', ...(browser === 'firefox' ? [] : ['identity', 'identity.email'])],
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
     storage: { managed_schema: 'managed_schema.json' },

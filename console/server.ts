@@ -11,6 +11,7 @@ import { rescore } from '../src/core/risk/rescore';
 import { DEFAULT_RISK_SETTINGS } from '../src/core/risk/settings';
 import { NativeBatch } from '../src/core/schema/event';
 import { EventDb } from './event-db';
+import { PolicyStore } from './policy-store';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -45,6 +46,7 @@ const ClassifyQuery = z.object({
 export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; db: EventDb } {
   if (!options.token) throw new Error('the console needs a token');
   const db = new EventDb(options.dataDir);
+  const policy = new PolicyStore(options.dataDir);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 20 * 1024 * 1024 });
 
   // Batches may be gzip-compressed (Content-Encoding: gzip); Fastify does not inflate by itself.
@@ -104,6 +106,20 @@ export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; d
       changed: results.filter((r) => r.changed).length,
       events: results.map((r) => ({ id: r.id, before: r.before, after: { score: r.after.score, severity: r.after.severity } })),
     };
+  });
+
+  // Settings sync: what extensions fetch every interval. The ETag makes an unchanged answer a 304;
+  // X-Client-Ip tells each extension the address this server sees (the remote indicator).
+  app.get('/api/v1/policy', async (request, reply) => {
+    reply.header('ETag', policy.etag).header('Cache-Control', 'no-cache').header('X-Client-Ip', request.ip);
+    if (request.headers['if-none-match'] === policy.etag) return reply.code(304).send();
+    return { settings: policy.settings, clientIp: request.ip };
+  });
+
+  app.put('/api/v1/policy', async (request, reply) => {
+    const problems = policy.replace(request.body);
+    if (problems.length) return reply.code(400).send({ error: 'invalid settings', problems: problems.slice(0, 50) });
+    return { etag: policy.etag };
   });
 
   app.addHook('onClose', async () => db.close());

@@ -44,6 +44,25 @@ export const STATE = {
   deliveryStatus: { schema: DeliveryStatus, fallback: { consecutiveFailures: 0 } as DeliveryStatus },
   /** This browser's active hours, learned (see core/risk/activity). */
   activityProfile: { schema: ActivityProfile.nullable(), fallback: null as ActivityProfile | null },
+  /** Settings synced from the backend: the last good values (validated key by key), with the ETag. */
+  syncedSettings: {
+    schema: z.object({
+      etag: z.string().max(512).optional(),
+      values: z.record(z.string(), z.unknown()),
+      errors: z.array(z.object({ key: z.string(), message: z.string(), source: z.enum(['managed', 'synced']).optional() })),
+      lastSuccessAt: z.number().optional(),
+      lastAttemptAt: z.number().optional(),
+      lastError: z.string().max(500).optional(),
+    }),
+    fallback: { values: {}, errors: [] } as {
+      etag?: string;
+      values: Record<string, unknown>;
+      errors: { key: string; message: string; source?: 'managed' | 'synced' }[];
+      lastSuccessAt?: number;
+      lastAttemptAt?: number;
+      lastError?: string;
+    },
+  },
   /** The client IP the backend last reported seeing, for the remote indicator. */
   network: {
     schema: z.object({ clientIp: z.string().max(64), reportedAt: z.number() }).nullable(),

@@ -12,6 +12,9 @@ export interface BackendTarget {
   url: string;
   token: string | undefined;
   format: WireFormat;
+  /** Policy limits per request: events, and bytes of the encoded body. */
+  maxBatchEvents?: number;
+  maxBatchBytes?: number;
 }
 
 export interface OutboxDeps {
@@ -31,7 +34,8 @@ export interface FlushResult {
   error?: string;
 }
 
-const MAX_BATCH_EVENTS = 200;
+const DEFAULT_BATCH_EVENTS = 200;
+const DEFAULT_BATCH_BYTES = 1_048_576;
 const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -72,7 +76,7 @@ export class Outbox {
     }
     let sent = 0;
     for (;;) {
-      const batch = await this.#due(ignoreBackoff);
+      const batch = limitBytes(await this.#due(ignoreBackoff, target.maxBatchEvents ?? DEFAULT_BATCH_EVENTS), target);
       if (batch.length === 0) break;
       const error = await this.#send(target, batch);
       if (error) {
@@ -92,10 +96,10 @@ export class Outbox {
     return { sent, remaining: await this.depth() };
   }
 
-  async #due(ignoreBackoff: boolean): Promise<OutboxEntry[]> {
+  async #due(ignoreBackoff: boolean, limit: number): Promise<OutboxEntry[]> {
     const index = this.deps.db.transaction('outbox').store.index('nextAttemptAt');
     const range = ignoreBackoff ? null : IDBKeyRange.upperBound(this.deps.now());
-    return index.getAll(range, MAX_BATCH_EVENTS);
+    return index.getAll(range, limit);
   }
 
   async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<string | undefined> {
@@ -154,4 +158,14 @@ export class Outbox {
       consecutiveFailures: status.consecutiveFailures + 1,
     });
   }
+}
+
+/** The longest prefix of the batch whose encoded body fits the byte limit (always at least one event). */
+function limitBytes(batch: OutboxEntry[], target: BackendTarget): OutboxEntry[] {
+  const limit = target.maxBatchBytes ?? DEFAULT_BATCH_BYTES;
+  let count = batch.length;
+  while (count > 1 && new TextEncoder().encode(target.format.encode(batch.slice(0, count).map((e) => e.event))).length > limit) {
+    count = Math.max(1, Math.floor(count / 2));
+  }
+  return batch.slice(0, count);
 }

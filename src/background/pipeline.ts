@@ -63,7 +63,7 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
         file: { ...file, head: decodeBase64(file.headBase64) },
         tab: { url: sender.tab?.url, title: sender.tab?.title },
         frameUrl,
-        user: policy.userEmail ? { email: policy.userEmail } : {},
+        user: config.identity.email ? { email: config.identity.email } : {},
         device,
         destinationOptions: config.destinationOptions,
         keepUrlQuery: policy.keepUrlQuery ?? false,

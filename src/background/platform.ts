@@ -38,3 +38,22 @@ export async function describeDevice(): Promise<FileEvent['device']> {
     extensionVersion,
   };
 }
+
+interface ChromeIdentity {
+  getProfileUserInfo?: (details: { accountStatus: 'ANY' | 'SYNC' }) => Promise<{ email: string; id: string }>;
+}
+
+/**
+ * The email of the profile signed in to Chrome (`identity.getProfileUserInfo`, Chrome only; needs
+ * the identity and identity.email permissions). Undefined in Firefox, when signed out, or on error.
+ */
+export async function readProfileEmail(): Promise<string | undefined> {
+  const identity = (globalThis as { chrome?: { identity?: ChromeIdentity } }).chrome?.identity;
+  if (typeof identity?.getProfileUserInfo !== 'function') return undefined;
+  try {
+    const info = await identity.getProfileUserInfo({ accountStatus: 'ANY' });
+    return info.email ? info.email.slice(0, 320) : undefined;
+  } catch {
+    return undefined;
+  }
+}

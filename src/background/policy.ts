@@ -5,52 +5,77 @@
 import type { DestinationOptions } from '../core/destinations/classify';
 import { mergeRiskSettings } from '../core/risk/overrides';
 import { DEFAULT_RISK_SETTINGS, type RiskSettings } from '../core/risk/settings';
-import { parsePolicy, type Policy, type PolicyError } from '../core/schema/policy';
+import { layerPolicies, resolveLayer, type PolicySource } from '../core/schema/policy-layers';
+import type { Policy, PolicyError, PolicyKey } from '../core/schema/policy';
 import { readState, writeState, type Database } from './db';
 
+export interface Identity {
+  email?: string;
+  source: 'policy' | 'profile' | 'unknown';
+}
+
 export interface EffectiveConfig {
+  /** Managed over synced, key by key (defaults are applied where the keys are used). */
   policy: Policy;
+  sources: Record<PolicyKey, PolicySource>;
   errors: PolicyError[];
   settings: RiskSettings;
   destinationOptions: DestinationOptions;
+  identity: Identity;
 }
 
 /** Resolves the raw managed area of any browser: `{}` when there is none (Firefox rejects instead). */
 export type ManagedReader = () => Promise<unknown>;
 
+/** The managed layer: validated key by key, a bad key keeping its last good value. */
 export function resolvePolicy(raw: unknown, lastGood: Record<string, unknown>): { policy: Policy; errors: PolicyError[] } {
-  const current = parsePolicy(raw);
-  const fallback = parsePolicy(lastGood).policy;
-  const policy: Record<string, unknown> = { ...current.policy };
-  for (const error of current.errors) {
-    const good = fallback[error.key as keyof Policy];
-    if (good !== undefined) policy[error.key] = good;
-  }
-  return { policy: policy as Policy, errors: current.errors };
+  return resolveLayer(raw, lastGood, 'managed');
 }
 
-export function effectiveConfig(policy: Policy, errors: PolicyError[]): EffectiveConfig {
+/** Reads the signed-in browser profile's email (Chrome only); undefined elsewhere or when signed out. */
+export type ProfileEmailReader = () => Promise<string | undefined>;
+
+export function effectiveConfig(managed: Policy, errors: PolicyError[], synced: Policy = {}, profileEmail?: string): EffectiveConfig {
+  const { policy, sources } = layerPolicies(managed, synced);
+  const identity: Identity = policy.userEmail
+    ? { email: policy.userEmail, source: 'policy' }
+    : profileEmail
+      ? { email: profileEmail, source: 'profile' }
+      : { source: 'unknown' };
   return {
     policy,
+    sources,
     errors,
-    settings: mergeRiskSettings(DEFAULT_RISK_SETTINGS, policy.riskSettings),
+    // Risk settings merge deeper: synced scores over the defaults, managed ones over both.
+    settings: mergeRiskSettings(mergeRiskSettings(DEFAULT_RISK_SETTINGS, synced.riskSettings), managed.riskSettings),
     destinationOptions: {
       trusted: policy.trustedDomains ?? [],
       customDestinations: policy.customDestinations ?? [],
     },
+    identity,
   };
 }
 
-export async function loadEffectiveConfig(db: Database, readManaged: ManagedReader): Promise<EffectiveConfig> {
-  let raw: unknown = {};
+export async function loadEffectiveConfig(
+  db: Database,
+  readManaged: ManagedReader,
+  readProfileEmail: ProfileEmailReader = async () => undefined,
+): Promise<EffectiveConfig> {
+  const lastGood = await readState(db, 'lastGoodPolicy');
+  let raw: unknown;
   const readErrors: PolicyError[] = [];
   try {
     raw = await readManaged();
   } catch (err) {
-    readErrors.push({ key: '(policy)', message: `managed policy unreadable: ${err instanceof Error ? err.message : String(err)}` });
+    // Unreadable is not empty: the last good policy stays in force until the browser answers again.
+    readErrors.push({ key: '(policy)', message: `managed policy unreadable: ${err instanceof Error ? err.message : String(err)}`, source: 'managed' });
+    raw = lastGood;
   }
-  const lastGood = await readState(db, 'lastGoodPolicy');
-  const { policy, errors } = resolvePolicy(raw, lastGood);
-  await writeState(db, 'lastGoodPolicy', policy as Record<string, unknown>);
-  return effectiveConfig(policy, [...readErrors, ...errors]);
+  const managed = resolvePolicy(raw, lastGood);
+  if (readErrors.length === 0) await writeState(db, 'lastGoodPolicy', managed.policy as Record<string, unknown>);
+  const sync = await readState(db, 'syncedSettings');
+  // Synced values were validated when they arrived; re-validating guards against an older schema.
+  const synced = resolveLayer(sync.values, {}, 'synced');
+  const profileEmail = await readProfileEmail().catch(() => undefined);
+  return effectiveConfig(managed.policy, [...readErrors, ...managed.errors, ...sync.errors, ...synced.errors], synced.policy, profileEmail);
 }

@@ -15,12 +15,15 @@ import { Outbox, type BackendTarget } from './outbox';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
 import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
 import { processUpload } from './pipeline';
-import { describeDevice, readManagedStorage } from './platform';
+import { describeDevice, readManagedStorage, readProfileEmail } from './platform';
+import { syncSettings } from './settings-sync';
 import { loadEffectiveConfig, type EffectiveConfig } from './policy';
 
 export const RETRY_ALARM = 'outbox-retry';
 /** Samples whether the person is active, for the learned off-hours profile. */
 export const ACTIVITY_ALARM = 'activity-sample';
+/** Fetches synced settings every policy interval. */
+export const SYNC_ALARM = 'settings-sync';
 const ACTIVITY_PERIOD_MINUTES = 5;
 const POPUP_EVENT_LIMIT = 50;
 
@@ -43,7 +46,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
 
   const db = () => (dbPromise ??= openDatabase(deps.dbName));
   const config = () =>
-    (configPromise ??= db().then((d) => loadEffectiveConfig(d, readManagedStorage)).catch((err) => {
+    (configPromise ??= db().then((d) => loadEffectiveConfig(d, readManagedStorage, readProfileEmail)).catch((err) => {
       configPromise = undefined;
       throw err;
     }));
@@ -57,7 +60,13 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
   const target = async (): Promise<BackendTarget | undefined> => {
     const { policy } = await config();
     if (!policy.backendUrl) return undefined;
-    return { url: policy.backendUrl, token: policy.backendToken, format: wireFormatFor(policy.backendFormat).format };
+    return {
+      url: policy.backendUrl,
+      token: policy.backendToken,
+      format: wireFormatFor(policy.backendFormat).format,
+      ...(policy.backendBatchMaxEvents !== undefined && { maxBatchEvents: policy.backendBatchMaxEvents }),
+      ...(policy.backendBatchMaxBytes !== undefined && { maxBatchBytes: policy.backendBatchMaxBytes }),
+    };
   };
 
   const history = async () => new RiskHistory(await db());
@@ -80,6 +89,32 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     search: async (id) => (await browser.downloads.search({ id }))[0] as DownloadItemLike | undefined,
     now: Date.now,
   });
+
+  const runSync = async () => {
+    const outcome = await syncSettings({
+      db: await db(),
+      fetch: deps.fetch ?? ((...args) => fetch(...args)),
+      now: Date.now,
+      config,
+      onClientIp: async (ip) => (await history()).setClientIp(ip, Date.now()),
+    });
+    if (outcome === 'updated' || outcome === 'disabled') {
+      configPromise = undefined;
+      await refreshBadge();
+    }
+  };
+
+  /** (Re)schedules sync from the managed policy's URL and interval, and syncs now. */
+  const scheduleSync = async () => {
+    const { policy } = await config();
+    if (policy.settingsSyncUrl) {
+      const period = policy.settingsSyncIntervalMinutes ?? 15;
+      await browser.alarms.create(SYNC_ALARM, { periodInMinutes: period, delayInMinutes: period });
+    } else {
+      await browser.alarms.clear(SYNC_ALARM);
+    }
+    await runSync();
+  };
 
   const sampleActivity = async () => {
     // "active" means input within the detection interval: a person at the keyboard.
@@ -158,6 +193,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     onAlarm(alarm) {
       if (alarm.name === RETRY_ALARM) track(flush());
       if (alarm.name === ACTIVITY_ALARM) track(sampleActivity());
+      if (alarm.name === SYNC_ALARM) track(runSync());
     },
     onDownloadCreated(item) {
       track(downloads.onCreated(item));
@@ -167,6 +203,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     },
     onManagedChanged() {
       configPromise = undefined;
+      track(scheduleSync());
       track(refreshBadge());
       track(flush(true));
     },
@@ -174,6 +211,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
       track(browser.alarms.create(ACTIVITY_ALARM, { periodInMinutes: ACTIVITY_PERIOD_MINUTES }));
       track(sampleActivity());
       track(history().then((h) => h.forgetDownloadsBefore(Date.now() - DOWNLOAD_RETENTION_MS)));
+      track(scheduleSync());
       track(refreshBadge());
       track(flush(true));
     },

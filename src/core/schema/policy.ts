@@ -24,6 +24,14 @@ export const POLICY_SHAPE = {
     title: 'Backend format',
     description: 'Wire format of forwarded events: native, splunk_hec, xsoar, elastic or ocsf. Default native.',
   }),
+  backendBatchMaxEvents: z.number().int().min(1).max(10_000).meta({
+    title: 'Batch size (events)',
+    description: 'At most this many events per request to the backend. Default 200.',
+  }),
+  backendBatchMaxBytes: z.number().int().min(16_384).max(20_971_520).meta({
+    title: 'Batch size (bytes)',
+    description: 'At most this many bytes per request body before compression (16 KiB to 20 MiB). Default 1 MiB.',
+  }),
   userEmail: z.email().max(320).meta({
     title: 'User email',
     description: 'The identity recorded on every event. Usually set per user by the management tool.',
@@ -50,6 +58,10 @@ export const POLICY_SHAPE = {
   settingsSyncUrl: HttpUrl.meta({
     title: 'Settings sync URL',
     description: 'Risk settings and other policy values are fetched from here (GET with If-None-Match).',
+  }),
+  settingsSyncToken: z.string().min(1).max(4096).meta({
+    title: 'Settings sync token',
+    description: 'Bearer credential for the settings sync URL. Default: the backend token. Never logged or shown.',
   }),
   settingsSyncIntervalMinutes: z.number().int().min(1).max(60).meta({
     title: 'Settings sync interval (minutes)',
@@ -91,7 +103,36 @@ export type Policy = z.infer<typeof Policy>;
 export interface PolicyError {
   key: string;
   message: string;
+  /** Which layer the bad value came from. */
+  source?: 'managed' | 'synced';
 }
+
+/** Keys whose values are credentials: never shown, never logged. */
+export const SECRET_KEYS: ReadonlySet<PolicyKey> = new Set(['backendToken', 'settingsSyncToken']);
+
+/**
+ * Keys a settings backend may set. Where events go and where settings come from stay with the
+ * managed policy: a compromised sync endpoint must not be able to redirect either.
+ */
+export const SYNCABLE_KEYS: ReadonlySet<PolicyKey> = new Set(
+  POLICY_KEYS.filter((k) => !['backendUrl', 'backendToken', 'settingsSyncUrl', 'settingsSyncToken', 'settingsSyncIntervalMinutes'].includes(k)),
+);
+
+/** The value in force when neither the managed policy nor sync sets a key (undefined: unset). */
+export const POLICY_DEFAULTS: { [K in PolicyKey]?: Policy[K] } = {
+  backendFormat: 'native',
+  backendBatchMaxEvents: 200,
+  backendBatchMaxBytes: 1_048_576,
+  departingWatchlist: false,
+  trustedDomains: [],
+  inNetworkCidrs: [],
+  settingsSyncIntervalMinutes: 15,
+  customDestinations: [],
+  minimumSeverityToForward: 'none',
+  keepUrlQuery: false,
+  retentionDays: 30,
+  showEventList: true,
+};
 
 export interface ParsedPolicy {
   policy: Policy;

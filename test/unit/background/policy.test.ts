@@ -30,7 +30,9 @@ describe('policy resolution', () => {
       throw new Error('Managed storage manifest not found');
     });
     expect(broken.errors[0]?.key).toBe('(policy)');
-    expect(broken.policy).toEqual({});
+    // Unreadable is not empty: the last good policy stays in force.
+    expect(broken.policy).toMatchObject({ backendUrl: 'https://b.example/x' });
+    expect(broken.settings.scores.file.pdf).toBe(9);
   });
 
   it('keeps the last good risk settings when new ones are invalid', async () => {
