@@ -13,6 +13,7 @@ import { EventStore } from './event-store';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
 import { Outbox, type BackendTarget } from './outbox';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
+import { optionsState } from './options-state';
 import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
 import { processUpload } from './pipeline';
 import { describeDevice, readManagedStorage, readProfileEmail } from './platform';
@@ -180,6 +181,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     },
     page: {
       'popup/get-state': () => popupState(),
+      'options/get-state': async () => optionsState(await config(), await readState(await db(), 'syncedSettings')),
       'popup/seen': async () => {
         await writeState(await db(), 'popupLastSeenAt', Date.now());
         await refreshBadge();

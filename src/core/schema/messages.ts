@@ -53,8 +53,39 @@ export const PopupState = z.object({
 });
 export type PopupState = z.infer<typeof PopupState>;
 
+/** Sent by the options page on opening: answered with an OptionsState. */
+export const OptionsGetState = z.object({ type: z.literal('options/get-state') });
+
+export const PolicySourceName = z.enum(['managed', 'synced', 'default']);
+
+export const OptionsState = z.object({
+  keys: z.array(
+    z.object({
+      key: z.string(),
+      title: z.string(),
+      description: z.string(),
+      /** The effective value as JSON text; credentials are masked; "(not set)" when unset. */
+      value: z.string(),
+      source: PolicySourceName,
+      /** Set by the managed policy: nothing else can change it. */
+      locked: z.boolean(),
+    }),
+  ),
+  errors: z.array(z.object({ key: z.string(), message: z.string(), source: z.enum(['managed', 'synced']).optional() })),
+  identity: z.object({ email: z.string().optional(), source: z.enum(['policy', 'profile', 'unknown']) }),
+  settingsVersion: z.string(),
+  sync: z.object({
+    url: z.string().optional(),
+    intervalMinutes: z.number(),
+    lastSuccessAt: z.number().optional(),
+    lastAttemptAt: z.number().optional(),
+    lastError: z.string().optional(),
+  }),
+});
+export type OptionsState = z.infer<typeof OptionsState>;
+
 /** Which senders may use each message: content scripts never reach extension-page handlers. */
 export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved]);
-export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState]);
+export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState, OptionsGetState]);
 export type ContentMessage = z.infer<typeof CONTENT_MESSAGES>;
 export type ExtensionPageMessage = z.infer<typeof EXTENSION_PAGE_MESSAGES>;

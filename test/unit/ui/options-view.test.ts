@@ -1,0 +1,45 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { optionsState } from '../../../src/background/options-state';
+import { effectiveConfig } from '../../../src/background/policy';
+import { OptionsState } from '../../../src/core/schema/messages';
+import { renderOptions } from '../../../src/ui/options-view';
+
+beforeEach(() => {
+  document.body.innerHTML =
+    '<p id="identity"></p><p id="version"></p><p id="sync"></p><section id="errors" hidden></section><table><tbody id="keys"></tbody></table>';
+});
+
+const config = () =>
+  effectiveConfig(
+    { backendUrl: 'https://upwatch.acme.example/api/v1/events', backendToken: 'sekrit-token', settingsSyncUrl: 'https://upwatch.acme.example/api/v1/policy' },
+    [{ key: 'retentionDays', message: 'Invalid input: expected number, received string', source: 'synced' }],
+    { customDestinations: [{ id: 'evil', name: '<img src=x onerror=alert(1)>', category: 'other', hosts: ['evil.example'] }], showEventList: false },
+  );
+
+describe('the options page', () => {
+  it('shows every key with its effective value and source, locked where managed, secrets masked', () => {
+    const state = OptionsState.parse(optionsState(config(), { values: {}, errors: [], lastSuccessAt: 0 }));
+    const byKey = Object.fromEntries(state.keys.map((k) => [k.key, k]));
+    expect(byKey.backendUrl).toMatchObject({ source: 'managed', locked: true, value: '"https://upwatch.acme.example/api/v1/events"' });
+    expect(byKey.backendToken!.value).toBe('•••••• (set)');
+    expect(JSON.stringify(state)).not.toContain('sekrit-token');
+    expect(byKey.showEventList).toMatchObject({ source: 'synced', locked: false, value: 'false' });
+    expect(byKey.retentionDays).toMatchObject({ source: 'default', value: '30' });
+    expect(byKey.userEmail).toMatchObject({ source: 'default', value: '(not set)' });
+    expect(byKey.backendUrl!.title).toBe('Backend URL');
+  });
+
+  it('renders values as text and lists rejected values', () => {
+    renderOptions(document, OptionsState.parse(optionsState(config(), { values: {}, errors: [] })));
+    expect(document.querySelector('#keys img')).toBeNull();
+    const custom = document.querySelector('tr[data-key="customDestinations"] td.value')!;
+    expect(custom.textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(document.querySelector('tr[data-key="backendUrl"] td.source')!.textContent).toBe('🔒 managed policy');
+    expect(document.querySelector('tr[data-key="showEventList"] td.source')!.textContent).toBe('synced from the backend');
+    const errors = document.getElementById('errors')!;
+    expect(errors.hidden).toBe(false);
+    expect(errors.textContent).toContain('retentionDays (synced): Invalid input');
+    expect(document.getElementById('identity')!.textContent).toMatch(/unknown/);
+    expect(document.getElementById('sync')!.textContent).toContain('every 15 min');
+  });
+});
