@@ -83,3 +83,10 @@ export async function launchChromium(
     },
   };
 }
+
+/** The extension's badge text, read inside its service worker. */
+export function badgeText(worker: Worker): Promise<string> {
+  return worker.evaluate(() =>
+    (globalThis as unknown as { chrome: { action: { getBadgeText(details: object): Promise<string> } } }).chrome.action.getBadgeText({}),
+  );
+}

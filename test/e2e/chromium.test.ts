@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { dropPaths, pasteFiles, pickFiles, pickPathsTrusted } from '../../scripts/harness/actions';
-import { launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
+import { badgeText, launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
 import { writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import type { FileEvent } from '../../src/core/schema/event';
@@ -17,7 +17,6 @@ import { sampleFiles } from '../../scripts/harness/sample-files';
 import { storedEvents, storedRecords } from '../../scripts/harness/stored-events';
 
 /** The extension's chrome.* namespace, as seen inside its service worker. */
-declare const chrome: { action: { getBadgeText(details: object): Promise<string> } };
 
 let console_: RunningConsole;
 let policy: PolicyFile;
@@ -228,7 +227,7 @@ describe('Chromium: the popup and the badge', () => {
     await pickPathsTrusted(page, "document.getElementById('picker')", [files.path('q3-forecast.xlsx')]);
     await console_.waitForEvents((all) => all.filter((e) => e.file.name === 'q3-forecast.xlsx').length >= 3);
     await page.close();
-    await expect.poll(() => worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('1');
+    await expect.poll(() => badgeText(worker)).toBe('1');
 
     const popup = await browser.openPopup();
     const names = await popup.locator('li.event .file').allTextContents();
@@ -244,7 +243,7 @@ describe('Chromium: the popup and the badge', () => {
       'File is a spreadsheet +2',
     ]);
     await popup.close();
-    await expect.poll(() => worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('');
+    await expect.poll(() => badgeText(worker)).toBe('');
   });
 
   it('shows the empty state when nothing risky happened', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pickPathsTrusted } from '../../scripts/harness/actions';
-import { launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
+import { badgeText, launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
 import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
 import { CHROME_EXTENSION_ID } from '../../scripts/harness/paths';
@@ -93,7 +93,7 @@ describe('Chromium: managed policy', () => {
     const worker = await browser.worker();
     // Chrome drops values of the wrong type itself (chrome://policy shows them); values of the
     // right type that Upwatch refuses are reported by Upwatch: badge "!" and the options page.
-    await expect.poll(() => worker.evaluate(() => chrome.action.getBadgeText({})), { timeout: 30_000 }).toBe('!');
+    await expect.poll(() => badgeText(worker), { timeout: 30_000 }).toBe('!');
     const { page, row } = await options();
     const errors = (await page.locator('#errors').textContent()) ?? '';
     expect(errors).toContain('backendUrl');
@@ -107,7 +107,7 @@ describe('Chromium: managed policy', () => {
   it('applies a policy changed while the browser runs', async () => {
     policy.update({ ...basePolicy(), userEmail: 'bo@acme.example' });
     const worker = await browser.worker();
-    await expect.poll(() => worker.evaluate(() => chrome.action.getBadgeText({})), { timeout: 30_000 }).not.toBe('!');
+    await expect.poll(() => badgeText(worker), { timeout: 30_000 }).not.toBe('!');
     expect((await upload('plan-c.pdf')).user.email).toBe('bo@acme.example');
   });
 });
