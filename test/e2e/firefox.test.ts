@@ -31,6 +31,9 @@ beforeAll(async () => {
     backendUrl: console_.ingestUrl,
     backendToken: console_.token,
     userEmail: 'ff@acme.example',
+    // Firefox does not check 3rdparty values against a schema: Upwatch rejects these itself, key by key.
+    retentionDays: 'thirty',
+    backendFormat: 'splunk',
     // Every hour is a working hour, so off_hours does not depend on when the suite runs.
     riskSettings: { history: { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } } },
   });
@@ -58,7 +61,7 @@ async function upload(handle: ElementHandle<Node> | null, name: string) {
 }
 
 describe('Firefox', () => {
-  it('file picker on Dropbox reaches the console, with the policy identity', async () => {
+  it('file picker on Dropbox reaches the console, with the policy identity (policies.json, bad keys rejected one by one)', async () => {
     const page = await firefox.newPage(firefox.site('www.dropbox.com', '/home'));
     await upload(await page.$('#picker'), 'ff-forecast.xlsx');
     const event = await delivered('ff-forecast.xlsx');
@@ -70,6 +73,8 @@ describe('Firefox', () => {
       // Dropbox never used in this profile: first use (+2).
       risk: { score: 2 + 5 + 2, severity: 'critical' },
     });
+    // The bad keys in policies.json (retentionDays, backendFormat) did not stop the good ones
+    // (backend, identity): Upwatch validates Firefox's 3rdparty values key by key.
     await page.close();
   });
 
