@@ -63,3 +63,6 @@ export const FIREFOX_POLICY_PATH = '/usr/lib/firefox-esr/distribution/policies.j
 export function writeFirefoxPolicy(policy: Record<string, unknown>, path = FIREFOX_POLICY_PATH): PolicyFile {
   return policyFile(path, (p) => ({ policies: { '3rdparty': { Extensions: { [GECKO_ID]: p } } } }), policy);
 }
+
+/** Risk settings for test policies: every hour is a working hour, so off_hours does not depend on when a suite runs. */
+export const ALL_HOURS_WORKING = { history: { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } } };

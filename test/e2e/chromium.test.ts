@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { dropPaths, pasteFiles, pickFiles, pickPathsTrusted } from '../../scripts/harness/actions';
 import { badgeText, launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
-import { writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
+import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import type { FileEvent } from '../../src/core/schema/event';
 import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
 import { sampleFiles } from '../../scripts/harness/sample-files';
@@ -39,8 +39,7 @@ beforeAll(async () => {
     backendToken: console_.token,
     userEmail: 'ana@acme.example',
     trustedDomains: ['intranet.acme.example'],
-    // Every hour is a working hour, so off_hours does not depend on when the suite runs.
-    riskSettings: { history: { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } } },
+    riskSettings: ALL_HOURS_WORKING,
   });
   browser = await launchChromium();
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle } from 'puppeteer-core';
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
 import { launchFirefox, type FirefoxSession } from '../../scripts/harness/firefox';
-import { writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
+import { ALL_HOURS_WORKING, writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import { startSiteServer, type SiteServer } from '../../scripts/harness/site-server';
 import type { FileEvent } from '../../src/core/schema/event';
 import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
@@ -34,8 +34,7 @@ beforeAll(async () => {
     // Firefox does not check 3rdparty values against a schema: Upwatch rejects these itself, key by key.
     retentionDays: 'thirty',
     backendFormat: 'splunk',
-    // Every hour is a working hour, so off_hours does not depend on when the suite runs.
-    riskSettings: { history: { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } } },
+    riskSettings: ALL_HOURS_WORKING,
   });
   firefox = await launchFirefox({ sitePort: sites.port });
 });

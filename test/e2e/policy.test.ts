@@ -10,7 +10,7 @@ import { badgeText, launchChromium, type ChromiumSession } from '../../scripts/h
 import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
 import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
 import { CHROME_EXTENSION_ID } from '../../scripts/harness/paths';
-import { writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
+import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
 import { sampleFiles } from '../../scripts/harness/sample-files';
 import type { FileEvent } from '../../src/core/schema/event';
 
@@ -24,7 +24,6 @@ const files = sampleFiles({
   'sync-1.xlsx': Buffer.from(FORMATS.xlsx!),
   'sync-2.xlsx': Buffer.from(FORMATS.xlsx!),
 });
-const ALL_DAY = { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } };
 
 const basePolicy = () => ({
   backendUrl: console_.ingestUrl,
@@ -32,7 +31,7 @@ const basePolicy = () => ({
   userEmail: 'ana@acme.example',
   settingsSyncUrl: `${console_.url}/api/v1/policy`,
   settingsSyncIntervalMinutes: 1,
-  riskSettings: { history: ALL_DAY },
+  riskSettings: ALL_HOURS_WORKING,
 });
 
 beforeAll(async () => {
