@@ -1,6 +1,6 @@
 /** The native wire format: `{"events": [ … ]}` with a bearer token (DESIGN.md "Contracts"). */
 import type { FileEvent, NativeBatch } from '../schema/event';
-import type { WireFormat } from './wire-format';
+import { interpretHttp, type EncodeContext, type WireFormat } from './wire-format';
 
 export const nativeFormat: WireFormat = {
   id: 'native',
@@ -8,8 +8,9 @@ export const nativeFormat: WireFormat = {
   supportsGzip: true,
   endpoint: (backendUrl) => backendUrl,
   authorization: (token) => `Bearer ${token}`,
-  encode(events: readonly FileEvent[]): string {
-    const batch: NativeBatch = { events: [...events] };
+  encode(events: readonly FileEvent[], context: EncodeContext = {}): string {
+    const batch: NativeBatch = { events: [...events], ...(context.droppedEvents ? { droppedEvents: context.droppedEvents } : {}) };
     return JSON.stringify(batch);
   },
+  interpret: (status, _body, retryAfter) => interpretHttp(status, retryAfter),
 };

@@ -1,14 +1,64 @@
 import type { FileEvent } from '../schema/event';
 import type { BackendFormat } from '../schema/identifiers';
 
-/** How a batch of events is put on the wire for one kind of backend. Pure. */
+/** What travels with a batch besides its events. */
+export interface EncodeContext {
+  /** Events dropped because the outbox was full since the last delivered batch. */
+  droppedEvents?: number;
+}
+
+/** What a backend's answer means for the batch. */
+export type DeliveryOutcome =
+  | { kind: 'ok' }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  /** 413: the batch is too big; send it in halves. */
+  | { kind: 'split'; error: string }
+  /** The backend refuses these events for good: move them aside as dead letters. */
+  | { kind: 'dead'; error: string }
+  /** Some events accepted, some to retry, some refused (Elastic _bulk answers per item). */
+  | { kind: 'partial'; retry: number[]; dead: { index: number; error: string }[]; retryAfterMs?: number };
+
+/** How a batch of events is put on the wire for one kind of backend, and how its answer reads. Pure. */
 export interface WireFormat {
   id: BackendFormat;
   contentType: string;
   supportsGzip: boolean;
+  /** Some backends take one event per request (an XSOAR incident). */
+  maxEventsPerRequest?: number;
   /** The URL batches are POSTed to, given the configured backend URL. */
   endpoint(backendUrl: string): string;
   /** The Authorization header value for a token. */
   authorization(token: string): string;
-  encode(events: readonly FileEvent[]): string;
+  encode(events: readonly FileEvent[], context?: EncodeContext): string;
+  interpret(status: number, body: string, retryAfter: string | null): DeliveryOutcome;
 }
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.min(at - now, 86_400_000));
+}
+
+/**
+ * HTTP semantics every backend shares: 2xx accepted; 413 split; 408, 409, 429 and 5xx retried
+ * (Retry-After honoured); any other 4xx is a refusal that retrying will not change.
+ */
+export function interpretHttp(status: number, retryAfter: string | null, detail = ''): DeliveryOutcome {
+  const error = `backend answered HTTP ${status}${detail ? `: ${detail}` : ''}`.slice(0, 500);
+  if (status >= 200 && status < 300) return { kind: 'ok' };
+  if (status === 413) return { kind: 'split', error };
+  if (status === 408 || status === 409 || status === 429 || status >= 500) {
+    const after = retryAfterMs(retryAfter);
+    return after === undefined ? { kind: 'retry', error } : { kind: 'retry', error, retryAfterMs: after };
+  }
+  return { kind: 'dead', error };
+}
+
+/** ISO 8601 to epoch milliseconds (0 when unreadable). */
+export const epochMs = (iso: string) => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? 0 : t;
+};

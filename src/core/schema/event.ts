@@ -89,5 +89,7 @@ export type FileEvent = z.infer<typeof FileEvent>;
 /** A native batch: `POST <backendUrl>` with this body. */
 export const NativeBatch = z.object({
   events: z.array(FileEvent).max(10_000),
+  /** Events the browser dropped because its outbox was full, since the last delivered batch. */
+  droppedEvents: z.number().int().nonnegative().optional(),
 });
 export type NativeBatch = z.infer<typeof NativeBatch>;

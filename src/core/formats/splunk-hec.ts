@@ -1,0 +1,57 @@
+/**
+ * Splunk HTTP Event Collector: `POST <splunk>/services/collector/event` with
+ * `Authorization: Splunk <token>`, a body of concatenated JSON envelopes
+ * `{time, host, source, sourcetype, event}`. HEC error codes come back in `{"text", "code"}`.
+ */
+import type { FileEvent } from '../schema/event';
+import { epochMs, interpretHttp, type DeliveryOutcome, type EncodeContext, type WireFormat } from './wire-format';
+
+export const SPLUNK_SOURCETYPE = 'upwatch:file_event';
+
+/** HEC codes a retry can fix: 8 internal server error, 9 server busy. Everything else is a refusal. */
+const RETRYABLE_HEC_CODES = new Set([8, 9]);
+
+function endpoint(url: string): string {
+  const u = url.replace(/\/+$/, '');
+  if (/\/services\/collector(\/event)?(\/1\.0)?$/.test(u)) return u.endsWith('/services/collector') ? `${u}/event` : u;
+  return `${u}/services/collector/event`;
+}
+
+function interpret(status: number, body: string, retryAfter: string | null): DeliveryOutcome {
+  let code: number | undefined;
+  let text = '';
+  try {
+    const parsed = JSON.parse(body) as { code?: unknown; text?: unknown };
+    if (typeof parsed.code === 'number') code = parsed.code;
+    if (typeof parsed.text === 'string') text = parsed.text;
+  } catch {
+    // Not JSON: the HTTP status alone decides.
+  }
+  const detail = code === undefined ? '' : `HEC code ${code} ${text}`.trim();
+  if (status >= 200 && status < 300 && (code === undefined || code === 0)) return { kind: 'ok' };
+  if (code !== undefined && RETRYABLE_HEC_CODES.has(code)) return interpretHttp(503, retryAfter, detail);
+  return interpretHttp(status >= 200 && status < 300 ? 400 : status, retryAfter, detail);
+}
+
+export const splunkHecFormat: WireFormat = {
+  id: 'splunk_hec',
+  contentType: 'application/json',
+  supportsGzip: true,
+  endpoint,
+  authorization: (token) => `Splunk ${token}`,
+  encode(events: readonly FileEvent[], context: EncodeContext = {}): string {
+    return events
+      .map((event, i) =>
+        JSON.stringify({
+          time: epochMs(event.observedAt) / 1000,
+          host: event.user.email ?? `${event.device.browser}-${event.device.os}`,
+          source: 'upwatch',
+          sourcetype: SPLUNK_SOURCETYPE,
+          event,
+          ...(i === 0 && context.droppedEvents ? { fields: { upwatch_dropped_events: context.droppedEvents } } : {}),
+        }),
+      )
+      .join('\n');
+  },
+  interpret,
+};

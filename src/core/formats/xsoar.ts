@@ -1,0 +1,50 @@
+/**
+ * Cortex XSOAR Generic Webhook: one incident per POST to the instance's webhook URL, with flat
+ * incident fields (name, type, severity, occurred, details) and the raw event (`rawJson`) for
+ * mapping. The Generic Webhook authenticates with the instance's username and password: the
+ * token is `username:password`, sent as HTTP Basic.
+ */
+import type { FileEvent } from '../schema/event';
+import type { Severity } from '../schema/identifiers';
+import { interpretHttp, type EncodeContext, type WireFormat } from './wire-format';
+
+export const XSOAR_INCIDENT_TYPE = 'Upwatch File Exfiltration';
+
+/** XSOAR severities: 0 unknown, 0.5 informational, 1 low, 2 medium, 3 high, 4 critical. */
+const XSOAR_SEVERITY: Record<Severity, number> = { none: 0.5, low: 1, moderate: 2, high: 3, critical: 4 };
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+export function xsoarIncident(event: FileEvent, context: EncodeContext = {}) {
+  const d = event.destination;
+  const where = d.serviceName ?? (d.host || 'an unknown destination');
+  const reasons = event.risk.indicators.map((i) => `- ${i.reason} (+${i.weight})`).join('\n');
+  const dropped = context.droppedEvents ? `\n\n${context.droppedEvents} earlier events were dropped on this browser (outbox full).` : '';
+  return {
+    name: `${event.file.name} uploaded to ${where} by ${event.user.email ?? 'an unknown user'} (${event.risk.severity}, score ${event.risk.score})`,
+    type: XSOAR_INCIDENT_TYPE,
+    severity: XSOAR_SEVERITY[event.risk.severity],
+    occurred: event.observedAt,
+    details: `${event.file.name} (${event.file.category}, ${event.file.size} bytes) → ${d.url || d.host} [${d.category}]\n${reasons}${dropped}`,
+    rawJson: event,
+  };
+}
+
+export const xsoarFormat: WireFormat = {
+  id: 'xsoar',
+  contentType: 'application/json',
+  supportsGzip: false,
+  maxEventsPerRequest: 1,
+  endpoint: (backendUrl) => backendUrl,
+  authorization: (token) => `Basic ${base64(token)}`,
+  encode(events: readonly FileEvent[], context: EncodeContext = {}): string {
+    if (events.length !== 1) throw new Error('the XSOAR Generic Webhook takes one incident per request');
+    return JSON.stringify(xsoarIncident(events[0]!, context));
+  },
+  interpret: (status, _body, retryAfter) => interpretHttp(status, retryAfter),
+};
