@@ -1,3 +1,4 @@
+import { BACKEND_FORMATS } from '../../../src/core/schema/identifiers';
 import { describe, expect, it } from 'vitest';
 import { backendUrlProblem } from '../../../src/core/backend-url';
 import { wireFormatFor } from '../../../src/core/formats';
@@ -34,8 +35,8 @@ describe('the native wire format', () => {
     expect(format.contentType).toBe('application/json');
   });
 
-  it('says when a format is not available yet and falls back to native', () => {
-    expect(wireFormatFor('splunk_hec')).toMatchObject({ fellBack: true, format: { id: 'native' } });
+  it('has a wire format for every backendFormat, native by default', () => {
+    for (const id of BACKEND_FORMATS) expect(wireFormatFor(id)).toMatchObject({ fellBack: false, format: { id } });
     expect(wireFormatFor(undefined)).toMatchObject({ fellBack: false, format: { id: 'native' } });
   });
 });
