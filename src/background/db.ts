@@ -9,9 +9,10 @@ import { ActivityProfile } from '../core/risk/activity';
 import { DestinationRecord } from '../core/risk/destination-history';
 import { DownloadRecord } from '../core/risk/sources';
 import { FileEvent } from '../core/schema/event';
+import { SEVERITIES } from '../core/schema/identifiers';
 
 export const DB_NAME = 'upwatch';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** A download as stored: the record plus the key uploads are matched on (base name and size). */
 export const StoredDownload = DownloadRecord.extend({ matchKey: z.string() });
@@ -25,8 +26,21 @@ export const OutboxEntry = z.object({
   attempts: z.number().int().nonnegative(),
   nextAttemptAt: z.number(),
   lastError: z.string().optional(),
+  /** Severity rank (0 none … 4 critical): when the outbox is full, the lowest goes first. */
+  rank: z.number().int().min(0).max(4),
+  /** Bytes of the event as JSON, for the byte cap. */
+  bytes: z.number().int().nonnegative(),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
+
+/** A batch the backend refused for good (a 4xx other than 408/409/413/429): kept aside, visible to the admin. */
+export const DeadLetter = z.object({
+  id: z.string(),
+  event: FileEvent,
+  error: z.string().max(500),
+  failedAt: z.number(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
 
 export const DeliveryStatus = z.object({
   lastSuccessAt: z.number().optional(),
@@ -63,6 +77,11 @@ export const STATE = {
       lastError?: string;
     },
   },
+  /** Outbox bookkeeping: bytes queued, and events dropped (outbox full) since the last delivered batch. */
+  outboxStats: {
+    schema: z.object({ bytes: z.number().int().nonnegative(), dropped: z.number().int().nonnegative(), droppedTotal: z.number().int().nonnegative() }),
+    fallback: { bytes: 0, dropped: 0, droppedTotal: 0 },
+  },
   /** The client IP the backend last reported seeing, for the remote indicator. */
   network: {
     schema: z.object({ clientIp: z.string().max(64), reportedAt: z.number() }).nullable(),
@@ -74,7 +93,8 @@ export type StateValue<K extends StateKey> = z.infer<(typeof STATE)[K]['schema']
 
 interface UpwatchDB extends DBSchema {
   events: { key: string; value: FileEvent; indexes: { observedAt: string } };
-  outbox: { key: string; value: OutboxEntry; indexes: { nextAttemptAt: number } };
+  outbox: { key: string; value: OutboxEntry; indexes: { nextAttemptAt: number; rankAge: [number, number] } };
+  deadLetters: { key: string; value: DeadLetter; indexes: { failedAt: number } };
   state: { key: string; value: unknown };
   destinations: { key: string; value: DestinationRecord };
   downloads: { key: string; value: StoredDownload; indexes: { matchKey: string; startedAt: number } };
@@ -84,7 +104,7 @@ export type Database = IDBPDatabase<UpwatchDB>;
 
 export function openDatabase(name = DB_NAME): Promise<Database> {
   return openDB<UpwatchDB>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore('events', { keyPath: 'id' }).createIndex('observedAt', 'observedAt');
         db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('nextAttemptAt', 'nextAttemptAt');
@@ -95,6 +115,18 @@ export function openDatabase(name = DB_NAME): Promise<Database> {
         const downloads = db.createObjectStore('downloads', { keyPath: 'id' });
         downloads.createIndex('matchKey', 'matchKey');
         downloads.createIndex('startedAt', 'startedAt');
+      }
+      if (oldVersion < 3) {
+        const outbox = transaction.objectStore('outbox');
+        outbox.createIndex('rankAge', ['rank', 'enqueuedAt']);
+        // Entries queued by version 2 get their rank and size.
+        void outbox.openCursor().then(async function migrate(cursor): Promise<void> {
+          if (!cursor) return;
+          const entry = cursor.value;
+          await cursor.update({ ...entry, rank: SEVERITIES.indexOf(entry.event.risk.severity), bytes: JSON.stringify(entry.event).length });
+          return migrate(await cursor.continue());
+        });
+        db.createObjectStore('deadLetters', { keyPath: 'id' }).createIndex('failedAt', 'failedAt');
       }
     },
   });

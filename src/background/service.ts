@@ -11,7 +11,7 @@ import { applyBadge, badgeFor } from './badge';
 import { openDatabase, readState, writeState, type Database } from './db';
 import { EventStore } from './event-store';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
-import { Outbox, type BackendTarget } from './outbox';
+import { gzipWithCompressionStream, Outbox, type BackendTarget } from './outbox';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
 import { optionsState } from './options-state';
 import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
@@ -81,6 +81,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
       random: Math.random,
       target,
       onClientIp: async (ip) => (await history()).setClientIp(ip, Date.now()),
+      gzip: gzipWithCompressionStream,
     }));
 
   const downloads = createDownloadTracker({

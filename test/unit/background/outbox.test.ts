@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, readState } from '../../../src/background/db';
 import { Outbox, type BackendTarget } from '../../../src/background/outbox';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { elasticFormat } from '../../../src/core/formats/elastic';
 import { nativeFormat } from '../../../src/core/formats/native';
+import { xsoarFormat } from '../../../src/core/formats/xsoar';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 let dbCounter = 0;
@@ -16,16 +19,21 @@ const event = (n: number) => EVENTS[n]!;
 
 const TARGET: BackendTarget = { url: 'https://backend.example/api/v1/events', token: 'tok', format: nativeFormat };
 
-function recordingFetch(responses: (number | Error)[]) {
+type Answer = number | Error | { status: number; body?: string; headers?: Record<string, string> };
+
+function recordingFetch(responses: Answer[]) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetchFn = (async (url: string, init: RequestInit) => {
     calls.push({ url, init });
     const next = responses.shift() ?? 200;
     if (next instanceof Error) throw next;
-    return new Response('{}', { status: next });
+    const answer = typeof next === 'number' ? { status: next } : next;
+    return new Response(answer.body ?? '{}', { status: answer.status, headers: answer.headers ?? {} });
   }) as unknown as typeof fetch;
   return { calls, fetchFn };
 }
+
+const ids = (init: RequestInit) => JSON.parse(init.body as string).events.map((e: { id: string }) => e.id);
 
 describe('Outbox', () => {
   it('sends native batches with the bearer token and empties on 2xx', async () => {
@@ -41,7 +49,7 @@ describe('Outbox', () => {
     expect((await readState(db, 'deliveryStatus')).lastSuccessAt).toBe(1000);
   });
 
-  it.each([[500], [401], [new TypeError('Failed to fetch')]])('keeps every event when the backend answers %s, and retries later', async (answer) => {
+  it.each([[500], [503], [408], [new TypeError('Failed to fetch')]])('keeps every event when the backend answers %s, and retries later', async (answer) => {
     const db = await freshDb();
     let now = 1000;
     const { calls, fetchFn } = recordingFetch([answer, 200]);
@@ -85,5 +93,104 @@ describe('Outbox', () => {
     await outbox.enqueue(Array.from({ length: 450 }, (_, i) => event(i)));
     expect(await outbox.flush()).toEqual({ sent: 450, remaining: 0 });
     expect(calls.map((c) => JSON.parse(c.init.body as string).events.length)).toEqual([200, 200, 50]);
+  });
+});
+
+describe('Outbox: refusals, splits, Retry-After, caps, gzip', () => {
+  const make = async (answers: Answer[], over: Partial<ConstructorParameters<typeof Outbox>[0]> = {}) => {
+    const db = await freshDb();
+    const clock = { now: 1000 };
+    const { calls, fetchFn } = recordingFetch(answers);
+    const outbox = new Outbox({ db, fetch: fetchFn, now: () => clock.now, random: () => 0, target: async () => TARGET, ...over });
+    return { db, clock, calls, outbox };
+  };
+
+  it.each([401, 403, 400, 404])('moves a batch refused with %i aside as dead letters, visible with the error', async (status) => {
+    const { db, outbox } = await make([status]);
+    await outbox.enqueue([event(1), event(2), event(3)]);
+    expect(await outbox.flush()).toMatchObject({ sent: 0, remaining: 0, deadLettered: 3 });
+    expect(await outbox.deadLetterCount()).toBe(3);
+    expect((await db.getAll('deadLetters'))[0]!.error).toBe(`backend answered HTTP ${status}`);
+    expect((await readState(db, 'deliveryStatus')).lastError).toMatch(/3 event\(s\) refused and kept as dead letters/);
+  });
+
+  it('splits a batch the backend finds too large (413), down to single events', async () => {
+    const { calls, outbox, db } = await make([413, 200, 413, 200, 413]);
+    await outbox.enqueue([event(1), event(2), event(3), event(4)]);
+    // [1,2,3,4] → 413; [1,2] → 200; [3,4] → 413; [3] → 200; [4] → 413 alone: dead letter.
+    expect(await outbox.flush()).toMatchObject({ sent: 3, remaining: 0, deadLettered: 1 });
+    expect(calls.map((c) => ids(c.init).length)).toEqual([4, 2, 2, 1, 1]);
+    expect((await db.getAll('deadLetters')).map((d) => d.id)).toEqual([event(4).id]);
+  });
+
+  it('honours Retry-After', async () => {
+    const { clock, calls, outbox } = await make([{ status: 429, headers: { 'Retry-After': '120' } }, 200]);
+    await outbox.enqueue([event(1)]);
+    expect((await outbox.flush()).error).toBe('backend answered HTTP 429');
+    clock.now += 100_000;
+    expect(await outbox.flush()).toMatchObject({ sent: 0, remaining: 1 });
+    clock.now += 21_000;
+    expect(await outbox.flush()).toMatchObject({ sent: 1, remaining: 0 });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('drops the lowest severity first when full, and the count travels with the next batch', async () => {
+    const { db, calls, outbox } = await make([200, 200], { limits: { maxEvents: 3, maxBytes: 10_000_000 } });
+    const low = await sampleEvent({ id: sampleId(900), tab: { url: 'https://example.org/', title: '' }, file: { name: 'a.bin', size: 1, mimeType: '' } });
+    const critical = await sampleEvent({ id: sampleId(901), context: { offHours: true, destinationUse: 'first' } });
+    expect([low.risk.severity, event(1).risk.severity, critical.risk.severity]).toEqual(['low', 'high', 'critical']);
+    await outbox.enqueue([event(1), low, event(2)]);
+    await outbox.enqueue([critical, event(3)]);
+    expect(await outbox.depth()).toBe(3);
+    const kept = (await db.getAll('outbox')).map((e) => e.id).sort();
+    expect(kept).toEqual([event(2).id, event(3).id, critical.id].sort());
+    expect(await readState(db, 'outboxStats')).toMatchObject({ dropped: 2, droppedTotal: 2 });
+    await outbox.flush();
+    expect(JSON.parse(calls[0]!.init.body as string).droppedEvents).toBe(2);
+    expect(await readState(db, 'outboxStats')).toMatchObject({ dropped: 0, droppedTotal: 2, bytes: 0 });
+  });
+
+  it('caps by bytes too', async () => {
+    const size = JSON.stringify(event(1)).length;
+    const { outbox } = await make([], { limits: { maxEvents: 100, maxBytes: size * 2 + 10 } });
+    await outbox.enqueue([event(1), event(2), event(3), event(4)]);
+    expect(await outbox.depth()).toBe(2);
+  });
+
+  it('bounds batches by bytes', async () => {
+    const size = JSON.stringify(event(1)).length;
+    const { calls, outbox } = await make([200, 200], { target: async () => ({ ...TARGET, maxBatchBytes: size * 2 + 10 }) });
+    await outbox.enqueue([event(1), event(2), event(3), event(4)]);
+    expect(await outbox.flush()).toMatchObject({ sent: 4, remaining: 0 });
+    expect(calls.map((c) => ids(c.init).length)).toEqual([2, 2]);
+  });
+
+  it('gzips bodies where the format allows, and falls back to plain on 415', async () => {
+    const gzip = async (body: string) => new Uint8Array(gzipSync(body));
+    const { calls, outbox } = await make([415, 200], { gzip });
+    await outbox.enqueue([event(1)]);
+    expect(await outbox.flush()).toMatchObject({ sent: 1 });
+    const [first, second] = calls;
+    expect((first!.init.headers as Record<string, string>)['Content-Encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(first!.init.body as Uint8Array).toString()).events[0].id).toBe(event(1).id);
+    expect((second!.init.headers as Record<string, string>)['Content-Encoding']).toBeUndefined();
+    expect(ids(second!.init)).toEqual([event(1).id]);
+  });
+
+  it('settles Elasticsearch _bulk answers item by item', async () => {
+    const items = [{ create: { status: 201 } }, { create: { status: 409 } }, { create: { status: 429 } }, { create: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } }];
+    const { db, outbox } = await make([{ status: 200, body: JSON.stringify({ errors: true, items }) }], { target: async () => ({ ...TARGET, format: elasticFormat }) });
+    await outbox.enqueue([event(1), event(2), event(3), event(4)]);
+    expect(await outbox.flush()).toMatchObject({ sent: 2, deadLettered: 1, remaining: 1 });
+    expect((await db.getAll('outbox')).map((e) => e.id)).toEqual([event(3).id]);
+    expect((await db.getAll('deadLetters')).map((d) => [d.id, d.error])).toEqual([[event(4).id, 'Elasticsearch 400: mapper_parsing_exception bad']]);
+  });
+
+  it('sends XSOAR incidents one per request', async () => {
+    const { calls, outbox } = await make([200, 200, 200], { target: async () => ({ ...TARGET, format: xsoarFormat }) });
+    await outbox.enqueue([event(1), event(2), event(3)]);
+    expect(await outbox.flush()).toMatchObject({ sent: 3, remaining: 0 });
+    expect(calls).toHaveLength(3);
+    expect(JSON.parse(calls[0]!.init.body as string).rawJson.id).toBe(event(1).id);
   });
 });
