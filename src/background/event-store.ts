@@ -21,6 +21,18 @@ export class EventStore {
     return out;
   }
 
+  /** Deletes events observed before the cutoff (local retention); returns how many. */
+  async pruneBefore(cutoffIso: string): Promise<number> {
+    const tx = this.db.transaction('events', 'readwrite');
+    let removed = 0;
+    for (let cursor = await tx.store.index('observedAt').openCursor(IDBKeyRange.upperBound(cutoffIso, true)); cursor; cursor = await cursor.continue()) {
+      await cursor.delete();
+      removed++;
+    }
+    await tx.done;
+    return removed;
+  }
+
   async countRiskySince(sinceIso: string): Promise<number> {
     let count = 0;
     let cursor = await this.db

@@ -1,6 +1,6 @@
 /** What the options page shows: every policy key's effective value and where it came from. */
 import { POLICY_DEFAULTS, POLICY_KEYS, POLICY_SHAPE, SECRET_KEYS } from '../core/schema/policy';
-import type { OptionsState } from '../core/schema/messages';
+import type { DeliveryState, OptionsState } from '../core/schema/messages';
 import type { StateValue } from './db';
 import type { EffectiveConfig } from './policy';
 
@@ -12,7 +12,7 @@ function display(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
 }
 
-export function optionsState(config: EffectiveConfig, sync: StateValue<'syncedSettings'>): OptionsState {
+export function optionsState(config: EffectiveConfig, sync: StateValue<'syncedSettings'>, delivery: DeliveryState): OptionsState {
   const keys = POLICY_KEYS.map((key) => {
     const meta = (POLICY_SHAPE[key].meta() ?? {}) as { title?: string; description?: string };
     const source = config.sources[key];
@@ -31,6 +31,7 @@ export function optionsState(config: EffectiveConfig, sync: StateValue<'syncedSe
     errors: config.errors,
     identity: config.identity,
     settingsVersion: config.settings.version,
+    delivery,
     sync: {
       ...(config.policy.settingsSyncUrl && { url: config.policy.settingsSyncUrl }),
       intervalMinutes: config.policy.settingsSyncIntervalMinutes ?? 15,

@@ -6,7 +6,7 @@
 import { browser } from 'wxt/browser';
 import { uuidv7 } from 'uuidv7';
 import { wireFormatFor } from '../core/formats';
-import type { PopupState } from '../core/schema/messages';
+import type { DeliveryState, PopupState } from '../core/schema/messages';
 import { applyBadge, badgeFor } from './badge';
 import { openDatabase, readState, writeState, type Database } from './db';
 import { EventStore } from './event-store';
@@ -136,27 +136,40 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     else await browser.alarms.clear(RETRY_ALARM);
   };
 
+  const deliveryState = async (): Promise<DeliveryState> => {
+    const [d, cfg, outbox] = await Promise.all([db(), config(), getOutbox()]);
+    const [status, stats, queued, deadLetters] = await Promise.all([
+      readState(d, 'deliveryStatus'),
+      readState(d, 'outboxStats'),
+      outbox.depth(),
+      outbox.deadLetterCount(),
+    ]);
+    return {
+      configured: cfg.policy.backendUrl !== undefined,
+      format: cfg.policy.backendFormat ?? 'native',
+      queued,
+      deadLetters,
+      dropped: stats.droppedTotal,
+      ...(status.lastSuccessAt !== undefined && { lastSuccessAt: status.lastSuccessAt }),
+      ...(status.lastError !== undefined && { lastError: status.lastError }),
+    };
+  };
+
   const popupState = async (): Promise<PopupState> => {
     const [d, cfg] = await Promise.all([db(), config()]);
-    const [events, lastSeenAt, status, queued] = await Promise.all([
+    const [events, lastSeenAt, delivery] = await Promise.all([
       new EventStore(d).recent(POPUP_EVENT_LIMIT, 1),
       readState(d, 'popupLastSeenAt'),
-      readState(d, 'deliveryStatus'),
-      (await getOutbox()).depth(),
+      deliveryState(),
     ]);
     const showEventList = cfg.policy.showEventList ?? true;
-    return {
-      showEventList,
-      events: showEventList ? events : [],
-      lastSeenAt,
-      policyErrors: cfg.errors,
-      delivery: {
-        configured: cfg.policy.backendUrl !== undefined,
-        queued,
-        ...(status.lastSuccessAt !== undefined && { lastSuccessAt: status.lastSuccessAt }),
-        ...(status.lastError !== undefined && { lastError: status.lastError }),
-      },
-    };
+    return { showEventList, events: showEventList ? events : [], lastSeenAt, policyErrors: cfg.errors, delivery };
+  };
+
+  /** Local retention: events older than the policy's retentionDays (default 30) are deleted. */
+  const pruneEvents = async () => {
+    const days = (await config()).policy.retentionDays ?? 30;
+    await new EventStore(await db()).pruneBefore(new Date(Date.now() - days * 86_400_000).toISOString());
   };
 
   const onMessage = createMessageRouter({
@@ -182,7 +195,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     },
     page: {
       'popup/get-state': () => popupState(),
-      'options/get-state': async () => optionsState(await config(), await readState(await db(), 'syncedSettings')),
+      'options/get-state': async () => optionsState(await config(), await readState(await db(), 'syncedSettings'), await deliveryState()),
       'popup/seen': async () => {
         await writeState(await db(), 'popupLastSeenAt', Date.now());
         await refreshBadge();
@@ -195,7 +208,10 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     onMessage,
     onAlarm(alarm) {
       if (alarm.name === RETRY_ALARM) track(flush());
-      if (alarm.name === ACTIVITY_ALARM) track(sampleActivity());
+      if (alarm.name === ACTIVITY_ALARM) {
+        track(sampleActivity());
+        track(pruneEvents());
+      }
       if (alarm.name === SYNC_ALARM) track(runSync());
     },
     onDownloadCreated(item) {
@@ -207,6 +223,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     onManagedChanged() {
       configPromise = undefined;
       track(scheduleSync());
+      track(pruneEvents());
       track(refreshBadge());
       track(flush(true));
     },

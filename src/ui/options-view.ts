@@ -4,6 +4,7 @@
  * go in through textContent: a synced value is data, never markup.
  */
 import type { OptionsState } from '../core/schema/messages';
+import { deliveryLine } from './popup-view';
 
 const SOURCE_LABEL = { managed: 'managed policy', synced: 'synced from the backend', default: 'default' } as const;
 
@@ -32,6 +33,9 @@ export function renderOptions(doc: Document, state: OptionsState): void {
         state.sync.lastError ? `; last error: ${state.sync.lastError}` : ''
       }`
     : 'Settings sync: off (no settingsSyncUrl in the managed policy)';
+
+  const delivery = doc.getElementById('delivery');
+  if (delivery) delivery.textContent = `Delivery (${state.delivery.format ?? 'native'}): ${deliveryLine(state.delivery)}`;
 
   const errors = doc.getElementById('errors')!;
   errors.replaceChildren();

@@ -4,7 +4,7 @@
  */
 import { CATEGORY_LABELS } from '../core/risk/labels';
 import type { FileEvent } from '../core/schema/event';
-import type { PopupState } from '../core/schema/messages';
+import type { DeliveryState, PopupState } from '../core/schema/messages';
 
 type Child = Node | string;
 
@@ -56,16 +56,20 @@ function eventItem(doc: Document, event: FileEvent, isNew: boolean, now: Date): 
   return item;
 }
 
-function deliveryLine(state: PopupState): string {
-  const d = state.delivery;
+export function deliveryLine(d: DeliveryState): string {
   if (!d.configured) return 'No backend configured: events are kept on this device.';
-  if (d.lastError && d.queued > 0) return `${d.queued} event(s) waiting to be sent (${d.lastError}).`;
-  if (d.queued > 0) return `${d.queued} event(s) waiting to be sent.`;
-  return 'All events delivered.';
+  const extra = [
+    d.deadLetters > 0 ? `${d.deadLetters} refused by the backend (kept as dead letters)` : '',
+    d.dropped > 0 ? `${d.dropped} dropped (outbox full)` : '',
+  ].filter(Boolean);
+  const tail = extra.length ? ` ${extra.join('; ')}.` : '';
+  if (d.lastError && d.queued > 0) return `${d.queued} event(s) waiting to be sent (${d.lastError}).${tail}`;
+  if (d.queued > 0) return `${d.queued} event(s) waiting to be sent.${tail}`;
+  return `All events delivered.${tail}`;
 }
 
 export function renderPopup(doc: Document, state: PopupState, now = new Date()): void {
-  doc.getElementById('delivery')!.textContent = deliveryLine(state);
+  doc.getElementById('delivery')!.textContent = deliveryLine(state.delivery);
 
   const errors = doc.getElementById('policy-errors')!;
   errors.replaceChildren();

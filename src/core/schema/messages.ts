@@ -34,6 +34,20 @@ export type UploadObserved = z.infer<typeof UploadObserved>;
 export const PopupSeen = z.object({ type: z.literal('popup/seen') });
 export type PopupSeen = z.infer<typeof PopupSeen>;
 
+/** Where forwarding stands: for the popup and the options page. Never the token. */
+export const DeliveryState = z.object({
+  configured: z.boolean(),
+  format: z.string().optional(),
+  queued: z.number().int().nonnegative(),
+  /** Events the backend refused for good, kept aside. */
+  deadLetters: z.number().int().nonnegative().default(0),
+  /** Events dropped because the outbox was full, since installation. */
+  dropped: z.number().int().nonnegative().default(0),
+  lastSuccessAt: z.number().optional(),
+  lastError: z.string().optional(),
+});
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
 /** Sent by the popup on opening: answered with a PopupState. */
 export const PopupGetState = z.object({ type: z.literal('popup/get-state') });
 
@@ -44,12 +58,7 @@ export const PopupState = z.object({
   /** Events observed after this instant (ms) are new to the person. */
   lastSeenAt: z.number(),
   policyErrors: z.array(z.object({ key: z.string(), message: z.string() })),
-  delivery: z.object({
-    configured: z.boolean(),
-    queued: z.number().int().nonnegative(),
-    lastSuccessAt: z.number().optional(),
-    lastError: z.string().optional(),
-  }),
+  delivery: DeliveryState,
 });
 export type PopupState = z.infer<typeof PopupState>;
 
@@ -74,6 +83,7 @@ export const OptionsState = z.object({
   errors: z.array(z.object({ key: z.string(), message: z.string(), source: z.enum(['managed', 'synced']).optional() })),
   identity: z.object({ email: z.string().optional(), source: z.enum(['policy', 'profile', 'unknown']) }),
   settingsVersion: z.string(),
+  delivery: DeliveryState,
   sync: z.object({
     url: z.string().optional(),
     intervalMinutes: z.number(),

@@ -148,3 +148,13 @@ describe('file heads in base64, both ways', () => {
     expect(decodeBase64('')).toEqual(new Uint8Array(0));
   });
 });
+
+describe('local retention', () => {
+  it('deletes events older than the cutoff and keeps the rest', async () => {
+    const { d, events } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });
+    await processUpload(message, { tab: { url: 'https://www.dropbox.com/', title: '' }, frameId: 0 }, d);
+    expect(await events.pruneBefore('2026-11-23T09:00:00.000Z')).toBe(0);
+    expect(await events.pruneBefore('2026-11-23T11:00:00.000Z')).toBe(2);
+    expect(await events.recent(10)).toEqual([]);
+  });
+});

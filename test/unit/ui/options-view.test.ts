@@ -6,8 +6,10 @@ import { renderOptions } from '../../../src/ui/options-view';
 
 beforeEach(() => {
   document.body.innerHTML =
-    '<p id="identity"></p><p id="version"></p><p id="sync"></p><section id="errors" hidden></section><table><tbody id="keys"></tbody></table>';
+    '<p id="delivery"></p><p id="identity"></p><p id="version"></p><p id="sync"></p><section id="errors" hidden></section><table><tbody id="keys"></tbody></table>';
 });
+
+const DELIVERY = { configured: true, format: 'splunk_hec', queued: 3, deadLetters: 1, dropped: 5, lastError: 'backend answered HTTP 503' };
 
 const config = () =>
   effectiveConfig(
@@ -18,7 +20,7 @@ const config = () =>
 
 describe('the options page', () => {
   it('shows every key with its effective value and source, locked where managed, secrets masked', () => {
-    const state = OptionsState.parse(optionsState(config(), { values: {}, errors: [], lastSuccessAt: 0 }));
+    const state = OptionsState.parse(optionsState(config(), { values: {}, errors: [], lastSuccessAt: 0 }, DELIVERY));
     const byKey = Object.fromEntries(state.keys.map((k) => [k.key, k]));
     expect(byKey.backendUrl).toMatchObject({ source: 'managed', locked: true, value: '"https://upwatch.acme.example/api/v1/events"' });
     expect(byKey.backendToken!.value).toBe('•••••• (set)');
@@ -30,7 +32,7 @@ describe('the options page', () => {
   });
 
   it('renders values as text and lists rejected values', () => {
-    renderOptions(document, OptionsState.parse(optionsState(config(), { values: {}, errors: [] })));
+    renderOptions(document, OptionsState.parse(optionsState(config(), { values: {}, errors: [] }, DELIVERY)));
     expect(document.querySelector('#keys img')).toBeNull();
     const custom = document.querySelector('tr[data-key="customDestinations"] td.value')!;
     expect(custom.textContent).toContain('<img src=x onerror=alert(1)>');
@@ -41,5 +43,8 @@ describe('the options page', () => {
     expect(errors.textContent).toContain('retentionDays (synced): Invalid input');
     expect(document.getElementById('identity')!.textContent).toMatch(/unknown/);
     expect(document.getElementById('sync')!.textContent).toContain('every 15 min');
+    expect(document.getElementById('delivery')!.textContent).toBe(
+      'Delivery (splunk_hec): 3 event(s) waiting to be sent (backend answered HTTP 503). 1 refused by the backend (kept as dead letters); 5 dropped (outbox full).',
+    );
   });
 });
