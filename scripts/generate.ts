@@ -2,12 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { chromeManagedSchema } from '../src/core/schema/managed-schema';
 import { renderDestinationsDoc } from './docs/destinations-doc';
+import { renderEventSchemaDoc } from './docs/event-schema-doc';
 import { renderRiskSettingsDoc } from './docs/risk-settings-doc';
 
 export const GENERATED: Record<string, () => string> = {
   'public/managed_schema.json': () => `${JSON.stringify(chromeManagedSchema(), null, 2)}\n`,
   'docs/destinations.md': renderDestinationsDoc,
   'docs/risk-settings.md': renderRiskSettingsDoc,
+  'docs/event-schema.md': renderEventSchemaDoc,
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,0 +1,46 @@
+/** Renders docs/event-schema.md: the native event and batch, with their JSON Schema generated from zod. */
+import { z } from 'zod';
+import { FileEvent, NativeBatch } from '../../src/core/schema/event';
+
+export function renderEventSchemaDoc(): string {
+  const schema = z.toJSONSchema(NativeBatch, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
+  const eventSchema = z.toJSONSchema(FileEvent, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
+  const topLevel = Object.keys((eventSchema as { properties: Record<string, unknown> }).properties)
+    .map((k) => `\`${k}\``)
+    .join(', ');
+  return `# Event schema
+
+<!-- Generated from src/core/schema/event.ts by \`npx tsx scripts/generate.ts\`; a unit test fails when this file drifts. Do not edit by hand. -->
+
+Every upload Upwatch observes becomes one **native file event**, schema version 1. New fields are
+added as optional fields; none is ever renamed. Its top-level fields are ${topLevel}.
+
+A **native batch** is \`POST <backendUrl>\` with \`Authorization: Bearer <backendToken>\` and the body
+\`{"events": [ … ], "droppedEvents"?: n}\` (JSON; \`Content-Encoding: gzip\` when the backend accepts it).
+\`droppedEvents\` counts events the browser dropped since the last delivered batch because its outbox
+was full (20,000 events or 20 MB; the lowest severity goes first). Any 2xx means accepted. The
+event \`id\` (UUIDv7) is the idempotency key: a batch may arrive twice, and the backend must
+de-duplicate (the reference console does).
+
+The other formats (\`backendFormat\`) carry the same event:
+
+| format | request | authorization | body |
+|---|---|---|---|
+| \`native\` | \`POST <backendUrl>\` | \`Bearer <token>\` | the batch below |
+| \`splunk_hec\` | \`POST <url>/services/collector/event\` | \`Splunk <token>\` | one \`{time, host, source: "upwatch", sourcetype: "upwatch:file_event", event}\` envelope per event |
+| \`xsoar\` | \`POST <webhook URL>\`, one incident per request | \`Basic base64(<username:password>)\` | \`{name, type: "Upwatch File Exfiltration", severity (0.5–4), occurred, details, rawJson: event}\` |
+| \`elastic\` | \`POST <url>/<index>/_bulk\` | \`ApiKey <key>\` | NDJSON: \`{"create":{"_id": id}}\` and an ECS document (\`@timestamp\`, \`event.*\`, \`file.*\`, \`url.*\`, \`user.*\`, \`upwatch\`: the event) |
+| \`ocsf\` | \`POST <backendUrl>\` | \`Bearer <token>\` | a JSON array of OCSF 1.3 events: File Hosting Activity (6006, Upload) per event, plus a Data Security Finding (2006) for each scored event |
+
+Answers: 2xx accepted; 413 splits the batch; 408, 409, 429 and 5xx are retried with exponential
+backoff and jitter (Retry-After honoured); any other 4xx moves the batch aside as dead letters,
+counted in the popup and on the options page. Splunk HEC codes 8 and 9 are retried; an
+Elasticsearch \`_bulk\` answer is settled item by item (409 on \`create\` = already indexed).
+
+## JSON Schema of a native batch
+
+\`\`\`json
+${JSON.stringify(schema, null, 2)}
+\`\`\`
+`;
+}
