@@ -15,9 +15,10 @@ export interface ChromiumSession {
 }
 
 export async function launchChromium(
-  options: { extensionDir?: string; headless?: boolean; downloadsDir?: string } = {},
+  options: { extensionDir?: string; headless?: boolean; downloadsDir?: string; profileDir?: string } = {},
 ): Promise<ChromiumSession> {
-  const profile = mkdtempSync(join(tmpdir(), 'upwatch-chromium-'));
+  // A given profile directory outlives the session (a browser restart); a fresh one is removed.
+  const profile = options.profileDir ?? mkdtempSync(join(tmpdir(), 'upwatch-chromium-'));
   if (options.downloadsDir) {
     // Where a person's browser saves downloads: the profile preference (CDP's downloadPath is not
     // honoured for the default context).
@@ -79,7 +80,7 @@ export async function launchChromium(
     },
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profileDir) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
@@ -89,4 +90,18 @@ export function badgeText(worker: Worker): Promise<string> {
   return worker.evaluate(() =>
     (globalThis as unknown as { chrome: { action: { getBadgeText(details: object): Promise<string> } } }).chrome.action.getBadgeText({}),
   );
+}
+
+/** Terminates the extension's service worker, as Chrome does to an idle one (CDP Target.closeTarget). */
+export async function stopServiceWorker(session: ChromiumSession): Promise<void> {
+  const page = session.context.pages()[0] ?? (await session.context.newPage());
+  const cdp = await session.context.newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`));
+    if (!worker) throw new Error('the extension service worker is not running');
+    await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  } finally {
+    await cdp.detach();
+  }
 }

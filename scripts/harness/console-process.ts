@@ -16,9 +16,9 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-export async function startConsole(options: { dataDir?: string; port?: number } = {}): Promise<RunningConsole> {
+export async function startConsole(options: { dataDir?: string; port?: number; token?: string } = {}): Promise<RunningConsole> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'upwatch-console-'));
-  const token = randomBytes(16).toString('hex');
+  const token = options.token ?? randomBytes(16).toString('hex');
   const { app } = buildConsole({ dataDir, token });
   const url = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const events = async () => {
