@@ -46,7 +46,17 @@ function recordOf(item: DownloadItemLike, previous: DownloadRecord | undefined, 
 }
 
 export function createDownloadTracker(deps: DownloadTrackerDeps) {
-  return {
+  // Events of one download are handled in order: a "complete" must not be overwritten by the
+  // slower handling of its own "created" (which waits for the active tab first).
+  const queues = new Map<number, Promise<void>>();
+  const inOrder = (id: number, work: () => Promise<void>): Promise<void> => {
+    const next = (queues.get(id) ?? Promise.resolve()).catch(() => undefined).then(work);
+    queues.set(id, next);
+    return next.finally(() => {
+      if (queues.get(id) === next) queues.delete(id);
+    });
+  };
+  const tracker = {
     async onCreated(item: DownloadItemLike): Promise<void> {
       const history = await deps.history();
       const tabUrl = await deps.activeTabUrl().catch(() => undefined);
@@ -54,7 +64,6 @@ export function createDownloadTracker(deps: DownloadTrackerDeps) {
       await history.recordDownload(tabUrl ? { ...record, tabUrl } : record);
     },
     async onChanged(delta: { id: number; state?: { current?: string } }): Promise<void> {
-      if (delta.state?.current !== 'complete') return;
       const [history, item, options] = await Promise.all([deps.history(), deps.search(delta.id), deps.destinationOptions()]);
       if (!item) return;
       const now = deps.now();
@@ -65,5 +74,10 @@ export function createDownloadTracker(deps: DownloadTrackerDeps) {
       const sources = sourcesOfDownload(done, new Date(done.completedAt).toISOString(), options);
       await history.recordDownload({ ...done, sources });
     },
+  };
+  return {
+    onCreated: (item: DownloadItemLike) => inOrder(item.id, () => tracker.onCreated(item)),
+    onChanged: (delta: { id: number; state?: { current?: string } }) =>
+      delta.state?.current === 'complete' ? inOrder(delta.id, () => tracker.onChanged(delta)) : Promise.resolve(),
   };
 }

@@ -69,3 +69,26 @@ describe('download provenance', () => {
     expect(await history.download('42')).toBeUndefined();
   });
 });
+
+describe('download events out of step', () => {
+  it('keeps the completion when the "created" handling finishes last', async () => {
+    let releaseTab: (url: string) => void = () => undefined;
+    const history = new RiskHistory(await openDatabase(`downloads-race-${Date.now()}`), 'UTC');
+    const tracker = createDownloadTracker({
+      history: async () => history,
+      destinationOptions: async () => ({}),
+      activeTabUrl: () => new Promise<string>((resolve) => (releaseTab = resolve)),
+      search: async () => item,
+      now: () => Date.parse('2026-11-23T09:00:05Z'),
+    });
+    const created = tracker.onCreated({ ...item, state: 'in_progress' });
+    const completed = tracker.onChanged({ id: 42, state: { current: 'complete' } });
+    await new Promise((r) => setTimeout(r, 20)); // "created" is now waiting for the tab
+    releaseTab('https://wd5.myworkday.com/acme/d/home.htmld');
+    await Promise.all([created, completed]);
+    const record = await history.download('42');
+    expect(record?.completedAt).toBeDefined();
+    expect(record?.tabUrl).toBe('https://wd5.myworkday.com/acme/d/home.htmld');
+    expect(record?.sources.map((s) => s.serviceId)).toEqual(['workday']);
+  });
+});
