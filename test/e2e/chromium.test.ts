@@ -270,9 +270,10 @@ describe('Chromium: where a file came from', () => {
       const path = join(downloads, 'payroll-q4.xlsx');
       await expect.poll(() => existsSync(path), { timeout: 20_000 }).toBe(true);
       // The extension records the download, with its sources, when the browser says it is complete.
-      const completed = async () =>
-        (await storedRecords<{ fileName: string; completedAt?: number }>(worker, 'downloads')).filter((d) => d.completedAt).map((d) => d.fileName);
-      await expect.poll(completed, { timeout: 20_000 }).toContain('payroll-q4.xlsx');
+      // Every recorded download as "name:state", so a failure shows what the extension saw.
+      const recorded = async () =>
+        (await storedRecords<{ fileName: string; completedAt?: number }>(worker, 'downloads')).map((d) => `${d.fileName}:${d.completedAt ? 'complete' : 'started'}`);
+      await expect.poll(recorded, { timeout: 20_000 }).toContain('payroll-q4.xlsx:complete');
 
       const upload = await fresh.context.newPage();
       await upload.goto('https://wetransfer.com/');
