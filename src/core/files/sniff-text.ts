@@ -3,6 +3,8 @@
  * text, markup and prose. Works on at most the first TEXT_WINDOW bytes of the head, so its cost is
  * bounded whatever the file's size. Every verdict carries the signals that made it.
  */
+import { LANGUAGES, type LanguageRule } from './text-languages';
+
 export interface TextVerdict {
   /** The canonical extension of the format found (py, sh, csv, json, txt…): its category comes from the extension table. */
   ext: string;
@@ -48,241 +50,6 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** A signal at the start of a line (after indentation), or anywhere. */
-interface Signal {
-  at: 'line' | 'any';
-  pattern: RegExp;
-}
-const line = (pattern: RegExp): Signal => ({ at: 'line', pattern });
-const any = (pattern: RegExp): Signal => ({ at: 'any', pattern });
-
-interface LanguageRule {
-  ext: string;
-  /** Lower-case fragments one of which the text must contain before the signals are tried: a cheap gate. */
-  gate: string[];
-  name: string;
-  signals: [label: string, signal: Signal][];
-  /** How many distinct signals make the verdict. */
-  needs: number;
-}
-
-const LANGUAGES: LanguageRule[] = [
-  {
-    ext: 'ps1',
-    gate: ['get-', 'set-', 'new-', 'remove-', 'invoke-', 'write-', 'import-', 'start-', 'stop-', 'add-', 'out-', 'test-', 'convertto-', 'convertfrom-', 'param', 'cmdletbinding', '$env:', '$psscriptroot'],
-    name: 'PowerShell script',
-    needs: 2,
-    signals: [
-      ['param()', line(/param\s*\(/i)],
-      ['[CmdletBinding()]', any(/\[CmdletBinding\(/i)],
-      ['Verb-Noun cmdlets', any(/\b(?:Get|Set|New|Remove|Invoke|Write|Import|Start|Stop|Add|Out|Test|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+\b/)],
-      ['$variables', any(/\$(?:env:|PSScriptRoot|_\.|true\b|false\b|null\b|[A-Za-z_]\w*\s*=)/)],
-      ['-Parameters', any(/\s-(?:ErrorAction|Path|Force|Recurse|Filter|ExecutionPolicy|Uri|OutFile)\b/i)],
-    ],
-  },
-  {
-    ext: 'bat',
-    gate: ['echo off', 'rem ', 'goto', 'call :', 'setlocal', 'set ', '%~dp0', 'errorlevel', 'exist', '::'],
-    name: 'Windows batch script',
-    needs: 2,
-    signals: [
-      ['@echo off', line(/@?echo\s+off\b/i)],
-      ['rem comments', line(/(?:rem\s|::)/i)],
-      ['set / setlocal', line(/(?:set\s+\/?\w+=?|setlocal\b)/i)],
-      ['goto / call :label', line(/(?:goto\s+:?\w+|call\s+:\w+|:\w+\s*$)/i)],
-      ['%variables%', any(/%(?:~dp0|\w+%|\d)/)],
-      ['if exist / errorlevel', any(/\bif\s+(?:not\s+)?(?:exist|errorlevel|defined)\b/i)],
-    ],
-  },
-  {
-    ext: 'vbs',
-    gate: ['dim ', 'createobject', 'wscript.', 'on error resume next', 'end sub', 'end function'],
-    name: 'VBScript',
-    needs: 2,
-    signals: [
-      ['Dim', line(/Dim\s+\w+/i)],
-      ['CreateObject', any(/\bCreateObject\s*\(/i)],
-      ['WScript.', any(/\bWScript\.\w+/i)],
-      ['On Error Resume Next', any(/\bOn Error Resume Next\b/i)],
-      ['End Sub / Function', line(/End\s+(?:Sub|Function|If)\b/i)],
-      ['Set x = ', line(/Set\s+\w+\s*=/i)],
-    ],
-  },
-  {
-    ext: 'sh',
-    gate: ['export ', 'alias ', 'source ', 'fi\n', 'done', 'esac', '${', '$(', 'set -', 'echo ', 'printf '],
-    name: 'shell script',
-    needs: 3,
-    signals: [
-      ['export / alias / source', line(/(?:export|alias|source|readonly|local)\s+\w/)],
-      ['if [ … ]; then', any(/\bif\s+\[\[?\s.+\]\]?\s*;\s*then\b/)],
-      ['fi / done / esac', line(/(?:fi|done|esac)\s*$/)],
-      ['${VAR}', any(/\$\{\w+(?:[:#%][^}]*)?\}/)],
-      ['$(command)', any(/\$\([a-z]/)],
-      ['set -e / -euo', line(/set\s+-[euxo]+/)],
-      ['echo / printf', line(/(?:echo|printf)\s/)],
-    ],
-  },
-  {
-    ext: 'py',
-    gate: ['def ', 'class ', 'import ', '__main__', 'self.', 'print('],
-    name: 'Python source',
-    needs: 2,
-    signals: [
-      ['def f(…):', line(/(?:async\s+)?def\s+\w+\s*\(.*\)\s*(?:->\s*[^:]+)?:\s*$/)],
-      ['class X:', line(/class\s+\w+(?:\(.*\))?\s*:\s*$/)],
-      ['import', line(/(?:from\s+[\w.]+\s+import\s+\w|import\s+[\w.]+(?:\s+as\s+\w+)?\s*$)/)],
-      ['__main__', any(/if\s+__name__\s*==\s*['"]__main__['"]/)],
-      ['self.', any(/\bself\.\w+/)],
-      ['print()', line(/print\(/)],
-    ],
-  },
-  {
-    ext: 'php',
-    gate: ['<?php'],
-    name: 'PHP source',
-    needs: 1,
-    signals: [['<?php', line(/<\?php\b/)]],
-  },
-  {
-    ext: 'ts',
-    gate: ['interface ', 'type ', ': string', ': number', ': boolean', 'import '],
-    name: 'TypeScript source',
-    needs: 2,
-    signals: [
-      ['interface / type', line(/(?:export\s+)?(?:interface\s+\w+|type\s+\w+\s*=)/)],
-      ['typed parameters', any(/\(\s*\w+\s*:\s*(?:string|number|boolean|unknown|any|\w+\[\])\b/)],
-      ['import … from', line(/import\s+(?:type\s+)?[\w{}*,\s]+\s+from\s+['"]/)],
-    ],
-  },
-  {
-    ext: 'js',
-    gate: ['function', 'const ', 'let ', 'var ', '=>', 'import ', 'export ', 'require(', 'console.'],
-    name: 'JavaScript source',
-    needs: 2,
-    signals: [
-      ['function', any(/\bfunction\s*\w*\s*\([^)]*\)\s*\{/)],
-      ['const / let', line(/(?:export\s+)?(?:const|let|var)\s+[\w{[]/)],
-      ['=>', any(/\)\s*=>\s*[{(\w]/)],
-      ['import / export', line(/(?:import\s+[\w{*]|export\s+(?:default|const|function|class)\b)/)],
-      ['require()', any(/\brequire\(\s*['"][^'"]+['"]\s*\)/)],
-      ['console.log', any(/\bconsole\.\w+\(/)],
-    ],
-  },
-  {
-    ext: 'java',
-    gate: ['package ', 'import ', 'class ', 'system.out', '@override'],
-    name: 'Java source',
-    needs: 2,
-    signals: [
-      ['package x.y;', line(/package\s+[\w.]+;\s*$/)],
-      ['import x.y.Z;', line(/import\s+(?:static\s+)?[\w.]+(?:\.\*)?;\s*$/)],
-      ['public class', any(/\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?(?:class|interface|enum|record)\s+\w+/)],
-      ['System.out', any(/\bSystem\.out\.print/)],
-      ['@Override / annotations', line(/@(?:Override|Test|Autowired|Entity|Service)\b/)],
-    ],
-  },
-  {
-    ext: 'cs',
-    gate: ['using system', 'namespace ', 'class ', 'console.write'],
-    name: 'C# source',
-    needs: 2,
-    signals: [
-      ['using System', line(/using\s+System(?:\.[\w.]+)?;/)],
-      ['namespace', line(/namespace\s+[\w.]+\s*[{;]/)],
-      ['public class', any(/\b(?:public|internal|private)\s+(?:static\s+|sealed\s+|partial\s+)*class\s+\w+/)],
-      ['Console.', any(/\bConsole\.Write/)],
-    ],
-  },
-  {
-    ext: 'c',
-    gate: ['#include', '#define', '#ifndef', '#ifdef', '#pragma', 'main(', 'std::', 'printf(', 'malloc(', 'sizeof(', 'struct '],
-    name: 'C or C++ source',
-    needs: 2,
-    signals: [
-      ['#include', line(/#\s*include\s*[<"][\w./]+[>"]/)],
-      ['#define / #ifndef', line(/#\s*(?:define|ifndef|ifdef|pragma)\s+\w+/)],
-      ['int main()', any(/\bint\s+main\s*\(/)],
-      ['std:: / printf', any(/\b(?:std::\w+|printf\s*\(|malloc\s*\(|sizeof\s*\()/)],
-      ['struct / typedef', line(/(?:typedef\s+)?struct\s+\w*\s*\{/)],
-    ],
-  },
-  {
-    ext: 'go',
-    gate: ['package ', 'func ', ':=', 'import (', 'import "'],
-    name: 'Go source',
-    needs: 2,
-    signals: [
-      ['package x', line(/package\s+\w+\s*$/)],
-      ['func', line(/func\s+(?:\([^)]*\)\s*)?\w+\s*\(/)],
-      [':=', any(/\w\s*:=\s*\S/)],
-      ['import ( … )', line(/import\s+(?:\(|")/)],
-    ],
-  },
-  {
-    ext: 'rs',
-    gate: ['fn ', 'let mut', 'use ', 'impl', 'println!', 'format!', 'vec!', 'panic!'],
-    name: 'Rust source',
-    needs: 2,
-    signals: [
-      ['fn', line(/(?:pub(?:\([\w:]+\))?\s+)?(?:async\s+)?fn\s+\w+/)],
-      ['let mut', any(/\blet\s+mut\s+\w+/)],
-      ['use x::y', line(/use\s+\w+::/)],
-      ['impl', line(/impl(?:<[^>]*>)?\s+\w+/)],
-      ['macros!', any(/\b(?:println|format|vec|panic)!\(/)],
-    ],
-  },
-  {
-    ext: 'rb',
-    gate: ['def ', 'end', 'require', 'do |', 'puts '],
-    name: 'Ruby source',
-    needs: 3,
-    signals: [
-      ['def', line(/def\s+\w+[?!]?(?:\(.*\))?\s*$/)],
-      ['end', line(/end\s*$/)],
-      ["require '…'", line(/require(?:_relative)?\s+['"]/)],
-      ['do |x|', any(/\bdo\s*\|\w+(?:,\s*\w+)*\|/)],
-      ['puts', line(/puts\s/)],
-    ],
-  },
-  {
-    ext: 'sql',
-    gate: ['select', 'create ', 'insert into', 'where', 'join', 'group by', 'order by'],
-    name: 'SQL',
-    needs: 2,
-    signals: [
-      ['SELECT … FROM', any(/\bSELECT\b[\s\S]{1,300}?\bFROM\b/i)],
-      ['CREATE TABLE / VIEW', any(/\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|INDEX|PROCEDURE|FUNCTION)\b/i)],
-      ['INSERT INTO', any(/\bINSERT\s+INTO\b/i)],
-      ['WHERE / JOIN', any(/\b(?:WHERE|INNER\s+JOIN|LEFT\s+JOIN|GROUP\s+BY|ORDER\s+BY)\b/i)],
-      ['; line ends', any(/;\s*$/)],
-    ],
-  },
-  {
-    ext: 'swift',
-    gate: ['import foundation', 'import uikit', 'import swiftui', 'import combine', 'func ', 'guard let'],
-    name: 'Swift source',
-    needs: 2,
-    signals: [
-      ['import Foundation / UIKit', line(/import\s+(?:Foundation|UIKit|SwiftUI|Combine)\s*$/)],
-      ['func', line(/(?:public\s+|private\s+)?func\s+\w+\s*\(/)],
-      ['var x: T / let x: T', line(/(?:var|let)\s+\w+\s*:\s*[A-Z]\w*/)],
-      ['guard let', any(/\bguard\s+let\b/)],
-    ],
-  },
-  {
-    ext: 'kt',
-    gate: ['fun ', 'val ', 'var ', 'package '],
-    name: 'Kotlin source',
-    needs: 2,
-    signals: [
-      ['fun', line(/(?:private\s+|override\s+|suspend\s+)*fun\s+\w+\s*\(/)],
-      ['val / var', line(/(?:val|var)\s+\w+\s*[:=]/)],
-      ['package', line(/package\s+[\w.]+\s*$/)],
-    ],
-  },
-];
-
 const SHEBANGS: [RegExp, string, string][] = [
   [/^(?:ba|z|k|da|c|tc|a|fi)?sh$/, 'sh', 'shell script'],
   [/^(?:pwsh|powershell)$/, 'ps1', 'PowerShell script'],
@@ -299,7 +66,7 @@ const SHEBANGS: [RegExp, string, string][] = [
 const code = (ext: string, evidence: string): TextVerdict => ({ ext, evidence, code: true });
 const data = (ext: string, evidence: string): TextVerdict => ({ ext, evidence, code: false });
 
-export function byShebang(text: string): TextVerdict | undefined {
+function byShebang(text: string): TextVerdict | undefined {
   const m = /^#!\s*(\S+)(?:\s+(?:-\S+\s+)*(\S+))?/.exec(text);
   if (!m) return undefined;
   const program = m[1]!.split('/').pop()!;
@@ -308,7 +75,7 @@ export function byShebang(text: string): TextVerdict | undefined {
   return undefined;
 }
 
-export function byMarkup(start: string): TextVerdict | undefined {
+function byMarkup(start: string): TextVerdict | undefined {
   if (start.startsWith('{\\rtf')) return data('rtf', 'RTF ({\\rtf)');
   if (start.startsWith('%!PS')) return data('ps', 'PostScript (%!PS)');
   if (start.startsWith('<?php')) return code('php', 'PHP source (<?php)');
@@ -357,7 +124,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Every gate fragment in one expression: one pass over the text says which languages to try. */
 const GATES = new RegExp([...new Set(LANGUAGES.flatMap((r) => r.gate))].map(escapeRegExp).join('|'), 'gi');
 
-export function byLanguage(text: string, lines: readonly string[]): TextVerdict | undefined {
+function byLanguage(text: string, lines: readonly string[]): TextVerdict | undefined {
   const seen = new Set<string>();
   for (const m of text.matchAll(GATES)) seen.add(m[0].toLowerCase());
   if (seen.size === 0) return bySyntaxStatistics(text, lines);
@@ -372,7 +139,7 @@ export function byLanguage(text: string, lines: readonly string[]): TextVerdict 
 }
 
 /** Code in a language without a rule still looks like code: brackets, semicolons and operators. */
-export function bySyntaxStatistics(text: string, lines: readonly string[]): TextVerdict | undefined {
+function bySyntaxStatistics(text: string, lines: readonly string[]): TextVerdict | undefined {
   if (lines.length < 8) return undefined;
   let punctuation = 0;
   let visible = 0;
@@ -402,7 +169,7 @@ function countFields(line: string, delimiter: number): number {
   return fields;
 }
 
-export function byDelimiters(lines: readonly string[]): TextVerdict | undefined {
+function byDelimiters(lines: readonly string[]): TextVerdict | undefined {
   const sample = lines.slice(0, 50);
   if (sample.length < 2) return undefined;
   for (const [delimiter, ext, name] of [['\t', 'tsv', 'tab'], [',', 'csv', 'comma'], [';', 'csv', 'semicolon'], ['|', 'csv', 'pipe']] as const) {
@@ -424,7 +191,7 @@ function mostly(lines: readonly string[], test: (line: string) => boolean, share
   return true;
 }
 
-export function byStructure(start: string, lines: readonly string[]): TextVerdict | undefined {
+function byStructure(start: string, lines: readonly string[]): TextVerdict | undefined {
   if (/^[[{]\s*(?:"|\[|\{|-?\d|true|false|null|[\]}])/.test(start) && /"[^"\n]{0,200}"\s*:|^\[\s*(?:-?\d|"|\{|\[)/m.test(start)) {
     return data('json', 'JSON');
   }
@@ -437,7 +204,7 @@ export function byStructure(start: string, lines: readonly string[]): TextVerdic
   return undefined;
 }
 
-export function byProse(text: string): TextVerdict {
+function byProse(text: string): TextVerdict {
   const markdown = [/^#{1,6}\s+\S/m, /^\s*[-*+]\s+\S/m, /\[[^\]\n]+\]\([^)\s]+\)/, /^```/m, /\*\*[^*\n]+\*\*/].filter((p) => p.test(text)).length;
   if (markdown >= 2) return data('md', 'Markdown (headings, lists, links)');
   let words = 0;
