@@ -95,7 +95,7 @@ function byMarkup(start: string): TextVerdict | undefined {
  * Signals compiled once, one expression per language and kind (line start or anywhere) and case
  * rule, each signal a named group: a language costs one or two passes over the text, not one per signal.
  */
-export const COMPILED = LANGUAGES.map((rule) => {
+const COMPILED = LANGUAGES.map((rule) => {
   const groups = new Map<string, string[]>();
   rule.signals.forEach(([, { at, pattern }], i) => {
     const key = `${at}:${pattern.ignoreCase ? 'i' : ''}`;
