@@ -108,6 +108,16 @@ export class Outbox {
     return this.deps.db.count('deadLetters');
   }
 
+  /** Puts every dead letter back in the queue (after the admin fixed the backend); returns how many. */
+  async requeueDeadLetters(): Promise<number> {
+    const letters = await this.deps.db.getAll('deadLetters');
+    if (letters.length === 0) return 0;
+    await this.enqueue(letters.map((l) => l.event));
+    const tx = this.deps.db.transaction('deadLetters', 'readwrite');
+    await Promise.all([...letters.map((l) => tx.store.delete(l.id)), tx.done]);
+    return letters.length;
+  }
+
   /** One flush at a time per worker; callers arriving meanwhile share the running one. */
   flush(options: { ignoreBackoff?: boolean } = {}): Promise<FlushResult> {
     this.#flushing ??= this.#flushAll(options).finally(() => {

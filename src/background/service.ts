@@ -196,6 +196,11 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     page: {
       'popup/get-state': () => popupState(),
       'options/get-state': async () => optionsState(await config(), await readState(await db(), 'syncedSettings'), await deliveryState()),
+      'options/requeue-dead-letters': async () => {
+        const requeued = await (await getOutbox()).requeueDeadLetters();
+        track(flush(true));
+        return { requeued };
+      },
       'popup/seen': async () => {
         await writeState(await db(), 'popupLastSeenAt', Date.now());
         await refreshBadge();

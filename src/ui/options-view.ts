@@ -36,6 +36,8 @@ export function renderOptions(doc: Document, state: OptionsState): void {
 
   const delivery = doc.getElementById('delivery');
   if (delivery) delivery.textContent = `Delivery (${state.delivery.format ?? 'native'}): ${deliveryLine(state.delivery)}`;
+  const requeue = doc.getElementById('requeue');
+  if (requeue) requeue.hidden = state.delivery.deadLetters === 0;
 
   const errors = doc.getElementById('errors')!;
   errors.replaceChildren();

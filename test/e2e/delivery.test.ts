@@ -106,6 +106,14 @@ describe('Chromium: delivery', () => {
     await upload('d9.pdf');
     await expect.poll(deliveryLine, { timeout: 30_000 }).toContain('1 refused by the backend (kept as dead letters)');
     expect(deliveredNames().has('d9.pdf')).toBe(false);
+    // The admin fixes the backend and resends from the options page.
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${CHROME_EXTENSION_ID}/options.html`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('#requeue');
+    await expect.poll(() => deliveredNames().has('d9.pdf'), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.locator('#requeue').isHidden()).toBe(true);
+    await page.close();
   });
 
   it('survives the service worker terminated mid-request: the event is sent again, and kept once', async () => {

@@ -62,6 +62,9 @@ export const PopupState = z.object({
 });
 export type PopupState = z.infer<typeof PopupState>;
 
+/** Sent by the options page when the admin asks to resend the events the backend refused. */
+export const OptionsRequeueDeadLetters = z.object({ type: z.literal('options/requeue-dead-letters') });
+
 /** Sent by the options page on opening: answered with an OptionsState. */
 export const OptionsGetState = z.object({ type: z.literal('options/get-state') });
 
@@ -96,6 +99,6 @@ export type OptionsState = z.infer<typeof OptionsState>;
 
 /** Which senders may use each message: content scripts never reach extension-page handlers. */
 export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved]);
-export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState, OptionsGetState]);
+export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState, OptionsGetState, OptionsRequeueDeadLetters]);
 export type ContentMessage = z.infer<typeof CONTENT_MESSAGES>;
 export type ExtensionPageMessage = z.infer<typeof EXTENSION_PAGE_MESSAGES>;

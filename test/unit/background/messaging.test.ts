@@ -5,7 +5,7 @@ const upload = { type: 'upload/observed', actionId: 'a1', channel: 'file_picker'
 
 function router() {
   const content = { 'upload/observed': vi.fn(async () => 'content-ok') };
-  const page = { 'popup/seen': vi.fn(async () => 'seen-ok'), 'popup/get-state': vi.fn(async () => 'state'), 'options/get-state': vi.fn(async () => 'options') };
+  const page = { 'popup/seen': vi.fn(async () => 'seen-ok'), 'popup/get-state': vi.fn(async () => 'state'), 'options/get-state': vi.fn(async () => 'options'), 'options/requeue-dead-letters': vi.fn(async () => 'requeued') };
   const warn = vi.fn();
   const route = createMessageRouter({ extensionId: 'ext', extensionOrigin: 'chrome-extension://ext/', content, page, warn });
   return { route, content, page, warn };

@@ -114,6 +114,17 @@ describe('Outbox: refusals, splits, Retry-After, caps, gzip', () => {
     expect((await readState(db, 'deliveryStatus')).lastError).toMatch(/3 event\(s\) refused and kept as dead letters/);
   });
 
+  it('puts dead letters back in the queue when the admin asks, and sends them', async () => {
+    const { db, outbox } = await make([401, 200]);
+    await outbox.enqueue([event(1), event(2)]);
+    await outbox.flush();
+    expect(await outbox.deadLetterCount()).toBe(2);
+    expect(await outbox.requeueDeadLetters()).toBe(2);
+    expect(await outbox.deadLetterCount()).toBe(0);
+    expect(await outbox.flush()).toMatchObject({ sent: 2, remaining: 0 });
+    expect(await db.count('deadLetters')).toBe(0);
+  });
+
   it('splits a batch the backend finds too large (413), down to single events', async () => {
     const { calls, outbox, db } = await make([413, 200, 413, 200, 413]);
     await outbox.enqueue([event(1), event(2), event(3), event(4)]);

@@ -6,7 +6,7 @@ import { renderOptions } from '../../../src/ui/options-view';
 
 beforeEach(() => {
   document.body.innerHTML =
-    '<p id="delivery"></p><p id="identity"></p><p id="version"></p><p id="sync"></p><section id="errors" hidden></section><table><tbody id="keys"></tbody></table>';
+    '<p id="delivery"></p><button id="requeue" hidden></button><p id="identity"></p><p id="version"></p><p id="sync"></p><section id="errors" hidden></section><table><tbody id="keys"></tbody></table>';
 });
 
 const DELIVERY = { configured: true, format: 'splunk_hec', queued: 3, deadLetters: 1, dropped: 5, lastError: 'backend answered HTTP 503' };
@@ -43,6 +43,7 @@ describe('the options page', () => {
     expect(errors.textContent).toContain('retentionDays (synced): Invalid input');
     expect(document.getElementById('identity')!.textContent).toMatch(/unknown/);
     expect(document.getElementById('sync')!.textContent).toContain('every 15 min');
+    expect(document.getElementById('requeue')!.hidden).toBe(false); // one dead letter: the admin can resend it
     expect(document.getElementById('delivery')!.textContent).toBe(
       'Delivery (splunk_hec): 3 event(s) waiting to be sent (backend answered HTTP 503). 1 refused by the backend (kept as dead letters); 5 dropped (outbox full).',
     );
