@@ -4,16 +4,10 @@
  * go in through textContent: a synced value is data, never markup.
  */
 import type { OptionsState } from '../core/schema/messages';
+import { el } from './dom';
 import { deliveryLine } from './popup-view';
 
 const SOURCE_LABEL = { managed: 'managed policy', synced: 'synced from the backend', default: 'default' } as const;
-
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = doc.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function when(ms: number | undefined): string {
   return ms === undefined ? 'never' : new Date(ms).toLocaleString();

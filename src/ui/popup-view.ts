@@ -5,20 +5,7 @@
 import { CATEGORY_LABELS } from '../core/risk/labels';
 import type { FileEvent } from '../core/schema/event';
 import type { DeliveryState, PopupState } from '../core/schema/messages';
-
-type Child = Node | string;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  doc: Document,
-  tag: K,
-  className: string | undefined,
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const node = doc.createElement(tag);
-  if (className) node.className = className;
-  for (const child of children) node.append(typeof child === 'string' ? doc.createTextNode(child) : child);
-  return node;
-}
+import { el } from './dom';
 
 export function formatTime(iso: string, now: Date): string {
   const at = new Date(iso);

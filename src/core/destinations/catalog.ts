@@ -127,3 +127,16 @@ export function mergeCatalog(custom: readonly CustomDestination[]): CatalogServi
   }
   return merged;
 }
+
+const mergedById = new WeakMap<readonly CustomDestination[], Map<string, CatalogService>>();
+
+/** Every service (built-in, with the policy's changes applied) by id. */
+export function servicesById(custom: readonly CustomDestination[] | undefined): ReadonlyMap<string, CatalogService> {
+  if (!custom || custom.length === 0) return BUILTIN_BY_ID;
+  let map = mergedById.get(custom);
+  if (!map) {
+    map = new Map(mergeCatalog(custom).map((s) => [s.id, s]));
+    mergedById.set(custom, map);
+  }
+  return map;
+}

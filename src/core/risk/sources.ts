@@ -5,7 +5,7 @@
  * download inherits its sources.
  */
 import { z } from 'zod';
-import { BUILTIN_CATALOG, mergeCatalog, type CatalogService, type CustomDestination } from '../destinations/catalog';
+import { servicesById } from '../destinations/catalog';
 import { classifyDestination, type DestinationOptions } from '../destinations/classify';
 import { FileSource } from '../schema/event';
 
@@ -29,19 +29,6 @@ export const baseName = (path: string) => path.split(/[/\\]/).pop() ?? path;
 
 /** The key uploads are matched on. */
 export const downloadMatchKey = (fileName: string, size: number) => `${baseName(fileName)}\u0000${size}`;
-
-const byIdCache = new WeakMap<readonly CustomDestination[], Map<string, CatalogService>>();
-const BUILTIN_BY_ID = new Map(BUILTIN_CATALOG.services.map((s) => [s.id, s]));
-
-function servicesById(custom: readonly CustomDestination[] | undefined): Map<string, CatalogService> {
-  if (!custom || custom.length === 0) return BUILTIN_BY_ID;
-  let map = byIdCache.get(custom);
-  if (!map) {
-    map = new Map(mergeCatalog(custom).map((s) => [s.id, s]));
-    byIdCache.set(custom, map);
-  }
-  return map;
-}
 
 /**
  * The sources of a download, in the order they were observed: the tab the person was on, the
