@@ -50,6 +50,21 @@ export const DeliveryStatus = z.object({
 });
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
+/** A watchlist id as the console names them (`departing`, `flight_risk`, admin-made ones). */
+export const WatchlistId = z.string().regex(/^[a-z0-9_-]{1,64}$/);
+
+/**
+ * The `user` block of the console's policy answer, and how it is stored: who the answer was for
+ * and the watchlists that user is on. Bounded, since it comes over the network.
+ */
+export const SyncedUser = z.object({ email: z.string().max(320), watchlists: z.array(WatchlistId).max(64) });
+export type SyncedUser = z.infer<typeof SyncedUser>;
+
+/** Emails compare case-insensitively: the console and the browser profile may differ in case. */
+export function sameEmail(a: string | undefined, b: string | undefined): boolean {
+  return a?.toLowerCase() === b?.toLowerCase();
+}
+
 /** Small state records, each with its type and default. */
 export const STATE = {
   popupLastSeenAt: { schema: z.number(), fallback: 0 },
@@ -58,10 +73,15 @@ export const STATE = {
   deliveryStatus: { schema: DeliveryStatus, fallback: { consecutiveFailures: 0 } as DeliveryStatus },
   /** This browser's active hours, learned (see core/risk/activity). */
   activityProfile: { schema: ActivityProfile.nullable(), fallback: null as ActivityProfile | null },
-  /** Settings synced from the backend: the last good values (validated key by key), with the ETag. */
+  /**
+   * Settings synced from the backend: the last good values (validated key by key), with the ETag,
+   * and the user the answer was for with their watchlists (absent when no email was sent).
+   */
   syncedSettings: {
     schema: z.object({
       etag: z.string().max(512).optional(),
+      // Older state has no user; a damaged one must not cost the settings: both read as none.
+      user: SyncedUser.optional().catch(undefined),
       values: z.record(z.string(), z.unknown()),
       errors: z.array(z.object({ key: z.string(), message: z.string(), source: z.enum(['managed', 'synced']).optional() })),
       lastSuccessAt: z.number().optional(),
@@ -70,6 +90,7 @@ export const STATE = {
     }),
     fallback: { values: {}, errors: [] } as {
       etag?: string;
+      user?: SyncedUser;
       values: Record<string, unknown>;
       errors: { key: string; message: string; source?: 'managed' | 'synced' }[];
       lastSuccessAt?: number;

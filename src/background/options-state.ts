@@ -38,6 +38,7 @@ export function optionsState(config: EffectiveConfig, sync: StateValue<'syncedSe
       ...(sync.lastSuccessAt !== undefined && { lastSuccessAt: sync.lastSuccessAt }),
       ...(sync.lastAttemptAt !== undefined && { lastAttemptAt: sync.lastAttemptAt }),
       ...(sync.lastError !== undefined && { lastError: sync.lastError }),
+      watchlists: config.watchlists,
     },
   };
 }

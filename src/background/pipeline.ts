@@ -41,6 +41,11 @@ export function decodeBase64(b64: string): Uint8Array {
   return bytes;
 }
 
+/** Either source puts the user on it: the managed key, or the console's watchlist (via settings sync). */
+export function onDepartingWatchlist(config: Pick<EffectiveConfig, 'policy' | 'watchlists'>): boolean {
+  return config.policy.departingWatchlist === true || config.watchlists.includes('departing');
+}
+
 export async function processUpload(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
   const [config, device] = await Promise.all([deps.config(), deps.device()]);
   const { policy } = config;
@@ -75,7 +80,7 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
           rareWindowDays: history.rareWindowDays,
           ...(network.remote !== undefined && { remote: network.remote }),
           ...(network.unevaluated && { unevaluated: [network.unevaluated] }),
-          departingWatchlist: policy.departingWatchlist ?? false,
+          departingWatchlist: onDepartingWatchlist(config),
         }),
       }),
     );

@@ -7,7 +7,7 @@ import { mergeRiskSettings } from '../core/risk/overrides';
 import { DEFAULT_RISK_SETTINGS, type RiskSettings } from '../core/risk/settings';
 import { layerPolicies, resolveLayer, type PolicySource } from '../core/schema/policy-layers';
 import type { Policy, PolicyError, PolicyKey } from '../core/schema/policy';
-import { readState, writeState, type Database } from './db';
+import { readState, sameEmail, writeState, type Database, type SyncedUser } from './db';
 
 export interface Identity {
   email?: string;
@@ -22,6 +22,8 @@ export interface EffectiveConfig {
   settings: RiskSettings;
   destinationOptions: DestinationOptions;
   identity: Identity;
+  /** The console's watchlists for this identity, from settings sync; none when synced for someone else. */
+  watchlists: string[];
 }
 
 /** Resolves the raw managed area of any browser: `{}` when there is none (Firefox rejects instead). */
@@ -35,7 +37,13 @@ export function resolvePolicy(raw: unknown, lastGood: Record<string, unknown>): 
 /** Reads the signed-in browser profile's email (Chrome only); undefined elsewhere or when signed out. */
 export type ProfileEmailReader = () => Promise<string | undefined>;
 
-export function effectiveConfig(managed: Policy, errors: PolicyError[], synced: Policy = {}, profileEmail?: string): EffectiveConfig {
+export function effectiveConfig(
+  managed: Policy,
+  errors: PolicyError[],
+  synced: Policy = {},
+  profileEmail?: string,
+  syncedUser?: SyncedUser,
+): EffectiveConfig {
   const { policy, sources } = layerPolicies(managed, synced);
   const identity: Identity = policy.userEmail
     ? { email: policy.userEmail, source: 'policy' }
@@ -53,6 +61,8 @@ export function effectiveConfig(managed: Policy, errors: PolicyError[], synced: 
       customDestinations: policy.customDestinations ?? [],
     },
     identity,
+    // Until the next sync, a changed identity must not inherit the previous user's watchlists.
+    watchlists: syncedUser && identity.email && sameEmail(syncedUser.email, identity.email) ? syncedUser.watchlists : [],
   };
 }
 
@@ -77,5 +87,5 @@ export async function loadEffectiveConfig(
   // Synced values were validated when they arrived; re-validating guards against an older schema.
   const synced = resolveLayer(sync.values, {}, 'synced');
   const profileEmail = await readProfileEmail().catch(() => undefined);
-  return effectiveConfig(managed.policy, [...readErrors, ...managed.errors, ...sync.errors, ...synced.errors], synced.policy, profileEmail);
+  return effectiveConfig(managed.policy, [...readErrors, ...managed.errors, ...sync.errors, ...synced.errors], synced.policy, profileEmail, sync.user);
 }

@@ -3,14 +3,18 @@
  * interval. 304 keeps what we have; a 200 is validated key by key (a bad key keeps its last good
  * value); the last good settings are persisted and used offline. Only syncable keys are taken:
  * where events go and where settings come from stay with the managed policy.
+ *
+ * The request names the user (X-Upwatch-User) so the console can answer with the watchlists that
+ * user is on; its ETag covers them, so a 304 keeps the stored ones.
  */
 import { backendUrlProblem } from '../core/backend-url';
 import { resolveLayer } from '../core/schema/policy-layers';
-import { readState, writeState, type Database } from './db';
+import { readState, sameEmail, SyncedUser, writeState, type Database, type StateValue } from './db';
 import type { EffectiveConfig } from './policy';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_BODY_CHARS = 2_000_000;
+export const USER_HEADER = 'X-Upwatch-User';
 
 export type SyncOutcome = 'updated' | 'unchanged' | 'failed' | 'disabled';
 
@@ -23,23 +27,49 @@ export interface SyncDeps {
   onClientIp?: (clientIp: string) => Promise<void>;
 }
 
-/** The body may be the settings themselves, or `{ "settings": {…}, "clientIp": "…" }` (the console's). */
-function unwrap(body: unknown): { settings: unknown; clientIp?: string } {
+/** The body may be the settings themselves, or `{ "settings": {…}, "clientIp": "…", "user": {…} }` (the console's). */
+function unwrap(body: unknown): { settings: unknown; clientIp?: string; user?: unknown } {
   if (body && typeof body === 'object' && !Array.isArray(body) && 'settings' in body) {
-    const { settings, clientIp } = body as { settings: unknown; clientIp?: unknown };
-    return typeof clientIp === 'string' && clientIp.length <= 64 ? { settings, clientIp } : { settings };
+    const { settings, clientIp, user } = body as { settings: unknown; clientIp?: unknown; user?: unknown };
+    return { settings, ...(typeof clientIp === 'string' && clientIp.length <= 64 && { clientIp }), ...(user != null && { user }) };
   }
   return { settings: body };
 }
 
+/** The email to name in the request: only one a header can carry (fetch throws on other characters). */
+function headerEmail(email: string | undefined): string | undefined {
+  return email && /^[\x21-\x7e]{1,320}$/.test(email) ? email : undefined;
+}
+
+/**
+ * The watchlists a 200 gives the user we named. No block: the console knows of none. A bad block
+ * or one for someone else is reported and changes nothing (last good kept, as for settings).
+ */
+function userWatchlists(raw: unknown, sent: string): { watchlists: string[] } | { problem: string } {
+  if (raw === undefined) return { watchlists: [] };
+  const parsed = SyncedUser.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { problem: `user block ignored: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'malformed'}`.slice(0, 300) };
+  }
+  if (!sameEmail(parsed.data.email, sent)) return { problem: 'user block ignored: it is for another user' };
+  return { watchlists: parsed.data.watchlists };
+}
+
 export async function syncSettings(deps: SyncDeps): Promise<SyncOutcome> {
-  const { policy } = await deps.config();
+  const { policy, identity } = await deps.config();
   const url = policy.settingsSyncUrl;
-  const state = await readState(deps.db, 'syncedSettings');
+  let state = await readState(deps.db, 'syncedSettings');
   if (!url) {
     // Sync turned off by the admin: synced values stop applying (offline is not off).
-    if (Object.keys(state.values).length > 0 || state.etag) await writeState(deps.db, 'syncedSettings', { values: {}, errors: [] });
+    if (Object.keys(state.values).length > 0 || state.etag || state.user) await writeState(deps.db, 'syncedSettings', { values: {}, errors: [] });
     return 'disabled';
+  }
+  const sent = headerEmail(identity.email);
+  if (!sameEmail(state.user?.email, sent)) {
+    // Another user (or none): their watchlists are not this one's, and a 304 would keep them.
+    const { etag: _etag, user: _user, ...rest } = state;
+    state = rest;
   }
   const now = deps.now();
   const fail = async (error: string): Promise<SyncOutcome> => {
@@ -52,6 +82,7 @@ export async function syncSettings(deps: SyncDeps): Promise<SyncOutcome> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = policy.settingsSyncToken ?? policy.backendToken;
   if (token) headers.Authorization = `Bearer ${token}`;
+  if (sent) headers[USER_HEADER] = sent;
   if (state.etag) headers['If-None-Match'] = state.etag;
   let response: Response;
   try {
@@ -75,16 +106,21 @@ export async function syncSettings(deps: SyncDeps): Promise<SyncOutcome> {
   } catch {
     return fail('settings sync answered something that is not JSON');
   }
-  const { settings, clientIp } = unwrap(body);
+  const { settings, clientIp, user } = unwrap(body);
   if (clientIp && !headerIp) await deps.onClientIp?.(clientIp);
   const resolved = resolveLayer(settings, state.values, 'synced');
+  const member = sent ? userWatchlists(user, sent) : undefined;
+  const refused = member && 'problem' in member ? member.problem : undefined;
   const etag = response.headers.get('ETag') ?? undefined;
-  await writeState(deps.db, 'syncedSettings', {
-    ...(etag && etag.length <= 512 && { etag }),
+  const next: StateValue<'syncedSettings'> = {
+    // No ETag after a refused user block: the next sync asks again in full rather than get a 304.
+    ...(etag && etag.length <= 512 && !refused && { etag }),
     values: resolved.policy as Record<string, unknown>,
-    errors: resolved.errors,
+    errors: refused ? [...resolved.errors, { key: '(user)', message: refused, source: 'synced' }] : resolved.errors,
     lastAttemptAt: now,
     lastSuccessAt: now,
-  });
+  };
+  if (sent) next.user = { email: sent, watchlists: member && 'watchlists' in member ? member.watchlists : (state.user?.watchlists ?? []) };
+  await writeState(deps.db, 'syncedSettings', next);
   return 'updated';
 }

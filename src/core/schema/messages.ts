@@ -93,6 +93,8 @@ export const OptionsState = z.object({
     lastSuccessAt: z.number().optional(),
     lastAttemptAt: z.number().optional(),
     lastError: z.string().optional(),
+    /** The watchlists the console has this user on (delivered by settings sync). */
+    watchlists: z.array(z.string()).optional(),
   }),
 });
 export type OptionsState = z.infer<typeof OptionsState>;
