@@ -1,28 +1,62 @@
-/** `npm run console -- --port <port> --data <dir> [--host 127.0.0.1] [--token T]` */
-import { randomBytes } from 'node:crypto';
+/**
+ * The console's command line.
+ *
+ *   npm run console -- [--port 8787] [--host 127.0.0.1] [--data ./data] [--trust-proxy 10.0.0.5,10.0.1.0/24]
+ *   npm run console -- token create --data <dir> --role <role> --name <name>
+ *   npm run console -- token list --data <dir>
+ *   npm run console -- token revoke <name> --data <dir>
+ *
+ * No secret is ever taken on the command line (argv is visible to every user in `ps`). A first
+ * start on an empty data folder creates one admin key and prints it once.
+ */
 import { parseArgs } from 'node:util';
+import { runTokenCommand } from './cli/tokens';
 import { buildConsole } from './server';
+import { createInitialAdminKey } from './auth/bootstrap';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8787' },
-    host: { type: 'string', default: '127.0.0.1' },
-    data: { type: 'string', default: './data' },
-    token: { type: 'string' },
-  },
-});
-
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`--port must be a port number, not ${values.port}`);
-  process.exit(2);
+const argv = process.argv.slice(2);
+if (argv[0] === 'token') {
+  process.exitCode = await runTokenCommand(argv.slice(1));
+} else {
+  await serve(argv);
 }
-const token = values.token ?? process.env.UPWATCH_CONSOLE_TOKEN ?? randomBytes(24).toString('base64url');
-const { app } = buildConsole({ dataDir: values.data, token });
-const address = await app.listen({ port, host: values.host });
-console.log(`Upwatch console listening on ${address} (data: ${values.data})`);
-if (!values.token && !process.env.UPWATCH_CONSOLE_TOKEN) console.log(`Generated token: ${token}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => void app.close().then(() => process.exit(0)));
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string', default: './data' },
+      'trust-proxy': { type: 'string' },
+      'ingest-rate-limit': { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`--port must be a port number, not ${values.port}`);
+    process.exit(2);
+  }
+  const rate = values['ingest-rate-limit'];
+  const perMinute = rate === undefined ? undefined : Number(rate);
+  if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute >= 0)) {
+    console.error('--ingest-rate-limit is requests per minute per ingest token (0 turns it off)');
+    process.exit(2);
+  }
+  const { app, services } = await buildConsole({
+    dataDir: values.data,
+    logger: process.env.UPWATCH_CONSOLE_LOG === '1',
+    trustProxy: values['trust-proxy'] ? values['trust-proxy'].split(',').map((s) => s.trim()).filter(Boolean) : false,
+    ...(perMinute !== undefined && { ingestRateLimit: perMinute === 0 ? false : { max: perMinute, timeWindowMs: 60_000 } }),
+  });
+  const initial = await createInitialAdminKey(services);
+  const address = await app.listen({ port, host: values.host });
+  console.log(`Upwatch console listening on ${address} (data: ${values.data})`);
+  if (initial) {
+    console.log('First start: created the admin API key "initial-admin". It is shown this once; store it now:');
+    console.log(initial);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void app.close().then(() => process.exit(0)));
+  }
 }

@@ -1,62 +1,81 @@
 /**
- * The settings the console serves to extensions (GET /api/v1/policy), kept as JSON in the data
- * directory, with an ETag derived from the content so unchanged settings cost a 304.
+ * The settings the console syncs to browsers (GET /api/v1/policy), stored in the database (one
+ * truth for every console node), validated key by key with the extension's own policy schema.
+ * The ETag is derived from the content, so unchanged settings cost a 304. Every change is audited.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { parsePolicy, SYNCABLE_KEYS, type PolicyKey } from '../src/core/schema/policy';
+import { recordAudit } from './audit';
+import type { Principal } from './auth/roles';
+import type { ConsoleDatabase } from './db/schema';
+
+const KEY = 'synced_policy';
+
+export interface SyncedPolicy {
+  settings: Record<string, unknown>;
+  etag: string;
+}
+
+export function etagOf(...parts: string[]): string {
+  return `"${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Problems with a synced policy document; empty when every key is valid and syncable. */
+export function syncedPolicyProblems(raw: unknown): { settings: Record<string, unknown>; problems: string[] } {
+  const parsed = parsePolicy(raw);
+  const problems = [
+    ...parsed.errors.map((e) => `${e.key}: ${e.message}`),
+    ...parsed.ignoredKeys.map((k) => `${k}: not a policy key`),
+    ...Object.keys(parsed.policy)
+      .filter((k) => !SYNCABLE_KEYS.has(k as PolicyKey))
+      .map((k) => `${k}: only the managed policy may set this key`),
+  ];
+  return { settings: parsed.policy as Record<string, unknown>, problems };
+}
 
 export class PolicyStore {
-  readonly #path: string;
-  #settings: Record<string, unknown> = {};
-  #etag = '';
+  constructor(
+    private readonly db: Kysely<ConsoleDatabase>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  constructor(dataDir: string) {
-    this.#path = join(dataDir, 'synced-settings.json');
-    if (existsSync(this.#path)) {
-      const problems = this.#load(JSON.parse(readFileSync(this.#path, 'utf8')));
-      if (problems.length) throw new Error(`${this.#path}: ${problems.join('; ')}`);
-    } else {
-      this.#load({});
-    }
-  }
-
-  get settings(): Record<string, unknown> {
-    return this.#settings;
-  }
-
-  get etag(): string {
-    return this.#etag;
+  async current(): Promise<SyncedPolicy> {
+    const row = await this.db.selectFrom('console_settings').select('value').where('key', '=', KEY).executeTakeFirst();
+    const value = row?.value ?? '{}';
+    return { settings: JSON.parse(value) as Record<string, unknown>, etag: etagOf(value) };
   }
 
   /** Validates and replaces the settings; returns the problems (and changes nothing) when invalid. */
-  replace(settings: unknown): string[] {
-    const previous = { settings: this.#settings, etag: this.#etag };
-    const problems = this.#load(settings);
-    if (problems.length) {
-      this.#settings = previous.settings;
-      this.#etag = previous.etag;
-      return problems;
-    }
-    const tmp = `${this.#path}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.#settings, null, 2)}\n`);
-    renameSync(tmp, this.#path);
-    return [];
+  async replace(raw: unknown, actor: Principal | 'system', action = 'policy.updated'): Promise<{ problems: string[]; policy?: SyncedPolicy }> {
+    const { settings, problems } = syncedPolicyProblems(raw);
+    if (problems.length) return { problems };
+    const value = JSON.stringify(settings);
+    await this.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('console_settings').select('value').where('key', '=', KEY).executeTakeFirst();
+      const now = this.now();
+      await trx
+        .insertInto('console_settings')
+        .values({ key: KEY, value, updated_at: now })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+        .execute();
+      await recordAudit(trx, { actor, action, target: 'policy', before: before ? JSON.parse(before.value) : {}, after: settings }, now);
+    });
+    return { problems: [], policy: { settings, etag: etagOf(value) } };
   }
 
-  #load(raw: unknown): string[] {
-    const parsed = parsePolicy(raw);
-    const problems = [
-      ...parsed.errors.map((e) => `${e.key}: ${e.message}`),
-      ...parsed.ignoredKeys.map((k) => `${k}: not a policy key`),
-      ...Object.keys(parsed.policy)
-        .filter((k) => !SYNCABLE_KEYS.has(k as PolicyKey))
-        .map((k) => `${k}: only the managed policy may set this key`),
-    ];
-    if (problems.length) return problems;
-    this.#settings = parsed.policy as Record<string, unknown>;
-    this.#etag = `"${createHash('sha256').update(JSON.stringify(this.#settings)).digest('base64url').slice(0, 27)}"`;
-    return [];
+  /**
+   * Consoles before the database kept the synced settings in `synced-settings.json`: take them
+   * over once, so an upgrade keeps what browsers were syncing.
+   */
+  async importLegacyFile(dataDir: string): Promise<void> {
+    const path = join(dataDir, 'synced-settings.json');
+    if (!existsSync(path)) return;
+    const exists = await this.db.selectFrom('console_settings').select('key').where('key', '=', KEY).executeTakeFirst();
+    if (exists) return;
+    const { problems } = await this.replace(JSON.parse(readFileSync(path, 'utf8')), 'system', 'policy.imported');
+    if (problems.length) throw new Error(`${path}: ${problems.join('; ')}`);
   }
 }

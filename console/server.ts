@@ -1,127 +1,100 @@
 /**
- * The reference backend: ingests native batches, answers queries. Fastify + better-sqlite3.
+ * The reference backend: Fastify over the console's database. Builds the services, registers every
+ * route through the one access table, and bounds what a request may cost (body sizes before and
+ * after inflation, a request timeout, a per-credential ingest rate limit).
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
-import { z } from 'zod';
-import { classifyDestination } from '../src/core/destinations/classify';
-import { mergeRiskSettings, RiskSettingsOverrides } from '../src/core/risk/overrides';
-import { rescore } from '../src/core/risk/rescore';
-import { DEFAULT_RISK_SETTINGS } from '../src/core/risk/settings';
-import { NativeBatch } from '../src/core/schema/event';
-import { EventDb } from './event-db';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { CredentialStore } from './auth/credentials';
+import { openConsoleDb } from './db/database';
+import { EventStore } from './events/store';
+import { inflateRequestBody } from './http/compressed-body';
+import { openApiRoute } from './http/openapi';
+import { registerRoutes } from './http/register';
+import { HttpError, type RouteSpec } from './http/route';
 import { PolicyStore } from './policy-store';
+import { CORE_ROUTES } from './routes/core';
+import { EVENT_ROUTES } from './routes/events';
+import type { ConsoleServices } from './services';
 
 export interface ConsoleOptions {
   dataDir: string;
-  /** Bearer token required on every /api call. */
-  token: string;
   logger?: boolean;
-  bodyLimitBytes?: number;
+  now?: () => number;
+  /**
+   * Which proxies may set X-Forwarded-For: false (default: the socket address is the client),
+   * or addresses/CIDRs of the reverse proxies (Fastify's trustProxy).
+   */
+  trustProxy?: false | string[];
+  /** Ingest requests per credential per window; false turns the limit off. */
+  ingestRateLimit?: { max: number; timeWindowMs: number } | false;
+  requestTimeoutMs?: number;
+  maxCompressedBytes?: number;
 }
 
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
+export const DEFAULT_INGEST_RATE_LIMIT = { max: 6000, timeWindowMs: 60_000 };
+const DEFAULT_MAX_COMPRESSED_BYTES = 5 * 1024 * 1024;
 
-function bearerMatches(request: FastifyRequest, token: string): boolean {
-  const header = request.headers.authorization ?? '';
-  const match = /^Bearer (.+)$/.exec(header);
-  if (!match) return false;
-  const given = Buffer.from(match[1]!);
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+export interface BuiltConsole {
+  app: FastifyInstance;
+  services: ConsoleServices;
 }
 
-const PreviewBody = z.strictObject({
-  riskSettings: RiskSettingsOverrides,
-  limit: z.number().int().min(1).max(10_000).default(1000),
-});
+export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsole> {
+  const now = options.now ?? Date.now;
+  const { db, engine, close } = await openConsoleDb({ dataDir: options.dataDir });
+  const policy = new PolicyStore(db, now);
+  await policy.importLegacyFile(options.dataDir);
+  const limit = options.ingestRateLimit === undefined ? DEFAULT_INGEST_RATE_LIMIT : options.ingestRateLimit;
+  const services: ConsoleServices = {
+    db,
+    engine,
+    credentials: new CredentialStore(db, now),
+    policy,
+    events: new EventStore(db),
+    now,
+    ...(limit && {
+      ingestRateLimit: {
+        max: limit.max,
+        timeWindow: limit.timeWindowMs,
+        hook: 'preHandler' as const,
+        keyGenerator: (request: { principal?: { credentialId: string } }) => request.principal?.credentialId ?? 'anonymous',
+      },
+    }),
+    userSyncContext: async () => ({ watchlists: [] }),
+  };
 
-const ClassifyQuery = z.object({
-  url: z.string().max(65_536),
-  title: z.string().max(100_000).optional(),
-  frameUrl: z.string().max(65_536).optional(),
-});
+  const serverOptions: FastifyServerOptions = {
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length ? options.trustProxy : false,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    // The router never rewrites a path: no duplicate-slash folding, case-sensitive, no trailing-slash
+    // aliases. A path that is not exactly a route's is 404.
+    routerOptions: { ignoreDuplicateSlashes: false, ignoreTrailingSlash: false, caseSensitive: true },
+  };
+  const app = Fastify(serverOptions);
+  await app.register(rateLimit, { global: false });
 
-export function buildConsole(options: ConsoleOptions): { app: FastifyInstance; db: EventDb } {
-  if (!options.token) throw new Error('the console needs a token');
-  const db = new EventDb(options.dataDir);
-  const policy = new PolicyStore(options.dataDir);
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 20 * 1024 * 1024 });
-
-  // Batches may be gzip-compressed (Content-Encoding: gzip); Fastify does not inflate by itself.
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    const encoding = request.headers['content-encoding'];
-    if (encoding === 'gzip') {
-      delete request.headers['content-length'];
-      return payload.pipe(createGunzip());
-    }
-    if (encoding && encoding !== 'identity') {
-      throw Object.assign(new Error(`unsupported content encoding ${encoding}`), { statusCode: 415 });
-    }
-    return payload;
-  });
-
+  // Unmatched: 404 before any body is read or any credential is looked at.
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/api/') && !bearerMatches(request, options.token)) {
-      return reply.code(401).send({ error: 'missing or wrong bearer token' });
+    if (request.is404) return reply.code(404).header('Connection', 'close').send({ error: 'not found' });
+  });
+  app.addHook('preParsing', async (request, _reply, payload) => inflateRequestBody(request, payload, options.maxCompressedBytes ?? DEFAULT_MAX_COMPRESSED_BYTES));
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
+  app.setErrorHandler((error: Error & { statusCode?: number; details?: Record<string, unknown> }, request, reply) => {
+    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.message, ...error.details });
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error(error);
+      return reply.code(500).send({ error: 'internal error' });
     }
+    // Fastify's own refusals: body too large (413), bad JSON (400), unsupported media type (415), …
+    return reply.code(status).send({ error: error.message });
   });
 
-  app.get('/health', async () => ({ ok: true }));
-
-  app.post('/api/v1/events', async (request, reply) => {
-    const parsed = NativeBatch.safeParse(request.body);
-    if (!parsed.success) {
-      return reply.code(400).send({ error: 'invalid batch', issues: parsed.error.issues.slice(0, 20) });
-    }
-    // The client's address as this server sees it: the extension uses it for the remote indicator.
-    return { ...db.insert(parsed.data.events), clientIp: request.ip };
-  });
-
-  app.get('/api/v1/events', async (request, reply) => {
-    const query = ListQuery.safeParse(request.query);
-    if (!query.success) return reply.code(400).send({ error: 'invalid query', issues: query.error.issues });
-    return { events: db.list(query.data.limit) };
-  });
-
-  // What the extension would call a destination: for admins checking a URL, a title or a policy's
-  // custom destinations before they push them. Same code as the extension (src/core).
-  app.get('/api/v1/destinations/classify', async (request, reply) => {
-    const query = ClassifyQuery.safeParse(request.query);
-    if (!query.success) return reply.code(400).send({ error: 'invalid query', issues: query.error.issues });
-    const { url, title, frameUrl } = query.data;
-    return classifyDestination({ url, title, frameUrl });
-  });
-
-  // Preview a change of risk settings: what the latest stored events would score under it. Stored
-  // events are not changed (each keeps the score it got); the answer lists before and after.
-  app.post('/api/v1/risk-settings/preview', async (request, reply) => {
-    const body = PreviewBody.safeParse(request.body);
-    if (!body.success) return reply.code(400).send({ error: 'invalid risk settings', issues: body.error.issues.slice(0, 20) });
-    const settings = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body.data.riskSettings);
-    const results = rescore(db.list(body.data.limit), settings);
-    return {
-      settingsVersion: settings.version,
-      changed: results.filter((r) => r.changed).length,
-      events: results.map((r) => ({ id: r.id, before: r.before, after: { score: r.after.score, severity: r.after.severity } })),
-    };
-  });
-
-  // Settings sync: what extensions fetch every interval. The ETag makes an unchanged answer a 304;
-  // X-Client-Ip tells each extension the address this server sees (the remote indicator).
-  app.get('/api/v1/policy', async (request, reply) => {
-    reply.header('ETag', policy.etag).header('Cache-Control', 'no-cache').header('X-Client-Ip', request.ip);
-    if (request.headers['if-none-match'] === policy.etag) return reply.code(304).send();
-    return { settings: policy.settings, clientIp: request.ip };
-  });
-
-  app.put('/api/v1/policy', async (request, reply) => {
-    const problems = policy.replace(request.body);
-    if (problems.length) return reply.code(400).send({ error: 'invalid settings', problems: problems.slice(0, 50) });
-    return { etag: policy.etag };
-  });
-
-  app.addHook('onClose', async () => db.close());
-  return { app, db };
+  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES];
+  routes.push(openApiRoute(routes));
+  registerRoutes(app, routes, services);
+  app.addHook('onClose', async () => close());
+  return { app, services };
 }

@@ -149,12 +149,12 @@ describe('Chromium: delivery', () => {
     const port = Number(new URL(console_.url).port);
     try {
       await usePolicy('native', console_.ingestUrl, { backendToken: console_.token });
-      const token = console_.token;
+      const credentials = { token: console_.token, adminKey: console_.adminKey };
       await console_.close();
       await upload('d14.pdf', 'd15.pdf');
       await upload('d16.pdf');
       await expect.poll(deliveryLine, { timeout: 30_000 }).toMatch(/waiting to be sent \(backend unreachable/);
-      console_ = await startConsole({ dataDir, port, token });
+      console_ = await startConsole({ dataDir, port, credentials });
       // An admin touching the policy (or the next alarm) flushes without waiting for the backoff.
       policy.update({ ...policyFor('native', console_.ingestUrl), backendToken: console_.token, showEventList: true });
       const events = await console_.waitForEvents((all) => ['d14.pdf', 'd15.pdf', 'd16.pdf'].every((n) => all.some((e) => e.file.name === n)), 60_000);

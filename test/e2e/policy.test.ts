@@ -36,11 +36,7 @@ const basePolicy = () => ({
 
 beforeAll(async () => {
   console_ = await startConsole();
-  await fetch(`${console_.url}/api/v1/policy`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${console_.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ riskSettings: { version: 'sync-1' }, retentionDays: 21 }),
-  });
+  await console_.api('/api/v1/policy', { method: 'PUT', body: { riskSettings: { version: 'sync-1' }, retentionDays: 21 } });
   policy = writeChromiumPolicy(`upwatch-e2e-policy-${process.pid}`, basePolicy());
   browser = await launchChromium();
 });
@@ -115,10 +111,9 @@ describe('Chromium: settings synced from the console', () => {
   it('puts a console change in force within one interval; later uploads use it, earlier events keep their scores', async () => {
     const before = await upload('sync-1.xlsx');
     expect(before.risk.settingsVersion).toBe('sync-1');
-    const put = await fetch(`${console_.url}/api/v1/policy`, {
+    const put = await console_.api('/api/v1/policy', {
       method: 'PUT',
-      headers: { authorization: `Bearer ${console_.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ riskSettings: { version: 'sync-2', scores: { destination: { cloud_storage: 9 } } }, retentionDays: 21 }),
+      body: { riskSettings: { version: 'sync-2', scores: { destination: { cloud_storage: 9 } } }, retentionDays: 21 },
     });
     expect(put.status).toBe(200);
     // The interval is 1 minute: the new ETag is fetched within it.

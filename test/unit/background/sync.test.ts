@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../../console/server';
+import { makeTestConsole, type TestConsole } from '../support/test-console';
 import { openDatabase, readState, type Database } from '../../../src/background/db';
 import { RiskHistory } from '../../../src/background/history';
 import { effectiveConfig, loadEffectiveConfig } from '../../../src/background/policy';
@@ -13,11 +13,10 @@ import type { Policy } from '../../../src/core/schema/policy';
 import { POLICY_KEYS } from '../../../src/core/schema/policy';
 import { seededRandom } from '../../../bench/lib';
 
-const TOKEN = 'sync-token';
 let n = 0;
 
 /** fetch that answers from a Fastify app in-process (same requests, same headers). */
-function fetchFrom(app: ReturnType<typeof buildConsole>['app']): typeof fetch {
+function fetchFrom(app: TestConsole['app']): typeof fetch {
   return (async (input: string | URL, init?: RequestInit) => {
     const url = new URL(String(input));
     const res = await app.inject({ method: (init?.method ?? 'GET') as 'GET', url: url.pathname + url.search, headers: init?.headers as Record<string, string> });
@@ -27,9 +26,9 @@ function fetchFrom(app: ReturnType<typeof buildConsole>['app']): typeof fetch {
 
 describe('settings sync against the console', () => {
   let dir: string;
-  let built: ReturnType<typeof buildConsole>;
+  let built: TestConsole;
   let db: Database;
-  const managed: Policy = { settingsSyncUrl: 'http://127.0.0.1:8787/api/v1/policy', backendToken: TOKEN };
+  let managed: Policy;
   const sync = (fetchImpl: typeof fetch, policy: Policy = managed): Promise<SyncOutcome> =>
     syncSettings({
       db,
@@ -39,15 +38,16 @@ describe('settings sync against the console', () => {
       onClientIp: (ip) => new RiskHistory(db).setClientIp(ip, 1_000),
     });
   const put = (settings: unknown) =>
-    built.app.inject({ method: 'PUT', url: '/api/v1/policy', headers: { authorization: `Bearer ${TOKEN}` }, payload: settings as object });
+    built.app.inject({ method: 'PUT', url: '/api/v1/policy', headers: built.as('admin'), payload: settings as object });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'upwatch-sync-'));
-    built = buildConsole({ dataDir: dir, token: TOKEN });
+    built = await makeTestConsole({ dataDir: dir });
+    managed = { settingsSyncUrl: 'http://127.0.0.1:8787/api/v1/policy', backendToken: built.keys.ingest };
     db = await openDatabase(`sync-test-${++n}`);
   });
   afterEach(async () => {
-    await built.app.close();
+    await built.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

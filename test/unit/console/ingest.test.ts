@@ -1,14 +1,9 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../console/server';
-import { sampleEvent } from './support/sample-event';
+import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { sampleEvent } from '../support/sample-event';
 
-const TOKEN = 'test-token';
-const auth = { authorization: `Bearer ${TOKEN}` };
 
 function makeEvent(id: string, observedAt: string, name = 'a.py') {
   return sampleEvent({ id, observedAt, channel: 'drag_drop', file: { name, size: 1, mimeType: '' } });
@@ -18,20 +13,19 @@ const e1 = await makeEvent('0190a0e2-7c4b-7def-8abc-000000000001', '2026-11-22T1
 const e2 = await makeEvent('0190a0e2-7c4b-7def-8abc-000000000002', '2026-11-22T11:00:00.000Z', 'second.py');
 
 describe('console', () => {
-  let dir: string;
-  let built: ReturnType<typeof buildConsole>;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'upwatch-console-'));
-    built = buildConsole({ dataDir: dir, token: TOKEN });
+  let built: TestConsole;
+  let ingest: { authorization: string };
+  let auth: { authorization: string };
+  beforeEach(async () => {
+    built = await makeTestConsole();
+    ingest = built.as('ingest');
+    auth = built.as('admin');
   });
-  afterEach(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => built.close());
 
 
   it('ingests a batch and lists newest first', async () => {
-    const post = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
+    const post = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: { events: [e1, e2] } });
     expect(post.statusCode).toBe(200);
     expect(post.json()).toEqual({ accepted: 2, duplicates: 0, clientIp: '127.0.0.1' });
     const list = await built.app.inject({ method: 'GET', url: '/api/v1/events', headers: auth });
@@ -49,7 +43,7 @@ describe('console', () => {
   });
 
   it('previews new risk settings on stored events without changing them', async () => {
-    await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
+    await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: { events: [e1, e2] } });
     const preview = await built.app.inject({
       method: 'POST',
       url: '/api/v1/risk-settings/preview',
@@ -67,32 +61,32 @@ describe('console', () => {
   });
 
   it('is idempotent on event id', async () => {
-    await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1] } });
-    const again = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: { events: [e1, e2] } });
+    await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: { events: [e1] } });
+    const again = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: { events: [e1, e2] } });
     expect(again.json()).toMatchObject({ accepted: 1, duplicates: 1 });
-    expect(built.db.count()).toBe(2);
+    expect(await built.services.events.count()).toBe(2);
   });
 
   it('accepts gzip bodies', async () => {
     const res = await built.app.inject({
       method: 'POST',
       url: '/api/v1/events',
-      headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      headers: { ...ingest, 'content-type': 'application/json', 'content-encoding': 'gzip' },
       payload: gzipSync(JSON.stringify({ events: [e1] })),
     });
     expect(res.statusCode).toBe(200);
-    expect(built.db.count()).toBe(1);
+    expect(await built.services.events.count()).toBe(1);
   });
 
   it.each([
     [{}, 'no token'],
     [{ authorization: 'Bearer wrong' }, 'wrong token'],
-    [{ authorization: TOKEN }, 'not a bearer'],
+    [{ authorization: 'upw_key_x' }, 'not a bearer'],
   ])('rejects %j (%s) with 401', async (headers, _why) => {
     const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers, payload: { events: [e1] } });
     expect(res.statusCode).toBe(401);
     expect((await built.app.inject({ method: 'GET', url: '/api/v1/events', headers })).statusCode).toBe(401);
-    expect(built.db.count()).toBe(0);
+    expect(await built.services.events.count()).toBe(0);
   });
 
   it.each([
@@ -101,14 +95,14 @@ describe('console', () => {
     [{ nope: true }],
     [[e1]],
   ])('rejects invalid batches with 400: %#', async (payload) => {
-    const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: payload as object });
+    const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: payload as object });
     expect(res.statusCode).toBe(400);
-    expect(built.db.count()).toBe(0);
+    expect(await built.services.events.count()).toBe(0);
   });
 
   it('rejects malformed JSON with 400', async () => {
     const res = await built.app.inject({
-      method: 'POST', url: '/api/v1/events', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"events": [',
+      method: 'POST', url: '/api/v1/events', headers: { ...ingest, 'content-type': 'application/json' }, payload: '{"events": [',
     });
     expect(res.statusCode).toBe(400);
   });

@@ -1,0 +1,65 @@
+/**
+ * Opens the console's database and brings its schema up to date. SQLite (better-sqlite3) in the
+ * data folder is the embedded default: WAL with synchronous=FULL on every open, so an acknowledged
+ * event survives a crash of the process or of the machine.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from './engine';
+import * as m0001 from './migrations/0001-core';
+import type { ConsoleDatabase } from './schema';
+
+type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
+
+/** Numbered, applied in order, never edited once released: add a new file instead. */
+const MIGRATIONS: Record<string, EngineMigration> = {
+  '0001-core': m0001,
+};
+
+export interface ConsoleDb {
+  db: Kysely<ConsoleDatabase>;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export const SQLITE_FILE = 'upwatch-console.sqlite';
+
+export function openSqlite(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const sqlite = new Database(join(dataDir, SQLITE_FILE));
+  // These pragmas are per connection: set them on every open, not only when the file is created.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+export async function openConsoleDb(options: { dataDir: string }): Promise<ConsoleDb> {
+  const sqlite = openSqlite(options.dataDir);
+  const db = new Kysely<ConsoleDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db, 'sqlite');
+  // Fresh statistics let the planner pick the index that serves a filter (cheap on SQLite).
+  sqlite.pragma('optimize');
+  return { db, engine: 'sqlite', close: () => db.destroy() };
+}
+
+export async function migrate(db: Kysely<ConsoleDatabase>, engine: Engine): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(
+          Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d, engine) }]),
+        ),
+    },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Stores ingested events: one transaction per batch, idempotent on the event id (a browser retries
+ * until it sees a 2xx, so the same event may come twice). Each row keeps the search columns, the
+ * credential that delivered it and the address it came from; the hooks (exposure aggregates, alert
+ * rules) run in the same transaction, so an acknowledged event is stored with everything it implies.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { SEVERITIES } from '../../src/core/schema/identifiers';
+import type { FileEvent } from '../../src/core/schema/event';
+import type { ConsoleDatabase, EventRow, EventsTable } from '../db/schema';
+
+/** A browser clock may be ahead; beyond this, an event sorts at its receipt time instead. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** Rows per INSERT statement, well inside both engines' bound-parameter limits. */
+const ROWS_PER_STATEMENT = 200;
+
+export interface StoredEvent {
+  seq: number;
+  sortAt: number;
+  receivedAt: number;
+  event: FileEvent;
+}
+
+export interface IngestContext {
+  credentialId: string;
+  clientIp: string;
+  receivedAt: number;
+}
+
+/** Runs inside the ingest transaction with the events that were new. */
+export type IngestHook = (trx: Transaction<ConsoleDatabase>, stored: readonly StoredEvent[]) => Promise<void>;
+
+export function severityRank(severity: FileEvent['risk']['severity']): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function sortTime(observedAt: number, receivedAt: number): number {
+  return Math.min(observedAt, receivedAt + MAX_CLOCK_SKEW_MS);
+}
+
+function toRow(event: FileEvent, context: IngestContext): Omit<EventsTable, 'seq'> {
+  const observedAt = Date.parse(event.observedAt);
+  return {
+    id: event.id,
+    observed_at: observedAt,
+    received_at: context.receivedAt,
+    sort_at: sortTime(observedAt, context.receivedAt),
+    user_email: event.user.email?.toLowerCase() ?? null,
+    score: event.risk.score,
+    severity_rank: severityRank(event.risk.severity),
+    destination_category: event.destination.category,
+    service_id: event.destination.serviceId ?? null,
+    host: event.destination.host.toLowerCase(),
+    file_category: event.file.category,
+    file_name: event.file.name.toLowerCase(),
+    file_extension: event.file.extension.toLowerCase(),
+    channel: event.channel,
+    trusted: event.destination.trusted ? 1 : 0,
+    credential_id: context.credentialId,
+    client_ip: context.clientIp,
+    body: JSON.stringify(event),
+  };
+}
+
+/** An event as the API answers it: the event as the browser sent it, plus how it arrived. */
+export interface ApiEvent extends FileEvent {
+  received: { at: string; credential: string | null; clientIp: string | null };
+}
+
+export class EventStore {
+  readonly #hooks: IngestHook[] = [];
+  readonly #credentialNames = new Map<string, string>();
+
+  constructor(private readonly db: Kysely<ConsoleDatabase>) {}
+
+  addIngestHook(hook: IngestHook): void {
+    this.#hooks.push(hook);
+  }
+
+  async ingest(events: readonly FileEvent[], context: IngestContext): Promise<{ accepted: number; duplicates: number }> {
+    // The same id twice in one batch is one event.
+    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    const byId = new Map(unique.map((e) => [e.id, e]));
+    const stored = await this.db.transaction().execute(async (trx) => {
+      const inserted: StoredEvent[] = [];
+      for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+        const rows = unique.slice(i, i + ROWS_PER_STATEMENT).map((e) => toRow(e, context));
+        const result = await trx
+          .insertInto('events')
+          .values(rows)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning(['seq', 'id', 'sort_at'])
+          .execute();
+        for (const r of result) inserted.push({ seq: Number(r.seq), sortAt: Number(r.sort_at), receivedAt: context.receivedAt, event: byId.get(r.id)! });
+      }
+      const indicators = inserted.flatMap((s) => s.event.risk.indicators.map((ind) => ({ event_seq: s.seq, indicator: ind.id, sort_at: s.sortAt })));
+      // An indicator listed twice in one event is stored once (the key is indicator + event).
+      const seen = new Set<string>();
+      const uniqueIndicators = indicators.filter((r) => {
+        const k = `${r.event_seq}\u0000${r.indicator}`;
+        return seen.has(k) ? false : (seen.add(k), true);
+      });
+      for (let i = 0; i < uniqueIndicators.length; i += ROWS_PER_STATEMENT * 2) {
+        await trx.insertInto('event_indicators').values(uniqueIndicators.slice(i, i + ROWS_PER_STATEMENT * 2)).execute();
+      }
+      for (const hook of this.#hooks) await hook(trx, inserted);
+      return inserted;
+    });
+    return { accepted: stored.length, duplicates: events.length - stored.length };
+  }
+
+  async get(id: string): Promise<ApiEvent | undefined> {
+    const row = await this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && (await this.toApiEvents([row]))[0];
+  }
+
+  /** The API form of stored rows, in the given order. */
+  async toApiEvents(rows: readonly Pick<EventRow, 'body' | 'received_at' | 'credential_id' | 'client_ip'>[]): Promise<ApiEvent[]> {
+    const unknownIds = [...new Set(rows.map((r) => r.credential_id).filter((id): id is string => id !== null && !this.#credentialNames.has(id)))];
+    if (unknownIds.length) {
+      const creds = await this.db.selectFrom('credentials').select(['id', 'name']).where('id', 'in', unknownIds).execute();
+      for (const c of creds) this.#credentialNames.set(c.id, c.name);
+    }
+    return rows.map((r) => ({
+      ...(JSON.parse(r.body) as FileEvent),
+      received: {
+        at: new Date(Number(r.received_at)).toISOString(),
+        credential: r.credential_id === null ? null : (this.#credentialNames.get(r.credential_id) ?? null),
+        clientIp: r.client_ip,
+      },
+    }));
+  }
+
+  async count(): Promise<number> {
+    const r = await this.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The one table of who may call what. Every route the console serves has exactly one line here
+ * (the server refuses to start otherwise), and authentication runs on the route the router
+ * matched, never on the raw URL. Anything not in the router is 404 before a byte of body is read.
+ */
+import { ADMINS, ANALYSTS, ANYONE_WHO_READS, BROWSERS, type Role } from '../auth/roles';
+
+const READERS_AND_BROWSERS = [...BROWSERS, ...ANYONE_WHO_READS] as const;
+
+/** `public` is for the health check alone: no credential, no data. */
+export type Access = readonly Role[] | 'public';
+
+export const ACCESS: Readonly<Record<string, Access>> = {
+  'GET /health': 'public',
+  'POST /api/v1/events': BROWSERS,
+  'GET /api/v1/policy': READERS_AND_BROWSERS,
+  'PUT /api/v1/policy': ADMINS,
+
+  'GET /api/v1/events': ANYONE_WHO_READS,
+  'GET /api/v1/events/:id': ANYONE_WHO_READS,
+  'GET /api/v1/destinations/classify': ANYONE_WHO_READS,
+
+  'GET /api/v1/risk-settings': ANYONE_WHO_READS,
+  'PUT /api/v1/risk-settings': ANALYSTS,
+  'POST /api/v1/risk-settings/preview': ANYONE_WHO_READS,
+
+  'GET /api/v1/audit': ANALYSTS,
+
+  'GET /api/v1/credentials': ADMINS,
+  'POST /api/v1/credentials': ADMINS,
+  'DELETE /api/v1/credentials/:name': ADMINS,
+  'GET /api/v1/whoami': [...BROWSERS, ...ANYONE_WHO_READS],
+
+  'GET /api/v1/openapi.json': ANYONE_WHO_READS,
+};
+
+export function accessKey(method: string, path: string): string {
+  return `${method} ${path}`;
+}

@@ -1,0 +1,57 @@
+/**
+ * A console API route: method, path, its zod schemas and its handler. The schemas validate the
+ * request and document it (the OpenAPI document is generated from them); who may call a route is
+ * not here but in the one access table (./access.ts).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Principal } from '../auth/roles';
+import type { ConsoleServices } from '../services';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteContext<Q, P, B> {
+  query: Q;
+  params: P;
+  body: B;
+  principal: Principal;
+  services: ConsoleServices;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface RouteSpec<Q = unknown, P = unknown, B = unknown> {
+  method: HttpMethod;
+  /** Fastify syntax: `/api/v1/events/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  body?: z.ZodType<B>;
+  /** The 200 answer's shape (documentation; handlers are typed against it). */
+  response?: z.ZodType;
+  /** Other answers worth documenting, by status. */
+  produces?: string;
+  /** Bytes the (inflated) body may have; defaults to 1 MiB. */
+  bodyLimit?: number;
+  /** Subject to the per-credential ingest rate limit. */
+  rateLimited?: boolean;
+  handler(ctx: RouteContext<Q, P, B>): Promise<unknown>;
+}
+
+/** Keeps each route's handler typed by its own schemas. */
+export function defineRoute<Q = undefined, P = undefined, B = undefined>(spec: RouteSpec<Q, P, B>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+/** A refusal with a status and a clear message; handlers throw it, the error handler answers it. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,249 @@
+/** Ingest, settings sync, risk settings, audit, credentials: the routes every deployment needs. */
+import { z } from 'zod';
+import { classifyDestination } from '../../src/core/destinations/classify';
+import { mergeRiskSettings, RiskSettingsOverrides } from '../../src/core/risk/overrides';
+import { rescore } from '../../src/core/risk/rescore';
+import { DEFAULT_RISK_SETTINGS, RECOMMENDED_SCORES, type RiskSettings } from '../../src/core/risk/settings';
+import { NativeBatch } from '../../src/core/schema/event';
+import { AuditEntry, listAudit, recordAudit } from '../audit';
+import { CredentialError, CredentialInfo, CredentialName } from '../auth/credentials';
+import { actorOf, Role } from '../auth/roles';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { defineRoute, HttpError } from '../http/route';
+import { etagOf } from '../policy-store';
+
+export const INGEST_BODY_LIMIT = 20 * 1024 * 1024;
+/** Scores above this make an event high or critical on their own (Incydr's caution). */
+const CAUTION_ABOVE = 7;
+
+const ErrorAnswer = z.object({ error: z.string() });
+
+const ingest = defineRoute({
+  method: 'POST',
+  path: '/api/v1/events',
+  tag: 'ingest',
+  summary: 'Ingest a native batch (browsers, with an ingest token). Idempotent on event id.',
+  body: NativeBatch,
+  bodyLimit: INGEST_BODY_LIMIT,
+  rateLimited: true,
+  response: z.object({ accepted: z.number(), duplicates: z.number(), clientIp: z.string() }),
+  async handler({ body, principal, services, request }) {
+    const result = await services.events.ingest(body.events, { credentialId: principal.credentialId, clientIp: request.ip, receivedAt: services.now() });
+    // The client's address as this server sees it: the extension uses it for the remote indicator.
+    return { ...result, clientIp: request.ip };
+  },
+});
+
+const UserHeader = z.email().max(320);
+
+const getPolicy = defineRoute({
+  method: 'GET',
+  path: '/api/v1/policy',
+  tag: 'policy',
+  summary:
+    'The synced settings. A browser names its user in X-Upwatch-User and also gets the watchlists it acts on; the ETag covers both (If-None-Match answers 304).',
+  response: z.object({
+    settings: z.record(z.string(), z.unknown()),
+    clientIp: z.string(),
+    user: z.object({ email: z.string(), watchlists: z.array(z.string()) }).optional(),
+  }),
+  async handler({ services, request, reply }) {
+    const policy = await services.policy.current();
+    const header = request.headers['x-upwatch-user'];
+    const email = typeof header === 'string' && UserHeader.safeParse(header).success ? header.toLowerCase() : undefined;
+    const user = email ? { email, ...(await services.userSyncContext(email)) } : undefined;
+    const etag = user ? etagOf(policy.etag, user.email, user.watchlists.join(',')) : policy.etag;
+    reply.header('ETag', etag).header('Cache-Control', 'no-cache').header('Vary', 'X-Upwatch-User').header('X-Client-Ip', request.ip);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return { settings: policy.settings, clientIp: request.ip, ...(user && { user }) };
+  },
+});
+
+const putPolicy = defineRoute({
+  method: 'PUT',
+  path: '/api/v1/policy',
+  tag: 'policy',
+  summary: 'Replace the synced settings (syncable policy keys only). Audited.',
+  body: z.record(z.string(), z.unknown()),
+  response: z.object({ etag: z.string(), cautions: z.array(z.string()) }),
+  async handler({ body, principal, services }) {
+    const { problems, policy } = await services.policy.replace(body, principal);
+    if (problems.length || !policy) throw new HttpError(400, 'invalid settings', { problems: problems.slice(0, 50) });
+    return { etag: policy.etag, cautions: cautions(effectiveRiskSettings(policy.settings)) };
+  },
+});
+
+function effectiveRiskSettings(settings: Record<string, unknown>): RiskSettings {
+  const overrides = RiskSettingsOverrides.safeParse(settings.riskSettings ?? {});
+  return mergeRiskSettings(DEFAULT_RISK_SETTINGS, overrides.success ? overrides.data : undefined);
+}
+
+function cautions(settings: RiskSettings): string[] {
+  const out: string[] = [];
+  for (const [group, scores] of Object.entries(settings.scores)) {
+    for (const [id, score] of Object.entries(scores as Record<string, number>)) {
+      if (score > CAUTION_ABOVE) out.push(`${group}.${id} is ${score}: above ${CAUTION_ABOVE}, every event with it is high or critical on its own`);
+    }
+  }
+  for (const [service, score] of Object.entries(settings.serviceOverrides)) {
+    if (score > CAUTION_ABOVE) out.push(`service ${service} is ${score}: above ${CAUTION_ABOVE}, every upload to it is high or critical on its own`);
+  }
+  return out;
+}
+
+const RiskSettingsAnswer = z.object({
+  riskSettings: RiskSettingsOverrides,
+  effective: z.unknown(),
+  recommended: z.unknown(),
+  cautions: z.array(z.string()),
+  appliesTo: z.literal('future events'),
+});
+
+const getRiskSettings = defineRoute({
+  method: 'GET',
+  path: '/api/v1/risk-settings',
+  tag: 'risk settings',
+  summary: 'The synced risk settings, the effective scores, the recommended defaults and cautions for scores above 7.',
+  response: RiskSettingsAnswer,
+  async handler({ services }) {
+    const { settings } = await services.policy.current();
+    const effective = effectiveRiskSettings(settings);
+    return { riskSettings: settings.riskSettings ?? {}, effective, recommended: RECOMMENDED_SCORES, cautions: cautions(effective), appliesTo: 'future events' };
+  },
+});
+
+const putRiskSettings = defineRoute({
+  method: 'PUT',
+  path: '/api/v1/risk-settings',
+  tag: 'risk settings',
+  summary: 'Replace the risk settings (analysts and admins). Applies to future events only; stored events keep their scores. Audited.',
+  body: RiskSettingsOverrides,
+  response: RiskSettingsAnswer,
+  async handler({ body, principal, services }) {
+    const { settings } = await services.policy.current();
+    const { problems } = await services.policy.replace({ ...settings, riskSettings: body }, principal, 'risk_settings.updated');
+    if (problems.length) throw new HttpError(400, 'invalid risk settings', { problems });
+    const effective = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body);
+    return { riskSettings: body, effective, recommended: RECOMMENDED_SCORES, cautions: cautions(effective), appliesTo: 'future events' };
+  },
+});
+
+const preview = defineRoute({
+  method: 'POST',
+  path: '/api/v1/risk-settings/preview',
+  tag: 'risk settings',
+  summary: 'What the latest stored events would score under new risk settings. Stored events are not changed.',
+  body: z.strictObject({ riskSettings: RiskSettingsOverrides, limit: z.number().int().min(1).max(10_000).default(1000) }),
+  async handler({ body, services }) {
+    const settings = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body.riskSettings);
+    const rows = await services.db.selectFrom('events').select('body').orderBy('sort_at', 'desc').orderBy('seq', 'desc').limit(body.limit).execute();
+    const results = rescore(rows.map((r) => JSON.parse(r.body)), settings);
+    return {
+      settingsVersion: settings.version,
+      changed: results.filter((r) => r.changed).length,
+      cautions: cautions(settings),
+      events: results.map((r) => ({ id: r.id, before: r.before, after: { score: r.after.score, severity: r.after.severity } })),
+    };
+  },
+});
+
+const classify = defineRoute({
+  method: 'GET',
+  path: '/api/v1/destinations/classify',
+  tag: 'destinations',
+  summary: "What the extension would call a destination (same code as the extension), for checking a URL, a title or custom destinations.",
+  query: z.object({ url: z.string().max(65_536), title: z.string().max(100_000).optional(), frameUrl: z.string().max(65_536).optional() }),
+  async handler({ query }) {
+    return classifyDestination(query);
+  },
+});
+
+const Limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+const audit = defineRoute({
+  method: 'GET',
+  path: '/api/v1/audit',
+  tag: 'audit',
+  summary: 'The append-only audit log, newest first, with cursor paging.',
+  query: z.object({ limit: Limit(500, 100), cursor: z.string().optional(), action: z.string().max(64).optional(), actor: z.string().max(128).optional(), target: z.string().max(512).optional() }),
+  response: z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() }),
+  async handler({ query, services }) {
+    const position = decodeCursor(z.object({ seq: z.number().int() }), query.cursor);
+    const entries = await listAudit(services.db, { ...query, beforeSeq: position?.seq });
+    const last = entries.at(-1);
+    return { entries, nextCursor: entries.length === query.limit && last ? encodeCursor({ seq: last.seq }) : null };
+  },
+});
+
+const listCredentials = defineRoute({
+  method: 'GET',
+  path: '/api/v1/credentials',
+  tag: 'credentials',
+  summary: 'Every credential (never its secret): name, role, created, last used, revoked.',
+  response: z.object({ credentials: z.array(CredentialInfo) }),
+  async handler({ services }) {
+    return { credentials: await services.credentials.list() };
+  },
+});
+
+const createCredential = defineRoute({
+  method: 'POST',
+  path: '/api/v1/credentials',
+  tag: 'credentials',
+  summary: 'Create an ingest token or an API key. The secret is in this answer only. Audited.',
+  body: z.strictObject({ name: CredentialName, role: Role }),
+  response: z.object({ credential: CredentialInfo, secret: z.string() }),
+  async handler({ body, principal, services, reply }) {
+    try {
+      const { info, secret } = await services.credentials.create({ ...body, createdBy: actorOf(principal) });
+      await recordAudit(services.db, { actor: principal, action: 'credential.created', target: `credential:${info.name}`, after: info }, services.now());
+      reply.code(201);
+      return { credential: info, secret };
+    } catch (err) {
+      if (err instanceof CredentialError) throw new HttpError(err.statusCode, err.message);
+      throw err;
+    }
+  },
+});
+
+const revokeCredential = defineRoute({
+  method: 'DELETE',
+  path: '/api/v1/credentials/:name',
+  tag: 'credentials',
+  summary: 'Revoke a credential at once. Audited.',
+  params: z.object({ name: CredentialName }),
+  response: z.object({ credential: CredentialInfo }),
+  async handler({ params, principal, services }) {
+    if (params.name === principal.name) throw new HttpError(409, 'a credential cannot revoke itself: use another admin key');
+    const result = await services.credentials.revoke(params.name);
+    if (!result) throw new HttpError(404, `no credential named ${params.name}`);
+    await recordAudit(services.db, { actor: principal, action: 'credential.revoked', target: `credential:${params.name}`, before: result.before, after: result.after }, services.now());
+    return { credential: result.after };
+  },
+});
+
+const whoami = defineRoute({
+  method: 'GET',
+  path: '/api/v1/whoami',
+  tag: 'credentials',
+  summary: 'The credential this request authenticated with, and its role.',
+  response: z.object({ name: z.string(), role: Role }),
+  async handler({ principal }) {
+    return { name: principal.name, role: principal.role };
+  },
+});
+
+const health = defineRoute({
+  method: 'GET',
+  path: '/health',
+  tag: 'health',
+  summary: 'Liveness: answers while the process serves and its database answers. No credential, no data.',
+  response: z.object({ ok: z.boolean() }),
+  async handler({ services }) {
+    await services.db.selectFrom('console_settings').select('key').limit(1).execute();
+    return { ok: true };
+  },
+});
+
+export const CORE_ROUTES = [ingest, getPolicy, putPolicy, getRiskSettings, putRiskSettings, preview, classify, audit, listCredentials, createCredential, revokeCredential, whoami, health];
+export { ErrorAnswer };

@@ -1,0 +1,31 @@
+/** What route handlers and jobs work with: the stores, the clock and the console's settings. */
+import type { Kysely } from 'kysely';
+import type { CredentialStore } from './auth/credentials';
+import type { ConsoleDatabase } from './db/schema';
+import type { Engine } from './db/engine';
+import type { EventStore } from './events/store';
+import type { PolicyStore } from './policy-store';
+
+/** What the settings sync tells one browser about its user (beyond the synced policy). */
+export interface UserSyncContext {
+  /** Watchlists whose membership the browser acts on (the departing_watchlist indicator). */
+  watchlists: string[];
+}
+
+export interface RateLimitSettings {
+  max: number;
+  timeWindow: number;
+}
+
+export interface ConsoleServices {
+  db: Kysely<ConsoleDatabase>;
+  engine: Engine;
+  credentials: CredentialStore;
+  policy: PolicyStore;
+  events: EventStore;
+  now: () => number;
+  /** Per ingest credential; undefined turns the limit off. */
+  ingestRateLimit?: RateLimitSettings & { keyGenerator: (request: { principal?: { credentialId: string } }) => string; hook: 'preHandler' };
+  /** Per-user facts for settings sync; the watchlist module provides it. */
+  userSyncContext: (email: string) => Promise<UserSyncContext>;
+}
