@@ -57,7 +57,8 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
       ingestRateLimit: {
         max: limit.max,
         timeWindow: limit.timeWindowMs,
-        hook: 'preHandler' as const,
+        // After authentication (a route-level onRequest hook registered first), before the body is read.
+        hook: 'onRequest' as const,
         keyGenerator: (request: { principal?: { credentialId: string } }) => request.principal?.credentialId ?? 'anonymous',
       },
     }),

@@ -25,7 +25,7 @@ export interface ConsoleServices {
   events: EventStore;
   now: () => number;
   /** Per ingest credential; undefined turns the limit off. */
-  ingestRateLimit?: RateLimitSettings & { keyGenerator: (request: { principal?: { credentialId: string } }) => string; hook: 'preHandler' };
+  ingestRateLimit?: RateLimitSettings & { keyGenerator: (request: { principal?: { credentialId: string } }) => string; hook: 'onRequest' };
   /** Per-user facts for settings sync; the watchlist module provides it. */
   userSyncContext: (email: string) => Promise<UserSyncContext>;
 }
