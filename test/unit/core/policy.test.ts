@@ -50,13 +50,13 @@ describe('parsePolicy', () => {
 });
 
 describe('generated files', () => {
-  it.each(Object.keys(GENERATED))('%s is up to date (run: npx tsx scripts/generate.ts)', (path) => {
+  it.each(Object.keys(GENERATED))('%s is up to date (run: npx tsx scripts/generate.ts)', async (path) => {
     const committed = readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
-    expect(committed).toBe(GENERATED[path]!());
+    expect(committed).toBe(await GENERATED[path]!());
   });
 
-  it('the managed schema declares every policy key with its title', () => {
-    const schema = JSON.parse(GENERATED['public/managed_schema.json']!()) as { properties: Record<string, { title: string; type: string }> };
+  it('the managed schema declares every policy key with its title', async () => {
+    const schema = JSON.parse(await GENERATED['public/managed_schema.json']!()) as { properties: Record<string, { title: string; type: string }> };
     expect(Object.keys(schema.properties).sort()).toEqual([...POLICY_KEYS].sort());
     for (const key of POLICY_KEYS) expect(schema.properties[key]?.title).toBe(POLICY_SHAPE[key].meta()?.title);
   });
