@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
+import { GECKO_ID } from './src/core/extension-ids';
 
-/** Public half of the key that fixes the Chrome extension ID (peoaojgjfbmaknhcpppjliaadmegbljb). */
+/** Public half of the key that fixes the Chrome extension ID (CHROME_EXTENSION_ID in src/core/extension-ids.ts). */
 const CHROME_PUBLIC_KEY = readFileSync(new URL('./public-key.txt', import.meta.url), 'utf8').trim();
-export const GECKO_ID = 'upwatch@upwatch.dev';
 
 // connect-src allows HTTPS anywhere (the backend is chosen by the admin) and plain HTTP only on
 // loopback, so a misconfigured http:// backend fails closed instead of leaking events in clear text.

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { parsePolicy, SYNCABLE_KEYS, type PolicyKey } from '../src/core/schema/policy';
+import { parsePolicy, unsyncableKeyErrors } from '../src/core/schema/policy';
 import { recordAudit } from './audit';
 import type { Principal } from './auth/roles';
 import type { ConsoleDatabase } from './db/schema';
@@ -29,9 +29,7 @@ export function syncedPolicyProblems(raw: unknown): { settings: Record<string, u
   const problems = [
     ...parsed.errors.map((e) => `${e.key}: ${e.message}`),
     ...parsed.ignoredKeys.map((k) => `${k}: not a policy key`),
-    ...Object.keys(parsed.policy)
-      .filter((k) => !SYNCABLE_KEYS.has(k as PolicyKey))
-      .map((k) => `${k}: only the managed policy may set this key`),
+    ...unsyncableKeyErrors(parsed.policy).map((e) => `${e.key}: ${e.message}`),
   ];
   return { settings: parsed.policy as Record<string, unknown>, problems };
 }

@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROME_EXTENSION_DIR = `${ROOT}.output/chrome-mv3`;
 export const FIREFOX_EXTENSION_DIR = `${ROOT}.output/firefox-mv3`;
-/** The ID fixed by the manifest key (public-key.txt). */
-export const CHROME_EXTENSION_ID = 'peoaojgjfbmaknhcpppjliaadmegbljb';
-export const GECKO_ID = 'upwatch@upwatch.dev';
+export { CHROME_EXTENSION_ID, GECKO_ID } from '../../src/core/extension-ids';
 
 function firstExisting(paths: string[]): string {
   const found = paths.find((p) => existsSync(p));

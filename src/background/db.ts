@@ -10,6 +10,8 @@ import { DestinationRecord } from '../core/risk/destination-history';
 import { DownloadRecord } from '../core/risk/sources';
 import { FileEvent } from '../core/schema/event';
 import { SEVERITIES } from '../core/schema/identifiers';
+import { PolicyError } from '../core/schema/policy-error';
+import { MAX_CLIENT_IP_CHARS } from '../core/risk/network';
 
 export const DB_NAME = 'upwatch';
 export const DB_VERSION = 3;
@@ -83,7 +85,7 @@ export const STATE = {
       // Older state has no user; a damaged one must not cost the settings: both read as none.
       user: SyncedUser.optional().catch(undefined),
       values: z.record(z.string(), z.unknown()),
-      errors: z.array(z.object({ key: z.string(), message: z.string(), source: z.enum(['managed', 'synced']).optional() })),
+      errors: z.array(PolicyError),
       lastSuccessAt: z.number().optional(),
       lastAttemptAt: z.number().optional(),
       lastError: z.string().max(500).optional(),
@@ -92,7 +94,7 @@ export const STATE = {
       etag?: string;
       user?: SyncedUser;
       values: Record<string, unknown>;
-      errors: { key: string; message: string; source?: 'managed' | 'synced' }[];
+      errors: PolicyError[];
       lastSuccessAt?: number;
       lastAttemptAt?: number;
       lastError?: string;
@@ -105,7 +107,7 @@ export const STATE = {
   },
   /** The client IP the backend last reported seeing, for the remote indicator. */
   network: {
-    schema: z.object({ clientIp: z.string().max(64), reportedAt: z.number() }).nullable(),
+    schema: z.object({ clientIp: z.string().max(MAX_CLIENT_IP_CHARS), reportedAt: z.number() }).nullable(),
     fallback: null as { clientIp: string; reportedAt: number } | null,
   },
 } as const;

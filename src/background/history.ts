@@ -4,7 +4,7 @@
  */
 import { localTime, offHoursVerdict, recordActivity, emptyProfile } from '../core/risk/activity';
 import { DestinationRecord, destinationKey, nextDestinationUse, type DestinationUse } from '../core/risk/destination-history';
-import { isRemote } from '../core/risk/network';
+import { isRemote, reportedClientIp } from '../core/risk/network';
 import type { ScoringContext, UnevaluatedIndicator } from '../core/risk/score';
 import type { HistorySettings } from '../core/risk/settings';
 import { baseName, downloadMatchKey, type DownloadRecord } from '../core/risk/sources';
@@ -46,8 +46,10 @@ export class RiskHistory {
     return { offHours: verdict.offHours, offHoursBasis: verdict.basis };
   }
 
+  /** Stores a client IP a backend reported; one that fails `reportedClientIp` changes nothing. */
   async setClientIp(clientIp: string, now: number): Promise<void> {
-    await writeState(this.db, 'network', { clientIp: clientIp.slice(0, 64), reportedAt: now });
+    const ip = reportedClientIp(clientIp);
+    if (ip) await writeState(this.db, 'network', { clientIp: ip, reportedAt: now });
   }
 
   async remote(now: number, cidrs: readonly string[] | undefined): Promise<{ remote?: boolean; unevaluated?: UnevaluatedIndicator }> {

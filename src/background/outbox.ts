@@ -9,6 +9,7 @@
  */
 import { backendUrlProblem } from '../core/backend-url';
 import type { DeliveryOutcome, WireFormat } from '../core/formats';
+import { reportedClientIp } from '../core/risk/network';
 import type { FileEvent } from '../core/schema/event';
 import { SEVERITIES } from '../core/schema/identifiers';
 import { readState, writeState, type Database, type OutboxEntry } from './db';
@@ -266,8 +267,8 @@ export class Outbox {
     if (!this.deps.onClientIp || !(response.headers.get('content-type') ?? '').includes('json')) return;
     try {
       const body: unknown = JSON.parse(answer);
-      const ip = typeof body === 'object' && body !== null ? (body as { clientIp?: unknown }).clientIp : undefined;
-      if (typeof ip === 'string' && ip.length > 0 && ip.length <= 64) await this.deps.onClientIp(ip);
+      const ip = reportedClientIp(typeof body === 'object' && body !== null ? (body as { clientIp?: unknown }).clientIp : undefined);
+      if (ip) await this.deps.onClientIp(ip);
     } catch {
       // Not JSON after all: nothing to learn.
     }

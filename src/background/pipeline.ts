@@ -3,6 +3,7 @@
  * queued event per file. URL, title and frame come from the browser-stamped sender only.
  */
 import { buildFileEvent } from '../core/build-event';
+import { base64ToBytes } from '../core/encoding/base64';
 import type { FileEvent } from '../core/schema/event';
 import type { UploadObserved } from '../core/schema/messages';
 import { SEVERITIES } from '../core/schema/identifiers';
@@ -30,17 +31,6 @@ export interface PipelineDeps {
   afterStore: (events: FileEvent[]) => void;
 }
 
-/** Native Uint8Array.fromBase64 (Chrome 140+, Firefox 133+) when present; the loop otherwise. */
-const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
-
-export function decodeBase64(b64: string): Uint8Array {
-  if (typeof nativeFromBase64 === 'function') return nativeFromBase64(b64);
-  const binary = atob(b64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** Either source puts the user on it: the managed key, or the console's watchlist (via settings sync). */
 export function onDepartingWatchlist(config: Pick<EffectiveConfig, 'policy' | 'watchlists'>): boolean {
   return config.policy.departingWatchlist === true || config.watchlists.includes('departing');
@@ -65,7 +55,7 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
         actionId: message.actionId,
         channel: message.channel,
         trustedEvent: message.trustedEvent,
-        file: { ...file, head: decodeBase64(file.headBase64) },
+        file: { ...file, head: base64ToBytes(file.headBase64) },
         tab: { url: sender.tab?.url, title: sender.tab?.title },
         frameUrl,
         user: config.identity.email ? { email: config.identity.email } : {},

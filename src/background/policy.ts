@@ -5,7 +5,8 @@
 import type { DestinationOptions } from '../core/destinations/classify';
 import { mergeRiskSettings } from '../core/risk/overrides';
 import { DEFAULT_RISK_SETTINGS, type RiskSettings } from '../core/risk/settings';
-import { layerPolicies, resolveLayer, type PolicySource } from '../core/schema/policy-layers';
+import { layerPolicies, resolveLayer } from '../core/schema/policy-layers';
+import type { PolicySource } from '../core/schema/policy-error';
 import type { Policy, PolicyError, PolicyKey } from '../core/schema/policy';
 import { readState, sameEmail, writeState, type Database, type SyncedUser } from './db';
 

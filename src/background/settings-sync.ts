@@ -8,6 +8,7 @@
  * user is on; its ETag covers them, so a 304 keeps the stored ones.
  */
 import { backendUrlProblem } from '../core/backend-url';
+import { reportedClientIp } from '../core/risk/network';
 import { resolveLayer } from '../core/schema/policy-layers';
 import { readState, sameEmail, SyncedUser, writeState, type Database, type StateValue } from './db';
 import type { EffectiveConfig } from './policy';
@@ -31,7 +32,8 @@ export interface SyncDeps {
 function unwrap(body: unknown): { settings: unknown; clientIp?: string; user?: unknown } {
   if (body && typeof body === 'object' && !Array.isArray(body) && 'settings' in body) {
     const { settings, clientIp, user } = body as { settings: unknown; clientIp?: unknown; user?: unknown };
-    return { settings, ...(typeof clientIp === 'string' && clientIp.length <= 64 && { clientIp }), ...(user != null && { user }) };
+    const ip = reportedClientIp(clientIp);
+    return { settings, ...(ip && { clientIp: ip }), ...(user != null && { user }) };
   }
   return { settings: body };
 }
@@ -90,8 +92,8 @@ export async function syncSettings(deps: SyncDeps): Promise<SyncOutcome> {
   } catch (err) {
     return fail(`settings sync unreachable: ${err instanceof Error ? err.name : 'error'}`);
   }
-  const headerIp = response.headers.get('X-Client-Ip');
-  if (headerIp && headerIp.length <= 64) await deps.onClientIp?.(headerIp);
+  const headerIp = reportedClientIp(response.headers.get('X-Client-Ip'));
+  if (headerIp) await deps.onClientIp?.(headerIp);
   if (response.status === 304) {
     await writeState(deps.db, 'syncedSettings', { ...state, lastAttemptAt: now, lastSuccessAt: now, lastError: undefined });
     return 'unchanged';

@@ -1,4 +1,5 @@
 /** Reads the first bytes of files (never the whole file) with bounded concurrency. */
+import { bytesToBase64 } from '../core/encoding/base64';
 import { LIMITS } from '../core/schema/limits';
 import type { ObservedFile } from '../core/schema/messages';
 
@@ -7,26 +8,10 @@ export interface CollectedFile {
   relativePath?: string | undefined;
 }
 
-/** Native Uint8Array base64 (Chrome 140+, Firefox 133+) is an order of magnitude faster than the fallback. */
-interface NativeBase64 {
-  toBase64?: () => string;
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  const native = (bytes as NativeBase64).toBase64;
-  if (typeof native === 'function') return native.call(bytes);
-  let binary = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  }
-  return btoa(binary);
-}
-
 async function readHead(file: File, bytes: number): Promise<string> {
   try {
     const buffer = await file.slice(0, Math.min(bytes, file.size)).arrayBuffer();
-    return toBase64(new Uint8Array(buffer));
+    return bytesToBase64(new Uint8Array(buffer));
   } catch {
     // A directory placeholder or a file that vanished: metadata alone still counts.
     return '';

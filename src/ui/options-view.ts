@@ -29,7 +29,7 @@ export function renderOptions(doc: Document, state: OptionsState): void {
     : 'Settings sync: off (no settingsSyncUrl in the managed policy)';
 
   const delivery = doc.getElementById('delivery');
-  if (delivery) delivery.textContent = `Delivery (${state.delivery.format ?? 'native'}): ${deliveryLine(state.delivery)}`;
+  if (delivery) delivery.textContent = `Delivery (${state.delivery.format}): ${deliveryLine(state.delivery)}`;
   const requeue = doc.getElementById('requeue');
   if (requeue) requeue.hidden = state.delivery.deadLetters === 0;
 

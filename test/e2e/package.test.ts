@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR, ROOT } from '../../scripts/harness/paths';
+import { CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR, GECKO_ID, ROOT } from '../../scripts/harness/paths';
 
 const permissionsDoc = readFileSync(`${ROOT}docs/permissions.md`, 'utf8');
 const manifest = (dir: string) => JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
@@ -29,7 +29,7 @@ describe('the built packages', () => {
   });
 
   it('sets the gecko id for Firefox', () => {
-    expect(manifest(FIREFOX_EXTENSION_DIR).browser_specific_settings.gecko.id).toBe('upwatch@upwatch.dev');
+    expect(manifest(FIREFOX_EXTENSION_DIR).browser_specific_settings.gecko.id).toBe(GECKO_ID);
   });
 
   it('passes web-ext lint with no errors and only documented warnings', () => {

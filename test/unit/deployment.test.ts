@@ -3,13 +3,13 @@
  * Every sample policy in docs/deployment is loaded here the way its platform would read it, and
  * Upwatch's part must validate key by key with no errors and no unknown keys.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CHROME_EXTENSION_ID as CHROME_ID, GECKO_ID } from '../../src/core/extension-ids';
 import { parsePolicy } from '../../src/core/schema/policy';
 
 const DIR = new URL('../../docs/deployment/', import.meta.url);
-const CHROME_ID = 'peoaojgjfbmaknhcpppjliaadmegbljb';
-const GECKO_ID = 'upwatch@upwatch.dev';
 const read = (name: string) => readFileSync(new URL(name, DIR), 'utf8');
 
 function expectValid(policy: unknown) {
@@ -132,5 +132,15 @@ describe('sample policies in docs/deployment', () => {
     const { policies } = JSON.parse(read('firefox-policies.json'));
     expect(policies.ExtensionSettings[GECKO_ID]).toMatchObject({ installation_mode: 'force_installed', install_url: expect.stringMatching(/^https:\/\//) });
     expectValid(policies['3rdparty'].Extensions[GECKO_ID]);
+  });
+});
+
+describe('the extension ids the samples use', () => {
+  it('CHROME_EXTENSION_ID is the one the public key in public-key.txt gives', () => {
+    // https://developer.chrome.com/docs/extensions/reference/manifest/key: sha256 of the DER key,
+    // the first 32 hex digits, each mapped 0-f → a-p.
+    const der = Buffer.from(readFileSync(new URL('../../public-key.txt', import.meta.url), 'utf8').trim(), 'base64');
+    const hex = createHash('sha256').update(der).digest('hex').slice(0, 32);
+    expect([...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('')).toBe(CHROME_ID);
   });
 });

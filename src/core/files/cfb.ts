@@ -3,6 +3,8 @@
  * signature; what they are is written in their directory stream. This reads the directory as far
  * as the head reaches (following the FAT chain inside the head) and names the format by its streams.
  */
+import { hasSignature } from './signature';
+
 const SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const END_OF_CHAIN = 0xfffffffe;
 /** Root storage CLSID of Windows Installer packages: {000C1084-0000-0000-C000-000000000046}. */
@@ -17,7 +19,7 @@ export interface CfbVerdict {
 }
 
 export function isCfb(head: Uint8Array): boolean {
-  return head.length >= 512 && SIGNATURE.every((b, i) => head[i] === b);
+  return head.length >= 512 && hasSignature(head, SIGNATURE);
 }
 
 const STREAM_FORMATS: [name: string, ext: string][] = [
@@ -61,7 +63,7 @@ export function sniffCfb(head: Uint8Array): CfbVerdict {
       if (nameLength < 2 || nameLength > 64 || type === 0) continue;
       let name = '';
       for (let i = 0; i < nameLength / 2 - 1; i++) name += String.fromCharCode(view.getUint16(entry + i * 2, true));
-      if (type === 5) rootIsMsi = MSI_CLSID.every((b, i) => head[entry + 0x50 + i] === b);
+      if (type === 5) rootIsMsi = hasSignature(head, MSI_CLSID, entry + 0x50);
       else streams.push(name);
     }
     sector = next(sector);

@@ -4,13 +4,12 @@
  * what the content is. Pure: no I/O, at most the first 64 KiB of the file.
  */
 import type { FileCategory } from '../schema/identifiers';
+import { LIMITS } from '../schema/limits';
 import { CATEGORY_BY_EXTENSION, COMPOUND_EXTENSIONS } from './extension-table';
 import { isMismatch, type ContentFacts } from './mismatch';
+import { hasSignature } from './signature';
 import { sniffBinary } from './sniff-binary';
 import { looksLikeText, sniffText } from './sniff-text';
-
-/** The content script never sends more; classification never reads more. */
-export const MAX_HEAD_BYTES = 64 * 1024;
 
 export interface FileInput {
   name: string;
@@ -75,15 +74,9 @@ interface Content extends ContentFacts {
 /** Binary formats whose first bytes are printable: the signature check runs for them even when the head looks like text. */
 const PRINTABLE_SIGNATURES = ['%PDF-', '!<arch>'];
 
-function startsWith(head: Uint8Array, ascii: string): boolean {
-  if (head.length < ascii.length) return false;
-  for (let i = 0; i < ascii.length; i++) if (head[i] !== ascii.charCodeAt(i)) return false;
-  return true;
-}
-
 async function sniffContent(head: Uint8Array, truncated: boolean): Promise<Content | undefined> {
   // Text has no binary signature to find: skip the signature scan (the costlier half) for it.
-  const textLike = looksLikeText(head) && !PRINTABLE_SIGNATURES.some((sig) => startsWith(head, sig));
+  const textLike = looksLikeText(head) && !PRINTABLE_SIGNATURES.some((sig) => hasSignature(head, sig));
   const binary = textLike ? undefined : await sniffBinary(head);
   if (binary) {
     return { ext: binary.ext, mime: binary.mime, category: categoryOfExtension(binary.ext), fromText: false, code: false, evidence: binary.evidence };
@@ -112,7 +105,7 @@ export async function classifyFile(input: FileInput): Promise<FileVerdict> {
   const name = typeof input.name === 'string' ? input.name : '';
   const { extension, bidiSpoof } = extensionOf(name);
   const categoryByExtension = categoryOfExtension(extension);
-  const head = input.head instanceof Uint8Array ? input.head.subarray(0, MAX_HEAD_BYTES) : new Uint8Array(0);
+  const head = input.head instanceof Uint8Array ? input.head.subarray(0, LIMITS.headBytes) : new Uint8Array(0);
   const size = Number.isFinite(input.size) && input.size >= 0 ? input.size : head.length;
   const evidence: string[] = [extension ? `extension .${extension} → ${categoryByExtension}` : 'no extension'];
   if (bidiSpoof) evidence.push('name contains a right-to-left override: the extension shown differs from the real one');

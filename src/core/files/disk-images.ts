@@ -3,6 +3,8 @@
  * Formats whose only signature is at the end of the file (a fixed VHD's footer, a DMG's koly
  * block) cannot be told from the head; their extension still classifies them.
  */
+import { hasSignature } from './signature';
+
 interface DiskSignature {
   ext: string;
   mime: string;
@@ -30,13 +32,7 @@ const SIGNATURES: DiskSignature[] = [
   { ext: 'iso', mime: 'application/x-iso9660-image', offset: 0x8001, bytes: 'BEA01' },
 ];
 
-function matchesAt(head: Uint8Array, offset: number, bytes: string): boolean {
-  if (offset + bytes.length > head.length) return false;
-  for (let i = 0; i < bytes.length; i++) if (head[offset + i] !== bytes.charCodeAt(i)) return false;
-  return true;
-}
-
 export function sniffDiskImage(head: Uint8Array): { ext: string; mime: string } | undefined {
-  for (const s of SIGNATURES) if (matchesAt(head, s.offset, s.bytes)) return { ext: s.ext, mime: s.mime };
+  for (const s of SIGNATURES) if (hasSignature(head, s.bytes, s.offset)) return { ext: s.ext, mime: s.mime };
   return undefined;
 }

@@ -6,7 +6,8 @@
 import { FileTypeParser } from 'file-type/core';
 import { isCfb, sniffCfb } from './cfb';
 import { sniffDiskImage } from './disk-images';
-import { sniffZipEntries } from './zip-entries';
+import { hasSignature } from './signature';
+import { sniffZipEntries, ZIP_LOCAL_HEADER } from './zip-entries';
 
 export interface BinaryVerdict {
   /** Canonical extension of the format (docx, exe, png, cfb, zip…). */
@@ -17,12 +18,15 @@ export interface BinaryVerdict {
 
 const parser = new FileTypeParser();
 
+const PE_SIGNATURE = 'PE\u0000\u0000';
+const GZIP_DEFLATE = [0x1f, 0x8b, 0x08];
+
 /** "MZ" alone is two letters a text file may start with; a PE has its "PE\0\0" header where e_lfanew points. */
 function portableExecutableHeader(head: Uint8Array): 'pe' | 'mz-only' | 'not-pe' {
   if (head.length < 0x40) return 'mz-only';
   const offset = head[0x3c]! | (head[0x3d]! << 8) | (head[0x3e]! << 16) | (head[0x3f]! << 24);
   if (offset < 0x40 || offset + 4 > head.length) return offset >= 0x40 && offset < 0x10000000 ? 'mz-only' : 'not-pe';
-  return head[offset] === 0x50 && head[offset + 1] === 0x45 && head[offset + 2] === 0 && head[offset + 3] === 0 ? 'pe' : 'not-pe';
+  return hasSignature(head, PE_SIGNATURE, offset) ? 'pe' : 'not-pe';
 }
 
 const CFB_NAMES: Record<string, string> = {
@@ -47,11 +51,11 @@ export async function sniffBinary(head: Uint8Array): Promise<BinaryVerdict | und
     return { ext: cfb.ext, mime: 'application/x-cfb', evidence: `${CFB_NAMES[cfb.ext]} (OLE compound file${streams})` };
   }
   // Zip containers named by their entries without inflating anything; gzip without probing inside.
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+  if (hasSignature(head, ZIP_LOCAL_HEADER)) {
     const zip = sniffZipEntries(head);
     if (zip) return { ...zip, evidence: `${zip.ext.toUpperCase()} (zip entries)` };
   }
-  if (head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return { ext: 'gz', mime: 'application/gzip', evidence: 'GZIP signature' };
+  if (hasSignature(head, GZIP_DEFLATE)) return { ext: 'gz', mime: 'application/gzip', evidence: 'GZIP signature' };
   let found: { ext: string; mime: string } | undefined;
   try {
     found = await parser.fromBuffer(head);

@@ -4,6 +4,11 @@
  * inflating anything: `mimetype` (stored uncompressed, first, by the OpenDocument and EPUB specs)
  * and the part folders of OOXML (word/, xl/, ppt/, visio/).
  */
+import { hasSignature } from './signature';
+
+/** A local file header's signature, "PK\3\4": also how a zip file starts. */
+export const ZIP_LOCAL_HEADER = 'PK\u0003\u0004';
+
 interface ZipVerdict {
   ext: string;
   mime: string;
@@ -35,7 +40,7 @@ export function sniffZipEntries(head: Uint8Array): ZipVerdict | undefined {
   let contentTypes = false;
   let at = 0;
   for (let entries = 0; entries < MAX_ENTRIES && at + 30 <= head.length; entries++) {
-    if (view.getUint32(at, true) !== 0x04034b50) {
+    if (!hasSignature(head, ZIP_LOCAL_HEADER, at)) {
       at = nextSignature(head, at + 1);
       if (at < 0) break;
       continue;
@@ -69,7 +74,7 @@ export function sniffZipEntries(head: Uint8Array): ZipVerdict | undefined {
 
 function nextSignature(head: Uint8Array, from: number): number {
   for (let i = head.indexOf(0x50, from); i >= 0 && i + 4 <= head.length; i = head.indexOf(0x50, i + 1)) {
-    if (head[i + 1] === 0x4b && head[i + 2] === 0x03 && head[i + 3] === 0x04) return i;
+    if (hasSignature(head, ZIP_LOCAL_HEADER, i)) return i;
   }
   return -1;
 }

@@ -4,6 +4,7 @@
  * mapping. The Generic Webhook authenticates with the instance's username and password: the
  * token is `username:password`, sent as HTTP Basic.
  */
+import { textToBase64 } from '../encoding/base64';
 import type { FileEvent } from '../schema/event';
 import type { Severity } from '../schema/identifiers';
 import { interpretHttp, type EncodeContext, type WireFormat } from './wire-format';
@@ -12,13 +13,6 @@ export const XSOAR_INCIDENT_TYPE = 'Upwatch File Exfiltration';
 
 /** XSOAR severities: 0 unknown, 0.5 informational, 1 low, 2 medium, 3 high, 4 critical. */
 const XSOAR_SEVERITY: Record<Severity, number> = { none: 0.5, low: 1, moderate: 2, high: 3, critical: 4 };
-
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
 
 export function xsoarIncident(event: FileEvent, context: EncodeContext = {}) {
   const d = event.destination;
@@ -41,7 +35,7 @@ export const xsoarFormat: WireFormat = {
   supportsGzip: false,
   maxEventsPerRequest: 1,
   endpoint: (backendUrl) => backendUrl,
-  authorization: (token) => `Basic ${base64(token)}`,
+  authorization: (token) => `Basic ${textToBase64(token)}`,
   encode(events: readonly FileEvent[], context: EncodeContext = {}): string {
     if (events.length !== 1) throw new Error('the XSOAR Generic Webhook takes one incident per request');
     return JSON.stringify(xsoarIncident(events[0]!, context));

@@ -2,6 +2,20 @@
  * Remote: is the client IP (as the backend saw it) outside the policy's in-network CIDRs?
  * IPv4 and IPv6, with IPv4-mapped IPv6 addresses (::ffff:10.1.2.3) treated as IPv4.
  */
+/** The longest client IP text kept: an IPv6 address with a zone fits. */
+export const MAX_CLIENT_IP_CHARS = 64;
+
+/**
+ * The one check on a client IP a backend reports (a JSON `clientIp` or an X-Client-Ip header):
+ * a non-empty string of at most MAX_CLIENT_IP_CHARS, else undefined. Whether it is an address is
+ * decided where it is used (`isRemote`), so a bad one is reported rather than silently dropped.
+ */
+export function reportedClientIp(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ip = value.trim();
+  return ip.length > 0 && ip.length <= MAX_CLIENT_IP_CHARS ? ip : undefined;
+}
+
 interface Cidr {
   v6: boolean;
   base: bigint;

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { FileEvent } from './event';
-import { Channel } from './identifiers';
+import { BackendFormat, Channel } from './identifiers';
+import { PolicyError, PolicySource } from './policy-error';
 import { LIMITS } from './limits';
 
 /** base64 of at most LIMITS.headBytes bytes. */
@@ -37,7 +38,7 @@ export type PopupSeen = z.infer<typeof PopupSeen>;
 /** Where forwarding stands: for the popup and the options page. Never the token. */
 export const DeliveryState = z.object({
   configured: z.boolean(),
-  format: z.string().optional(),
+  format: BackendFormat,
   queued: z.number().int().nonnegative(),
   /** Events the backend refused for good, kept aside. */
   deadLetters: z.number().int().nonnegative().default(0),
@@ -57,7 +58,7 @@ export const PopupState = z.object({
   events: z.array(FileEvent),
   /** Events observed after this instant (ms) are new to the person. */
   lastSeenAt: z.number(),
-  policyErrors: z.array(z.object({ key: z.string(), message: z.string() })),
+  policyErrors: z.array(PolicyError),
   delivery: DeliveryState,
 });
 export type PopupState = z.infer<typeof PopupState>;
@@ -68,8 +69,6 @@ export const OptionsRequeueDeadLetters = z.object({ type: z.literal('options/req
 /** Sent by the options page on opening: answered with an OptionsState. */
 export const OptionsGetState = z.object({ type: z.literal('options/get-state') });
 
-export const PolicySourceName = z.enum(['managed', 'synced', 'default']);
-
 export const OptionsState = z.object({
   keys: z.array(
     z.object({
@@ -78,12 +77,12 @@ export const OptionsState = z.object({
       description: z.string(),
       /** The effective value as JSON text; credentials are masked; "(not set)" when unset. */
       value: z.string(),
-      source: PolicySourceName,
+      source: PolicySource,
       /** Set by the managed policy: nothing else can change it. */
       locked: z.boolean(),
     }),
   ),
-  errors: z.array(z.object({ key: z.string(), message: z.string(), source: z.enum(['managed', 'synced']).optional() })),
+  errors: z.array(PolicyError),
   identity: z.object({ email: z.string().optional(), source: z.enum(['policy', 'profile', 'unknown']) }),
   settingsVersion: z.string(),
   delivery: DeliveryState,

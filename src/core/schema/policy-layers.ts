@@ -3,9 +3,8 @@
  * backend syncs over the built-in defaults, key by key. Each layer is validated key by key; a bad
  * key keeps that layer's last good value and is reported with the layer it came from.
  */
-import { POLICY_KEYS, SYNCABLE_KEYS, parsePolicy, type Policy, type PolicyError, type PolicyKey } from './policy';
-
-export type PolicySource = 'managed' | 'synced' | 'default';
+import { POLICY_KEYS, SYNCABLE_KEYS, parsePolicy, unsyncableKeyErrors, type Policy, type PolicyKey } from './policy';
+import type { PolicyError, PolicyLayer, PolicySource } from './policy-error';
 
 export interface ResolvedLayer {
   policy: Policy;
@@ -13,7 +12,7 @@ export interface ResolvedLayer {
 }
 
 /** One layer: the raw value validated key by key, with the last good value of each bad key kept. */
-export function resolveLayer(raw: unknown, lastGood: unknown, source: 'managed' | 'synced'): ResolvedLayer {
+export function resolveLayer(raw: unknown, lastGood: unknown, source: PolicyLayer): ResolvedLayer {
   const whole = parsePolicy(raw);
   // Not an object at all: nothing in it can replace anything; the last good values stand.
   const current = whole.errors.some((e) => e.key === '(policy)')
@@ -23,11 +22,9 @@ export function resolveLayer(raw: unknown, lastGood: unknown, source: 'managed' 
   const policy: Record<string, unknown> = { ...current.policy };
   const errors: PolicyError[] = current.errors.map((e) => ({ ...e, source }));
   if (source === 'synced') {
-    for (const key of Object.keys(policy)) {
-      if (!SYNCABLE_KEYS.has(key as PolicyKey)) {
-        delete policy[key];
-        errors.push({ key, message: 'only the managed policy may set this key', source });
-      }
+    for (const error of unsyncableKeyErrors(policy)) {
+      delete policy[error.key];
+      errors.push({ ...error, source });
     }
   }
   for (const error of current.errors) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CustomDestinations } from '../destinations/catalog';
 import { RiskSettingsOverrides } from '../risk/overrides';
 import { BackendFormat, Severity } from './identifiers';
+import type { PolicyError } from './policy-error';
 
 const HttpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048);
 
@@ -100,12 +101,7 @@ export const POLICY_KEYS = Object.keys(POLICY_SHAPE) as PolicyKey[];
 export const Policy = z.object(POLICY_SHAPE).partial();
 export type Policy = z.infer<typeof Policy>;
 
-export interface PolicyError {
-  key: string;
-  message: string;
-  /** Which layer the bad value came from. */
-  source?: 'managed' | 'synced';
-}
+export { PolicyError } from './policy-error';
 
 /** Keys whose values are credentials: never shown, never logged. */
 export const SECRET_KEYS: ReadonlySet<PolicyKey> = new Set(['backendToken', 'settingsSyncToken']);
@@ -117,6 +113,16 @@ export const SECRET_KEYS: ReadonlySet<PolicyKey> = new Set(['backendToken', 'set
 export const SYNCABLE_KEYS: ReadonlySet<PolicyKey> = new Set(
   POLICY_KEYS.filter((k) => !['backendUrl', 'backendToken', 'settingsSyncUrl', 'settingsSyncToken', 'settingsSyncIntervalMinutes'].includes(k)),
 );
+
+/**
+ * The keys of a synced settings document that only the managed policy may set, one error each.
+ * The one check for both sides: the extension drops these keys, the console refuses to store them.
+ */
+export function unsyncableKeyErrors(settings: Readonly<Record<string, unknown>>): PolicyError[] {
+  return Object.keys(settings)
+    .filter((key) => !SYNCABLE_KEYS.has(key as PolicyKey))
+    .map((key) => ({ key, message: 'only the managed policy may set this key' }));
+}
 
 /** The value in force when neither the managed policy nor sync sets a key (undefined: unset). */
 export const POLICY_DEFAULTS: { [K in PolicyKey]?: Policy[K] } = {

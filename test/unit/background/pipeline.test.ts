@@ -137,18 +137,6 @@ describe('processUpload with history', () => {
   });
 });
 
-describe('file heads in base64, both ways', () => {
-  it('round-trips every byte value with the fallback codecs', async () => {
-    const { toBase64 } = await import('../../../src/content/file-head');
-    const { decodeBase64 } = await import('../../../src/background/pipeline');
-    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7919) & 0xff);
-    const encoded = toBase64(bytes);
-    expect(encoded).toBe(Buffer.from(bytes).toString('base64'));
-    expect(decodeBase64(encoded)).toEqual(bytes);
-    expect(decodeBase64('')).toEqual(new Uint8Array(0));
-  });
-});
-
 describe('local retention', () => {
   it('deletes events older than the cutoff and keeps the rest', async () => {
     const { d, events } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });

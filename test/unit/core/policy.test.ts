@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GENERATED } from '../../../scripts/generate';
-import { POLICY_KEYS, POLICY_SHAPE, parsePolicy } from '../../../src/core/schema/policy';
+import { POLICY_KEYS, POLICY_SHAPE, parsePolicy, SYNCABLE_KEYS, unsyncableKeyErrors } from '../../../src/core/schema/policy';
 
 describe('parsePolicy', () => {
   it('accepts a full valid policy', () => {
@@ -46,6 +46,17 @@ describe('parsePolicy', () => {
       expect(meta?.title, key).toBeTruthy();
       expect(meta?.description, key).toBeTruthy();
     }
+  });
+});
+
+describe('unsyncableKeyErrors', () => {
+  it('names every key only the managed policy may set, and nothing else', () => {
+    const everything = Object.fromEntries(POLICY_KEYS.map((k) => [k, 'x']));
+    expect(unsyncableKeyErrors(everything).map((e) => e.key).sort()).toEqual(
+      ['backendToken', 'backendUrl', 'settingsSyncIntervalMinutes', 'settingsSyncToken', 'settingsSyncUrl'],
+    );
+    expect(unsyncableKeyErrors({ backendUrl: 'https://evil.example/' })).toEqual([{ key: 'backendUrl', message: 'only the managed policy may set this key' }]);
+    expect(unsyncableKeyErrors(Object.fromEntries([...SYNCABLE_KEYS].map((k) => [k, 1])))).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile, localTime, localTimeByIntl, offHoursVerdict, recordActivity, withinWorkingHours, hourOfWeek } from '../../../src/core/risk/activity';
 import { destinationKey, nextDestinationUse, type DestinationRecord } from '../../../src/core/risk/destination-history';
-import { isRemote, parseCidr, parseIp } from '../../../src/core/risk/network';
+import { isRemote, parseCidr, parseIp, reportedClientIp } from '../../../src/core/risk/network';
 import { rescore } from '../../../src/core/risk/rescore';
 import { scoreEvent, type ScorableEvent, type ScoringContext } from '../../../src/core/risk/score';
 import { DEFAULT_RISK_SETTINGS, RiskSettings } from '../../../src/core/risk/settings';
@@ -287,6 +287,18 @@ describe('remote', () => {
     ['10.0.0.1', ['garbage', '10.0.0.0/33']],
   ] as const)('unknown (%s, %j) → not applied', (ip, cidrs) => {
     expect(isRemote(ip, cidrs)).toBeUndefined();
+  });
+
+  it.each([
+    ['203.0.113.9', '203.0.113.9'],
+    [' 2001:db8::1 ', '2001:db8::1'],
+    ['not-an-ip', 'not-an-ip'], // kept, and reported as "not an IP address" where it is used
+    ['', undefined],
+    ['x'.repeat(65), undefined],
+    [42, undefined],
+    [null, undefined],
+  ] as const)('takes %j from a backend as %j', (raw, expected) => {
+    expect(reportedClientIp(raw)).toBe(expected);
   });
 
   it('parses addresses strictly', () => {

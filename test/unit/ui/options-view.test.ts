@@ -9,7 +9,7 @@ beforeEach(() => {
     '<p id="delivery"></p><button id="requeue" hidden></button><p id="identity"></p><p id="version"></p><p id="sync"></p><section id="errors" hidden></section><table><tbody id="keys"></tbody></table>';
 });
 
-const DELIVERY = { configured: true, format: 'splunk_hec', queued: 3, deadLetters: 1, dropped: 5, lastError: 'backend answered HTTP 503' };
+const DELIVERY = { configured: true, format: 'splunk_hec' as const, queued: 3, deadLetters: 1, dropped: 5, lastError: 'backend answered HTTP 503' };
 
 const config = () =>
   effectiveConfig(

@@ -17,7 +17,7 @@ function state(over: Partial<PopupState> = {}): PopupState {
     events: [event],
     lastSeenAt: 0,
     policyErrors: [],
-    delivery: { configured: true, queued: 0, deadLetters: 0, dropped: 0 },
+    delivery: { configured: true, format: 'native', queued: 0, deadLetters: 0, dropped: 0 },
     ...over,
   };
 }
@@ -56,7 +56,7 @@ describe('renderPopup', () => {
   });
 
   it('shows policy errors and delivery trouble as text', () => {
-    renderPopup(document, state({ policyErrors: [{ key: 'backendUrl', message: '<b>bad</b>' }], delivery: { configured: true, queued: 4, deadLetters: 2, dropped: 0, lastError: 'backend answered HTTP 500' } }));
+    renderPopup(document, state({ policyErrors: [{ key: 'backendUrl', message: '<b>bad</b>' }], delivery: { configured: true, format: 'native', queued: 4, deadLetters: 2, dropped: 0, lastError: 'backend answered HTTP 500' } }));
     const errors = document.getElementById('policy-errors')!;
     expect(errors.hidden).toBe(false);
     expect(errors.textContent).toContain('backendUrl: <b>bad</b>');
