@@ -4,7 +4,8 @@
  * after inflation, a request timeout, a per-credential ingest rate limit).
  */
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
 import { CredentialStore } from './auth/credentials';
 import { openConsoleDb } from './db/database';
 import { EventStore } from './events/store';
@@ -65,10 +66,15 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     userSyncContext: async () => ({ watchlists: [] }),
   };
 
-  const serverOptions: FastifyServerOptions = {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const serverOptions: FastifyHttpOptions<Server> = {
     logger: options.logger ?? false,
     trustProxy: options.trustProxy && options.trustProxy.length ? options.trustProxy : false,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout,
+    // Node 20 enforces requestTimeout only when it is given to the http server's constructor (set
+    // afterwards, as Fastify does, a client trickling a body was never cut off), and checks it every
+    // 30 s by default; console/limits.test.ts shows both.
+    http: { requestTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeout / 4))) },
     // The router never rewrites a path: no duplicate-slash folding, case-sensitive, no trailing-slash
     // aliases. A path that is not exactly a route's is 404.
     routerOptions: { ignoreDuplicateSlashes: false, ignoreTrailingSlash: false, caseSensitive: true },

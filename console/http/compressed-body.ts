@@ -1,9 +1,11 @@
 /**
  * Request bodies may be gzip-compressed (`Content-Encoding: gzip`, as the extension sends
  * batches). Bounded twice: the compressed bytes (declared and counted) before inflating, and the
- * inflated bytes by the route's body limit, which Fastify applies to the stream returned here. This
- * runs in `preParsing`, after authentication, so nothing is inflated for an unknown route or an
- * unauthenticated caller.
+ * inflated bytes by the route's body limit. Fastify applies that limit to the stream returned here
+ * too, but only stops listening: the gunzip went on inflating what the socket had delivered (a
+ * 5 MB bomb of zeros inflated ~190 MiB past a 20 MiB limit, console/limits.test.ts), so the limit
+ * is also enforced here, where exceeding it stops the inflation. This runs in `preParsing`, after
+ * authentication, so nothing is inflated for an unknown route or an unauthenticated caller.
  */
 import type { FastifyRequest } from 'fastify';
 import { pipeline, Transform, type Readable } from 'node:stream';
@@ -26,8 +28,17 @@ export function inflateRequestBody(request: FastifyRequest, payload: Readable, m
       else callback(null, chunk);
     },
   });
-  const gunzip = createGunzip();
-  // pipeline() forwards an error of any stage to the last one, which Fastify's body reader watches.
-  pipeline(payload, counter, gunzip, () => undefined);
-  return gunzip;
+  const maxInflatedBytes = request.routeOptions.bodyLimit;
+  let inflated = 0;
+  const limiter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      inflated += chunk.length;
+      if (inflated > maxInflatedBytes) callback(new HttpError(413, `body over ${maxInflatedBytes} bytes once inflated`));
+      else callback(null, chunk);
+    },
+  });
+  // pipeline() forwards an error of any stage to the last one, which Fastify's body reader watches,
+  // and destroys every stage, so the gunzip stops at the first byte over the limit.
+  pipeline(payload, counter, createGunzip(), limiter, () => undefined);
+  return limiter;
 }
