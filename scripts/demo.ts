@@ -1,12 +1,17 @@
 /**
- * The demo: a console on loopback, a managed policy pointing Chromium's Upwatch at it, and a
- * person uploading sample files to Dropbox, Gmail, GitHub, ChatGPT and the trusted intranet (real
- * host names, served from local fixtures). Prints the events as the console stored them.
+ * The demo: a console on loopback, a managed policy giving Chromium's Upwatch the console's ingest
+ * token, and a person uploading sample files to Dropbox, Gmail, GitHub, ChatGPT and the trusted
+ * intranet (real host names, served from local fixtures). Before the uploads, an analyst's calls
+ * (made here with an admin API key) put the person on the departing watchlist and create an alert
+ * rule; after them, the demo prints the events as the console stored them, the alerts they raised,
+ * a filtered forensic search and the audit log.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import type { Worker } from 'playwright-core';
+import type { ApiEvent } from '../console/events/store';
 import { dropPaths, pickPathsTrusted } from './harness/actions';
 import { launchChromium } from './harness/chromium';
-import { startConsole } from './harness/console-process';
+import { startConsole, type RunningConsole } from './harness/console-process';
 import { ROOT } from './harness/paths';
 import { writeChromiumPolicy } from './harness/policy-files';
 import { SAMPLES as FORMATS } from './harness/file-samples';
@@ -14,6 +19,7 @@ import { sampleFiles } from './harness/sample-files';
 import type { FileEvent } from '../src/core/schema/event';
 
 const OUT = `${ROOT}demo-output`;
+const DEMO_USER = 'demo.user@acme.example';
 
 const UPLOADS: { url: string; how: 'pick' | 'drop'; files: string[] }[] = [
   { url: 'https://www.dropbox.com/home', how: 'pick', files: ['payroll-2026.xlsx', 'holiday-photo.jpg'] },
@@ -37,19 +43,99 @@ const SAMPLES: Record<string, string | Buffer> = {
   'team-handbook.docx': real('docx'),
 };
 
-function table(events: FileEvent[]): string {
-  const rows = events.map((e) => [
-    e.file.relativePath ?? e.file.name,
-    e.destination.serviceName ?? e.destination.host,
-    e.destination.trusted ? `${e.destination.category} (trusted)` : e.destination.category,
-    e.risk.indicators.map((i) => `${i.id}+${i.weight}`).join(' ') || '-',
-    String(e.risk.score),
-    e.risk.severity,
-  ]);
-  const header = ['file', 'destination', 'category', 'indicators', 'score', 'severity'];
+function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function eventTable(events: FileEvent[]): string {
+  return renderTable(
+    ['file', 'destination', 'category', 'indicators', 'score', 'severity'],
+    events.map((e) => [
+      e.file.relativePath ?? e.file.name,
+      e.destination.serviceName ?? e.destination.host,
+      e.destination.trusted ? `${e.destination.category} (trusted)` : e.destination.category,
+      e.risk.indicators.map((i) => `${i.id}+${i.weight}`).join(' ') || '-',
+      String(e.risk.score),
+      e.risk.severity,
+    ]),
+  );
+}
+
+/** A secret as `token list` shows it: its first 12 characters, never the whole. */
+const masked = (secret: string) => `${secret.slice(0, 12)}…`;
+
+/** The console's JSON answer to an API-key call, or an error naming the call and the answer. */
+async function call<T>(console_: RunningConsole, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await console_.api(path, { method, body });
+  if (!response.ok) throw new Error(`${method} ${path}: console answered ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** The watchlists the extension last synced for its user, read from its IndexedDB (none before the first sync). */
+function syncedWatchlists(worker: Worker): Promise<string[]> {
+  return worker.evaluate(async () => {
+    // Opening a database that does not exist yet would create it empty, ahead of the extension's own schema.
+    if (!(await indexedDB.databases()).some((d) => d.name === 'upwatch')) return [];
+    return new Promise<string[]>((resolve, reject) => {
+      const open = indexedDB.open('upwatch');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const request = db.transaction('state').objectStore('state').get('syncedSettings');
+        request.onsuccess = () => {
+          db.close();
+          resolve((request.result as { user?: { watchlists?: string[] } } | undefined)?.user?.watchlists ?? []);
+        };
+        request.onerror = () => reject(request.error);
+      };
+    });
+  });
+}
+
+async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+interface Alert {
+  ruleName: string;
+  user: string | null;
+  severity: string;
+  eventCount: number;
+  state: string;
+}
+
+/** An analyst's preparation, before anyone uploads: the person is leaving, and the team wants an alert. */
+async function prepareConsole(console_: RunningConsole): Promise<void> {
+  const departure = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+  await call(console_, 'POST', '/api/v1/watchlists/departing/members', { email: DEMO_USER, departureDate: departure, notes: 'Resigned; last day in two weeks.' });
+  console.log(`  put ${DEMO_USER} on the departing watchlist (departure ${departure})`);
+  const rule = { id: 'departing-high-risk', name: 'Departing employee: high-risk upload', conditions: { watchlists: ['departing'], minSeverity: 'high' } };
+  await call(console_, 'POST', '/api/v1/alert-rules', rule);
+  console.log(`  created the alert rule "${rule.name}" (watchlist departing, severity high or above)`);
+}
+
+/** What the console shows the team after the uploads. */
+async function showConsole(console_: RunningConsole): Promise<void> {
+  const { alerts } = await call<{ alerts: Alert[] }>(console_, 'GET', '/api/v1/alerts?state=OPEN');
+  console.log('\nOpen alerts (GET /api/v1/alerts?state=OPEN): events of one user matching one rule within an hour join one alert\n');
+  const alertRows = alerts.map((a) => [a.ruleName, a.user ?? '-', a.severity, String(a.eventCount), a.state]);
+  console.log(renderTable(['rule', 'user', 'severity', 'events', 'state'], alertRows));
+
+  const search = `/api/v1/events?user=${encodeURIComponent(DEMO_USER)}&destinationCategory=source_code_repository,ai_tools&minSeverity=critical`;
+  const { events } = await call<{ events: ApiEvent[] }>(console_, 'GET', search);
+  console.log(`\nForensic search: critical uploads to code hosts and AI tools (GET ${search})\n`);
+  const found = events.map((e) => [e.file.relativePath ?? e.file.name, e.destination.serviceName ?? e.destination.host, String(e.risk.score), e.received.at, e.received.credential ?? '-']);
+  console.log(renderTable(['file', 'destination', 'score', 'received', 'delivered with'], found));
+
+  const { entries } = await call<{ entries: { at: string; actor: string; action: string; target: string }[] }>(console_, 'GET', '/api/v1/audit?limit=10');
+  console.log('\nAudit log, newest first (GET /api/v1/audit):\n');
+  console.log(renderTable(['at', 'actor', 'action', 'target'], entries.map((e) => [e.at, e.actor, e.action, e.target])));
 }
 
 async function main() {
@@ -60,12 +146,21 @@ async function main() {
   const policy = writeChromiumPolicy('upwatch-demo', {
     backendUrl: console_.ingestUrl,
     backendToken: console_.token,
-    userEmail: 'demo.user@acme.example',
+    userEmail: DEMO_USER,
+    // Settings sync names the user, and the console answers with their watchlists.
+    settingsSyncUrl: `${console_.url}/api/v1/policy`,
     trustedDomains: ['intranet.acme.example'],
   });
-  const browser = await launchChromium();
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
-    console.log(`Console on ${console_.url}; policy at ${policy.path}\n`);
+    console.log(`Console on ${console_.url} (data: ${console_.dataDir})`);
+    console.log(`  the browser carries the ingest token ${masked(console_.token)} (managed policy ${policy.path}): it can only send events and read the policy`);
+    console.log(`  this demo calls the API as an analyst would, with an admin API key ${masked(console_.adminKey)}\n`);
+    await prepareConsole(console_);
+    browser = await launchChromium();
+    const worker = await browser.worker();
+    await waitFor('the extension to sync the departing watchlist', async () => (await syncedWatchlists(worker)).includes('departing'));
+    console.log('  the extension synced its settings: its user is on the departing watchlist\n');
     let expected = 0;
     for (const upload of UPLOADS) {
       const page = await browser.context.newPage();
@@ -81,14 +176,16 @@ async function main() {
     }
     const events = await console_.events();
     console.log(`\nThe console stored ${events.length} events (newest first):\n`);
-    console.log(table(events));
+    console.log(eventTable(events));
+
+    await showConsole(console_);
 
     const popup = await browser.openPopup();
     await popup.setViewportSize({ width: 400, height: 600 });
     await popup.screenshot({ path: `${OUT}/popup.png`, fullPage: true });
     console.log(`\nPopup screenshot: ${OUT}/popup.png`);
   } finally {
-    await browser.close();
+    await browser?.close();
     policy.remove();
     await console_.close();
     files.remove();
