@@ -11,6 +11,7 @@ import { DownloadRecord } from '../core/risk/sources';
 import { FileEvent } from '../core/schema/event';
 import { SEVERITIES } from '../core/schema/identifiers';
 import { PolicyError } from '../core/schema/policy-error';
+import { SyncedUser } from '../core/schema/synced-user';
 import { MAX_CLIENT_IP_CHARS } from '../core/risk/network';
 
 export const DB_NAME = 'upwatch';
@@ -51,21 +52,6 @@ export const DeliveryStatus = z.object({
   consecutiveFailures: z.number().int().nonnegative().default(0),
 });
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
-
-/** A watchlist id as the console names them (`departing`, `flight_risk`, admin-made ones). */
-export const WatchlistId = z.string().regex(/^[a-z0-9_-]{1,64}$/);
-
-/**
- * The `user` block of the console's policy answer, and how it is stored: who the answer was for
- * and the watchlists that user is on. Bounded, since it comes over the network.
- */
-export const SyncedUser = z.object({ email: z.string().max(320), watchlists: z.array(WatchlistId).max(64) });
-export type SyncedUser = z.infer<typeof SyncedUser>;
-
-/** Emails compare case-insensitively: the console and the browser profile may differ in case. */
-export function sameEmail(a: string | undefined, b: string | undefined): boolean {
-  return a?.toLowerCase() === b?.toLowerCase();
-}
 
 /** Small state records, each with its type and default. */
 export const STATE = {

@@ -52,8 +52,8 @@ export class RiskHistory {
     if (ip) await writeState(this.db, 'network', { clientIp: ip, reportedAt: now });
   }
 
-  async remote(now: number, cidrs: readonly string[] | undefined): Promise<{ remote?: boolean; unevaluated?: UnevaluatedIndicator }> {
-    if (!cidrs || cidrs.length === 0) return {};
+  async remote(now: number, cidrs: readonly string[]): Promise<{ remote?: boolean; unevaluated?: UnevaluatedIndicator }> {
+    if (cidrs.length === 0) return {};
     const network = await readState(this.db, 'network');
     const known = network && now - network.reportedAt <= CLIENT_IP_MAX_AGE_MS ? network.clientIp : undefined;
     const remote = isRemote(known, cidrs);

@@ -8,20 +8,12 @@
  * mid-request sends it again, and the backend de-duplicates on the event id.
  */
 import { backendUrlProblem } from '../core/backend-url';
-import type { DeliveryOutcome, WireFormat } from '../core/formats';
+import type { BackendTarget } from '../core/effective-config';
+import type { DeliveryOutcome } from '../core/formats';
 import { reportedClientIp } from '../core/risk/network';
 import type { FileEvent } from '../core/schema/event';
 import { SEVERITIES } from '../core/schema/identifiers';
 import { readState, writeState, type Database, type OutboxEntry } from './db';
-
-export interface BackendTarget {
-  url: string;
-  token: string | undefined;
-  format: WireFormat;
-  /** Policy limits per request: events, and bytes of the encoded body. */
-  maxBatchEvents?: number;
-  maxBatchBytes?: number;
-}
 
 export interface OutboxLimits {
   maxEvents: number;
@@ -49,8 +41,6 @@ export interface FlushResult {
   error?: string;
 }
 
-const DEFAULT_BATCH_EVENTS = 200;
-const DEFAULT_BATCH_BYTES = 1_048_576;
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxEvents: 20_000, maxBytes: 20 * 1024 * 1024 };
 const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
@@ -135,7 +125,7 @@ export class Outbox {
       await this.#recordFailure(problem);
       return { sent: 0, remaining: await this.depth(), error: problem };
     }
-    const perRequest = Math.min(target.maxBatchEvents ?? DEFAULT_BATCH_EVENTS, target.format.maxEventsPerRequest ?? Infinity);
+    const perRequest = Math.min(target.maxBatchEvents, target.format.maxEventsPerRequest ?? Infinity);
     let sent = 0;
     let deadLettered = 0;
     for (;;) {
@@ -223,7 +213,7 @@ export class Outbox {
       }
       const answer = await response.text().catch(() => '');
       if (response.ok) await this.#noteClientIp(response, answer);
-      return target.format.interpret(response.status, answer, response.headers.get('Retry-After'));
+      return target.format.interpret(response.status, answer, response.headers.get('Retry-After'), this.deps.now());
     } catch (err) {
       return { kind: 'retry', error: `backend unreachable: ${err instanceof Error ? err.name : 'error'}` };
     }
@@ -311,7 +301,7 @@ async function readStatsIn(store: StatsStore): Promise<{ bytes: number; dropped:
 
 /** The longest prefix of the batch whose encoded body fits the byte limit (always at least one event). */
 function limitBytes(batch: OutboxEntry[], target: BackendTarget): OutboxEntry[] {
-  const limit = target.maxBatchBytes ?? DEFAULT_BATCH_BYTES;
+  const limit = target.maxBatchBytes;
   let count = batch.length;
   let size = batch.reduce((n, e) => n + e.bytes, 0);
   while (count > 1 && size > limit) {

@@ -10,7 +10,7 @@ import { SEVERITIES } from '../core/schema/identifiers';
 import type { EventStore } from './event-store';
 import type { RiskHistory } from './history';
 import type { Outbox } from './outbox';
-import type { EffectiveConfig } from './policy';
+import type { EffectiveConfig } from '../core/effective-config';
 
 /** The parts of runtime.MessageSender the pipeline trusts. */
 export interface StampedSender {
@@ -29,11 +29,6 @@ export interface PipelineDeps {
   now: () => Date;
   /** Called after events are stored (badge, forwarding). */
   afterStore: (events: FileEvent[]) => void;
-}
-
-/** Either source puts the user on it: the managed key, or the console's watchlist (via settings sync). */
-export function onDepartingWatchlist(config: Pick<EffectiveConfig, 'policy' | 'watchlists'>): boolean {
-  return config.policy.departingWatchlist === true || config.watchlists.includes('departing');
 }
 
 export async function processUpload(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
@@ -61,7 +56,7 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
         user: config.identity.email ? { email: config.identity.email } : {},
         device,
         destinationOptions: config.destinationOptions,
-        keepUrlQuery: policy.keepUrlQuery ?? false,
+        keepUrlQuery: policy.keepUrlQuery,
         settings: config.settings,
         sources: await deps.history.sourcesFor(file.name, file.size, now),
         context: async ({ destination }) => ({
@@ -70,14 +65,14 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
           rareWindowDays: history.rareWindowDays,
           ...(network.remote !== undefined && { remote: network.remote }),
           ...(network.unevaluated && { unevaluated: [network.unevaluated] }),
-          departingWatchlist: onDepartingWatchlist(config),
+          departingWatchlist: config.departingWatchlist,
         }),
       }),
     );
   }
   await deps.history.recordActivity(now);
   await deps.events.add(events);
-  const minimum = SEVERITIES.indexOf(policy.minimumSeverityToForward ?? 'none');
+  const minimum = SEVERITIES.indexOf(policy.minimumSeverityToForward);
   const toForward = events.filter((e) => SEVERITIES.indexOf(e.risk.severity) >= minimum);
   if (toForward.length > 0) await deps.outbox.enqueue(toForward);
   deps.afterStore(events);

@@ -5,20 +5,20 @@
  */
 import { browser } from 'wxt/browser';
 import { uuidv7 } from 'uuidv7';
-import { wireFormatFor } from '../core/formats';
+import { backendTarget, type EffectiveConfig } from '../core/effective-config';
 import type { DeliveryState, PopupState } from '../core/schema/messages';
-import { applyBadge, badgeFor } from './badge';
+import { badgeFor, deliveryState as deliveryView, optionsState, popupState as popupView } from '../core/view-models';
+import { applyBadge } from './badge';
 import { openDatabase, readState, writeState, type Database } from './db';
 import { EventStore } from './event-store';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
-import { gzipWithCompressionStream, Outbox, type BackendTarget } from './outbox';
+import { gzipWithCompressionStream, Outbox } from './outbox';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
-import { optionsState } from './options-state';
 import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
 import { processUpload } from './pipeline';
 import { describeDevice, readManagedStorage, readProfileEmail } from './platform';
 import { syncSettings } from './settings-sync';
-import { loadEffectiveConfig, type EffectiveConfig } from './policy';
+import { loadEffectiveConfig } from './policy';
 
 export const RETRY_ALARM = 'outbox-retry';
 /** Samples whether the person is active, for the learned off-hours profile. */
@@ -58,17 +58,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     pending.add(p);
   };
 
-  const target = async (): Promise<BackendTarget | undefined> => {
-    const { policy } = await config();
-    if (!policy.backendUrl) return undefined;
-    return {
-      url: policy.backendUrl,
-      token: policy.backendToken,
-      format: wireFormatFor(policy.backendFormat).format,
-      ...(policy.backendBatchMaxEvents !== undefined && { maxBatchEvents: policy.backendBatchMaxEvents }),
-      ...(policy.backendBatchMaxBytes !== undefined && { maxBatchBytes: policy.backendBatchMaxBytes }),
-    };
-  };
+  const target = async () => backendTarget(await config());
 
   const history = async () => new RiskHistory(await db());
 
@@ -110,7 +100,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
   const scheduleSync = async () => {
     const { policy } = await config();
     if (policy.settingsSyncUrl) {
-      const period = policy.settingsSyncIntervalMinutes ?? 15;
+      const period = policy.settingsSyncIntervalMinutes;
       await browser.alarms.create(SYNC_ALARM, { periodInMinutes: period, delayInMinutes: period });
     } else {
       await browser.alarms.clear(SYNC_ALARM);
@@ -127,7 +117,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
     const d = await db();
     const lastSeen = await readState(d, 'popupLastSeenAt');
     const unseen = await new EventStore(d).countRiskySince(new Date(lastSeen).toISOString());
-    await applyBadge(browser.action, badgeFor(unseen, await config()));
+    await applyBadge(browser.action, badgeFor(unseen, (await config()).errors));
   };
 
   const flush = async (ignoreBackoff = false) => {
@@ -144,15 +134,7 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
       outbox.depth(),
       outbox.deadLetterCount(),
     ]);
-    return {
-      configured: cfg.policy.backendUrl !== undefined,
-      format: cfg.policy.backendFormat ?? 'native',
-      queued,
-      deadLetters,
-      dropped: stats.droppedTotal,
-      ...(status.lastSuccessAt !== undefined && { lastSuccessAt: status.lastSuccessAt }),
-      ...(status.lastError !== undefined && { lastError: status.lastError }),
-    };
+    return deliveryView(cfg, { queued, deadLetters, droppedTotal: stats.droppedTotal, lastSuccessAt: status.lastSuccessAt, lastError: status.lastError });
   };
 
   const popupState = async (): Promise<PopupState> => {
@@ -162,13 +144,12 @@ export function createBackgroundService(deps: { fetch?: typeof fetch; dbName?: s
       readState(d, 'popupLastSeenAt'),
       deliveryState(),
     ]);
-    const showEventList = cfg.policy.showEventList ?? true;
-    return { showEventList, events: showEventList ? events : [], lastSeenAt, policyErrors: cfg.errors, delivery };
+    return popupView(cfg, { riskyEvents: events, lastSeenAt, delivery });
   };
 
-  /** Local retention: events older than the policy's retentionDays (default 30) are deleted. */
+  /** Local retention: events older than the policy's retentionDays are deleted. */
   const pruneEvents = async () => {
-    const days = (await config()).policy.retentionDays ?? 30;
+    const days = (await config()).policy.retentionDays;
     await new EventStore(await db()).pruneBefore(new Date(Date.now() - days * 86_400_000).toISOString());
   };
 

@@ -10,8 +10,9 @@
 import { backendUrlProblem } from '../core/backend-url';
 import { reportedClientIp } from '../core/risk/network';
 import { resolveLayer } from '../core/schema/policy-layers';
-import { readState, sameEmail, SyncedUser, writeState, type Database, type StateValue } from './db';
-import type { EffectiveConfig } from './policy';
+import type { EffectiveConfig } from '../core/effective-config';
+import { sameEmail, SyncedUser } from '../core/schema/synced-user';
+import { readState, writeState, type Database, type StateValue } from './db';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_BODY_CHARS = 2_000_000;
@@ -82,8 +83,7 @@ export async function syncSettings(deps: SyncDeps): Promise<SyncOutcome> {
   if (problem) return fail(`settings sync URL refused: ${problem}`);
 
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const token = policy.settingsSyncToken ?? policy.backendToken;
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (policy.settingsSyncToken) headers.Authorization = `Bearer ${policy.settingsSyncToken}`;
   if (sent) headers[USER_HEADER] = sent;
   if (state.etag) headers['If-None-Match'] = state.etag;
   let response: Response;

@@ -48,8 +48,8 @@ export function ecsDocument(event: FileEvent, context: EncodeContext = {}) {
   };
 }
 
-function interpret(status: number, body: string, retryAfter: string | null): DeliveryOutcome {
-  if (status < 200 || status >= 300) return interpretHttp(status, retryAfter);
+function interpret(status: number, body: string, retryAfter: string | null, now: number): DeliveryOutcome {
+  if (status < 200 || status >= 300) return interpretHttp(status, retryAfter, now);
   let parsed: { errors?: boolean; items?: Record<string, { status?: number; error?: { type?: string; reason?: string } }>[] };
   try {
     parsed = JSON.parse(body);
@@ -68,7 +68,7 @@ function interpret(status: number, body: string, retryAfter: string | null): Del
     else dead.push({ index, error: `Elasticsearch ${s}: ${result.error?.type ?? ''} ${result.error?.reason ?? ''}`.trim().slice(0, 500) });
   });
   if (retry.length === 0 && dead.length === 0) return { kind: 'ok' };
-  const after = retryAfterMs(retryAfter);
+  const after = retryAfterMs(retryAfter, now);
   return after === undefined ? { kind: 'partial', retry, dead } : { kind: 'partial', retry, dead, retryAfterMs: after };
 }
 

@@ -8,7 +8,8 @@ import { xsoarFormat } from './xsoar';
 
 export type { DeliveryOutcome, EncodeContext, WireFormat } from './wire-format';
 
-const FORMATS: Partial<Record<BackendFormat, WireFormat>> = {
+/** Every backendFormat has its wire format: the type makes a missing one a compile error. */
+const FORMATS: Record<BackendFormat, WireFormat> = {
   native: nativeFormat,
   splunk_hec: splunkHecFormat,
   xsoar: xsoarFormat,
@@ -16,8 +17,6 @@ const FORMATS: Partial<Record<BackendFormat, WireFormat>> = {
   ocsf: ocsfFormat,
 };
 
-/** The wire format for a policy's backendFormat; formats not built yet fall back to native, said by `fellBack`. */
-export function wireFormatFor(id: BackendFormat | undefined): { format: WireFormat; fellBack: boolean } {
-  const format = FORMATS[id ?? 'native'];
-  return format ? { format, fellBack: false } : { format: nativeFormat, fellBack: true };
+export function wireFormatFor(id: BackendFormat): WireFormat {
+  return FORMATS[id];
 }

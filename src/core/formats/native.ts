@@ -12,5 +12,5 @@ export const nativeFormat: WireFormat = {
     const batch: NativeBatch = { events: [...events], ...(context.droppedEvents ? { droppedEvents: context.droppedEvents } : {}) };
     return JSON.stringify(batch);
   },
-  interpret: (status, _body, retryAfter) => interpretHttp(status, retryAfter),
+  interpret: (status, _body, retryAfter, now) => interpretHttp(status, retryAfter, now),
 };

@@ -81,5 +81,5 @@ export const ocsfFormat: WireFormat = {
   encode(events: readonly FileEvent[], context: EncodeContext = {}): string {
     return JSON.stringify(events.flatMap((e, i) => ocsfEvents(e, i === 0 ? context : {})));
   },
-  interpret: (status, _body, retryAfter) => interpretHttp(status, retryAfter),
+  interpret: (status, _body, retryAfter, now) => interpretHttp(status, retryAfter, now),
 };

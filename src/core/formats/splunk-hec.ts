@@ -17,7 +17,7 @@ function endpoint(url: string): string {
   return `${u}/services/collector/event`;
 }
 
-function interpret(status: number, body: string, retryAfter: string | null): DeliveryOutcome {
+function interpret(status: number, body: string, retryAfter: string | null, now: number): DeliveryOutcome {
   let code: number | undefined;
   let text = '';
   try {
@@ -29,8 +29,8 @@ function interpret(status: number, body: string, retryAfter: string | null): Del
   }
   const detail = code === undefined ? '' : `HEC code ${code} ${text}`.trim();
   if (status >= 200 && status < 300 && (code === undefined || code === 0)) return { kind: 'ok' };
-  if (code !== undefined && RETRYABLE_HEC_CODES.has(code)) return interpretHttp(503, retryAfter, detail);
-  return interpretHttp(status >= 200 && status < 300 ? 400 : status, retryAfter, detail);
+  if (code !== undefined && RETRYABLE_HEC_CODES.has(code)) return interpretHttp(503, retryAfter, now, detail);
+  return interpretHttp(status >= 200 && status < 300 ? 400 : status, retryAfter, now, detail);
 }
 
 export const splunkHecFormat: WireFormat = {

@@ -30,11 +30,12 @@ export interface WireFormat {
   /** The Authorization header value for a token. */
   authorization(token: string): string;
   encode(events: readonly FileEvent[], context?: EncodeContext): string;
-  interpret(status: number, body: string, retryAfter: string | null): DeliveryOutcome;
+  /** `now` is when the answer arrived: a Retry-After date counts from it. */
+  interpret(status: number, body: string, retryAfter: string | null, now: number): DeliveryOutcome;
 }
 
 /** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400) * 1000;
@@ -46,12 +47,12 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
  * HTTP semantics every backend shares: 2xx accepted; 413 split; 408, 409, 429 and 5xx retried
  * (Retry-After honoured); any other 4xx is a refusal that retrying will not change.
  */
-export function interpretHttp(status: number, retryAfter: string | null, detail = ''): DeliveryOutcome {
+export function interpretHttp(status: number, retryAfter: string | null, now: number, detail = ''): DeliveryOutcome {
   const error = `backend answered HTTP ${status}${detail ? `: ${detail}` : ''}`.slice(0, 500);
   if (status >= 200 && status < 300) return { kind: 'ok' };
   if (status === 413) return { kind: 'split', error };
   if (status === 408 || status === 409 || status === 429 || status >= 500) {
-    const after = retryAfterMs(retryAfter);
+    const after = retryAfterMs(retryAfter, now);
     return after === undefined ? { kind: 'retry', error } : { kind: 'retry', error, retryAfterMs: after };
   }
   return { kind: 'dead', error };

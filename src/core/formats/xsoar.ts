@@ -40,5 +40,5 @@ export const xsoarFormat: WireFormat = {
     if (events.length !== 1) throw new Error('the XSOAR Generic Webhook takes one incident per request');
     return JSON.stringify(xsoarIncident(events[0]!, context));
   },
-  interpret: (status, _body, retryAfter) => interpretHttp(status, retryAfter),
+  interpret: (status, _body, retryAfter, now) => interpretHttp(status, retryAfter, now),
 };

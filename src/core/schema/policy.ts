@@ -124,8 +124,11 @@ export function unsyncableKeyErrors(settings: Readonly<Record<string, unknown>>)
     .map((key) => ({ key, message: 'only the managed policy may set this key' }));
 }
 
-/** The value in force when neither the managed policy nor sync sets a key (undefined: unset). */
-export const POLICY_DEFAULTS: { [K in PolicyKey]?: Policy[K] } = {
+/**
+ * The value in force when neither the managed policy nor sync sets a key (a key not listed stays
+ * unset). Applied once, when the effective configuration is built (core/effective-config.ts).
+ */
+export const POLICY_DEFAULTS = {
   backendFormat: 'native',
   backendBatchMaxEvents: 200,
   backendBatchMaxBytes: 1_048_576,
@@ -138,7 +141,7 @@ export const POLICY_DEFAULTS: { [K in PolicyKey]?: Policy[K] } = {
   keepUrlQuery: false,
   retentionDays: 30,
   showEventList: true,
-};
+} satisfies { [K in PolicyKey]?: Policy[K] };
 
 export interface ParsedPolicy {
   policy: Policy;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, readState } from '../../../src/background/db';
-import { Outbox, type BackendTarget } from '../../../src/background/outbox';
+import { Outbox } from '../../../src/background/outbox';
+import type { BackendTarget } from '../../../src/core/effective-config';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { elasticFormat } from '../../../src/core/formats/elastic';
 import { nativeFormat } from '../../../src/core/formats/native';
@@ -17,7 +18,7 @@ const EVENTS = await Promise.all(
 );
 const event = (n: number) => EVENTS[n]!;
 
-const TARGET: BackendTarget = { url: 'https://backend.example/api/v1/events', token: 'tok', format: nativeFormat };
+const TARGET: BackendTarget = { url: 'https://backend.example/api/v1/events', token: 'tok', format: nativeFormat, maxBatchEvents: 200, maxBatchBytes: 1_048_576 };
 
 type Answer = number | Error | { status: number; body?: string; headers?: Record<string, string> };
 

@@ -4,7 +4,7 @@ import { EventStore } from '../../../src/background/event-store';
 import { Outbox } from '../../../src/background/outbox';
 import { processUpload, type PipelineDeps } from '../../../src/background/pipeline';
 import { RiskHistory } from '../../../src/background/history';
-import { effectiveConfig } from '../../../src/background/policy';
+import { effectiveConfig } from '../../../src/core/effective-config';
 import { UploadObserved } from '../../../src/core/schema/messages';
 import type { Policy } from '../../../src/core/schema/policy';
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, readState } from '../../../src/background/db';
-import { loadEffectiveConfig, resolvePolicy } from '../../../src/background/policy';
+import { loadEffectiveConfig } from '../../../src/background/policy';
+import { resolveLayer } from '../../../src/core/schema/policy-layers';
+
+const resolvePolicy = (raw: unknown, lastGood: unknown) => resolveLayer(raw, lastGood, 'managed');
 
 let n = 0;
 const freshDb = () => openDatabase(`policy-test-${++n}`);

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
 import { openDatabase, readState, type Database } from '../../../src/background/db';
 import { RiskHistory } from '../../../src/background/history';
-import { effectiveConfig, loadEffectiveConfig } from '../../../src/background/policy';
+import { loadEffectiveConfig } from '../../../src/background/policy';
+import { effectiveConfig } from '../../../src/core/effective-config';
 import { syncSettings, type SyncOutcome } from '../../../src/background/settings-sync';
 import type { Policy } from '../../../src/core/schema/policy';
 import { POLICY_KEYS } from '../../../src/core/schema/policy';
@@ -130,7 +131,7 @@ describe('synced values: key by key, last good kept, managed first', () => {
   it('stops applying synced values when the admin turns sync off', async () => {
     await run(answering(200, JSON.stringify({ retentionDays: 10 })));
     await syncSettings({ db, fetch: answering(200, '{}'), now: () => 6, config: async () => effectiveConfig({}, []) });
-    expect((await loadEffectiveConfig(db, async () => ({}))).policy.retentionDays).toBeUndefined();
+    expect(await loadEffectiveConfig(db, async () => ({}))).toMatchObject({ policy: { retentionDays: 30 }, sources: { retentionDays: 'default' } });
   });
 
   it('managed beats synced beats default, key by key; risk settings merge deeper', () => {

@@ -1,4 +1,3 @@
-import { BACKEND_FORMATS } from '../../../src/core/schema/identifiers';
 import { describe, expect, it } from 'vitest';
 import { backendUrlProblem } from '../../../src/core/backend-url';
 import { wireFormatFor } from '../../../src/core/formats';
@@ -24,19 +23,13 @@ describe('backendUrlProblem', () => {
 });
 
 describe('the native wire format', () => {
-  const { format, fellBack } = wireFormatFor('native');
+  const format = wireFormatFor('native');
 
   it('encodes a valid native batch with a bearer token', async () => {
     const events = [await sampleEvent({ id: sampleId(1) }), await sampleEvent({ id: sampleId(2) })];
-    expect(fellBack).toBe(false);
     expect(NativeBatch.parse(JSON.parse(format.encode(events)))).toEqual({ events });
     expect(format.authorization('t0k')).toBe('Bearer t0k');
     expect(format.endpoint('https://b.example/api/v1/events')).toBe('https://b.example/api/v1/events');
     expect(format.contentType).toBe('application/json');
-  });
-
-  it('has a wire format for every backendFormat, native by default', () => {
-    for (const id of BACKEND_FORMATS) expect(wireFormatFor(id)).toMatchObject({ fellBack: false, format: { id } });
-    expect(wireFormatFor(undefined)).toMatchObject({ fellBack: false, format: { id: 'native' } });
   });
 });

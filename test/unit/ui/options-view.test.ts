@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { optionsState } from '../../../src/background/options-state';
-import { effectiveConfig } from '../../../src/background/policy';
+import { effectiveConfig } from '../../../src/core/effective-config';
+import { optionsState } from '../../../src/core/view-models';
 import { OptionsState } from '../../../src/core/schema/messages';
 import { renderOptions } from '../../../src/ui/options-view';
 
@@ -20,7 +20,7 @@ const config = () =>
 
 describe('the options page', () => {
   it('shows every key with its effective value and source, locked where managed, secrets masked', () => {
-    const state = OptionsState.parse(optionsState(config(), { values: {}, errors: [], lastSuccessAt: 0 }, DELIVERY));
+    const state = OptionsState.parse(optionsState(config(), { lastSuccessAt: 0 }, DELIVERY));
     const byKey = Object.fromEntries(state.keys.map((k) => [k.key, k]));
     expect(byKey.backendUrl).toMatchObject({ source: 'managed', locked: true, value: '"https://upwatch.acme.example/api/v1/events"' });
     expect(byKey.backendToken!.value).toBe('•••••• (set)');
@@ -32,7 +32,7 @@ describe('the options page', () => {
   });
 
   it('renders values as text and lists rejected values', () => {
-    renderOptions(document, OptionsState.parse(optionsState(config(), { values: {}, errors: [] }, DELIVERY)));
+    renderOptions(document, OptionsState.parse(optionsState(config(), {}, DELIVERY)));
     expect(document.querySelector('#keys img')).toBeNull();
     const custom = document.querySelector('tr[data-key="customDestinations"] td.value')!;
     expect(custom.textContent).toContain('<img src=x onerror=alert(1)>');
