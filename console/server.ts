@@ -8,6 +8,7 @@ import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import type { Server } from 'node:http';
 import { CredentialStore } from './auth/credentials';
 import { openConsoleDb } from './db/database';
+import { installExposureAggregates } from './events/exposure';
 import { EventStore } from './events/store';
 import { inflateRequestBody } from './http/compressed-body';
 import { openApiRoute } from './http/openapi';
@@ -102,6 +103,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
   const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES];
   routes.push(openApiRoute(routes));
   registerRoutes(app, routes, services);
+  installExposureAggregates(services);
   app.addHook('onClose', async () => close());
   return { app, services };
 }

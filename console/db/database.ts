@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from './engine';
 import * as m0001 from './migrations/0001-core';
+import * as m0002 from './migrations/0002-exposure';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -17,6 +18,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 /** Numbered, applied in order, never edited once released: add a new file instead. */
 const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-core': m0001,
+  '0002-exposure': m0002,
 };
 
 export interface ConsoleDb {

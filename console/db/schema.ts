@@ -67,12 +67,50 @@ export interface ConsoleSettingsTable {
   updated_at: number;
 }
 
+/** Events per UTC hour (of sort_at) and severity: the exposure time series. */
+export interface ExposureHourlyTable {
+  hour: number;
+  severity_rank: number;
+  events: number;
+}
+
+/** Per UTC day (of sort_at) and user ('' when the event named none): the exposure top users. */
+export interface ExposureUserDailyTable {
+  day: number;
+  user_email: string;
+  events: number;
+  score_sum: number;
+  max_severity_rank: number;
+}
+
+/** Per UTC day and destination: its catalog service (kind 'service') or else its host (kind 'host'). */
+export interface ExposureDestinationDailyTable {
+  day: number;
+  kind: string;
+  destination: string;
+  category: string;
+  events: number;
+  score_sum: number;
+  max_severity_rank: number;
+}
+
+export interface ExposureIndicatorDailyTable {
+  day: number;
+  indicator: string;
+  events: number;
+  score_sum: number;
+}
+
 export interface ConsoleDatabase {
   events: EventsTable;
   event_indicators: EventIndicatorsTable;
   credentials: CredentialsTable;
   audit_log: AuditLogTable;
   console_settings: ConsoleSettingsTable;
+  exposure_hourly: ExposureHourlyTable;
+  exposure_user_daily: ExposureUserDailyTable;
+  exposure_destination_daily: ExposureDestinationDailyTable;
+  exposure_indicator_daily: ExposureIndicatorDailyTable;
 }
 
 export type EventRow = Selectable<EventsTable>;

@@ -17,7 +17,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'PUT /api/v1/policy': ADMINS,
 
   'GET /api/v1/events': ANYONE_WHO_READS,
+  'GET /api/v1/events/export': ANYONE_WHO_READS,
   'GET /api/v1/events/:id': ANYONE_WHO_READS,
+  'GET /api/v1/exposure': ANYONE_WHO_READS,
   'GET /api/v1/destinations/classify': ANYONE_WHO_READS,
 
   'GET /api/v1/risk-settings': ANYONE_WHO_READS,

@@ -1,23 +1,50 @@
-/** Forensic search over stored events. (Filters, export and exposure: being extended.) */
+/** Forensic search over stored events, its export, one event, and the risk exposure summary. */
 import { z } from 'zod';
+import { computeExposure, ExposureAnswer, ExposureQuery } from '../events/exposure';
+import { CONTENT_TYPES, exportFileName, exportStream } from '../events/export';
+import { filterQuery, searchEvents, SearchPosition } from '../events/search';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { defineRoute, HttpError } from '../http/route';
 
-const Position = z.object({ s: z.number(), q: z.number() });
+const SearchQuery = filterQuery({
+  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Events per page (1–500, default 100).' }),
+  cursor: z.string().max(512).optional().meta({ description: 'The nextCursor of the previous page, unchanged.' }),
+});
 
 const listEvents = defineRoute({
   method: 'GET',
   path: '/api/v1/events',
   tag: 'events',
-  summary: 'Stored events, newest first, with cursor paging.',
-  query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().optional() }),
+  summary:
+    'Forensic search: stored events matching every filter given (a comma-separated filter matches any of its values), newest first by observed time — ' +
+    'an observed time more than 5 minutes after receipt counts as the receipt time. `nextCursor` continues the listing (null at the end); ' +
+    'paging lists every event stored when the first page was served exactly once, whatever arrives meanwhile.',
+  query: SearchQuery,
+  response: z.object({ events: z.array(z.unknown()), nextCursor: z.string().nullable() }),
   async handler({ query, services }) {
-    const position = decodeCursor(Position, query.cursor);
-    let q = services.db.selectFrom('events').select(['seq', 'sort_at', 'body', 'received_at', 'credential_id', 'client_ip']).orderBy('sort_at', 'desc').orderBy('seq', 'desc').limit(query.limit);
-    if (position) q = q.where((eb) => eb.or([eb('sort_at', '<', position.s), eb.and([eb('sort_at', '=', position.s), eb('seq', '<', position.q)])]));
-    const rows = await q.execute();
-    const last = rows.at(-1);
-    return { events: await services.events.toApiEvents(rows), nextCursor: rows.length === query.limit && last ? encodeCursor({ s: Number(last.sort_at), q: Number(last.seq) }) : null };
+    const { limit, cursor, ...filters } = query;
+    const page = await searchEvents(services.db, filters, limit, decodeCursor(SearchPosition, cursor));
+    return { events: await services.events.toApiEvents(page.rows), nextCursor: page.next ? encodeCursor(page.next) : null };
+  },
+});
+
+const exportEvents = defineRoute({
+  method: 'GET',
+  path: '/api/v1/events/export',
+  tag: 'events',
+  summary:
+    'The whole search (same filters as GET /api/v1/events) as a download, streamed: `format=csv` (text/csv, columns id, observedAt, receivedAt, user, severity, score, ' +
+    'indicators (;-joined), channel, fileName, extension, fileCategory, size, mismatch, destinationCategory, service, host, url, trusted, credential, clientIp; ' +
+    "cells starting with =, +, -, @, tab or CR are prefixed with ') or `format=ndjson` (application/x-ndjson, one event per line).",
+  query: filterQuery({ format: z.enum(['csv', 'ndjson']).default('csv').meta({ description: 'csv (default) or ndjson.' }) }),
+  produces: 'text/csv',
+  async handler({ query, services, reply }) {
+    const { format, ...filters } = query;
+    return reply
+      .header('Content-Disposition', `attachment; filename=${exportFileName(format, services.now())}`)
+      .header('Cache-Control', 'no-store')
+      .type(CONTENT_TYPES[format])
+      .send(exportStream(services.db, services.events, filters, format));
   },
 });
 
@@ -34,4 +61,19 @@ const getEvent = defineRoute({
   },
 });
 
-export const EVENT_ROUTES = [listEvents, getEvent];
+const exposure = defineRoute({
+  method: 'GET',
+  path: '/api/v1/exposure',
+  tag: 'events',
+  summary:
+    'Risk exposure of a time range (default: the last 7 UTC days; at most 400 days and 2,000 buckets): events by severity per hour or day, ' +
+    'and the top users and destinations (by summed score) and indicators (by events). Times are the events’ observed times, as in search; ' +
+    'the series covers whole buckets and the top lists whole UTC days (coveredFrom/coveredTo say which).',
+  query: ExposureQuery,
+  response: ExposureAnswer,
+  async handler({ query, services }) {
+    return computeExposure(services.db, query, services.now());
+  },
+});
+
+export const EVENT_ROUTES = [listEvents, exportEvents, getEvent, exposure];

@@ -1,0 +1,218 @@
+/**
+ * Forensic search: combinable filters over the stored events, newest first by (sort_at, seq),
+ * paged by keyset. A page reads about as many rows as it returns because the query is driven by
+ * one ordered index chosen here, not left to the planner: the most selective filter's
+ * (column, sort_at, seq) index, one ordered scan per value when the filter lists several (merged
+ * here), the indicator table for indicators, or the (sort_at, seq) index when no filter has one.
+ * The other filters are checked on the rows the driving index yields.
+ *
+ * Paging stays exact while events arrive: the first page fixes the highest seq then stored and
+ * every later page reads only up to it, so each event present at the first page is listed once.
+ */
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { z } from 'zod';
+import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../../src/core/schema/identifiers';
+import { severityOf } from '../../src/core/risk/severity';
+import type { ConsoleDatabase, EventRow } from '../db/schema';
+import { MAX_CLOCK_SKEW_MS } from './store';
+
+const MAX_VALUES = 50;
+
+/** A comma-separated list of values (each trimmed; `a,b` means either). */
+function list<T extends z.ZodType<string | number, string>>(item: T, description: string) {
+  return z
+    .string()
+    .max(4096)
+    .transform((s) => s.split(',').map((v) => v.trim()))
+    .pipe(z.array(item).min(1).max(MAX_VALUES))
+    .optional()
+    .meta({ description: `${description} Comma-separated: any of them.` });
+}
+
+const lower = (max: number) => z.string().min(1).max(max).transform((s) => s.toLowerCase());
+const Instant = (description: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .transform((s) => Date.parse(s))
+    .optional()
+    .meta({ description });
+const Score = z.coerce.number().int().min(0).max(10_000);
+
+const FILTER_FIELDS = {
+  user: list(lower(320), 'User email (case-insensitive).'),
+  minSeverity: z.enum(SEVERITIES).optional().meta({ description: 'Lowest severity listed.' }),
+  minScore: Score.optional().meta({ description: 'Lowest risk score listed.' }),
+  maxScore: Score.optional().meta({ description: 'Highest risk score listed.' }),
+  destinationCategory: list(z.enum(DESTINATION_CATEGORIES), 'Destination category.'),
+  serviceId: list(z.string().min(1).max(64), 'Destination service id (catalog).'),
+  host: list(lower(255), 'Destination host (case-insensitive).'),
+  fileCategory: list(z.enum(FILE_CATEGORIES), 'File category.'),
+  fileName: z.string().min(1).max(256).optional().meta({ description: 'Text the file name contains (case-insensitive).' }),
+  extension: list(lower(64).transform((s) => s.replace(/^\./, '')), 'File extension, without the dot (case-insensitive).'),
+  indicator: list(z.string().regex(/^[a-z0-9_]{1,64}$/), 'Risk indicator id.'),
+  channel: list(z.enum(CHANNELS), 'How the file was handed to the page.'),
+  trusted: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'Trusted activity only, or untrusted only.' }),
+  observedFrom: Instant('Observed at or after (ISO 8601).'),
+  observedTo: Instant('Observed before (ISO 8601).'),
+  receivedFrom: Instant('Received at or after (ISO 8601).'),
+  receivedTo: Instant('Received before (ISO 8601).'),
+};
+
+const scoresInOrder = (f: { minScore?: number; maxScore?: number }) => f.minScore === undefined || f.maxScore === undefined || f.minScore <= f.maxScore;
+
+/** The search filters plus `extra` query parameters (paging, format), checked together. */
+export function filterQuery<E extends z.ZodRawShape>(extra: E) {
+  return z
+    .object({ ...FILTER_FIELDS, ...extra })
+    .refine((f) => scoresInOrder(f as { minScore?: number; maxScore?: number }), { message: 'minScore is above maxScore', path: ['minScore'] });
+}
+
+export const EventFilters = filterQuery({});
+export type EventFilters = z.infer<typeof EventFilters>;
+
+/** Where a listing continues: the snapshot's highest seq and the last (sort_at, seq) answered. */
+export const SearchPosition = z.object({ m: z.number().int(), s: z.number(), q: z.number().int() });
+export type SearchPosition = z.infer<typeof SearchPosition>;
+
+export const ROW_COLUMNS = ['seq', 'sort_at', 'body', 'received_at', 'credential_id', 'client_ip'] as const;
+export type SearchRow = Pick<EventRow, (typeof ROW_COLUMNS)[number]>;
+
+type Column = 'user_email' | 'severity_rank' | 'destination_category' | 'service_id' | 'host' | 'file_category' | 'file_extension' | 'channel';
+type Driver = { kind: 'column'; column: Column; values: readonly (string | number)[] } | { kind: 'indicator'; values: readonly string[] } | { kind: 'time' };
+type SearchDb = ConsoleDatabase & { ei: ConsoleDatabase['event_indicators'] };
+type Eb = ExpressionBuilder<SearchDb, 'events' | 'ei'>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- nothing selected yet
+type Base = SelectQueryBuilder<SearchDb, 'events' | 'ei', {}>;
+
+function severityRanks(filters: EventFilters): number[] | undefined {
+  // Severity follows from the score (DESIGN.md), so a minimum score also bounds the severity.
+  const fromSeverity = filters.minSeverity ? SEVERITIES.indexOf(filters.minSeverity) : 0;
+  const fromScore = filters.minScore ? SEVERITIES.indexOf(severityOf(filters.minScore)) : 0;
+  const lowest = Math.max(fromSeverity, fromScore);
+  return lowest > 0 ? SEVERITIES.map((_, i) => i).filter((i) => i >= lowest) : undefined;
+}
+
+/** The driving index: the filter likely to match the fewest rows (by how many distinct values its column has). */
+function chooseDriver(filters: EventFilters): Driver {
+  const candidates: [Column | 'indicator', readonly (string | number)[] | undefined][] = [
+    ['user_email', filters.user],
+    ['host', filters.host],
+    ['service_id', filters.serviceId],
+    ['file_extension', filters.extension],
+    ['indicator', filters.indicator],
+    ['file_category', filters.fileCategory],
+    ['destination_category', filters.destinationCategory],
+    ['channel', filters.channel],
+    ['severity_rank', severityRanks(filters)],
+  ];
+  for (const [column, values] of candidates) {
+    if (!values) continue;
+    const unique = [...new Set(values)];
+    return column === 'indicator' ? { kind: 'indicator', values: unique as string[] } : { kind: 'column', column, values: unique };
+  }
+  return { kind: 'time' };
+}
+
+const LIKE_ESCAPE = '\\';
+export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c)}%`;
+
+/**
+ * The filters other than the driver. Their columns are wrapped in a no-op (`|| ''`, `+ 0`) so
+ * neither engine's planner drives the query by their index instead of the one chosen.
+ */
+function conditions(eb: Eb, filters: EventFilters, driver: Driver): Expression<SqlBool>[] {
+  const text = (column: Column | 'file_name') => sql<string>`(${sql.ref(`events.${column}`)} || '')`;
+  const int = (column: 'severity_rank' | 'score' | 'trusted' | 'observed_at' | 'received_at') => sql<number>`(${sql.ref(`events.${column}`)} + 0)`;
+  const out: Expression<SqlBool>[] = [];
+  const within = (column: Column, values: readonly (string | number)[] | undefined) => {
+    if (!values) return;
+    if (driver.kind === 'column' && driver.column === column) return;
+    out.push(column === 'severity_rank' ? eb(int(column), 'in', values as number[]) : eb(text(column), 'in', values as string[]));
+  };
+  within('user_email', filters.user);
+  within('host', filters.host);
+  within('service_id', filters.serviceId);
+  within('file_extension', filters.extension);
+  within('file_category', filters.fileCategory);
+  within('destination_category', filters.destinationCategory);
+  within('channel', filters.channel);
+  within('severity_rank', severityRanks(filters));
+  if (filters.indicator && driver.kind !== 'indicator') {
+    const wanted = filters.indicator;
+    out.push(eb.exists(eb.selectFrom('event_indicators as x').select('x.event_seq').whereRef('x.event_seq', '=', 'events.seq').where('x.indicator', 'in', wanted)));
+  }
+  if (filters.minScore !== undefined) out.push(eb(int('score'), '>=', filters.minScore));
+  if (filters.maxScore !== undefined) out.push(eb(int('score'), '<=', filters.maxScore));
+  if (filters.fileName !== undefined) out.push(sql<SqlBool>`${text('file_name')} like ${likePattern(filters.fileName)} escape ${LIKE_ESCAPE}`);
+  if (filters.trusted !== undefined) out.push(eb(int('trusted'), '=', filters.trusted ? 1 : 0));
+  if (filters.observedFrom !== undefined) out.push(eb(int('observed_at'), '>=', filters.observedFrom));
+  if (filters.observedTo !== undefined) out.push(eb(int('observed_at'), '<', filters.observedTo));
+  if (filters.receivedFrom !== undefined) out.push(eb(int('received_at'), '>=', filters.receivedFrom));
+  if (filters.receivedTo !== undefined) out.push(eb(int('received_at'), '<', filters.receivedTo));
+  return out;
+}
+
+/**
+ * Where the scan starts: after the cursor, and below what the time filters imply for sort_at
+ * (sort_at ≤ observed_at, and sort_at ≤ received_at + skew), so the scan starts at the right place.
+ */
+function upperBound(filters: EventFilters, after: SearchPosition | undefined): { s: number; q: number } | undefined {
+  const bounds: { s: number; q: number }[] = [];
+  if (after) bounds.push({ s: after.s, q: after.q });
+  if (filters.observedTo !== undefined) bounds.push({ s: filters.observedTo, q: 0 });
+  if (filters.receivedTo !== undefined) bounds.push({ s: filters.receivedTo + MAX_CLOCK_SKEW_MS, q: 0 });
+  return bounds.reduce<{ s: number; q: number } | undefined>((min, b) => (!min || b.s < min.s || (b.s === min.s && b.q < min.q) ? b : min), undefined);
+}
+
+export interface SearchPage {
+  rows: SearchRow[];
+  /** Where the next page starts; undefined at the end. */
+  next: SearchPosition | undefined;
+}
+
+/** One page of a search. `after` is the position a previous page returned (its `m` bounds the snapshot). */
+export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFilters, limit: number, after?: SearchPosition): Promise<SearchPage> {
+  const maxSeq = after?.m ?? Number((await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+  if (!maxSeq) return { rows: [], next: undefined };
+  const driver = chooseDriver(filters);
+  const upper = upperBound(filters, after);
+  const wanted = limit + 1;
+
+  const scan = (value: string | number | undefined) => {
+    const viaIndicators = driver.kind === 'indicator';
+    const s = viaIndicators ? 'ei.sort_at' : 'events.sort_at';
+    const q = viaIndicators ? 'ei.event_seq' : 'events.seq';
+    // Typed as the join in both cases; without the indicator table no `ei.` column is referenced.
+    let query = (
+      viaIndicators
+        ? db.selectFrom('event_indicators as ei').innerJoin('events', 'events.seq', 'ei.event_seq').where('ei.indicator', '=', value as string)
+        : db.selectFrom('events')
+    ) as unknown as Base;
+    if (driver.kind === 'column') query = query.where(`events.${driver.column}`, '=', value!);
+    return query
+      .select(ROW_COLUMNS.map((c) => `events.${c}` as const))
+      .where((eb) => {
+        const all = conditions(eb, filters, driver);
+        all.push(eb(q, '<=', maxSeq));
+        if (upper) all.push(eb(eb.refTuple(s, q), '<', eb.tuple(upper.s, upper.q)));
+        return eb.and(all);
+      })
+      .orderBy(s, 'desc')
+      .orderBy(q, 'desc')
+      .limit(wanted)
+      .execute();
+  };
+
+  let rows: SearchRow[];
+  if (driver.kind === 'time') {
+    rows = await scan(undefined);
+  } else {
+    // One ordered scan per value, merged; an event with two of the wanted indicators comes once.
+    const bySeq = new Map<number, SearchRow>();
+    for (const value of driver.values) for (const r of await scan(value)) bySeq.set(Number(r.seq), r);
+    rows = [...bySeq.values()].sort((a, b) => Number(b.sort_at) - Number(a.sort_at) || Number(b.seq) - Number(a.seq)).slice(0, wanted);
+  }
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > limit && last ? { m: maxSeq, s: Number(last.sort_at), q: Number(last.seq) } : undefined };
+}
