@@ -17,6 +17,13 @@ import { HttpError, type RouteSpec } from './http/route';
 import { PolicyStore } from './policy-store';
 import { CORE_ROUTES } from './routes/core';
 import { EVENT_ROUTES } from './routes/events';
+import { ALERT_ROUTES } from './routes/alerts';
+import { LEGAL_HOLD_ROUTES } from './routes/legal-holds';
+import { USER_ROUTES } from './routes/users';
+import { WATCHLIST_ROUTES } from './routes/watchlists';
+import { alertIngestHook } from './alerts/sessions';
+import { startRetentionJob } from './retention/job';
+import { browserSyncContext } from './watchlists/store';
 import type { ConsoleServices } from './services';
 
 export interface ConsoleOptions {
@@ -64,7 +71,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
         keyGenerator: (request: { principal?: { credentialId: string } }) => request.principal?.credentialId ?? 'anonymous',
       },
     }),
-    userSyncContext: async () => ({ watchlists: [] }),
+    userSyncContext: browserSyncContext(db),
   };
 
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -100,10 +107,12 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     return reply.code(status).send({ error: error.message });
   });
 
-  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES];
+  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES];
   routes.push(openApiRoute(routes));
   registerRoutes(app, routes, services);
   installExposureAggregates(services);
+  services.events.addIngestHook(alertIngestHook);
+  startRetentionJob(app, services);
   app.addHook('onClose', async () => close());
   return { app, services };
 }

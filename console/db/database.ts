@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Engine } from './engine';
 import * as m0001 from './migrations/0001-core';
 import * as m0002 from './migrations/0002-exposure';
+import * as m0003 from './migrations/0003-people-and-alerts';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -19,6 +20,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-core': m0001,
   '0002-exposure': m0002,
+  '0003-people-and-alerts': m0003,
 };
 
 export interface ConsoleDb {

@@ -67,6 +67,87 @@ export interface ConsoleSettingsTable {
   updated_at: number;
 }
 
+/** Watchlists, members, profiles, legal holds, alerts: migration 0003. Dates without a time are YYYY-MM-DD text. */
+export interface WatchlistsTable {
+  id: string;
+  name: string;
+  description: string;
+  built_in: number;
+  /** 1: settings sync tells a member's browser it is on this watchlist. */
+  browser_sync: number;
+  created_at: number;
+  created_by: string;
+}
+
+export interface WatchlistMembersTable {
+  watchlist_id: string;
+  email: string;
+  notes: string | null;
+  departure_date: string | null;
+  added_at: number;
+  added_by: string;
+  updated_at: number;
+}
+
+export interface UserProfilesTable {
+  email: string;
+  start_date: string | null;
+  departure_date: string | null;
+  manager_email: string | null;
+  notes: string | null;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface LegalHoldsTable {
+  seq: Generated<number>;
+  email: string;
+  matter: string;
+  created_at: number;
+  created_by: string;
+}
+
+export interface AlertRulesTable {
+  id: string;
+  name: string;
+  enabled: number;
+  /** JSON of AlertConditions. */
+  conditions: string;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+}
+
+export interface AlertsTable {
+  seq: Generated<number>;
+  id: string;
+  rule_id: string;
+  user_email: string | null;
+  state: string;
+  severity_rank: number;
+  event_count: number;
+  first_event_at: number;
+  last_event_at: number;
+  created_at: number;
+  updated_at: number;
+  assignee: string | null;
+  note_count: number;
+}
+
+export interface AlertEventsTable {
+  alert_seq: number;
+  event_seq: number;
+  sort_at: number;
+}
+
+export interface AlertNotesTable {
+  seq: Generated<number>;
+  alert_seq: number;
+  at: number;
+  author: string;
+  text: string;
+}
+
 /** Events per UTC hour (of sort_at) and severity: the exposure time series. */
 export interface ExposureHourlyTable {
   hour: number;
@@ -111,6 +192,14 @@ export interface ConsoleDatabase {
   exposure_user_daily: ExposureUserDailyTable;
   exposure_destination_daily: ExposureDestinationDailyTable;
   exposure_indicator_daily: ExposureIndicatorDailyTable;
+  watchlists: WatchlistsTable;
+  watchlist_members: WatchlistMembersTable;
+  user_profiles: UserProfilesTable;
+  legal_holds: LegalHoldsTable;
+  alert_rules: AlertRulesTable;
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
+  alert_notes: AlertNotesTable;
 }
 
 export type EventRow = Selectable<EventsTable>;

@@ -34,6 +34,28 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   // Not ingest: a browser's token reads nothing but the policy (issue 11: it sends events and reads the policy, only).
   'GET /api/v1/whoami': ANYONE_WHO_READS,
 
+  'GET /api/v1/watchlists': ANYONE_WHO_READS,
+  'POST /api/v1/watchlists': ADMINS,
+  'PATCH /api/v1/watchlists/:id': ADMINS,
+  'GET /api/v1/watchlists/:id/members': ANYONE_WHO_READS,
+  'POST /api/v1/watchlists/:id/members': ANALYSTS,
+  'DELETE /api/v1/watchlists/:id/members/:email': ANALYSTS,
+  'GET /api/v1/users/:email': ANYONE_WHO_READS,
+  'PATCH /api/v1/users/:email': ANALYSTS,
+
+  'GET /api/v1/alert-rules': ANYONE_WHO_READS,
+  'POST /api/v1/alert-rules': ANALYSTS,
+  'PATCH /api/v1/alert-rules/:id': ANALYSTS,
+  'GET /api/v1/alerts': ANYONE_WHO_READS,
+  'GET /api/v1/alerts/:id': ANYONE_WHO_READS,
+  'PATCH /api/v1/alerts/:id': ANALYSTS,
+
+  'GET /api/v1/legal-holds': ANALYSTS,
+  'POST /api/v1/legal-holds': ADMINS,
+  'DELETE /api/v1/legal-holds': ADMINS,
+  'GET /api/v1/retention': ANALYSTS,
+  'PUT /api/v1/retention': ADMINS,
+
   'GET /api/v1/openapi.json': ANYONE_WHO_READS,
 };
 
