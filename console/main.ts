@@ -21,17 +21,29 @@ if (argv[0] === 'token') {
   await serve(argv);
 }
 
+/** The options, or a clear refusal (exit 2) instead of a stack trace. */
+function parseServeArgs(args: string[]) {
+  const options = {
+    port: { type: 'string', default: '8787' },
+    host: { type: 'string', default: '127.0.0.1' },
+    data: { type: 'string', default: './data' },
+    'trust-proxy': { type: 'string' },
+    'ingest-rate-limit': { type: 'string' },
+  } as const;
+  try {
+    return parseArgs({ args, options }).values;
+  } catch (err) {
+    if (args.some((a) => a === '--token' || a.startsWith('--token='))) {
+      console.error('--token is gone: no secret goes on a command line (ps shows it). Browsers get an ingest token: token create --data <dir> --role ingest --name <name>');
+    } else {
+      console.error(err instanceof Error ? err.message : String(err));
+    }
+    process.exit(2);
+  }
+}
+
 async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string', default: '8787' },
-      host: { type: 'string', default: '127.0.0.1' },
-      data: { type: 'string', default: './data' },
-      'trust-proxy': { type: 'string' },
-      'ingest-rate-limit': { type: 'string' },
-    },
-  });
+  const values = parseServeArgs(args);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`--port must be a port number, not ${values.port}`);
@@ -50,13 +62,13 @@ async function serve(args: string[]): Promise<void> {
     ...(perMinute !== undefined && { ingestRateLimit: perMinute === 0 ? false : { max: perMinute, timeWindowMs: 60_000 } }),
   });
   const initial = await createInitialAdminKey(services);
-  const address = await app.listen({ port, host: values.host });
-  console.log(`Upwatch console listening on ${address} (data: ${values.data})`);
-  if (initial) {
-    console.log('First start: created the admin API key "initial-admin". It is shown this once; store it now:');
-    console.log(initial);
-  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => void app.close().then(() => process.exit(0)));
   }
+  const address = await app.listen({ port, host: values.host });
+  // One write: whoever sees the address (a person, a script waiting for it) also has the key,
+  // which is never shown again (a signal between two writes lost it).
+  const lines = [`Upwatch console listening on ${address} (data: ${values.data})`];
+  if (initial) lines.push('First start: created the admin API key "initial-admin". It is shown this once; store it now:', initial);
+  console.log(lines.join('\n'));
 }
