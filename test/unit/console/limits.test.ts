@@ -219,6 +219,22 @@ describe('ingest rate limit', () => {
     // Settings sync is not what the limit is for: the throttled browser still gets its policy.
     expect((await built.app.inject({ method: 'GET', url: '/api/v1/policy', headers: built.as('ingest') })).statusCode).toBe(200);
   });
+
+  it('refuses a throttled batch before reading its body', async () => {
+    const { c, port } = await listening({ ingestRateLimit: { max: 1, timeWindowMs: 60_000 } });
+    expect((await c.app.inject({ method: 'POST', url: '/api/v1/events', headers: c.as('ingest'), payload: { events: [await event(1)] } })).statusCode).toBe(200);
+    const socket = await openSocket(port);
+    try {
+      const answer = readResponse(socket);
+      // 10 MB declared, a few bytes sent: the answer cannot wait for the rest.
+      socket.write(`POST /api/v1/events HTTP/1.1\r\nHost: console\r\nAuthorization: Bearer ${c.keys.ingest}\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"events":[`);
+      const res = await answer;
+      expect(res.status).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      socket.destroy();
+    }
+  });
 });
 
 describe('client address behind a reverse proxy', () => {
