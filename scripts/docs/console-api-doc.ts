@@ -161,6 +161,10 @@ export function renderConsoleApiDocFrom(doc: OpenApiDocument): string {
       byTag.get(tag)!.push({ method, path, op });
     }
   }
+  const METHOD_ORDER = ['get', 'post', 'put', 'patch', 'delete'];
+  for (const list of byTag.values()) {
+    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method)));
+  }
   const rank = (tag: string) => (TAG_ORDER.includes(tag) ? TAG_ORDER.indexOf(tag) : TAG_ORDER.length);
   const tags = [...byTag.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const anchor = (text: string) => text.toLowerCase().replace(/[^\w\s-]/g, '').replace(/\s/g, '-');
