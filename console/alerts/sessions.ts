@@ -7,8 +7,12 @@
  * Events without a user email are grouped under user null per rule, the same way (an hour-long
  * session each), so anonymous activity still alerts without one alert per event; conditions about
  * people (`users`, `watchlists`) never match them.
+ *
+ * A batch costs a fixed handful of statements whatever its number of users and rules: one read of
+ * the open alerts it may join (per 500 users), bulk inserts of new alerts and links, one update per
+ * 100 alerts.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ConsoleDatabase } from '../db/schema';
 import { severityRank, type IngestHook, type StoredEvent } from '../events/store';
@@ -17,13 +21,17 @@ import { listRules, ruleMatches, type AlertRule } from './rules';
 export const ALERT_SESSION_MS = 60 * 60_000;
 /** The states in which an alert still takes new events. */
 export const JOINABLE_STATES = ['OPEN', 'PENDING'] as const;
-/** Bound-parameter budget per statement, well inside both engines' limits. */
+/** Values per IN list, and rows per statement: well inside both engines' bound-parameter limits. */
 const IN_LIST = 500;
+const ROWS = 100;
 
 type Trx = Transaction<ConsoleDatabase>;
 
 interface Session {
   seq?: number;
+  id: string;
+  ruleId: string;
+  email: string | null;
   severityRank: number;
   eventCount: number;
   firstEventAt: number;
@@ -31,6 +39,13 @@ interface Session {
   added: { event_seq: number; sort_at: number }[];
 }
 
+interface Group {
+  rule: AlertRule;
+  email: string | null;
+  events: StoredEvent[];
+}
+
+const keyOf = (ruleId: string, email: string | null) => `${ruleId}\u0000${email ?? ''}`;
 const fits = (s: Session, at: number) => at >= s.firstEventAt - ALERT_SESSION_MS && at <= s.lastEventAt + ALERT_SESSION_MS;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -53,64 +68,54 @@ async function memberships(trx: Trx, emails: string[], watchlists: string[]): Pr
   return out;
 }
 
-/** The open alert of this rule and user whose session an event at `at` falls in, if any. */
-async function findOpen(trx: Trx, ruleId: string, email: string | null, at: number): Promise<Session | undefined> {
-  const row = await trx
+/** The open alerts of the groups' rules and users whose sessions the batch's events may fall in, by group. */
+async function openSessions(trx: Trx, groups: readonly Group[]): Promise<Map<string, Session[]>> {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const e of groups.flatMap((g) => g.events)) {
+    from = Math.min(from, e.sortAt - ALERT_SESSION_MS);
+    to = Math.max(to, e.sortAt + ALERT_SESSION_MS);
+  }
+  const emails = [...new Set(groups.map((g) => g.email).filter((e): e is string => e !== null))];
+  const anonymous = groups.some((g) => g.email === null);
+  // By user and time (the alerts_session index); the rule is checked on the few rows that gives.
+  const base = trx
     .selectFrom('alerts')
-    .select(['seq', 'severity_rank', 'event_count', 'first_event_at', 'last_event_at'])
-    .where('rule_id', '=', ruleId)
-    .where('user_email', email === null ? 'is' : '=', email)
-    .where('state', 'in', JOINABLE_STATES)
-    .where('last_event_at', '>=', at - ALERT_SESSION_MS)
-    .where('first_event_at', '<=', at + ALERT_SESSION_MS)
-    .orderBy('last_event_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return (
-    row && {
-      seq: Number(row.seq),
-      severityRank: Number(row.severity_rank),
-      eventCount: Number(row.event_count),
-      firstEventAt: Number(row.first_event_at),
-      lastEventAt: Number(row.last_event_at),
+    .select(['seq', 'id', 'rule_id', 'user_email', 'severity_rank', 'event_count', 'first_event_at', 'last_event_at'])
+    .where('last_event_at', '>=', from)
+    .where('first_event_at', '<=', to)
+    .where('state', 'in', JOINABLE_STATES);
+  const rows = anonymous ? await base.where('user_email', 'is', null).execute() : [];
+  for (const part of chunks(emails, IN_LIST)) rows.push(...(await base.where('user_email', 'in', part).execute()));
+  const out = new Map<string, Session[]>();
+  const ruleIds = new Set(groups.map((g) => g.rule.id));
+  for (const r of rows) {
+    if (!ruleIds.has(r.rule_id)) continue;
+    const session: Session = {
+      seq: Number(r.seq),
+      id: r.id,
+      ruleId: r.rule_id,
+      email: r.user_email,
+      severityRank: Number(r.severity_rank),
+      eventCount: Number(r.event_count),
+      firstEventAt: Number(r.first_event_at),
+      lastEventAt: Number(r.last_event_at),
       added: [],
-    }
-  );
+    };
+    const key = keyOf(session.ruleId, session.email);
+    out.set(key, [...(out.get(key) ?? []), session]);
+  }
+  return out;
 }
 
-async function save(trx: Trx, session: Session, ruleId: string, email: string | null, now: number): Promise<void> {
-  const fields = {
-    severity_rank: session.severityRank,
-    event_count: session.eventCount,
-    first_event_at: session.firstEventAt,
-    last_event_at: session.lastEventAt,
-    updated_at: now,
-  };
-  let seq = session.seq;
-  if (seq === undefined) {
-    const row = await trx
-      .insertInto('alerts')
-      .values({ id: randomUUID(), rule_id: ruleId, user_email: email, state: 'OPEN', created_at: now, assignee: null, note_count: 0, ...fields })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
-    seq = Number(row.seq);
-  } else {
-    await trx.updateTable('alerts').set(fields).where('seq', '=', seq).execute();
-  }
-  const alertSeq = seq;
-  for (const part of chunks(session.added, IN_LIST)) {
-    await trx.insertInto('alert_events').values(part.map((l) => ({ alert_seq: alertSeq, ...l }))).execute();
-  }
-}
-
-async function raiseAlerts(trx: Trx, rule: AlertRule, email: string | null, events: StoredEvent[]): Promise<void> {
-  events.sort((a, b) => a.sortAt - b.sortAt || a.seq - b.seq);
-  const now = events[0]!.receivedAt;
-  let session: Session | undefined;
-  for (const s of events) {
-    if (!session || !fits(session, s.sortAt)) {
-      if (session) await save(trx, session, rule.id, email, now);
-      session = (await findOpen(trx, rule.id, email, s.sortAt)) ?? { severityRank: 0, eventCount: 0, firstEventAt: s.sortAt, lastEventAt: s.sortAt, added: [] };
+/** Files one group's events into sessions: the latest open one each event fits, else a new one. */
+function fileEvents(group: Group, sessions: Session[]): void {
+  group.events.sort((a, b) => a.sortAt - b.sortAt || a.seq - b.seq);
+  for (const s of group.events) {
+    let session = sessions.filter((c) => fits(c, s.sortAt)).sort((a, b) => b.lastEventAt - a.lastEventAt)[0];
+    if (!session) {
+      session = { id: randomUUID(), ruleId: group.rule.id, email: group.email, severityRank: 0, eventCount: 0, firstEventAt: s.sortAt, lastEventAt: s.sortAt, added: [] };
+      sessions.push(session);
     }
     session.eventCount += 1;
     session.severityRank = Math.max(session.severityRank, severityRank(s.event.risk.severity));
@@ -118,7 +123,46 @@ async function raiseAlerts(trx: Trx, rule: AlertRule, email: string | null, even
     session.lastEventAt = Math.max(session.lastEventAt, s.sortAt);
     session.added.push({ event_seq: s.seq, sort_at: s.sortAt });
   }
-  if (session) await save(trx, session, rule.id, email, now);
+}
+
+async function save(trx: Trx, touched: readonly Session[], now: number): Promise<void> {
+  const joined = touched.filter((s) => s.seq !== undefined);
+  const created = touched.filter((s) => s.seq === undefined);
+  for (const part of chunks(created, ROWS)) {
+    const rows = await trx
+      .insertInto('alerts')
+      .values(
+        part.map((s) => ({
+          id: s.id,
+          rule_id: s.ruleId,
+          user_email: s.email,
+          state: 'OPEN',
+          severity_rank: s.severityRank,
+          event_count: s.eventCount,
+          first_event_at: s.firstEventAt,
+          last_event_at: s.lastEventAt,
+          created_at: now,
+          updated_at: now,
+          assignee: null,
+          note_count: 0,
+        })),
+      )
+      .returning(['id', 'seq'])
+      .execute();
+    const seqById = new Map(rows.map((r) => [r.id, Number(r.seq)]));
+    for (const s of part) s.seq = seqById.get(s.id);
+  }
+  // One UPDATE … FROM (VALUES …) per 100 alerts (SQLite ≥ 3.33 and PostgreSQL both have it); the
+  // first row's casts give PostgreSQL the columns' types (the statement stays short to prepare).
+  for (const part of chunks(joined, ROWS)) {
+    const row = (s: Session, i: number) =>
+      sql`(${sql.join([s.seq!, s.severityRank, s.eventCount, s.firstEventAt, s.lastEventAt].map((v) => (i === 0 ? sql`CAST(${v} AS bigint)` : sql`${v}`)))})`;
+    const values = sql.join(part.map(row));
+    await sql`UPDATE alerts SET severity_rank = v.column2, event_count = v.column3, first_event_at = v.column4, last_event_at = v.column5, updated_at = ${now}
+      FROM (VALUES ${values}) AS v WHERE alerts.seq = v.column1`.execute(trx);
+  }
+  const links = touched.flatMap((s) => s.added.map((l) => ({ alert_seq: s.seq!, ...l })));
+  for (const part of chunks(links, IN_LIST)) await trx.insertInto('alert_events').values(part).execute();
 }
 
 /** The ingest hook: matches new events against the enabled rules and files them into alerts. */
@@ -132,17 +176,25 @@ export const alertIngestHook: IngestHook = async (trx, stored) => {
   const lists = await memberships(trx, emails, watched);
   const none = new Set<string>();
 
-  const groups = new Map<string, { rule: AlertRule; email: string | null; events: StoredEvent[] }>();
+  const groups = new Map<string, Group>();
   for (const s of stored) {
     const email = emailOf(s);
     const input = { event: s.event, email, watchlists: (email && lists.get(email)) || none };
     for (const rule of rules) {
       if (!ruleMatches(rule.conditions, input)) continue;
-      const key = `${rule.id}\u0000${email ?? ''}`;
+      const key = keyOf(rule.id, email);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = { rule, email, events: [] }));
       group.events.push(s);
     }
   }
-  for (const { rule, email, events } of groups.values()) await raiseAlerts(trx, rule, email, events);
+  if (!groups.size) return;
+  const open = await openSessions(trx, [...groups.values()]);
+  const touched: Session[] = [];
+  for (const [key, group] of groups) {
+    const sessions = open.get(key) ?? [];
+    fileEvents(group, sessions);
+    touched.push(...sessions.filter((s) => s.added.length));
+  }
+  await save(trx, touched, stored[0]!.receivedAt);
 };

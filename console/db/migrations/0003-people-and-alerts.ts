@@ -93,8 +93,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('assignee', 'text')
     .addColumn('note_count', 'integer', (c) => c.notNull())
     .execute();
-  // Ingest finds the open alert of one rule and user whose hour an event falls in.
-  await db.schema.createIndex('alerts_session').on('alerts').columns(['rule_id', 'user_email', 'last_event_at']).execute();
+  // Ingest finds the open alerts of a batch's users whose hour an event may fall in (one probe per user).
+  await db.schema.createIndex('alerts_session').on('alerts').columns(['user_email', 'last_event_at']).execute();
   await db.schema.createIndex('alerts_created').on('alerts').columns(['created_at', 'seq']).execute();
   await db.schema.createIndex('alerts_updated').on('alerts').columns(['updated_at']).execute();
   await db.schema.createIndex('alerts_user').on('alerts').columns(['user_email', 'created_at']).execute();
