@@ -61,9 +61,19 @@ export async function migrate(db: Kysely<ConsoleDatabase>, engine: Engine): Prom
         ),
     },
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  // Two processes opening a new data folder at once (the server and `token create`) race: on
+  // SQLite Kysely's migration lock is per connection, so the loser sees the winner's tables half
+  // way. The migrations are transactional, so the loser retries and then finds them applied.
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return;
+    if (attempt < MIGRATION_ATTEMPTS) {
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 100));
+      continue;
+    }
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+const MIGRATION_ATTEMPTS = 5;
