@@ -17,6 +17,7 @@ export default defineContentScript({
       send: (message: UploadObserved) => browser.runtime.sendMessage(message),
       shadowRootOf: shadowRootGetter(),
       newActionId,
+      now: Date.now,
     });
   },
 });

@@ -3,7 +3,7 @@
  * record. Events, outbox and small state live here because the MV3 service worker loses its
  * globals whenever it is stopped.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type StoreNames } from 'idb';
 import { z } from 'zod';
 import { ActivityProfile } from '../core/risk/activity';
 import { DestinationRecord } from '../core/risk/destination-history';
@@ -110,6 +110,14 @@ interface UpwatchDB extends DBSchema {
 }
 
 export type Database = IDBPDatabase<UpwatchDB>;
+
+/**
+ * Any read-write transaction that includes the stores `S`: what a helper writing into a caller's
+ * transaction takes, so one transaction can span several stores' writes.
+ */
+export interface ReadWriteTransaction<S extends StoreNames<UpwatchDB>> {
+  objectStore<N extends S>(name: N): IDBPObjectStore<UpwatchDB, ArrayLike<StoreNames<UpwatchDB>>, N, 'readwrite'>;
+}
 
 export function openDatabase(name = DB_NAME): Promise<Database> {
   return openDB<UpwatchDB>(name, DB_VERSION, {

@@ -12,13 +12,8 @@ import type { BackendTarget } from '../core/effective-config';
 import type { DeliveryOutcome } from '../core/formats';
 import { reportedClientIp } from '../core/risk/network';
 import type { FileEvent } from '../core/schema/event';
-import { SEVERITIES } from '../core/schema/identifiers';
-import { readState, writeState, type Database, type OutboxEntry } from './db';
-
-export interface OutboxLimits {
-  maxEvents: number;
-  maxBytes: number;
-}
+import type { Database, OutboxEntry } from './db';
+import { DEFAULT_OUTBOX_LIMITS, OutboxQueue, type OutboxLimits, type OutboxTransaction } from './outbox-queue';
 
 export interface OutboxDeps {
   db: Database;
@@ -41,9 +36,9 @@ export interface FlushResult {
   error?: string;
 }
 
-export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxEvents: 20_000, maxBytes: 20 * 1024 * 1024 };
 const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
+const MAX_RETRY_AFTER_MS = 86_400_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** gzip with the platform's CompressionStream (browsers, Node 18+). */
@@ -53,60 +48,41 @@ export async function gzipWithCompressionStream(body: string): Promise<Uint8Arra
 }
 
 export class Outbox {
+  readonly #queue: OutboxQueue;
   #flushing: Promise<FlushResult> | undefined;
   /** Backends that answered 415 to a gzip body get plain bodies until the worker restarts. */
   readonly #noGzip = new Set<string>();
 
-  constructor(private readonly deps: OutboxDeps) {}
-
-  get #limits(): OutboxLimits {
-    return this.deps.limits ?? DEFAULT_OUTBOX_LIMITS;
+  constructor(private readonly deps: OutboxDeps) {
+    this.#queue = new OutboxQueue(deps.db, deps.limits ?? DEFAULT_OUTBOX_LIMITS);
   }
 
   /** Queues events; past the caps the lowest-severity (then oldest) entries are dropped and counted. */
   async enqueue(events: readonly FileEvent[]): Promise<void> {
-    const now = this.deps.now();
     const tx = this.deps.db.transaction(['outbox', 'state'], 'readwrite');
-    const outbox = tx.objectStore('outbox');
-    const stats = await readStatsIn(tx.objectStore('state'));
-    for (const event of events) {
-      const previous = await outbox.get(event.id);
-      const bytes = JSON.stringify(event).length;
-      await outbox.put({ id: event.id, event, enqueuedAt: now, attempts: 0, nextAttemptAt: now, rank: SEVERITIES.indexOf(event.risk.severity), bytes });
-      stats.bytes += bytes - (previous?.bytes ?? 0);
-    }
-    let count = await outbox.count();
-    if (count > this.#limits.maxEvents || stats.bytes > this.#limits.maxBytes) {
-      let cursor = await outbox.index('rankAge').openCursor();
-      while (cursor && (count > this.#limits.maxEvents || stats.bytes > this.#limits.maxBytes)) {
-        stats.bytes -= cursor.value.bytes;
-        stats.dropped += 1;
-        stats.droppedTotal += 1;
-        count -= 1;
-        await cursor.delete();
-        cursor = await cursor.continue();
-      }
-    }
-    await tx.objectStore('state').put(stats, 'outboxStats');
+    await this.enqueueWithin(tx, events);
     await tx.done;
   }
 
+  /**
+   * Queues events inside the caller's transaction (which must include the outbox and state
+   * stores), so they are queued together with whatever else it writes, or not at all.
+   */
+  enqueueWithin(tx: OutboxTransaction, events: readonly FileEvent[]): Promise<void> {
+    return this.#queue.enqueueWithin(tx, events, this.deps.now());
+  }
+
   depth(): Promise<number> {
-    return this.deps.db.count('outbox');
+    return this.#queue.depth();
   }
 
   deadLetterCount(): Promise<number> {
-    return this.deps.db.count('deadLetters');
+    return this.#queue.deadLetterCount();
   }
 
   /** Puts every dead letter back in the queue (after the admin fixed the backend); returns how many. */
-  async requeueDeadLetters(): Promise<number> {
-    const letters = await this.deps.db.getAll('deadLetters');
-    if (letters.length === 0) return 0;
-    await this.enqueue(letters.map((l) => l.event));
-    const tx = this.deps.db.transaction('deadLetters', 'readwrite');
-    await Promise.all([...letters.map((l) => tx.store.delete(l.id)), tx.done]);
-    return letters.length;
+  requeueDeadLetters(): Promise<number> {
+    return this.#queue.requeueDeadLetters(this.deps.now());
   }
 
   /** One flush at a time per worker; callers arriving meanwhile share the running one. */
@@ -122,20 +98,20 @@ export class Outbox {
     if (!target) return { sent: 0, remaining: await this.depth(), error: 'no backend configured' };
     const problem = backendUrlProblem(target.url);
     if (problem) {
-      await this.#recordFailure(problem);
+      await this.#queue.recordFailure(problem, this.deps.now());
       return { sent: 0, remaining: await this.depth(), error: problem };
     }
     const perRequest = Math.min(target.maxBatchEvents, target.format.maxEventsPerRequest ?? Infinity);
     let sent = 0;
     let deadLettered = 0;
     for (;;) {
-      const due = await this.#due(ignoreBackoff, perRequest);
+      const due = await this.#queue.due(ignoreBackoff ? undefined : this.deps.now(), perRequest);
       if (due.length === 0) break;
       const result = await this.#deliver(target, limitBytes(due, target));
       sent += result.sent;
       deadLettered += result.dead;
       if (result.error) {
-        await this.#recordFailure(result.error);
+        await this.#queue.recordFailure(result.error, this.deps.now());
         return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }), error: result.error };
       }
     }
@@ -147,17 +123,17 @@ export class Outbox {
     const outcome = await this.#send(target, batch);
     switch (outcome.kind) {
       case 'ok':
-        await this.#accepted(batch);
+        await this.#queue.accepted(batch, this.deps.now());
         return { sent: batch.length, dead: 0 };
       case 'retry':
         await this.#reschedule(batch, outcome.error, outcome.retryAfterMs);
         return { sent: 0, dead: 0, error: outcome.error };
       case 'dead':
-        await this.#deadLetter(batch, outcome.error);
+        await this.#queue.deadLetter(batch, outcome.error, this.deps.now());
         return { sent: 0, dead: batch.length };
       case 'split': {
         if (batch.length === 1) {
-          await this.#deadLetter(batch, `${outcome.error} (a single event is too large for this backend)`);
+          await this.#queue.deadLetter(batch, `${outcome.error} (a single event is too large for this backend)`, this.deps.now());
           return { sent: 0, dead: 1 };
         }
         const half = Math.ceil(batch.length / 2);
@@ -170,8 +146,8 @@ export class Outbox {
         const retry = new Set(outcome.retry);
         const dead = new Map(outcome.dead.map((d) => [d.index, d.error]));
         const accepted = batch.filter((_, i) => !retry.has(i) && !dead.has(i));
-        await this.#accepted(accepted);
-        for (const [index, error] of dead) await this.#deadLetter([batch[index]!], error);
+        await this.#queue.accepted(accepted, this.deps.now());
+        for (const [index, error] of dead) await this.#queue.deadLetter([batch[index]!], error, this.deps.now());
         const again = batch.filter((_, i) => retry.has(i));
         if (again.length === 0) return { sent: accepted.length, dead: dead.size };
         const error = `backend asked to retry ${again.length} of ${batch.length} events`;
@@ -181,14 +157,8 @@ export class Outbox {
     }
   }
 
-  async #due(ignoreBackoff: boolean, limit: number): Promise<OutboxEntry[]> {
-    const index = this.deps.db.transaction('outbox').store.index('nextAttemptAt');
-    const range = ignoreBackoff ? null : IDBKeyRange.upperBound(this.deps.now());
-    return index.getAll(range, limit);
-  }
-
   async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<DeliveryOutcome> {
-    const { dropped } = await readState(this.deps.db, 'outboxStats');
+    const dropped = await this.#queue.droppedSinceLastDelivery();
     const text = target.format.encode(
       batch.map((e) => e.event),
       dropped ? { droppedEvents: dropped } : {},
@@ -219,39 +189,6 @@ export class Outbox {
     }
   }
 
-  async #accepted(batch: OutboxEntry[]): Promise<void> {
-    if (batch.length === 0) return;
-    const tx = this.deps.db.transaction(['outbox', 'state'], 'readwrite');
-    const stats = await readStatsIn(tx.objectStore('state'));
-    for (const entry of batch) {
-      await tx.objectStore('outbox').delete(entry.id);
-      stats.bytes = Math.max(0, stats.bytes - entry.bytes);
-    }
-    // The drop count went out with this batch.
-    stats.dropped = 0;
-    await tx.objectStore('state').put(stats, 'outboxStats');
-    await tx.done;
-    await writeState(this.deps.db, 'deliveryStatus', {
-      ...(await readState(this.deps.db, 'deliveryStatus')),
-      lastSuccessAt: this.deps.now(),
-      consecutiveFailures: 0,
-    });
-  }
-
-  async #deadLetter(batch: OutboxEntry[], error: string): Promise<void> {
-    const now = this.deps.now();
-    const tx = this.deps.db.transaction(['outbox', 'deadLetters', 'state'], 'readwrite');
-    const stats = await readStatsIn(tx.objectStore('state'));
-    for (const entry of batch) {
-      await tx.objectStore('outbox').delete(entry.id);
-      await tx.objectStore('deadLetters').put({ id: entry.id, event: entry.event, error: error.slice(0, 500), failedAt: now });
-      stats.bytes = Math.max(0, stats.bytes - entry.bytes);
-    }
-    await tx.objectStore('state').put(stats, 'outboxStats');
-    await tx.done;
-    await this.#recordFailure(`${batch.length} event(s) refused and kept as dead letters: ${error}`);
-  }
-
   /** Reads `clientIp` from a JSON answer; any other answer (or none) is fine and ignored. */
   async #noteClientIp(response: Response, answer: string): Promise<void> {
     if (!this.deps.onClientIp || !(response.headers.get('content-type') ?? '').includes('json')) return;
@@ -266,37 +203,16 @@ export class Outbox {
 
   async #reschedule(batch: OutboxEntry[], error: string, retryAfterMs?: number): Promise<void> {
     const now = this.deps.now();
-    const tx = this.deps.db.transaction('outbox', 'readwrite');
-    await Promise.all([
-      ...batch.map((entry) => {
+    await this.#queue.reschedule(
+      batch.map((entry) => {
         const attempts = entry.attempts + 1;
         const backoff = Math.min(MAX_RETRY_MS, BASE_RETRY_MS * 2 ** (attempts - 1));
         const jitter = backoff * 0.2 * this.deps.random();
-        const wait = retryAfterMs !== undefined ? Math.min(retryAfterMs, 86_400_000) : backoff + jitter;
-        return tx.store.put({ ...entry, attempts, nextAttemptAt: now + wait, lastError: error });
+        const wait = retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff + jitter;
+        return { ...entry, attempts, nextAttemptAt: now + wait, lastError: error };
       }),
-      tx.done,
-    ]);
+    );
   }
-
-  async #recordFailure(error: string): Promise<void> {
-    const status = await readState(this.deps.db, 'deliveryStatus');
-    await writeState(this.deps.db, 'deliveryStatus', {
-      ...status,
-      lastErrorAt: this.deps.now(),
-      lastError: error.slice(0, 500),
-      consecutiveFailures: status.consecutiveFailures + 1,
-    });
-  }
-}
-
-interface StatsStore {
-  get(key: string): Promise<unknown>;
-}
-
-async function readStatsIn(store: StatsStore): Promise<{ bytes: number; dropped: number; droppedTotal: number }> {
-  const raw = (await store.get('outboxStats')) as { bytes?: number; dropped?: number; droppedTotal?: number } | undefined;
-  return { bytes: raw?.bytes ?? 0, dropped: raw?.dropped ?? 0, droppedTotal: raw?.droppedTotal ?? 0 };
 }
 
 /** The longest prefix of the batch whose encoded body fits the byte limit (always at least one event). */

@@ -19,6 +19,7 @@ export interface ObserverDeps {
   send: (message: UploadObserved) => Promise<unknown>;
   shadowRootOf: (element: Element) => ShadowRoot | null;
   newActionId: () => string;
+  now: () => number;
 }
 
 /** A selection seen on one input within this window counts once (input + change of one pick). */
@@ -54,7 +55,7 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     if (!(input instanceof HTMLInputElement) || input.type !== 'file' || !input.files || input.files.length === 0) return;
     const signature = selectionSignature(input.files);
     const previous = lastSelection.get(input);
-    const now = Date.now();
+    const now = deps.now();
     if (previous && previous.signature === signature && now - previous.at < SAME_SELECTION_MS) return;
     lastSelection.set(input, { signature, at: now });
     void report('file_picker', event.isTrusted, Array.from(input.files, (file) => ({ file })));

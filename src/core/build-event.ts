@@ -1,9 +1,12 @@
 /**
- * buildFileEvent: one observed file + where it was going + who/what observed it → the native
- * file event of DESIGN.md, classified and scored. Pure: ids, clocks and history come in as data.
+ * One observed file + where it was going + who/what observed it → the native file event of
+ * DESIGN.md, classified and scored. Pure, in two steps, so the caller can look up history by the
+ * destination before scoring: `classifyObservedFile` (what and where: needs only the file and the
+ * tab) and `assembleFileEvent` (scored against history facts passed in as plain data). Ids, clocks
+ * and history come in as data; nothing is read or written here.
  */
 import { classifyDestination, type DestinationOptions, type DestinationResult } from './destinations/classify';
-import { classifyFile } from './files/classify';
+import { classifyFile, type FileVerdict } from './files/classify';
 import type { FileEvent, FileSource } from './schema/event';
 import type { Channel } from './schema/identifiers';
 import { highestSource, scoreEvent, type ScoringContext } from './risk/score';
@@ -19,23 +22,31 @@ export interface ObservedFileFacts {
   head?: Uint8Array | undefined;
 }
 
-export interface BuildEventInput {
+/** What classification needs: the file, and where it was going (from the browser-stamped sender, never from the page). */
+export interface ClassifyInput {
+  file: ObservedFileFacts;
+  tab: { url?: string | undefined; title?: string | undefined };
+  frameUrl?: string | undefined;
+  destinationOptions: DestinationOptions;
+}
+
+export interface ClassifiedFile {
+  verdict: FileVerdict;
+  destination: DestinationResult;
+}
+
+export interface BuildEventInput extends ClassifyInput {
   id: string;
   observedAt: string;
   actionId?: string;
   channel: Channel;
   trustedEvent: boolean;
-  file: ObservedFileFacts;
-  /** From the browser-stamped sender, never from the page. */
-  tab: { url?: string | undefined; title?: string | undefined };
-  frameUrl?: string | undefined;
   user: FileEvent['user'];
   device: FileEvent['device'];
-  destinationOptions: DestinationOptions;
   keepUrlQuery: boolean;
   settings: RiskSettings;
-  /** The history-dependent facts, or how to get them once the destination is known (first use needs it). */
-  context: ScoringContext | ((facts: { destination: DestinationResult }) => ScoringContext | Promise<ScoringContext>);
+  /** The history-dependent facts (first use, off hours, remote…), as plain data. */
+  context: ScoringContext;
   /** Where the file came from (downloads matched by name and size), in the order observed. */
   sources?: readonly FileSource[];
 }
@@ -63,15 +74,17 @@ export function redactUrl(raw: string | undefined, keepQuery: boolean): string {
   return out.slice(0, LIMITS.url);
 }
 
-export async function buildFileEvent(input: BuildEventInput): Promise<FileEvent> {
+/** What the file is and where it is going. Async only because the binary sniffer is; no I/O. */
+export async function classifyObservedFile(input: ClassifyInput): Promise<ClassifiedFile> {
   const verdict = await classifyFile({ name: input.file.name, size: input.file.size, mimeType: input.file.mimeType, head: input.file.head });
-  const destination = classifyDestination(
-    { url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl },
-    input.destinationOptions,
-  );
-  const context = typeof input.context === 'function' ? await input.context({ destination }) : input.context;
+  const destination = classifyDestination({ url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl }, input.destinationOptions);
+  return { verdict, destination };
+}
+
+/** The event for a classified file, scored with the context handed in. Synchronous and pure. */
+export function assembleFileEvent(input: BuildEventInput, { verdict, destination }: ClassifiedFile): FileEvent {
   const sources = input.sources ?? [];
-  const risk = scoreEvent({ file: { name: input.file.name, ...verdict }, destination, sources }, input.settings, context);
+  const risk = scoreEvent({ file: { name: input.file.name, ...verdict }, destination, sources }, input.settings, input.context);
   const source = highestSource(sources, input.settings);
   const frameUrl = input.frameUrl === undefined ? undefined : redactUrl(input.frameUrl, input.keepUrlQuery);
   return {
@@ -119,4 +132,9 @@ export async function buildFileEvent(input: BuildEventInput): Promise<FileEvent>
       ...(risk.unevaluated.length > 0 && { unevaluated: risk.unevaluated }),
     },
   };
+}
+
+/** Classifies and assembles in one go, for callers whose context does not depend on the destination. */
+export async function buildFileEvent(input: BuildEventInput): Promise<FileEvent> {
+  return assembleFileEvent(input, await classifyObservedFile(input));
 }

@@ -55,7 +55,7 @@ export function deliveryLine(d: DeliveryState): string {
   return `All events delivered.${tail}`;
 }
 
-export function renderPopup(doc: Document, state: PopupState, now = new Date()): void {
+export function renderPopup(doc: Document, state: PopupState, now: Date): void {
   doc.getElementById('delivery')!.textContent = deliveryLine(state.delivery);
 
   const errors = doc.getElementById('policy-errors')!;

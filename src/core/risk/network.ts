@@ -2,6 +2,7 @@
  * Remote: is the client IP (as the backend saw it) outside the policy's in-network CIDRs?
  * IPv4 and IPv6, with IPv4-mapped IPv6 addresses (::ffff:10.1.2.3) treated as IPv4.
  */
+import type { UnevaluatedIndicator } from './score';
 /** The longest client IP text kept: an IPv6 address with a zone fits. */
 export const MAX_CLIENT_IP_CHARS = 64;
 
@@ -99,4 +100,31 @@ export function isRemote(clientIp: string | undefined, cidrs: readonly string[])
   }
   if (parsed.length === 0) return undefined;
   return !parsed.some((c) => c.v6 === ip.v6 && (ip.value & c.mask) === c.base);
+}
+
+/** The client IP a backend last reported, and when. */
+export interface ClientIpReport {
+  clientIp: string;
+  reportedAt: number;
+}
+
+/** A client IP older than this is treated as unknown: the person may have moved. */
+export const CLIENT_IP_MAX_AGE_MS = 24 * 3_600_000;
+
+/**
+ * The remote indicator for an upload at `now`: nothing without in-network CIDRs; otherwise true or
+ * false, or unevaluated (with the reason) when the client IP is unknown, stale or not an address.
+ */
+export function remoteVerdict(
+  report: ClientIpReport | null | undefined,
+  now: number,
+  cidrs: readonly string[],
+): { remote?: boolean; unevaluated?: UnevaluatedIndicator } {
+  if (cidrs.length === 0) return {};
+  const known = report && now - report.reportedAt <= CLIENT_IP_MAX_AGE_MS ? report.clientIp : undefined;
+  const remote = isRemote(known, cidrs);
+  if (remote === undefined) {
+    return { unevaluated: { id: 'remote', reason: known ? `client IP ${known} is not an IP address` : 'client IP unknown: the backend has not reported it yet' } };
+  }
+  return { remote };
 }

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/background/db';
+import { describe, expect, it, vi } from 'vitest';
+import { openDatabase, readState } from '../../../src/background/db';
 import { EventStore } from '../../../src/background/event-store';
 import { Outbox } from '../../../src/background/outbox';
-import { processUpload, type PipelineDeps } from '../../../src/background/pipeline';
+import { createUploadPipeline, processUpload, type PipelineDeps } from '../../../src/background/pipeline';
 import { RiskHistory } from '../../../src/background/history';
+import { UploadStore } from '../../../src/background/upload-store';
 import { effectiveConfig } from '../../../src/core/effective-config';
 import { UploadObserved } from '../../../src/core/schema/messages';
 import type { Policy } from '../../../src/core/schema/policy';
@@ -19,14 +20,13 @@ async function deps(policy: Policy = {}, clock = { now: new Date('2026-11-22T10:
   const d: PipelineDeps = {
     config: async () => effectiveConfig(policy, []),
     device: async () => ({ browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' }),
-    events,
-    outbox,
-    history,
+    store: new UploadStore(db, history, outbox),
     newId: () => `0190a0e2-7c4b-7def-8abc-${String(++id).padStart(12, '0')}`,
-    now: () => clock.now,
+    now: () => clock.now.getTime(),
+    timeZone: 'UTC',
     afterStore: () => undefined,
   };
-  return { d, events, outbox, history, clock };
+  return { d, db, events, outbox, history, clock };
 }
 
 const message = UploadObserved.parse({
@@ -134,6 +134,48 @@ describe('processUpload with history', () => {
     expect(ids((await processUpload(message, dropbox, d))[0]!)).toContain('remote');
     await history.setClientIp('10.1.2.3', Date.parse('2026-11-23T10:00:00Z'));
     expect(ids((await processUpload(message, dropbox, d))[0]!)).not.toContain('remote');
+  });
+});
+
+describe('compute first, then write', () => {
+  const dropbox = { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 };
+  const monday = () => ({ now: new Date('2026-11-23T10:00:00Z') });
+
+  it('records nothing, not even first use, when storing the upload fails', async () => {
+    const { d, db, events, outbox } = await deps({}, monday());
+    const afterStore = vi.fn();
+    vi.spyOn(outbox, 'enqueueWithin').mockRejectedValueOnce(new Error('QuotaExceededError'));
+    await expect(processUpload(message, dropbox, { ...d, afterStore })).rejects.toThrow('QuotaExceededError');
+    expect(afterStore).not.toHaveBeenCalled();
+    expect(await events.recent(10)).toEqual([]);
+    expect(await db.getAll('destinations')).toEqual([]);
+    expect(await readState(db, 'activityProfile')).toBeNull();
+    expect(await outbox.depth()).toBe(0);
+    // The same upload again, stored this time: still the first use of Dropbox.
+    const stored = await processUpload(message, dropbox, d);
+    expect(stored.every((e) => e.risk.indicators.some((i) => i.id === 'first_use_of_destination'))).toBe(true);
+    expect(await db.get('destinations', 'service:dropbox')).toMatchObject({ uploads: 2 });
+    expect((await readState(db, 'activityProfile'))?.observedDays).toBe(1);
+  });
+
+  it('runs uploads one after another, so two tabs racing to a new destination both count', async () => {
+    const { d, db } = await deps({}, monday());
+    const upload = createUploadPipeline(d);
+    const [first, second] = await Promise.all([upload(message, dropbox), upload(message, dropbox)]);
+    // Both inside the grouping window of the first use: all four files carry it.
+    expect([...first!, ...second!].map((e) => e.risk.indicators.some((i) => i.id === 'first_use_of_destination'))).toEqual([true, true, true, true]);
+    expect(await db.get('destinations', 'service:dropbox')).toMatchObject({ uploads: 4 });
+  });
+
+  it('keeps going after a failed upload', async () => {
+    const { d, outbox, events } = await deps({}, monday());
+    const upload = createUploadPipeline(d);
+    vi.spyOn(outbox, 'enqueueWithin').mockRejectedValueOnce(new Error('boom'));
+    const failed = upload(message, dropbox);
+    const next = upload(message, dropbox);
+    await expect(failed).rejects.toThrow('boom');
+    expect(await next).toHaveLength(2);
+    expect(await events.recent(10)).toHaveLength(2);
   });
 });
 

@@ -2,7 +2,6 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, readState, type Database } from '../../../src/background/db';
-import { EventStore } from '../../../src/background/event-store';
 import { RiskHistory } from '../../../src/background/history';
 import { Outbox } from '../../../src/background/outbox';
 import { processUpload } from '../../../src/background/pipeline';
@@ -10,6 +9,7 @@ import { loadEffectiveConfig } from '../../../src/background/policy';
 import { effectiveConfig } from '../../../src/core/effective-config';
 import { optionsState } from '../../../src/core/view-models';
 import { syncSettings, USER_HEADER } from '../../../src/background/settings-sync';
+import { UploadStore } from '../../../src/background/upload-store';
 import { UploadObserved } from '../../../src/core/schema/messages';
 import type { Policy } from '../../../src/core/schema/policy';
 
@@ -162,11 +162,14 @@ describe('departing_watchlist from the synced watchlists', () => {
     const [event] = await processUpload(message, { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 }, {
       config: () => loadEffectiveConfig(db, async () => policy),
       device: async () => ({ browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' }),
-      events: new EventStore(db),
-      outbox: new Outbox({ db, fetch: (async () => new Response(null)) as unknown as typeof fetch, now: () => 0, random: () => 0, target: async () => undefined }),
-      history: new RiskHistory(db, 'UTC'),
+      store: new UploadStore(
+        db,
+        new RiskHistory(db, 'UTC'),
+        new Outbox({ db, fetch: (async () => new Response(null)) as unknown as typeof fetch, now: () => 0, random: () => 0, target: async () => undefined }),
+      ),
       newId: () => `0190a0e2-7c4b-7def-8abc-${String(++n).padStart(12, '0')}`,
-      now: () => new Date('2026-11-23T10:00:00Z'),
+      now: () => Date.parse('2026-11-23T10:00:00Z'),
+      timeZone: 'UTC',
       afterStore: () => undefined,
     });
     return event!.risk.indicators.map((i) => i.id);

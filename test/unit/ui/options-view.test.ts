@@ -1,12 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { loadPage } from '../support/pages';
 import { effectiveConfig } from '../../../src/core/effective-config';
 import { optionsState } from '../../../src/core/view-models';
 import { OptionsState } from '../../../src/core/schema/messages';
 import { renderOptions } from '../../../src/ui/options-view';
 
+// The options page's real page, as the extension ships it.
+let document: Document;
 beforeEach(() => {
-  document.body.innerHTML =
-    '<p id="delivery"></p><button id="requeue" hidden></button><p id="identity"></p><p id="version"></p><p id="sync"></p><section id="errors" hidden></section><table><tbody id="keys"></tbody></table>';
+  document = loadPage('options');
 });
 
 const DELIVERY = { configured: true, format: 'splunk_hec' as const, queued: 3, deadLetters: 1, dropped: 5, lastError: 'backend answered HTTP 503' };

@@ -1,12 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../support/sample-event';
+import { loadPage } from '../support/pages';
 import type { PopupState } from '../../../src/core/schema/messages';
 import { renderPopup } from '../../../src/ui/popup-view';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>.pdf';
 
+const NOW = new Date('2026-11-23T10:05:00Z');
 const event = await sampleEvent({
-  observedAt: new Date().toISOString(),
+  observedAt: '2026-11-23T10:00:00.000Z',
   file: { name: HOSTILE, size: 1, mimeType: '' },
   tab: { url: 'https://www.dropbox.com/', title: '<b>title</b>' },
 });
@@ -22,20 +24,22 @@ function state(over: Partial<PopupState> = {}): PopupState {
   };
 }
 
+// The popup's real page, as the extension ships it.
+let document: Document;
 beforeEach(() => {
-  document.body.innerHTML = '<p id="delivery"></p><section id="policy-errors" hidden></section><main id="events"></main>';
+  document = loadPage('popup');
 });
 
 describe('renderPopup', () => {
   it('renders hostile file names as text', () => {
-    renderPopup(document, state());
+    renderPopup(document, state(), NOW);
     expect(document.querySelector('#events img, #events script')).toBeNull();
     expect(document.querySelector('.file')?.textContent).toBe(HOSTILE);
     expect((window as { __pwned?: unknown }).__pwned).toBeUndefined();
   });
 
   it('shows severity, destination, score and each indicator with its reason', () => {
-    renderPopup(document, state());
+    renderPopup(document, state(), NOW);
     expect(document.querySelector('.sev')?.textContent).toBe('moderate');
     expect(document.querySelector('.dest')?.textContent).toBe('Dropbox · cloud storage');
     expect([...document.querySelectorAll('.indicators li')].map((li) => li.textContent)).toEqual([
@@ -43,20 +47,21 @@ describe('renderPopup', () => {
       'File is a PDF +1',
     ]);
     expect(document.querySelector('li.event')?.classList.contains('new')).toBe(true);
+    expect(document.querySelector('li.event .time')?.textContent).toBe('5 min ago');
   });
 
   it('has an empty state', () => {
-    renderPopup(document, state({ events: [] }));
+    renderPopup(document, state({ events: [] }), NOW);
     expect(document.getElementById('events')?.textContent).toBe('No risky uploads yet.');
   });
 
   it('hides the list when policy says so', () => {
-    renderPopup(document, state({ showEventList: false }));
+    renderPopup(document, state({ showEventList: false }), NOW);
     expect(document.querySelector('li.event')).toBeNull();
   });
 
   it('shows policy errors and delivery trouble as text', () => {
-    renderPopup(document, state({ policyErrors: [{ key: 'backendUrl', message: '<b>bad</b>' }], delivery: { configured: true, format: 'native', queued: 4, deadLetters: 2, dropped: 0, lastError: 'backend answered HTTP 500' } }));
+    renderPopup(document, state({ policyErrors: [{ key: 'backendUrl', message: '<b>bad</b>' }], delivery: { configured: true, format: 'native', queued: 4, deadLetters: 2, dropped: 0, lastError: 'backend answered HTTP 500' } }), NOW);
     const errors = document.getElementById('policy-errors')!;
     expect(errors.hidden).toBe(false);
     expect(errors.textContent).toContain('backendUrl: <b>bad</b>');

@@ -1,0 +1,61 @@
+/**
+ * Delivery: the outbox bound to the configured backend, flushed after every upload, on start,
+ * after a policy change and on a retry alarm while events wait; and the delivery state the popup
+ * and the options page show.
+ */
+import { browser } from 'wxt/browser';
+import { backendTarget } from '../core/effective-config';
+import type { DeliveryState } from '../core/schema/messages';
+import { deliveryState } from '../core/view-models';
+import { readState } from './db';
+import type { RiskHistory } from './history';
+import { gzipWithCompressionStream, Outbox } from './outbox';
+import { cached, type Runtime } from './runtime';
+
+/** Retries a flush every minute while events wait (the outbox's own backoff decides what is due). */
+export const RETRY_ALARM = 'outbox-retry';
+
+export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>) {
+  // One outbox per worker: it runs one flush at a time.
+  const getOutbox = cached(
+    async () =>
+      new Outbox({
+        db: await rt.db(),
+        fetch: rt.deps.fetch,
+        now: rt.deps.now,
+        random: rt.deps.random,
+        target: async () => backendTarget(await rt.config()),
+        onClientIp: async (ip) => (await history()).setClientIp(ip, rt.deps.now()),
+        gzip: gzipWithCompressionStream,
+      }),
+  ).get;
+
+  const flush = async (ignoreBackoff = false) => {
+    const result = await (await getOutbox()).flush({ ignoreBackoff });
+    if (result.remaining > 0) await browser.alarms.create(RETRY_ALARM, { periodInMinutes: 1 });
+    else await browser.alarms.clear(RETRY_ALARM);
+  };
+
+  return {
+    outbox: getOutbox,
+    flush,
+    /** Puts the events the backend refused back in the queue and sends them now. */
+    async requeueDeadLetters(): Promise<number> {
+      const requeued = await (await getOutbox()).requeueDeadLetters();
+      rt.track(flush(true));
+      return requeued;
+    },
+    async state(): Promise<DeliveryState> {
+      const [db, config, box] = await Promise.all([rt.db(), rt.config(), getOutbox()]);
+      const [status, stats, queued, deadLetters] = await Promise.all([
+        readState(db, 'deliveryStatus'),
+        readState(db, 'outboxStats'),
+        box.depth(),
+        box.deadLetterCount(),
+      ]);
+      return deliveryState(config, { queued, deadLetters, droppedTotal: stats.droppedTotal, lastSuccessAt: status.lastSuccessAt, lastError: status.lastError });
+    },
+  };
+}
+
+export type Delivery = ReturnType<typeof createDelivery>;

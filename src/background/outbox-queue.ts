@@ -1,0 +1,125 @@
+/**
+ * The outbox's bookkeeping in IndexedDB: queued entries with their byte and drop counts (capped,
+ * the lowest severity dropped first), dead letters, and the delivery status the popup shows.
+ * What to send and how to read the answer is outbox.ts.
+ */
+import type { FileEvent } from '../core/schema/event';
+import { SEVERITIES } from '../core/schema/identifiers';
+import { readState, STATE, writeState, type Database, type OutboxEntry, type ReadWriteTransaction, type StateValue } from './db';
+
+/** A transaction events can be queued in: it must include the outbox and state stores. */
+export type OutboxTransaction = ReadWriteTransaction<'outbox' | 'state'>;
+
+export interface OutboxLimits {
+  maxEvents: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxEvents: 20_000, maxBytes: 20 * 1024 * 1024 };
+
+type OutboxStats = StateValue<'outboxStats'>;
+
+/** The stats as stored in a transaction's state store (a missing or damaged record reads as its default). */
+async function statsIn(store: { get(key: string): Promise<unknown> }): Promise<OutboxStats> {
+  const parsed = STATE.outboxStats.schema.safeParse(await store.get('outboxStats'));
+  return parsed.success ? parsed.data : { ...STATE.outboxStats.fallback };
+}
+
+export class OutboxQueue {
+  constructor(
+    private readonly db: Database,
+    private readonly limits: OutboxLimits,
+  ) {}
+
+  /** Queues events in the caller's transaction; past the caps the lowest-severity (then oldest) entries are dropped and counted. */
+  async enqueueWithin(tx: OutboxTransaction, events: readonly FileEvent[], now: number): Promise<void> {
+    const outbox = tx.objectStore('outbox');
+    const stats = await statsIn(tx.objectStore('state'));
+    for (const event of events) {
+      const previous = await outbox.get(event.id);
+      const bytes = JSON.stringify(event).length;
+      await outbox.put({ id: event.id, event, enqueuedAt: now, attempts: 0, nextAttemptAt: now, rank: SEVERITIES.indexOf(event.risk.severity), bytes });
+      stats.bytes += bytes - (previous?.bytes ?? 0);
+    }
+    let count = await outbox.count();
+    const over = () => count > this.limits.maxEvents || stats.bytes > this.limits.maxBytes;
+    for (let cursor = over() ? await outbox.index('rankAge').openCursor() : null; cursor && over(); cursor = await cursor.continue()) {
+      stats.bytes -= cursor.value.bytes;
+      stats.dropped += 1;
+      stats.droppedTotal += 1;
+      count -= 1;
+      await cursor.delete();
+    }
+    await tx.objectStore('state').put(stats, 'outboxStats');
+  }
+
+  depth(): Promise<number> {
+    return this.db.count('outbox');
+  }
+
+  deadLetterCount(): Promise<number> {
+    return this.db.count('deadLetters');
+  }
+
+  /** The entries due by `now` (all of them when undefined), oldest due first. */
+  due(now: number | undefined, limit: number): Promise<OutboxEntry[]> {
+    return this.db.getAllFromIndex('outbox', 'nextAttemptAt', now === undefined ? null : IDBKeyRange.upperBound(now), limit);
+  }
+
+  /** Events dropped (outbox full) since the last delivered batch: they travel with the next one. */
+  async droppedSinceLastDelivery(): Promise<number> {
+    return (await readState(this.db, 'outboxStats')).dropped;
+  }
+
+  /** Moves every dead letter back into the queue in one transaction; returns how many. */
+  async requeueDeadLetters(now: number): Promise<number> {
+    const tx = this.db.transaction(['deadLetters', 'outbox', 'state'], 'readwrite');
+    const letters = await tx.objectStore('deadLetters').getAll();
+    if (letters.length > 0) {
+      await this.enqueueWithin(tx, letters.map((l) => l.event), now);
+      for (const letter of letters) await tx.objectStore('deadLetters').delete(letter.id);
+    }
+    await tx.done;
+    return letters.length;
+  }
+
+  /** The backend took these: they leave the queue, and the drop count went out with them. */
+  async accepted(batch: readonly OutboxEntry[], now: number): Promise<void> {
+    if (batch.length === 0) return;
+    const tx = this.db.transaction(['outbox', 'state'], 'readwrite');
+    const stats = await statsIn(tx.objectStore('state'));
+    for (const entry of batch) {
+      await tx.objectStore('outbox').delete(entry.id);
+      stats.bytes = Math.max(0, stats.bytes - entry.bytes);
+    }
+    stats.dropped = 0;
+    await tx.objectStore('state').put(stats, 'outboxStats');
+    await tx.done;
+    await writeState(this.db, 'deliveryStatus', { ...(await readState(this.db, 'deliveryStatus')), lastSuccessAt: now, consecutiveFailures: 0 });
+  }
+
+  /** The backend refused these for good: kept aside as dead letters, for the admin to see and resend. */
+  async deadLetter(batch: readonly OutboxEntry[], error: string, now: number): Promise<void> {
+    const tx = this.db.transaction(['outbox', 'deadLetters', 'state'], 'readwrite');
+    const stats = await statsIn(tx.objectStore('state'));
+    for (const entry of batch) {
+      await tx.objectStore('outbox').delete(entry.id);
+      await tx.objectStore('deadLetters').put({ id: entry.id, event: entry.event, error: error.slice(0, 500), failedAt: now });
+      stats.bytes = Math.max(0, stats.bytes - entry.bytes);
+    }
+    await tx.objectStore('state').put(stats, 'outboxStats');
+    await tx.done;
+    await this.recordFailure(`${batch.length} event(s) refused and kept as dead letters: ${error}`, now);
+  }
+
+  /** Stores the entries as they are to be retried (attempts, next attempt, last error). */
+  async reschedule(entries: readonly OutboxEntry[]): Promise<void> {
+    const tx = this.db.transaction('outbox', 'readwrite');
+    await Promise.all([...entries.map((entry) => tx.store.put(entry)), tx.done]);
+  }
+
+  async recordFailure(error: string, now: number): Promise<void> {
+    const status = await readState(this.db, 'deliveryStatus');
+    await writeState(this.db, 'deliveryStatus', { ...status, lastErrorAt: now, lastError: error.slice(0, 500), consecutiveFailures: status.consecutiveFailures + 1 });
+  }
+}
