@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   files: () => import('./files').then((m) => m.run()),
   risk: () => import('./risk').then((m) => m.run()),
   delivery: () => import('./delivery').then((m) => m.run()),
+  console: () => import('./console').then((m) => m.run()),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

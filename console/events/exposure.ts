@@ -16,8 +16,8 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const MAX_RANGE_DAYS = 400;
 export const MAX_BUCKETS = 2_000;
-/** Rows per upsert statement: 7 columns each, well inside both engines' parameter limits. */
-const ROWS_PER_STATEMENT = 100;
+/** Rows per upsert statement: at most 7 columns each, well inside both engines' parameter limits. */
+const ROWS_PER_STATEMENT = 500;
 
 type Db = Kysely<ConsoleDatabase> | Transaction<ConsoleDatabase>;
 

@@ -19,14 +19,15 @@ import { MAX_CLOCK_SKEW_MS } from './store';
 const MAX_VALUES = 50;
 
 /** A comma-separated list of values (each trimmed; `a,b` means either). */
-function list<T extends z.ZodType<string | number, string>>(item: T, description: string) {
+function list<T extends z.ZodType<string | number, string>>(item: T, description: string, values?: readonly string[]) {
+  const allowed = values ? ` One of: ${values.join(', ')}.` : '';
   return z
     .string()
     .max(4096)
     .transform((s) => s.split(',').map((v) => v.trim()))
     .pipe(z.array(item).min(1).max(MAX_VALUES))
     .optional()
-    .meta({ description: `${description} Comma-separated: any of them.` });
+    .meta({ description: `${description}${allowed} Comma-separated: any of them.` });
 }
 
 const lower = (max: number) => z.string().min(1).max(max).transform((s) => s.toLowerCase());
@@ -43,14 +44,14 @@ const FILTER_FIELDS = {
   minSeverity: z.enum(SEVERITIES).optional().meta({ description: 'Lowest severity listed.' }),
   minScore: Score.optional().meta({ description: 'Lowest risk score listed.' }),
   maxScore: Score.optional().meta({ description: 'Highest risk score listed.' }),
-  destinationCategory: list(z.enum(DESTINATION_CATEGORIES), 'Destination category.'),
+  destinationCategory: list(z.enum(DESTINATION_CATEGORIES), 'Destination category.', DESTINATION_CATEGORIES),
   serviceId: list(z.string().min(1).max(64), 'Destination service id (catalog).'),
   host: list(lower(255), 'Destination host (case-insensitive).'),
-  fileCategory: list(z.enum(FILE_CATEGORIES), 'File category.'),
+  fileCategory: list(z.enum(FILE_CATEGORIES), 'File category.', FILE_CATEGORIES),
   fileName: z.string().min(1).max(256).optional().meta({ description: 'Text the file name contains (case-insensitive).' }),
   extension: list(lower(64).transform((s) => s.replace(/^\./, '')), 'File extension, without the dot (case-insensitive).'),
-  indicator: list(z.string().regex(/^[a-z0-9_]{1,64}$/), 'Risk indicator id.'),
-  channel: list(z.enum(CHANNELS), 'How the file was handed to the page.'),
+  indicator: list(z.string().regex(/^[a-z0-9_]{1,64}$/), 'Risk indicator id (a user indicator such as off_hours, or a destination, source or file category).'),
+  channel: list(z.enum(CHANNELS), 'How the file was handed to the page.', CHANNELS),
   trusted: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'Trusted activity only, or untrusted only.' }),
   observedFrom: Instant('Observed at or after (ISO 8601).'),
   observedTo: Instant('Observed before (ISO 8601).'),
@@ -189,8 +190,9 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
         : db.selectFrom('events')
     ) as unknown as Base;
     if (driver.kind === 'column') query = query.where(`events.${driver.column}`, '=', value!);
+    // Keys only: a scan that an index covers never reads the rows (the event JSON) it skips.
     return query
-      .select(ROW_COLUMNS.map((c) => `events.${c}` as const))
+      .select([`${q} as seq`, `${s} as sort_at`])
       .where((eb) => {
         const all = conditions(eb, filters, driver);
         all.push(eb(q, '<=', maxSeq));
@@ -203,16 +205,20 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
       .execute();
   };
 
-  let rows: SearchRow[];
+  let keys: { seq: number; sort_at: number }[];
   if (driver.kind === 'time') {
-    rows = await scan(undefined);
+    keys = await scan(undefined);
   } else {
     // One ordered scan per value, merged; an event with two of the wanted indicators comes once.
-    const bySeq = new Map<number, SearchRow>();
-    for (const value of driver.values) for (const r of await scan(value)) bySeq.set(Number(r.seq), r);
-    rows = [...bySeq.values()].sort((a, b) => Number(b.sort_at) - Number(a.sort_at) || Number(b.seq) - Number(a.seq)).slice(0, wanted);
+    const bySeq = new Map<number, { seq: number; sort_at: number }>();
+    for (const value of driver.values) for (const k of await scan(value)) bySeq.set(Number(k.seq), k);
+    keys = [...bySeq.values()].sort((a, b) => Number(b.sort_at) - Number(a.sort_at) || Number(b.seq) - Number(a.seq)).slice(0, wanted);
   }
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { rows: page, next: rows.length > limit && last ? { m: maxSeq, s: Number(last.sort_at), q: Number(last.seq) } : undefined };
+  const page = keys.slice(0, limit).map((k) => Number(k.seq));
+  const found = page.length ? await db.selectFrom('events').select(ROW_COLUMNS).where('seq', 'in', page).execute() : [];
+  const bySeq = new Map(found.map((r) => [Number(r.seq), r]));
+  // An event deleted (by retention) between the two reads is left out.
+  const rows = page.map((seq) => bySeq.get(seq)).filter((r): r is SearchRow => r !== undefined);
+  const last = keys[limit - 1];
+  return { rows, next: keys.length > limit && last ? { m: maxSeq, s: Number(last.sort_at), q: Number(last.seq) } : undefined };
 }

@@ -1,10 +1,16 @@
 /** Forensic search over stored events, its export, one event, and the risk exposure summary. */
 import { z } from 'zod';
+import { FileEvent } from '../../src/core/schema/event';
 import { computeExposure, ExposureAnswer, ExposureQuery } from '../events/exposure';
 import { CONTENT_TYPES, exportFileName, exportStream } from '../events/export';
 import { filterQuery, searchEvents, SearchPosition } from '../events/search';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { defineRoute, HttpError } from '../http/route';
+
+/** An event as the API answers it: as the browser sent it, plus how it arrived. */
+const ApiEventSchema = FileEvent.extend({
+  received: z.object({ at: z.string(), credential: z.string().nullable().meta({ description: 'The name of the ingest token that delivered it' }), clientIp: z.string().nullable() }),
+});
 
 const SearchQuery = filterQuery({
   limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Events per page (1–500, default 100).' }),
@@ -20,7 +26,7 @@ const listEvents = defineRoute({
     'an observed time more than 5 minutes after receipt counts as the receipt time. `nextCursor` continues the listing (null at the end); ' +
     'paging lists every event stored when the first page was served exactly once, whatever arrives meanwhile.',
   query: SearchQuery,
-  response: z.object({ events: z.array(z.unknown()), nextCursor: z.string().nullable() }),
+  response: z.object({ events: z.array(ApiEventSchema), nextCursor: z.string().nullable() }),
   async handler({ query, services }) {
     const { limit, cursor, ...filters } = query;
     const page = await searchEvents(services.db, filters, limit, decodeCursor(SearchPosition, cursor));
@@ -54,6 +60,7 @@ const getEvent = defineRoute({
   tag: 'events',
   summary: 'One stored event, with how it arrived (time, credential, client address).',
   params: z.object({ id: z.uuid() }),
+  response: ApiEventSchema,
   async handler({ params, services }) {
     const event = await services.events.get(params.id);
     if (!event) throw new HttpError(404, 'no such event');

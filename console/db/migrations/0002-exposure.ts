@@ -1,10 +1,11 @@
 /**
  * Risk exposure aggregates, kept up to date at ingest (console/events/exposure.ts) so the exposure
- * answer reads a few thousand pre-summed rows instead of grouping millions of events. Buckets are
+ * answer reads pre-summed rows (one per user and day, destination and day, …) instead of grouping
+ * millions of events. Buckets are
  * by sort_at (the observed time clamped to receipt + skew), floored to the UTC hour or day. Rows
  * for events stored before this migration are back-filled from the events table.
  */
-import { sql, type AliasableExpression, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type AliasableExpression, type CreateTableBuilder, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Engine } from '../engine';
 import type { ConsoleDatabase } from '../schema';
 
@@ -23,46 +24,59 @@ function floorTo<T extends keyof ConsoleDatabase>(eb: ExpressionBuilder<ConsoleD
   return e('events.sort_at', '-', e(e(e('events.sort_at', '%', e.lit(size)), '+', e.lit(size)), '%', e.lit(size)));
 }
 
-export async function up(raw: Kysely<unknown>, _engine: Engine): Promise<void> {
+export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
   const db = raw as Kysely<ConsoleDatabase>;
-  await db.schema
-    .createTable('exposure_hourly')
-    .addColumn('hour', 'bigint', (c) => c.notNull())
-    .addColumn('severity_rank', 'integer', (c) => c.notNull())
-    .addColumn('events', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('exposure_hourly_pk', ['hour', 'severity_rank'])
-    .execute();
-  // Per day and user ('' when the event named no user). The key leads with the day: every read is
-  // a day range.
-  await db.schema
-    .createTable('exposure_user_daily')
-    .addColumn('day', 'bigint', (c) => c.notNull())
-    .addColumn('user_email', 'text', (c) => c.notNull())
-    .addColumn('events', 'bigint', (c) => c.notNull())
-    .addColumn('score_sum', 'bigint', (c) => c.notNull())
-    .addColumn('max_severity_rank', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('exposure_user_daily_pk', ['day', 'user_email'])
-    .execute();
+  // Each table's key leads with what the answer groups by and ends with the time bucket, so the
+  // grouping reads the key in order (no sort of a temporary table); on SQLite the table is that
+  // key (WITHOUT ROWID), so the summed columns are read without a second lookup.
+  const clustered = <T extends CreateTableBuilder<string>>(table: T): T => (engine === 'sqlite' ? (table.modifyEnd(sql`without rowid`) as T) : table);
+  await clustered(
+    db.schema
+      .createTable('exposure_hourly')
+      .addColumn('hour', 'bigint', (c) => c.notNull())
+      .addColumn('severity_rank', 'integer', (c) => c.notNull())
+      .addColumn('events', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('exposure_hourly_pk', ['hour', 'severity_rank']),
+  ).execute();
+  // Per user ('' when the event named none) and day.
+  await clustered(
+    db.schema
+      .createTable('exposure_user_daily')
+      .addColumn('user_email', 'text', (c) => c.notNull())
+      .addColumn('day', 'bigint', (c) => c.notNull())
+      .addColumn('events', 'bigint', (c) => c.notNull())
+      .addColumn('score_sum', 'bigint', (c) => c.notNull())
+      .addColumn('max_severity_rank', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('exposure_user_daily_pk', ['user_email', 'day']),
+  ).execute();
   // A destination is its catalog service when it has one, else its host.
-  await db.schema
-    .createTable('exposure_destination_daily')
-    .addColumn('day', 'bigint', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('destination', 'text', (c) => c.notNull())
-    .addColumn('category', 'text', (c) => c.notNull())
-    .addColumn('events', 'bigint', (c) => c.notNull())
-    .addColumn('score_sum', 'bigint', (c) => c.notNull())
-    .addColumn('max_severity_rank', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('exposure_destination_daily_pk', ['day', 'kind', 'destination', 'category'])
-    .execute();
-  await db.schema
-    .createTable('exposure_indicator_daily')
-    .addColumn('day', 'bigint', (c) => c.notNull())
-    .addColumn('indicator', 'text', (c) => c.notNull())
-    .addColumn('events', 'bigint', (c) => c.notNull())
-    .addColumn('score_sum', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('exposure_indicator_daily_pk', ['day', 'indicator'])
-    .execute();
+  await clustered(
+    db.schema
+      .createTable('exposure_destination_daily')
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('destination', 'text', (c) => c.notNull())
+      .addColumn('category', 'text', (c) => c.notNull())
+      .addColumn('day', 'bigint', (c) => c.notNull())
+      .addColumn('events', 'bigint', (c) => c.notNull())
+      .addColumn('score_sum', 'bigint', (c) => c.notNull())
+      .addColumn('max_severity_rank', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('exposure_destination_daily_pk', ['kind', 'destination', 'category', 'day']),
+  ).execute();
+  await clustered(
+    db.schema
+      .createTable('exposure_indicator_daily')
+      .addColumn('indicator', 'text', (c) => c.notNull())
+      .addColumn('day', 'bigint', (c) => c.notNull())
+      .addColumn('events', 'bigint', (c) => c.notNull())
+      .addColumn('score_sum', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('exposure_indicator_daily_pk', ['indicator', 'day']),
+  ).execute();
+
+  // The listing index gains the file name: a name search with no other indexed filter scans this
+  // narrow index (about a tenth of the time of scanning the rows, which carry the event's JSON)
+  // instead of the table. Same cost at ingest: it replaces the (sort_at, seq) index, its prefix.
+  await db.schema.dropIndex('events_sort').execute();
+  await db.schema.createIndex('events_sort').on('events').columns(['sort_at', 'seq', 'file_name']).execute();
 
   // Back-fill from the events already stored (none on a new install).
   await db

@@ -1,0 +1,233 @@
+/**
+ * bench/console (`npm run bench -- console`), each figure beside a baseline measured in the same run:
+ * (a) ingest over real sockets: 50 concurrent senders posting gzip'd batches of 200 events with an
+ *     ingest token (goal ≥ 5,000 events/s); baseline: the same events inserted with a plain
+ *     better-sqlite3 prepared INSERT, one transaction per batch (the floor of what SQLite can do);
+ * (b) 1,000,000 stored events (UPWATCH_BENCH_EVENTS=<n> scales it down), loaded through
+ *     EventStore.ingest (the same rows, indicator rows and exposure aggregates as over HTTP): the first
+ *     page (limit 50) of filtered searches, p50/p95 over ≥ 30 runs each (goal p95 ≤ 50 ms), baseline
+ *     an unfiltered first page; exposure over 30 days and over the whole range (goal ≤ 200 ms),
+ *     baseline the same answer computed with GROUP BY over the events table.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { openConsoleDb, SQLITE_FILE } from '../console/db/database';
+import { buildConsole, type BuiltConsole } from '../console/server';
+import { severityRank, sortTime } from '../console/events/store';
+import type { FileEvent } from '../src/core/schema/event';
+import { EXPOSURE_BASELINE_SQL, makeWorkload, type Workload } from './console-data';
+import { fmt, printResult } from './lib';
+
+const TOTAL = Number(process.env.UPWATCH_BENCH_EVENTS ?? 1_000_000);
+const SENDERS = 50;
+const BATCH = 200;
+const HTTP_EVENTS = Math.min(100_000, Math.max(20_000, Math.floor(TOTAL / 10)));
+const LOAD_BATCH = 5_000;
+const RUNS = 40;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function timed(runs: number, fn: (i: number) => Promise<unknown> | unknown): Promise<{ p50: number; p95: number }> {
+  await fn(0);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn(i + 1);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+const ms = (t: { p50: number; p95: number }) => `p50 ${fmt(t.p50, 1)} ms, p95 ${fmt(t.p95, 1)} ms`;
+
+function tempDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `upwatch-bench-${name}-`));
+}
+
+/** The events table's row for an event, as the console computes it, for the plain-INSERT baseline. */
+function plainRow(e: FileEvent, receivedAt: number) {
+  const observedAt = Date.parse(e.observedAt);
+  return [
+    e.id, observedAt, receivedAt, sortTime(observedAt, receivedAt), e.user.email?.toLowerCase() ?? null, e.risk.score, severityRank(e.risk.severity),
+    e.destination.category, e.destination.serviceId ?? null, e.destination.host.toLowerCase(), e.file.category, e.file.name.toLowerCase(),
+    e.file.extension.toLowerCase(), e.channel, e.destination.trusted ? 1 : 0, 'bench', '127.0.0.1', JSON.stringify(e),
+  ];
+}
+
+async function plainInsertBaseline(batches: FileEvent[][]): Promise<number> {
+  const dir = tempDir('plain');
+  try {
+    await (await openConsoleDb({ dataDir: dir })).close();
+    const sqlite = new Database(join(dir, SQLITE_FILE));
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    const insert = sqlite.prepare(
+      `INSERT INTO events (id, observed_at, received_at, sort_at, user_email, score, severity_rank, destination_category, service_id, host, file_category, file_name, file_extension, channel, trusted, credential_id, client_ip, body)
+       VALUES (${Array(18).fill('?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+    );
+    const indicator = sqlite.prepare('INSERT INTO event_indicators (event_seq, indicator, sort_at) VALUES (?, ?, ?)');
+    const store = sqlite.transaction((events: FileEvent[], receivedAt: number) => {
+      for (const e of events) {
+        const row = plainRow(e, receivedAt);
+        const { lastInsertRowid } = insert.run(row);
+        for (const id of new Set(e.risk.indicators.map((i) => i.id))) indicator.run(lastInsertRowid, id, row[3]);
+      }
+    });
+    const start = performance.now();
+    for (const batch of batches) store(batch, Date.now());
+    const seconds = (performance.now() - start) / 1000;
+    sqlite.close();
+    return (batches.length * BATCH) / seconds;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function httpIngest(batches: FileEvent[][]): Promise<{ perSecond: number; failures: number }> {
+  const dir = tempDir('ingest');
+  const { app, services } = await buildConsole({ dataDir: dir, ingestRateLimit: false });
+  try {
+    const token = (await services.credentials.create({ name: 'bench-browsers', role: 'ingest', createdBy: 'bench' })).secret;
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    const url = `http://127.0.0.1:${address.port}/api/v1/events`;
+    // Compressed before the clock starts: the figure is the console's, not the senders' gzip.
+    const bodies = batches.map((events) => gzipSync(JSON.stringify({ events })));
+    let next = 0;
+    let failures = 0;
+    const sender = async () => {
+      for (let i = next++; i < bodies.length; i = next++) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          body: bodies[i],
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) failures++;
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: SENDERS }, sender));
+    const seconds = (performance.now() - start) / 1000;
+    const stored = await services.events.count();
+    if (stored !== batches.length * BATCH) throw new Error(`ingest stored ${stored} of ${batches.length * BATCH}`);
+    return { perSecond: stored / seconds, failures };
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function load(workload: Workload, dir: string): Promise<number> {
+  const { services, app } = await buildConsole({ dataDir: dir, ingestRateLimit: false });
+  const start = performance.now();
+  for (let i = 0; i < TOTAL; i += LOAD_BATCH) {
+    const { events, receivedAt } = workload.batch(i, Math.min(LOAD_BATCH, TOTAL - i));
+    await services.events.ingest(events, { credentialId: 'bench', clientIp: '10.1.2.3', receivedAt });
+    if ((i / LOAD_BATCH) % 40 === 39) process.stdout.write(`  loaded ${fmt(i + LOAD_BATCH)} events\r`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await app.close();
+  return seconds;
+}
+
+async function searches(built: BuiltConsole, workload: Workload) {
+  const headers = { authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-reader', role: 'read_only', createdBy: 'bench' })).secret}` };
+  const page = async (query: string) => {
+    const res = await built.app.inject({ method: 'GET', url: `/api/v1/events?limit=50${query ? `&${query}` : ''}`, headers });
+    if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`);
+  };
+  const user = (i: number) => workload.users[(i * 37) % workload.users.length]!;
+  const cases: [string, (i: number) => string][] = [
+    ['user', (i) => `user=${user(i)}`],
+    ['minSeverity=high', () => 'minSeverity=high'],
+    ['destinationCategory', (i) => `destinationCategory=${workload.categories[i % workload.categories.length]}`],
+    ['indicator', (i) => `indicator=${workload.indicators[i % workload.indicators.length]}`],
+    ['user + minSeverity=high', (i) => `user=${user(i)}&minSeverity=high`],
+    ['fileName substring', (i) => `fileName=${workload.nameParts[i % workload.nameParts.length]}`],
+    ['minSeverity=critical', () => 'minSeverity=critical'],
+    ['destinationCategory, 2 values', (i) => `destinationCategory=${workload.categories[i % workload.categories.length]},${workload.categories[(i + 3) % workload.categories.length]}`],
+    ['user + destinationCategory', (i) => `user=${user(i)}&destinationCategory=${workload.categories[i % workload.categories.length]}`],
+    ['fileName, rare text', (i) => `fileName=q${i}z-none`],
+  ];
+  const results: [string, { p50: number; p95: number }][] = [];
+  const baseline = await timed(RUNS, () => page(''));
+  for (const [label, query] of cases) results.push([label, await timed(RUNS, (i) => page(query(i)))]);
+  return { baseline, results };
+}
+
+async function exposures(built: BuiltConsole, dir: string, workload: Workload) {
+  const headers = { authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-exposure', role: 'read_only', createdBy: 'bench' })).secret}` };
+  const ranges: [string, number, number][] = [
+    ['30 days', workload.end - 30 * 86_400_000, workload.end],
+    [`whole range (${Math.round((workload.end - workload.start) / 86_400_000)} days)`, workload.start, workload.end],
+  ];
+  const sqlite = new Database(join(dir, SQLITE_FILE), { readonly: true });
+  const out: [string, { p50: number; p95: number }, { p50: number; p95: number }][] = [];
+  for (const [label, from, to] of ranges) {
+    const query = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&bucket=day`;
+    const answer = await timed(RUNS, async () => {
+      const res = await built.app.inject({ method: 'GET', url: `/api/v1/exposure?${query}`, headers });
+      if (res.statusCode !== 200) throw new Error(res.body);
+    });
+    const statements = EXPOSURE_BASELINE_SQL.map((s) => sqlite.prepare(s));
+    const grouped = await timed(3, () => statements.map((s) => s.all({ from, to })));
+    out.push([label, answer, grouped]);
+  }
+  sqlite.close();
+  return out;
+}
+
+export async function run(): Promise<void> {
+  const workload = makeWorkload(TOTAL);
+  await workload.ready;
+
+  const httpBatches = Array.from({ length: HTTP_EVENTS / BATCH }, (_, b) => workload.batch(TOTAL + b * BATCH, BATCH).events);
+  const plain = await plainInsertBaseline(httpBatches);
+  const http = await httpIngest(httpBatches);
+  printResult(
+    `console ingest: ${fmt(HTTP_EVENTS)} events, ${SENDERS} concurrent HTTP senders, gzip'd batches of ${BATCH}`,
+    [
+      ['over HTTP (auth, gunzip, zod, store, hooks)', `${fmt(http.perSecond)} events/s${http.failures ? ` (${http.failures} failed requests)` : ''}`],
+      ['baseline: plain prepared INSERT, 1 txn/batch', `${fmt(plain)} events/s`],
+    ],
+    [{ label: '≥ 5,000 events/s over HTTP', met: http.perSecond >= 5_000 && http.failures === 0 }],
+  );
+
+  const dir = tempDir('search');
+  try {
+    const seconds = await load(workload, dir);
+    // Reopened as a deployment would be (the open refreshes the planner's statistics).
+    const built = await buildConsole({ dataDir: dir, ingestRateLimit: false });
+    try {
+      const { baseline, results } = await searches(built, workload);
+      const exposure = await exposures(built, dir, workload);
+      const missed = results.filter(([, t]) => t.p95 > 50).map(([l]) => l);
+      printResult(
+        `console search and exposure over ${fmt(TOTAL)} stored events (${workload.users.length} users, ${workload.destinationCount} destinations; loaded in ${fmt(seconds)} s, ${fmt(TOTAL / seconds)} events/s through EventStore.ingest)`,
+        [
+          ['baseline: unfiltered first page (limit 50)', ms(baseline)],
+          ...results.map(([label, t]): [string, string] => [`first page: ${label}`, ms(t)]),
+          ...exposure.flatMap(([label, answer, grouped]): [string, string][] => [
+            [`exposure, ${label}`, ms(answer)],
+            [`  baseline: GROUP BY over events`, ms(grouped)],
+          ]),
+        ],
+        [
+          { label: `first page of a filtered search p95 ≤ 50 ms${missed.length ? ` (missed: ${missed.join(', ')})` : ''}`, met: missed.length === 0 },
+          { label: 'exposure ≤ 200 ms (p95)', met: exposure.every(([, a]) => a.p95 <= 200) },
+        ],
+      );
+    } finally {
+      await built.app.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
