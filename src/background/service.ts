@@ -59,6 +59,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
       rt.track(delivery.flush(true));
     }
   };
+
   const downloads = createDownloadTracker({
     history,
     destinationOptions: async () => (await rt.config()).destinationOptions,
@@ -66,6 +67,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     search: async (id) => (await browser.downloads.search({ id }))[0] as DownloadItemLike | undefined,
     now: rt.deps.now,
   });
+
   // One pipeline per worker: it runs uploads one after another.
   const pipeline = cached(async () =>
     createUploadPipeline({
