@@ -36,8 +36,8 @@ export interface Workload {
   destinationCount: number;
   start: number;
   end: number;
-  /** Events number offset … offset+size-1, and the time they are received at. */
-  batch(offset: number, size: number): { events: FileEvent[]; receivedAt: number };
+  /** Events number offset … offset+size-1 (of one user when given), and the time they are received at. */
+  batch(offset: number, size: number, user?: string): { events: FileEvent[]; receivedAt: number };
 }
 
 const eventId = (n: number) => `0190a0e2-7c4b-7def-8abc-${String(n).padStart(12, '0')}`;
@@ -94,7 +94,7 @@ export function makeWorkload(total: number): Workload {
     destinationCount: tabs.length,
     start,
     end,
-    batch(offset, size) {
+    batch(offset, size, user) {
       const events: FileEvent[] = [];
       let latest = start;
       for (let n = offset; n < offset + size; n++) {
@@ -107,7 +107,7 @@ export function makeWorkload(total: number): Workload {
           ...template,
           id: eventId(1_000_000 + n),
           observedAt: forged ? '9999-12-31T23:59:59.000Z' : new Date(at).toISOString(),
-          user: { email: userOf(n) },
+          user: { email: user ?? userOf(n) },
           file: { ...template.file, name: `${template.file.name.slice(0, dot)}-${n % 1000}${template.file.name.slice(dot)}` },
         });
       }

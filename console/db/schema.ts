@@ -175,6 +175,25 @@ export interface ExposureDestinationDailyTable {
   max_severity_rank: number;
 }
 
+/** The same per Monday-to-Sunday UTC week: a long range sums weeks, and days only at its ends. */
+export interface ExposureUserWeeklyTable {
+  week: number;
+  user_email: string;
+  events: number;
+  score_sum: number;
+  max_severity_rank: number;
+}
+
+export interface ExposureDestinationWeeklyTable {
+  week: number;
+  kind: string;
+  destination: string;
+  category: string;
+  events: number;
+  score_sum: number;
+  max_severity_rank: number;
+}
+
 export interface ExposureIndicatorDailyTable {
   day: number;
   indicator: string;
@@ -191,6 +210,8 @@ export interface ConsoleDatabase {
   exposure_hourly: ExposureHourlyTable;
   exposure_user_daily: ExposureUserDailyTable;
   exposure_destination_daily: ExposureDestinationDailyTable;
+  exposure_user_weekly: ExposureUserWeeklyTable;
+  exposure_destination_weekly: ExposureDestinationWeeklyTable;
   exposure_indicator_daily: ExposureIndicatorDailyTable;
   watchlists: WatchlistsTable;
   watchlist_members: WatchlistMembersTable;

@@ -5,12 +5,15 @@
  * by sort_at (the observed time clamped to receipt + skew), floored to the UTC hour or day. Rows
  * for events stored before this migration are back-filled from the events table.
  */
-import { sql, type AliasableExpression, type CreateTableBuilder, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Engine } from '../engine';
 import type { ConsoleDatabase } from '../schema';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Weeks start on Monday: 1970-01-01 was a Thursday. */
+const WEEK_MS = 7 * DAY_MS;
+const WEEK_OFFSET_MS = 4 * DAY_MS;
 
 /**
  * Grouped by result-column position (both engines accept it): PostgreSQL cannot match a grouped
@@ -18,59 +21,32 @@ const DAY_MS = 86_400_000;
  */
 const byColumns = (n: number) => Array.from({ length: n }, (_, i) => sql.lit(i + 1));
 
-/** sort_at floored to a multiple of `size` (a floor, also for times before 1970). */
-function floorTo<T extends keyof ConsoleDatabase>(eb: ExpressionBuilder<ConsoleDatabase, T | 'events'>, size: number): AliasableExpression<number> {
-  const e = eb as unknown as ExpressionBuilder<ConsoleDatabase, 'events'>;
-  return e('events.sort_at', '-', e(e(e('events.sort_at', '%', e.lit(size)), '+', e.lit(size)), '%', e.lit(size)));
+/** A time column floored to a multiple of `size` after `offset` (a floor, also before 1970). */
+function floorTo(column: string, size: number, offset = 0): RawBuilder<number> {
+  const [t, o, n] = [sql.ref(column), sql.lit(offset), sql.lit(size)];
+  return sql<number>`${t} - (((${t} - ${o}) % ${n}) + ${n}) % ${n}`;
 }
 
 export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
   const db = raw as Kysely<ConsoleDatabase>;
-  // Each table's key leads with what the answer groups by and ends with the time bucket, so the
-  // grouping reads the key in order (no sort of a temporary table); on SQLite the table is that
-  // key (WITHOUT ROWID), so the summed columns are read without a second lookup.
-  const clustered = <T extends CreateTableBuilder<string>>(table: T): T => (engine === 'sqlite' ? (table.modifyEnd(sql`without rowid`) as T) : table);
-  await clustered(
-    db.schema
-      .createTable('exposure_hourly')
-      .addColumn('hour', 'bigint', (c) => c.notNull())
-      .addColumn('severity_rank', 'integer', (c) => c.notNull())
-      .addColumn('events', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('exposure_hourly_pk', ['hour', 'severity_rank']),
-  ).execute();
-  // Per user ('' when the event named none) and day.
-  await clustered(
-    db.schema
-      .createTable('exposure_user_daily')
-      .addColumn('user_email', 'text', (c) => c.notNull())
-      .addColumn('day', 'bigint', (c) => c.notNull())
-      .addColumn('events', 'bigint', (c) => c.notNull())
-      .addColumn('score_sum', 'bigint', (c) => c.notNull())
-      .addColumn('max_severity_rank', 'integer', (c) => c.notNull())
-      .addPrimaryKeyConstraint('exposure_user_daily_pk', ['user_email', 'day']),
-  ).execute();
-  // A destination is its catalog service when it has one, else its host.
-  await clustered(
-    db.schema
-      .createTable('exposure_destination_daily')
-      .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('destination', 'text', (c) => c.notNull())
-      .addColumn('category', 'text', (c) => c.notNull())
-      .addColumn('day', 'bigint', (c) => c.notNull())
-      .addColumn('events', 'bigint', (c) => c.notNull())
-      .addColumn('score_sum', 'bigint', (c) => c.notNull())
-      .addColumn('max_severity_rank', 'integer', (c) => c.notNull())
-      .addPrimaryKeyConstraint('exposure_destination_daily_pk', ['kind', 'destination', 'category', 'day']),
-  ).execute();
-  await clustered(
-    db.schema
-      .createTable('exposure_indicator_daily')
-      .addColumn('indicator', 'text', (c) => c.notNull())
-      .addColumn('day', 'bigint', (c) => c.notNull())
-      .addColumn('events', 'bigint', (c) => c.notNull())
-      .addColumn('score_sum', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('exposure_indicator_daily_pk', ['indicator', 'day']),
-  ).execute();
+  // Keys lead with the time bucket: one ingest batch's rows land on a few pages (keyed by user
+  // first, each batch touched a page per user, and ingest slowed by half). On SQLite the table is
+  // its key (WITHOUT ROWID): the summed columns are read without a second lookup.
+  const table = (name: string, bucket: string, key: string[], columns: string[]) => {
+    let t = db.schema.createTable(name).addColumn(bucket, 'bigint', (c) => c.notNull());
+    for (const k of key) t = t.addColumn(k, k === 'severity_rank' ? 'integer' : 'text', (c) => c.notNull());
+    for (const c of columns) t = t.addColumn(c, c === 'max_severity_rank' ? 'integer' : 'bigint', (col) => col.notNull());
+    t = t.addPrimaryKeyConstraint(`${name}_pk`, [bucket, ...key] as never);
+    return (engine === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t).execute();
+  };
+  const sums = ['events', 'score_sum', 'max_severity_rank'];
+  await table('exposure_hourly', 'hour', ['severity_rank'], ['events']);
+  // Per user ('' when the event named none); a destination is its catalog service, else its host.
+  await table('exposure_user_daily', 'day', ['user_email'], sums);
+  await table('exposure_user_weekly', 'week', ['user_email'], sums);
+  await table('exposure_destination_daily', 'day', ['kind', 'destination', 'category'], sums);
+  await table('exposure_destination_weekly', 'week', ['kind', 'destination', 'category'], sums);
+  await table('exposure_indicator_daily', 'day', ['indicator'], ['events', 'score_sum']);
 
   // The listing index gains the file name: a name search with no other indexed filter scans this
   // narrow index (about a tenth of the time of scanning the rows, which carry the event's JSON)
@@ -85,7 +61,7 @@ export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
     .expression((eb) =>
       eb
         .selectFrom('events')
-        .select((e) => [floorTo(e, HOUR_MS).as('hour'), 'events.severity_rank', e.fn.countAll<number>().as('events')])
+        .select((e) => [floorTo('events.sort_at', HOUR_MS).as('hour'), 'events.severity_rank', e.fn.countAll<number>().as('events')])
         .groupBy(byColumns(2)),
     )
     .execute();
@@ -96,7 +72,7 @@ export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
       eb
         .selectFrom('events')
         .select((e) => [
-          floorTo(e, DAY_MS).as('day'),
+          floorTo('events.sort_at', DAY_MS).as('day'),
           e.fn.coalesce('events.user_email', e.val('')).as('user_email'),
           e.fn.countAll<number>().as('events'),
           e.fn.sum<number>('events.score').as('score_sum'),
@@ -112,7 +88,7 @@ export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
       eb
         .selectFrom('events')
         .select((e) => [
-          floorTo(e, DAY_MS).as('day'),
+          floorTo('events.sort_at', DAY_MS).as('day'),
           e.case().when('events.service_id', 'is', null).then('host').else('service').end().as('kind'),
           e.fn.coalesce('events.service_id', 'events.host').as('destination'),
           'events.destination_category as category',
@@ -131,12 +107,47 @@ export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
         .selectFrom('event_indicators')
         .innerJoin('events', 'events.seq', 'event_indicators.event_seq')
         .select((e) => [
-          floorTo(e, DAY_MS).as('day'),
+          floorTo('events.sort_at', DAY_MS).as('day'),
           'event_indicators.indicator',
           e.fn.countAll<number>().as('events'),
           e.fn.sum<number>('events.score').as('score_sum'),
         ])
         .groupBy(byColumns(2)),
+    )
+    .execute();
+  // Weeks from the days just summed.
+  await db
+    .insertInto('exposure_user_weekly')
+    .columns(['week', 'user_email', 'events', 'score_sum', 'max_severity_rank'])
+    .expression((eb) =>
+      eb
+        .selectFrom('exposure_user_daily')
+        .select((e) => [
+          floorTo('day', WEEK_MS, WEEK_OFFSET_MS).as('week'),
+          'user_email',
+          e.fn.sum<number>('events').as('events'),
+          e.fn.sum<number>('score_sum').as('score_sum'),
+          e.fn.max('max_severity_rank').as('max_severity_rank'),
+        ])
+        .groupBy(byColumns(2)),
+    )
+    .execute();
+  await db
+    .insertInto('exposure_destination_weekly')
+    .columns(['week', 'kind', 'destination', 'category', 'events', 'score_sum', 'max_severity_rank'])
+    .expression((eb) =>
+      eb
+        .selectFrom('exposure_destination_daily')
+        .select((e) => [
+          floorTo('day', WEEK_MS, WEEK_OFFSET_MS).as('week'),
+          'kind',
+          'destination',
+          'category',
+          e.fn.sum<number>('events').as('events'),
+          e.fn.sum<number>('score_sum').as('score_sum'),
+          e.fn.max('max_severity_rank').as('max_severity_rank'),
+        ])
+        .groupBy(byColumns(4)),
     )
     .execute();
 }

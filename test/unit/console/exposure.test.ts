@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, pruneExposureBefore, type ExposureAnswer } from '../../../console/events/exposure';
+import { DAY_MS, HOUR_MS, pruneExposureBefore, spans, type ExposureAnswer } from '../../../console/events/exposure';
 import { up as migrateExposure } from '../../../console/db/migrations/0002-exposure';
 import type { BuildEventInput } from '../../../src/core/build-event';
 import { SEVERITIES } from '../../../src/core/schema/identifiers';
@@ -186,7 +186,7 @@ describe('GET /api/v1/exposure', () => {
     const query = `from=${iso(BASE - 12 * DAY_MS)}&to=${iso(BASE + DAY_MS)}&top=50`;
     const before = await exposure(query);
     const db = built.services.db;
-    for (const table of ['exposure_hourly', 'exposure_user_daily', 'exposure_destination_daily', 'exposure_indicator_daily']) {
+    for (const table of ['exposure_hourly', 'exposure_user_daily', 'exposure_user_weekly', 'exposure_destination_daily', 'exposure_destination_weekly', 'exposure_indicator_daily']) {
       await sql`drop table ${sql.table(table)}`.execute(db);
     }
     await migrateExposure(db as unknown as Kysely<unknown>, 'sqlite');
@@ -204,6 +204,19 @@ describe('GET /api/v1/exposure', () => {
     const res = await built.app.inject({ method: 'GET', url: `/api/v1/exposure?${query}`, headers: built.as('read_only') });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBeTruthy();
+  });
+
+  it('sums whole weeks from weekly rows and the days at either end from daily rows', () => {
+    const monday = Date.parse('2026-11-16T00:00:00.000Z');
+    expect(spans(monday, monday + 14 * DAY_MS)).toEqual({ weeks: [monday, monday + 14 * DAY_MS], days: [] });
+    expect(spans(monday + 2 * DAY_MS, monday + 15 * DAY_MS)).toEqual({
+      weeks: [monday + 7 * DAY_MS, monday + 14 * DAY_MS],
+      days: [
+        [monday + 2 * DAY_MS, monday + 7 * DAY_MS],
+        [monday + 14 * DAY_MS, monday + 15 * DAY_MS],
+      ],
+    });
+    expect(spans(monday + 2 * DAY_MS, monday + 9 * DAY_MS)).toEqual({ days: [[monday + 2 * DAY_MS, monday + 9 * DAY_MS]] });
   });
 
   it('is for reading roles only', async () => {
