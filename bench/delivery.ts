@@ -14,7 +14,7 @@ import { buildFileEvent } from '../src/core/build-event';
 import { nativeFormat } from '../src/core/formats/native';
 import { DEFAULT_RISK_SETTINGS } from '../src/core/risk/settings';
 import type { FileEvent } from '../src/core/schema/event';
-import { startConsole } from '../scripts/harness/console-process';
+import { startConsole } from '../test/harness/in-process-console';
 import { fmt, printResult } from './lib';
 
 const EVENTS = 10_000;

@@ -15,11 +15,11 @@ import { performance } from 'node:perf_hooks';
 import { FileTypeParser } from 'file-type/core';
 import type { Page, Worker } from 'playwright-core';
 import { categoryOfExtension, classifyFile, extensionOf } from '../src/core/files/classify';
-import { dropPaths } from '../scripts/harness/actions';
-import { launchChromium } from '../scripts/harness/chromium';
-import { SAMPLES, randomBytes } from '../scripts/harness/file-samples';
-import { CHROME_EXTENSION_DIR, ROOT } from '../scripts/harness/paths';
-import { storedEvents } from '../scripts/harness/stored-events';
+import { dropPaths } from '../test/harness/actions';
+import { launchChromium } from '../test/harness/chromium';
+import { SAMPLES, randomBytes } from '../test/harness/format-samples';
+import { CHROME_EXTENSION_DIR, ROOT } from '../test/harness/paths';
+import { storedEvents } from '../test/harness/stored-events';
 import { fmt, printResult, seededRandom, pick } from './lib';
 
 const HEAD = 4096;

@@ -9,13 +9,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Worker } from 'playwright-core';
 import type { ApiEvent } from '../console/events/store';
-import { dropPaths, pickPathsTrusted } from './harness/actions';
-import { launchChromium } from './harness/chromium';
-import { startConsole, type RunningConsole } from './harness/console-process';
-import { ROOT } from './harness/paths';
-import { writeChromiumPolicy } from './harness/policy-files';
-import { SAMPLES as FORMATS } from './harness/file-samples';
-import { sampleFiles } from './harness/sample-files';
+import { dropPaths, pickPathsTrusted } from '../test/harness/actions';
+import { launchChromium } from '../test/harness/chromium';
+import { startConsole, type RunningConsole } from '../test/harness/in-process-console';
+import { ROOT } from '../test/harness/paths';
+import { writeChromiumPolicy } from '../test/harness/policy-files';
+import { SAMPLES as FORMATS } from '../test/harness/format-samples';
+import { scratchFiles } from '../test/harness/scratch-files';
 import type { FileEvent } from '../src/core/schema/event';
 
 const OUT = `${ROOT}demo-output`;
@@ -141,7 +141,7 @@ async function showConsole(console_: RunningConsole): Promise<void> {
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const files = sampleFiles(SAMPLES);
+  const files = scratchFiles(SAMPLES);
   const console_ = await startConsole({ dataDir: `${OUT}/console-data` });
   const policy = writeChromiumPolicy('upwatch-demo', {
     backendUrl: console_.ingestUrl,

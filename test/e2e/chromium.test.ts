@@ -7,21 +7,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { dropPaths, pasteFiles, pickFiles, pickPathsTrusted } from '../../scripts/harness/actions';
-import { badgeText, launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
-import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
+import { dropPaths, pasteFiles, pickFiles, pickPathsTrusted } from '../harness/actions';
+import { badgeText, launchChromium, type ChromiumSession } from '../harness/chromium';
+import { startConsole, type RunningConsole } from '../harness/in-process-console';
+import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
 import type { FileEvent } from '../../src/core/schema/event';
-import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
-import { sampleFiles } from '../../scripts/harness/sample-files';
-import { storedEvents, storedRecords } from '../../scripts/harness/stored-events';
+import { SAMPLES as FORMATS } from '../harness/format-samples';
+import { scratchFiles } from '../harness/scratch-files';
+import { storedEvents, storedRecords } from '../harness/stored-events';
 
 /** The extension's chrome.* namespace, as seen inside its service worker. */
 
 let console_: RunningConsole;
 let policy: PolicyFile;
 let browser: ChromiumSession;
-const files = sampleFiles({
+const files = scratchFiles({
   'q3-forecast.xlsx': Buffer.from(FORMATS.xlsx!),
   'payments.py': 'import os\nprint(os.environ)\n',
   'board-deck.pptx': Buffer.from(FORMATS.pptx!),

@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickPathsTrusted } from '../../scripts/harness/actions';
-import { launchChromium, stopServiceWorker, type ChromiumSession } from '../../scripts/harness/chromium';
-import { startConsole } from '../../scripts/harness/console-process';
-import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
-import { CHROME_EXTENSION_ID } from '../../scripts/harness/paths';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
-import { RECEIVER_PATHS, startReceiver, type Receiver } from '../../scripts/harness/receiver';
-import { sampleFiles } from '../../scripts/harness/sample-files';
+import { pickPathsTrusted } from '../harness/actions';
+import { launchChromium, stopServiceWorker, type ChromiumSession } from '../harness/chromium';
+import { startConsole } from '../harness/in-process-console';
+import { SAMPLES as FORMATS } from '../harness/format-samples';
+import { CHROME_EXTENSION_ID } from '../harness/paths';
+import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
+import { RECEIVER_PATHS, startReceiver, type Receiver } from '../harness/receiver';
+import { scratchFiles } from '../harness/scratch-files';
 
 const TOKEN = 'user:receiver-secret';
 let receiver: Receiver;
@@ -23,7 +23,7 @@ let policy: PolicyFile;
 let browser: ChromiumSession;
 const profileDir = mkdtempSync(join(tmpdir(), 'upwatch-delivery-profile-'));
 const NAMES = Array.from({ length: 20 }, (_, i) => `d${i}.pdf`);
-const files = sampleFiles(Object.fromEntries(NAMES.map((n) => [n, Buffer.from(FORMATS.pdf!)])));
+const files = scratchFiles(Object.fromEntries(NAMES.map((n) => [n, Buffer.from(FORMATS.pdf!)])));
 
 const policyFor = (backendFormat: string, backendUrl: string) => ({ backendUrl, backendToken: TOKEN, backendFormat, riskSettings: ALL_HOURS_WORKING });
 

@@ -4,19 +4,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle } from 'puppeteer-core';
-import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
-import { launchFirefox, type FirefoxSession } from '../../scripts/harness/firefox';
-import { ALL_HOURS_WORKING, writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
-import { startSiteServer, type SiteServer } from '../../scripts/harness/site-server';
+import { startConsole, type RunningConsole } from '../harness/in-process-console';
+import { launchFirefox, type FirefoxSession } from '../harness/firefox';
+import { ALL_HOURS_WORKING, writeFirefoxPolicy, type PolicyFile } from '../harness/policy-files';
+import { startSiteServer, type SiteServer } from '../harness/site-server';
 import type { FileEvent } from '../../src/core/schema/event';
-import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
-import { sampleFiles } from '../../scripts/harness/sample-files';
+import { SAMPLES as FORMATS } from '../harness/format-samples';
+import { scratchFiles } from '../harness/scratch-files';
 
 let console_: RunningConsole;
 let sites: SiteServer;
 let policy: PolicyFile;
 let firefox: FirefoxSession;
-const files = sampleFiles({
+const files = scratchFiles({
   'ff-forecast.xlsx': Buffer.from(FORMATS.xlsx!),
   'ff-main.go': 'package main\n',
   'ff-shadow.csv': 'a,b\n',

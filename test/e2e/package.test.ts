@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR, GECKO_ID, ROOT } from '../../scripts/harness/paths';
+import { CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR, GECKO_ID, ROOT } from '../harness/paths';
 
 const permissionsDoc = readFileSync(`${ROOT}docs/permissions.md`, 'utf8');
 const manifest = (dir: string) => JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));

@@ -5,19 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { pickPathsTrusted } from '../../scripts/harness/actions';
-import { badgeText, launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
-import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
-import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
-import { CHROME_EXTENSION_ID } from '../../scripts/harness/paths';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
-import { sampleFiles } from '../../scripts/harness/sample-files';
+import { pickPathsTrusted } from '../harness/actions';
+import { badgeText, launchChromium, type ChromiumSession } from '../harness/chromium';
+import { startConsole, type RunningConsole } from '../harness/in-process-console';
+import { SAMPLES as FORMATS } from '../harness/format-samples';
+import { CHROME_EXTENSION_ID } from '../harness/paths';
+import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
+import { scratchFiles } from '../harness/scratch-files';
 import type { FileEvent } from '../../src/core/schema/event';
 
 let console_: RunningConsole;
 let policy: PolicyFile;
 let browser: ChromiumSession;
-const files = sampleFiles({
+const files = scratchFiles({
   'plan-a.pdf': Buffer.from(FORMATS.pdf!),
   'plan-b.pdf': Buffer.from(FORMATS.pdf!),
   'plan-c.pdf': Buffer.from(FORMATS.pdf!),

@@ -9,14 +9,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import type { ElementHandle } from 'puppeteer-core';
-import { pickPathsTrusted } from '../../scripts/harness/actions';
-import { launchChromium, type ChromiumSession } from '../../scripts/harness/chromium';
-import { startConsole, type RunningConsole } from '../../scripts/harness/console-process';
-import { SAMPLES as FORMATS } from '../../scripts/harness/file-samples';
-import { launchFirefox, type FirefoxSession } from '../../scripts/harness/firefox';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, writeFirefoxPolicy, type PolicyFile } from '../../scripts/harness/policy-files';
-import { sampleFiles } from '../../scripts/harness/sample-files';
-import { startSiteServer, type SiteServer } from '../../scripts/harness/site-server';
+import { pickPathsTrusted } from '../harness/actions';
+import { launchChromium, type ChromiumSession } from '../harness/chromium';
+import { startConsole, type RunningConsole } from '../harness/in-process-console';
+import { SAMPLES as FORMATS } from '../harness/format-samples';
+import { launchFirefox, type FirefoxSession } from '../harness/firefox';
+import { ALL_HOURS_WORKING, writeChromiumPolicy, writeFirefoxPolicy, type PolicyFile } from '../harness/policy-files';
+import { scratchFiles } from '../harness/scratch-files';
+import { startSiteServer, type SiteServer } from '../harness/site-server';
 import type { FileEvent } from '../../src/core/schema/event';
 
 /** The smallest settingsSyncIntervalMinutes the policy schema allows. */
@@ -36,7 +36,7 @@ let chromium: ChromiumSession | undefined;
 let firefox: FirefoxSession | undefined;
 let sites: SiteServer | undefined;
 const policies: PolicyFile[] = [];
-const files = sampleFiles({});
+const files = scratchFiles({});
 
 const syncedPolicy = (email: string) => ({
   backendUrl: console_.ingestUrl,

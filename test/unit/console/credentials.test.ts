@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lastLine, runConsoleCli, serveConsole, stopAll } from '../support/console-process';
+import { lastLine, runConsoleCli, serveConsole, stopAll } from '../support/console-child-process';
 import { sampleEvent, sampleId } from '../support/sample-event';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openSqlite, SQLITE_FILE } from '../../../console/db/database';
-import { lastLine, runConsoleCli, serveConsole, stopAll } from '../support/console-process';
+import { lastLine, runConsoleCli, serveConsole, stopAll } from '../support/console-child-process';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 const SENDERS = 10;

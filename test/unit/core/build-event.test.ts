@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFileEvent, redactUrl, type BuildEventInput } from '../../../src/core/build-event';
 import { sampleInput } from '../support/sample-event';
 import { FileEvent } from '../../../src/core/schema/event';
-import { SAMPLES } from '../../../scripts/harness/file-samples';
+import { SAMPLES } from '../../harness/format-samples';
 
 function input(over: Partial<BuildEventInput> = {}): BuildEventInput {
   return sampleInput({

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFile, extensionOf } from '../../../src/core/files/classify';
 import { CATEGORY_BY_EXTENSION } from '../../../src/core/files/extension-table';
-import { cfb, randomBytes, SAMPLES } from '../../../scripts/harness/file-samples';
+import { cfb, randomBytes, SAMPLES } from '../../harness/format-samples';
 
 describe('extensionOf', () => {
   it.each([

@@ -8,7 +8,7 @@ export { CHROME_EXTENSION_ID, GECKO_ID } from '../../src/core/extension-ids';
 
 function firstExisting(paths: string[]): string {
   const found = paths.find((p) => existsSync(p));
-  if (!found) throw new Error(`none of ${paths.join(', ')} exists: run the setup (scripts/ensure-browsers.sh)`);
+  if (!found) throw new Error(`none of ${paths.join(', ')} exists: run the setup (scripts/ensure-setup.sh)`);
   return found;
 }
 

@@ -3,7 +3,7 @@
  * through Playwright routing in Chromium or a local HTTP server in Firefox.
  */
 import { readFileSync } from 'node:fs';
-import { SAMPLES } from './file-samples';
+import { SAMPLES } from './format-samples';
 import { ROOT } from './paths';
 
 export interface SiteSpec {
