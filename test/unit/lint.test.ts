@@ -2,8 +2,15 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
+// Lints a snippet as if it were the file at `filePath`: the layer rules key on the path alone.
+const eslint = new ESLint({ cwd: process.cwd() });
+async function ruleIds(code: string, filePath: string): Promise<(string | null)[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result?.messages.map((m) => m.ruleId) ?? [];
+}
+const importing = (source: string) => `import * as m from '${source}';\nexport const x = m;\n`;
+
 describe('the src/core purity rule', () => {
-  const eslint = new ESLint({ cwd: process.cwd() });
   it.each([
     ["import { browser } from 'wxt/browser';\nexport const x = browser;\n", 'no-restricted-imports'],
     ["import { openDB } from 'idb';\nexport const x = openDB;\n", 'no-restricted-imports'],
@@ -11,12 +18,66 @@ describe('the src/core purity rule', () => {
     ['export const x = () => chrome.runtime.id;\n', 'no-restricted-globals'],
     ['export const x = () => document.title;\n', 'no-restricted-globals'],
   ])('rejects %j', async (code, rule) => {
-    const [result] = await eslint.lintText(code, { filePath: 'src/core/example.ts' });
-    expect(result?.messages.map((m) => m.ruleId)).toContain(rule);
+    expect(await ruleIds(code, 'src/core/example.ts')).toContain(rule);
   });
 
   it('allows the same code outside src/core', async () => {
-    const [result] = await eslint.lintText('export const x = () => document.title;\n', { filePath: 'src/ui/example.ts' });
-    expect(result?.messages).toEqual([]);
+    expect(await ruleIds('export const x = () => document.title;\n', 'src/ui/example.ts')).toEqual([]);
+  });
+});
+
+describe('the layer zones (docs/architecture.md "Layers")', () => {
+  it.each([
+    // core ↛ everything else
+    ['src/core/risk/example.ts', '../../background/service'],
+    ['src/core/example.ts', '../content/observer'],
+    ['src/core/example.ts', '../ui/popup-view'],
+    ['src/core/example.ts', '../../entrypoints/background'],
+    ['src/core/example.ts', '../../console/server'],
+    // background ↛ content, ui
+    ['src/background/example.ts', '../content/observer'],
+    ['src/background/example.ts', '../ui/popup-view'],
+    // content ↛ background and ui
+    ['src/content/example.ts', '../background/service'],
+    ['src/content/main-world/example.ts', '../../ui/dom'],
+    // ui ↛ background, content
+    ['src/ui/example.ts', '../background/views'],
+    ['src/ui/example.ts', '../content/observer'],
+    // src ↛ test, bench, scripts, console, entrypoints
+    ['src/background/example.ts', '../../test/harness/paths'],
+    ['src/ui/example.ts', '../../bench/lib'],
+    ['src/content/example.ts', '../../scripts/generate'],
+    ['src/background/example.ts', '../../console/server'],
+    ['src/ui/example.ts', '../../entrypoints/popup/main'],
+    ['src/background/example.ts', 'vitest'],
+    // entrypoints wire src/ only
+    ['entrypoints/example.ts', '../console/server'],
+    ['entrypoints/popup/example.ts', '../../test/harness/paths'],
+    // console ↛ src/background, src/content, src/ui, entrypoints, browser APIs, tooling
+    ['console/example.ts', '../src/background/service'],
+    ['console/events/example.ts', '../../src/content/observer'],
+    ['console/http/example.ts', '../../src/ui/popup-view'],
+    ['console/example.ts', '../entrypoints/background'],
+    ['console/example.ts', 'wxt/browser'],
+    ['console/example.ts', '../test/harness/paths'],
+    ['console/example.ts', '../scripts/generate'],
+  ])('%s may not import %s', async (filePath, source) => {
+    expect(await ruleIds(importing(source), filePath)).toContain('no-restricted-imports');
+  });
+
+  it.each([
+    ['src/background/example.ts', '../core/schema/event'],
+    ['src/background/example.ts', 'wxt/browser'],
+    ['src/content/example.ts', '../core/schema/messages'],
+    ['src/ui/example.ts', '../core/view-models'],
+    ['entrypoints/example.ts', '../src/background/service'],
+    ['entrypoints/popup/example.ts', '../../src/ui/popup-view'],
+    ['console/example.ts', '../src/core/schema/event'],
+    ['console/events/example.ts', '../../src/core/risk/settings'],
+    ['test/unit/example.ts', '../../src/background/service'],
+    ['bench/example.ts', '../console/server'],
+    ['scripts/example.ts', '../test/harness/paths'],
+  ])('%s may import %s', async (filePath, source) => {
+    expect(await ruleIds(importing(source), filePath)).not.toContain('no-restricted-imports');
   });
 });
