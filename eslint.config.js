@@ -35,6 +35,17 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // Type-aware rules: a promise nobody awaits loses its errors (an unhandled rejection in the
+    // service worker, a test that passes before its assertion runs). Deliberate fire-and-forget is
+    // marked `void` with the reason beside it.
+    files: ['{src,entrypoints,console,scripts,test,bench}/**/*.ts', '*.config.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   // The pure core: no browser, no DOM, no wxt, no storage, no Node, no higher layer.
   zone(['src/core/**/*.ts'], BROWSER_APIS, STORAGE, NODE_BUILTINS, BACKGROUND, CONTENT, UI, ENTRYPOINTS, TOOLING, CONSOLE),
   { files: ['src/core/**/*.ts'], rules: { 'no-restricted-globals': ['error', ...BROWSER_GLOBALS] } },

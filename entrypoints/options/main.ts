@@ -7,11 +7,14 @@ async function render() {
   renderOptions(document, state);
 }
 
+async function requeueDeadLetters() {
+  await browser.runtime.sendMessage({ type: 'options/requeue-dead-letters' });
+  await render();
+}
+
 async function main() {
-  document.getElementById('requeue')!.addEventListener('click', async () => {
-    await browser.runtime.sendMessage({ type: 'options/requeue-dead-letters' });
-    await render();
-  });
+  // A click handler cannot be awaited; a failed resend shows in this page's console.
+  document.getElementById('requeue')!.addEventListener('click', () => void requeueDeadLetters());
   await render();
   document.body.dataset.ready = 'true';
 }

@@ -1,9 +1,11 @@
 // @vitest-environment node
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 
-// Lints a snippet as if it were the file at `filePath`: the layer rules key on the path alone.
-const eslint = new ESLint({ cwd: process.cwd() });
+// Lints a snippet as if it were the file at `filePath`: the layer rules key on the path alone, so
+// the type-aware rules (which need a real file in the TypeScript project) are switched off here.
+const eslint = new ESLint({ cwd: process.cwd(), overrideConfig: tseslint.configs.disableTypeChecked });
 async function ruleIds(code: string, filePath: string): Promise<(string | null)[]> {
   const [result] = await eslint.lintText(code, { filePath });
   return result?.messages.map((m) => m.ruleId) ?? [];
@@ -80,4 +82,16 @@ describe('the layer zones (docs/architecture.md "Layers")', () => {
   ])('%s may import %s', async (filePath, source) => {
     expect(await ruleIds(importing(source), filePath)).not.toContain('no-restricted-imports');
   });
+});
+
+describe('the type-aware rules', () => {
+  // The project service reads the snippet in place of an existing file's text.
+  const typed = new ESLint({ cwd: process.cwd() });
+  it.each([
+    ['src/background/service.ts', 'const f = async () => 1;\nexport function g() {\n  f();\n}\n', '@typescript-eslint/no-floating-promises'],
+    ['console/server.ts', "export function g(el: { on(e: string, h: () => void): void }) {\n  el.on('x', async () => {});\n}\n", '@typescript-eslint/no-misused-promises'],
+  ])('apply to %s', async (filePath, code, rule) => {
+    const [result] = await typed.lintText(code, { filePath });
+    expect(result?.messages.map((m) => m.ruleId)).toContain(rule);
+  }, 60_000);
 });
