@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvCell, EXPORT_PAGE_ROWS } from '../../../console/events/export';
+import type { KyselyPlugin } from 'kysely';
+import { csvCell, exportChunks, EXPORT_PAGE_ROWS } from '../../../console/events/export';
+import { EventFilters } from '../../../console/events/search';
 import type { ApiEvent } from '../../../console/events/store';
 import type { FileEvent } from '../../../src/core/schema/event';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
@@ -137,6 +139,25 @@ describe('GET /api/v1/events/export', () => {
     expect(row[8]).toBe(`'${text}.csv`);
     // Commas, quotes and line breaks stay inside their quoted cell.
     expect(rows.find((r) => r[3] === 'eve@acme.example')![8]).toBe('a,"b"\nc.txt');
+  });
+
+  it('reads a page only when the reader takes the previous one (nothing read ahead of a slow client)', async () => {
+    let queries = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => (queries++, args.node),
+      transformResult: async (args) => args.result,
+    };
+    const db = built.services.db.withPlugin(counting);
+    const chunks = exportChunks(db, built.services.events, EventFilters.parse({ user: 'ana@acme.example' }), 'ndjson');
+    const first = await chunks.next();
+    expect(first.value.split('\n')).toHaveLength(EXPORT_PAGE_ROWS + 1);
+    const afterFirst = queries;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queries).toBe(afterFirst);
+    const second = await chunks.next();
+    expect(second.value.split('\n')).toHaveLength(EXPORT_PAGE_ROWS + 1);
+    expect(queries).toBeGreaterThan(afterFirst);
+    await chunks.return(undefined);
   });
 
   it('quotes and neutralises cell by cell', () => {
