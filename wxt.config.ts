@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
+import { CONTENT_SCRIPTS } from './src/content/content-scripts';
 import { GECKO_ID } from './src/core/extension-ids';
 
 /** Public half of the key that fixes the Chrome extension ID (CHROME_EXTENSION_ID in src/core/extension-ids.ts). */
@@ -26,6 +27,12 @@ export default defineConfig({
     artifactTemplate: '{{name}}-{{version}}-{{browser}}.zip',
     sourcesTemplate: '{{name}}-{{version}}-sources.zip',
     excludeSources: ['.env*', '**/*.pem', '**/*.key', 'test/**', 'bench/**', 'demo-output/**', 'data/**', '.ci/**'],
+  },
+  hooks: {
+    // The content scripts are unlisted scripts (see src/content/content-scripts.ts for why).
+    'build:manifestGenerated': (_wxt, manifest) => {
+      manifest.content_scripts = [...CONTENT_SCRIPTS.map((script) => ({ ...script, matches: [...script.matches], js: [...script.js] })), ...(manifest.content_scripts ?? [])];
+    },
   },
   manifest: ({ browser }) => ({
     name: 'Upwatch',

@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   risk: () => import('./risk').then((m) => m.run()),
   delivery: () => import('./delivery').then((m) => m.run()),
   console: () => import('./console').then((m) => m.run()),
+  'page-load': () => import('./page-load').then((m) => m.run()),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -29,8 +29,12 @@ export const OutboxEntry = z.object({
   attempts: z.number().int().nonnegative(),
   nextAttemptAt: z.number(),
   lastError: z.string().optional(),
-  /** Severity rank (0 none … 4 critical): when the outbox is full, the lowest goes first. */
-  rank: z.number().int().min(0).max(4),
+  /**
+   * Drop order when the outbox is full, lowest first: script-made events by severity (0 none …
+   * 4 critical), then events of trusted DOM events by severity (5 … 9), so a page making up events
+   * never pushes out a person's real ones (outbox-queue.ts rankOf).
+   */
+  rank: z.number().int().min(0).max(9),
   /** Bytes of the event as JSON, for the byte cap. */
   bytes: z.number().int().nonnegative(),
 });
@@ -86,10 +90,18 @@ export const STATE = {
       lastError?: string;
     },
   },
-  /** Outbox bookkeeping: bytes queued, and events dropped (outbox full) since the last delivered batch. */
+  /**
+   * Outbox bookkeeping: bytes queued, and events dropped (outbox full, or script-made events over
+   * the per-tab rate) since the last delivered batch; the script-made drops also on their own.
+   */
   outboxStats: {
-    schema: z.object({ bytes: z.number().int().nonnegative(), dropped: z.number().int().nonnegative(), droppedTotal: z.number().int().nonnegative() }),
-    fallback: { bytes: 0, dropped: 0, droppedTotal: 0 },
+    schema: z.object({
+      bytes: z.number().int().nonnegative(),
+      dropped: z.number().int().nonnegative(),
+      droppedTotal: z.number().int().nonnegative(),
+      scriptMadeDroppedTotal: z.number().int().nonnegative().default(0),
+    }),
+    fallback: { bytes: 0, dropped: 0, droppedTotal: 0, scriptMadeDroppedTotal: 0 },
   },
   /** The client IP the backend last reported seeing, for the remote indicator. */
   network: {

@@ -19,6 +19,11 @@ export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxEvents: 20_000, maxBytes
 
 type OutboxStats = StateValue<'outboxStats'>;
 
+/** Script-made events (no trusted DOM event behind them) go first when the outbox is full, then by severity. */
+export function rankOf(event: FileEvent): number {
+  return (event.trustedEvent ? SEVERITIES.length : 0) + SEVERITIES.indexOf(event.risk.severity);
+}
+
 /** The stats as stored in a transaction's state store (a missing or damaged record reads as its default). */
 async function statsIn(store: { get(key: string): Promise<unknown> }): Promise<OutboxStats> {
   const parsed = STATE.outboxStats.schema.safeParse(await store.get('outboxStats'));
@@ -38,7 +43,7 @@ export class OutboxQueue {
     for (const event of events) {
       const previous = await outbox.get(event.id);
       const bytes = JSON.stringify(event).length;
-      await outbox.put({ id: event.id, event, enqueuedAt: now, attempts: 0, nextAttemptAt: now, rank: SEVERITIES.indexOf(event.risk.severity), bytes });
+      await outbox.put({ id: event.id, event, enqueuedAt: now, attempts: 0, nextAttemptAt: now, rank: rankOf(event), bytes });
       stats.bytes += bytes - (previous?.bytes ?? 0);
     }
     let count = await outbox.count();
@@ -51,6 +56,32 @@ export class OutboxQueue {
       await cursor.delete();
     }
     await tx.objectStore('state').put(stats, 'outboxStats');
+  }
+
+  /** Counts script-made events refused before they were stored (over the per-tab rate): they travel with the next batch as dropped. */
+  async countScriptMadeDropped(count: number): Promise<void> {
+    const tx = this.db.transaction('state', 'readwrite');
+    const stats = await statsIn(tx.store);
+    stats.dropped += count;
+    stats.droppedTotal += count;
+    stats.scriptMadeDroppedTotal += count;
+    await tx.store.put(stats, 'outboxStats');
+    await tx.done;
+  }
+
+  /** Replaces a queued event (a send recorded on it) if it is still waiting; false when it already left. */
+  async replaceQueued(event: FileEvent): Promise<boolean> {
+    const tx = this.db.transaction(['outbox', 'state'], 'readwrite');
+    const entry = await tx.objectStore('outbox').get(event.id);
+    if (entry) {
+      const stats = await statsIn(tx.objectStore('state'));
+      const bytes = JSON.stringify(event).length;
+      stats.bytes += bytes - entry.bytes;
+      await tx.objectStore('outbox').put({ ...entry, event, bytes });
+      await tx.objectStore('state').put(stats, 'outboxStats');
+    }
+    await tx.done;
+    return entry !== undefined;
   }
 
   depth(): Promise<number> {

@@ -72,6 +72,14 @@ export class Outbox {
     return this.#queue.enqueueWithin(tx, events, this.deps.now());
   }
 
+  countScriptMadeDropped(count: number): Promise<void> {
+    return this.#queue.countScriptMadeDropped(count);
+  }
+
+  replaceQueued(event: FileEvent): Promise<boolean> {
+    return this.#queue.replaceQueued(event);
+  }
+
   depth(): Promise<number> {
     return this.#queue.depth();
   }

@@ -12,6 +12,7 @@ import { createDownloadTracker, type DownloadItemLike } from './downloads';
 import { RiskHistory } from './history';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
 import { createUploadPipeline } from './pipeline';
+import { createScriptMadeLimit } from './script-made-limit';
 import { forgetOldDownloads, pruneEvents } from './retention';
 import { cached, createRuntime, type ServiceDeps } from './runtime';
 import { createSyncSchedule, SYNC_ALARM } from './sync-schedule';
@@ -68,6 +69,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     now: rt.deps.now,
   });
 
+  const scriptMadeLimit = createScriptMadeLimit();
   // One pipeline per worker: it runs uploads one after another.
   const pipeline = cached(async () =>
     createUploadPipeline({
@@ -77,6 +79,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
       newId: rt.deps.newId,
       now: rt.deps.now,
       ...(rt.deps.timeZone !== undefined && { timeZone: rt.deps.timeZone }),
+      scriptMadeLimit,
       afterStore: () => {
         rt.track(badge());
         rt.track(delivery.flush());
@@ -88,7 +91,8 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     content: {
-      'upload/observed': async (message, sender) => ({ accepted: (await (await pipeline())(message, sender)).length }),
+      'upload/observed': async (message, sender) => ({ accepted: (await (await pipeline()).observed(message, sender)).length }),
+      'upload/sent': async (message, sender) => ({ updated: (await (await pipeline()).sent(message, sender)).length }),
     },
     page: {
       'popup/get-state': () => views.popup(),

@@ -11,6 +11,17 @@ import { readState, type Database } from './db';
 import type { RiskHistory } from './history';
 import type { Outbox } from './outbox';
 
+/** A send is recorded on events of its action observed this long before it, at most. */
+const RECORD_SEND_WINDOW_MS = 30 * 60_000;
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 export interface UploadFacts extends UploadHistory {
   /** Per file, in order: the sources of a download with its name and size. */
   sources: FileSource[][];
@@ -45,6 +56,39 @@ export class UploadStore {
       Promise.all(files.map((f) => this.history.sourcesFor(f.name, f.size, now))),
     ]);
     return { activityProfile, clientIp, destinations, sources };
+  }
+
+  countScriptMadeDropped(count: number): Promise<void> {
+    return this.outbox.countScriptMadeDropped(count);
+  }
+
+  /**
+   * Appends a send to the recent events of one action whose files match (name and size) and that
+   * were seen in the same tab; the outbox copy is updated if it has not left yet.
+   */
+  async recordTransfer(
+    actionId: string,
+    files: readonly { name: string; size: number }[],
+    transfer: NonNullable<FileEvent['transfers']>[number],
+    tabUrl: string | undefined,
+  ): Promise<FileEvent[]> {
+    const wanted = new Set(files.map((f) => `${f.name}\u0000${f.size}`));
+    const since = new Date(Date.parse(transfer.at) - RECORD_SEND_WINDOW_MS).toISOString();
+    const tx = this.db.transaction('events', 'readwrite');
+    const updated: FileEvent[] = [];
+    for (let c = await tx.store.index('observedAt').openCursor(IDBKeyRange.lowerBound(since), 'prev'); c; c = await c.continue()) {
+      const event = c.value;
+      if (event.actionId !== actionId || !wanted.has(`${event.file.name}\u0000${event.file.size}`)) continue;
+      if (tabUrl !== undefined && event.destination.url !== '' && !sameOrigin(event.destination.url, tabUrl)) continue;
+      const transfers = event.transfers ?? [];
+      if (transfers.length >= 16 || transfers.some((t) => t.host === transfer.host && t.via === transfer.via)) continue;
+      const next = { ...event, transfers: [...transfers, transfer] };
+      await c.update(next);
+      updated.push(next);
+    }
+    await tx.done;
+    for (const event of updated) await this.outbox.replaceQueued(event);
+    return updated;
   }
 
   async commit(write: UploadWrite): Promise<void> {

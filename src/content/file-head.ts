@@ -6,6 +6,9 @@ import type { ObservedFile } from '../core/schema/messages';
 export interface CollectedFile {
   file: File;
   relativePath?: string | undefined;
+  /** The whole body's size when `file` holds only its head (a Blob or ArrayBuffer sent by script). */
+  size?: number;
+  anonymous?: boolean;
 }
 
 async function readHead(file: File, bytes: number): Promise<string> {
@@ -26,16 +29,17 @@ export async function describeFiles(collected: readonly CollectedFile[]): Promis
   const worker = async () => {
     while (next < collected.length) {
       const i = next++;
-      const { file, relativePath } = collected[i]!;
+      const { file, relativePath, size, anonymous } = collected[i]!;
       const headBytes = i < LIMITS.fullHeadFiles ? LIMITS.headBytes : LIMITS.bulkHeadBytes;
       const path = relativePath || file.webkitRelativePath || undefined;
       out[i] = {
         name: file.name.slice(0, LIMITS.fileName),
-        size: file.size,
+        size: size ?? file.size,
         mimeType: file.type.slice(0, LIMITS.mimeType),
         lastModified: file.lastModified,
         ...(path ? { relativePath: path.slice(0, LIMITS.relativePath) } : {}),
         headBase64: await readHead(file, headBytes),
+        ...(anonymous && { anonymous: true }),
       };
     }
   };

@@ -1,22 +1,27 @@
 /**
- * The upload observer: capture-phase listeners that see every file handed to the page.
+ * The upload observer (ISOLATED world): DOM events that hand files to the page, and what the
+ * MAIN-world hooks announce through the bridge. No document-wide scans: work happens when a file is
+ * handed over (issue 13).
  *
- * - Registered on `window` at document_start in the ISOLATED world, so they run before any page
- *   listener, and the page's prototypes (even a replaced addEventListener) are not ours.
- * - `change`/`input` are not composed for file inputs in Firefox, and `change` never is: inputs in
- *   shadow roots (open or closed) are caught by listeners on the roots themselves, found by a
- *   MutationObserver and, for roots attached late, on the interaction that precedes a picker.
- * - One user action gives one event per file: `input` and `change` for the same selection, or the
- *   same event seen at a shadow root and at window, are reported once.
+ * - Capture listeners on `window` at document_start run before any page listener, and the page's
+ *   prototypes (even a replaced addEventListener) are not ours.
+ * - `change`/`input` of a file input are not composed in Firefox (`change` never is): the hooks
+ *   announce every shadow root as it is created and every file input opened by script, and the
+ *   observer listens on those directly. Roots the parser makes (declarative shadow DOM) call no
+ *   hook: they are found along the path of the interaction that precedes opening a picker.
+ * - One user action gives one event per file: `input` and `change` of one pick, the same event seen
+ *   at a root and at window, and a picked file later sent by script (recorded on the pick's event)
+ *   are reported once.
  */
 import { LIMITS } from '../core/schema/limits';
 import type { Channel } from '../core/schema/identifiers';
-import type { UploadObserved } from '../core/schema/messages';
+import type { SentTo, UploadObserved, UploadSent } from '../core/schema/messages';
+import { connectIsolatedBridge, type BridgeHandlers } from './bridge-receiver';
 import { expandTaken, takeDataTransfer } from './dropped-entries';
 import { describeFiles, type CollectedFile } from './file-head';
 
 export interface ObserverDeps {
-  send: (message: UploadObserved) => Promise<unknown>;
+  send: (message: UploadObserved | UploadSent) => Promise<unknown>;
   shadowRootOf: (element: Element) => ShadowRoot | null;
   newActionId: () => string;
   now: () => number;
@@ -24,23 +29,56 @@ export interface ObserverDeps {
 
 /** A selection seen on one input within this window counts once (input + change of one pick). */
 const SAME_SELECTION_MS = 5_000;
+/** A file reported from this frame is the same upload when sent or taken again within this window. */
+const SAME_FILE_MS = 30 * 60_000;
+const REMEMBERED_FILES = 500;
 
-function selectionSignature(files: FileList): string {
-  return Array.from(files, (f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).join('\u0001');
+type FileFacts = Pick<File, 'name' | 'size'> & { lastModified?: number | undefined };
+const signatureOf = (f: FileFacts) => `${f.name}\u0000${f.size}\u0000${f.lastModified ?? ''}`;
+const itemSignature = ({ file, size }: CollectedFile) => signatureOf({ name: file.name, size: size ?? file.size, lastModified: file.lastModified });
+
+interface Remembered {
+  actionId: string;
+  at: number;
+  /** Hosts the file was already recorded going to. */
+  sentTo: Set<string>;
+}
+
+export interface ReportOptions {
+  bridged?: boolean;
+  sentTo?: SentTo;
+  tamper?: string[];
 }
 
 export function startUploadObserver(win: Window, deps: ObserverDeps): void {
   const handledEvents = new WeakSet<Event>();
   const lastSelection = new WeakMap<HTMLInputElement, { signature: string; at: number }>();
-  const hookedRoots = new WeakSet<ShadowRoot>();
+  const hooked = new WeakSet<EventTarget>();
+  const remembered = new Map<string, Remembered>();
 
-  const report = async (channel: Channel, trustedEvent: boolean, collected: CollectedFile[]) => {
+  const remember = (signature: string, actionId: string) => {
+    remembered.delete(signature);
+    remembered.set(signature, { actionId, at: deps.now(), sentTo: new Set() });
+    if (remembered.size > REMEMBERED_FILES) remembered.delete(remembered.keys().next().value!);
+  };
+  const recall = (signature: string) => {
+    const found = remembered.get(signature);
+    return found && deps.now() - found.at < SAME_FILE_MS ? found : undefined;
+  };
+
+  const report = async (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}) => {
     if (collected.length === 0) return;
     const actionId = deps.newActionId();
+    for (const item of collected) remember(itemSignature(item), actionId);
     for (let i = 0; i < collected.length; i += LIMITS.filesPerMessage) {
       const files = await describeFiles(collected.slice(i, i + LIMITS.filesPerMessage));
+      const extra = {
+        ...(options.bridged && { bridged: true }),
+        ...(options.sentTo && { sentTo: options.sentTo }),
+        ...(options.tamper?.length && { tamper: options.tamper.slice(0, 16) }),
+      };
       try {
-        await deps.send({ type: 'upload/observed', actionId, channel, trustedEvent, files });
+        await deps.send({ type: 'upload/observed', actionId, channel, trustedEvent, ...extra, files });
       } catch {
         // The extension was reloaded or updated under this page: nothing to report to any more.
         return;
@@ -48,17 +86,39 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     }
   };
 
+  /** Files handed over by script: new uploads, or sends of files this frame already reported. */
+  const onBridgedFiles: BridgeHandlers['files'] = (channel, collected, sentTo) => {
+    const fresh: CollectedFile[] = [];
+    const sends = new Map<string, FileFacts[]>();
+    const host = sentTo ? hostOf(sentTo.url) : '';
+    for (const item of collected) {
+      const seen = recall(itemSignature(item));
+      if (!seen) fresh.push(item);
+      else if (sentTo && !seen.sentTo.has(host)) {
+        seen.sentTo.add(host);
+        sends.set(seen.actionId, [...(sends.get(seen.actionId) ?? []), item.file]);
+      }
+    }
+    for (const [actionId, files] of sends) {
+      const list = files.map((f) => ({ name: f.name.slice(0, LIMITS.fileName), size: f.size, lastModified: f.lastModified }));
+      deps.send({ type: 'upload/sent', actionId, files: list.slice(0, LIMITS.filesPerMessage), sentTo: sentTo! }).catch(() => undefined);
+    }
+    void report(channel, false, fresh, { bridged: true, ...(sentTo && { sentTo }), tamper: bridge.tamper() }).then(() => {
+      if (sentTo) for (const item of fresh) recall(itemSignature(item))?.sentTo.add(host);
+    });
+  };
+
   const onFileInput = (event: Event) => {
     if (handledEvents.has(event)) return;
     handledEvents.add(event);
     const input = event.composedPath()[0];
     if (!(input instanceof HTMLInputElement) || input.type !== 'file' || !input.files || input.files.length === 0) return;
-    const signature = selectionSignature(input.files);
+    const signature = Array.from(input.files, signatureOf).join('\u0001');
     const previous = lastSelection.get(input);
     const now = deps.now();
     if (previous && previous.signature === signature && now - previous.at < SAME_SELECTION_MS) return;
     lastSelection.set(input, { signature, at: now });
-    void report('file_picker', event.isTrusted, Array.from(input.files, (file) => ({ file })));
+    void report('file_picker', event.isTrusted, Array.from(input.files, (file) => ({ file })), { tamper: bridge.tamper() });
   };
 
   const onDataTransfer = (channel: Channel) => (event: Event) => {
@@ -68,52 +128,50 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     const taken = takeDataTransfer(dt);
     if (taken.length === 0) return;
     const trusted = event.isTrusted;
-    void expandTaken(taken).then((collected) => report(channel, trusted, collected));
+    const tamper = bridge.tamper();
+    void expandTaken(taken).then((collected) => report(channel, trusted, collected, { tamper }));
   };
+  const onDrop = onDataTransfer('drag_drop');
+  const onPaste = onDataTransfer('paste');
 
-  const hookRoot = (root: ShadowRoot) => {
-    if (hookedRoots.has(root)) return;
-    hookedRoots.add(root);
-    root.addEventListener('change', onFileInput, true);
-    root.addEventListener('input', onFileInput, true);
-    scanForShadowRoots(root);
-    mutations.observe(root, { childList: true, subtree: true });
+  /** Listens for file selections on a shadow root or a file input (idempotent). */
+  const listenOn = (target: EventTarget) => {
+    if (hooked.has(target)) return;
+    hooked.add(target);
+    target.addEventListener('change', onFileInput, true);
+    target.addEventListener('input', onFileInput, true);
   };
-
   const hookElement = (el: Element) => {
-    const root = deps.shadowRootOf(el);
-    if (root) hookRoot(root);
-  };
-
-  const scanForShadowRoots = (node: ParentNode) => {
-    if (node instanceof Element) hookElement(node);
-    for (const el of node.querySelectorAll('*')) hookElement(el);
-  };
-
-  const mutations = new MutationObserver((records) => {
-    for (const record of records) {
-      for (const node of record.addedNodes) if (node instanceof Element) scanForShadowRoots(node);
+    if (el instanceof HTMLInputElement) {
+      if (el.type === 'file') listenOn(el);
+      return;
     }
-  });
-
-  // A shadow root attached after its host was inserted (a late-upgraded custom element) makes no
-  // mutation: hook roots along the path of the interaction that precedes opening a picker.
-  const onInteraction = (event: Event) => {
-    for (const target of event.composedPath()) if (target instanceof Element) hookElement(target);
+    const root = deps.shadowRootOf(el);
+    if (root) listenOn(root);
   };
 
-  win.addEventListener('change', onFileInput, true);
-  win.addEventListener('input', onFileInput, true);
-  win.addEventListener('drop', onDataTransfer('drag_drop'), true);
-  win.addEventListener('paste', onDataTransfer('paste'), true);
-  for (const type of ['pointerdown', 'mousedown', 'click', 'focusin', 'keydown', 'dragenter']) {
-    win.addEventListener(type, onInteraction, true);
+  // Declarative shadow roots call no hook: hook the roots along the path of an interaction.
+  const onInteraction = (event: Event) => {
+    for (const target of event.composedPath()) if (target instanceof Element && !hooked.has(target)) hookElement(target);
+  };
+
+  const arm = () => {
+    win.addEventListener('change', onFileInput, true);
+    win.addEventListener('input', onFileInput, true);
+    win.addEventListener('drop', onDrop, true);
+    win.addEventListener('paste', onPaste, true);
+    for (const type of ['pointerdown', 'focusin', 'keydown']) win.addEventListener(type, onInteraction, true);
+    bridge.listen();
+  };
+
+  const bridge = connectIsolatedBridge(win.document, { node: hookElement, files: onBridgedFiles, rearm: arm });
+  arm();
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
   }
-  mutations.observe(win.document, { childList: true, subtree: true });
-  if (win.document.documentElement) scanForShadowRoots(win.document);
-  // Custom elements defined after parsing are upgraded in place (no mutation): rescan once the
-  // document is parsed and once it has loaded.
-  const rescan = () => scanForShadowRoots(win.document);
-  win.addEventListener('DOMContentLoaded', rescan, { capture: true, once: true });
-  win.addEventListener('load', rescan, { capture: true, once: true });
 }

@@ -20,6 +20,7 @@ export interface ObservedFileFacts {
   lastModified?: number | undefined;
   relativePath?: string | undefined;
   head?: Uint8Array | undefined;
+  anonymous?: boolean | undefined;
 }
 
 /** What classification needs: the file, and where it was going (from the browser-stamped sender, never from the page). */
@@ -27,6 +28,8 @@ export interface ClassifyInput {
   file: ObservedFileFacts;
   tab: { url?: string | undefined; title?: string | undefined };
   frameUrl?: string | undefined;
+  /** For a file sent by script: the URL the request went to (the receiving host counts). */
+  receiverUrl?: string | undefined;
   destinationOptions: DestinationOptions;
 }
 
@@ -41,6 +44,10 @@ export interface BuildEventInput extends ClassifyInput {
   actionId?: string;
   channel: Channel;
   trustedEvent: boolean;
+  /** Seen by the page hooks, not by a DOM event. */
+  bridged?: boolean | undefined;
+  tamper?: readonly string[] | undefined;
+  transfers?: FileEvent['transfers'];
   user: FileEvent['user'];
   device: FileEvent['device'];
   keepUrlQuery: boolean;
@@ -77,7 +84,10 @@ export function redactUrl(raw: string | undefined, keepQuery: boolean): string {
 /** What the file is and where it is going. Async only because the binary sniffer is; no I/O. */
 export async function classifyObservedFile(input: ClassifyInput): Promise<ClassifiedFile> {
   const verdict = await classifyFile({ name: input.file.name, size: input.file.size, mimeType: input.file.mimeType, head: input.file.head });
-  const destination = classifyDestination({ url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl }, input.destinationOptions);
+  const destination = classifyDestination(
+    { url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl, receiverUrl: input.receiverUrl },
+    input.destinationOptions,
+  );
   return { verdict, destination };
 }
 
@@ -94,6 +104,9 @@ export function assembleFileEvent(input: BuildEventInput, { verdict, destination
     channel: input.channel,
     trustedEvent: input.trustedEvent,
     ...(input.actionId !== undefined && { actionId: input.actionId }),
+    ...(input.bridged && { bridged: true }),
+    ...(input.tamper?.length && { tamper: input.tamper.slice(0, 16).map((t) => t.slice(0, 64)) }),
+    ...(input.transfers?.length && { transfers: input.transfers.slice(0, 16) }),
     user: input.user,
     device: input.device,
     file: {
@@ -108,6 +121,7 @@ export function assembleFileEvent(input: BuildEventInput, { verdict, destination
       category: verdict.category,
       ...(verdict.mimeByContent !== undefined && { mimeByContent: verdict.mimeByContent }),
       mismatch: verdict.mismatch,
+      ...(input.file.anonymous && { anonymous: true }),
       evidence: verdict.evidence.slice(0, 10).map((e) => e.slice(0, 512)),
     },
     destination: {

@@ -15,6 +15,8 @@ export interface DestinationInput {
   url: string;
   title?: string | undefined;
   frameUrl?: string | undefined;
+  /** For a file sent by script: the URL the request went to. */
+  receiverUrl?: string | undefined;
 }
 
 export interface DestinationOptions {
@@ -115,17 +117,32 @@ function classifyUrl(parsed: UrlParts, title: string | undefined, options: Desti
 
 const UNKNOWN: DestinationResult = { category: 'unknown', host: '', domain: '', trusted: false, matchedBy: 'none' };
 
+/**
+ * An upload that lands on another host than the page it starts from (a cross-origin frame, a
+ * request by script to another host) goes to that host when it is known or trusted. Trust never
+ * carries over: on a trusted page, an untrusted receiving host is that host, untrusted.
+ */
+function landingElsewhere(page: DestinationResult, parts: UrlParts, options: DestinationOptions): DestinationResult {
+  const other = classifyUrl(parts, undefined, options);
+  if (other.trusted || other.serviceId !== undefined || page.trusted) return other;
+  return page;
+}
+
 export function classifyDestination(input: DestinationInput, options: DestinationOptions = {}): DestinationResult {
   const tab = usableUrlParts(input.url);
   const frame = usableUrlParts(input.frameUrl);
+  const receiver = usableUrlParts(input.receiverUrl);
   const title = typeof input.title === 'string' ? input.title : undefined;
-  if (!tab) return frame ? classifyUrl(frame, undefined, options) : { ...UNKNOWN };
-  const byTab = classifyUrl(tab, title, options);
-  // An upload inside a third-party frame of a known service (an embedded Dropbox chooser on a
-  // blog) goes to that service; the frame's title is not known, so only its URL counts.
-  if (frame && frame.host !== tab.host && !byTab.trusted) {
-    const byFrame = classifyUrl(frame, undefined, options);
-    if (byFrame.trusted || byFrame.serviceId !== undefined) return byFrame;
+  let result: DestinationResult;
+  if (tab) {
+    result = classifyUrl(tab, title, options);
+    // An upload inside a third-party frame (an embedded Dropbox chooser on a blog) goes to the
+    // frame's service; the frame's title is not known, so only its URL counts.
+    if (frame && frame.host !== tab.host) result = landingElsewhere(result, frame, options);
+  } else {
+    result = frame ? classifyUrl(frame, undefined, options) : { ...UNKNOWN };
   }
-  return byTab;
+  // A file sent by script goes where the request goes.
+  if (receiver && receiver.host !== result.host) result = landingElsewhere(result, receiver, options);
+  return result;
 }

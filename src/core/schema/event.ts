@@ -28,6 +28,16 @@ export const RiskIndicator = z.object({
 });
 export type RiskIndicator = z.infer<typeof RiskIndicator>;
 
+/** A send by script of the event's file: where the bytes went (issue 13: the receiving host counts). */
+export const FileTransfer = z.object({
+  url: z.string().max(8192),
+  host: z.string().max(255),
+  bytes: z.number().int().nonnegative(),
+  via: z.enum(['fetch', 'xhr', 'beacon', 'websocket']),
+  at: z.iso.datetime({ offset: true }),
+});
+export type FileTransfer = z.infer<typeof FileTransfer>;
+
 export const FileEvent = z.object({
   id: z.uuid(),
   schemaVersion: z.literal(1),
@@ -35,6 +45,12 @@ export const FileEvent = z.object({
   channel: Channel,
   trustedEvent: z.boolean(),
   actionId: z.string().max(64).optional(),
+  /** Seen by the page hooks (MAIN world), not by a DOM event: script-made, whatever the page claims. */
+  bridged: z.boolean().optional(),
+  /** Page hooks the page removed or restored to the native before this event (a tamper signal). */
+  tamper: z.array(z.string().max(64)).max(16).optional(),
+  /** Sends by script of this file (a picked file uploaded with XHR, a file sent in chunks). */
+  transfers: z.array(FileTransfer).max(16).optional(),
   user: z.object({ email: z.string().max(320).optional(), id: z.string().max(256).optional() }),
   device: z.object({
     browser: z.string().max(64),
@@ -55,6 +71,8 @@ export const FileEvent = z.object({
     /** The MIME type the first bytes show (not the browser's guess from the name). */
     mimeByContent: z.string().max(255).optional(),
     mismatch: z.boolean(),
+    /** A Blob or ArrayBuffer sent by script with no file name. */
+    anonymous: z.boolean().optional(),
     /** Why the file got its categories: extension, content signals, mismatch. Never file contents. */
     evidence: z.array(z.string().max(512)).max(10).optional(),
   }),

@@ -9,6 +9,11 @@ export const LIMITS = {
   filesPerMessage: 50,
   /** Files followed inside one dropped folder tree before the walk stops. */
   folderWalkFiles: 5000,
+  /**
+   * A Blob or ArrayBuffer with no file name sent by script is reported from this size only (the
+   * policy's programmaticMinBytes decides above it): beacons and small posts never leave the page.
+   */
+  anonymousBodyFloor: 64 * 1024,
   fileName: 1024,
   relativePath: 4096,
   mimeType: 255,

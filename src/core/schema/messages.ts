@@ -18,8 +18,21 @@ export const ObservedFile = z.object({
   lastModified: z.number().optional(),
   relativePath: z.string().max(LIMITS.relativePath).optional(),
   headBase64: z.string().max(MAX_HEAD_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  /** A Blob or ArrayBuffer sent by script with no file name: an event only above the policy's programmaticMinBytes. */
+  anonymous: z.boolean().optional(),
 });
 export type ObservedFile = z.infer<typeof ObservedFile>;
+
+/** How a file sent by script left the page: the request URL (as the page gave it, resolved) and the bytes sent. */
+export const SentTo = z.object({
+  url: z.string().max(LIMITS.url),
+  bytes: z.number().int().nonnegative(),
+  via: z.enum(['fetch', 'xhr', 'beacon', 'websocket']),
+});
+export type SentTo = z.infer<typeof SentTo>;
+
+/** Names of page hooks the page removed or restored to the native (a tamper signal). */
+const Tamper = z.array(z.string().max(64)).max(16);
 
 /** Sent by the content script once per user action (split when it carries many files). */
 export const UploadObserved = z.object({
@@ -27,9 +40,29 @@ export const UploadObserved = z.object({
   actionId: z.string().min(1).max(64),
   channel: Channel,
   trustedEvent: z.boolean(),
+  /** Seen by the MAIN-world hooks, not by a DOM event: a claim the page could have made up. */
+  bridged: z.boolean().optional(),
+  /** For a file sent by script: where it went. */
+  sentTo: SentTo.optional(),
+  tamper: Tamper.optional(),
   files: z.array(ObservedFile).min(1).max(LIMITS.filesPerMessage),
 });
 export type UploadObserved = z.infer<typeof UploadObserved>;
+
+/**
+ * Sent by the content script when files it already reported for a user action (a pick, a drop)
+ * are then sent by script: the send is recorded on those events instead of making new ones.
+ */
+export const UploadSent = z.object({
+  type: z.literal('upload/sent'),
+  actionId: z.string().min(1).max(64),
+  files: z
+    .array(z.object({ name: z.string().max(LIMITS.fileName), size: z.number().int().nonnegative(), lastModified: z.number().optional() }))
+    .min(1)
+    .max(LIMITS.filesPerMessage),
+  sentTo: SentTo,
+});
+export type UploadSent = z.infer<typeof UploadSent>;
 
 /** Sent by the popup when the person has looked at the list: clears the badge. */
 export const PopupSeen = z.object({ type: z.literal('popup/seen') });
@@ -99,7 +132,7 @@ export const OptionsState = z.object({
 export type OptionsState = z.infer<typeof OptionsState>;
 
 /** Which senders may use each message: content scripts never reach extension-page handlers. */
-export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved]);
+export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved, UploadSent]);
 export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState, OptionsGetState, OptionsRequeueDeadLetters]);
 export type ContentMessage = z.infer<typeof CONTENT_MESSAGES>;
 export type ExtensionPageMessage = z.infer<typeof EXTENSION_PAGE_MESSAGES>;

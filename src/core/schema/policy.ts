@@ -89,6 +89,11 @@ export const POLICY_SHAPE = {
     title: 'Local retention (days)',
     description: 'How long events are kept in the browser. Default 30.',
   }),
+  programmaticMinBytes: z.number().int().min(65_536).max(1_073_741_824).meta({
+    title: 'Smallest unnamed upload by script (bytes)',
+    description:
+      'A Blob or ArrayBuffer with no file name sent by a page script (fetch, XMLHttpRequest, sendBeacon, WebSocket) is an upload event only from this size, so analytics beacons and small posts never become events. Named files sent by script are always events. 64 KiB to 1 GiB. Default 1 MiB.',
+  }),
   showEventList: z.boolean().meta({
     title: 'Show the event list to the user',
     description: 'Whether the popup lists recent risky uploads to the person using the browser. Default true.',
@@ -140,6 +145,7 @@ export const POLICY_DEFAULTS = {
   minimumSeverityToForward: 'none',
   keepUrlQuery: false,
   retentionDays: 30,
+  programmaticMinBytes: 1_048_576,
   showEventList: true,
 } satisfies { [K in PolicyKey]?: Policy[K] };
 

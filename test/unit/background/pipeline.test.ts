@@ -160,7 +160,7 @@ describe('compute first, then write', () => {
 
   it('runs uploads one after another, so two tabs racing to a new destination both count', async () => {
     const { d, db } = await deps({}, monday());
-    const upload = createUploadPipeline(d);
+    const upload = createUploadPipeline(d).observed;
     const [first, second] = await Promise.all([upload(message, dropbox), upload(message, dropbox)]);
     // Both inside the grouping window of the first use: all four files carry it.
     expect([...first!, ...second!].map((e) => e.risk.indicators.some((i) => i.id === 'first_use_of_destination'))).toEqual([true, true, true, true]);
@@ -169,7 +169,7 @@ describe('compute first, then write', () => {
 
   it('keeps going after a failed upload', async () => {
     const { d, outbox, events } = await deps({}, monday());
-    const upload = createUploadPipeline(d);
+    const upload = createUploadPipeline(d).observed;
     vi.spyOn(outbox, 'enqueueWithin').mockRejectedValueOnce(new Error('boom'));
     const failed = upload(message, dropbox);
     const next = upload(message, dropbox);

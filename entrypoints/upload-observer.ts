@@ -1,0 +1,15 @@
+/** The ISOLATED-world observer, in every frame at document_start (see src/content/content-scripts.ts). */
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { newActionId } from '../src/content/action-id';
+import { runtimeSender } from '../src/content/extension-runtime';
+import { startUploadObserver } from '../src/content/observer';
+import { shadowRootGetter } from '../src/content/shadow-roots';
+
+export default defineUnlistedScript(() => {
+  startUploadObserver(window, {
+    send: runtimeSender(),
+    shadowRootOf: shadowRootGetter(),
+    newActionId,
+    now: Date.now,
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The ISOLATED world's end of the bridge (see bridge-protocol.ts). Everything that arrives is a
+ * claim: it is checked field by field here, and what it leads to is marked as bridged and never
+ * as a trusted event.
+ */
+import type { Channel } from '../core/schema/identifiers';
+import { LIMITS } from '../core/schema/limits';
+import type { SentTo } from '../core/schema/messages';
+import { BRIDGE } from './bridge-protocol';
+import type { CollectedFile } from './file-head';
+
+export interface BridgeHandlers {
+  node: (element: Element) => void;
+  files: (channel: Channel, files: CollectedFile[], sentTo: SentTo | undefined) => void;
+  rearm: () => void;
+}
+
+export interface IsolatedBridge {
+  /** (Again) listens on the document for the MAIN world's request for the bridge node. */
+  listen(): void;
+  /** Hooks the page removed or restored, asked of the MAIN world now; `hooks_absent` when it does not answer. */
+  tamper(): string[];
+}
+
+const VIA = new Set(['fetch', 'xhr', 'beacon', 'websocket']);
+
+const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+const count = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
+
+function parseSentTo(raw: unknown): SentTo | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  const url = str(r.url, LIMITS.url);
+  const bytes = count(r.bytes);
+  if (url === undefined || bytes === undefined || typeof r.via !== 'string' || !VIA.has(r.via)) return undefined;
+  return { url, bytes, via: r.via as SentTo['via'] };
+}
+
+function parsePart(raw: unknown): CollectedFile | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  const name = str(r.name, LIMITS.fileName);
+  const size = count(r.size);
+  if (!(r.blob instanceof Blob) || name === undefined || size === undefined) return undefined;
+  const lastModified = typeof r.lastModified === 'number' ? r.lastModified : Date.now();
+  const file = new File([r.blob], name, { type: str(r.type, LIMITS.mimeType) ?? '', lastModified });
+  const relativePath = str(r.relativePath, LIMITS.relativePath);
+  return { file, ...(size !== file.size && { size }), ...(r.anonymous === true && { anonymous: true }), ...(relativePath && { relativePath }) };
+}
+
+/** The files of a bridge message, or undefined when it is malformed. */
+export function parseBridgeFiles(detail: unknown): { channel: Channel; files: CollectedFile[]; sentTo: SentTo | undefined } | undefined {
+  if (!detail || typeof detail !== 'object') return undefined;
+  const d = detail as Record<string, unknown>;
+  if (d.channel !== 'fs_access' && d.channel !== 'programmatic') return undefined;
+  const parts = d.parts;
+  if (!Array.isArray(parts)) return undefined;
+  const files = parts.slice(0, LIMITS.filesPerMessage).map(parsePart);
+  if (files.length === 0 || files.some((f) => !f)) return undefined;
+  const sentTo = d.channel === 'programmatic' ? parseSentTo(d.sentTo) : undefined;
+  if (d.channel === 'programmatic' && !sentTo) return undefined;
+  return { channel: d.channel, files: files as CollectedFile[], sentTo };
+}
+
+export function connectIsolatedBridge(doc: Document, handlers: BridgeHandlers): IsolatedBridge {
+  const node = doc.createElement('span');
+  let connected = false;
+  const hello = () => doc.dispatchEvent(new SubmitEvent(BRIDGE.hello, { submitter: node }));
+  const onHelloAgain = () => {
+    // Answered once: afterwards only a page could be asking, to learn the bridge node.
+    if (connected) return;
+    connected = true;
+    hello();
+  };
+
+  node.addEventListener(BRIDGE.node, (event) => {
+    const element = (event as SubmitEvent).submitter;
+    if (element instanceof Element) handlers.node(element);
+  });
+  node.addEventListener(BRIDGE.files, (event) => {
+    const parsed = parseBridgeFiles((event as CustomEvent).detail);
+    if (parsed) handlers.files(parsed.channel, parsed.files, parsed.sentTo);
+  });
+  node.addEventListener(BRIDGE.rearm, () => {
+    connected = true;
+    handlers.rearm();
+  });
+
+  hello();
+  return {
+    listen: () => doc.addEventListener(BRIDGE.helloAgain, onHelloAgain, true),
+    tamper() {
+      let answer: unknown;
+      const onPong = (event: Event) => {
+        answer = (event as CustomEvent).detail;
+      };
+      node.addEventListener(BRIDGE.pong, onPong);
+      node.dispatchEvent(new Event(BRIDGE.ping));
+      node.removeEventListener(BRIDGE.pong, onPong);
+      if (typeof answer !== 'string') return ['hooks_absent'];
+      return answer ? answer.split(',', 16).map((s) => s.slice(0, 64)) : [];
+    },
+  };
+}

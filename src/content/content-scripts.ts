@@ -1,0 +1,22 @@
+/**
+ * The two content scripts, declared for the manifest (wxt.config.ts adds them). They are built as
+ * WXT unlisted scripts, not `*.content.ts` entrypoints: WXT's content-script wrapper brings
+ * webextension-polyfill and a context object that posts a message to the page in every frame,
+ * about 15 KB before any of our code (issue 13 budget: 10 KB per frame for everything).
+ *
+ * The observer is listed first: in the same frame and run_at, scripts run in manifest order, so its
+ * capture listeners are on window before the hooks exist (the bridge handshake works either way).
+ */
+const EVERY_FRAME = {
+  matches: ['<all_urls>'],
+  all_frames: true,
+  // about:blank, srcdoc and blob: frames take their creator's origin.
+  match_about_blank: true,
+  match_origin_as_fallback: true,
+  run_at: 'document_start',
+} as const;
+
+export const CONTENT_SCRIPTS = [
+  { ...EVERY_FRAME, js: ['upload-observer.js'], world: 'ISOLATED' },
+  { ...EVERY_FRAME, js: ['upload-hooks.js'], world: 'MAIN' },
+] as const;

@@ -1,0 +1,112 @@
+/**
+ * Wrapping page functions without the page noticing (issue 13, "Invisible and safe in the page"):
+ * a wrapper keeps the original's name and length, has no `prototype` (native methods have none, so
+ * it is no constructor either), and `Function.prototype.toString` shows the native source for it.
+ * The observer never throws into the page: its errors are swallowed; the original's exceptions
+ * and return values pass through untouched.
+ *
+ * Everything the wrappers call at page time is captured here, at document_start, before any page
+ * script can replace it.
+ */
+const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
+const weakMapGet = WeakMap.prototype.get;
+const weakMapSet = WeakMap.prototype.set;
+
+/** A WeakMap whose methods the page cannot intercept by patching WeakMap.prototype later. */
+export class SafeWeakMap<K extends object, V> {
+  readonly #map = new WeakMap<K, V>();
+  get(key: K): V | undefined {
+    return apply(weakMapGet, this.#map, [key]) as V | undefined;
+  }
+  set(key: K, value: V): void {
+    apply(weakMapSet, this.#map, [key, value]);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any callable can be wrapped
+type AnyFunction = Function;
+
+/** wrapper → the native it stands for, for toString. */
+const disguised = new SafeWeakMap<AnyFunction, AnyFunction>();
+
+export interface InstalledHook {
+  owner: object;
+  key: PropertyKey;
+  wrapper: AnyFunction;
+  original: AnyFunction;
+}
+
+/** Every wrapper installed in this frame, for the tamper check. */
+export const installed: InstalledHook[] = [];
+
+function disguise(wrapper: AnyFunction, original: AnyFunction): void {
+  defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+  disguised.set(wrapper, original);
+}
+
+export type Observe = (self: unknown, args: unknown[], result: unknown) => void;
+
+function observeSafely(observe: Observe, self: unknown, args: unknown[], result: unknown): void {
+  try {
+    observe(self, args, result);
+  } catch {
+    // Never into the page: a failed observation costs one event, not the page's call.
+  }
+}
+
+/** Makes a method (no prototype, not constructible) that calls `body`, named like `original`. */
+function methodLike(original: AnyFunction, body: (self: unknown, args: unknown[]) => unknown): AnyFunction {
+  const wrapper = {
+    method(this: unknown, ...args: unknown[]) {
+      return body(this, args);
+    },
+  }.method;
+  disguise(wrapper, original);
+  return wrapper;
+}
+
+/**
+ * Replaces `owner[key]` (an own data property holding a function) with a wrapper that calls the
+ * original with the same `this` and arguments and returns what it returns. `observe` runs after a
+ * call that returned (so a call that throws is reported to no one), or before it with `before`.
+ */
+export function wrapMethod(owner: object | undefined, key: string, observe: Observe, before = false): void {
+  const descriptor = owner && getOwnPropertyDescriptor(owner, key);
+  const original: unknown = descriptor?.value;
+  if (!owner || !descriptor || typeof original !== 'function') return;
+  const wrapper = methodLike(original, (self, args) => {
+    if (before) observeSafely(observe, self, args, undefined);
+    const result = apply(original, self, args);
+    if (!before) observeSafely(observe, self, args, result);
+    return result;
+  });
+  defineProperty(owner, key, { ...descriptor, value: wrapper });
+  installed.push({ owner, key, wrapper, original });
+}
+
+/** Function.prototype.toString shows the native source for every wrapper (and for itself). */
+export function disguiseToString(): void {
+  const descriptor = getOwnPropertyDescriptor(Function.prototype, 'toString');
+  const nativeToString = descriptor?.value as AnyFunction | undefined;
+  if (!descriptor || typeof nativeToString !== 'function') return;
+  const wrapper = methodLike(nativeToString, (self, args) => apply(nativeToString, (typeof self === 'function' && disguised.get(self)) || self, args));
+  defineProperty(Function.prototype, 'toString', { ...descriptor, value: wrapper });
+}
+
+/** Hooks the page removed or put back to the native since they were installed. */
+export function tamperedHooks(): string[] {
+  const out: string[] = [];
+  for (const hook of installed) {
+    let current: unknown;
+    try {
+      current = getOwnPropertyDescriptor(hook.owner, hook.key)?.value;
+    } catch {
+      current = undefined;
+    }
+    // A page wrapping our wrapper again (error trackers wrap fetch) still reaches it: only the
+    // native itself, or no function at all, means the hook was taken away.
+    if (current === hook.original || typeof current !== 'function') out.push(String(hook.key));
+  }
+  return out;
+}
