@@ -11,7 +11,7 @@
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
@@ -197,6 +197,8 @@ export async function run(): Promise<void> {
     [
       ['over HTTP (auth, gunzip, zod, store, hooks)', `${fmt(http.perSecond)} events/s${http.failures ? ` (${http.failures} failed requests)` : ''}`],
       ['baseline: plain prepared INSERT, 1 txn/batch', `${fmt(plain)} events/s`],
+      // Figures on a shared machine move with its load: say what it was.
+      ['machine', `${cpus().length} CPUs, load average ${loadavg().map((l) => fmt(l, 1)).join(' / ')} (1 / 5 / 15 min)`],
     ],
     [{ label: '≥ 5,000 events/s over HTTP', met: http.perSecond >= 5_000 && http.failures === 0 }],
   );
