@@ -40,6 +40,8 @@ const itemSignature = ({ file, size }: CollectedFile) => signatureOf({ name: fil
 interface Remembered {
   actionId: string;
   at: number;
+  /** Settles when the action's events were handed to the extension: a send is recorded after them. */
+  reported: Promise<unknown>;
   /** Hosts the file was already recorded going to. */
   sentTo: Set<string>;
 }
@@ -56,9 +58,9 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
   const hooked = new WeakSet<EventTarget>();
   const remembered = new Map<string, Remembered>();
 
-  const remember = (signature: string, actionId: string) => {
+  const remember = (signature: string, actionId: string, reported: Promise<unknown>) => {
     remembered.delete(signature);
-    remembered.set(signature, { actionId, at: deps.now(), sentTo: new Set() });
+    remembered.set(signature, { actionId, at: deps.now(), reported, sentTo: new Set() });
     if (remembered.size > REMEMBERED_FILES) remembered.delete(remembered.keys().next().value!);
   };
   const recall = (signature: string) => {
@@ -66,10 +68,15 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     return found && deps.now() - found.at < SAME_FILE_MS ? found : undefined;
   };
 
-  const report = async (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}) => {
-    if (collected.length === 0) return;
+  const report = (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}): Promise<void> => {
+    if (collected.length === 0) return Promise.resolve();
     const actionId = deps.newActionId();
-    for (const item of collected) remember(itemSignature(item), actionId);
+    const reported = sendAction(actionId, channel, trustedEvent, collected, options);
+    for (const item of collected) remember(itemSignature(item), actionId, reported);
+    return reported;
+  };
+
+  const sendAction = async (actionId: string, channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions) => {
     for (let i = 0; i < collected.length; i += LIMITS.filesPerMessage) {
       const files = await describeFiles(collected.slice(i, i + LIMITS.filesPerMessage));
       const extra = {
@@ -89,19 +96,21 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
   /** Files handed over by script: new uploads, or sends of files this frame already reported. */
   const onBridgedFiles: BridgeHandlers['files'] = (channel, collected, sentTo) => {
     const fresh: CollectedFile[] = [];
-    const sends = new Map<string, FileFacts[]>();
+    const sends = new Map<string, { files: FileFacts[]; reported: Promise<unknown> }>();
     const host = sentTo ? hostOf(sentTo.url) : '';
     for (const item of collected) {
       const seen = recall(itemSignature(item));
       if (!seen) fresh.push(item);
       else if (sentTo && !seen.sentTo.has(host)) {
         seen.sentTo.add(host);
-        sends.set(seen.actionId, [...(sends.get(seen.actionId) ?? []), item.file]);
+        const entry = sends.get(seen.actionId) ?? { files: [], reported: seen.reported };
+        entry.files.push(item.file);
+        sends.set(seen.actionId, entry);
       }
     }
-    for (const [actionId, files] of sends) {
+    for (const [actionId, { files, reported }] of sends) {
       const list = files.map((f) => ({ name: f.name.slice(0, LIMITS.fileName), size: f.size, lastModified: f.lastModified }));
-      deps.send({ type: 'upload/sent', actionId, files: list.slice(0, LIMITS.filesPerMessage), sentTo: sentTo! }).catch(() => undefined);
+      void reported.then(() => deps.send({ type: 'upload/sent', actionId, files: list.slice(0, LIMITS.filesPerMessage), sentTo: sentTo! })).catch(() => undefined);
     }
     void report(channel, false, fresh, { bridged: true, ...(sentTo && { sentTo }), tamper: bridge.tamper() }).then(() => {
       if (sentTo) for (const item of fresh) recall(itemSignature(item))?.sentTo.add(host);

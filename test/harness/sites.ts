@@ -64,11 +64,20 @@ export function siteFile(url: URL): SiteFile | undefined {
   return SITE_FILES[`${url.hostname}${url.pathname}`];
 }
 
+function observerPage(url: URL, site: SiteSpec): string {
+  const frame = url.searchParams.get('frame');
+  const port = url.port ? `:${url.port}` : '';
+  const extra = frame ? `<iframe id="frame" src="${url.protocol}//${frame.replace('/', `${port}/`)}"></iframe>` : '';
+  return fixture('observer/lab').replace('{{TITLE}}', site.title).replace('{{EXTRA}}', extra);
+}
+
 /** The HTML for a URL on a simulated site, or undefined when the host is not simulated. */
 export function renderSite(url: URL): string | undefined {
   const site = SITES[url.hostname];
   if (!site) return undefined;
   if (url.pathname.startsWith('/embed/')) return fixture('frame');
+  // The observer lab (test/e2e/observer-*.test.ts): /observer/<page>[?frame=<host>/<path>].
+  if (url.pathname.startsWith('/observer/')) return observerPage(url, site);
   if (site.page === 'hostile') return fixture('hostile');
   const port = url.port ? `:${url.port}` : '';
   const extra = (site.extra ?? '').replaceAll('{{ORIGIN_SCHEME}}', url.protocol.replace(':', '')).replaceAll('{{PORT}}', port);

@@ -51,7 +51,8 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
   const announceInput = (input: unknown) => {
     if (isFileInput(input)) bridge.node(input);
   };
-  wrapMethod(win.HTMLInputElement?.prototype, 'click', announceInput, true);
+  // click() is HTMLElement's; showPicker() is the input's own.
+  wrapMethod(win.HTMLElement?.prototype, 'click', announceInput, true);
   wrapMethod(win.HTMLInputElement?.prototype, 'showPicker', announceInput, true);
 
   // Files sent by script.
