@@ -1,6 +1,9 @@
 /** Renders docs/event-schema.md: the native event and batch, with their JSON Schema generated from zod. */
 import { z } from 'zod';
+import { DEFAULT_OUTBOX_LIMITS } from '../../src/background/outbox-queue';
 import { FileEvent, NativeBatch } from '../../src/core/schema/event';
+
+const MIB = 1024 * 1024;
 
 export function renderEventSchemaDoc(): string {
   const schema = z.toJSONSchema(NativeBatch, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
@@ -18,7 +21,7 @@ added as optional fields; none is ever renamed. Its top-level fields are ${topLe
 A **native batch** is \`POST <backendUrl>\` with \`Authorization: Bearer <backendToken>\` and the body
 \`{"events": [ … ], "droppedEvents"?: n}\` (JSON; \`Content-Encoding: gzip\` when the backend accepts it).
 \`droppedEvents\` counts events the browser dropped since the last delivered batch because its outbox
-was full (20,000 events or 20 MB; the lowest severity goes first). Any 2xx means accepted. The
+was full (${DEFAULT_OUTBOX_LIMITS.maxEvents.toLocaleString('en-US')} events or ${DEFAULT_OUTBOX_LIMITS.maxBytes / MIB} MiB; the lowest severity goes first). Any 2xx means accepted. The
 event \`id\` (UUIDv7) is the idempotency key: a batch may arrive twice, and the backend must
 de-duplicate (the reference console does).
 

@@ -1,11 +1,17 @@
 /** Renders docs/risk-settings.md from the risk settings schema and its defaults (generated; drift-tested). */
+import { ACTIVITY_PERIOD_MINUTES } from '../../src/background/activity-sampler';
+import { DOWNLOAD_RETENTION_MS } from '../../src/background/history';
 import { CATEGORY_LABELS } from '../../src/core/risk/labels';
-import { DEFAULT_RISK_SETTINGS, RECOMMENDED_SCORES } from '../../src/core/risk/settings';
+import { DEFAULT_RISK_SETTINGS, RECOMMENDED_SCORES, SCORE_RANGE } from '../../src/core/risk/settings';
+import { SEVERITY_BANDS } from '../../src/core/risk/severity';
 import { USER_INDICATORS, type UserIndicator } from '../../src/core/schema/identifiers';
+
+const DAY_MS = 86_400_000;
 
 const USER_MEANING: Record<UserIndicator, string> = {
   off_hours:
-    'Outside this user’s usual active hours, learned per browser from activity (idle state sampled every 5 minutes) and uploads; until `profileMinDays` days of history exist, outside the working hours below.',
+    `Outside this user’s usual active hours, learned per browser from activity (idle state sampled every ${ACTIVITY_PERIOD_MINUTES} minutes) and uploads; ` +
+    'until `profileMinDays` days of history exist, outside the working hours below.',
   first_use_of_destination:
     'First upload by this user to this destination (service, else registrable domain) since monitoring began; every upload to it within `groupingWindowMinutes` of the first carries it too.',
   rare_use_of_destination: 'Destination used before, but not in the last `rareWindowDays` days; a burst within the grouping window carries it too.',
@@ -20,6 +26,15 @@ const HISTORY_MEANING: Record<string, string> = {
   profileMinDays: 'Days of observed activity before the learned profile replaces the working hours for `off_hours`.',
   workingHours: '`off_hours` until the profile is ready: ISO weekdays (1 Monday … 7 Sunday) and local `HH:MM` start and end (a shift may cross midnight; the same start and end is the whole day).',
 };
+
+/** `0`, `1–3`, `9 and more`: the scores each severity covers. */
+function severityRows(): string[] {
+  return SEVERITY_BANDS.map((band, i) => {
+    const from = i === 0 ? 0 : SEVERITY_BANDS[i - 1]!.maxScore + 1;
+    const scores = band.maxScore === Infinity ? `${from} and more` : band.maxScore === from ? `${from}` : `${from}–${band.maxScore}`;
+    return `| ${scores} | \`${band.severity}\` |`;
+  });
+}
 
 function table(group: keyof typeof RECOMMENDED_SCORES, label: (id: string) => string): string {
   const rows = Object.entries(RECOMMENDED_SCORES[group]).map(([id, score]) => `| \`${id}\` | ${label(id)} | ${score} |`);
@@ -41,15 +56,11 @@ indicators that apply add up to the event's score, and the score gives the sever
 
 | score | severity |
 |---|---|
-| 0 | \`none\` |
-| 1–3 | \`low\` |
-| 4–6 | \`moderate\` |
-| 7–8 | \`high\` |
-| 9 and more | \`critical\` |
+${severityRows().join('\n')}
 
 Trusted activity (the policy's \`trustedDomains\`) scores 0 whatever else is true. Only the
 highest-scoring source counts (ties go to the first observed); every source stays in the event.
-Every score is an admin setting from 0 to 10; the defaults below are the recommended ones (Incydr's
+Every score is an admin setting from ${SCORE_RANGE.min} to ${SCORE_RANGE.max}; the defaults below are the recommended ones (Incydr's
 model). An indicator scored 0 is not shown, but stays in \`risk.userFacts\` so a preview can rescore it.
 
 A change applies to later events only: each stored event keeps the score it got and the
@@ -98,6 +109,6 @@ Push overrides with the policy key \`riskSettings\` (only the values given chang
 
 Give every change a new \`version\`: events record it, so a backend can tell which settings scored them.
 The user indicators ${USER_INDICATORS.map((u) => `\`${u}\``).join(', ')} need the history kept on the device
-(IndexedDB): destination use, the activity profile, and downloads (file name, size, addresses; 90 days).
+(IndexedDB): destination use, the activity profile, and downloads (file name, size, addresses; ${DOWNLOAD_RETENTION_MS / DAY_MS} days).
 `;
 }

@@ -1,6 +1,6 @@
 /**
- * Risk settings: a score from 0 to 10 for every indicator of DESIGN.md, with the recommended
- * defaults of Incydr's model. Settings carry a version; an event records the version it was scored with.
+ * Risk settings: a score within SCORE_RANGE for every indicator (docs/risk-settings.md), with the
+ * recommended defaults of Incydr's model. Settings carry a version; an event records the version it was scored with.
  */
 import { z } from 'zod';
 import {
@@ -10,7 +10,10 @@ import {
   USER_INDICATORS,
 } from '../schema/identifiers';
 
-const Weight = z.number().int().min(0).max(10);
+/** What an admin may give one indicator. */
+export const SCORE_RANGE = { min: 0, max: 10 } as const;
+
+const Weight = z.number().int().min(SCORE_RANGE.min).max(SCORE_RANGE.max);
 
 function weights<const K extends readonly string[]>(keys: K, defaults: Record<K[number], number>) {
   const shape = Object.fromEntries(keys.map((k) => [k, Weight.default(defaults[k as K[number]])])) as {

@@ -1,10 +1,17 @@
 import type { Severity } from '../schema/identifiers';
 
-/** DESIGN.md: 0 → none, 1–3 → low, 4–6 → moderate, 7–8 → high, 9+ → critical. */
+/**
+ * The severity scale (Incydr's): each severity covers the scores up to its `maxScore`, from the one
+ * before. docs/risk-settings.md renders its table from this list.
+ */
+export const SEVERITY_BANDS: readonly { severity: Severity; maxScore: number }[] = [
+  { severity: 'none', maxScore: 0 },
+  { severity: 'low', maxScore: 3 },
+  { severity: 'moderate', maxScore: 6 },
+  { severity: 'high', maxScore: 8 },
+  { severity: 'critical', maxScore: Infinity },
+];
+
 export function severityOf(score: number): Severity {
-  if (score <= 0) return 'none';
-  if (score <= 3) return 'low';
-  if (score <= 6) return 'moderate';
-  if (score <= 8) return 'high';
-  return 'critical';
+  return SEVERITY_BANDS.find((band) => score <= band.maxScore)?.severity ?? 'critical';
 }
