@@ -13,6 +13,7 @@ import { EventStore } from './events/store';
 import { inflateRequestBody } from './http/compressed-body';
 import { openApiRoute } from './http/openapi';
 import { registerRoutes } from './http/register';
+import { registerUiAssets, uiRoutes } from './http/static-ui';
 import { HttpError, type RouteSpec } from './http/route';
 import { PolicyStore } from './policy-store';
 import { CORE_ROUTES } from './routes/core';
@@ -109,7 +110,9 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
 
   const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES];
   routes.push(openApiRoute(routes));
-  registerRoutes(app, routes, services);
+  // The web interface's pages are routes of the access table but not of the API document.
+  registerRoutes(app, [...routes, ...uiRoutes()], services);
+  registerUiAssets(app);
   installExposureAggregates(services);
   services.events.addIngestHook(alertIngestHook);
   startRetentionJob(app, services);

@@ -57,6 +57,22 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'PUT /api/v1/retention': ADMINS,
 
   'GET /api/v1/openapi.json': ANYONE_WHO_READS,
+
+  // The web interface's pages (console/http/static-ui.ts): the same HTML for everyone, no data; what a
+  // page shows it asks the API for, with the session's role.
+  'GET /': 'public',
+  'GET /events': 'public',
+  'GET /events/:id': 'public',
+  'GET /users/:email': 'public',
+  'GET /alerts': 'public',
+  'GET /alerts/:id': 'public',
+  'GET /watchlists': 'public',
+  'GET /settings/risk': 'public',
+  'GET /settings/policy': 'public',
+  'GET /settings/rules': 'public',
+  'GET /audit': 'public',
+  'GET /admin/credentials': 'public',
+  'GET /admin/users': 'public',
 };
 
 export function accessKey(method: string, path: string): string {

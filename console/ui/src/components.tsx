@@ -1,0 +1,80 @@
+/** Shared pieces: loading state, error box, severity badge, tables, the role reason. */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+export type Severity = 'none' | 'low' | 'moderate' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['none', 'low', 'moderate', 'high', 'critical'];
+
+/** Loads whatever `load` fetches whenever `key` changes; `reload` asks again. */
+export function useLoad<T>(load: () => Promise<T>, key: string) {
+  const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
+  const [nonce, setNonce] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: Error) => live && setState({ error: error.message, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, nonce]);
+  return { ...state, reload: () => setNonce((n) => n + 1) };
+}
+
+export function Loading(props: { what?: string }) {
+  return (
+    <p class="muted" role="status">
+      Loading {props.what ?? ''}…
+    </p>
+  );
+}
+
+export function ErrorBox(props: { error: string }) {
+  return (
+    <p role="alert" class="error">
+      {props.error}
+    </p>
+  );
+}
+
+export function SeverityBadge(props: { severity: string }) {
+  return <span class={`sev sev-${props.severity}`}>{props.severity}</span>;
+}
+
+export function Page(props: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+  useEffect(() => {
+    document.title = `${props.title} · Upwatch console`;
+  }, [props.title]);
+  return (
+    <section aria-labelledby="page-title">
+      <header class="page-header">
+        <h1 id="page-title" tabIndex={-1}>
+          {props.title}
+        </h1>
+        {props.actions}
+      </header>
+      {props.children}
+    </section>
+  );
+}
+
+/** Why a control is off: said beside it, not only in a tooltip. */
+export function RoleNote(props: { text: string }) {
+  return <p class="muted role-note">{props.text}</p>;
+}
+
+export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}

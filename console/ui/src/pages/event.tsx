@@ -1,0 +1,149 @@
+/** `/events/{id}`: one event — each indicator's reason and weight, the file, destination, source and delivery. */
+import type { ComponentChildren } from 'preact';
+import { api } from '../api';
+import { bytes, ErrorBox, Loading, Page, SeverityBadge, useLoad, when } from '../components';
+import { Link } from '../router';
+
+interface Source {
+  category?: string;
+  url?: string;
+  host?: string;
+  serviceName?: string;
+}
+export interface ApiEvent {
+  id: string;
+  observedAt: string;
+  channel: string;
+  trustedEvent: boolean;
+  bridged?: boolean;
+  tamper?: string[];
+  transfers?: { url: string; host: string; bytes: number; via: string; at: string }[];
+  user: { email?: string; id?: string };
+  device: { browser: string; browserVersion: string; os: string; extensionVersion: string };
+  file: {
+    name: string;
+    extension: string;
+    size: number;
+    mimeType: string;
+    mimeByContent?: string;
+    relativePath?: string;
+    categoryByExtension: string;
+    categoryByContent: string;
+    category: string;
+    mismatch: boolean;
+    evidence?: string[];
+  };
+  destination: { url: string; host: string; domain: string; tabTitle: string; frameUrl?: string; category: string; serviceId?: string; serviceName?: string; trusted: boolean };
+  source?: Source;
+  sources?: Source[];
+  risk: { score: number; severity: string; indicators: { id: string; group: string; weight: number; reason: string }[]; settingsVersion: string };
+  received: { at: string; credential: string | null; clientIp: string | null };
+}
+
+function Facts(props: { title: string; rows: [string, ComponentChildren][] }) {
+  return (
+    <div class="card">
+      <h2>{props.title}</h2>
+      <dl class="facts">
+        {props.rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+export function EventDetail(props: { id: string }) {
+  const state = useLoad(() => api<ApiEvent>(`/api/v1/events/${encodeURIComponent(props.id)}`), props.id);
+  const e = state.data;
+  return (
+    <Page title="Event">
+      {state.error && <ErrorBox error={state.error} />}
+      {state.loading && <Loading what="the event" />}
+      {e && (
+        <>
+          <p class="lede">
+            <span class="filename">{e.file.name}</span> to {e.destination.serviceName ?? e.destination.host} by{' '}
+            {e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : 'an unknown user'} — score {e.risk.score}{' '}
+            <SeverityBadge severity={e.risk.severity} />
+          </p>
+          <div class="card">
+            <table>
+              <caption>Risk indicators (settings {e.risk.settingsVersion})</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Indicator</th>
+                  <th scope="col">Group</th>
+                  <th scope="col">Weight</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {e.risk.indicators.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.id}</td>
+                    <td>{i.group}</td>
+                    <td class="num">{i.weight}</td>
+                    <td>{i.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div class="grid2">
+            <Facts
+              title="File"
+              rows={[
+                ['Name', <span class="filename">{e.file.name}</span>],
+                ['Size', bytes(e.file.size)],
+                ['Category', e.file.category],
+                ['By extension', `${e.file.categoryByExtension} (.${e.file.extension})`],
+                ['By content', `${e.file.categoryByContent}${e.file.mimeByContent ? ` (${e.file.mimeByContent})` : ''}`],
+                ['Mismatch', e.file.mismatch ? 'yes: the content is not what the name says' : 'no'],
+                ['Evidence', e.file.evidence?.length ? <ul>{e.file.evidence.map((x, i) => <li key={i}>{x}</li>)}</ul> : '—'],
+                ...(e.file.relativePath ? ([['Path', e.file.relativePath]] as [string, string][]) : []),
+              ]}
+            />
+            <Facts
+              title="Destination"
+              rows={[
+                ['Service', e.destination.serviceName ?? '—'],
+                ['Category', e.destination.category],
+                ['Host', e.destination.host],
+                ['URL', <span class="url">{e.destination.url}</span>],
+                ['Tab title', e.destination.tabTitle || '—'],
+                ['Trusted', e.destination.trusted ? 'yes' : 'no'],
+              ]}
+            />
+            <Facts
+              title="Source"
+              rows={
+                (e.sources?.length ? e.sources : e.source ? [e.source] : []).map((s, i) => [
+                  `Source ${i + 1}`,
+                  `${s.serviceName ?? s.host ?? 'unknown'}${s.category ? ` (${s.category})` : ''}${s.url ? ` — ${s.url}` : ''}`,
+                ]) as [string, string][]
+              }
+            />
+            <Facts
+              title="Delivery"
+              rows={[
+                ['Observed', when(e.observedAt)],
+                ['Received', when(e.received.at)],
+                ['Channel', `${e.channel}${e.trustedEvent ? '' : ' (untrusted event)'}${e.bridged ? ', seen by page hooks' : ''}`],
+                ['Browser', `${e.device.browser} ${e.device.browserVersion} on ${e.device.os}, extension ${e.device.extensionVersion}`],
+                ['Credential', e.received.credential ?? '—'],
+                ['Client address', e.received.clientIp ?? '—'],
+                ...((e.transfers ?? []).map((t, i) => [`Transfer ${i + 1}`, `${bytes(t.bytes)} by ${t.via} to ${t.host}`]) as [string, string][]),
+                ...(e.tamper?.length ? ([['Tampering', e.tamper.join(', ')]] as [string, string][]) : []),
+              ]}
+            />
+          </div>
+          <p class="muted">Event id {e.id}</p>
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * `/settings/risk`: every score with its recommended default, a caution above 7, and a what-if
+ * preview of how the latest stored events would score before saving. Saving applies to future
+ * events only (stored events keep their scores) and is audited by the console.
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { ErrorBox, Loading, Page, RoleNote, SeverityBadge, useLoad } from '../components';
+import { Link } from '../router';
+import { can, ROLE_NEEDED, useSession } from '../session';
+
+type Scores = Record<string, Record<string, number>>;
+interface RiskAnswer {
+  riskSettings: Record<string, unknown>;
+  effective: { scores: Scores };
+  recommended: Scores;
+  cautions: string[];
+}
+interface Preview {
+  changed: number;
+  cautions: string[];
+  events: { id: string; before: { score: number; severity: string }; after: { score: number; severity: string } }[];
+}
+const GROUPS: [string, string][] = [
+  ['user', 'User indicators'],
+  ['destination', 'Destination categories'],
+  ['source', 'Source categories'],
+  ['file', 'File categories'],
+];
+const CAUTION_ABOVE = 7;
+
+export function RiskSettings() {
+  const { user } = useSession();
+  const state = useLoad(() => api<RiskAnswer>('/api/v1/risk-settings'), 'risk');
+  const [draft, setDraft] = useState<Scores | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const editable = can.editRiskSettings(user.role);
+  const data = state.data;
+  const scores = draft ?? data?.effective.scores ?? null;
+  const settingsWith = (s: Scores) => ({ ...(data?.riskSettings ?? {}), scores: s });
+  const set = (group: string, key: string, value: number) => {
+    if (!scores) return;
+    setDraft({ ...scores, [group]: { ...scores[group], [key]: value } });
+    setPreview(null);
+  };
+  const runPreview = async () => {
+    try {
+      setPreview(await api<Preview>('/api/v1/risk-settings/preview', { method: 'POST', body: { riskSettings: settingsWith(scores!), limit: 1000 } }));
+      setMessage(null);
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  };
+  const save = async () => {
+    try {
+      await api('/api/v1/risk-settings', { method: 'PUT', body: settingsWith(scores!) });
+      setMessage({ ok: true, text: 'Saved. New scores apply to events from now on; stored events keep theirs.' });
+      setDraft(null);
+      setPreview(null);
+      state.reload();
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  };
+  return (
+    <Page title="Risk settings">
+      <p>
+        Each indicator adds its weight (0–10) to an event's score. Weights above {CAUTION_ABOVE} make an event high or critical on their own. Changes apply to future events;
+        every change is in the <Link href="/audit">audit log</Link>.
+      </p>
+      {!editable && <RoleNote text={`Read only: you can preview but not save. ${ROLE_NEEDED.analyst}`} />}
+      {state.error && <ErrorBox error={state.error} />}
+      {state.loading && !data && <Loading what="risk settings" />}
+      {data && scores && (
+        <form onSubmit={(e) => e.preventDefault()} aria-label="Risk scores">
+          <div class="grid2">
+            {GROUPS.map(([group, title]) => (
+              <fieldset key={group} class="card scores">
+                <legend>{title}</legend>
+                {Object.entries(scores[group] ?? {}).map(([key, value]) => {
+                  const recommended = data.recommended[group]?.[key];
+                  const id = `score-${group}-${key}`;
+                  return (
+                    <div class="score-row" key={key}>
+                      <label for={id}>{key.replaceAll('_', ' ')}</label>
+                      <input id={id} type="number" min={0} max={10} step={1} value={value} aria-describedby={`${id}-note`} onInput={(e) => set(group, key, Number((e.currentTarget as HTMLInputElement).value))} />
+                      <span id={`${id}-note`} class={value > CAUTION_ABOVE ? 'caution' : 'muted'}>
+                        recommended {recommended ?? '—'}
+                        {value > CAUTION_ABOVE ? ' · caution: above 7' : ''}
+                      </span>
+                    </div>
+                  );
+                })}
+              </fieldset>
+            ))}
+          </div>
+          <div class="form-actions">
+            <button type="button" class="secondary" onClick={() => void runPreview()}>
+              Preview on recent events
+            </button>
+            {editable && (
+              <button type="button" onClick={() => void save()} disabled={!draft}>
+                Save risk settings
+              </button>
+            )}
+            <button type="button" class="secondary" onClick={() => (setDraft(data.recommended), setPreview(null))}>
+              Reset to recommended
+            </button>
+          </div>
+        </form>
+      )}
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
+          {message.text}
+        </p>
+      )}
+      {preview && (
+        <div class="card" aria-live="polite">
+          <h2>What-if preview</h2>
+          <p>
+            <strong>{preview.changed}</strong> of the {preview.events.length} latest events would score differently.
+            {preview.cautions.length > 0 && ` Cautions: ${preview.cautions.join('; ')}`}
+          </p>
+          <table>
+            <caption>Events whose score would change</caption>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Now</th>
+                <th scope="col">Would be</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.events
+                .filter((e) => e.before.score !== e.after.score || e.before.severity !== e.after.severity)
+                .slice(0, 100)
+                .map((e) => (
+                  <tr key={e.id}>
+                    <td>
+                      <Link href={`/events/${e.id}`}>{e.id.slice(0, 8)}</Link>
+                    </td>
+                    <td>
+                      {e.before.score} <SeverityBadge severity={e.before.severity} />
+                    </td>
+                    <td>
+                      {e.after.score} <SeverityBadge severity={e.after.severity} />
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Page>
+  );
+}
