@@ -59,10 +59,11 @@ export async function loadSession(): Promise<SessionState> {
   }
 }
 
+/** Whether the console offers single sign-on: GET /api/v1/sign-in says so (or the 401 of the session). */
 async function offersOidc(): Promise<boolean> {
-  const res = await fetch('/api/v1/session', { credentials: 'same-origin' });
-  const body = (await res.json().catch(() => ({}))) as { oidc?: unknown };
-  return body.oidc === true;
+  const res = await fetch('/api/v1/sign-in', { credentials: 'same-origin' }).catch(() => null);
+  const body = res?.ok ? ((await res.json().catch(() => ({}))) as { oidc?: unknown }) : {};
+  return body.oidc === true || (typeof body.oidc === 'object' && body.oidc !== null);
 }
 
 /** A console without sessions: a credential the browser already sends (an API key in a header). */
