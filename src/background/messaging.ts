@@ -13,7 +13,7 @@ import {
 import type { StampedSender } from './pipeline';
 
 export interface MessageSenderLike extends StampedSender {
-  id?: string | undefined;
+  id?: string;
 }
 
 type Handlers<M extends { type: string }> = {

@@ -19,9 +19,9 @@ import type { UploadStore } from './upload-store';
 
 /** The parts of runtime.MessageSender the pipeline trusts. */
 export interface StampedSender {
-  tab?: { id?: number | undefined; url?: string | undefined; title?: string | undefined } | undefined;
-  frameId?: number | undefined;
-  url?: string | undefined;
+  tab?: { id?: number; url?: string; title?: string };
+  frameId?: number;
+  url?: string;
 }
 
 export interface PipelineDeps {

@@ -1,9 +1,9 @@
 /**
- * One observed file + where it was going + who/what observed it → the native file event of
- * DESIGN.md, classified and scored. Pure, in two steps, so the caller can look up history by the
- * destination before scoring: `classifyObservedFile` (what and where: needs only the file and the
- * tab) and `assembleFileEvent` (scored against history facts passed in as plain data). Ids, clocks
- * and history come in as data; nothing is read or written here.
+ * One observed file + where it was going + who/what observed it → the native file event
+ * (docs/event-schema.md), classified and scored. Pure, in two steps, so the caller can look up
+ * history by the destination before scoring: `classifyObservedFile` (what and where: needs only the
+ * file and the tab) and `assembleFileEvent` (scored against history facts passed in as plain data).
+ * Ids, clocks and history come in as data; nothing is read or written here.
  */
 import { classifyDestination, type DestinationOptions, type DestinationResult } from './destinations/classify';
 import { classifyFile, type FileVerdict } from './files/classify';
@@ -17,19 +17,19 @@ export interface ObservedFileFacts {
   name: string;
   size: number;
   mimeType: string;
-  lastModified?: number | undefined;
-  relativePath?: string | undefined;
-  head?: Uint8Array | undefined;
-  anonymous?: boolean | undefined;
+  lastModified?: number;
+  relativePath?: string;
+  head?: Uint8Array;
+  anonymous?: boolean;
 }
 
 /** What classification needs: the file, and where it was going (from the browser-stamped sender, never from the page). */
 export interface ClassifyInput {
   file: ObservedFileFacts;
-  tab: { url?: string | undefined; title?: string | undefined };
-  frameUrl?: string | undefined;
+  tab: { url?: string; title?: string };
+  frameUrl?: string;
   /** For a file sent by script: the URL the request went to (the receiving host counts). */
-  receiverUrl?: string | undefined;
+  receiverUrl?: string;
   destinationOptions: DestinationOptions;
 }
 
@@ -45,8 +45,8 @@ export interface BuildEventInput extends ClassifyInput {
   channel: Channel;
   trustedEvent: boolean;
   /** Seen by the page hooks, not by a DOM event. */
-  bridged?: boolean | undefined;
-  tamper?: readonly string[] | undefined;
+  bridged?: boolean;
+  tamper?: readonly string[];
   transfers?: FileEvent['transfers'];
   user: FileEvent['user'];
   device: FileEvent['device'];

@@ -1,6 +1,6 @@
 /**
  * The effective configuration: the managed policy over the settings a backend syncs over the
- * built-in defaults, key by key (DESIGN.md "Settings precedence"). This is the one place where
+ * built-in defaults, key by key (docs/architecture.md "Settings precedence"). This is the one place where
  * POLICY_DEFAULTS are applied: behaviour code reads `config.policy.<key>` and never falls back
  * on its own. Pure: the background loads the layers and hands them in.
  */

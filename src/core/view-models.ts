@@ -14,8 +14,8 @@ export interface DeliveryFacts {
   deadLetters: number;
   /** Events dropped because the outbox was full, since installation. */
   droppedTotal: number;
-  lastSuccessAt?: number | undefined;
-  lastError?: string | undefined;
+  lastSuccessAt?: number;
+  lastError?: string;
 }
 
 export function deliveryState(config: Pick<EffectiveConfig, 'policy'>, facts: DeliveryFacts): DeliveryState {
@@ -46,9 +46,9 @@ export function popupState(
 
 /** How settings sync went, as stored. */
 export interface SyncStatus {
-  lastSuccessAt?: number | undefined;
-  lastAttemptAt?: number | undefined;
-  lastError?: string | undefined;
+  lastSuccessAt?: number;
+  lastAttemptAt?: number;
+  lastError?: string;
 }
 
 const MAX_VALUE_CHARS = 4000;

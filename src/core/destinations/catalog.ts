@@ -48,7 +48,7 @@ export const CatalogService = z.strictObject({
 });
 export type CatalogService = z.infer<typeof CatalogService>;
 
-function checkUnique(services: readonly { id: string; hosts?: readonly string[] | undefined }[], ctx: z.RefinementCtx): void {
+function checkUnique(services: readonly { id: string; hosts?: readonly string[] }[], ctx: z.RefinementCtx): void {
   const ids = new Set<string>();
   const patterns = new Map<string, string>();
   for (const s of services) {

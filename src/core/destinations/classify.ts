@@ -13,10 +13,10 @@ import { usableUrlParts, type UrlParts } from './url-parts';
 
 export interface DestinationInput {
   url: string;
-  title?: string | undefined;
-  frameUrl?: string | undefined;
+  title?: string;
+  frameUrl?: string;
   /** For a file sent by script: the URL the request went to. */
-  receiverUrl?: string | undefined;
+  receiverUrl?: string;
 }
 
 export interface DestinationOptions {

@@ -14,8 +14,8 @@ import { looksLikeText, sniffText } from './sniff-text';
 export interface FileInput {
   name: string;
   size: number;
-  mimeType?: string | undefined;
-  head?: Uint8Array | undefined;
+  mimeType?: string;
+  head?: Uint8Array;
 }
 
 export interface FileVerdict {

@@ -1,4 +1,4 @@
-/** The native wire format: `{"events": [ … ]}` with a bearer token (DESIGN.md "Contracts"). */
+/** The native wire format: `{"events": [ … ]}` with a bearer token (docs/architecture.md "Contracts"). */
 import type { FileEvent, NativeBatch } from '../schema/event';
 import { interpretHttp, type EncodeContext, type WireFormat } from './wire-format';
 

@@ -23,7 +23,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /** The history key: the catalog service when known (Gmail on any host), else the registrable domain. */
-export function destinationKey(destination: { serviceId?: string | undefined; domain: string; host: string }): string | undefined {
+export function destinationKey(destination: { serviceId?: string; domain: string; host: string }): string | undefined {
   if (destination.serviceId) return `service:${destination.serviceId}`;
   if (destination.domain) return `domain:${destination.domain}`;
   return destination.host ? `host:${destination.host}` : undefined;

@@ -22,18 +22,18 @@ export interface ScorableEvent {
     category: FileCategory;
     categoryByExtension: FileCategory;
     categoryByContent: FileCategory;
-    mimeByContent?: string | undefined;
+    mimeByContent?: string;
     mismatch: boolean;
   };
   destination: {
     category: DestinationCategory;
-    serviceId?: string | undefined;
-    serviceName?: string | undefined;
+    serviceId?: string;
+    serviceName?: string;
     domain: string;
     trusted: boolean;
   };
   /** Every source the file was traced to, in the order observed. */
-  sources?: readonly { category: SourceCategory; serviceId?: string | undefined; serviceName?: string | undefined }[];
+  sources?: readonly { category: SourceCategory; serviceId?: string; serviceName?: string }[];
 }
 
 /** What the background knows from history and policy; an absent field means "not known". */

@@ -22,7 +22,7 @@ export interface UploadHistory {
 export interface UploadContextOptions {
   now: number;
   /** The IANA zone of local time for off hours; the system's when undefined. */
-  timeZone?: string | undefined;
+  timeZone?: string;
   history: HistorySettings;
   inNetworkCidrs: readonly string[];
   departingWatchlist: boolean;
@@ -37,7 +37,7 @@ export interface UploadContext {
   activity: LocalTime;
 }
 
-type DestinationFacts = { serviceId?: string | undefined; domain: string; host: string };
+type DestinationFacts = { serviceId?: string; domain: string; host: string };
 
 export function uploadContext(destinations: readonly DestinationFacts[], history: UploadHistory, options: UploadContextOptions): UploadContext {
   const { now } = options;

@@ -1,4 +1,4 @@
-/** The native file event, schema version 1 (DESIGN.md "Contracts"). Extend it; never rename. */
+/** The native file event, schema version 1 (docs/architecture.md "Contracts"; every field: docs/event-schema.md). Extend it; never rename. */
 import { z } from 'zod';
 import {
   Channel,

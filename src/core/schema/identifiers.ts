@@ -1,5 +1,5 @@
 /**
- * Stable identifiers shared by tests, docs, policies and backends (see DESIGN.md).
+ * Stable identifiers shared by tests, docs, policies and backends (docs/architecture.md "Contracts").
  * Renaming one is a breaking change for every deployment.
  */
 import { z } from 'zod';
