@@ -85,4 +85,27 @@ describe('the console web interface', () => {
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
   });
+
+  it('shows a read-only person no edit controls, and adds then removes a watchlist member as an analyst', async () => {
+    const reader = await rig.as('read_only');
+    await reader.page.goto('/watchlists');
+    await reader.page.getByRole('heading', { name: /Members of/ }).waitFor();
+    expect(await reader.page.getByRole('button', { name: 'Add to watchlist' }).count()).toBe(0);
+    expect(await reader.page.locator('.role-note').textContent()).toContain('analyst');
+    expect(await seriousViolations(reader.page)).toEqual([]);
+    await reader.page.goto('/settings/risk');
+    await reader.page.getByRole('button', { name: 'Preview on recent events' }).waitFor();
+    expect(await reader.page.getByRole('button', { name: 'Save risk settings' }).count()).toBe(0);
+    expect(await seriousViolations(reader.page)).toEqual([]);
+
+    const { page } = await rig.as('analyst');
+    await page.goto('/watchlists?id=departing');
+    await page.getByLabel('Email').fill('dave@example.com');
+    await page.getByRole('button', { name: 'Add to watchlist' }).click();
+    await page.getByRole('link', { name: 'dave@example.com' }).waitFor();
+    await page.getByRole('button', { name: 'Remove dave@example.com' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'dave@example.com' }).count()).toBe(0);
+    const audit = (await (await rig.console.api('/api/v1/audit?limit=50')).json()) as { entries: { action: string; target: string }[] };
+    expect(audit.entries.filter((e) => e.target.includes('dave@example.com')).length).toBe(2);
+  });
 });
