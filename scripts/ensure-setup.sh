@@ -1,27 +1,42 @@
 #!/usr/bin/env bash
 # Installs what the project needs when it is missing: npm packages (npm ci) and, as root on
 # Debian, Chromium and Firefox ESR from apt. Safe to run again: it does nothing when all is there.
+#
+#   bash scripts/ensure-setup.sh            # both
+#   bash scripts/ensure-setup.sh npm        # packages only (enough for types, lint and unit tests)
+#   bash scripts/ensure-setup.sh browsers   # browsers only (the end-to-end tests and the demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
 
-missing=()
-[ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
-[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "==> installing ${missing[*]} from apt"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "Missing ${missing[*]}: install them (Debian: sudo apt-get install ${missing[*]})." >&2
-    exit 1
+ensure_npm() {
+  # npm ci when node_modules is missing or older than the lock file.
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "==> npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
   fi
-fi
+}
 
-# npm ci when node_modules is missing or older than the lock file.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+ensure_browsers() {
+  local missing=()
+  [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+      echo "==> installing ${missing[*]} from apt"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "Missing ${missing[*]}: install them (Debian: sudo apt-get install ${missing[*]})." >&2
+      exit 1
+    fi
+  fi
+}
+
+case "${1:-all}" in
+  npm) ensure_npm ;;
+  browsers) ensure_browsers ;;
+  all) ensure_browsers && ensure_npm ;;
+  *) echo "usage: $0 [npm|browsers]" >&2 && exit 2 ;;
+esac
