@@ -79,7 +79,27 @@ const c = new URLSearchParams(location.search).get('c');
 </script></body></html>`;
 
 function selfSignedCert(dir: string): { key: Buffer; cert: Buffer } {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`, '-addext', `subjectAltName=DNS:${HOST}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${HOST}`,
+      '-addext',
+      `subjectAltName=DNS:${HOST}`,
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
 }
 
@@ -221,7 +241,10 @@ export async function run(): Promise<void> {
     const ratio = median(xs) / median(base);
     const interval = ratioInterval(xs, base, random);
     if (config.name === 'upwatch') upwatch = { ratio, interval };
-    rows.push([`${config.name} (n=${xs.length})`, `load median ${fmt(median(xs), 1)} ms, ratio ${fmt(ratio, 3)} (95% CI ${fmt(interval[0], 2)}–${fmt(interval[1], 2)})`]);
+    rows.push([
+      `${config.name} (n=${xs.length})`,
+      `load median ${fmt(median(xs), 1)} ms, ratio ${fmt(ratio, 3)} (95% CI ${fmt(interval[0], 2)}–${fmt(interval[1], 2)})`,
+    ]);
   }
   const sizes = contentScriptSizes();
   const perFrame = sizes.filter(([k]) => k.endsWith('per frame')).map(([, v]) => parseFloat(v));

@@ -110,7 +110,9 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     }
     for (const [actionId, { files, reported }] of sends) {
       const list = files.map((f) => ({ name: f.name.slice(0, LIMITS.fileName), size: f.size, lastModified: f.lastModified }));
-      void reported.then(() => deps.send({ type: 'upload/sent', actionId, files: list.slice(0, LIMITS.filesPerMessage), sentTo: sentTo! })).catch(() => undefined);
+      void reported
+        .then(() => deps.send({ type: 'upload/sent', actionId, files: list.slice(0, LIMITS.filesPerMessage), sentTo: sentTo! }))
+        .catch(() => undefined);
     }
     void report(channel, false, fresh, { bridged: true, ...(sentTo && { sentTo }), tamper: bridge.tamper() }).then(() => {
       if (sentTo) for (const item of fresh) recall(itemSignature(item))?.sentTo.add(host);
@@ -127,7 +129,12 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     const now = deps.now();
     if (previous && previous.signature === signature && now - previous.at < SAME_SELECTION_MS) return;
     lastSelection.set(input, { signature, at: now });
-    void report('file_picker', event.isTrusted, Array.from(input.files, (file) => ({ file })), { tamper: bridge.tamper() });
+    void report(
+      'file_picker',
+      event.isTrusted,
+      Array.from(input.files, (file) => ({ file })),
+      { tamper: bridge.tamper() },
+    );
   };
 
   const onDataTransfer = (channel: Channel) => (event: Event) => {

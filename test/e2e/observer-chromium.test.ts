@@ -153,10 +153,18 @@ describe('Chromium: destinations, rewrites and floods', () => {
   it('a trusted intranet page posting a file to WeTransfer: the receiving host counts, untrusted', async () => {
     const page = await open('https://intranet.acme.example/observer/lab');
     await page.evaluate(() =>
-      (window as unknown as { lab: { fetchForm(n: string, u: string): Promise<string> } }).lab.fetchForm('intranet-export.csv', 'https://wetransfer.com/api/v4/transfers'),
+      (window as unknown as { lab: { fetchForm(n: string, u: string): Promise<string> } }).lab.fetchForm(
+        'intranet-export.csv',
+        'https://wetransfer.com/api/v4/transfers',
+      ),
     );
     const [event] = await deliveredOnce('intranet-export.csv');
-    expect(event!.destination).toMatchObject({ serviceId: 'wetransfer', host: 'wetransfer.com', trusted: false, url: 'https://intranet.acme.example/observer/lab' });
+    expect(event!.destination).toMatchObject({
+      serviceId: 'wetransfer',
+      host: 'wetransfer.com',
+      trusted: false,
+      url: 'https://intranet.acme.example/observer/lab',
+    });
     expect(event!.transfers).toEqual([expect.objectContaining({ host: 'wetransfer.com', via: 'fetch' })]);
     expect(event!.risk.score).toBeGreaterThan(0);
     await page.close();
@@ -166,10 +174,12 @@ describe('Chromium: destinations, rewrites and floods', () => {
     const page = await open('https://intranet.acme.example/observer/lab?frame=wetransfer.com/embed/upload');
     const frame = page.frameLocator('#frame');
     await frame.locator('#frame-picker').waitFor({ state: 'attached' });
-    await pickPathsTrusted(page, "document.getElementById('frame').contentDocument?.getElementById('frame-picker') ?? null", [files.path('framed.csv')]).catch(async () => {
-      // Cross-origin: the frame's document is not reachable from the page; pick through the frame.
-      await frame.locator('#frame-picker').setInputFiles(files.path('framed.csv'));
-    });
+    await pickPathsTrusted(page, "document.getElementById('frame').contentDocument?.getElementById('frame-picker') ?? null", [files.path('framed.csv')]).catch(
+      async () => {
+        // Cross-origin: the frame's document is not reachable from the page; pick through the frame.
+        await frame.locator('#frame-picker').setInputFiles(files.path('framed.csv'));
+      },
+    );
     const [event] = await deliveredOnce('framed.csv');
     expect(event!.destination).toMatchObject({ serviceId: 'wetransfer', trusted: false, url: 'https://intranet.acme.example/observer/lab' });
     expect(event!.risk.score).toBeGreaterThan(0);

@@ -47,8 +47,7 @@ afterAll(async () => {
 });
 
 type Lab = Record<string, (...args: unknown[]) => unknown>;
-const lab = (page: Page, method: string, ...args: unknown[]) =>
-  page.evaluate((m, a) => (window as unknown as { lab: Lab }).lab[m]!(...a), method, args);
+const lab = (page: Page, method: string, ...args: unknown[]) => page.evaluate((m, a) => (window as unknown as { lab: Lab }).lab[m]!(...a), method, args);
 
 async function deliveredOnce(name: string): Promise<FileEvent[]> {
   await console_.waitForEvents((all) => all.some((e) => e.file.name === name), 45_000);

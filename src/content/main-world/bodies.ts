@@ -27,7 +27,14 @@ function fileOf(blob: Blob): File | undefined {
 }
 
 function filePart(file: File): BridgePart {
-  return { blob: file, name: file.name, size: file.size, type: file.type, lastModified: file.lastModified, ...(file.webkitRelativePath ? { relativePath: file.webkitRelativePath } : {}) };
+  return {
+    blob: file,
+    name: file.name,
+    size: file.size,
+    type: file.type,
+    lastModified: file.lastModified,
+    ...(file.webkitRelativePath ? { relativePath: file.webkitRelativePath } : {}),
+  };
 }
 
 function partOf(value: unknown, out: BridgePart[]): void {
@@ -46,7 +53,8 @@ function partOf(value: unknown, out: BridgePart[]): void {
   }
   const buffer = value instanceof ArrayBuffer ? value : isView(value) ? (value as ArrayBufferView).buffer : undefined;
   if (!buffer || reported.get(buffer)) return;
-  const view = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(buffer, (value as ArrayBufferView).byteOffset, (value as ArrayBufferView).byteLength);
+  const view =
+    value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(buffer, (value as ArrayBufferView).byteOffset, (value as ArrayBufferView).byteLength);
   if (view.byteLength < LIMITS.anonymousBodyFloor) return;
   reported.set(buffer, true);
   out.push({ blob: new Blob([view.slice(0, LIMITS.headBytes)]), name: 'blob', size: view.byteLength, type: '', anonymous: true });

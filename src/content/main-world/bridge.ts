@@ -26,10 +26,7 @@ export function connectMainBridge(doc: Document): MainBridge {
     // Tells the observer the bridge is up, so it stops answering requests for the node.
     apply(dispatch, node, [new NativeEvent(BRIDGE.rearm)]);
     // The observer asks before it reports a DOM event: are the hooks still in place?
-    apply(addListener, node, [
-      BRIDGE.ping,
-      () => apply(dispatch, node, [new NativeCustomEvent(BRIDGE.pong, { detail: tamperedHooks().join(',') })]),
-    ]);
+    apply(addListener, node, [BRIDGE.ping, () => apply(dispatch, node, [new NativeCustomEvent(BRIDGE.pong, { detail: tamperedHooks().join(',') })])]);
   };
   apply(addListener, doc, [BRIDGE.hello, onHello, true]);
   // If the observer started first, its hello is gone: ask for it again (no page script has run yet).

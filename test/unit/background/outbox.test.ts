@@ -162,6 +162,18 @@ describe('Outbox: refusals, splits, Retry-After, caps, gzip', () => {
     expect(await readState(db, 'outboxStats')).toMatchObject({ dropped: 0, droppedTotal: 2, bytes: 0 });
   });
 
+  it('drops script-made events before any trusted one when full, whatever their severity', async () => {
+    const { db, outbox } = await make([], { limits: { maxEvents: 2, maxBytes: 10_000_000 } });
+    const critical = await sampleEvent({ id: sampleId(910), context: { offHours: true, destinationUse: 'first' } });
+    const madeUp = { ...critical, id: sampleId(911), trustedEvent: false };
+    const low = await sampleEvent({ id: sampleId(912), tab: { url: 'https://example.org/', title: '' }, file: { name: 'a.bin', size: 1, mimeType: '' } });
+    expect([critical.trustedEvent, low.trustedEvent, low.risk.severity]).toEqual([true, true, 'low']);
+    await outbox.enqueue([low, critical]);
+    await outbox.enqueue([madeUp]);
+    expect((await db.getAll('outbox')).map((e) => e.id).sort()).toEqual([low.id, critical.id].sort());
+    expect(await readState(db, 'outboxStats')).toMatchObject({ dropped: 1 });
+  });
+
   it('caps by bytes too', async () => {
     const size = JSON.stringify(event(1)).length;
     const { outbox } = await make([], { limits: { maxEvents: 100, maxBytes: size * 2 + 10 } });

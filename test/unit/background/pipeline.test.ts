@@ -188,3 +188,75 @@ describe('local retention', () => {
     expect(await events.recent(10)).toEqual([]);
   });
 });
+
+describe('script-made and programmatic uploads (issue 13)', () => {
+  const programmatic = (files: object[], extra: object = {}) =>
+    UploadObserved.parse({
+      type: 'upload/observed',
+      actionId: `p-${++n}`,
+      channel: 'programmatic',
+      trustedEvent: false,
+      bridged: true,
+      sentTo: { url: 'https://wetransfer.com/api/v4/transfers?token=secret', bytes: 2_000_000, via: 'fetch' },
+      files,
+      ...extra,
+    });
+  const intranet = { tab: { id: 3, url: 'https://intranet.acme.example/docs', title: 'Docs' }, frameId: 0 };
+
+  it('classifies by the receiving host, records the send without its query, and never inherits the tab trust', async () => {
+    const { d } = await deps({ trustedDomains: ['intranet.acme.example'] });
+    const [event] = await processUpload(programmatic([{ name: 'export.csv', size: 10, mimeType: 'text/csv', headBase64: '' }], { tamper: ['fetch'] }), intranet, d);
+    expect(event).toMatchObject({
+      channel: 'programmatic',
+      trustedEvent: false,
+      bridged: true,
+      tamper: ['fetch'],
+      destination: { serviceId: 'wetransfer', trusted: false, url: 'https://intranet.acme.example/docs' },
+      transfers: [{ url: 'https://wetransfer.com/api/v4/transfers', host: 'wetransfer.com', bytes: 2_000_000, via: 'fetch' }],
+    });
+    expect(event!.risk.score).toBeGreaterThan(0);
+  });
+
+  it('makes an unnamed body an event only from programmaticMinBytes', async () => {
+    const { d, events } = await deps({ programmaticMinBytes: 1_000_000 });
+    const small = { name: 'blob', size: 500_000, mimeType: '', headBase64: '', anonymous: true };
+    expect(await processUpload(programmatic([small]), intranet, d)).toEqual([]);
+    const [big] = await processUpload(programmatic([{ ...small, size: 1_000_000 }]), intranet, d);
+    expect(big!.file).toMatchObject({ name: 'blob', anonymous: true, size: 1_000_000 });
+    expect(await events.recent(10)).toHaveLength(1);
+  });
+
+  it('rate-limits script-made actions per tab, counts the dropped ones, and never limits trusted events', async () => {
+    const { createScriptMadeLimit } = await import('../../../src/background/script-made-limit');
+    const { d, db, events } = await deps();
+    d.scriptMadeLimit = createScriptMadeLimit({ burst: 2, perMinute: 1 });
+    const file = { name: 'flood.txt', size: 4, mimeType: 'text/plain', headBase64: '' };
+    for (let i = 0; i < 5; i++) await processUpload(programmatic([file]), intranet, d);
+    await processUpload({ ...message, actionId: 'real' }, intranet, d);
+    const stored = await events.recent(20);
+    expect(stored.filter((e) => !e.trustedEvent)).toHaveLength(2);
+    expect(stored.filter((e) => e.trustedEvent)).toHaveLength(2);
+    expect(await readState(db, 'outboxStats')).toMatchObject({ dropped: 3, droppedTotal: 3, scriptMadeDroppedTotal: 3 });
+  });
+
+  it('records a send on the events of the action it belongs to, in the store and the waiting outbox copy', async () => {
+    const { d, db, events } = await deps();
+    const pipeline = createUploadPipeline(d);
+    const site = { tab: { id: 1, url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 };
+    await pipeline.observed(message, site);
+    const updated = await pipeline.sent(
+      { type: 'upload/sent', actionId: 'act-1', files: [{ name: 'a.py', size: 10 }], sentTo: { url: 'https://www.dropbox.com/upload', bytes: 10, via: 'xhr' } },
+      site,
+    );
+    expect(updated.map((e) => e.file.name)).toEqual(['a.py']);
+    const stored = (await events.recent(10)).find((e) => e.file.name === 'a.py')!;
+    expect(stored.transfers).toEqual([expect.objectContaining({ host: 'www.dropbox.com', via: 'xhr', bytes: 10 })]);
+    expect((await db.get('outbox', stored.id))?.event.transfers).toHaveLength(1);
+    // Another tab cannot attach sends to these events.
+    const other = await pipeline.sent(
+      { type: 'upload/sent', actionId: 'act-1', files: [{ name: 'b.csv', size: 5 }], sentTo: { url: 'https://evil.example/x', bytes: 5, via: 'xhr' } },
+      { tab: { id: 2, url: 'https://evil.example/', title: '' }, frameId: 0 },
+    );
+    expect(other).toEqual([]);
+  });
+});

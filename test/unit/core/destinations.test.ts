@@ -76,6 +76,30 @@ describe('classifyDestination', () => {
     });
   });
 
+  // Issue 13: the host that receives the bytes counts, and trust never carries over to it.
+  describe('frames and receiving hosts on a trusted page', () => {
+    const options = { trusted: ['intranet.acme.example', 'files.acme.example'] };
+    const intranet = 'https://intranet.acme.example/docs';
+    it.each([
+      ['a known service frame', { frameUrl: 'https://wetransfer.com/embed' }, { serviceId: 'wetransfer', trusted: false }],
+      ['an unknown frame', { frameUrl: 'https://upload.widgets.example/w' }, { host: 'upload.widgets.example', category: 'other', trusted: false }],
+      ['a trusted frame', { frameUrl: 'https://files.acme.example/picker' }, { host: 'files.acme.example', trusted: true }],
+      ['a send to a known service', { receiverUrl: 'https://wetransfer.com/api/v4/transfers' }, { serviceId: 'wetransfer', trusted: false }],
+      ['a send to an unknown host', { receiverUrl: 'https://transfer.example.net/put' }, { host: 'transfer.example.net', trusted: false }],
+      ['a send to a trusted host', { receiverUrl: 'https://files.acme.example/put' }, { host: 'files.acme.example', trusted: true }],
+      ['a send to the page itself', { receiverUrl: 'https://intranet.acme.example/api/upload' }, { host: 'intranet.acme.example', trusted: true }],
+    ])('%s', (_label, extra, expected) => {
+      expect(classifyDestination({ url: intranet, ...extra }, options)).toMatchObject(expected);
+    });
+
+    it('on an untrusted page, an unknown receiving host leaves the page destination; a known one takes over', () => {
+      expect(classifyDestination({ url: 'https://www.dropbox.com/home', receiverUrl: 'https://content.dropboxapi.example/2/upload' })).toMatchObject({
+        serviceId: 'dropbox',
+      });
+      expect(classifyDestination({ url: 'https://blog.example.org/', receiverUrl: 'https://wetransfer.com/api' })).toMatchObject({ serviceId: 'wetransfer' });
+    });
+  });
+
   it('lets policy add a service', () => {
     const customDestinations = [{ id: 'acme_vault', name: 'Acme Vault', category: 'cloud_storage' as const, hosts: ['vault.acme.io'] }];
     expect(classifyDestination({ url: 'https://eu.vault.acme.io/' }, { customDestinations })).toMatchObject({
