@@ -53,7 +53,10 @@ export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>)
         box.depth(),
         box.deadLetterCount(),
       ]);
-      return deliveryState(config, { queued, deadLetters, droppedTotal: stats.droppedTotal, lastSuccessAt: status.lastSuccessAt, lastError: status.lastError });
+      return {
+        ...deliveryState(config, { queued, deadLetters, droppedTotal: stats.droppedTotal, lastSuccessAt: status.lastSuccessAt, lastError: status.lastError }),
+        scriptMadeDropped: stats.scriptMadeDroppedTotal,
+      };
     },
   };
 }

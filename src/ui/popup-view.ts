@@ -29,6 +29,8 @@ function eventItem(doc: Document, event: FileEvent, isNew: boolean, now: Date): 
       'row',
       el(doc, 'span', `sev sev-${event.risk.severity}`, event.risk.severity),
       el(doc, 'span', 'file', event.file.name),
+      // No trusted DOM event behind it: the page (or a script in it) made this upload, or claims it did.
+      ...(event.trustedEvent ? [] : [el(doc, 'span', 'script-made', 'script-made')]),
       el(doc, 'span', 'weight', `score ${event.risk.score}`),
     ),
     el(doc, 'div', 'dest', `${where} · ${CATEGORY_LABELS.destination[d.category]}`),
@@ -45,9 +47,11 @@ function eventItem(doc: Document, event: FileEvent, isNew: boolean, now: Date): 
 
 export function deliveryLine(d: DeliveryState): string {
   if (!d.configured) return 'No backend configured: events are kept on this device.';
+  const scriptMade = d.scriptMadeDropped ?? 0;
   const extra = [
     d.deadLetters > 0 ? `${d.deadLetters} refused by the backend (kept as dead letters)` : '',
-    d.dropped > 0 ? `${d.dropped} dropped (outbox full)` : '',
+    d.dropped - scriptMade > 0 ? `${d.dropped - scriptMade} dropped (outbox full)` : '',
+    scriptMade > 0 ? `${scriptMade} script-made dropped (too many from one tab)` : '',
   ].filter(Boolean);
   const tail = extra.length ? ` ${extra.join('; ')}.` : '';
   if (d.lastError && d.queued > 0) return `${d.queued} event(s) waiting to be sent (${d.lastError}).${tail}`;

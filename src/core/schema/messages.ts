@@ -77,6 +77,8 @@ export const DeliveryState = z.object({
   deadLetters: z.number().int().nonnegative().default(0),
   /** Events dropped because the outbox was full, since installation. */
   dropped: z.number().int().nonnegative().default(0),
+  /** Of those, script-made events dropped over the per-tab rate (a page making up uploads). */
+  scriptMadeDropped: z.number().int().nonnegative().optional(),
   lastSuccessAt: z.number().optional(),
   lastError: z.string().optional(),
 });

@@ -50,6 +50,13 @@ describe('renderPopup', () => {
     expect(document.querySelector('li.event .time')?.textContent).toBe('5 min ago');
   });
 
+  it('marks script-made events, and says how many a page had dropped', () => {
+    const madeUp = { ...event, id: '0190a0e2-7c4b-7def-8abc-000000000999', trustedEvent: false };
+    renderPopup(document, state({ events: [event, madeUp], delivery: { configured: true, format: 'native', queued: 0, deadLetters: 0, dropped: 7, scriptMadeDropped: 5 } }), NOW);
+    expect([...document.querySelectorAll('li.event')].map((li) => li.querySelector('.script-made')?.textContent ?? '')).toEqual(['', 'script-made']);
+    expect(document.getElementById('delivery')?.textContent).toBe('All events delivered. 2 dropped (outbox full); 5 script-made dropped (too many from one tab).');
+  });
+
   it('has an empty state', () => {
     renderPopup(document, state({ events: [] }), NOW);
     expect(document.getElementById('events')?.textContent).toBe('No risky uploads yet.');
