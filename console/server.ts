@@ -7,6 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import { CredentialStore } from './auth/credentials';
+import { createConsoleAuth, type SignInOptions } from './auth/sign-in';
 import { openConsoleDb } from './db/database';
 import { installExposureAggregates } from './events/exposure';
 import { EventStore } from './events/store';
@@ -22,6 +23,8 @@ import { ALERT_ROUTES } from './routes/alerts';
 import { LEGAL_HOLD_ROUTES } from './routes/legal-holds';
 import { USER_ROUTES } from './routes/users';
 import { WATCHLIST_ROUTES } from './routes/watchlists';
+import { SESSION_ROUTES } from './routes/session';
+import { ACCOUNT_ROUTES } from './routes/users-admin';
 import { alertIngestHook } from './alerts/sessions';
 import { startRetentionJob } from './retention/job';
 import { browserSyncContext } from './watchlists/store';
@@ -40,6 +43,8 @@ export interface ConsoleOptions {
   ingestRateLimit?: { max: number; timeWindowMs: number } | false;
   requestTimeoutMs?: number;
   maxCompressedBytes?: number;
+  /** People's sign-in: session lifetimes, throttling, Secure cookies, OIDC single sign-on. */
+  signIn?: SignInOptions;
 }
 
 export const DEFAULT_INGEST_RATE_LIMIT = { max: 6000, timeWindowMs: 60_000 };
@@ -60,6 +65,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     db,
     engine,
     credentials: new CredentialStore(db, now),
+    auth: createConsoleAuth(db, now, options.signIn),
     policy,
     events: new EventStore(db),
     now,
@@ -108,7 +114,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     return reply.code(status).send({ error: error.message });
   });
 
-  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES];
+  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES, ...SESSION_ROUTES, ...ACCOUNT_ROUTES];
   routes.push(openApiRoute(routes));
   // The web interface's pages are routes of the access table but not of the API document.
   registerRoutes(app, [...routes, ...uiRoutes()], services);

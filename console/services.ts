@@ -1,6 +1,7 @@
 /** What route handlers and jobs work with: the stores, the clock and the console's settings. */
 import type { Kysely } from 'kysely';
 import type { CredentialStore } from './auth/credentials';
+import type { ConsoleAuth } from './auth/sign-in';
 import type { ConsoleDatabase } from './db/schema';
 import type { Engine } from './db/engine';
 import type { EventStore } from './events/store';
@@ -21,6 +22,8 @@ export interface ConsoleServices {
   db: Kysely<ConsoleDatabase>;
   engine: Engine;
   credentials: CredentialStore;
+  /** People's accounts, sessions and sign-in (local and OIDC). */
+  auth: ConsoleAuth;
   policy: PolicyStore;
   events: EventStore;
   now: () => number;

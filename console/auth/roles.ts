@@ -18,11 +18,16 @@ export const ANALYSTS = ['analyst', 'admin'] as const satisfies readonly Role[];
 export const ADMINS = ['admin'] as const satisfies readonly Role[];
 export const BROWSERS = ['ingest'] as const satisfies readonly Role[];
 
-/** Who made a request: the credential that authenticated it. */
+/**
+ * Who made a request: the credential that authenticated it, or a person's session (then `name` is
+ * the account's email and `credentialId` is `account:<id>`). Both go through the same access table.
+ */
 export interface Principal {
   credentialId: string;
   name: string;
   role: Role;
+  /** How the request authenticated; absent means a bearer credential. */
+  kind?: 'credential' | 'session';
 }
 
 /** How a principal appears in the audit log. */

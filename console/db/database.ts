@@ -12,6 +12,7 @@ import type { Engine } from './engine';
 import * as m0001 from './migrations/0001-core';
 import * as m0002 from './migrations/0002-exposure';
 import * as m0003 from './migrations/0003-people-and-alerts';
+import * as m0004 from './migrations/0004-accounts-and-sessions';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-core': m0001,
   '0002-exposure': m0002,
   '0003-people-and-alerts': m0003,
+  '0004-accounts-and-sessions': m0004,
 };
 
 export interface ConsoleDb {

@@ -201,6 +201,51 @@ export interface ExposureIndicatorDailyTable {
   score_sum: number;
 }
 
+/** Accounts of people who sign in, their sessions and sign-in throttling: migration 0004. */
+export interface AccountsTable {
+  id: string;
+  /** Lower-case. */
+  email: string;
+  name: string | null;
+  role: string;
+  /** 'local' or 'oidc'. */
+  kind: string;
+  /** scrypt, with its parameters and salt (see auth/passwords.ts); null for OIDC accounts. */
+  password_hash: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+  last_sign_in_at: number | null;
+  disabled_at: number | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's value, hex. */
+  id_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  client_ip: string | null;
+}
+
+export interface SignInFailuresTable {
+  key: string;
+  failures: number;
+  last_failure_at: number;
+  blocked_until: number;
+}
+
+export interface OidcSignInsTable {
+  browser_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
+}
+
 export interface ConsoleDatabase {
   events: EventsTable;
   event_indicators: EventIndicatorsTable;
@@ -221,8 +266,13 @@ export interface ConsoleDatabase {
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
   alert_notes: AlertNotesTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  oidc_sign_ins: OidcSignInsTable;
 }
 
 export type EventRow = Selectable<EventsTable>;
 export type CredentialRow = Selectable<CredentialsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type AccountRow = Selectable<AccountsTable>;

@@ -7,7 +7,7 @@ import { ADMINS, ANALYSTS, ANYONE_WHO_READS, BROWSERS, type Role } from '../auth
 
 const READERS_AND_BROWSERS = [...BROWSERS, ...ANYONE_WHO_READS] as const;
 
-/** `public` is for the health check alone: no credential, no data. */
+/** `public`: no credential and no data (the health check), or the way to a session (sign-in). */
 export type Access = readonly Role[] | 'public';
 
 export const ACCESS: Readonly<Record<string, Access>> = {
@@ -33,6 +33,17 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/v1/credentials/:name': ADMINS,
   // Not ingest: a browser's token reads nothing but the policy (issue 11: it sends events and reads the policy, only).
   'GET /api/v1/whoami': ANYONE_WHO_READS,
+  'GET /api/v1/accounts': ADMINS,
+  'POST /api/v1/accounts': ADMINS,
+  'PATCH /api/v1/accounts/:email': ADMINS,
+
+  // Signing in needs no credential (it is how a person gets one); the rest is the person's own session.
+  'GET /api/v1/sign-in': 'public',
+  'POST /api/v1/session': 'public',
+  'GET /api/v1/session': ANYONE_WHO_READS,
+  'DELETE /api/v1/session': ANYONE_WHO_READS,
+  'GET /auth/oidc/login': 'public',
+  'GET /auth/oidc/callback': 'public',
 
   'GET /api/v1/watchlists': ANYONE_WHO_READS,
   'POST /api/v1/watchlists': ADMINS,

@@ -1,12 +1,16 @@
 /**
  * Puts the routes into Fastify. Per route, in this order: the router matches (unmatched: 404 at
- * once, body unread); `onRequest` authenticates the bearer credential and checks its role against
- * the access table (401 / 403, body unread); only then is the body read (inflated when gzip, within
- * bounds) and validated with the route's zod schemas (400); then the handler runs.
+ * once, body unread); `onRequest` authenticates the bearer credential, or without an Authorization
+ * header the session cookie, checks a cookie-authenticated change for its CSRF token (403), and
+ * checks the role against the access table (401 / 403, body unread); only then is the body read
+ * (inflated when gzip, within bounds) and validated with the route's zod schemas (400); then the
+ * handler runs.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { changesState, CSRF_HEADER, csrfTokenMatches } from '../auth/csrf';
 import type { Principal } from '../auth/roles';
+import { readCookie, SESSION_COOKIE, type ActiveSession } from '../auth/sessions';
 import type { ConsoleServices } from '../services';
 import { ACCESS, accessKey, type Access } from './access';
 import { HttpError, type RouteSpec } from './route';
@@ -14,6 +18,8 @@ import { HttpError, type RouteSpec } from './route';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** Set when the session cookie authenticated the request. */
+    session?: ActiveSession;
   }
 }
 
@@ -29,15 +35,22 @@ function bearer(request: FastifyRequest): string | undefined {
 function authenticator(access: Access, services: ConsoleServices) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (access === 'public') return;
+    // An Authorization header decides alone (a wrong one is never rescued by a cookie).
     const secret = bearer(request);
-    const principal = secret === undefined ? undefined : await services.credentials.authenticate(secret);
+    const session = request.headers.authorization === undefined ? await services.auth.sessionOf(request) : undefined;
+    const principal = session ? session.principal : secret === undefined ? undefined : await services.credentials.authenticate(secret);
     if (!principal) {
+      if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) reply.header('Set-Cookie', services.auth.clearedSessionCookie(request));
       return reply
         .code(401)
         .header('WWW-Authenticate', 'Bearer realm="upwatch"')
         .header('Connection', 'close')
-        .send({ error: 'missing, unknown or revoked credential' });
+        .send({ error: 'missing, unknown or revoked credential, or no live session' });
     }
+    if (session && changesState(request.method) && !csrfTokenMatches(session.csrfToken, request.headers[CSRF_HEADER])) {
+      return reply.code(403).header('Connection', 'close').send({ error: `a change made with the session cookie needs the session's token in ${CSRF_HEADER}` });
+    }
+    request.session = session;
     if (!access.includes(principal.role)) {
       return reply.code(403).header('Connection', 'close').send({ error: `the ${principal.role} role may not ${request.method} this resource` });
     }
