@@ -5,18 +5,25 @@
  *   npm run console -- token create --data <dir> --role <role> --name <name>
  *   npm run console -- token list --data <dir>
  *   npm run console -- token revoke <name> --data <dir>
+ *   npm run console -- user create --data <dir> --email <email> --role <role>   (password on stdin)
+ *   npm run console -- user list|disable|enable|password … --data <dir>
+ *   sign-in flags: --secure-cookies, --session-idle-minutes, --session-max-hours, --oidc-* (cli/sign-in-flags.ts)
  *
  * No secret is ever taken on the command line (argv is visible to every user in `ps`). A first
  * start on an empty data folder creates one admin key and prints it once.
  */
 import { parseArgs } from 'node:util';
 import { runTokenCommand } from './cli/tokens';
+import { runUserCommand } from './cli/users';
+import { SIGN_IN_FLAGS, SignInFlagError, signInOptionsFrom } from './cli/sign-in-flags';
 import { buildConsole } from './server';
 import { createInitialAdminKey } from './auth/bootstrap';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'token') {
   process.exitCode = await runTokenCommand(argv.slice(1));
+} else if (argv[0] === 'user') {
+  process.exitCode = await runUserCommand(argv.slice(1));
 } else {
   await serve(argv);
 }
@@ -29,11 +36,14 @@ function parseServeArgs(args: string[]) {
     data: { type: 'string', default: './data' },
     'trust-proxy': { type: 'string' },
     'ingest-rate-limit': { type: 'string' },
+    ...SIGN_IN_FLAGS,
   } as const;
   try {
     return parseArgs({ args, options }).values;
   } catch (err) {
-    if (args.some((a) => a === '--token' || a.startsWith('--token='))) {
+    if (args.some((a) => a.startsWith('--oidc-client-secret') && !a.startsWith('--oidc-client-secret-file'))) {
+      console.error('no secret goes on a command line (ps shows it): put the OIDC client secret in UPWATCH_OIDC_CLIENT_SECRET or a file named by --oidc-client-secret-file');
+    } else if (args.some((a) => a === '--token' || a.startsWith('--token='))) {
       console.error('--token is gone: no secret goes on a command line (ps shows it). Browsers get an ingest token: token create --data <dir> --role ingest --name <name>');
     } else {
       console.error(err instanceof Error ? err.message : String(err));
@@ -55,8 +65,17 @@ async function serve(args: string[]): Promise<void> {
     console.error('--ingest-rate-limit is requests per minute per ingest token (0 turns it off)');
     process.exit(2);
   }
+  let signIn;
+  try {
+    signIn = signInOptionsFrom(values);
+  } catch (err) {
+    if (!(err instanceof SignInFlagError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
   const { app, services } = await buildConsole({
     dataDir: values.data,
+    signIn,
     logger: process.env.UPWATCH_CONSOLE_LOG === '1',
     trustProxy: values['trust-proxy'] ? values['trust-proxy'].split(',').map((s) => s.trim()).filter(Boolean) : false,
     ...(perMinute !== undefined && { ingestRateLimit: perMinute === 0 ? false : { max: perMinute, timeWindowMs: 60_000 } }),
