@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { dropPaths, pasteFiles, pickFiles, pickPathsTrusted } from '../harness/actions';
 import { badgeText, launchChromium, type ChromiumSession } from '../harness/chromium';
-import { startConsole, type RunningConsole } from '../harness/in-process-console';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
+import { startChromiumRig, type Rig } from '../harness/extension-rig';
+import type { RunningConsole } from '../harness/in-process-console';
+import { ALL_HOURS_WORKING } from '../harness/policy-files';
 import type { FileEvent } from '../../src/core/schema/event';
 import { SAMPLES as FORMATS } from '../harness/format-samples';
 import { scratchFiles } from '../harness/scratch-files';
@@ -18,8 +19,8 @@ import { storedEvents, storedRecords } from '../harness/stored-events';
 
 /** The extension's chrome.* namespace, as seen inside its service worker. */
 
+let rig: Rig<ChromiumSession>;
 let console_: RunningConsole;
-let policy: PolicyFile;
 let browser: ChromiumSession;
 const files = scratchFiles({
   'q3-forecast.xlsx': Buffer.from(FORMATS.xlsx!),
@@ -33,21 +34,20 @@ const files = scratchFiles({
 });
 
 beforeAll(async () => {
-  console_ = await startConsole();
-  policy = writeChromiumPolicy(`upwatch-e2e-${process.pid}`, {
-    backendUrl: console_.ingestUrl,
-    backendToken: console_.token,
-    userEmail: 'ana@acme.example',
-    trustedDomains: ['intranet.acme.example'],
-    riskSettings: ALL_HOURS_WORKING,
+  rig = await startChromiumRig(`upwatch-e2e-${process.pid}`, {
+    policy: (console) => ({
+      backendUrl: console.ingestUrl,
+      backendToken: console.token,
+      userEmail: 'ana@acme.example',
+      trustedDomains: ['intranet.acme.example'],
+      riskSettings: ALL_HOURS_WORKING,
+    }),
   });
-  browser = await launchChromium();
+  ({ console: console_, browser } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  policy?.remove();
-  await console_?.close();
+  await rig?.close();
   files.remove();
 });
 

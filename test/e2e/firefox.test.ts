@@ -4,17 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle } from 'puppeteer-core';
-import { startConsole, type RunningConsole } from '../harness/in-process-console';
-import { launchFirefox, type FirefoxSession } from '../harness/firefox';
-import { ALL_HOURS_WORKING, writeFirefoxPolicy, type PolicyFile } from '../harness/policy-files';
-import { startSiteServer, type SiteServer } from '../harness/site-server';
+import { startFirefoxRig } from '../harness/extension-rig';
+import type { FirefoxSession } from '../harness/firefox';
+import type { RunningConsole } from '../harness/in-process-console';
+import { ALL_HOURS_WORKING } from '../harness/policy-files';
 import type { FileEvent } from '../../src/core/schema/event';
 import { SAMPLES as FORMATS } from '../harness/format-samples';
 import { scratchFiles } from '../harness/scratch-files';
 
+let rig: Awaited<ReturnType<typeof startFirefoxRig>>;
 let console_: RunningConsole;
-let sites: SiteServer;
-let policy: PolicyFile;
 let firefox: FirefoxSession;
 const files = scratchFiles({
   'ff-forecast.xlsx': Buffer.from(FORMATS.xlsx!),
@@ -25,25 +24,22 @@ const files = scratchFiles({
 });
 
 beforeAll(async () => {
-  console_ = await startConsole();
-  sites = await startSiteServer();
-  policy = writeFirefoxPolicy({
-    backendUrl: console_.ingestUrl,
-    backendToken: console_.token,
-    userEmail: 'ff@acme.example',
-    // Firefox does not check 3rdparty values against a schema: Upwatch rejects these itself, key by key.
-    retentionDays: 'thirty',
-    backendFormat: 'splunk',
-    riskSettings: ALL_HOURS_WORKING,
+  rig = await startFirefoxRig({
+    policy: (console) => ({
+      backendUrl: console.ingestUrl,
+      backendToken: console.token,
+      userEmail: 'ff@acme.example',
+      // Firefox does not check 3rdparty values against a schema: Upwatch rejects these itself, key by key.
+      retentionDays: 'thirty',
+      backendFormat: 'splunk',
+      riskSettings: ALL_HOURS_WORKING,
+    }),
   });
-  firefox = await launchFirefox({ sitePort: sites.port });
+  ({ console: console_, browser: firefox } = rig);
 });
 
 afterAll(async () => {
-  await firefox?.close();
-  policy?.remove();
-  await sites?.close();
-  await console_?.close();
+  await rig?.close();
   files.remove();
 });
 

@@ -6,14 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pickPathsTrusted } from '../harness/actions';
-import { badgeText, launchChromium, type ChromiumSession } from '../harness/chromium';
-import { startConsole, type RunningConsole } from '../harness/in-process-console';
+import { badgeText, type ChromiumSession } from '../harness/chromium';
+import { startChromiumRig, type Rig } from '../harness/extension-rig';
+import type { RunningConsole } from '../harness/in-process-console';
 import { SAMPLES as FORMATS } from '../harness/format-samples';
 import { CHROME_EXTENSION_ID } from '../harness/paths';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
+import { ALL_HOURS_WORKING, type PolicyFile } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
 import type { FileEvent } from '../../src/core/schema/event';
 
+let rig: Rig<ChromiumSession>;
 let console_: RunningConsole;
 let policy: PolicyFile;
 let browser: ChromiumSession;
@@ -25,26 +27,25 @@ const files = scratchFiles({
   'sync-2.xlsx': Buffer.from(FORMATS.xlsx!),
 });
 
-const basePolicy = () => ({
-  backendUrl: console_.ingestUrl,
-  backendToken: console_.token,
+const basePolicy = (console: RunningConsole = console_) => ({
+  backendUrl: console.ingestUrl,
+  backendToken: console.token,
   userEmail: 'ana@acme.example',
-  settingsSyncUrl: `${console_.url}/api/v1/policy`,
+  settingsSyncUrl: `${console.url}/api/v1/policy`,
   settingsSyncIntervalMinutes: 1,
   riskSettings: ALL_HOURS_WORKING,
 });
 
 beforeAll(async () => {
-  console_ = await startConsole();
-  await console_.api('/api/v1/policy', { method: 'PUT', body: { riskSettings: { version: 'sync-1' }, retentionDays: 21 } });
-  policy = writeChromiumPolicy(`upwatch-e2e-policy-${process.pid}`, basePolicy());
-  browser = await launchChromium();
+  rig = await startChromiumRig(`upwatch-e2e-policy-${process.pid}`, {
+    prepare: (console) => console.api('/api/v1/policy', { method: 'PUT', body: { riskSettings: { version: 'sync-1' }, retentionDays: 21 } }),
+    policy: basePolicy,
+  });
+  ({ console: console_, policy, browser } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  policy?.remove();
-  await console_?.close();
+  await rig?.close();
   files.remove();
 });
 
