@@ -25,7 +25,7 @@ describe('accounts through the API', () => {
   });
   afterEach(() => built.close());
 
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers = built.as('admin')) => built.app.inject({ method, url, headers, ...(payload && { payload }) });
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = built.as('admin')) => built.app.inject({ method, url, headers, ...(payload && { payload }) });
   const audit = async (action: string) => (await call('GET', `/api/v1/audit?action=${action}`)).json().entries as { actor: string; target: string; before: unknown; after: Record<string, unknown> }[];
 
   it('creates a local account that signs in with its initial password, audited without the password', async () => {
