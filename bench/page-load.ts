@@ -4,7 +4,7 @@
  *
  * - Plain `chromium --headless` processes, no CDP attached (CDP adds cost per frame), one per
  *   configuration: no extension, no extension again (the noise floor), Upwatch (.output/chrome-mv3),
- *   and optionally another build (UPWATCH_PAGE_LOAD_OTHER=<dir>, e.g. the previous release).
+ *   and optionally other builds (UPWATCH_PAGE_LOAD_OTHER=<name>=<dir>,…, e.g. the previous release).
  * - The heavy page (~1,900 elements, 20 same-site iframes) on a real host name
  *   (https://en.wikipedia.org) mapped by --host-resolver-rules to a local HTTPS server.
  * - Without CDP the pages drive themselves: each browser waits on /next (long poll) for its turn;
@@ -137,7 +137,11 @@ function contentScriptSizes(): [string, string][] {
 export async function run(): Promise<void> {
   if (!existsSync(`${CHROME_EXTENSION_DIR}/manifest.json`)) execFileSync('npx', ['wxt', 'build', '-b', 'chrome'], { cwd: ROOT, stdio: 'inherit' });
   const configs: Config[] = [{ name: 'none' }, { name: 'none-again' }, { name: 'upwatch', extensionDir: CHROME_EXTENSION_DIR }];
-  if (process.env.UPWATCH_PAGE_LOAD_OTHER) configs.push({ name: 'other', extensionDir: process.env.UPWATCH_PAGE_LOAD_OTHER });
+  // More builds to compare, as name=dir pairs separated by commas (a bare dir is named "other").
+  for (const entry of (process.env.UPWATCH_PAGE_LOAD_OTHER ?? '').split(',').filter(Boolean)) {
+    const [name, dir] = entry.includes('=') ? entry.split('=', 2) : ['other', entry];
+    configs.push({ name: name!, extensionDir: dir! });
+  }
   const work = mkdtempSync(join(tmpdir(), 'upwatch-page-load-'));
   const random = seededRandom(13);
 

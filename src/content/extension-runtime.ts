@@ -11,10 +11,15 @@ interface RuntimeHolder {
 }
 
 export function runtimeSender(): SendMessage {
-  const g = globalThis as { browser?: RuntimeHolder; chrome?: RuntimeHolder };
-  const runtime = [g.browser?.runtime, g.chrome?.runtime].find((r) => typeof r?.sendMessage === 'function');
+  let runtime: RuntimeHolder['runtime'];
   return (message) => {
     try {
+      // Looked up at the first message, not at document_start: the first touch of an extension API
+      // in a frame builds its bindings, a cost every frame would pay for nothing.
+      if (!runtime) {
+        const g = globalThis as { browser?: RuntimeHolder; chrome?: RuntimeHolder };
+        runtime = [g.browser?.runtime, g.chrome?.runtime].find((r) => typeof r?.sendMessage === 'function');
+      }
       return runtime ? runtime.sendMessage!(message) : Promise.reject(new Error('no extension runtime'));
     } catch (err) {
       // Chromium throws at once when the extension was reloaded under the page.

@@ -7,7 +7,13 @@
  */
 type ShadowRootGetter = (element: Element) => ShadowRoot | null;
 
+/** Resolved on the first call (a shadow root announced, an interaction), not at document_start. */
 export function shadowRootGetter(): ShadowRootGetter {
+  let getter: ShadowRootGetter | undefined;
+  return (element) => (getter ??= resolveShadowRootGetter())(element);
+}
+
+function resolveShadowRootGetter(): ShadowRootGetter {
   const chromeDom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot?: ShadowRootGetter } } }).chrome?.dom;
   if (typeof chromeDom?.openOrClosedShadowRoot === 'function') {
     const get = chromeDom.openOrClosedShadowRoot.bind(chromeDom);
