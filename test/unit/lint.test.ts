@@ -63,6 +63,11 @@ describe('the layer zones (docs/architecture.md "Layers")', () => {
     ['console/example.ts', 'wxt/browser'],
     ['console/example.ts', '../test/harness/paths'],
     ['console/example.ts', '../scripts/generate'],
+    // the console UI (a browser tab) reaches the server over HTTP, never by import
+    ['console/ui/src/example.ts', '../../http/access'],
+    ['console/ui/src/pages/example.tsx', '../../../events/search'],
+    ['console/ui/src/example.tsx', '../../../src/core/schema/event'],
+    ['console/ui/src/pages/example.tsx', '../../../../src/background/service'],
   ])('%s may not import %s', async (filePath, source) => {
     expect(await ruleIds(importing(source), filePath)).toContain('no-restricted-imports');
   });
@@ -79,8 +84,20 @@ describe('the layer zones (docs/architecture.md "Layers")', () => {
     ['test/unit/example.ts', '../../src/background/service'],
     ['bench/example.ts', '../console/server'],
     ['scripts/example.ts', '../test/harness/paths'],
+    ['console/ui/src/pages/example.tsx', '../api'],
+    ['console/ui/src/example.tsx', 'preact/hooks'],
   ])('%s may import %s', async (filePath, source) => {
     expect(await ruleIds(importing(source), filePath)).not.toContain('no-restricted-imports');
+  });
+});
+
+describe('optional members', () => {
+  it.each([
+    ['export interface A {\n  x?: string | undefined;\n}\n', ['no-restricted-syntax']],
+    ['export class B {\n  y?: number | undefined;\n}\n', ['no-restricted-syntax']],
+    ['export interface A {\n  x?: string;\n  y: string | undefined;\n}\n', []],
+  ])('%j', async (code, rules) => {
+    expect(await ruleIds(code, 'src/background/example.ts')).toEqual(rules);
   });
 });
 
