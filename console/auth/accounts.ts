@@ -5,7 +5,7 @@
  * disabling an account or changing its password ends its sessions in that transaction too.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { AccountRow, ConsoleDatabase } from '../db/schema';
@@ -97,7 +97,11 @@ export class AccountStore {
     return q.execute();
   }
 
-  async createLocal(input: { email: string; name?: string | null; role: AccountRole; password: string }, actor: Principal | 'system', via?: string): Promise<AccountInfo> {
+  async createLocal(
+    input: { email: string; name?: string | null; role: AccountRole; password: string },
+    actor: Principal | 'system',
+    via?: string,
+  ): Promise<AccountInfo> {
     const email = input.email.toLowerCase();
     // Hash before the transaction: scrypt takes tens of milliseconds and holds no lock.
     const passwordHash = await hashPassword(input.password);
@@ -158,7 +162,11 @@ export class AccountStore {
       const endsSessions = (next.disabled_at !== null && row.disabled_at === null) || passwordChanged;
       const ended = endsSessions ? Number((await trx.deleteFrom('sessions').where('account_id', '=', row.id).executeTakeFirst()).numDeletedRows) : 0;
       const changes = { ...(passwordChanged && { passwordChanged: true }), ...(ended > 0 && { sessionsEnded: ended }), ...(via && { via }) };
-      await recordAudit(trx, { actor, action: 'account.updated', target: `account:${row.email}`, before, after: { ...accountInfo({ ...next }), ...changes } }, now);
+      await recordAudit(
+        trx,
+        { actor, action: 'account.updated', target: `account:${row.email}`, before, after: { ...accountInfo({ ...next }), ...changes } },
+        now,
+      );
       return accountInfo(next);
     });
   }
@@ -173,7 +181,11 @@ export class AccountStore {
     const matches = await verifyPassword(password, stored);
     if (!row || !matches || row.kind !== 'local' || row.disabled_at !== null) return undefined;
     if (needsRehash(stored)) {
-      await this.db.updateTable('accounts').set({ password_hash: await hashPassword(password) }).where('id', '=', row.id).execute();
+      await this.db
+        .updateTable('accounts')
+        .set({ password_hash: await hashPassword(password) })
+        .where('id', '=', row.id)
+        .execute();
     }
     return row;
   }
@@ -209,7 +221,16 @@ export class AccountStore {
           disabled_at: null,
         };
         await trx.insertInto('accounts').values(created).execute();
-        await recordAudit(trx, { actor: 'system', action: 'account.created', target: `account:${identity.email}`, after: { ...accountInfo(created), via: 'oidc', issuer: identity.issuer } }, now);
+        await recordAudit(
+          trx,
+          {
+            actor: 'system',
+            action: 'account.created',
+            target: `account:${identity.email}`,
+            after: { ...accountInfo(created), via: 'oidc', issuer: identity.issuer },
+          },
+          now,
+        );
         return { account: created };
       }
       if (row.kind !== 'oidc' || row.oidc_issuer !== identity.issuer || row.oidc_subject !== identity.subject) return { refusal: 'conflict' };
@@ -217,15 +238,24 @@ export class AccountStore {
       const next = { ...row, role: identity.role, name: identity.name ?? row.name, last_sign_in_at: now };
       if (next.role !== row.role || next.name !== row.name) {
         next.updated_at = now;
-        await recordAudit(trx, { actor: 'system', action: 'account.updated', target: `account:${row.email}`, before: accountInfo(row), after: { ...accountInfo(next), via: 'oidc' } }, now);
+        await recordAudit(
+          trx,
+          {
+            actor: 'system',
+            action: 'account.updated',
+            target: `account:${row.email}`,
+            before: accountInfo(row),
+            after: { ...accountInfo(next), via: 'oidc' },
+          },
+          now,
+        );
       }
-      await trx.updateTable('accounts').set({ role: next.role, name: next.name, updated_at: next.updated_at, last_sign_in_at: now }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('accounts')
+        .set({ role: next.role, name: next.name, updated_at: next.updated_at, last_sign_in_at: now })
+        .where('id', '=', row.id)
+        .execute();
       return { account: next };
     });
-  }
-
-  async count(): Promise<number> {
-    const row = await this.db.selectFrom('accounts').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 }

@@ -102,14 +102,20 @@ export class OidcSignIn {
   async begin(): Promise<{ url: string; browserValue: string }> {
     const configuration = await this.#discover();
     const now = this.now();
-    await this.db.deleteFrom('oidc_sign_ins').where('created_at', '<', now - OIDC_SIGN_IN_TTL_MS).execute();
+    await this.db
+      .deleteFrom('oidc_sign_ins')
+      .where('created_at', '<', now - OIDC_SIGN_IN_TTL_MS)
+      .execute();
     const pending = await this.db.selectFrom('oidc_sign_ins').select('browser_hash').limit(MAX_PENDING).execute();
     if (pending.length >= MAX_PENDING) throw new OidcError('unavailable', 'too many sign-ins under way: try again in a few minutes');
     const browserValue = randomBytes(32).toString('base64url');
     const state = client.randomState();
     const nonce = client.randomNonce();
     const verifier = client.randomPKCECodeVerifier();
-    await this.db.insertInto('oidc_sign_ins').values({ browser_hash: sha256(browserValue), state, nonce, code_verifier: verifier, created_at: now }).execute();
+    await this.db
+      .insertInto('oidc_sign_ins')
+      .values({ browser_hash: sha256(browserValue), state, nonce, code_verifier: verifier, created_at: now })
+      .execute();
     const url = client.buildAuthorizationUrl(configuration, {
       redirect_uri: this.settings.redirectUrl,
       scope: this.settings.scopes,
@@ -128,14 +134,20 @@ export class OidcSignIn {
     const pending = await this.db.selectFrom('oidc_sign_ins').selectAll().where('browser_hash', '=', hash).executeTakeFirst();
     // Used once, whatever happens next.
     await this.db.deleteFrom('oidc_sign_ins').where('browser_hash', '=', hash).execute();
-    if (!pending || this.now() - Number(pending.created_at) > OIDC_SIGN_IN_TTL_MS) throw new OidcError('expired', 'the sign-in took too long or was already used');
+    if (!pending || this.now() - Number(pending.created_at) > OIDC_SIGN_IN_TTL_MS)
+      throw new OidcError('expired', 'the sign-in took too long or was already used');
     const configuration = await this.#discover();
     // The URL the provider sent the browser to: the configured one (never the Host header) and the query it added.
     const current = new URL(this.settings.redirectUrl);
     current.search = search;
     let tokens;
     try {
-      tokens = await client.authorizationCodeGrant(configuration, current, { pkceCodeVerifier: pending.code_verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
+      tokens = await client.authorizationCodeGrant(configuration, current, {
+        pkceCodeVerifier: pending.code_verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
     } catch (err) {
       if (err instanceof client.AuthorizationResponseError) throw new OidcError('denied', `the identity provider answered ${err.error}`);
       throw new OidcError('invalid', `the identity provider's answer was refused: ${err instanceof Error ? err.message : String(err)}`);

@@ -69,7 +69,10 @@ export class SessionStore {
     const csrfToken = randomBytes(32).toString('base64url');
     const now = this.now();
     const idHash = sha256(cookieValue);
-    await this.db.insertInto('sessions').values({ id_hash: idHash, account_id: account.id, csrf_token: csrfToken, created_at: now, last_seen_at: now, client_ip: clientIp }).execute();
+    await this.db
+      .insertInto('sessions')
+      .values({ id_hash: idHash, account_id: account.id, csrf_token: csrfToken, created_at: now, last_seen_at: now, client_ip: clientIp })
+      .execute();
     await this.purgeExpired();
     return { cookieValue, csrfToken, idHash };
   }
@@ -101,10 +104,6 @@ export class SessionStore {
 
   async end(idHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
-  }
-
-  async countFor(accountId: string): Promise<number> {
-    return (await this.db.selectFrom('sessions').select('id_hash').where('account_id', '=', accountId).execute()).length;
   }
 
   /** Deletes every session past its idle or absolute time (sign-in calls it, so the table stays small). */

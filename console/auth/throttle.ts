@@ -96,7 +96,10 @@ export class SignInThrottle {
           .execute();
       }
       // Keys nobody has failed with for long enough have nothing left to say.
-      await trx.deleteFrom('sign_in_failures').where('last_failure_at', '<', now - forgetAfterMs - maxDelayMs).execute();
+      await trx
+        .deleteFrom('sign_in_failures')
+        .where('last_failure_at', '<', now - forgetAfterMs - maxDelayMs)
+        .execute();
       return blocked;
     });
   }

@@ -34,7 +34,10 @@ function positive(value: string | undefined, flag: string, unitMs: number): numb
 /** `upwatch-admin=admin,upwatch-analyst=analyst`: claim value = role, comma-separated. */
 function roleMap(value: string): Record<string, string> {
   const map: Record<string, string> = {};
-  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
     if (eq <= 0) throw new SignInFlagError(`--oidc-role-map takes value=role pairs separated by commas, not "${pair}"`);
     map[pair.slice(0, eq)] = pair.slice(eq + 1);

@@ -29,7 +29,15 @@ async function readPassword(prompt: string): Promise<string> {
 }
 
 function describe(a: AccountInfo): string {
-  return [a.email, a.role, a.kind, a.name ?? '-', `created ${a.createdAt}`, `last sign-in ${a.lastSignInAt ?? 'never'}`, a.disabled ? `disabled ${a.disabledAt}` : 'active'].join('\t');
+  return [
+    a.email,
+    a.role,
+    a.kind,
+    a.name ?? '-',
+    `created ${a.createdAt}`,
+    `last sign-in ${a.lastSignInAt ?? 'never'}`,
+    a.disabled ? `disabled ${a.disabledAt}` : 'active',
+  ].join('\t');
 }
 
 export async function runUserCommand(args: string[]): Promise<number> {
@@ -42,7 +50,11 @@ export async function runUserCommand(args: string[]): Promise<number> {
       options: { data: { type: 'string', default: './data' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
     });
   } catch (err) {
-    const hint = rest.some((a) => a.startsWith('--password')) ? 'a password never goes on the command line (ps shows it): pipe it to standard input' : err instanceof Error ? err.message : String(err);
+    const hint = rest.some((a) => a.startsWith('--password'))
+      ? 'a password never goes on the command line (ps shows it): pipe it to standard input'
+      : err instanceof Error
+        ? err.message
+        : String(err);
     console.error(`${hint}\n${USAGE}`);
     return 2;
   }

@@ -20,22 +20,38 @@ const SessionUser = z.object({ email: z.string(), role: AccountRole, name: z.str
 const SessionAnswer = z.object({ user: SessionUser, csrfToken: z.string() });
 type SessionAnswer = z.infer<typeof SessionAnswer>;
 
-const userOf = (account: AccountRow): z.infer<typeof SessionUser> => ({ email: account.email, role: AccountRole.parse(account.role), ...(account.name !== null && { name: account.name }) });
+const userOf = (account: AccountRow): z.infer<typeof SessionUser> => ({
+  email: account.email,
+  role: AccountRole.parse(account.role),
+  ...(account.name !== null && { name: account.name }),
+});
 
 /** Starts a session for an account: answers the body, and the Set-Cookie value that carries it. */
-async function startSession(services: ConsoleServices, request: FastifyRequest, account: AccountRow, via: 'password' | 'oidc'): Promise<{ answer: SessionAnswer; cookie: string }> {
+async function startSession(
+  services: ConsoleServices,
+  request: FastifyRequest,
+  account: AccountRow,
+  via: 'password' | 'oidc',
+): Promise<{ answer: SessionAnswer; cookie: string }> {
   // A new id at every sign-in; a session the browser already had ends (ASVS 3.2.1).
   const previous = await services.auth.sessionOf(request);
   if (previous) await services.auth.sessions.end(previous.idHash);
   const { cookieValue, csrfToken } = await services.auth.sessions.start(account, request.ip);
   await services.auth.accounts.recordSignIn(account.id);
-  await recordAudit(services.db, { actor: principalOf(account), action: 'session.started', target: `account:${account.email}`, after: { via, clientIp: request.ip } }, services.now());
+  await recordAudit(
+    services.db,
+    { actor: principalOf(account), action: 'session.started', target: `account:${account.email}`, after: { via, clientIp: request.ip } },
+    services.now(),
+  );
   return { answer: { user: userOf(account), csrfToken }, cookie: services.auth.sessionCookie(request, cookieValue) };
 }
 
 function tooMany(reply: FastifyReply, waitMs: number) {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return reply.code(429).header('Retry-After', String(seconds)).send({ error: `too many failed sign-ins: try again in ${seconds} s`, retryAfterSeconds: seconds });
+  return reply
+    .code(429)
+    .header('Retry-After', String(seconds))
+    .send({ error: `too many failed sign-ins: try again in ${seconds} s`, retryAfterSeconds: seconds });
 }
 
 const signInOptions = defineRoute({
@@ -120,7 +136,8 @@ const oidcLogin = defineRoute({
   method: 'GET',
   path: '/auth/oidc/login',
   tag: 'session',
-  summary: 'Single sign-on: redirects (302) to the OIDC provider with state, nonce and PKCE. 404 when OIDC is not configured, 503 when the provider cannot be reached.',
+  summary:
+    'Single sign-on: redirects (302) to the OIDC provider with state, nonce and PKCE. 404 when OIDC is not configured, 503 when the provider cannot be reached.',
   async handler({ services, request, reply }) {
     const oidc = services.auth.oidc;
     if (!oidc) throw new HttpError(404, 'single sign-on is not configured');

@@ -28,7 +28,10 @@ const list = defineRoute({
     const after = decodeCursor(z.object({ createdAt: z.number().int(), id: z.string().max(64) }), query.cursor);
     const rows = await services.auth.accounts.list({ limit: query.limit, ...(after && { after }) });
     const last = rows.at(-1);
-    return { accounts: rows.map(accountInfo), nextCursor: rows.length === query.limit && last ? encodeCursor({ createdAt: Number(last.created_at), id: last.id }) : null };
+    return {
+      accounts: rows.map(accountInfo),
+      nextCursor: rows.length === query.limit && last ? encodeCursor({ createdAt: Number(last.created_at), id: last.id }) : null,
+    };
   },
 });
 

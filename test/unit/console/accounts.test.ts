@@ -25,8 +25,15 @@ describe('accounts through the API', () => {
   });
   afterEach(() => built.close());
 
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = built.as('admin')) => built.app.inject({ method, url, headers, ...(payload && { payload }) });
-  const audit = async (action: string) => (await call('GET', `/api/v1/audit?action=${action}`)).json().entries as { actor: string; target: string; before: unknown; after: Record<string, unknown> }[];
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = built.as('admin')) =>
+    built.app.inject({ method, url, headers, ...(payload && { payload }) });
+  const audit = async (action: string) =>
+    (await call('GET', `/api/v1/audit?action=${action}`)).json().entries as {
+      actor: string;
+      target: string;
+      before: unknown;
+      after: Record<string, unknown>;
+    }[];
 
   it('creates a local account that signs in with its initial password, audited without the password', async () => {
     const res = await call('POST', '/api/v1/accounts', { email: 'Olivia@Example.com', role: 'analyst', name: 'Olivia Park', password: PASSWORD });
@@ -77,7 +84,11 @@ describe('accounts through the API', () => {
     const changed = await call('PATCH', '/api/v1/accounts/olivia@example.com', { role: 'read_only', name: 'O. Park' });
     expect(changed.json().account).toMatchObject({ role: 'read_only', name: 'O. Park', updatedAt: new Date(T0 + 60_000).toISOString() });
     const [update] = await audit('account.updated');
-    expect(update).toMatchObject({ target: 'account:olivia@example.com', before: { role: 'analyst', name: null }, after: { role: 'read_only', name: 'O. Park' } });
+    expect(update).toMatchObject({
+      target: 'account:olivia@example.com',
+      before: { role: 'analyst', name: null },
+      after: { role: 'read_only', name: 'O. Park' },
+    });
 
     const newPassword = 'a brand new passphrase';
     expect((await call('PATCH', '/api/v1/accounts/olivia@example.com', { password: newPassword })).statusCode).toBe(200);
@@ -138,7 +149,9 @@ describe('accounts from the command line', () => {
     expect(inArgv.stderr).toContain('never goes on the command line');
 
     const listed = await userCli(['list', '--data', dir], '');
-    expect(listed.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^olivia@example\.com\tadmin\tlocal\tOlivia Park\tcreated .*\tlast sign-in never\tactive$/)]);
+    expect(listed.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^olivia@example\.com\tadmin\tlocal\tOlivia Park\tcreated .*\tlast sign-in never\tactive$/),
+    ]);
 
     const { app, services } = await buildConsole({ dataDir: dir });
     try {

@@ -47,7 +47,10 @@ describe('changes made with the session cookie', () => {
   });
   afterAll(() => built.close());
 
-  const members = async () => (await built.app.inject({ method: 'GET', url: '/api/v1/watchlists/departing/members', headers: built.as('read_only') })).json().members as { email: string }[];
+  const members = async () =>
+    (await built.app.inject({ method: 'GET', url: '/api/v1/watchlists/departing/members', headers: built.as('read_only') })).json().members as {
+      email: string;
+    }[];
 
   // One change per method, each of which would succeed with the right token.
   const CHANGES = [
@@ -57,7 +60,7 @@ describe('changes made with the session cookie', () => {
     { method: 'DELETE', url: '/api/v1/watchlists/departing/members/leaver@example.com' },
   ] as const;
 
-  it.each(CHANGES)('refuses $method $url without the token, with a wrong one and with another session\'s (403)', async (change) => {
+  it.each(CHANGES)("refuses $method $url without the token, with a wrong one and with another session's (403)", async (change) => {
     for (const token of [undefined, 'x'.repeat(43), other.csrfToken]) {
       const headers = { cookie: `upwatch_session=${admin.cookie}`, ...(token !== undefined && { 'x-csrf-token': token }) };
       const res = await built.app.inject({ method: change.method, url: change.url, headers, ...('payload' in change && { payload: change.payload }) });
@@ -67,7 +70,8 @@ describe('changes made with the session cookie', () => {
   });
 
   it('changes nothing when refused, and goes through with the token', async () => {
-    const add = (headers: Record<string, string>) => built.app.inject({ method: 'POST', url: '/api/v1/watchlists/departing/members', headers, payload: { email: 'csrf-victim@example.com' } });
+    const add = (headers: Record<string, string>) =>
+      built.app.inject({ method: 'POST', url: '/api/v1/watchlists/departing/members', headers, payload: { email: 'csrf-victim@example.com' } });
     expect((await add(admin.headers({ csrf: false }))).statusCode).toBe(403);
     expect((await members()).map((m) => m.email)).not.toContain('csrf-victim@example.com');
     expect((await add(admin.headers())).statusCode).toBe(201);
@@ -75,7 +79,12 @@ describe('changes made with the session cookie', () => {
   });
 
   it.each(CHANGES)('accepts $method $url with the token', async (change) => {
-    const res = await built.app.inject({ method: change.method, url: change.url, headers: admin.headers(), ...('payload' in change && { payload: change.payload }) });
+    const res = await built.app.inject({
+      method: change.method,
+      url: change.url,
+      headers: admin.headers(),
+      ...('payload' in change && { payload: change.payload }),
+    });
     expect(res.statusCode).toBeLessThan(300);
   });
 
@@ -85,7 +94,12 @@ describe('changes made with the session cookie', () => {
   });
 
   it('asks no token of a bearer credential, and never falls back to the cookie when the bearer is wrong', async () => {
-    const withKey = await built.app.inject({ method: 'POST', url: '/api/v1/watchlists/departing/members', headers: built.as('analyst'), payload: { email: 'by-key@example.com' } });
+    const withKey = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/watchlists/departing/members',
+      headers: built.as('analyst'),
+      payload: { email: 'by-key@example.com' },
+    });
     expect(withKey.statusCode).toBe(201);
     const wrongKeyAndCookie = await built.app.inject({
       method: 'GET',

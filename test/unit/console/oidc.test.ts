@@ -32,7 +32,15 @@ beforeAll(async () => {
   provider = await startOidcProvider(`${consoleUrl}/auth/oidc/callback`, people);
   built = await makeTestConsole({
     ingestRateLimit: false,
-    signIn: { oidc: { issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUrl: `${consoleUrl}/auth/oidc/callback`, scopes: 'openid email profile groups' } },
+    signIn: {
+      oidc: {
+        issuer: provider.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUrl: `${consoleUrl}/auth/oidc/callback`,
+        scopes: 'openid email profile groups',
+      },
+    },
   });
   await built.app.listen({ port, host: '127.0.0.1' });
 }, 30_000);
@@ -41,7 +49,8 @@ afterAll(async () => {
   await provider.close();
 });
 
-const onConsole = (stopAt: 'landing' | 'callback') => (u: URL) => u.origin === consoleUrl && (stopAt === 'callback' ? u.pathname === '/auth/oidc/callback' : !u.pathname.startsWith('/auth/'));
+const onConsole = (stopAt: 'landing' | 'callback') => (u: URL) =>
+  u.origin === consoleUrl && (stopAt === 'callback' ? u.pathname === '/auth/oidc/callback' : !u.pathname.startsWith('/auth/'));
 
 /** Signs a person in at the provider (any password: its development form takes any) and answers where the console sent the browser. */
 async function signInWithSso(login: string, browser = new Browser()) {
@@ -51,7 +60,15 @@ async function signInWithSso(login: string, browser = new Browser()) {
 }
 
 const sessionOf = (cookie: string | undefined) => built.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: `upwatch_session=${cookie}` } });
-const account = async (email: string) => ((await built.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: built.as('admin') })).json().accounts as { email: string; role: string; kind: string; disabled: boolean }[]).find((a) => a.email === email);
+const account = async (email: string) =>
+  (
+    (await built.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: built.as('admin') })).json().accounts as {
+      email: string;
+      role: string;
+      kind: string;
+      disabled: boolean;
+    }[]
+  ).find((a) => a.email === email);
 
 describe('single sign-on with a local OIDC provider', () => {
   it('goes to the provider with state, nonce and PKCE, and comes back signed in with the mapped role', async () => {
@@ -74,7 +91,8 @@ describe('single sign-on with a local OIDC provider', () => {
     expect(session.statusCode).toBe(200);
     expect(session.json().user).toEqual({ email: 'olivia@example.com', role: 'analyst', name: 'Olivia Park' });
     expect(await account('olivia@example.com')).toMatchObject({ kind: 'oidc', role: 'analyst', disabled: false });
-    const audit = (await built.app.inject({ method: 'GET', url: '/api/v1/audit?target=account:olivia@example.com', headers: built.as('admin') })).json().entries;
+    const audit = (await built.app.inject({ method: 'GET', url: '/api/v1/audit?target=account:olivia@example.com', headers: built.as('admin') })).json()
+      .entries;
     expect(audit.map((e: { action: string; after: { via: string } }) => [e.action, e.after.via])).toEqual([
       ['session.started', 'oidc'],
       ['account.created', 'oidc'],
@@ -93,7 +111,9 @@ describe('single sign-on with a local OIDC provider', () => {
     expect((await sessionOf((await signInWithSso('bob')).cookie)).json().user.role).toBe('admin');
     provider.people.bob!.groups = ['staff', 'upwatch-read-only'];
     expect((await sessionOf((await signInWithSso('bob')).cookie)).json().user.role).toBe('read_only');
-    const [update] = (await built.app.inject({ method: 'GET', url: '/api/v1/audit?action=account.updated&target=account:bob@example.com', headers: built.as('admin') })).json().entries;
+    const [update] = (
+      await built.app.inject({ method: 'GET', url: '/api/v1/audit?action=account.updated&target=account:bob@example.com', headers: built.as('admin') })
+    ).json().entries;
     expect(update).toMatchObject({ actor: 'system', before: { role: 'admin' }, after: { role: 'read_only', via: 'oidc' } });
   });
 
@@ -148,11 +168,14 @@ describe('single sign-on with a local OIDC provider', () => {
 describe('without a reachable or configured provider', () => {
   it('answers 503 when the provider cannot be reached, and 404 when none is configured', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const unreachable = await makeTestConsole({ signIn: { oidc: { issuer: closed, clientId: 'x', clientSecret: 'y', redirectUrl: 'http://127.0.0.1:1/auth/oidc/callback' } } });
+    const unreachable = await makeTestConsole({
+      signIn: { oidc: { issuer: closed, clientId: 'x', clientSecret: 'y', redirectUrl: 'http://127.0.0.1:1/auth/oidc/callback' } },
+    });
     const none = await makeTestConsole();
     try {
       expect((await unreachable.app.inject({ method: 'GET', url: '/auth/oidc/login' })).statusCode).toBe(503);
-      for (const url of ['/auth/oidc/login', '/auth/oidc/callback?code=x&state=y']) expect((await none.app.inject({ method: 'GET', url })).statusCode).toBe(404);
+      for (const url of ['/auth/oidc/login', '/auth/oidc/callback?code=x&state=y'])
+        expect((await none.app.inject({ method: 'GET', url })).statusCode).toBe(404);
       expect((await none.app.inject({ method: 'GET', url: '/api/v1/sign-in' })).json()).toEqual({ password: true, oidc: null });
     } finally {
       await unreachable.close();
@@ -162,7 +185,12 @@ describe('without a reachable or configured provider', () => {
 });
 
 describe('role mapping and settings', () => {
-  const settings = OidcSettings.parse({ issuer: 'https://idp.example.com', clientId: 'c', clientSecret: 's', redirectUrl: 'https://upwatch.example.com/auth/oidc/callback' });
+  const settings = OidcSettings.parse({
+    issuer: 'https://idp.example.com',
+    clientId: 'c',
+    clientSecret: 's',
+    redirectUrl: 'https://upwatch.example.com/auth/oidc/callback',
+  });
 
   it.each([
     [['upwatch-analyst'], 'analyst'],
@@ -189,10 +217,20 @@ describe('role mapping and settings', () => {
   });
 
   it('reads the flags, with the client secret from the environment, never from argv', () => {
-    const flags = { 'oidc-issuer': 'https://idp.example.com', 'oidc-client-id': 'upwatch', 'oidc-redirect-url': 'https://upwatch.example.com/auth/oidc/callback', 'oidc-role-map': 'secops=admin,soc=analyst', 'oidc-default-role': 'read_only' };
+    const flags = {
+      'oidc-issuer': 'https://idp.example.com',
+      'oidc-client-id': 'upwatch',
+      'oidc-redirect-url': 'https://upwatch.example.com/auth/oidc/callback',
+      'oidc-role-map': 'secops=admin,soc=analyst',
+      'oidc-default-role': 'read_only',
+    };
     expect(() => signInOptionsFrom(flags, {})).toThrow(/UPWATCH_OIDC_CLIENT_SECRET/);
     const options = signInOptionsFrom({ ...flags, 'secure-cookies': true, 'session-idle-minutes': '30' }, { UPWATCH_OIDC_CLIENT_SECRET: 'from-env' });
-    expect(options).toMatchObject({ secureCookies: true, sessions: { idleMs: 30 * 60_000 }, oidc: { clientSecret: 'from-env', roleMap: { secops: 'admin', soc: 'analyst' }, defaultRole: 'read_only', roleClaim: 'groups' } });
+    expect(options).toMatchObject({
+      secureCookies: true,
+      sessions: { idleMs: 30 * 60_000 },
+      oidc: { clientSecret: 'from-env', roleMap: { secops: 'admin', soc: 'analyst' }, defaultRole: 'read_only', roleClaim: 'groups' },
+    });
     expect(() => signInOptionsFrom({ 'oidc-client-id': 'upwatch' }, {})).toThrow(/needs --oidc-issuer/);
     expect(() => signInOptionsFrom({ ...flags, 'oidc-role-map': 'secops=root' }, { UPWATCH_OIDC_CLIENT_SECRET: 's' })).toThrow(/--oidc-role-map/);
   });

@@ -35,7 +35,10 @@ describe('signing in with a password', () => {
     await createAccount('olivia@example.com', 'analyst', 'Olivia Park');
     const res = await signInRequest(built, 'Olivia@Example.com ', PASSWORD);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ user: { email: 'olivia@example.com', role: 'analyst', name: 'Olivia Park' }, csrfToken: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(res.json()).toEqual({
+      user: { email: 'olivia@example.com', role: 'analyst', name: 'Olivia Park' },
+      csrfToken: expect.stringMatching(/^[\w-]{43}$/),
+    });
     expect(res.headers['cache-control']).toBe('no-store');
     const cookie = setCookie(res, 'upwatch_session')!;
     expect(cookie.value).toMatch(/^[\w-]{43}$/);
@@ -46,7 +49,9 @@ describe('signing in with a password', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(res.json());
     // Only a hash of the cookie is stored.
-    const onDisk = readdirSync(built.dir).map((f) => readFileSync(join(built.dir, f)).toString('latin1')).join('\n');
+    const onDisk = readdirSync(built.dir)
+      .map((f) => readFileSync(join(built.dir, f)).toString('latin1'))
+      .join('\n');
     expect(onDisk).not.toContain(cookie.value);
     expect(onDisk).not.toContain(PASSWORD);
     const audit = await built.app.inject({ method: 'GET', url: '/api/v1/audit?action=session.started', headers: built.as('admin') });
@@ -75,7 +80,12 @@ describe('signing in with a password', () => {
     expect(wrongPassword.body).toBe(unknown.body);
     expect(wrongPassword.json()).toEqual({ error: 'wrong email or password' });
     expect(wrongPassword.headers['set-cookie']).toBeUndefined();
-    const form = await built.app.inject({ method: 'POST', url: '/api/v1/session', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=olivia%40example.com&password=${encodeURIComponent(PASSWORD)}` });
+    const form = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `email=olivia%40example.com&password=${encodeURIComponent(PASSWORD)}`,
+    });
     expect(form.statusCode).toBe(415);
   });
 
@@ -126,7 +136,9 @@ describe('throttling failed sign-ins', () => {
 
   it('checks one password of an account at a time, so parallel guesses cannot outrun the count', async () => {
     await createAccount('olivia@example.com');
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => signInRequest(built, 'olivia@example.com', `wrong password ${i}`, { remoteAddress: `203.0.113.${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => signInRequest(built, 'olivia@example.com', `wrong password ${i}`, { remoteAddress: `203.0.113.${i}` })),
+    );
     const codes = answers.map((a) => a.statusCode).sort();
     expect(codes.filter((c) => c === 401).length).toBe(1);
     expect(codes.filter((c) => c === 429).length).toBe(9);
@@ -172,7 +184,12 @@ describe('session lifetime', () => {
   it('ends the sessions of a disabled account at once, and refuses its sign-in like a wrong password', async () => {
     await make();
     const session = await signedIn(built, 'leaver@example.com', 'analyst');
-    const disable = await built.app.inject({ method: 'PATCH', url: '/api/v1/accounts/leaver@example.com', headers: built.as('admin'), payload: { disabled: true } });
+    const disable = await built.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/accounts/leaver@example.com',
+      headers: built.as('admin'),
+      payload: { disabled: true },
+    });
     expect(disable.statusCode).toBe(200);
     expect((await getSession(session.headers())).statusCode).toBe(401);
     const again = await signInRequest(built, 'leaver@example.com', PASSWORD);
@@ -186,7 +203,8 @@ describe('session lifetime', () => {
 describe("a session's role", () => {
   beforeEach(() => make());
 
-  const fill = (path: string) => path.replace(/:(\w+)/g, (_m, name: string) => (name === 'email' ? 'someone%40example.com' : name === 'id' ? 'departing' : 'no-such-thing'));
+  const fill = (path: string) =>
+    path.replace(/:(\w+)/g, (_m, name: string) => (name === 'email' ? 'someone%40example.com' : name === 'id' ? 'departing' : 'no-such-thing'));
   const lines = Object.entries(ACCESS)
     .filter(([key, access]) => access !== 'public' && key !== 'DELETE /api/v1/session')
     .map(([key, access]) => ({ key, method: key.split(' ')[0]!, path: key.split(' ')[1]!, access: access as readonly string[] }));
@@ -194,7 +212,12 @@ describe("a session's role", () => {
   it.each(PEOPLE_ROLES)('is what the access table admits for %s, route by route, as for an API key', async (role) => {
     const session = await signedIn(built, `${role}@example.com`, role);
     for (const { key, method, path, access } of lines) {
-      const res = await built.app.inject({ method: method as 'GET', url: fill(path), headers: session.headers(), ...(method !== 'GET' && { payload: { probe: true } }) });
+      const res = await built.app.inject({
+        method: method as 'GET',
+        url: fill(path),
+        headers: session.headers(),
+        ...(method !== 'GET' && { payload: { probe: true } }),
+      });
       if (access.includes(role)) expect([401, 403], key).not.toContain(res.statusCode);
       else expect(res.statusCode, key).toBe(403);
     }
@@ -202,7 +225,8 @@ describe("a session's role", () => {
 
   it('follows a role change at once, in the running session', async () => {
     const session = await signedIn(built, 'olivia@example.com', 'analyst');
-    const addMember = () => built.app.inject({ method: 'POST', url: '/api/v1/watchlists/departing/members', headers: session.headers(), payload: { email: 'leaver@example.com' } });
+    const addMember = () =>
+      built.app.inject({ method: 'POST', url: '/api/v1/watchlists/departing/members', headers: session.headers(), payload: { email: 'leaver@example.com' } });
     expect((await addMember()).statusCode).toBe(201);
     await built.app.inject({ method: 'PATCH', url: '/api/v1/accounts/olivia@example.com', headers: built.as('admin'), payload: { role: 'read_only' } });
     expect((await addMember()).statusCode).toBe(403);

@@ -39,7 +39,9 @@ export async function startOidcProvider(redirectUri: string, people: People): Pr
   const port = await listen(server);
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [redirectUri], response_types: ['code'], grant_types: ['authorization_code'] }],
+    clients: [
+      { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [redirectUri], response_types: ['code'], grant_types: ['authorization_code'] },
+    ],
     findAccount: (_ctx: unknown, id: string) => (people[id] ? { accountId: id, claims: () => ({ sub: id, ...people[id] }) } : undefined),
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
@@ -78,7 +80,12 @@ export class Browser {
     if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
     this.visited.push(url);
-    const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(init.form && { body: new URLSearchParams(init.form).toString() }) });
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      redirect: 'manual',
+      ...(init.form && { body: new URLSearchParams(init.form).toString() }),
+    });
     for (const line of res.headers.getSetCookie()) {
       this.setCookies.push(line);
       const [pair, ...attributes] = line.split(';').map((s) => s.trim());

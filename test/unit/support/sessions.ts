@@ -25,7 +25,13 @@ export function setCookie(res: LightMyRequestResponse, name: string): { value: s
 }
 
 export function signInRequest(built: TestConsole, email: string, password: string, extra: { remoteAddress?: string; headers?: Record<string, string> } = {}) {
-  return built.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, headers: extra.headers, ...(extra.remoteAddress && { remoteAddress: extra.remoteAddress }) });
+  return built.app.inject({
+    method: 'POST',
+    url: '/api/v1/session',
+    payload: { email, password },
+    headers: extra.headers,
+    ...(extra.remoteAddress && { remoteAddress: extra.remoteAddress }),
+  });
 }
 
 export function sessionFrom(email: string, res: LightMyRequestResponse): SignedIn {
