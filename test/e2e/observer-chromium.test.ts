@@ -25,6 +25,7 @@ const files = scratchFiles({
   'after-rewrite.txt': 'picked after document.open\n',
   'framed.csv': 'a,b\n',
   'real-pick.csv': 'real,pick\n',
+  'after-tamper.csv': 'a,b\n',
 });
 
 beforeAll(async () => {
@@ -194,6 +195,15 @@ describe('Chromium: destinations, rewrites and floods', () => {
     const events = await deliveredOnce('after-rewrite.txt');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ channel: 'file_picker', trustedEvent: true, destination: { serviceId: 'gmail' } });
+    await page.close();
+  });
+
+  it('a page that removes or replaces hooks is recorded on its next event', async () => {
+    const page = await open('https://chatgpt.com/observer/lab');
+    await page.evaluate(() => (window as unknown as { lab: { tamper(): void } }).lab.tamper());
+    await pickPathsTrusted(page, "document.getElementById('picker')", [files.path('after-tamper.csv')]);
+    const [event] = await deliveredOnce('after-tamper.csv');
+    expect(event!.tamper).toContain('sendBeacon');
     await page.close();
   });
 

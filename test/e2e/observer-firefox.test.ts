@@ -23,6 +23,7 @@ const files = scratchFiles({
   'ff-after-rewrite.txt': 'picked after document.open\n',
   'ff-framed.csv': 'a,b\n',
   'ff-real-pick.csv': 'real,pick\n',
+  'ff-after-tamper.csv': 'a,b\n',
 });
 
 beforeAll(async () => {
@@ -123,6 +124,15 @@ describe('Firefox: destinations, rewrites and floods', () => {
     const events = await deliveredOnce('ff-after-rewrite.txt');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ channel: 'file_picker', destination: { serviceId: 'gmail' } });
+    await page.close();
+  });
+
+  it('a page that removes or replaces hooks is recorded on its next event', async () => {
+    const page = await firefox.newPage(firefox.site('chatgpt.com', '/observer/lab'));
+    await lab(page, 'tamper');
+    await upload(await page.$('#picker'), 'ff-after-tamper.csv');
+    const [event] = await deliveredOnce('ff-after-tamper.csv');
+    expect(event!.tamper).toContain('sendBeacon');
     await page.close();
   });
 

@@ -11,6 +11,8 @@
 const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
 const weakMapGet = WeakMap.prototype.get;
 const weakMapSet = WeakMap.prototype.set;
+/** The real one, before disguiseToString replaces it: tells our wrappers from natives. */
+const realToString = Function.prototype.toString;
 
 /** A WeakMap whose methods the page cannot intercept by patching WeakMap.prototype later. */
 export class SafeWeakMap<K extends object, V> {
@@ -94,7 +96,16 @@ export function disguiseToString(): void {
   defineProperty(Function.prototype, 'toString', { ...descriptor, value: wrapper });
 }
 
-/** Hooks the page removed or put back to the native since they were installed. */
+/** A native function (of any realm), not a bound one: what a page gets from a fresh iframe to get around hooks. */
+function isForeignNative(value: AnyFunction): boolean {
+  try {
+    return (apply(realToString, value, []) as string).includes('[native code]') && !String(value.name).startsWith('bound ');
+  } catch {
+    return false;
+  }
+}
+
+/** Hooks the page removed, or replaced by a native (ours or another realm's), since they were installed. */
 export function tamperedHooks(): string[] {
   const out: string[] = [];
   for (const hook of installed) {
@@ -104,9 +115,10 @@ export function tamperedHooks(): string[] {
     } catch {
       current = undefined;
     }
-    // A page wrapping our wrapper again (error trackers wrap fetch) still reaches it: only the
-    // native itself, or no function at all, means the hook was taken away.
-    if (current === hook.original || typeof current !== 'function') out.push(String(hook.key));
+    // A page wrapping our wrapper again (error trackers wrap fetch) still reaches it, and so does a
+    // bound copy of it: only a native in its place, or no function at all, means it was taken away.
+    if (current === hook.wrapper) continue;
+    if (typeof current !== 'function' || current === hook.original || isForeignNative(current)) out.push(String(hook.key));
   }
   return out;
 }

@@ -145,4 +145,22 @@ describe('wrapMethod', () => {
     expect(tampered).toContain('b');
     expect(tampered).not.toContain('c');
   });
+
+  it('reports a native from elsewhere put in place of a hook, not a bound copy of the hook', () => {
+    class Api {
+      d(): number {
+        return 4;
+      }
+      e(): number {
+        return 5;
+      }
+    }
+    wrapMethod(Api.prototype, 'd', () => undefined);
+    wrapMethod(Api.prototype, 'e', () => undefined);
+    Api.prototype.d = Math.max as unknown as () => number;
+    Api.prototype.e = Api.prototype.e.bind(new Api());
+    const tampered = tamperedHooks();
+    expect(tampered).toContain('d');
+    expect(tampered).not.toContain('e');
+  });
 });
