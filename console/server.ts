@@ -25,6 +25,8 @@ import { USER_ROUTES } from './routes/users';
 import { WATCHLIST_ROUTES } from './routes/watchlists';
 import { SESSION_ROUTES } from './routes/session';
 import { ACCOUNT_ROUTES } from './routes/users-admin';
+import { NOTIFICATION_ROUTES } from './routes/notifications';
+import { startNotificationWorker } from './notify/worker';
 import { alertIngestHook } from './alerts/sessions';
 import { startRetentionJob } from './retention/job';
 import { browserSyncContext } from './watchlists/store';
@@ -114,7 +116,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     return reply.code(status).send({ error: error.message });
   });
 
-  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES, ...SESSION_ROUTES, ...ACCOUNT_ROUTES];
+  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES, ...SESSION_ROUTES, ...ACCOUNT_ROUTES, ...NOTIFICATION_ROUTES];
   routes.push(openApiRoute(routes));
   // The web interface's pages are routes of the access table but not of the API document.
   registerRoutes(app, [...routes, ...uiRoutes()], services);
@@ -122,6 +124,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
   installExposureAggregates(services);
   services.events.addIngestHook(alertIngestHook);
   startRetentionJob(app, services);
+  startNotificationWorker(app, services);
   app.addHook('onClose', async () => close());
   return { app, services };
 }

@@ -16,6 +16,7 @@ import { sql, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ConsoleDatabase } from '../db/schema';
 import { severityRank, type IngestHook, type StoredEvent } from '../events/store';
+import { recordAlertChanges, type AlertChangeKind } from './changes';
 import { listRules, ruleMatches, type AlertRule } from './rules';
 
 export const ALERT_SESSION_MS = 60 * 60_000;
@@ -163,6 +164,8 @@ async function save(trx: Trx, touched: readonly Session[], now: number): Promise
   }
   const links = touched.flatMap((s) => s.added.map((l) => ({ alert_seq: s.seq!, ...l })));
   for (const part of chunks(links, IN_LIST)) await trx.insertInto('alert_events').values(part).execute();
+  const change = (kind: AlertChangeKind) => (s: Session) => ({ alertSeq: s.seq!, kinds: [kind] });
+  await recordAlertChanges(trx, [...created.map(change('created')), ...joined.map(change('events_added'))], now);
 }
 
 /** The ingest hook: matches new events against the enabled rules and files them into alerts. */

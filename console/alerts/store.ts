@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/core/schema/identifiers';
 import { recordAudit } from '../audit';
+import { recordAlertChanges, type AlertChangeKind } from './changes';
 import { actorOf, type Principal } from '../auth/roles';
 import type { ConsoleDatabase } from '../db/schema';
 import type { ApiEvent } from '../events/store';
@@ -172,6 +173,8 @@ export async function patchAlert(db: Db, id: string, patch: AlertPatch, principa
       await recordAudit(trx, { actor: principal, action: 'alert.noted', target, after: { note: { at: iso(now), author: note.author, text: note.text } } }, now);
     }
     if (Object.keys(set).length) await trx.updateTable('alerts').set({ ...set, updated_at: now }).where('seq', '=', seq).execute();
+    const kinds: AlertChangeKind[] = [...(set.state ? ['state_changed' as const] : []), ...('assignee' in set ? ['assigned' as const] : []), ...(set.note_count ? ['noted' as const] : [])];
+    if (kinds.length) await recordAlertChanges(trx, [{ alertSeq: seq, kinds }], now);
     const { seq: _seq, ...alert } = await findAlert(trx, id);
     return { alert, notes: await notesOf(trx, seq) };
   });

@@ -13,6 +13,7 @@ import * as m0001 from './migrations/0001-core';
 import * as m0002 from './migrations/0002-exposure';
 import * as m0003 from './migrations/0003-people-and-alerts';
 import * as m0004 from './migrations/0004-accounts-and-sessions';
+import * as m0005 from './migrations/0005-notifications';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0002-exposure': m0002,
   '0003-people-and-alerts': m0003,
   '0004-accounts-and-sessions': m0004,
+  '0005-notifications': m0005,
 };
 
 export interface ConsoleDb {

@@ -132,6 +132,9 @@ export interface AlertsTable {
   updated_at: number;
   assignee: string | null;
   note_count: number;
+  /** The alert's latest change and its creation, in the alert change sequence (migration 0005). */
+  change_seq: number | null;
+  created_seq: number | null;
 }
 
 export interface AlertEventsTable {
@@ -246,6 +249,46 @@ export interface OidcSignInsTable {
   created_at: number;
 }
 
+/** Outbound notifications: migration 0005. */
+export interface AlertChangeCounterTable {
+  id: number;
+  value: number;
+}
+
+export interface NotificationChannelsTable {
+  id: string;
+  name: string;
+  kind: string;
+  enabled: number;
+  /** JSON: '*' or rule ids. */
+  rules: string;
+  /** JSON: alert change kinds. */
+  on_changes: string;
+  config: string;
+  secret: string | null;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+}
+
+export interface NotificationOutboxTable {
+  seq: Generated<number>;
+  id: string;
+  channel_id: string;
+  alert_seq: number;
+  change_seq: number;
+  change_kinds: string;
+  snapshot: string;
+  idempotency_key: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
 export interface ConsoleDatabase {
   events: EventsTable;
   event_indicators: EventIndicatorsTable;
@@ -270,6 +313,9 @@ export interface ConsoleDatabase {
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;
   oidc_sign_ins: OidcSignInsTable;
+  alert_change_counter: AlertChangeCounterTable;
+  notification_channels: NotificationChannelsTable;
+  notification_outbox: NotificationOutboxTable;
 }
 
 export type EventRow = Selectable<EventsTable>;

@@ -61,6 +61,13 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/alerts/:id': ANYONE_WHO_READS,
   'PATCH /api/v1/alerts/:id': ANALYSTS,
 
+  // Channels hold receivers' URLs and secrets: admins. The outbox holds neither: analysts see it and re-send.
+  'GET /api/v1/notification-channels': ADMINS,
+  'PUT /api/v1/notification-channels/:id': ADMINS,
+  'DELETE /api/v1/notification-channels/:id': ADMINS,
+  'GET /api/v1/notifications': ANALYSTS,
+  'POST /api/v1/notifications/:id/retry': ANALYSTS,
+
   'GET /api/v1/legal-holds': ANALYSTS,
   'POST /api/v1/legal-holds': ADMINS,
   'DELETE /api/v1/legal-holds': ADMINS,

@@ -1,0 +1,190 @@
+// @vitest-environment node
+/**
+ * The notification outbox through the signed generic webhook, against a real receiver on
+ * 127.0.0.1: the payload's exact bytes (golden), the signature checked by an independent HMAC,
+ * one notification per alert change, receiver down → all of the outage's notifications delivered
+ * once after it, permanent refusal → dead letter → re-sent from the API, and no secret in any answer
+ * or in the audit log.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKOFF_CAP_MS, MAX_ATTEMPTS, runNotificationWorker } from '../../../console/notify/worker';
+import { sampleEvent, sampleId } from '../support/sample-event';
+import { expectGolden, goldenText, hostileUpload, MIN, notifyConsole, Receiver, T0, type NotifyConsole } from './notify-support';
+
+const SECRET = 'whsec_0123456789abcdef0123456789abcdef';
+
+let c: NotifyConsole;
+let receiver: Receiver;
+beforeEach(async () => {
+  receiver = new Receiver();
+  await receiver.start();
+  c = await notifyConsole();
+});
+afterEach(async () => {
+  await c.built.close();
+  await receiver.stop();
+});
+
+const webhook = (on: string[] = ['created']) =>
+  c.putChannel('soc-hook', { name: 'SOC webhook', rules: '*', on, config: { kind: 'webhook', url: receiver.url() }, secret: SECRET });
+const alertIds = async () => ((await c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[]).map((a) => a.id);
+const outbox = async (query = '') => (await c.call('analyst', 'GET', `/api/v1/notifications${query}`)).json().notifications as Record<string, unknown>[];
+
+/** Verifies X-Upwatch-Signature from the raw bytes received, with node:crypto only. */
+function verify(headers: Record<string, unknown>, raw: Buffer, secret: string, nowSeconds: number): boolean {
+  const timestamp = String(headers['x-upwatch-timestamp']);
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
+  const expected = createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`${timestamp}.`), raw]))
+    .digest();
+  const given = /^v1=([0-9a-f]{64})$/.exec(String(headers['x-upwatch-signature']))?.[1];
+  return given !== undefined && timingSafeEqual(Buffer.from(given, 'hex'), expected);
+}
+
+describe('notifications: the signed webhook', () => {
+  it('sends one signed notification per new alert, whose bytes match the golden file', async () => {
+    await webhook();
+    await c.ingest(await hostileUpload(1, 'ann@acme.com'), await hostileUpload(2, 'ann@acme.com', T0 + MIN));
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
+    expect(receiver.received).toHaveLength(1);
+    const [got] = receiver.received;
+    const [alertId] = await alertIds();
+    expect(verify(got!.headers, got!.raw, SECRET, Math.floor(c.clock.now / 1000))).toBe(true);
+    expect(verify(got!.headers, got!.raw, 'another secret of some length', Math.floor(c.clock.now / 1000))).toBe(false);
+    expect(verify(got!.headers, Buffer.concat([got!.raw, Buffer.from(' ')]), SECRET, Math.floor(c.clock.now / 1000))).toBe(false);
+    // Outside the replay window the same bytes are refused.
+    expect(verify(got!.headers, got!.raw, SECRET, Math.floor(c.clock.now / 1000) + 301)).toBe(false);
+    expect(got!.json).toMatchObject({
+      type: 'upwatch.alert',
+      idempotencyKey: got!.headers['x-upwatch-idempotency-key'],
+      alert: { id: alertId, eventCount: 2 },
+    });
+    expect((got!.json.events as { id: string }[]).map((e) => e.id)).toEqual([sampleId(2), sampleId(1)]);
+    expectGolden('webhook', goldenText(got!, alertId!, ['x-upwatch-signature']));
+    expect(await outbox()).toMatchObject([{ channel: 'soc-hook', alertId, state: 'sent', attempts: 1, change: ['created'] }]);
+  });
+
+  it('notifies each alert change once, with a key of its own', async () => {
+    await webhook(['created', 'events_added', 'state_changed', 'noted']);
+    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    await c.ingest(await sampleEvent({ id: sampleId(2), observedAt: new Date(T0 + MIN).toISOString(), user: { email: 'ann@acme.com' } }));
+    const [alertId] = await alertIds();
+    // One PATCH that changes the state and adds a note is one change.
+    expect((await c.call('analyst', 'PATCH', `/api/v1/alerts/${alertId}`, { state: 'PENDING', note: 'looking' })).statusCode).toBe(200);
+    // Changing nothing notifies nothing.
+    expect((await c.call('analyst', 'PATCH', `/api/v1/alerts/${alertId}`, { state: 'PENDING' })).statusCode).toBe(200);
+    await runNotificationWorker(c.built.services);
+    const changes = receiver.received.map((r) => r.json.change);
+    expect(changes).toEqual([['created'], ['events_added'], ['state_changed', 'noted']]);
+    const keys = receiver.received.map((r) => r.json.idempotencyKey as string);
+    expect(new Set(keys).size).toBe(3);
+    expect(keys.every((k) => k.startsWith(`upwatch:${alertId}:`) && k.endsWith(':soc-hook'))).toBe(true);
+    // The snapshot is the alert as each change left it.
+    expect(receiver.received.map((r) => (r.json.alert as { eventCount: number; state: string }).eventCount)).toEqual([1, 2, 2]);
+    expect(receiver.received.map((r) => (r.json.alert as { state: string }).state)).toEqual(['OPEN', 'OPEN', 'PENDING']);
+  });
+
+  it('keeps what happens while the receiver is down and delivers each of it once when it is back', async () => {
+    await webhook();
+    await receiver.stop();
+    for (const [i, email] of ['ann@acme.com', 'bob@acme.com', 'cy@acme.com'].entries()) {
+      await c.ingest(await sampleEvent({ id: sampleId(i + 1), observedAt: new Date(T0).toISOString(), user: { email } }));
+    }
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
+    const waiting = await outbox('?state=pending');
+    expect(waiting).toHaveLength(3);
+    expect(waiting.every((n) => n.attempts === 1 && /no answer/.test(String(n.lastError)))).toBe(true);
+    const keys = waiting.map((n) => n.idempotencyKey).sort();
+    // Not due yet: the backoff holds them.
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
+    // More failures while down; the keys stay the same from attempt to attempt.
+    for (let i = 0; i < 3; i++) {
+      c.clock.now += BACKOFF_CAP_MS;
+      expect((await runNotificationWorker(c.built.services)).retried).toBe(3);
+    }
+    expect((await outbox('?state=pending')).map((n) => n.idempotencyKey).sort()).toEqual(keys);
+    await receiver.start();
+    c.clock.now += BACKOFF_CAP_MS;
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 3, retried: 0, dead: 0 });
+    c.clock.now += BACKOFF_CAP_MS;
+    await runNotificationWorker(c.built.services);
+    expect(receiver.received.map((r) => r.headers['x-upwatch-idempotency-key']).sort()).toEqual(keys);
+    expect(receiver.received.map((r) => (r.json.alert as { user: string }).user).sort()).toEqual(['ann@acme.com', 'bob@acme.com', 'cy@acme.com']);
+  });
+
+  it('backs off exponentially up to the cap, and gives up after the last attempt', async () => {
+    await webhook();
+    receiver.status = 503;
+    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    const waits: number[] = [];
+    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+      await runNotificationWorker(c.built.services);
+      const [n] = await outbox();
+      waits.push(Date.parse(String(n!.nextAttemptAt)) - c.clock.now);
+      c.clock.now = Date.parse(String(n!.nextAttemptAt));
+    }
+    // Random fixed at 0.5: 3/4 of min(cap, 30 s · 2^(n−1)).
+    expect(waits).toEqual([22_500, 45_000, 90_000, 180_000, 360_000, 720_000, 1_440_000, 2_700_000, 2_700_000]);
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
+    expect(await outbox('?state=dead')).toMatchObject([{ attempts: MAX_ATTEMPTS, lastError: expect.stringMatching(/gave up after 10 attempts: .*HTTP 503/) }]);
+  });
+
+  it('dead-letters a permanent refusal at once; an analyst re-sends it from the API with the same key', async () => {
+    await webhook();
+    receiver.status = 400;
+    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
+    const [dead] = await outbox('?state=dead');
+    expect(dead).toMatchObject({ state: 'dead', attempts: 1, lastError: expect.stringContaining('HTTP 400') });
+    expect((await c.call('read_only', 'GET', '/api/v1/notifications')).statusCode).toBe(403);
+    expect((await c.call('read_only', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`)).statusCode).toBe(403);
+
+    receiver.status = 200;
+    const retried = await c.call('analyst', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`);
+    expect(retried.json()).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(receiver.received.map((r) => r.headers['x-upwatch-idempotency-key'])).toEqual([dead!.idempotencyKey]);
+    expect((await c.call('analyst', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`)).statusCode).toBe(409);
+    const audit = (await c.call('admin', 'GET', `/api/v1/audit?target=notification:${dead!.id as string}`)).json().entries;
+    expect(audit).toMatchObject([{ action: 'notification.retried', actor: 'analyst:test-analyst', before: { state: 'dead' } }]);
+  });
+
+  it('never answers or audits a secret; channels are for admins only', async () => {
+    const slackUrl = `${receiver.url('/services/T000/B000/XXXXSECRETPATH')}?token=abc`;
+    await webhook();
+    await c.putChannel('chat', { name: 'Chat', rules: ['exfil'], config: { kind: 'slack', url: slackUrl } });
+    await c.putChannel('soar', { name: 'XSOAR', rules: '*', config: { kind: 'xsoar', url: receiver.url('/xsoar') }, secret: 'svc-upwatch:Xs0arPassw0rd!' });
+    // A replacement without a secret keeps the one set.
+    await c.putChannel('soc-hook', { name: 'SOC webhook, renamed', rules: '*', config: { kind: 'webhook', url: receiver.url() } });
+    const answers = [
+      (await c.call('admin', 'GET', '/api/v1/notification-channels')).body,
+      (await c.call('admin', 'GET', '/api/v1/audit?limit=500')).body,
+      (await c.call('admin', 'GET', '/api/v1/openapi.json')).body,
+    ].join('\n');
+    for (const secret of [SECRET, 'Xs0arPassw0rd', 'XXXXSECRETPATH', 'token=abc']) expect(answers).not.toContain(secret);
+    const channels = (await c.call('admin', 'GET', '/api/v1/notification-channels')).json().channels as Record<string, unknown>[];
+    expect(channels.map((ch) => [ch.id, ch.hasSecret, (ch.config as { url: string }).url])).toEqual([
+      ['chat', false, `http://127.0.0.1:${receiver.port}/…`],
+      ['soar', true, `http://127.0.0.1:${receiver.port}/xsoar`],
+      ['soc-hook', true, `http://127.0.0.1:${receiver.port}/hook`],
+    ]);
+    expect((await c.call('analyst', 'GET', '/api/v1/notification-channels')).statusCode).toBe(403);
+    expect(
+      (await c.call('analyst', 'PUT', '/api/v1/notification-channels/x', { name: 'x', rules: '*', config: { kind: 'slack', url: slackUrl } })).statusCode,
+    ).toBe(403);
+  });
+
+  it('refuses what cannot work: XSOAR on updates, a webhook without a secret, unknown rules and placeholders', async () => {
+    const put = (id: string, body: object) => c.call('admin', 'PUT', `/api/v1/notification-channels/${id}`, body);
+    expect((await put('x', { name: 'x', rules: '*', on: ['state_changed'], config: { kind: 'xsoar', url: receiver.url() } })).statusCode).toBe(400);
+    expect((await put('w', { name: 'w', rules: '*', config: { kind: 'webhook', url: receiver.url() } })).statusCode).toBe(400);
+    expect((await put('w', { name: 'w', rules: '*', config: { kind: 'webhook', url: receiver.url() }, secret: 'short' })).statusCode).toBe(400);
+    expect((await put('s', { name: 's', rules: ['nope'], config: { kind: 'slack', url: receiver.url() } })).json().error).toMatch(/nope/);
+    const typo = await put('s', { name: 's', rules: '*', config: { kind: 'slack', url: receiver.url(), template: 'hi {{usr}}' } });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.body).toMatch(/usr/);
+    expect((await put('s', { name: 's', rules: '*', config: { kind: 'slack', url: 'file:///etc/passwd' } })).statusCode).toBe(400);
+  });
+});
