@@ -5,7 +5,7 @@ import type { ObservedFile } from '../core/schema/messages';
 
 export interface CollectedFile {
   file: File;
-  relativePath?: string | undefined;
+  relativePath?: string;
   /** The whole body's size when `file` holds only its head (a Blob or ArrayBuffer sent by script). */
   size?: number;
   anonymous?: boolean;

@@ -33,7 +33,7 @@ const SAME_SELECTION_MS = 5_000;
 const SAME_FILE_MS = 30 * 60_000;
 const REMEMBERED_FILES = 500;
 
-type FileFacts = Pick<File, 'name' | 'size'> & { lastModified?: number | undefined };
+type FileFacts = Pick<File, 'name' | 'size'> & { lastModified?: number };
 const signatureOf = (f: FileFacts) => `${f.name}\u0000${f.size}\u0000${f.lastModified ?? ''}`;
 const itemSignature = ({ file, size }: CollectedFile) => signatureOf({ name: file.name, size: size ?? file.size, lastModified: file.lastModified });
 
