@@ -29,7 +29,12 @@ export async function demoEvents(now = Date.now()): Promise<FileEvent[]> {
     ['bob@example.com', HOSTILE_NAME, 'https://wetransfer.com/', 'WeTransfer', 30],
     ['carol@example.com', 'contract.pdf', 'https://mail.google.com/mail/u/0/', 'Gmail', 50],
   ];
-  const mime: Record<string, string> = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv', py: 'text/x-python', pdf: 'application/pdf' };
+  const mime: Record<string, string> = {
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    csv: 'text/csv',
+    py: 'text/x-python',
+    pdf: 'application/pdf',
+  };
   return Promise.all(
     spec.map(([email, name, url, title, hoursAgo], i) =>
       sampleEvent({
@@ -43,11 +48,33 @@ export async function demoEvents(now = Date.now()): Promise<FileEvent[]> {
   );
 }
 
+export interface SignedIn {
+  context: BrowserContext;
+  page: Page;
+  dialogs: string[];
+  email: string;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** Types the email and password into the sign-in form and waits for the signed-in layout. */
+export async function signIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
 export interface UiRig {
   console: RunningConsole;
   browser: Browser;
-  /** A browser context signed in with the given role (its own API key, sent as a header). */
-  as(role: 'read_only' | 'analyst' | 'admin'): Promise<{ context: BrowserContext; page: Page; dialogs: string[] }>;
+  /**
+   * A browser context signed in with the given role as a person would: a new local account, its
+   * email and password typed into the sign-in form. The session is the console's cookie.
+   */
+  as(role: 'read_only' | 'analyst' | 'admin'): Promise<SignedIn>;
+  /** A fresh context on the sign-in page, with a dialog watcher. */
+  open(path?: string): Promise<{ context: BrowserContext; page: Page; dialogs: string[] }>;
   close(): Promise<void>;
 }
 
@@ -55,23 +82,37 @@ export async function startUiRig(): Promise<UiRig> {
   ensureUiBuilt();
   const running = await startConsole({ ingestRateLimit: false });
   const { services } = running.built;
+  // A rule so that carol's uploads open an alert to triage.
+  const rule = await running.api('/api/v1/alert-rules', {
+    method: 'POST',
+    body: { id: 'carol-uploads', name: "Carol's uploads", conditions: { users: ['carol@example.com'] } },
+  });
+  if (rule.status !== 201) throw new Error(`alert rule refused: ${rule.status} ${await rule.text()}`);
   await services.events.ingest(await demoEvents(), { credentialId: 'test', clientIp: '127.0.0.1', receivedAt: Date.now() });
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true });
   const contexts: BrowserContext[] = [];
+  const open = async (path = '/') => {
+    const context = await browser.newContext({ baseURL: running.url, acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(path);
+    return { context, page, dialogs };
+  };
   return {
     console: running,
     browser,
+    open,
     async as(role) {
-      const { secret } = await services.credentials.create({ name: `ui-${role}-${contexts.length}`, role, createdBy: 'test' });
-      const context = await browser.newContext({ baseURL: running.url, extraHTTPHeaders: { authorization: `Bearer ${secret}` }, acceptDownloads: true });
-      contexts.push(context);
-      const page = await context.newPage();
-      const dialogs: string[] = [];
-      page.on('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
-      return { context, page, dialogs };
+      const email = `${role.replace('_', '-')}-${contexts.length}@example.test`;
+      await services.auth.accounts.createLocal({ email, role, password: TEST_PASSWORD }, 'system', 'test');
+      const opened = await open('/');
+      await signIn(opened.page, email);
+      return { ...opened, email };
     },
     async close() {
       for (const c of contexts) await c.close();
@@ -84,5 +125,7 @@ export async function startUiRig(): Promise<UiRig> {
 /** axe-core on the page as it is: no serious or critical violation. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

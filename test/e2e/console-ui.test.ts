@@ -3,6 +3,7 @@
  * search with filters and export, an event's detail, a hostile file name shown as text, the
  * security headers, and axe-core on each page.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_CSP } from '../../console/http/static-ui';
 import { HOSTILE_NAME, seriousViolations, startUiRig, type UiRig } from './console-ui-support';
@@ -57,10 +58,12 @@ describe('the console web interface', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('q3-forecast.xlsx');
 
-    // The export link carries the page's filters; fetched as the browser would (its credential).
-    const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
-    expect(href).toBe('/api/v1/events/export?user=alice%40example.com&fileName=forecast&format=csv');
-    const csv = await (await page.request.get(href)).text();
+    // The export is clicked as a person would: the browser downloads the file with its session.
+    const link = page.getByRole('link', { name: 'Export CSV' });
+    expect(await link.getAttribute('href')).toBe('/api/v1/events/export?user=alice%40example.com&fileName=forecast&format=csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\n')[0]).toMatch(/^id,observedAt/);
     expect(csv).toContain('q3-forecast.xlsx');
     expect(csv).not.toContain('customers.csv');

@@ -76,8 +76,27 @@ async function whoami(): Promise<SessionState> {
   }
 }
 
+/** Why single sign-on was refused: the console redirects to `/?signInError=<code>` (docs/console.md, Sign-in). */
+export const SIGN_IN_ERRORS: Record<string, string> = {
+  expired: 'The single sign-on took too long, was already used, or came back to another browser. Please sign in again.',
+  denied: 'Your identity provider did not let you sign in (cancelled, or this console is not allowed for you).',
+  invalid: "Your identity provider's answer could not be verified. Please try again, or ask your administrator.",
+  no_email: 'Your identity provider did not give a verified email address.',
+  no_role: 'Your account has no role in this console. Ask your administrator to add you to a group that maps to one.',
+  conflict: 'This email belongs to another account here (a local account, or another identity). Sign in with that account instead.',
+  disabled: 'Your account is disabled in this console. Ask an administrator.',
+  unavailable: 'The identity provider could not be reached. Try again later, or sign in with email and password.',
+};
+
+/** The refusal in the address bar, as a sentence (unknown codes get a generic one; the code is never rendered as markup). */
+function signInErrorFromUrl(): string | null {
+  const code = new URLSearchParams(window.location.search).get('signInError');
+  if (code === null) return null;
+  return Object.hasOwn(SIGN_IN_ERRORS, code) ? SIGN_IN_ERRORS[code]! : 'Single sign-on failed. Please try again.';
+}
+
 export function SignIn(props: { oidc: boolean; onSignedIn: (user: SessionUser) => void }) {
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(signInErrorFromUrl);
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -87,6 +106,7 @@ export function SignIn(props: { oidc: boolean; onSignedIn: (user: SessionUser) =
     try {
       const answer = await api<SessionAnswer>('/api/v1/session', { method: 'POST', body: { email: form.get('email'), password: form.get('password') } });
       setCsrfToken(answer.csrfToken);
+      if (new URLSearchParams(window.location.search).has('signInError')) window.history.replaceState(null, '', '/');
       props.onSignedIn(answer.user);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? 'Wrong email or password.' : (err as Error).message);
