@@ -40,8 +40,12 @@ export const oneLine: Escape = (v) => v.replace(CONTROL, ' ');
 /** Slack mrkdwn: `<`, `>` and `&` are its only control characters (links, mentions, entities). */
 export const slackEscape: Escape = (v) => oneLine(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Teams Adaptive Card text is Markdown: backslash every character Markdown gives a meaning to. */
-export const teamsEscape: Escape = (v) => oneLine(v).replace(/[\\`*_{}[\]()#+\-.!|~<>&]/g, (c) => `\\${c}`);
+/**
+ * Teams Adaptive Card text is a Markdown subset (bold, italic, links, lists): backslash the
+ * characters that make those, so a value never becomes emphasis or a link. Values are one line, so
+ * list markers (which only count at a line start) need nothing.
+ */
+export const teamsEscape: Escape = (v) => oneLine(v).replace(/[\\`*_{}[\]()#~|]/g, (c) => `\\${c}`);
 
 /** E-mail is sent as text/plain: nothing is markup; values stay on one line. */
 export const plainEscape: Escape = oneLine;

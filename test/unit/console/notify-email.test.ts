@@ -1,0 +1,163 @@
+// @vitest-environment node
+/**
+ * E-mail notifications against a real SMTP server (smtp-server on 127.0.0.1, random port): the
+ * manager's notice (golden), the lesson to the user, text/plain only with hostile names kept as
+ * text and out of the headers, a missing manager dead-lettered with the reason, and SMTP down →
+ * every message of the outage delivered once after it.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKOFF_CAP_MS, configureNotifications, runNotificationWorker } from '../../../console/notify/worker';
+import { sampleEvent, sampleId } from '../support/sample-event';
+import { expectGolden, hostileUpload, notifyConsole, T0, type NotifyConsole } from './notify-support';
+
+interface Mail {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+class Smtp {
+  readonly mails: Mail[] = [];
+  port = 0;
+  #server?: SMTPServer;
+  async start(): Promise<void> {
+    this.#server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const envelope = session.envelope;
+          this.mails.push({
+            from: envelope.mailFrom ? envelope.mailFrom.address : '',
+            to: envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.#server.server.address() as AddressInfo).port;
+  }
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A header's value, unfolded. */
+const header = (mail: Mail, name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(mail.raw.split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' '))?.[1];
+
+/** The message less what varies run to run (Message-ID, Date, MIME boundaries) and with a fixed alert id. */
+function goldenMail(mail: Mail, alertId: string): string {
+  const [head, ...body] = mail.raw.replace(/\r\n/g, '\n').split('\n\n');
+  const headers = head!
+    .replace(/\n[ \t]+/g, ' ')
+    .split('\n')
+    .filter((h) => !/^(message-id|date):/i.test(h))
+    .sort();
+  // The body decoded from quoted-printable, so the alert id is whole wherever the line was cut.
+  const decoded = Buffer.from(
+    body
+      .join('\n\n')
+      .replace(/=\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => `%${hex}`)
+      .replace(/%(?![0-9A-F]{2})/g, '%25'),
+    'utf8',
+  ).toString('utf8');
+  const text = `MAIL FROM ${mail.from}\nRCPT TO ${mail.to.join(', ')}\n${headers.join('\n')}\n\n${decodeURIComponent(decoded)}`;
+  return text.split(alertId).join('00000000-0000-4000-8000-00000000a1e7');
+}
+
+let c: NotifyConsole;
+let smtp: Smtp;
+beforeEach(async () => {
+  smtp = new Smtp();
+  await smtp.start();
+  c = await notifyConsole();
+  configureNotifications(c.built.services, { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'upwatch@acme.com' } });
+});
+afterEach(async () => {
+  await c.built.close();
+  await smtp.stop();
+});
+
+const alertId = async () => ((await c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[])[0]!.id;
+const setManager = (email: string, managerEmail: string) => c.call('analyst', 'PATCH', `/api/v1/users/${email}`, { managerEmail });
+
+describe('notifications: e-mail', () => {
+  it("writes to the user's manager in plain text; hostile names stay text and out of the headers", async () => {
+    await c.putChannel('manager', { name: 'Managers', rules: '*', config: { kind: 'email', to: 'manager' } });
+    await setManager('ann@acme.com', 'boss@acme.com');
+    await c.ingest(await hostileUpload(1, 'ann@acme.com'));
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    const [mail] = smtp.mails;
+    expect(mail!.to).toEqual(['boss@acme.com']);
+    expect(mail!.raw).toMatch(/^Content-Type: text\/plain; charset=utf-8/im);
+    expect(mail!.raw).not.toMatch(/text\/html/i);
+    expect(header(mail!, 'X-Upwatch-Idempotency-Key')).toBe(`upwatch:${await alertId()}:1:manager`);
+    expectGolden('email-manager', goldenMail(mail!, await alertId()));
+  });
+
+  it('sends the lesson to the user, from the channel’s own SMTP settings and template', async () => {
+    await c.putChannel('lesson', {
+      name: 'Lessons',
+      rules: ['exfil'],
+      config: {
+        kind: 'email',
+        to: 'user',
+        subject: 'About {{files}}\r\nBcc: everyone@acme.com',
+        template: 'Hi {{user}}, {{files}} went to {{destinations}}.',
+        smtp: { host: '127.0.0.1', port: smtp.port, from: 'security@acme.com' },
+      },
+    });
+    await c.ingest(
+      await sampleEvent({
+        id: sampleId(1),
+        observedAt: new Date(T0).toISOString(),
+        user: { email: 'ann@acme.com' },
+        file: { name: 'x.py\r\nBcc: evil@evil.example', size: 9, mimeType: '' },
+      }),
+    );
+    await runNotificationWorker(c.built.services);
+    const [mail] = smtp.mails;
+    expect(mail).toMatchObject({ from: 'security@acme.com', to: ['ann@acme.com'] });
+    expect(mail!.raw).not.toMatch(/^Bcc:/im);
+    expect(mail!.raw).toContain('Hi ann@acme.com, x.py  Bcc: evil@evil.example went to Dropbox.');
+  });
+
+  it('dead-letters a notice for someone without a manager on record, and says why', async () => {
+    await c.putChannel('manager', { name: 'Managers', rules: '*', config: { kind: 'email', to: 'manager' } });
+    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
+    const [dead] = (await c.call('analyst', 'GET', '/api/v1/notifications?state=dead')).json().notifications;
+    expect(dead.lastError).toMatch(/ann@acme.com has no managerEmail/);
+    // Once the manager is recorded, a retry from the API delivers it.
+    await setManager('ann@acme.com', 'boss@acme.com');
+    await c.call('analyst', 'POST', `/api/v1/notifications/${dead.id as string}/retry`);
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(smtp.mails.map((m) => m.to)).toEqual([['boss@acme.com']]);
+  });
+
+  it('delivers every message of an SMTP outage once when the server is back', async () => {
+    await c.putChannel('soc', { name: 'SOC mailbox', rules: '*', config: { kind: 'email', to: ['soc@acme.com'] } });
+    await smtp.stop();
+    for (const [i, email] of ['ann@acme.com', 'bob@acme.com', 'cy@acme.com'].entries()) {
+      await c.ingest(await sampleEvent({ id: sampleId(i + 1), observedAt: new Date(T0).toISOString(), user: { email } }));
+    }
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
+    await smtp.start();
+    c.clock.now += BACKOFF_CAP_MS;
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 3, retried: 0, dead: 0 });
+    c.clock.now += BACKOFF_CAP_MS;
+    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
+    const keys = smtp.mails.map((m) => header(m, 'X-Upwatch-Idempotency-Key'));
+    expect(new Set(keys).size).toBe(3);
+  });
+});
