@@ -6,11 +6,13 @@
  * scored as pure functions of what was read (core/risk/upload-context, core/build-event), and
  * only then are events, history and outbox entries written, in one transaction.
  */
-import { assembleFileEvent, classifyObservedFile } from '../core/build-event';
+import { assembleFileEvent, classifyObservedFile, type ClassifiedFile, type ObservedFileFacts } from '../core/build-event';
+import { classifyDestination } from '../core/destinations/classify';
+import type { FileVerdict } from '../core/files/classify';
 import type { EffectiveConfig } from '../core/effective-config';
 import { base64ToBytes } from '../core/encoding/base64';
 import { destinationKeysOf, uploadContext } from '../core/risk/upload-context';
-import type { FileEvent } from '../core/schema/event';
+import type { FileEvent, FileSource } from '../core/schema/event';
 import { SEVERITIES } from '../core/schema/identifiers';
 import type { UploadObserved, UploadSent } from '../core/schema/messages';
 import { redactUrl } from '../core/build-event';
@@ -57,9 +59,8 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
     await deps.store.countScriptMadeDropped(message.files.length);
     return [];
   }
-  const [config, device] = await Promise.all([deps.config(), deps.device()]);
+  const config = await deps.config();
   const { policy } = config;
-  const observedAt = new Date(now).toISOString();
   const tab = { url: sender.tab?.url, title: sender.tab?.title };
   const frameUrl = sender.frameId !== undefined && sender.frameId !== 0 ? sender.url : undefined;
 
@@ -70,12 +71,43 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
     .map(({ headBase64, ...file }) => ({ ...file, head: base64ToBytes(headBase64) }));
   if (files.length === 0) return [];
   const receiverUrl = message.channel === 'programmatic' ? message.sentTo?.url : undefined;
-  const transfers = message.sentTo ? [transferOf(message.sentTo, observedAt, policy.keepUrlQuery)] : undefined;
+  const transfers = message.sentTo ? [transferOf(message.sentTo, new Date(now).toISOString(), policy.keepUrlQuery)] : undefined;
   const classified = await Promise.all(
     files.map((file) => classifyObservedFile({ file, tab, frameUrl, receiverUrl, destinationOptions: config.destinationOptions })),
   );
-  const destinations = classified.map((c) => c.destination);
-  const facts = await deps.store.read(destinationKeysOf(destinations), files, now);
+  return scoreAndStore(
+    files.map((file, i) => ({ file, classified: classified[i]!, sources: undefined })),
+    { actionId: message.actionId, channel: message.channel, trustedEvent: message.trustedEvent, bridged: message.bridged, tamper: message.tamper, transfers },
+    { tab, frameUrl },
+    deps,
+  );
+}
+
+interface ActionFacts {
+  actionId: string;
+  channel: FileEvent['channel'];
+  trustedEvent: boolean;
+  bridged?: boolean | undefined;
+  tamper?: readonly string[] | undefined;
+  transfers?: FileEvent['transfers'];
+}
+
+/** Classified files of one action → scored events, stored and queued together. */
+async function scoreAndStore(
+  items: { file: ObservedFileFacts; classified: ClassifiedFile; sources: readonly FileSource[] | undefined }[],
+  action: ActionFacts,
+  where: { tab: { url?: string | undefined; title?: string | undefined }; frameUrl: string | undefined },
+  deps: PipelineDeps,
+): Promise<FileEvent[]> {
+  const [config, device] = await Promise.all([deps.config(), deps.device()]);
+  const { policy } = config;
+  const now = deps.now();
+  const destinations = items.map((c) => c.classified.destination);
+  const facts = await deps.store.read(
+    destinationKeysOf(destinations),
+    items.map((i) => i.file),
+    now,
+  );
   const upload = uploadContext(destinations, facts, {
     now,
     timeZone: deps.timeZone,
@@ -83,29 +115,24 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
     inNetworkCidrs: policy.inNetworkCidrs,
     departingWatchlist: config.departingWatchlist,
   });
-  const events = files.map((file, i) =>
+  const events = items.map(({ file, classified, sources }, i) =>
     assembleFileEvent(
       {
         id: deps.newId(),
-        observedAt,
-        actionId: message.actionId,
-        channel: message.channel,
-        trustedEvent: message.trustedEvent,
-        bridged: message.bridged,
-        tamper: message.tamper,
-        transfers,
+        observedAt: new Date(now).toISOString(),
+        ...action,
         file,
-        tab,
-        frameUrl,
+        tab: where.tab,
+        frameUrl: where.frameUrl,
         user: config.identity.email ? { email: config.identity.email } : {},
         device,
         destinationOptions: config.destinationOptions,
         keepUrlQuery: policy.keepUrlQuery,
         settings: config.settings,
-        sources: facts.sources[i],
+        sources: sources ?? facts.sources[i],
         context: upload.contexts[i]!,
       },
-      classified[i]!,
+      classified,
     ),
   );
 
@@ -116,14 +143,54 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
   return events;
 }
 
+/** What a stored event says its file is, for scoring it again at another destination. */
+function storedFile(event: FileEvent): { file: ObservedFileFacts; verdict: FileVerdict } {
+  const f = event.file;
+  return {
+    file: { name: f.name, size: f.size, mimeType: f.mimeType, lastModified: f.lastModified, relativePath: f.relativePath, anonymous: f.anonymous },
+    verdict: {
+      extension: f.extension,
+      categoryByExtension: f.categoryByExtension,
+      categoryByContent: f.categoryByContent,
+      category: f.category,
+      ...(f.mimeByContent !== undefined && { mimeByContent: f.mimeByContent }),
+      mismatch: f.mismatch,
+      evidence: f.evidence ?? [],
+    },
+  };
+}
+
 /**
  * Files already reported for a user action (a pick, a drop) that the page then sent by script:
- * the send is recorded on their events (and on their outbox copies still waiting), no new event.
+ * the send is recorded on their events (and on their outbox copies still waiting), no new event —
+ * unless the send takes a file from a trusted destination to an untrusted one (below).
  */
 export async function recordSend(message: UploadSent, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
-  const { policy } = await deps.config();
-  const transfer = transferOf(message.sentTo, new Date(deps.now()).toISOString(), policy.keepUrlQuery);
-  return deps.store.recordTransfer(message.actionId, message.files, transfer, sender.tab?.url);
+  const config = await deps.config();
+  const transfer = transferOf(message.sentTo, new Date(deps.now()).toISOString(), config.policy.keepUrlQuery);
+  const updated = await deps.store.recordTransfer(message.actionId, message.files, transfer, sender.tab?.url);
+  // The receiving host counts, and a trusted page never makes it trusted: a file picked on a
+  // trusted page and sent to an untrusted host is also an upload there, scored as such. (The pick's
+  // event may already be with the backend, which keeps the first version of an event id.)
+  const tab = { url: sender.tab?.url, title: sender.tab?.title };
+  const crossing = updated.flatMap((event) => {
+    if (!event.destination.trusted) return [];
+    const destination = classifyDestination(
+      { url: tab.url ?? '', title: tab.title, frameUrl: event.destination.frameUrl, receiverUrl: message.sentTo.url },
+      config.destinationOptions,
+    );
+    if (destination.trusted) return [];
+    const { file, verdict } = storedFile(event);
+    return [{ file, classified: { verdict, destination }, sources: event.sources }];
+  });
+  if (crossing.length === 0) return updated;
+  const created = await scoreAndStore(
+    crossing,
+    { actionId: message.actionId, channel: 'programmatic', trustedEvent: updated[0]!.trustedEvent, transfers: [transfer] },
+    { tab, frameUrl: sender.frameId !== undefined && sender.frameId !== 0 ? sender.url : undefined },
+    deps,
+  );
+  return [...updated, ...created];
 }
 
 /**

@@ -26,6 +26,7 @@ const files = scratchFiles({
   'framed.csv': 'a,b\n',
   'real-pick.csv': 'real,pick\n',
   'after-tamper.csv': 'a,b\n',
+  'intranet-pick.csv': 'id,secret\n1,x\n',
 });
 
 beforeAll(async () => {
@@ -168,6 +169,20 @@ describe('Chromium: destinations, rewrites and floods', () => {
     });
     expect(event!.transfers).toEqual([expect.objectContaining({ host: 'wetransfer.com', via: 'fetch' })]);
     expect(event!.risk.score).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('a file picked on the trusted intranet and sent to WeTransfer: the pick stays trusted, the send is an upload to WeTransfer', async () => {
+    const page = await open('https://intranet.acme.example/observer/lab');
+    await page.evaluate(() => ((window as unknown as { uploadUrl: string }).uploadUrl = 'https://wetransfer.com/api/v4/transfers'));
+    await pickPathsTrusted(page, "document.getElementById('picker')", [files.path('intranet-pick.csv')]);
+    await console_.waitForEvents((all) => all.filter((e) => e.file.name === 'intranet-pick.csv').length >= 2);
+    const events = await deliveredOnce('intranet-pick.csv');
+    expect(events.map((e) => [e.channel, e.destination.serviceId ?? e.destination.host, e.destination.trusted]).sort()).toEqual([
+      ['file_picker', 'intranet.acme.example', true],
+      ['programmatic', 'wetransfer', false],
+    ]);
+    expect(new Set(events.map((e) => e.actionId)).size).toBe(1);
     await page.close();
   });
 

@@ -259,4 +259,28 @@ describe('script-made and programmatic uploads (issue 13)', () => {
     );
     expect(other).toEqual([]);
   });
+
+  it('a file picked on a trusted page and sent to an untrusted host is also an upload there, scored', async () => {
+    const { d, events } = await deps({ trustedDomains: ['intranet.acme.example'] });
+    const pipeline = createUploadPipeline(d);
+    const [picked] = await pipeline.observed({ ...message, actionId: 'pick-1', channel: 'file_picker' }, intranet);
+    expect(picked!.destination.trusted).toBe(true);
+    const out = await pipeline.sent(
+      { type: 'upload/sent', actionId: 'pick-1', files: [{ name: 'a.py', size: 10 }], sentTo: { url: 'https://wetransfer.com/api/v4/transfers', bytes: 10, via: 'xhr' } },
+      intranet,
+    );
+    expect(out.map((e) => [e.id === picked!.id, e.channel, e.destination.serviceId ?? e.destination.host, e.destination.trusted])).toEqual([
+      [true, 'file_picker', 'intranet.acme.example', true],
+      [false, 'programmatic', 'wetransfer', false],
+    ]);
+    expect(out[1]).toMatchObject({ actionId: 'pick-1', trustedEvent: true, file: { name: 'a.py', category: picked!.file.category } });
+    expect(out[1]!.risk.score).toBeGreaterThan(0);
+    // A send to the trusted page itself changes nothing but the record.
+    const same = await pipeline.sent(
+      { type: 'upload/sent', actionId: 'pick-1', files: [{ name: 'b.csv', size: 5 }], sentTo: { url: 'https://intranet.acme.example/api', bytes: 5, via: 'fetch' } },
+      intranet,
+    );
+    expect(same.map((e) => e.file.name)).toEqual(['b.csv']);
+    expect(await events.recent(10)).toHaveLength(3);
+  });
 });
