@@ -27,7 +27,10 @@ export function Credentials() {
     const formEl = e.currentTarget as HTMLFormElement;
     const form = new FormData(formEl);
     try {
-      const answer = await api<{ credential: Credential; secret: string }>('/api/v1/credentials', { method: 'POST', body: { name: String(form.get('name')).trim(), role: form.get('role') } });
+      const answer = await api<{ credential: Credential; secret: string }>('/api/v1/credentials', {
+        method: 'POST',
+        body: { name: String(form.get('name')).trim(), role: form.get('role') },
+      });
       setSecret({ name: answer.credential.name, secret: answer.secret });
       setMessage(null);
       formEl.reset();
@@ -124,15 +127,148 @@ export function Credentials() {
   );
 }
 
+interface Account {
+  email: string;
+  name: string | null;
+  role: 'read_only' | 'analyst' | 'admin';
+  kind: 'local' | 'oidc';
+  createdAt: string;
+  createdBy: string;
+  lastSignInAt: string | null;
+  disabled: boolean;
+}
+const PEOPLE_ROLES = ['read_only', 'analyst', 'admin'] as const;
+
+/** `/admin/users`: the console's accounts (GET/POST/PATCH /api/v1/accounts). */
 export function Users() {
   const { user } = useSession();
-  if (!can.admin(user.role)) return <Page title="Users">{<RoleNote text={ROLE_NEEDED.admin} />}</Page>;
+  const allowed = can.admin(user.role);
+  const state = useLoad(() => (allowed ? api<{ accounts: Account[] }>('/api/v1/accounts?limit=500') : Promise.resolve(null)), 'accounts');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  if (!allowed) return <Page title="Users">{<RoleNote text={ROLE_NEEDED.admin} />}</Page>;
+  const act = async (run: () => Promise<unknown>, done: string) => {
+    try {
+      await run();
+      setMessage({ ok: true, text: done });
+      state.reload();
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  };
+  const create = (e: Event) => {
+    e.preventDefault();
+    const formEl = e.currentTarget as HTMLFormElement;
+    const form = new FormData(formEl);
+    const email = String(form.get('email')).trim();
+    const name = String(form.get('name') ?? '').trim();
+    void act(async () => {
+      await api('/api/v1/accounts', { method: 'POST', body: { email, role: form.get('role'), password: form.get('password'), ...(name && { name }) } });
+      formEl.reset();
+    }, `Created ${email}. Give them the initial password by a separate channel; they can change it later.`);
+  };
+  const patch = (email: string, body: Record<string, unknown>, done: string) =>
+    act(() => api(`/api/v1/accounts/${encodeURIComponent(email)}`, { method: 'PATCH', body }), done);
   return (
     <Page title="Users">
-      <p>People who sign in to this console, each with a role (read-only, analyst, admin). Create a local account on the console's machine:</p>
-      <pre class="card">npm run console -- user create --data &lt;data folder&gt; --email person@example.com --role analyst</pre>
-      <p class="muted">The password is read from standard input. People who sign in with single sign-on get the role their identity provider's group maps to.</p>
-      <p class="muted">Listing and changing accounts here needs an account API in the console; until then the command above is the way.</p>
+      <p>People who sign in to this console, each with a role. People who sign in with single sign-on get the role their identity provider's group maps to.</p>
+      <form class="card inline" onSubmit={create} aria-label="New account">
+        <label>
+          Email
+          <input name="email" type="email" required maxLength={320} />
+        </label>
+        <label>
+          Name
+          <input name="name" maxLength={200} />
+        </label>
+        <label>
+          Role
+          <select name="role" defaultValue="read_only">
+            {PEOPLE_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Initial password
+          <input name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={1024} />
+        </label>
+        <button type="submit">Create account</button>
+      </form>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
+          {message.text}
+        </p>
+      )}
+      {state.error && <ErrorBox error={state.error} />}
+      {state.loading && !state.data && <Loading what="accounts" />}
+      {state.data && (
+        <div class="card">
+          <table>
+            <caption>Accounts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Role</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.data.accounts.map((a) => (
+                <tr key={a.email}>
+                  <td>
+                    {a.email}
+                    {a.name && <span class="muted"> ({a.name})</span>}
+                  </td>
+                  <td>{a.kind}</td>
+                  <td>
+                    {a.kind === 'local' && a.email !== user.email ? (
+                      <select
+                        aria-label={`Role of ${a.email}`}
+                        value={a.role}
+                        onChange={(e) =>
+                          void patch(
+                            a.email,
+                            { role: (e.currentTarget as HTMLSelectElement).value },
+                            `${a.email} is now ${(e.currentTarget as HTMLSelectElement).value}.`,
+                          )
+                        }
+                      >
+                        {PEOPLE_ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      a.role
+                    )}
+                  </td>
+                  <td>{when(a.lastSignInAt)}</td>
+                  <td>
+                    {a.email === user.email ? (
+                      'you'
+                    ) : (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`${a.disabled ? 'Enable' : 'Disable'} ${a.email}`}
+                        onClick={() => void patch(a.email, { disabled: !a.disabled }, `${a.disabled ? 'Enabled' : 'Disabled'} ${a.email}.`)}
+                      >
+                        {a.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                    )}
+                    {a.disabled && <span class="muted"> disabled</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </Page>
   );
 }
