@@ -4,10 +4,13 @@
  * intranet (real host names, served from local fixtures). Before the uploads, an analyst's calls
  * (made here with an admin API key) put the person on the departing watchlist and create an alert
  * rule; after them, the demo prints the events as the console stored them, the alerts they raised,
- * a filtered forensic search and the audit log.
+ * a filtered forensic search and the audit log. Then it signs in to the console's web interface in
+ * the same browser with a throw-away demo account, saves the dashboard to demo-output/console.png,
+ * and prints the console's address and that sign-in; with --keep the console stays up until Ctrl-C.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import type { Worker } from 'playwright-core';
+import type { BrowserContext, Worker } from 'playwright-core';
 import type { ApiEvent } from '../console/events/store';
 import { dropPaths, pickPathsTrusted } from '../test/harness/actions';
 import { launchChromium } from '../test/harness/chromium';
@@ -113,7 +116,11 @@ interface Alert {
 /** An analyst's preparation, before anyone uploads: the person is leaving, and the team wants an alert. */
 async function prepareConsole(console_: RunningConsole): Promise<void> {
   const departure = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-  await call(console_, 'POST', '/api/v1/watchlists/departing/members', { email: DEMO_USER, departureDate: departure, notes: 'Resigned; last day in two weeks.' });
+  await call(console_, 'POST', '/api/v1/watchlists/departing/members', {
+    email: DEMO_USER,
+    departureDate: departure,
+    notes: 'Resigned; last day in two weeks.',
+  });
   console.log(`  put ${DEMO_USER} on the departing watchlist (departure ${departure})`);
   const rule = { id: 'departing-high-risk', name: 'Departing employee: high-risk upload', conditions: { watchlists: ['departing'], minSeverity: 'high' } };
   await call(console_, 'POST', '/api/v1/alert-rules', rule);
@@ -130,12 +137,48 @@ async function showConsole(console_: RunningConsole): Promise<void> {
   const search = `/api/v1/events?user=${encodeURIComponent(DEMO_USER)}&destinationCategory=source_code_repository,ai_tools&minSeverity=critical`;
   const { events } = await call<{ events: ApiEvent[] }>(console_, 'GET', search);
   console.log(`\nForensic search: critical uploads to code hosts and AI tools (GET ${search})\n`);
-  const found = events.map((e) => [e.file.relativePath ?? e.file.name, e.destination.serviceName ?? e.destination.host, String(e.risk.score), e.received.at, e.received.credential ?? '-']);
+  const found = events.map((e) => [
+    e.file.relativePath ?? e.file.name,
+    e.destination.serviceName ?? e.destination.host,
+    String(e.risk.score),
+    e.received.at,
+    e.received.credential ?? '-',
+  ]);
   console.log(renderTable(['file', 'destination', 'score', 'received', 'delivered with'], found));
 
   const { entries } = await call<{ entries: { at: string; actor: string; action: string; target: string }[] }>(console_, 'GET', '/api/v1/audit?limit=10');
   console.log('\nAudit log, newest first (GET /api/v1/audit):\n');
-  console.log(renderTable(['at', 'actor', 'action', 'target'], entries.map((e) => [e.at, e.actor, e.action, e.target])));
+  console.log(
+    renderTable(
+      ['at', 'actor', 'action', 'target'],
+      entries.map((e) => [e.at, e.actor, e.action, e.target]),
+    ),
+  );
+}
+
+const KEEP = process.argv.includes('--keep');
+const DEMO_ANALYST = 'analyst@acme.example';
+
+/** A throw-away analyst account, signed in through the console's own sign-in page; the dashboard saved as a PNG. */
+async function showWebConsole(console_: RunningConsole, context: BrowserContext): Promise<{ email: string; password: string }> {
+  // Random each run: the account exists only in this demo's data folder.
+  const password = randomBytes(12).toString('base64url');
+  await console_.built.services.auth.accounts.createLocal({ email: DEMO_ANALYST, name: 'Demo analyst', role: 'analyst', password }, 'system', 'demo');
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1440, height: 960 });
+  await page.goto(`${console_.url}/?range=7d`);
+  await page.getByLabel('Email').fill(DEMO_ANALYST);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Risk exposure' }).waitFor();
+  // The dashboard has drawn the demo's events once its top users list the person who uploaded.
+  await page
+    .getByRole('table', { name: /Top users/ })
+    .getByRole('link', { name: DEMO_USER })
+    .waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: `${OUT}/console.png`, fullPage: true });
+  await page.close();
+  return { email: DEMO_ANALYST, password };
 }
 
 async function main() {
@@ -154,7 +197,9 @@ async function main() {
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
     console.log(`Console on ${console_.url} (data: ${console_.dataDir})`);
-    console.log(`  the browser carries the ingest token ${masked(console_.token)} (managed policy ${policy.path}): it can only send events and read the policy`);
+    console.log(
+      `  the browser carries the ingest token ${masked(console_.token)} (managed policy ${policy.path}): it can only send events and read the policy`,
+    );
     console.log(`  this demo calls the API as an analyst would, with an admin API key ${masked(console_.adminKey)}\n`);
     await prepareConsole(console_);
     browser = await launchChromium();
@@ -184,6 +229,19 @@ async function main() {
     await popup.setViewportSize({ width: 400, height: 600 });
     await popup.screenshot({ path: `${OUT}/popup.png`, fullPage: true });
     console.log(`\nPopup screenshot: ${OUT}/popup.png`);
+
+    const signIn = await showWebConsole(console_, browser.context);
+    console.log(`Console screenshot (the dashboard): ${OUT}/console.png`);
+    console.log(`\nThe console: ${console_.url}/`);
+    console.log(`  sign in as ${signIn.email} with the password ${signIn.password} (a throw-away analyst account of this demo)`);
+    if (KEEP) {
+      await browser.close();
+      browser = undefined;
+      console.log('\n--keep: the console stays up; open the address above. Ctrl-C to stop.');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    } else {
+      console.log('  (npm run demo -- --keep leaves it running)');
+    }
   } finally {
     await browser?.close();
     policy.remove();
