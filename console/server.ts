@@ -26,6 +26,7 @@ import { WATCHLIST_ROUTES } from './routes/watchlists';
 import { SESSION_ROUTES } from './routes/session';
 import { ACCOUNT_ROUTES } from './routes/users-admin';
 import { NOTIFICATION_ROUTES } from './routes/notifications';
+import { LOOKBACK_ROUTES } from './routes/lookback';
 import { startNotificationWorker } from './notify/worker';
 import { alertIngestHook } from './alerts/sessions';
 import { startRetentionJob } from './retention/job';
@@ -116,7 +117,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     return reply.code(status).send({ error: error.message });
   });
 
-  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES, ...SESSION_ROUTES, ...ACCOUNT_ROUTES, ...NOTIFICATION_ROUTES];
+  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES, ...SESSION_ROUTES, ...ACCOUNT_ROUTES, ...NOTIFICATION_ROUTES, ...LOOKBACK_ROUTES];
   routes.push(openApiRoute(routes));
   // The web interface's pages are routes of the access table but not of the API document.
   registerRoutes(app, [...routes, ...uiRoutes()], services);

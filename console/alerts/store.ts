@@ -48,6 +48,9 @@ export interface AlertFilters {
   updatedSince?: number;
   limit: number;
   after?: { c: number; q: number };
+  /** Feed mode, oldest first: alerts whose latest change (or creation) comes after this change sequence number. */
+  changedAfter?: number;
+  createdAfter?: number;
 }
 
 type Db = Kysely<ConsoleDatabase>;
@@ -71,13 +74,17 @@ function alertQuery(db: Db) {
       'a.updated_at',
       'a.assignee',
       'a.note_count',
+      'a.change_seq',
+      'a.created_seq',
     ]);
 }
 type AlertRow = Awaited<ReturnType<ReturnType<typeof alertQuery>['executeTakeFirstOrThrow']>>;
 
 const iso = (ms: number | bigint) => new Date(Number(ms)).toISOString();
-const toAlert = (r: AlertRow): Alert & { seq: number } => ({
+const toAlert = (r: AlertRow): Alert & { seq: number; changeSeq: number; createdSeq: number } => ({
   seq: Number(r.seq),
+  changeSeq: Number(r.change_seq),
+  createdSeq: Number(r.created_seq),
   id: r.id,
   ruleId: r.rule_id,
   ruleName: r.rule_name,
@@ -94,13 +101,16 @@ const toAlert = (r: AlertRow): Alert & { seq: number } => ({
 });
 
 /** Alerts newest first by creation; the last one's `{ c, q }` continues the listing. */
-export async function listAlerts(db: Db, f: AlertFilters): Promise<(Alert & { seq: number })[]> {
+export async function listAlerts(db: Db, f: AlertFilters): Promise<ReturnType<typeof toAlert>[]> {
   let q = alertQuery(db);
   if (f.states?.length) q = q.where('a.state', 'in', f.states);
   if (f.minSeverity) q = q.where('a.severity_rank', '>=', SEVERITIES.indexOf(f.minSeverity));
   if (f.ruleId) q = q.where('a.rule_id', '=', f.ruleId);
   if (f.user) q = q.where('a.user_email', '=', f.user);
   if (f.updatedSince !== undefined) q = q.where('a.updated_at', '>=', f.updatedSince);
+  // Feed mode: by the alert change sequence, whose numbers commit in order (console/alerts/changes.ts).
+  if (f.changedAfter !== undefined) return (await q.where('a.change_seq', '>', f.changedAfter).orderBy('a.change_seq').limit(f.limit).execute()).map(toAlert);
+  if (f.createdAfter !== undefined) return (await q.where('a.created_seq', '>', f.createdAfter).orderBy('a.created_seq').limit(f.limit).execute()).map(toAlert);
   const after = f.after;
   if (after) q = q.where((eb) => eb.or([eb('a.created_at', '<', after.c), eb.and([eb('a.created_at', '=', after.c), eb('a.seq', '<', after.q)])]));
   const rows = await q.orderBy('a.created_at', 'desc').orderBy('a.seq', 'desc').limit(f.limit).execute();
@@ -110,7 +120,8 @@ export async function listAlerts(db: Db, f: AlertFilters): Promise<(Alert & { se
 async function findAlert(db: Db, id: string): Promise<Alert & { seq: number }> {
   const row = await alertQuery(db).where('a.id', '=', id).executeTakeFirst();
   if (!row) throw new HttpError(404, `no alert ${id}`);
-  return toAlert(row);
+  const { changeSeq: _c, createdSeq: _s, ...alert } = toAlert(row);
+  return alert;
 }
 
 async function notesOf(db: Db, alertSeq: number): Promise<AlertNote[]> {

@@ -53,6 +53,7 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/v1/watchlists/:id/members/:email': ANALYSTS,
   'GET /api/v1/users/:email': ANYONE_WHO_READS,
   'PATCH /api/v1/users/:email': ANALYSTS,
+  'POST /api/v1/users/:email/lookback': ANALYSTS,
 
   'GET /api/v1/alert-rules': ANYONE_WHO_READS,
   'POST /api/v1/alert-rules': ANALYSTS,

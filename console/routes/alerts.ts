@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Severity } from '../../src/core/schema/identifiers';
 import { AlertConditions, AlertRule, createRule, listRules, RuleId, RuleName, updateRule } from '../alerts/rules';
 import { Alert, AlertNote, AlertState, getAlert, listAlerts, patchAlert } from '../alerts/store';
+import type { ConsoleServices } from '../services';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { defineRoute, HttpError } from '../http/route';
 import { PersonEmail } from '../watchlists/store';
@@ -53,23 +54,57 @@ const States = z
   .pipe(z.array(AlertState).max(4));
 const AlertPosition = z.object({ c: z.number(), q: z.number() });
 
+/**
+ * A change sequence number as text. The numbers commit in order (console/alerts/changes.ts), so a
+ * poller that keeps the last one never misses an alert change and never sees one twice; an alert
+ * that changes again comes again, at its new place.
+ */
+const ChangeCursor = z.string().regex(/^\d{1,15}$/, 'a feed cursor is the nextCursor of a previous feed answer, or 0');
+
+async function alertFeed(
+  query: { changedAfter?: string; createdAfter?: string; cursor?: string; updatedSince?: string; state?: AlertState[]; minSeverity?: Severity; ruleId?: string; user?: string; limit: number },
+  services: ConsoleServices,
+) {
+  if (query.changedAfter !== undefined && query.createdAfter !== undefined) throw new HttpError(400, 'give changedAfter or createdAfter, not both');
+  if (query.cursor !== undefined || query.updatedSince !== undefined) throw new HttpError(400, 'feed mode (changedAfter, createdAfter) pages by its own cursor: leave out cursor and updatedSince');
+  const from = Number(query.changedAfter ?? query.createdAfter);
+  const rows = await listAlerts(services.db, {
+    states: query.state,
+    minSeverity: query.minSeverity,
+    ruleId: query.ruleId,
+    user: query.user,
+    limit: query.limit,
+    ...(query.changedAfter !== undefined ? { changedAfter: from } : { createdAfter: from }),
+  });
+  const last = rows.at(-1);
+  const next = last ? (query.changedAfter !== undefined ? last.changeSeq : last.createdSeq) : from;
+  return { alerts: rows.map(({ seq: _seq, changeSeq: _c, createdSeq: _s, ...alert }) => alert), nextCursor: String(next) };
+}
+
 const listAlertsRoute = defineRoute({
   method: 'GET',
   path: '/api/v1/alerts',
   tag: 'alerts',
   summary:
-    'Alerts, newest first by creation, with cursor paging. Filters: state (comma list), minSeverity, ruleId, user, updatedSince (what a SOAR polls with). Notes are in GET /api/v1/alerts/{id}.',
+    'Alerts, newest first by creation, with cursor paging. Filters: state (comma list), minSeverity, ruleId, user, updatedSince. ' +
+    'For polling (SOAR incident fetching) use feed mode instead: changedAfter (every change) or createdAfter (new alerts), oldest first, ' +
+    'never an alert twice and never one skipped, even for changes made in the same millisecond. Notes are in GET /api/v1/alerts/{id}.',
   query: z.object({
     state: States.optional(),
     minSeverity: Severity.optional(),
     ruleId: RuleId.optional(),
     user: PersonEmail.optional(),
     updatedSince: z.iso.datetime({ offset: true }).optional(),
+    changedAfter: ChangeCursor.optional().meta({
+      description: 'Feed mode: alerts whose latest change comes after this cursor, oldest change first; 0 starts at the beginning. Pass back nextCursor (never null here).',
+    }),
+    createdAfter: ChangeCursor.optional().meta({ description: 'Feed mode for new alerts only (SOAR incident fetching): each alert once, oldest first; 0 starts at the beginning.' }),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: z.string().optional(),
   }),
   response: z.object({ alerts: z.array(Alert), nextCursor: z.string().nullable() }),
   async handler({ query, services }) {
+    if (query.changedAfter !== undefined || query.createdAfter !== undefined) return alertFeed(query, services);
     const after = decodeCursor(AlertPosition, query.cursor);
     const rows = await listAlerts(services.db, {
       states: query.state,
@@ -82,7 +117,7 @@ const listAlertsRoute = defineRoute({
     });
     const last = rows.at(-1);
     return {
-      alerts: rows.map(({ seq: _seq, ...alert }) => alert),
+      alerts: rows.map(({ seq: _seq, changeSeq: _c, createdSeq: _s, ...alert }) => alert),
       nextCursor: rows.length === query.limit && last ? encodeCursor({ c: Date.parse(last.createdAt), q: last.seq }) : null,
     };
   },
