@@ -13,5 +13,6 @@ export const SEVERITY_BANDS: readonly { severity: Severity; maxScore: number }[]
 ];
 
 export function severityOf(score: number): Severity {
-  return SEVERITY_BANDS.find((band) => score <= band.maxScore)?.severity ?? 'critical';
+  for (const band of SEVERITY_BANDS) if (score <= band.maxScore) return band.severity;
+  return 'critical';
 }
