@@ -39,7 +39,10 @@ function SeverityChart(props: { exposure: Exposure }) {
         height: 240,
         legend: { show: false },
         scales: { x: { time: true } },
-        axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }],
+        axes: [
+          { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } },
+          { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } },
+        ],
         series: [{}, ...SEVERITIES.map((s) => ({ label: s, stroke: COLORS[s], width: 2, points: { show: buckets.length < 60 } }))],
       },
       data,
@@ -90,6 +93,8 @@ export function Dashboard(props: { query: URLSearchParams }) {
     </label>
   );
   const x = state.data;
+  // "high or worse" counts high and critical: the link opens the same search (minSeverity).
+  const atLeast = (totals: Counts, s: Severity) => SEVERITIES.slice(SEVERITIES.indexOf(s)).reduce((sum, k) => sum + totals[k], 0);
   return (
     <Page title="Risk exposure" actions={picker}>
       {state.error && <ErrorBox error={state.error} />}
@@ -99,7 +104,7 @@ export function Dashboard(props: { query: URLSearchParams }) {
           <div class="tiles">
             {(['total', 'critical', 'high', 'moderate'] as const).map((s) => (
               <Link key={s} class="tile card" href={`/events${qs({ minSeverity: s === 'total' ? undefined : s, observedFrom: x.from, observedTo: x.to })}`}>
-                <span class="tile-value">{x.series.totals[s]}</span>
+                <span class="tile-value">{s === 'total' ? x.series.totals.total : atLeast(x.series.totals, s)}</span>
                 <span class="tile-label">{s === 'total' ? 'events' : `${s}${s === 'critical' ? '' : ' or worse'}`}</span>
               </Link>
             ))}
@@ -122,7 +127,9 @@ export function Dashboard(props: { query: URLSearchParams }) {
               {x.top.destinations.map((d) => (
                 <tr key={`${d.kind}:${d.destination}`}>
                   <td>
-                    <Link href={`/events${qs({ [d.kind === 'service' ? 'serviceId' : 'host']: d.destination, observedFrom: x.from, observedTo: x.to })}`}>{d.destination}</Link>
+                    <Link href={`/events${qs({ [d.kind === 'service' ? 'serviceId' : 'host']: d.destination, observedFrom: x.from, observedTo: x.to })}`}>
+                      {d.destination}
+                    </Link>
                   </td>
                   <td>{d.category}</td>
                   <td class="num">{d.events}</td>
