@@ -87,8 +87,8 @@ interface ActionFacts {
   actionId: string;
   channel: FileEvent['channel'];
   trustedEvent: boolean;
-  bridged?: boolean | undefined;
-  tamper?: readonly string[] | undefined;
+  bridged?: boolean;
+  tamper?: readonly string[];
   transfers?: FileEvent['transfers'];
 }
 
@@ -96,7 +96,7 @@ interface ActionFacts {
 async function scoreAndStore(
   items: { file: ObservedFileFacts; classified: ClassifiedFile; sources: readonly FileSource[] | undefined }[],
   action: ActionFacts,
-  where: { tab: { url?: string | undefined; title?: string | undefined }; frameUrl: string | undefined },
+  where: { tab: { url?: string; title?: string }; frameUrl: string | undefined },
   deps: PipelineDeps,
 ): Promise<FileEvent[]> {
   const [config, device] = await Promise.all([deps.config(), deps.device()]);
