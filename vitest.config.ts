@@ -11,6 +11,9 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           environment: 'happy-dom',
           setupFiles: ['fake-indexeddb/auto', 'test/unit/setup.ts'],
+          // A few console tests start real processes or page through 10,000 events; on a loaded
+          // 2-core machine they need more than vitest's 5 s. A timeout is a bound, not a figure.
+          testTimeout: 30_000,
         },
       },
       {

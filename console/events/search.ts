@@ -91,7 +91,7 @@ type Eb = ExpressionBuilder<SearchDb, 'events' | 'ei'>;
 type Base = SelectQueryBuilder<SearchDb, 'events' | 'ei', {}>;
 
 function severityRanks(filters: EventFilters): number[] | undefined {
-  // Severity follows from the score (DESIGN.md), so a minimum score also bounds the severity.
+  // Severity follows from the score (docs/architecture.md, severity bands), so a minimum score also bounds the severity.
   const fromSeverity = filters.minSeverity ? SEVERITIES.indexOf(filters.minSeverity) : 0;
   const fromScore = filters.minScore ? SEVERITIES.indexOf(severityOf(filters.minScore)) : 0;
   const lowest = Math.max(fromSeverity, fromScore);
