@@ -36,6 +36,8 @@ export interface NotifierOptions {
   smtp?: SmtpSettings & { password?: string };
   /** 0 ≤ x < 1; tests fix it. */
   random: () => number;
+  /** false: the timer sends nothing, only runNotificationWorker does (tests that count each pass). */
+  automatic: boolean;
 }
 
 interface WorkerState {
@@ -52,7 +54,12 @@ function stateOf(services: ConsoleServices): WorkerState {
   let state = states.get(services);
   if (!state) {
     const smtp = smtpFromEnv();
-    const options: NotifierOptions = { publicUrl: process.env.UPWATCH_PUBLIC_URL ?? 'http://127.0.0.1:8787', random: Math.random, ...(smtp && { smtp }) };
+    const options: NotifierOptions = {
+      publicUrl: process.env.UPWATCH_PUBLIC_URL ?? 'http://127.0.0.1:8787',
+      random: Math.random,
+      automatic: true,
+      ...(smtp && { smtp }),
+    };
     states.set(services, (state = { options, tail: Promise.resolve(), queued: 0, stopped: false }));
   }
   return state;
@@ -181,7 +188,7 @@ export function runNotificationWorker(services: ConsoleServices): Promise<{ sent
 export function startNotificationWorker(app: FastifyInstance, services: ConsoleServices): void {
   const state = stateOf(services);
   state.timer = setInterval(() => {
-    if (state.queued > 0) return;
+    if (state.queued > 0 || !state.options.automatic) return;
     runNotificationWorker(services).catch((err: unknown) => app.log.error({ err }, 'notification pass failed'));
   }, WORKER_INTERVAL_MS);
   state.timer.unref();

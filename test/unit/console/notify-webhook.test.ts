@@ -7,8 +7,8 @@
  * or in the audit log.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKOFF_CAP_MS, MAX_ATTEMPTS, runNotificationWorker } from '../../../console/notify/worker';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BACKOFF_CAP_MS, configureNotifications, MAX_ATTEMPTS, runNotificationWorker, WORKER_INTERVAL_MS } from '../../../console/notify/worker';
 import { sampleEvent, sampleId } from '../support/sample-event';
 import { expectGolden, goldenText, hostileUpload, MIN, notifyConsole, Receiver, T0, type NotifyConsole } from './notify-support';
 
@@ -65,6 +65,16 @@ describe('notifications: the signed webhook', () => {
     expectGolden('webhook', goldenText(got!, alertId!, ['x-upwatch-signature']));
     expect(await outbox()).toMatchObject([{ channel: 'soc-hook', alertId, state: 'sent', attempts: 1, change: ['created'] }]);
   });
+
+  it('sends on its own from the console’s timer, and stops when the console closes', async () => {
+    configureNotifications(c.built.services, { automatic: true });
+    await webhook();
+    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: WORKER_INTERVAL_MS * 3, interval: 100 });
+    await c.built.app.close();
+    // Closed: a pass asked for now sends nothing (the database is gone with the app).
+    await expect(runNotificationWorker(c.built.services)).resolves.toEqual({ sent: 0, retried: 0, dead: 0 });
+  }, 30_000);
 
   it('notifies each alert change once, with a key of its own', async () => {
     await webhook(['created', 'events_added', 'state_changed', 'noted']);
