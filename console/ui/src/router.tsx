@@ -52,7 +52,7 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params;
 }
 
-export function Link(props: { href: string; children: ComponentChildren; class?: string; 'aria-current'?: 'page' | 'true' | undefined; 'aria-label'?: string }) {
+export function Link(props: { href: string; children: ComponentChildren; class?: string; 'aria-current'?: 'page' | 'true'; 'aria-label'?: string }) {
   const { href, children, ...rest } = props;
   const onClick = (e: MouseEvent) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
