@@ -138,18 +138,20 @@ async function dropLatency(): Promise<void> {
     const reader = await browser.context.newPage();
     await reader.goto('https://www.dropbox.com/home');
     await reader.evaluate(() => {
-      const readWhole = async (file: File) => {
-        const r = file.stream().getReader();
-        let bytes = 0;
-        for (;;) {
-          const { done, value } = await r.read();
-          if (done) break;
-          bytes += value.length;
-        }
-        (window as unknown as { readDone?: number }).readDone = bytes;
-      };
-      // Fire-and-forget: timeToWholeRead polls readDone, so the handler need not wait for the read.
-      document.querySelector('#dropzone')!.addEventListener('drop', (e) => void readWhole((e as DragEvent).dataTransfer!.files[0]!));
+      // No named function inside page.evaluate: tsx (esbuild keepNames) would wrap it in a
+      // __name() helper that exists only in Node. Fire-and-forget: timeToWholeRead polls readDone.
+      document.querySelector('#dropzone')!.addEventListener('drop', (e) => {
+        void (async (file: File) => {
+          const r = file.stream().getReader();
+          let bytes = 0;
+          for (;;) {
+            const { done, value } = await r.read();
+            if (done) break;
+            bytes += value.length;
+          }
+          (window as unknown as { readDone?: number }).readDone = bytes;
+        })((e as DragEvent).dataTransfer!.files[0]!);
+      });
     });
     const whole: Record<string, number[]> = { small: [], large: [] };
     for (let i = 0; i < 3; i++) {
