@@ -28,9 +28,10 @@ const EXTENSION_ONLY = {
 
 const zone = (files, ...groups) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns: groups }] } });
 
-const BROWSER_GLOBALS = ['browser', 'chrome', 'document', 'window', 'navigator', 'indexedDB', 'localStorage', 'fetch'].map(
-  (name) => ({ name, message: 'src/core is pure: take this as a parameter from src/background or src/content.' }),
-);
+const BROWSER_GLOBALS = ['browser', 'chrome', 'document', 'window', 'navigator', 'indexedDB', 'localStorage', 'fetch'].map((name) => ({
+  name,
+  message: 'src/core is pure: take this as a parameter from src/background or src/content.',
+}));
 
 export default tseslint.config(
   { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'demo-output/**', 'data/**'] },

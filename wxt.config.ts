@@ -31,13 +31,15 @@ export default defineConfig({
   hooks: {
     // The content scripts are unlisted scripts (see src/content/content-scripts.ts for why).
     'build:manifestGenerated': (_wxt, manifest) => {
-      manifest.content_scripts = [...CONTENT_SCRIPTS.map((script) => ({ ...script, matches: [...script.matches], js: [...script.js] })), ...(manifest.content_scripts ?? [])];
+      manifest.content_scripts = [
+        ...CONTENT_SCRIPTS.map((script) => ({ ...script, matches: [...script.matches], js: [...script.js] })),
+        ...(manifest.content_scripts ?? []),
+      ];
     },
   },
   manifest: ({ browser }) => ({
     name: 'Upwatch',
-    description:
-      'Insider-risk detection for managed browsers: sees files handed to web pages, scores where they go, reports to your security team.',
+    description: 'Insider-risk detection for managed browsers: sees files handed to web pages, scores where they go, reports to your security team.',
     // identity + identity.email: the signed-in Chrome profile's email, when policy sets no userEmail.
     permissions: ['storage', 'alarms', 'downloads', 'idle', ...(browser === 'firefox' ? [] : ['identity', 'identity.email'])],
     host_permissions: ['<all_urls>'],

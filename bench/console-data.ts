@@ -19,9 +19,26 @@ const SERVICES = 260;
 const UNKNOWN_HOSTS = 40;
 const TEMPLATES = 2_000;
 const FILES = [
-  'payroll-2026.xlsx', 'customer-list.csv', 'q3-board-deck.pptx', 'main.py', 'contract-signed.pdf', 'IMG_2041.jpg', 'setup.exe',
-  'backup.zip', 'meeting-notes.docx', 'demo.mp4', 'voice-memo.m4a', 'deploy.sh', 'disk.vmdk', 'roadmap.key', 'invoice.pdf',
-  'salaries.numbers', 'design.fig', 'schema.sql', 'Server.java', 'budget.ods',
+  'payroll-2026.xlsx',
+  'customer-list.csv',
+  'q3-board-deck.pptx',
+  'main.py',
+  'contract-signed.pdf',
+  'IMG_2041.jpg',
+  'setup.exe',
+  'backup.zip',
+  'meeting-notes.docx',
+  'demo.mp4',
+  'voice-memo.m4a',
+  'deploy.sh',
+  'disk.vmdk',
+  'roadmap.key',
+  'invoice.pdf',
+  'salaries.numbers',
+  'design.fig',
+  'schema.sql',
+  'Server.java',
+  'budget.ods',
 ];
 /** Substrings the fileName searches look for: each in a few percent of the names. */
 const NAME_PARTS = ['payroll', 'deck', 'contract', 'customer', 'invoice', 'notes'];

@@ -53,9 +53,24 @@ function tempDir(name: string): string {
 function plainRow(e: FileEvent, receivedAt: number) {
   const observedAt = Date.parse(e.observedAt);
   return [
-    e.id, observedAt, receivedAt, sortTime(observedAt, receivedAt), e.user.email?.toLowerCase() ?? null, e.risk.score, severityRank(e.risk.severity),
-    e.destination.category, e.destination.serviceId ?? null, e.destination.host.toLowerCase(), e.file.category, e.file.name.toLowerCase(),
-    e.file.extension.toLowerCase(), e.channel, e.destination.trusted ? 1 : 0, 'bench', '127.0.0.1', JSON.stringify(e),
+    e.id,
+    observedAt,
+    receivedAt,
+    sortTime(observedAt, receivedAt),
+    e.user.email?.toLowerCase() ?? null,
+    e.risk.score,
+    severityRank(e.risk.severity),
+    e.destination.category,
+    e.destination.serviceId ?? null,
+    e.destination.host.toLowerCase(),
+    e.file.category,
+    e.file.name.toLowerCase(),
+    e.file.extension.toLowerCase(),
+    e.channel,
+    e.destination.trusted ? 1 : 0,
+    'bench',
+    '127.0.0.1',
+    JSON.stringify(e),
   ];
 }
 
@@ -138,7 +153,9 @@ async function load(workload: Workload, dir: string): Promise<number> {
 }
 
 async function searches(built: BuiltConsole, workload: Workload) {
-  const headers = { authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-reader', role: 'read_only', createdBy: 'bench' })).secret}` };
+  const headers = {
+    authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-reader', role: 'read_only', createdBy: 'bench' })).secret}`,
+  };
   const page = async (query: string) => {
     const res = await built.app.inject({ method: 'GET', url: `/api/v1/events?limit=50${query ? `&${query}` : ''}`, headers });
     if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`);
@@ -152,7 +169,10 @@ async function searches(built: BuiltConsole, workload: Workload) {
     ['user + minSeverity=high', (i) => `user=${user(i)}&minSeverity=high`],
     ['fileName substring', (i) => `fileName=${workload.nameParts[i % workload.nameParts.length]}`],
     ['minSeverity=critical', () => 'minSeverity=critical'],
-    ['destinationCategory, 2 values', (i) => `destinationCategory=${workload.categories[i % workload.categories.length]},${workload.categories[(i + 3) % workload.categories.length]}`],
+    [
+      'destinationCategory, 2 values',
+      (i) => `destinationCategory=${workload.categories[i % workload.categories.length]},${workload.categories[(i + 3) % workload.categories.length]}`,
+    ],
     ['user + destinationCategory', (i) => `user=${user(i)}&destinationCategory=${workload.categories[i % workload.categories.length]}`],
     ['fileName, rare text', (i) => `fileName=q${i}z-none`],
   ];
@@ -163,7 +183,9 @@ async function searches(built: BuiltConsole, workload: Workload) {
 }
 
 async function exposures(built: BuiltConsole, dir: string, workload: Workload) {
-  const headers = { authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-exposure', role: 'read_only', createdBy: 'bench' })).secret}` };
+  const headers = {
+    authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-exposure', role: 'read_only', createdBy: 'bench' })).secret}`,
+  };
   const ranges: [string, number, number][] = [
     ['30 days', workload.end - 30 * 86_400_000, workload.end],
     [`whole range (${Math.round((workload.end - workload.start) / 86_400_000)} days)`, workload.start, workload.end],
@@ -189,7 +211,10 @@ export async function run(): Promise<void> {
   await workload.ready;
 
   // A browser sends its own user's events: each batch is one user's (a different one each time).
-  const httpBatches = Array.from({ length: HTTP_EVENTS / BATCH }, (_, b) => workload.batch(TOTAL + b * BATCH, BATCH, workload.users[(b * 7) % workload.users.length]).events);
+  const httpBatches = Array.from(
+    { length: HTTP_EVENTS / BATCH },
+    (_, b) => workload.batch(TOTAL + b * BATCH, BATCH, workload.users[(b * 7) % workload.users.length]).events,
+  );
   const plain = await plainInsertBaseline(httpBatches);
   const http = await httpIngest(httpBatches);
   printResult(
@@ -198,7 +223,12 @@ export async function run(): Promise<void> {
       ['over HTTP (auth, gunzip, zod, store, hooks)', `${fmt(http.perSecond)} events/s${http.failures ? ` (${http.failures} failed requests)` : ''}`],
       ['baseline: plain prepared INSERT, 1 txn/batch', `${fmt(plain)} events/s`],
       // Figures on a shared machine move with its load: say what it was.
-      ['machine', `${cpus().length} CPUs, load average ${loadavg().map((l) => fmt(l, 1)).join(' / ')} (1 / 5 / 15 min)`],
+      [
+        'machine',
+        `${cpus().length} CPUs, load average ${loadavg()
+          .map((l) => fmt(l, 1))
+          .join(' / ')} (1 / 5 / 15 min)`,
+      ],
     ],
     [{ label: '≥ 5,000 events/s over HTTP', met: http.perSecond >= 5_000 && http.failures === 0 }],
   );

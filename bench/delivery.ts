@@ -18,7 +18,13 @@ import { startConsole } from '../test/harness/in-process-console';
 import { fmt, printResult } from './lib';
 
 const EVENTS = 10_000;
-const HOSTS = ['https://www.dropbox.com/home', 'https://mail.google.com/mail/u/0/', 'https://chatgpt.com/', 'https://github.com/acme/app', 'https://example.org/'];
+const HOSTS = [
+  'https://www.dropbox.com/home',
+  'https://mail.google.com/mail/u/0/',
+  'https://chatgpt.com/',
+  'https://github.com/acme/app',
+  'https://example.org/',
+];
 const NAMES = ['payroll.xlsx', 'main.py', 'board-deck.pptx', 'contract.pdf', 'notes.txt', 'photo.jpg'];
 
 async function makeEvents(offset: number): Promise<FileEvent[]> {

@@ -12,8 +12,30 @@ import { fmt, pick, printResult, seededRandom, throughput } from './lib';
 const URLS = 1_000_000;
 const BASELINE_URLS = 20_000;
 
-const WORDS = ['acme', 'north', 'river', 'blue', 'stone', 'atlas', 'nova', 'pixel', 'green', 'metro', 'delta',
-  'summit', 'harbor', 'cedar', 'orbit', 'lumen', 'vertex', 'maple', 'quartz', 'signal', 'ember', 'zephyr'];
+const WORDS = [
+  'acme',
+  'north',
+  'river',
+  'blue',
+  'stone',
+  'atlas',
+  'nova',
+  'pixel',
+  'green',
+  'metro',
+  'delta',
+  'summit',
+  'harbor',
+  'cedar',
+  'orbit',
+  'lumen',
+  'vertex',
+  'maple',
+  'quartz',
+  'signal',
+  'ember',
+  'zephyr',
+];
 const TLDS = ['com', 'net', 'org', 'io', 'co.uk', 'com.br', 'de', 'fr', 'co.jp', 'com.au', 'info', 'dev', 'app', 'ca', 'nl'];
 const SUBS = ['www', 'app', 'mail', 'files', 'portal', 'eu', 'us-east', 'static', 'my', 'docs'];
 const PATHS = ['/', '/home', '/upload', '/files/new', '/u/0/inbox', '/settings', '/d/1a2b3c/edit', '/messages', '/wiki/spaces/x'];

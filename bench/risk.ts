@@ -49,7 +49,9 @@ function build(random: () => number) {
       size: 1000 + i,
       startedAt: NOW - DAY,
       completedAt: NOW - DAY + 1000,
-      sources: [{ category: pick(random, SOURCE_CATEGORIES), serviceId: 'workday', url: 'https://wd5.myworkday.com/', acquiredAt: new Date(NOW - DAY).toISOString() }],
+      sources: [
+        { category: pick(random, SOURCE_CATEGORIES), serviceId: 'workday', url: 'https://wd5.myworkday.com/', acquiredAt: new Date(NOW - DAY).toISOString() },
+      ],
     });
   }
   const uploads: Upload[] = [];
@@ -59,7 +61,12 @@ function build(random: () => number) {
     uploads.push({
       event: {
         file: { name: 'f', category: pick(random, FILE_CATEGORIES), categoryByExtension: 'other', categoryByContent: 'other', mismatch: random() < 0.05 },
-        destination: { category: pick(random, DESTINATION_CATEGORIES), domain: `site${site}.example`, host: `www.site${site}.example`, trusted: random() < 0.05 } as ScorableEvent['destination'],
+        destination: {
+          category: pick(random, DESTINATION_CATEGORIES),
+          domain: `site${site}.example`,
+          host: `www.site${site}.example`,
+          trusted: random() < 0.05,
+        } as ScorableEvent['destination'],
       },
       file: downloaded >= 0 ? { name: `report-${downloaded}.xlsx`, size: 1000 + downloaded } : { name: `upload-${i}.pdf`, size: i },
       now: NOW + i * 1000,

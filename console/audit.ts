@@ -39,10 +39,7 @@ export async function recordAudit(db: Db, entry: AuditRecord, now = Date.now()):
     .execute();
 }
 
-export async function listAudit(
-  db: Db,
-  query: { beforeSeq?: number; limit: number; action?: string; actor?: string; target?: string },
-): Promise<AuditEntry[]> {
+export async function listAudit(db: Db, query: { beforeSeq?: number; limit: number; action?: string; actor?: string; target?: string }): Promise<AuditEntry[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(query.limit);
   if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
   if (query.action) q = q.where('action', '=', query.action);

@@ -42,9 +42,13 @@ function parseServeArgs(args: string[]) {
     return parseArgs({ args, options }).values;
   } catch (err) {
     if (args.some((a) => a.startsWith('--oidc-client-secret') && !a.startsWith('--oidc-client-secret-file'))) {
-      console.error('no secret goes on a command line (ps shows it): put the OIDC client secret in UPWATCH_OIDC_CLIENT_SECRET or a file named by --oidc-client-secret-file');
+      console.error(
+        'no secret goes on a command line (ps shows it): put the OIDC client secret in UPWATCH_OIDC_CLIENT_SECRET or a file named by --oidc-client-secret-file',
+      );
     } else if (args.some((a) => a === '--token' || a.startsWith('--token='))) {
-      console.error('--token is gone: no secret goes on a command line (ps shows it). Browsers get an ingest token: token create --data <dir> --role ingest --name <name>');
+      console.error(
+        '--token is gone: no secret goes on a command line (ps shows it). Browsers get an ingest token: token create --data <dir> --role ingest --name <name>',
+      );
     } else {
       console.error(err instanceof Error ? err.message : String(err));
     }
@@ -77,7 +81,12 @@ async function serve(args: string[]): Promise<void> {
     dataDir: values.data,
     signIn,
     logger: process.env.UPWATCH_CONSOLE_LOG === '1',
-    trustProxy: values['trust-proxy'] ? values['trust-proxy'].split(',').map((s) => s.trim()).filter(Boolean) : false,
+    trustProxy: values['trust-proxy']
+      ? values['trust-proxy']
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : false,
     ...(perMinute !== undefined && { ingestRateLimit: perMinute === 0 ? false : { max: perMinute, timeWindowMs: 60_000 } }),
   });
   const initial = await createInitialAdminKey(services);

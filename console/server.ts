@@ -104,7 +104,9 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return reply.code(404).header('Connection', 'close').send({ error: 'not found' });
   });
-  app.addHook('preParsing', async (request, _reply, payload) => inflateRequestBody(request, payload, options.maxCompressedBytes ?? DEFAULT_MAX_COMPRESSED_BYTES));
+  app.addHook('preParsing', async (request, _reply, payload) =>
+    inflateRequestBody(request, payload, options.maxCompressedBytes ?? DEFAULT_MAX_COMPRESSED_BYTES),
+  );
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
   app.setErrorHandler((error: Error & { statusCode?: number; details?: Record<string, unknown> }, request, reply) => {
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.message, ...error.details });
@@ -117,7 +119,18 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     return reply.code(status).send({ error: error.message });
   });
 
-  const routes: RouteSpec[] = [...CORE_ROUTES, ...EVENT_ROUTES, ...WATCHLIST_ROUTES, ...USER_ROUTES, ...ALERT_ROUTES, ...LEGAL_HOLD_ROUTES, ...SESSION_ROUTES, ...ACCOUNT_ROUTES, ...NOTIFICATION_ROUTES, ...LOOKBACK_ROUTES];
+  const routes: RouteSpec[] = [
+    ...CORE_ROUTES,
+    ...EVENT_ROUTES,
+    ...WATCHLIST_ROUTES,
+    ...USER_ROUTES,
+    ...ALERT_ROUTES,
+    ...LEGAL_HOLD_ROUTES,
+    ...SESSION_ROUTES,
+    ...ACCOUNT_ROUTES,
+    ...NOTIFICATION_ROUTES,
+    ...LOOKBACK_ROUTES,
+  ];
   routes.push(openApiRoute(routes));
   // The web interface's pages are routes of the access table but not of the API document.
   registerRoutes(app, [...routes, ...uiRoutes()], services);

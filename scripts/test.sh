@@ -13,6 +13,9 @@ npm run --silent typecheck
 echo "==> lint"
 npm run --silent lint
 
+echo "==> format"
+npm run --silent format:check
+
 rm -rf test-results
 echo "==> unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json

@@ -24,7 +24,11 @@ export const AlertConditions = z
     destinationCategories: z.array(DestinationCategory).min(1).max(20).optional(),
     fileCategories: z.array(FileCategory).min(1).max(20).optional(),
     /** Indicator ids that scored on the event (`departing_watchlist`, `off_hours`, `cloud_storage`, …). */
-    indicators: z.array(z.string().regex(/^[a-z0-9_]{1,64}$/)).min(1).max(100).optional(),
+    indicators: z
+      .array(z.string().regex(/^[a-z0-9_]{1,64}$/))
+      .min(1)
+      .max(100)
+      .optional(),
     users: z.array(PersonEmail).min(1).max(1000).optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), {
@@ -68,7 +72,15 @@ export function ruleMatches(conditions: AlertConditions, { event, email, watchli
   return true;
 }
 
-const toRule = (r: { id: string; name: string; enabled: number; conditions: string; created_at: number; created_by: string; updated_at: number }): AlertRule => ({
+const toRule = (r: {
+  id: string;
+  name: string;
+  enabled: number;
+  conditions: string;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+}): AlertRule => ({
   id: r.id,
   name: r.name,
   enabled: Number(r.enabled) === 1,
@@ -107,12 +119,23 @@ export async function createRule(
   return db.transaction().execute(async (trx) => {
     const id = input.id ?? randomUUID();
     if (await trx.selectFrom('alert_rules').select('id').where('id', '=', id).executeTakeFirst()) throw new HttpError(409, `alert rule ${id} exists`);
-    const count = await trx.selectFrom('alert_rules').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await trx
+      .selectFrom('alert_rules')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(count.n) >= MAX_RULES) throw new HttpError(409, `at most ${MAX_RULES} alert rules: disable or edit one instead`);
     await checkWatchlists(trx, input.conditions);
     await trx
       .insertInto('alert_rules')
-      .values({ id, name: input.name, enabled: input.enabled === false ? 0 : 1, conditions: JSON.stringify(input.conditions), created_at: now, created_by: actorOf(principal), updated_at: now })
+      .values({
+        id,
+        name: input.name,
+        enabled: input.enabled === false ? 0 : 1,
+        conditions: JSON.stringify(input.conditions),
+        created_at: now,
+        created_by: actorOf(principal),
+        updated_at: now,
+      })
       .execute();
     const rule = await getRule(trx, id);
     await recordAudit(trx, { actor: principal, action: 'alert_rule.created', target: `alert_rule:${id}`, after: rule }, now);

@@ -59,7 +59,12 @@ async function memberships(trx: Trx, emails: string[], watchlists: string[]): Pr
   const out = new Map<string, Set<string>>();
   if (!emails.length || !watchlists.length) return out;
   for (const part of chunks(emails, IN_LIST)) {
-    const rows = await trx.selectFrom('watchlist_members').select(['email', 'watchlist_id']).where('email', 'in', part).where('watchlist_id', 'in', watchlists).execute();
+    const rows = await trx
+      .selectFrom('watchlist_members')
+      .select(['email', 'watchlist_id'])
+      .where('email', 'in', part)
+      .where('watchlist_id', 'in', watchlists)
+      .execute();
     for (const r of rows) {
       let set = out.get(r.email);
       if (!set) out.set(r.email, (set = new Set()));
@@ -115,7 +120,16 @@ function fileEvents(group: Group, sessions: Session[]): void {
   for (const s of group.events) {
     let session = sessions.filter((c) => fits(c, s.sortAt)).sort((a, b) => b.lastEventAt - a.lastEventAt)[0];
     if (!session) {
-      session = { id: randomUUID(), ruleId: group.rule.id, email: group.email, severityRank: 0, eventCount: 0, firstEventAt: s.sortAt, lastEventAt: s.sortAt, added: [] };
+      session = {
+        id: randomUUID(),
+        ruleId: group.rule.id,
+        email: group.email,
+        severityRank: 0,
+        eventCount: 0,
+        firstEventAt: s.sortAt,
+        lastEventAt: s.sortAt,
+        added: [],
+      };
       sessions.push(session);
     }
     session.eventCount += 1;

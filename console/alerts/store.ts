@@ -174,7 +174,11 @@ export async function patchAlert(db: Db, id: string, patch: AlertPatch, principa
     }
     if (patch.assignee !== undefined && patch.assignee !== before.assignee) {
       set.assignee = patch.assignee;
-      await recordAudit(trx, { actor: principal, action: 'alert.assigned', target, before: { assignee: before.assignee }, after: { assignee: patch.assignee } }, now);
+      await recordAudit(
+        trx,
+        { actor: principal, action: 'alert.assigned', target, before: { assignee: before.assignee }, after: { assignee: patch.assignee } },
+        now,
+      );
     }
     if (patch.note !== undefined) {
       if (before.noteCount >= MAX_NOTES) throw new HttpError(409, `this alert has ${MAX_NOTES} notes, the most it keeps`);
@@ -183,8 +187,17 @@ export async function patchAlert(db: Db, id: string, patch: AlertPatch, principa
       set.note_count = before.noteCount + 1;
       await recordAudit(trx, { actor: principal, action: 'alert.noted', target, after: { note: { at: iso(now), author: note.author, text: note.text } } }, now);
     }
-    if (Object.keys(set).length) await trx.updateTable('alerts').set({ ...set, updated_at: now }).where('seq', '=', seq).execute();
-    const kinds: AlertChangeKind[] = [...(set.state ? ['state_changed' as const] : []), ...('assignee' in set ? ['assigned' as const] : []), ...(set.note_count ? ['noted' as const] : [])];
+    if (Object.keys(set).length)
+      await trx
+        .updateTable('alerts')
+        .set({ ...set, updated_at: now })
+        .where('seq', '=', seq)
+        .execute();
+    const kinds: AlertChangeKind[] = [
+      ...(set.state ? ['state_changed' as const] : []),
+      ...('assignee' in set ? ['assigned' as const] : []),
+      ...(set.note_count ? ['noted' as const] : []),
+    ];
     if (kinds.length) await recordAlertChanges(trx, [{ alertSeq: seq, kinds }], now);
     const { seq: _seq, ...alert } = await findAlert(trx, id);
     return { alert, notes: await notesOf(trx, seq) };

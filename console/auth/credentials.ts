@@ -10,7 +10,12 @@ import { z } from 'zod';
 import type { ConsoleDatabase, CredentialRow } from '../db/schema';
 import { Role, type Principal } from './roles';
 
-export const CredentialName = z.string().trim().min(1).max(64).regex(/^[\w.@:-]+$/, 'letters, digits and . _ - @ : only');
+export const CredentialName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.@:-]+$/, 'letters, digits and . _ - @ : only');
 
 export const CredentialInfo = z.object({
   id: z.string(),

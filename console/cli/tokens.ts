@@ -17,7 +17,11 @@ export async function runTokenCommand(args: string[]): Promise<number> {
   const [verb, ...rest] = args;
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { data: { type: 'string', default: './data' }, role: { type: 'string' }, name: { type: 'string' } } });
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { data: { type: 'string', default: './data' }, role: { type: 'string' }, name: { type: 'string' } },
+    });
   } catch (err) {
     console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
@@ -40,7 +44,16 @@ export async function runTokenCommand(args: string[]): Promise<number> {
       }
       case 'list': {
         for (const c of await services.credentials.list()) {
-          console.log([c.name, c.role, c.prefix, `created ${c.createdAt}`, `last used ${c.lastUsedAt ?? 'never'}`, c.revokedAt ? `revoked ${c.revokedAt}` : 'active'].join('\t'));
+          console.log(
+            [
+              c.name,
+              c.role,
+              c.prefix,
+              `created ${c.createdAt}`,
+              `last used ${c.lastUsedAt ?? 'never'}`,
+              c.revokedAt ? `revoked ${c.revokedAt}` : 'active',
+            ].join('\t'),
+          );
         }
         return 0;
       }
@@ -55,7 +68,13 @@ export async function runTokenCommand(args: string[]): Promise<number> {
           console.error(`no credential named ${name}`);
           return 1;
         }
-        await recordAudit(services.db, { actor: 'system', action: 'credential.revoked', target: `credential:${name}`, before: result.before, after: { ...result.after, via: 'cli' } });
+        await recordAudit(services.db, {
+          actor: 'system',
+          action: 'credential.revoked',
+          target: `credential:${name}`,
+          before: result.before,
+          after: { ...result.after, via: 'cli' },
+        });
         console.log(`Revoked "${name}".`);
         return 0;
       }

@@ -59,10 +59,7 @@ export async function migrate(db: Kysely<ConsoleDatabase>, engine: Engine): Prom
   const migrator = new Migrator({
     db,
     provider: {
-      getMigrations: async () =>
-        Object.fromEntries(
-          Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d, engine) }]),
-        ),
+      getMigrations: async () => Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d, engine) }])),
     },
   });
   // Two processes opening a new data folder at once (the server and `token create`) race: on

@@ -81,6 +81,9 @@ export function exportStream(db: Kysely<ConsoleDatabase>, events: EventStore, fi
 }
 
 export function exportFileName(format: ExportFormat, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `upwatch-events-${stamp}.${format}`;
 }

@@ -120,7 +120,10 @@ export async function pruneExposureBefore(trx: Db, cutoffMs: number, keepUsers: 
   const keep = [...new Set(keepUsers.map((u) => u.toLowerCase()))];
   const lastDay = cutoffMs - DAY_MS;
   const lastWeek = cutoffMs - WEEK_MS;
-  await trx.deleteFrom('exposure_hourly').where('hour', '<=', cutoffMs - HOUR_MS).execute();
+  await trx
+    .deleteFrom('exposure_hourly')
+    .where('hour', '<=', cutoffMs - HOUR_MS)
+    .execute();
   let users = trx.deleteFrom('exposure_user_daily').where('day', '<=', lastDay);
   if (keep.length) users = users.where('user_email', 'not in', keep);
   await users.execute();
@@ -140,7 +143,13 @@ export async function pruneExposureBefore(trx: Db, cutoffMs: number, keepUsers: 
     .expression((eb) =>
       eb
         .selectFrom('exposure_user_daily')
-        .select((d) => [d.lit(week).as('week'), 'user_email', d.fn.sum<number>('events').as('events'), d.fn.sum<number>('score_sum').as('score_sum'), d.fn.max('max_severity_rank').as('max_severity_rank')])
+        .select((d) => [
+          d.lit(week).as('week'),
+          'user_email',
+          d.fn.sum<number>('events').as('events'),
+          d.fn.sum<number>('score_sum').as('score_sum'),
+          d.fn.max('max_severity_rank').as('max_severity_rank'),
+        ])
         .where('day', '>=', week)
         .where('day', '<', week + WEEK_MS)
         .groupBy('user_email'),

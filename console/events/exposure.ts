@@ -50,7 +50,14 @@ export const ExposureAnswer = z.object({
     coveredTo: z.string(),
     users: z.array(z.object({ email: z.string().nullable(), events: z.number(), scoreSum: z.number(), maxSeverity: Severity })),
     destinations: z.array(
-      z.object({ kind: z.enum(['service', 'host']), destination: z.string(), category: z.string(), events: z.number(), scoreSum: z.number(), maxSeverity: Severity }),
+      z.object({
+        kind: z.enum(['service', 'host']),
+        destination: z.string(),
+        category: z.string(),
+        events: z.number(),
+        scoreSum: z.number(),
+        maxSeverity: Severity,
+      }),
     ),
     indicators: z.array(z.object({ indicator: z.string(), events: z.number(), scoreSum: z.number() })),
   }),
@@ -116,19 +123,50 @@ export async function computeExposure(db: Db, query: ExposureQuery, now: number)
   const { weeks, days } = spans(dayFrom, dayTo);
   const sums = ['events', 'score_sum', 'max_severity_rank'] as const;
   const userRows = union([
-    ...(weeks ? [db.selectFrom('exposure_user_weekly').select(['user_email', ...sums]).where('week', '>=', weeks[0]).where('week', '<', weeks[1])] : []),
-    ...days.map(([a, b]) => db.selectFrom('exposure_user_daily').select(['user_email', ...sums]).where('day', '>=', a).where('day', '<', b)),
+    ...(weeks
+      ? [
+          db
+            .selectFrom('exposure_user_weekly')
+            .select(['user_email', ...sums])
+            .where('week', '>=', weeks[0])
+            .where('week', '<', weeks[1]),
+        ]
+      : []),
+    ...days.map(([a, b]) =>
+      db
+        .selectFrom('exposure_user_daily')
+        .select(['user_email', ...sums])
+        .where('day', '>=', a)
+        .where('day', '<', b),
+    ),
   ]);
   const destinationRows = union([
     ...(weeks
-      ? [db.selectFrom('exposure_destination_weekly').select(['kind', 'destination', 'category', ...sums]).where('week', '>=', weeks[0]).where('week', '<', weeks[1])]
+      ? [
+          db
+            .selectFrom('exposure_destination_weekly')
+            .select(['kind', 'destination', 'category', ...sums])
+            .where('week', '>=', weeks[0])
+            .where('week', '<', weeks[1]),
+        ]
       : []),
-    ...days.map(([a, b]) => db.selectFrom('exposure_destination_daily').select(['kind', 'destination', 'category', ...sums]).where('day', '>=', a).where('day', '<', b)),
+    ...days.map(([a, b]) =>
+      db
+        .selectFrom('exposure_destination_daily')
+        .select(['kind', 'destination', 'category', ...sums])
+        .where('day', '>=', a)
+        .where('day', '<', b),
+    ),
   ]);
   const [users, destinations, indicators] = await Promise.all([
     db
       .selectFrom(userRows.as('r'))
-      .select((eb) => ['r.user_email', eb.fn.sum<number>('r.events').as('events'), eb.fn.sum<number>('r.score_sum').as('score'), eb.fn.max('r.max_severity_rank').as('rank')])
+      .select((eb) => [
+        'r.user_email',
+        eb.fn.sum<number>('r.events').as('events'),
+        eb.fn.sum<number>('r.score_sum').as('score'),
+        eb.fn.max('r.max_severity_rank').as('rank'),
+      ])
       .groupBy('r.user_email')
       .orderBy('score', 'desc')
       .orderBy('events', 'desc')
@@ -170,7 +208,12 @@ export async function computeExposure(db: Db, query: ExposureQuery, now: number)
     top: {
       coveredFrom: iso(dayFrom),
       coveredTo: iso(dayTo),
-      users: users.map((u) => ({ email: u.user_email === '' ? null : u.user_email, events: Number(u.events), scoreSum: Number(u.score), maxSeverity: severity(u.rank) })),
+      users: users.map((u) => ({
+        email: u.user_email === '' ? null : u.user_email,
+        events: Number(u.events),
+        scoreSum: Number(u.score),
+        maxSeverity: severity(u.rank),
+      })),
       destinations: destinations.map((d) => ({
         kind: d.kind === 'service' ? ('service' as const) : ('host' as const),
         destination: d.destination,

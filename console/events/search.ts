@@ -35,7 +35,12 @@ function list<T extends z.ZodType<string | number, string>>(item: T, description
     .meta({ description: `${description}${allowed} Comma-separated: any of them.` });
 }
 
-const lower = (max: number) => z.string().min(1).max(max).transform((s) => s.toLowerCase());
+const lower = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .transform((s) => s.toLowerCase());
 const Instant = (description: string) =>
   z.iso
     .datetime({ offset: true })
@@ -54,10 +59,17 @@ const FILTER_FIELDS = {
   host: list(lower(255), 'Destination host (case-insensitive).'),
   fileCategory: list(z.enum(FILE_CATEGORIES), 'File category.', FILE_CATEGORIES),
   fileName: z.string().min(1).max(256).optional().meta({ description: 'Text the file name contains (case-insensitive).' }),
-  extension: list(lower(64).transform((s) => s.replace(/^\./, '')), 'File extension, without the dot (case-insensitive).'),
+  extension: list(
+    lower(64).transform((s) => s.replace(/^\./, '')),
+    'File extension, without the dot (case-insensitive).',
+  ),
   indicator: list(z.string().regex(/^[a-z0-9_]{1,64}$/), 'Risk indicator id (a user indicator such as off_hours, or a destination, source or file category).'),
   channel: list(z.enum(CHANNELS), 'How the file was handed to the page.', CHANNELS),
-  trusted: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'Trusted activity only, or untrusted only.' }),
+  trusted: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'Trusted activity only, or untrusted only.' }),
   observedFrom: Instant('Observed at or after (ISO 8601).'),
   observedTo: Instant('Observed before (ISO 8601).'),
   receivedFrom: Instant('Received at or after (ISO 8601).'),
@@ -145,7 +157,9 @@ function conditions(eb: Eb, filters: EventFilters, driver: Driver): Expression<S
   within('severity_rank', severityRanks(filters));
   if (filters.indicator && driver.kind !== 'indicator') {
     const wanted = filters.indicator;
-    out.push(eb.exists(eb.selectFrom('event_indicators as x').select('x.event_seq').whereRef('x.event_seq', '=', 'events.seq').where('x.indicator', 'in', wanted)));
+    out.push(
+      eb.exists(eb.selectFrom('event_indicators as x').select('x.event_seq').whereRef('x.event_seq', '=', 'events.seq').where('x.indicator', 'in', wanted)),
+    );
   }
   if (filters.minScore !== undefined) out.push(eb(int('score'), '>=', filters.minScore));
   if (filters.maxScore !== undefined) out.push(eb(int('score'), '<=', filters.maxScore));
@@ -179,7 +193,16 @@ export interface SearchPage {
 
 /** One page of a search. `after` is the position a previous page returned (its `m` bounds the snapshot). */
 export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFilters, limit: number, after?: SearchPosition): Promise<SearchPage> {
-  const maxSeq = after?.m ?? Number((await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+  const maxSeq =
+    after?.m ??
+    Number(
+      (
+        await db
+          .selectFrom('events')
+          .select((eb) => eb.fn.max('seq').as('m'))
+          .executeTakeFirst()
+      )?.m ?? 0,
+    );
   if (!maxSeq) return { rows: [], next: undefined };
   const driver = chooseDriver(filters);
   const upper = upperBound(filters, after);
@@ -190,11 +213,12 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
     const s = viaIndicators ? 'ei.sort_at' : 'events.sort_at';
     const q = viaIndicators ? 'ei.event_seq' : 'events.seq';
     // Typed as the join in both cases; without the indicator table no `ei.` column is referenced.
-    let query = (
-      viaIndicators
-        ? db.selectFrom('event_indicators as ei').innerJoin('events', 'events.seq', 'ei.event_seq').where('ei.indicator', '=', value as string)
-        : db.selectFrom('events')
-    ) as unknown as Base;
+    let query = (viaIndicators
+      ? db
+          .selectFrom('event_indicators as ei')
+          .innerJoin('events', 'events.seq', 'ei.event_seq')
+          .where('ei.indicator', '=', value as string)
+      : db.selectFrom('events')) as unknown as Base;
     if (driver.kind === 'column') query = query.where(`events.${driver.column}`, '=', value!);
     // Keys only: a scan that an index covers never reads the rows (the event JSON) it skips.
     return query

@@ -101,7 +101,10 @@ export class EventStore {
         return seen.has(k) ? false : (seen.add(k), true);
       });
       for (let i = 0; i < uniqueIndicators.length; i += ROWS_PER_STATEMENT * 2) {
-        await trx.insertInto('event_indicators').values(uniqueIndicators.slice(i, i + ROWS_PER_STATEMENT * 2)).execute();
+        await trx
+          .insertInto('event_indicators')
+          .values(uniqueIndicators.slice(i, i + ROWS_PER_STATEMENT * 2))
+          .execute();
       }
       for (const hook of this.#hooks) await hook(trx, inserted);
       return inserted;
@@ -132,7 +135,10 @@ export class EventStore {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

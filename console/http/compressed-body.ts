@@ -13,7 +13,9 @@ import { createGunzip } from 'node:zlib';
 import { HttpError } from './route';
 
 export function inflateRequestBody(request: FastifyRequest, payload: Readable, maxCompressedBytes: number): Readable {
-  const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(request.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding === 'identity' || encoding === '') return payload;
   if (encoding !== 'gzip') throw new HttpError(415, `unsupported content encoding ${encoding}: send gzip or identity`);
   const declared = Number(request.headers['content-length']);

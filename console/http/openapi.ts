@@ -37,7 +37,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], version = '1'): Recor
           description: 'OK',
           content: { [route.produces ?? 'application/json']: { schema: route.response ? toSchema(route.response, 'output') : {} } },
         },
-        ...(access !== 'public' && { '401': { description: 'missing, unknown or revoked credential' }, '403': { description: 'the credential role may not call this route' } }),
+        ...(access !== 'public' && {
+          '401': { description: 'missing, unknown or revoked credential' },
+          '403': { description: 'the credential role may not call this route' },
+        }),
         ...((route.query || route.params || route.body) && { '400': { description: 'invalid request: `{ error, issues }`' } }),
       },
     };

@@ -48,11 +48,17 @@ function authenticator(access: Access, services: ConsoleServices) {
         .send({ error: 'missing, unknown or revoked credential, or no live session' });
     }
     if (session && changesState(request.method) && !csrfTokenMatches(session.csrfToken, request.headers[CSRF_HEADER])) {
-      return reply.code(403).header('Connection', 'close').send({ error: `a change made with the session cookie needs the session's token in ${CSRF_HEADER}` });
+      return reply
+        .code(403)
+        .header('Connection', 'close')
+        .send({ error: `a change made with the session cookie needs the session's token in ${CSRF_HEADER}` });
     }
     request.session = session;
     if (!access.includes(principal.role)) {
-      return reply.code(403).header('Connection', 'close').send({ error: `the ${principal.role} role may not ${request.method} this resource` });
+      return reply
+        .code(403)
+        .header('Connection', 'close')
+        .send({ error: `the ${principal.role} role may not ${request.method} this resource` });
     }
     request.principal = principal;
   };

@@ -112,8 +112,13 @@ async function purge(services: ConsoleServices, state: JobState): Promise<Retent
   await db.transaction().execute(async (trx) => {
     // The exposure aggregates age out with the events; a held person's own figures stay.
     const held = await trx.selectFrom('legal_holds').select('email').distinct().execute();
-    await pruneExposureBefore(trx, cutoff, held.map((h) => h.email));
-    if (deleted > 0) await recordAudit(trx, { actor: 'system', action: 'retention.purged', target: 'events', after: { deleted, days, cutoff: run.cutoff } }, now);
+    await pruneExposureBefore(
+      trx,
+      cutoff,
+      held.map((h) => h.email),
+    );
+    if (deleted > 0)
+      await recordAudit(trx, { actor: 'system', action: 'retention.purged', target: 'events', after: { deleted, days, cutoff: run.cutoff } }, now);
   });
   state.lastRun = run;
   return run;

@@ -30,7 +30,10 @@ export async function holdsOf(db: Db, email: string): Promise<LegalHold[]> {
 }
 
 /** Active holds, newest first, with the position (`{ c, q }`) that continues after each. */
-export async function listHolds(db: Db, page: { limit: number; email?: string; after?: { c: number; q: number } }): Promise<(LegalHold & { position: { c: number; q: number } })[]> {
+export async function listHolds(
+  db: Db,
+  page: { limit: number; email?: string; after?: { c: number; q: number } },
+): Promise<(LegalHold & { position: { c: number; q: number } })[]> {
   let q = db.selectFrom('legal_holds').selectAll().orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(page.limit);
   if (page.email) q = q.where('email', '=', page.email);
   const after = page.after;
@@ -39,7 +42,12 @@ export async function listHolds(db: Db, page: { limit: number; email?: string; a
 }
 
 /** Places a hold; placing one that is already active answers it unchanged (and audits nothing). */
-export async function placeHold(db: Kysely<ConsoleDatabase>, hold: { email: string; matter: string }, principal: Principal, now: number): Promise<{ hold: LegalHold; created: boolean }> {
+export async function placeHold(
+  db: Kysely<ConsoleDatabase>,
+  hold: { email: string; matter: string },
+  principal: Principal,
+  now: number,
+): Promise<{ hold: LegalHold; created: boolean }> {
   return db.transaction().execute(async (trx) => {
     const old = await trx.selectFrom('legal_holds').selectAll().where('email', '=', hold.email).where('matter', '=', hold.matter).executeTakeFirst();
     if (old) return { hold: toHold(old), created: false };

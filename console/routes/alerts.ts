@@ -23,8 +23,7 @@ const createRuleRoute = defineRoute({
   method: 'POST',
   path: '/api/v1/alert-rules',
   tag: 'alerts',
-  summary:
-    'Create an alert rule. Every condition given must hold; a list holds when any of its values does. Applies to events ingested from now on. Audited.',
+  summary: 'Create an alert rule. Every condition given must hold; a list holds when any of its values does. Applies to events ingested from now on. Audited.',
   body: z.strictObject({ id: RuleId.optional(), name: RuleName, enabled: z.boolean().optional(), conditions: AlertConditions }),
   response: z.object({ rule: AlertRule }),
   async handler({ body, principal, services, reply }) {
@@ -62,11 +61,22 @@ const AlertPosition = z.object({ c: z.number(), q: z.number() });
 const ChangeCursor = z.string().regex(/^\d{1,15}$/, 'a feed cursor is the nextCursor of a previous feed answer, or 0');
 
 async function alertFeed(
-  query: { changedAfter?: string; createdAfter?: string; cursor?: string; updatedSince?: string; state?: AlertState[]; minSeverity?: Severity; ruleId?: string; user?: string; limit: number },
+  query: {
+    changedAfter?: string;
+    createdAfter?: string;
+    cursor?: string;
+    updatedSince?: string;
+    state?: AlertState[];
+    minSeverity?: Severity;
+    ruleId?: string;
+    user?: string;
+    limit: number;
+  },
   services: ConsoleServices,
 ) {
   if (query.changedAfter !== undefined && query.createdAfter !== undefined) throw new HttpError(400, 'give changedAfter or createdAfter, not both');
-  if (query.cursor !== undefined || query.updatedSince !== undefined) throw new HttpError(400, 'feed mode (changedAfter, createdAfter) pages by its own cursor: leave out cursor and updatedSince');
+  if (query.cursor !== undefined || query.updatedSince !== undefined)
+    throw new HttpError(400, 'feed mode (changedAfter, createdAfter) pages by its own cursor: leave out cursor and updatedSince');
   const from = Number(query.changedAfter ?? query.createdAfter);
   const rows = await listAlerts(services.db, {
     states: query.state,
@@ -96,9 +106,12 @@ const listAlertsRoute = defineRoute({
     user: PersonEmail.optional(),
     updatedSince: z.iso.datetime({ offset: true }).optional(),
     changedAfter: ChangeCursor.optional().meta({
-      description: 'Feed mode: alerts whose latest change comes after this cursor, oldest change first; 0 starts at the beginning. Pass back nextCursor (never null here).',
+      description:
+        'Feed mode: alerts whose latest change comes after this cursor, oldest change first; 0 starts at the beginning. Pass back nextCursor (never null here).',
     }),
-    createdAfter: ChangeCursor.optional().meta({ description: 'Feed mode for new alerts only (SOAR incident fetching): each alert once, oldest first; 0 starts at the beginning.' }),
+    createdAfter: ChangeCursor.optional().meta({
+      description: 'Feed mode for new alerts only (SOAR incident fetching): each alert once, oldest first; 0 starts at the beginning.',
+    }),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: z.string().optional(),
   }),

@@ -137,7 +137,10 @@ const preview = defineRoute({
   async handler({ body, services }) {
     const settings = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body.riskSettings);
     const rows = await services.db.selectFrom('events').select('body').orderBy('sort_at', 'desc').orderBy('seq', 'desc').limit(body.limit).execute();
-    const results = rescore(rows.map((r) => JSON.parse(r.body)), settings);
+    const results = rescore(
+      rows.map((r) => JSON.parse(r.body)),
+      settings,
+    );
     return {
       settingsVersion: settings.version,
       changed: results.filter((r) => r.changed).length,
@@ -151,7 +154,7 @@ const classify = defineRoute({
   method: 'GET',
   path: '/api/v1/destinations/classify',
   tag: 'destinations',
-  summary: "What the extension would call a destination (same code as the extension), for checking a URL, a title or custom destinations.",
+  summary: 'What the extension would call a destination (same code as the extension), for checking a URL, a title or custom destinations.',
   query: z.object({ url: z.string().max(65_536), title: z.string().max(100_000).optional(), frameUrl: z.string().max(65_536).optional() }),
   async handler({ query }) {
     return classifyDestination(query);
@@ -165,7 +168,13 @@ const audit = defineRoute({
   path: '/api/v1/audit',
   tag: 'audit',
   summary: 'The append-only audit log, newest first, with cursor paging.',
-  query: z.object({ limit: Limit(500, 100), cursor: z.string().optional(), action: z.string().max(64).optional(), actor: z.string().max(128).optional(), target: z.string().max(512).optional() }),
+  query: z.object({
+    limit: Limit(500, 100),
+    cursor: z.string().optional(),
+    action: z.string().max(64).optional(),
+    actor: z.string().max(128).optional(),
+    target: z.string().max(512).optional(),
+  }),
   response: z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() }),
   async handler({ query, services }) {
     const position = decodeCursor(z.object({ seq: z.number().int() }), query.cursor);
@@ -217,7 +226,11 @@ const revokeCredential = defineRoute({
     if (params.name === principal.name) throw new HttpError(409, 'a credential cannot revoke itself: use another admin key');
     const result = await services.credentials.revoke(params.name);
     if (!result) throw new HttpError(404, `no credential named ${params.name}`);
-    await recordAudit(services.db, { actor: principal, action: 'credential.revoked', target: `credential:${params.name}`, before: result.before, after: result.after }, services.now());
+    await recordAudit(
+      services.db,
+      { actor: principal, action: 'credential.revoked', target: `credential:${params.name}`, before: result.before, after: result.after },
+      services.now(),
+    );
     return { credential: result.after };
   },
 });
@@ -245,5 +258,19 @@ const health = defineRoute({
   },
 });
 
-export const CORE_ROUTES = [ingest, getPolicy, putPolicy, getRiskSettings, putRiskSettings, preview, classify, audit, listCredentials, createCredential, revokeCredential, whoami, health];
+export const CORE_ROUTES = [
+  ingest,
+  getPolicy,
+  putPolicy,
+  getRiskSettings,
+  putRiskSettings,
+  preview,
+  classify,
+  audit,
+  listCredentials,
+  createCredential,
+  revokeCredential,
+  whoami,
+  health,
+];
 export { ErrorAnswer };

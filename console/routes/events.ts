@@ -9,7 +9,11 @@ import { defineRoute, HttpError } from '../http/route';
 
 /** An event as the API answers it: as the browser sent it, plus how it arrived. */
 const ApiEventSchema = FileEvent.extend({
-  received: z.object({ at: z.string(), credential: z.string().nullable().meta({ description: 'The name of the ingest token that delivered it' }), clientIp: z.string().nullable() }),
+  received: z.object({
+    at: z.string(),
+    credential: z.string().nullable().meta({ description: 'The name of the ingest token that delivered it' }),
+    clientIp: z.string().nullable(),
+  }),
 });
 
 const SearchQuery = filterQuery({

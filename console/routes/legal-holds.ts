@@ -28,7 +28,8 @@ const place = defineRoute({
   method: 'POST',
   path: '/api/v1/legal-holds',
   tag: 'legal holds',
-  summary: "Place a person under legal hold for a matter: retention keeps all their events until every hold of theirs is released. 201 when new, 200 when already held for that matter. Audited.",
+  summary:
+    'Place a person under legal hold for a matter: retention keeps all their events until every hold of theirs is released. 201 when new, 200 when already held for that matter. Audited.',
   body: HoldBody,
   response: z.object({ hold: LegalHold }),
   async handler({ body, principal, services, reply }) {

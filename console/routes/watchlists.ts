@@ -37,7 +37,7 @@ const create = defineRoute({
   method: 'POST',
   path: '/api/v1/watchlists',
   tag: 'watchlists',
-  summary: 'Create a watchlist. `syncToBrowsers` (default false) sends membership to the member\'s browser in settings sync. Audited.',
+  summary: "Create a watchlist. `syncToBrowsers` (default false) sends membership to the member's browser in settings sync. Audited.",
   body: z.strictObject({ id: WatchlistId, name: Name, description: Description.optional(), syncToBrowsers: z.boolean().optional() }),
   response: z.object({ watchlist: Watchlist }),
   async handler({ body, principal, services, reply }) {

@@ -25,7 +25,10 @@ export const BUILT_IN_WATCHLISTS = [
 
 export const WatchlistId = z.string().regex(/^[a-z0-9_]{1,64}$/, 'a watchlist id is 1–64 of a–z, 0–9 and _');
 /** A person, as the console keys them: the email lower-cased. */
-export const PersonEmail = z.email().max(320).transform((e) => e.toLowerCase());
+export const PersonEmail = z
+  .email()
+  .max(320)
+  .transform((e) => e.toLowerCase());
 export const DateOnly = z.iso.date();
 export const MemberNotes = z.string().max(2000);
 
@@ -101,11 +104,23 @@ export async function createWatchlist(
   return db.transaction().execute(async (trx) => {
     const exists = await trx.selectFrom('watchlists').select('id').where('id', '=', input.id).executeTakeFirst();
     if (exists) throw new HttpError(409, `watchlist ${input.id} exists`);
-    const custom = await trx.selectFrom('watchlists').select((eb) => eb.fn.countAll<number>().as('n')).where('built_in', '=', 0).executeTakeFirstOrThrow();
+    const custom = await trx
+      .selectFrom('watchlists')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('built_in', '=', 0)
+      .executeTakeFirstOrThrow();
     if (Number(custom.n) >= MAX_CUSTOM_WATCHLISTS) throw new HttpError(409, `at most ${MAX_CUSTOM_WATCHLISTS} watchlists besides the built-in ones`);
     await trx
       .insertInto('watchlists')
-      .values({ id: input.id, name: input.name, description: input.description ?? '', built_in: 0, browser_sync: input.syncToBrowsers ? 1 : 0, created_at: now, created_by: actorOf(principal) })
+      .values({
+        id: input.id,
+        name: input.name,
+        description: input.description ?? '',
+        built_in: 0,
+        browser_sync: input.syncToBrowsers ? 1 : 0,
+        created_at: now,
+        created_by: actorOf(principal),
+      })
       .execute();
     const created = await getWatchlist(trx, input.id);
     await recordAudit(trx, { actor: principal, action: 'watchlist.created', target: `watchlist:${input.id}`, after: created }, now);
@@ -137,7 +152,14 @@ export async function updateWatchlist(
   });
 }
 
-function toMember(r: { email: string; notes: string | null; departure_date: string | null; added_at: number; added_by: string; updated_at: number }): WatchlistMember {
+function toMember(r: {
+  email: string;
+  notes: string | null;
+  departure_date: string | null;
+  added_at: number;
+  added_by: string;
+  updated_at: number;
+}): WatchlistMember {
   return { email: r.email, notes: r.notes, departureDate: r.departure_date, addedAt: iso(r.added_at), addedBy: r.added_by, updatedAt: iso(r.updated_at) };
 }
 
@@ -165,7 +187,10 @@ export async function addMember(
     if (old) {
       await trx.updateTable('watchlist_members').set(fields).where('watchlist_id', '=', id).where('email', '=', input.email).execute();
     } else {
-      await trx.insertInto('watchlist_members').values({ watchlist_id: id, email: input.email, added_at: now, added_by: actorOf(principal), ...fields }).execute();
+      await trx
+        .insertInto('watchlist_members')
+        .values({ watchlist_id: id, email: input.email, added_at: now, added_by: actorOf(principal), ...fields })
+        .execute();
     }
     const row = await trx.selectFrom('watchlist_members').selectAll().where('watchlist_id', '=', id).where('email', '=', input.email).executeTakeFirstOrThrow();
     const member = toMember(row);
@@ -191,7 +216,11 @@ export async function removeMember(db: Kysely<ConsoleDatabase>, id: string, emai
     if (!old) throw new HttpError(404, `${email} is not on watchlist ${id}`);
     await trx.deleteFrom('watchlist_members').where('watchlist_id', '=', id).where('email', '=', email).execute();
     const member = toMember(old);
-    await recordAudit(trx, { actor: principal, action: 'watchlist.member_removed', target: `user:${email}`, before: { watchlist: id, ...member }, after: null }, now);
+    await recordAudit(
+      trx,
+      { actor: principal, action: 'watchlist.member_removed', target: `user:${email}`, before: { watchlist: id, ...member }, after: null },
+      now,
+    );
     return member;
   });
 }
@@ -199,7 +228,9 @@ export async function removeMember(db: Kysely<ConsoleDatabase>, id: string, emai
 /** The watchlists one person is on, with the notes and departure date of each membership. */
 export async function membershipsOf(db: Db, email: string): Promise<(WatchlistMember & { watchlist: string })[]> {
   const rows = await db.selectFrom('watchlist_members').selectAll().where('email', '=', email).execute();
-  return rows.map((r) => ({ watchlist: r.watchlist_id, ...toMember(r) })).sort((a, b) => order(a.watchlist) - order(b.watchlist) || a.watchlist.localeCompare(b.watchlist));
+  return rows
+    .map((r) => ({ watchlist: r.watchlist_id, ...toMember(r) }))
+    .sort((a, b) => order(a.watchlist) - order(b.watchlist) || a.watchlist.localeCompare(b.watchlist));
 }
 
 /**

@@ -57,7 +57,23 @@ export async function consoleOpenApi(): Promise<OpenApiDocument> {
 }
 
 /** Sections in the order an integrator meets them; tags not listed follow alphabetically. */
-const TAG_ORDER = ['ingest', 'policy', 'events', 'exposure', 'watchlists', 'users', 'alerts', 'risk settings', 'destinations', 'legal holds', 'retention', 'audit', 'credentials', 'health', 'meta'];
+const TAG_ORDER = [
+  'ingest',
+  'policy',
+  'events',
+  'exposure',
+  'watchlists',
+  'users',
+  'alerts',
+  'risk settings',
+  'destinations',
+  'legal holds',
+  'retention',
+  'audit',
+  'credentials',
+  'health',
+  'meta',
+];
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const code = (text: string) => `\`${text}\``;
@@ -107,7 +123,12 @@ function fields(schema: Schema, prefix = '', depth = 0): Field[] {
   const props = schema.properties;
   if (!props) {
     if (schema.additionalProperties !== false && (schema.type === 'object' || schema.additionalProperties)) {
-      out.push({ name: `${prefix}<any key>`, required: false, type: schema.additionalProperties && schema.additionalProperties !== true ? describeType(schema.additionalProperties) : 'any', description: schema.description ?? '' });
+      out.push({
+        name: `${prefix}<any key>`,
+        required: false,
+        type: schema.additionalProperties && schema.additionalProperties !== true ? describeType(schema.additionalProperties) : 'any',
+        description: schema.description ?? '',
+      });
     }
     return out;
   }
@@ -117,7 +138,12 @@ function fields(schema: Schema, prefix = '', depth = 0): Field[] {
     const description = child.description ?? '';
     const nested = child.properties ? child : child.type === 'array' && child.items?.properties ? child.items : undefined;
     if (nested && depth < 1) {
-      out.push({ name: full, required, type: child.type === 'array' ? `array of object${describeType({ ...child, items: undefined, type: undefined }).replace(/^any/, '')}` : 'object', description });
+      out.push({
+        name: full,
+        required,
+        type: child.type === 'array' ? `array of object${describeType({ ...child, items: undefined, type: undefined }).replace(/^any/, '')}` : 'object',
+        description,
+      });
       out.push(...fields(nested, child.type === 'array' ? `${full}[].` : `${full}.`, depth + 1));
     } else {
       out.push({ name: full, required, type: describeType(child), description });
@@ -130,7 +156,15 @@ function fields(schema: Schema, prefix = '', depth = 0): Field[] {
 function table(rows: (Field & { where?: string })[], first = 'field'): string[] {
   const columns = [first, ...(rows.some((r) => r.where) ? ['in'] : []), 'required', 'type', ...(rows.some((r) => r.description) ? ['description'] : [])];
   const value = (r: Field & { where?: string }, column: string) =>
-    column === first ? code(r.name) : column === 'in' ? (r.where ?? '') : column === 'required' ? (r.required ? 'yes' : 'no') : cell(column === 'type' ? r.type : r.description);
+    column === first
+      ? code(r.name)
+      : column === 'in'
+        ? (r.where ?? '')
+        : column === 'required'
+          ? r.required
+            ? 'yes'
+            : 'no'
+          : cell(column === 'type' ? r.type : r.description);
   return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${columns.map((c) => value(r, c)).join(' | ')} |`)];
 }
 
@@ -138,7 +172,15 @@ function renderOperation(method: string, path: string, op: Operation): string[] 
   const roles = op['x-roles'].length ? op['x-roles'].map(code).join(', ') : 'anyone (no credential)';
   const out = [`### ${method.toUpperCase()} ${path}`, '', cell(op.summary), '', `Roles: ${roles}.`, ''];
   if (op.parameters.length) {
-    out.push('Parameters:', '', ...table(op.parameters.map((p) => ({ name: p.name, where: p.in, required: p.required, type: describeType(p.schema), description: p.schema.description ?? '' })), 'name'), '');
+    out.push(
+      'Parameters:',
+      '',
+      ...table(
+        op.parameters.map((p) => ({ name: p.name, where: p.in, required: p.required, type: describeType(p.schema), description: p.schema.description ?? '' })),
+        'name',
+      ),
+      '',
+    );
   }
   const body = op.requestBody?.content['application/json']?.schema;
   if (body) out.push('Body (JSON):', '', ...table(fields(body)), '');
@@ -147,7 +189,8 @@ function renderOperation(method: string, path: string, op: Operation): string[] 
     const [type, { schema }] = ok;
     const answer = fields(schema).filter((f) => !f.name.includes('.') && !f.name.includes('[]'));
     if (type !== 'application/json') out.push(`Answer: ${code(type)}.`, '');
-    else if (answer.length) out.push(`Answer: ${answer.map((f) => `${code(f.name)}${f.required ? '' : '?'} (${f.type})`).join(', ')}.`.replace(/\|/g, '\\|'), '');
+    else if (answer.length)
+      out.push(`Answer: ${answer.map((f) => `${code(f.name)}${f.required ? '' : '?'} (${f.type})`).join(', ')}.`.replace(/\|/g, '\\|'), '');
   }
   return out;
 }
@@ -167,7 +210,11 @@ export function renderConsoleApiDocFrom(doc: OpenApiDocument): string {
   }
   const rank = (tag: string) => (TAG_ORDER.includes(tag) ? TAG_ORDER.indexOf(tag) : TAG_ORDER.length);
   const tags = [...byTag.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const anchor = (text: string) => text.toLowerCase().replace(/[^\w\s-]/g, '').replace(/\s/g, '-');
+  const anchor = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^\w\s-]/g, '')
+      .replace(/\s/g, '-');
   const lines = [
     '# Console API',
     '',
@@ -203,7 +250,10 @@ export function renderConsoleApiDocFrom(doc: OpenApiDocument): string {
     lines.push(`## ${tag[0]!.toUpperCase()}${tag.slice(1)}`, '');
     for (const { method, path, op } of byTag.get(tag)!) lines.push(...renderOperation(method, path, op));
   }
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 export async function renderConsoleApiDoc(): Promise<string> {

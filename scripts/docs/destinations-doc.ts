@@ -31,9 +31,7 @@ export function renderDestinationsDoc(): string {
   const services = BUILTIN_CATALOG.services;
   const categories = DESTINATION_CATEGORIES.filter((c) => c !== 'unknown');
   const counts = categories.map((c) => `| \`${c}\` | ${services.filter((s) => s.category === c).length} |`);
-  const sections = categories.map(
-    (c) => `## ${CATEGORY_TITLES[c] ?? c} (\`${c}\`)\n\n${table(services.filter((s) => s.category === c))}`,
-  );
+  const sections = categories.map((c) => `## ${CATEGORY_TITLES[c] ?? c} (\`${c}\`)\n\n${table(services.filter((s) => s.category === c))}`);
   const sources = SOURCE_CATEGORIES.map((sc) => {
     const names = services.filter((s) => s.sourceCategory === sc).map((s) => s.name);
     return `| \`${sc}\` | ${names.map(cell).join(', ')} |`;

@@ -15,7 +15,8 @@ const USER_MEANING: Record<UserIndicator, string> = {
   first_use_of_destination:
     'First upload by this user to this destination (service, else registrable domain) since monitoring began; every upload to it within `groupingWindowMinutes` of the first carries it too.',
   rare_use_of_destination: 'Destination used before, but not in the last `rareWindowDays` days; a burst within the grouping window carries it too.',
-  remote: 'The client IP the backend reported is outside the policy’s `inNetworkCidrs` (IPv4 and IPv6). An unknown IP does not apply it, and the event says so in `risk.unevaluated`.',
+  remote:
+    'The client IP the backend reported is outside the policy’s `inNetworkCidrs` (IPv4 and IPv6). An unknown IP does not apply it, and the event says so in `risk.unevaluated`.',
   file_mismatch: 'The extension’s category disagrees with the content’s category in a way that hides data (source code named .jpg, an .exe named .txt).',
   departing_watchlist: 'The user is on the departing-employee watchlist (policy `departingWatchlist`).',
 };
@@ -24,7 +25,8 @@ const HISTORY_MEANING: Record<string, string> = {
   groupingWindowMinutes: 'Uploads to a new (or rarely used) destination within this many minutes of the first all carry first (or rare) use.',
   rareWindowDays: 'A destination not used for this many days is rare again.',
   profileMinDays: 'Days of observed activity before the learned profile replaces the working hours for `off_hours`.',
-  workingHours: '`off_hours` until the profile is ready: ISO weekdays (1 Monday … 7 Sunday) and local `HH:MM` start and end (a shift may cross midnight; the same start and end is the whole day).',
+  workingHours:
+    '`off_hours` until the profile is ready: ISO weekdays (1 Monday … 7 Sunday) and local `HH:MM` start and end (a shift may cross midnight; the same start and end is the whole day).',
 };
 
 /** `0`, `1–3`, `9 and more`: the scores each severity covers. */
@@ -44,9 +46,7 @@ function table(group: keyof typeof RECOMMENDED_SCORES, label: (id: string) => st
 export function renderRiskSettingsDoc(): string {
   const labels = CATEGORY_LABELS as Record<string, Record<string, string>>;
   const history = DEFAULT_RISK_SETTINGS.history;
-  const historyRows = Object.entries(history).map(
-    ([key, value]) => `| \`${key}\` | ${HISTORY_MEANING[key] ?? ''} | \`${JSON.stringify(value)}\` |`,
-  );
+  const historyRows = Object.entries(history).map(([key, value]) => `| \`${key}\` | ${HISTORY_MEANING[key] ?? ''} | \`${JSON.stringify(value)}\` |`);
   return `# Risk settings
 
 <!-- Generated from src/core/risk/settings.ts by \`npx tsx scripts/generate.ts\`; a unit test fails when this file drifts. Do not edit by hand. -->

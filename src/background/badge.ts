@@ -12,11 +12,7 @@ export interface BadgeApi {
 }
 
 export async function applyBadge(api: BadgeApi, badge: Badge): Promise<void> {
-  await Promise.all([
-    api.setBadgeText({ text: badge.text }),
-    api.setBadgeBackgroundColor({ color: badge.color }),
-    api.setTitle({ title: badge.title }),
-  ]);
+  await Promise.all([api.setBadgeText({ text: badge.text }), api.setBadgeBackgroundColor({ color: badge.color }), api.setTitle({ title: badge.title })]);
 }
 
 /** Counts the risky uploads since the popup was last opened and shows them (or "!" for policy errors). */

@@ -35,10 +35,7 @@ export class EventStore {
 
   async countRiskySince(sinceIso: string): Promise<number> {
     let count = 0;
-    let cursor = await this.db
-      .transaction('events')
-      .store.index('observedAt')
-      .openCursor(IDBKeyRange.lowerBound(sinceIso, true));
+    let cursor = await this.db.transaction('events').store.index('observedAt').openCursor(IDBKeyRange.lowerBound(sinceIso, true));
     while (cursor) {
       if (cursor.value.risk.score > 0) count++;
       cursor = await cursor.continue();

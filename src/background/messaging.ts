@@ -4,12 +4,7 @@
  * only page handlers. Unknown or malformed messages are dropped with a warning, never thrown on.
  */
 import type { z } from 'zod';
-import {
-  CONTENT_MESSAGES,
-  EXTENSION_PAGE_MESSAGES,
-  type ContentMessage,
-  type ExtensionPageMessage,
-} from '../core/schema/messages';
+import { CONTENT_MESSAGES, EXTENSION_PAGE_MESSAGES, type ContentMessage, type ExtensionPageMessage } from '../core/schema/messages';
 import type { StampedSender } from './pipeline';
 
 export interface MessageSenderLike extends StampedSender {

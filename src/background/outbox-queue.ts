@@ -107,7 +107,11 @@ export class OutboxQueue {
     const tx = this.db.transaction(['deadLetters', 'outbox', 'state'], 'readwrite');
     const letters = await tx.objectStore('deadLetters').getAll();
     if (letters.length > 0) {
-      await this.enqueueWithin(tx, letters.map((l) => l.event), now);
+      await this.enqueueWithin(
+        tx,
+        letters.map((l) => l.event),
+        now,
+      );
       for (const letter of letters) await tx.objectStore('deadLetters').delete(letter.id);
     }
     await tx.done;
@@ -151,6 +155,11 @@ export class OutboxQueue {
 
   async recordFailure(error: string, now: number): Promise<void> {
     const status = await readState(this.db, 'deliveryStatus');
-    await writeState(this.db, 'deliveryStatus', { ...status, lastErrorAt: now, lastError: error.slice(0, 500), consecutiveFailures: status.consecutiveFailures + 1 });
+    await writeState(this.db, 'deliveryStatus', {
+      ...status,
+      lastErrorAt: now,
+      lastError: error.slice(0, 500),
+      consecutiveFailures: status.consecutiveFailures + 1,
+    });
   }
 }

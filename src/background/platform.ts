@@ -22,8 +22,7 @@ export async function readManagedStorage(): Promise<unknown> {
 export async function describeDevice(): Promise<FileEvent['device']> {
   const extensionVersion = browser.runtime.getManifest().version;
   const platform = await browser.runtime.getPlatformInfo().catch(() => ({ os: 'unknown' }));
-  const getBrowserInfo = (browser.runtime as { getBrowserInfo?: () => Promise<{ name: string; version: string }> })
-    .getBrowserInfo;
+  const getBrowserInfo = (browser.runtime as { getBrowserInfo?: () => Promise<{ name: string; version: string }> }).getBrowserInfo;
   if (getBrowserInfo) {
     const info = await getBrowserInfo();
     return { browser: info.name, browserVersion: info.version, os: platform.os, extensionVersion };

@@ -46,13 +46,7 @@ export function applyPolicyDefaults(policy: Policy): EffectivePolicy {
   return withDefaults as EffectivePolicy;
 }
 
-export function effectiveConfig(
-  managed: Policy,
-  errors: PolicyError[],
-  synced: Policy = {},
-  profileEmail?: string,
-  syncedUser?: SyncedUser,
-): EffectiveConfig {
+export function effectiveConfig(managed: Policy, errors: PolicyError[], synced: Policy = {}, profileEmail?: string, syncedUser?: SyncedUser): EffectiveConfig {
   const layered = layerPolicies(managed, synced);
   const policy = applyPolicyDefaults(layered.policy);
   const identity: Identity = policy.userEmail

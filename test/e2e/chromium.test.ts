@@ -112,9 +112,7 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
       mimeByContent: 'text/x-python',
       mismatch: true,
     });
-    expect(event!.risk.indicators.find((i) => i.id === 'file_mismatch')?.reason).toBe(
-      'File named as an image but its content is source code',
-    );
+    expect(event!.risk.indicators.find((i) => i.id === 'file_mismatch')?.reason).toBe('File named as an image but its content is source code');
     await page.close();
   });
 
@@ -157,9 +155,7 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
 
   it('srcdoc iframe: the tab decides the destination, the frame is recorded', async () => {
     const page = await open('https://mail.google.com/mail/u/0/#compose');
-    await pickPathsTrusted(page, "document.getElementById('srcdoc-frame').contentDocument.getElementById('inner-picker')", [
-      files.path('handbook.pdf'),
-    ]);
+    await pickPathsTrusted(page, "document.getElementById('srcdoc-frame').contentDocument.getElementById('inner-picker')", [files.path('handbook.pdf')]);
     const [event] = await delivered(['handbook.pdf']);
     expect(event).toMatchObject({ destination: { serviceId: 'gmail', frameUrl: 'about:srcdoc' }, risk: { score: 2 + 3 + 1 } });
     await page.close();
@@ -191,7 +187,9 @@ describe('Chromium: every way a file reaches a page gives one event per file', (
     const before = await console_.events();
     await console_.waitForEvents((all) => all.length >= before.length + 2);
     await new Promise((r) => setTimeout(r, 1000));
-    const mine = (await storedEvents(await browser.worker())).filter((e) => e.destination.serviceId === 'dropbox' && ['handbook.pdf', 'board-deck.pptx'].includes(e.file.name));
+    const mine = (await storedEvents(await browser.worker())).filter(
+      (e) => e.destination.serviceId === 'dropbox' && ['handbook.pdf', 'board-deck.pptx'].includes(e.file.name),
+    );
     expect(mine).toHaveLength(2);
     expect(new Set(mine.map((e) => e.actionId)).size).toBe(1);
     await page.close();
@@ -230,7 +228,9 @@ describe('Chromium: the popup and the badge', () => {
 
     const popup = await browser.openPopup();
     const names = await popup.locator('li.event .file').allTextContents();
-    const stored = (await storedEvents(worker)).filter((e) => e.risk.score > 0).sort((a, b) => b.observedAt.localeCompare(a.observedAt) || b.id.localeCompare(a.id));
+    const stored = (await storedEvents(worker))
+      .filter((e) => e.risk.score > 0)
+      .sort((a, b) => b.observedAt.localeCompare(a.observedAt) || b.id.localeCompare(a.id));
     expect(names).toEqual(stored.slice(0, 50).map((e) => e.file.name));
     expect(names[0]).toBe('q3-forecast.xlsx');
     const first = popup.locator('li.event').first();
@@ -272,7 +272,9 @@ describe('Chromium: where a file came from', () => {
       // The extension records the download, with its sources, when the browser says it is complete.
       // Every recorded download as "name:state", so a failure shows what the extension saw.
       const recorded = async () =>
-        (await storedRecords<{ fileName: string; completedAt?: number }>(worker, 'downloads')).map((d) => `${d.fileName}:${d.completedAt ? 'complete' : 'started'}`);
+        (await storedRecords<{ fileName: string; completedAt?: number }>(worker, 'downloads')).map(
+          (d) => `${d.fileName}:${d.completedAt ? 'complete' : 'started'}`,
+        );
       await expect.poll(recorded, { timeout: 20_000 }).toContain('payroll-q4.xlsx:complete');
 
       const upload = await fresh.context.newPage();

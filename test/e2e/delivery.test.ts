@@ -44,7 +44,11 @@ afterAll(async () => {
 async function upload(...names: string[]): Promise<void> {
   const page = await browser.context.newPage();
   await page.goto('https://www.dropbox.com/home');
-  await pickPathsTrusted(page, "document.getElementById('picker')", names.map((n) => files.path(n)));
+  await pickPathsTrusted(
+    page,
+    "document.getElementById('picker')",
+    names.map((n) => files.path(n)),
+  );
   await page.close();
 }
 
@@ -66,7 +70,9 @@ const deliveryLine = async () => (await optionsPage()).delivery;
 /** Rewrites the managed policy and waits until the extension has it in force. */
 async function usePolicy(format: string, url: string, extra: Record<string, unknown> = {}): Promise<void> {
   policy.update({ ...policyFor(format, url), ...extra });
-  await expect.poll(optionsPage, { timeout: 30_000 }).toMatchObject({ delivery: expect.stringContaining(`Delivery (${format})`), backendUrl: JSON.stringify(url) });
+  await expect
+    .poll(optionsPage, { timeout: 30_000 })
+    .toMatchObject({ delivery: expect.stringContaining(`Delivery (${format})`), backendUrl: JSON.stringify(url) });
 }
 
 describe('Chromium: delivery', () => {

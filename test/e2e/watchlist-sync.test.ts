@@ -58,7 +58,10 @@ async function addToDeparting(email: string): Promise<void> {
 }
 
 async function removeFromDeparting(email: string): Promise<void> {
-  await expectOk(await console_.api(`/api/v1/watchlists/departing/members/${encodeURIComponent(email)}`, { method: 'DELETE' }), `removing ${email} from departing`);
+  await expectOk(
+    await console_.api(`/api/v1/watchlists/departing/members/${encodeURIComponent(email)}`, { method: 'DELETE' }),
+    `removing ${email} from departing`,
+  );
 }
 
 /** The console's stored event for one uploaded file name. */

@@ -61,7 +61,11 @@ async function startRig<Browser extends { close(): Promise<void> }>(
 
 /** Chromium with the policy in /etc/chromium/policies/managed/<name>.json. */
 export function startChromiumRig(name: string, options: RigOptions): Promise<Rig<ChromiumSession>> {
-  return startRig(options, (policy) => writeChromiumPolicy(name, policy), () => launchChromium());
+  return startRig(
+    options,
+    (policy) => writeChromiumPolicy(name, policy),
+    () => launchChromium(),
+  );
 }
 
 /** Firefox with the policy in its distribution folder, and the site server its pages come from. */

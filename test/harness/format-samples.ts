@@ -38,7 +38,18 @@ export function zip(entries: [name: string, content: string | Uint8Array, deflat
     const data = deflate ? new Uint8Array(deflateRawSync(raw)) : raw;
     const crc = crc32(raw);
     const nameBytes = enc.encode(name);
-    const common = [...u16(20), ...u16(0), ...u16(deflate ? 8 : 0), ...u16(0), ...u16(0x21), ...u32(crc), ...u32(data.length), ...u32(raw.length), ...u16(nameBytes.length), ...u16(0)];
+    const common = [
+      ...u16(20),
+      ...u16(0),
+      ...u16(deflate ? 8 : 0),
+      ...u16(0),
+      ...u16(0x21),
+      ...u32(crc),
+      ...u32(data.length),
+      ...u32(raw.length),
+      ...u16(nameBytes.length),
+      ...u16(0),
+    ];
     const local = bytes([0x50, 0x4b, 0x03, 0x04], common, nameBytes, data);
     centrals.push(bytes([0x50, 0x4b, 0x01, 0x02], u16(20), common, u16(0), u16(0), u16(0), u32(0), u32(offset), nameBytes));
     locals.push(local);
@@ -59,11 +70,19 @@ function ooxml(kind: 'docx' | 'xlsx' | 'pptx'): Uint8Array {
   const [part, type] = OOXML_MAIN[kind]!;
   const types = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="${part}" ContentType="${type}"/></Types>`;
   const rels = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="${part.slice(1)}"/></Relationships>`;
-  return zip([['[Content_Types].xml', types], ['_rels/.rels', rels], [part.slice(1), `<?xml version="1.0"?><root>${'quarterly figures '.repeat(40)}</root>`]]);
+  return zip([
+    ['[Content_Types].xml', types],
+    ['_rels/.rels', rels],
+    [part.slice(1), `<?xml version="1.0"?><root>${'quarterly figures '.repeat(40)}</root>`],
+  ]);
 }
 
 function opendocument(mime: string, main = 'content.xml'): Uint8Array {
-  return zip([['mimetype', mime, false], ['META-INF/manifest.xml', '<manifest:manifest/>'], [main, '<office:document-content/>']]);
+  return zip([
+    ['mimetype', mime, false],
+    ['META-INF/manifest.xml', '<manifest:manifest/>'],
+    [main, '<office:document-content/>'],
+  ]);
 }
 
 /**
@@ -201,14 +220,22 @@ function build(): Record<string, Uint8Array> {
     ods: opendocument('application/vnd.oasis.opendocument.spreadsheet'),
     odp: opendocument('application/vnd.oasis.opendocument.presentation'),
     epub: opendocument('application/epub+zip', 'OEBPS/content.opf'),
-    jar: zip([['META-INF/MANIFEST.MF', 'Manifest-Version: 1.0\n'], ['com/acme/App.class', new Uint8Array([0xca, 0xfe, 0xba, 0xbe])]]),
-    zip: zip([['export/customers.csv', TEXT.csv!], ['export/notes.txt', TEXT.txt!]]),
+    jar: zip([
+      ['META-INF/MANIFEST.MF', 'Manifest-Version: 1.0\n'],
+      ['com/acme/App.class', new Uint8Array([0xca, 0xfe, 0xba, 0xbe])],
+    ]),
+    zip: zip([
+      ['export/customers.csv', TEXT.csv!],
+      ['export/notes.txt', TEXT.txt!],
+    ]),
     doc: cfb(['WordDocument', '1Table', 'SummaryInformation']),
     xls: cfb(['Workbook', 'SummaryInformation']),
     ppt: cfb(['PowerPoint Document', 'Current User']),
     msg: cfb(['__properties_version1.0', '__nameid_version1.0']),
     msi: cfb(['SummaryInformation'], { msi: true }),
-    pdf: bytes('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n'),
+    pdf: bytes(
+      '%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+    ),
     png: png(),
     jpg: bytes([0xff, 0xd8, 0xff, 0xe0], u16(0x1000).reverse(), 'JFIF\0', [1, 1, 0, 0, 1, 0, 1, 0, 0], new Uint8Array(64), [0xff, 0xd9]),
     gif: bytes('GIF89a', u16(1), u16(1), [0x80, 0, 0, 0, 0, 0, 255, 255, 255], ',', u16(0), u16(0), u16(1), u16(1), [0, 2, 2, 0x44, 1, 0], ';'),
@@ -218,7 +245,11 @@ function build(): Record<string, Uint8Array> {
     flac: bytes('fLaC', [0x80, 0, 0, 34], new Uint8Array(34)),
     mp4: bytes(be32(24), 'ftypisom', be32(0x200), 'isomiso2', be32(8), 'free'),
     m4a: bytes(be32(24), 'ftypM4A ', be32(0x200), 'M4A isom', be32(8), 'free'),
-    webm: bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01, 0x42, 0xf2, 0x81, 0x04, 0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x84], 'webm', [0x42, 0x87, 0x81, 0x02, 0x42, 0x85, 0x81, 0x02]),
+    webm: bytes(
+      [0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01, 0x42, 0xf2, 0x81, 0x04, 0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x84],
+      'webm',
+      [0x42, 0x87, 0x81, 0x02, 0x42, 0x85, 0x81, 0x02],
+    ),
     avi: bytes('RIFF', u32(100), 'AVI LIST', u32(4), 'hdrl'),
     exe: pe(),
     elf: elf(),

@@ -45,7 +45,11 @@ const PATHS = {
 
 function eventsOf(path: string, body: string): { id: string; name: string }[] {
   const pick = (e: { id: string; file: { name: string } }) => ({ id: e.id, name: e.file.name });
-  if (path === PATHS.splunk) return body.split('\n').filter(Boolean).map((l) => pick(JSON.parse(l).event));
+  if (path === PATHS.splunk)
+    return body
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => pick(JSON.parse(l).event));
   if (path === PATHS.xsoar) return [pick(JSON.parse(body).rawJson)];
   if (path === PATHS.elastic) {
     const lines = body.split('\n').filter(Boolean);

@@ -48,7 +48,10 @@ function chromeRegistryPolicy(keys: Map<string, Record<string, string | number>>
     else policy[name] = value.startsWith('{') ? JSON.parse(value) : value;
   }
   for (const [path, values] of keys) {
-    if (path.startsWith(`${base}\\`)) policy[path.slice(base.length + 1)] = Object.keys(values).sort((a, b) => Number(a) - Number(b)).map((k) => values[k]);
+    if (path.startsWith(`${base}\\`))
+      policy[path.slice(base.length + 1)] = Object.keys(values)
+        .sort((a, b) => Number(a) - Number(b))
+        .map((k) => values[k]);
   }
   return policy;
 }

@@ -106,9 +106,17 @@ describe('the type-aware rules', () => {
   const typed = new ESLint({ cwd: process.cwd() });
   it.each([
     ['src/background/service.ts', 'const f = async () => 1;\nexport function g() {\n  f();\n}\n', '@typescript-eslint/no-floating-promises'],
-    ['console/server.ts', "export function g(el: { on(e: string, h: () => void): void }) {\n  el.on('x', async () => {});\n}\n", '@typescript-eslint/no-misused-promises'],
-  ])('apply to %s', async (filePath, code, rule) => {
-    const [result] = await typed.lintText(code, { filePath });
-    expect(result?.messages.map((m) => m.ruleId)).toContain(rule);
-  }, 60_000);
+    [
+      'console/server.ts',
+      "export function g(el: { on(e: string, h: () => void): void }) {\n  el.on('x', async () => {});\n}\n",
+      '@typescript-eslint/no-misused-promises',
+    ],
+  ])(
+    'apply to %s',
+    async (filePath, code, rule) => {
+      const [result] = await typed.lintText(code, { filePath });
+      expect(result?.messages.map((m) => m.ruleId)).toContain(rule);
+    },
+    60_000,
+  );
 });

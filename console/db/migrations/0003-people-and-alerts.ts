@@ -7,14 +7,39 @@ import { autoIncrementKey, type Engine } from '../engine';
 
 /** Frozen with this migration; later changes to the set come as a new migration. */
 const BUILT_IN_WATCHLISTS: readonly { id: string; name: string; description: string; browserSync: boolean }[] = [
-  { id: 'departing', name: 'Departing employees', description: 'People leaving the organisation: their last weeks are when data walks out.', browserSync: true },
-  { id: 'high_impact', name: 'High impact employees', description: 'People whose role or access puts the most valuable data within reach (executives, key engineers).', browserSync: false },
+  {
+    id: 'departing',
+    name: 'Departing employees',
+    description: 'People leaving the organisation: their last weeks are when data walks out.',
+    browserSync: true,
+  },
+  {
+    id: 'high_impact',
+    name: 'High impact employees',
+    description: 'People whose role or access puts the most valuable data within reach (executives, key engineers).',
+    browserSync: false,
+  },
   { id: 'flight_risk', name: 'Flight risk employees', description: 'People likely to leave soon, before they give notice.', browserSync: false },
-  { id: 'new_hire', name: 'New hire employees', description: 'Recent joiners, who may bring a previous employer\'s data with them.', browserSync: false },
+  { id: 'new_hire', name: 'New hire employees', description: "Recent joiners, who may bring a previous employer's data with them.", browserSync: false },
   { id: 'contractor', name: 'Contract employees', description: 'Contractors and temporary staff with time-limited access.', browserSync: false },
-  { id: 'elevated_access', name: 'Elevated access employees', description: 'People with privileged or administrative access to systems or data.', browserSync: false },
-  { id: 'performance_concerns', name: 'Performance concerns', description: 'People with performance concerns noted by their manager or HR.', browserSync: false },
-  { id: 'poor_security_practices', name: 'Poor security practices', description: 'People with a history of risky handling of data or of security training failures.', browserSync: false },
+  {
+    id: 'elevated_access',
+    name: 'Elevated access employees',
+    description: 'People with privileged or administrative access to systems or data.',
+    browserSync: false,
+  },
+  {
+    id: 'performance_concerns',
+    name: 'Performance concerns',
+    description: 'People with performance concerns noted by their manager or HR.',
+    browserSync: false,
+  },
+  {
+    id: 'poor_security_practices',
+    name: 'Poor security practices',
+    description: 'People with a history of risky handling of data or of security training failures.',
+    browserSync: false,
+  },
 ];
 
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
@@ -31,7 +56,17 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .execute();
   await db
     .insertInto('watchlists' as never)
-    .values(BUILT_IN_WATCHLISTS.map((w) => ({ id: w.id, name: w.name, description: w.description, built_in: 1, browser_sync: w.browserSync ? 1 : 0, created_at: 0, created_by: 'system' })) as never)
+    .values(
+      BUILT_IN_WATCHLISTS.map((w) => ({
+        id: w.id,
+        name: w.name,
+        description: w.description,
+        built_in: 1,
+        browser_sync: w.browserSync ? 1 : 0,
+        created_at: 0,
+        created_by: 'system',
+      })) as never,
+    )
     .execute();
 
   await db.schema

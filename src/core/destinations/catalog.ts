@@ -62,9 +62,7 @@ function checkUnique(services: readonly { id: string; hosts?: readonly string[] 
   }
 }
 
-export const Catalog = z
-  .strictObject({ version: z.number().int(), services: z.array(CatalogService) })
-  .superRefine((c, ctx) => checkUnique(c.services, ctx));
+export const Catalog = z.strictObject({ version: z.number().int(), services: z.array(CatalogService) }).superRefine((c, ctx) => checkUnique(c.services, ctx));
 export type Catalog = z.infer<typeof Catalog>;
 
 export const BUILTIN_CATALOG: Catalog = Catalog.parse(catalogData);

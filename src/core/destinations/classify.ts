@@ -49,9 +49,7 @@ interface CompiledCatalog {
 }
 
 function compileCatalog(services: readonly CatalogService[]): CompiledCatalog {
-  const titleRules = services.flatMap((service) =>
-    (service.titles ?? []).map((source) => ({ pattern: new RegExp(source, 'i'), service })),
-  );
+  const titleRules = services.flatMap((service) => (service.titles ?? []).map((source) => ({ pattern: new RegExp(source, 'i'), service })));
   const anyTitle = titleRules.length ? new RegExp(titleRules.map((r) => `(?:${r.pattern.source})`).join('|'), 'i') : undefined;
   return { index: new HostIndex(services), anyTitle, titleRules };
 }
@@ -82,13 +80,7 @@ function trustFor(options: DestinationOptions): TrustList | undefined {
   return list;
 }
 
-function named(
-  host: string,
-  domain: string,
-  service: CatalogService,
-  trusted: boolean,
-  matchedBy: MatchedBy,
-): DestinationResult {
+function named(host: string, domain: string, service: CatalogService, trusted: boolean, matchedBy: MatchedBy): DestinationResult {
   return { category: service.category, serviceId: service.id, serviceName: service.name, host, domain, trusted, matchedBy };
 }
 
@@ -99,9 +91,7 @@ function classifyUrl(parsed: UrlParts, title: string | undefined, options: Desti
   const match = compiled.index.lookup(host, path, domain);
 
   if (trustFor(options)?.matches(host, path)) {
-    return match
-      ? named(host, domain, match.service, true, 'trust')
-      : { category: 'other', host, domain, trusted: true, matchedBy: 'trust' };
+    return match ? named(host, domain, match.service, true, 'trust') : { category: 'other', host, domain, trusted: true, matchedBy: 'trust' };
   }
   if (match) return named(host, domain, match.service, false, match.byPath ? 'url' : 'domain');
   // Titles are page-controlled: they only name self-hosted software on domains the catalog does not know.

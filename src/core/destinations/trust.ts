@@ -21,10 +21,7 @@ export function compileTrustList(entries: readonly string[]): TrustList {
   }
   return {
     matches(host, path) {
-      return rules.some(
-        (r) =>
-          (host === r.host || host.endsWith(`.${r.host}`)) && (r.pathPrefix === '' || pathStartsWith(path, r.pathPrefix)),
-      );
+      return rules.some((r) => (host === r.host || host.endsWith(`.${r.host}`)) && (r.pathPrefix === '' || pathStartsWith(path, r.pathPrefix)));
     },
   };
 }

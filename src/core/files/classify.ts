@@ -37,7 +37,10 @@ export function extensionOf(name: string): { extension: string; bidiSpoof: boole
   const base = name.split(/[/\\]/).pop() ?? '';
   const bidiSpoof = BIDI_CONTROLS.test(base);
   BIDI_CONTROLS.lastIndex = 0;
-  const clean = base.replace(BIDI_CONTROLS, '').replace(/[\s.]+$/, '').toLowerCase();
+  const clean = base
+    .replace(BIDI_CONTROLS, '')
+    .replace(/[\s.]+$/, '')
+    .toLowerCase();
   const parts = clean.split('.');
   if (parts.length < 2 || (parts.length === 2 && parts[0] === '')) return { extension: '', bidiSpoof };
   const last = parts[parts.length - 1] ?? '';
@@ -53,14 +56,41 @@ export function categoryOfExtension(extension: string): FileCategory {
 }
 
 const TEXT_MIME: Record<string, string> = {
-  sh: 'text/x-shellscript', ps1: 'text/x-powershell', bat: 'text/x-msdos-batch', vbs: 'text/vbscript',
-  py: 'text/x-python', php: 'application/x-httpd-php', ts: 'text/x-typescript', js: 'text/javascript',
-  java: 'text/x-java', cs: 'text/x-csharp', c: 'text/x-c', go: 'text/x-go', rs: 'text/x-rust', rb: 'text/x-ruby',
-  sql: 'application/sql', swift: 'text/x-swift', kt: 'text/x-kotlin', pl: 'text/x-perl', lua: 'text/x-lua',
-  r: 'text/x-r', applescript: 'text/x-applescript', rtf: 'application/rtf', ps: 'application/postscript',
-  pem: 'application/x-pem-file', svg: 'image/svg+xml', html: 'text/html', xml: 'application/xml',
-  json: 'application/json', toml: 'application/toml', ini: 'text/plain', yaml: 'application/yaml',
-  csv: 'text/csv', tsv: 'text/tab-separated-values', md: 'text/markdown', txt: 'text/plain',
+  sh: 'text/x-shellscript',
+  ps1: 'text/x-powershell',
+  bat: 'text/x-msdos-batch',
+  vbs: 'text/vbscript',
+  py: 'text/x-python',
+  php: 'application/x-httpd-php',
+  ts: 'text/x-typescript',
+  js: 'text/javascript',
+  java: 'text/x-java',
+  cs: 'text/x-csharp',
+  c: 'text/x-c',
+  go: 'text/x-go',
+  rs: 'text/x-rust',
+  rb: 'text/x-ruby',
+  sql: 'application/sql',
+  swift: 'text/x-swift',
+  kt: 'text/x-kotlin',
+  pl: 'text/x-perl',
+  lua: 'text/x-lua',
+  r: 'text/x-r',
+  applescript: 'text/x-applescript',
+  rtf: 'application/rtf',
+  ps: 'application/postscript',
+  pem: 'application/x-pem-file',
+  svg: 'image/svg+xml',
+  html: 'text/html',
+  xml: 'application/xml',
+  json: 'application/json',
+  toml: 'application/toml',
+  ini: 'text/plain',
+  yaml: 'application/yaml',
+  csv: 'text/csv',
+  tsv: 'text/tab-separated-values',
+  md: 'text/markdown',
+  txt: 'text/plain',
 };
 
 /** Generic containers: the name says which kind, the head only that it is a zip or an OLE file. */

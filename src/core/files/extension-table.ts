@@ -28,6 +28,4 @@ export const CATEGORY_BY_EXTENSION: ReadonlyMap<string, FileCategory> = new Map(
 );
 
 /** Extensions of two parts (tar.gz) the table knows; checked before the last part alone. */
-export const COMPOUND_EXTENSIONS: ReadonlySet<string> = new Set(
-  [...CATEGORY_BY_EXTENSION.keys()].filter((ext) => ext.includes('.')),
-);
+export const COMPOUND_EXTENSIONS: ReadonlySet<string> = new Set([...CATEGORY_BY_EXTENSION.keys()].filter((ext) => ext.includes('.')));

@@ -18,9 +18,11 @@ export interface ContentFacts {
 
 /** Zip containers: a generic zip verdict (the head did not show which kind) fits every one of these names. */
 const ZIP_BASED = new Set(
-  ('docx docm dotx dotm xlsx xlsm xltx xltm xlam pptx pptm ppsx ppsm potx potm sldx thmx vsdx odt ott ods ots odp otp odg otg ' +
+  (
+    'docx docm dotx dotm xlsx xlsm xltx xltm xlam pptx pptm ppsx ppsm potx potm sldx thmx vsdx odt ott ods ots odp otp odg otg ' +
     'epub jar war ear apk aab xapk ipa xpi vsix nupkg whl crx kmz key pages numbers 3mf usdz cbz sketch xd ibooks appx msix ' +
-    'hwpx oxps xps fig zipx').split(' '),
+    'hwpx oxps xps fig zipx'
+  ).split(' '),
 );
 /** OLE compound files: a generic verdict fits every one of these. */
 const CFB_BASED = new Set('doc dot xls xlt xla ppt pot pps msi msp mst msg vsd pub one'.split(' '));

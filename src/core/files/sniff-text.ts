@@ -172,7 +172,12 @@ function countFields(line: string, delimiter: number): number {
 function byDelimiters(lines: readonly string[]): TextVerdict | undefined {
   const sample = lines.slice(0, 50);
   if (sample.length < 2) return undefined;
-  for (const [delimiter, ext, name] of [['\t', 'tsv', 'tab'], [',', 'csv', 'comma'], [';', 'csv', 'semicolon'], ['|', 'csv', 'pipe']] as const) {
+  for (const [delimiter, ext, name] of [
+    ['\t', 'tsv', 'tab'],
+    [',', 'csv', 'comma'],
+    [';', 'csv', 'semicolon'],
+    ['|', 'csv', 'pipe'],
+  ] as const) {
     const code = delimiter.charCodeAt(0);
     const first = countFields(sample[0]!, code);
     if (first < 2) continue;
@@ -220,14 +225,10 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
   const all = text.split('\n');
   // The last line may be cut when the head is shorter than the file.
   if (truncated || bytes.length > TEXT_WINDOW) all.pop();
-  const lines = all.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l) => l.trim().length > 0).slice(0, 100);
+  const lines = all
+    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+    .filter((l) => l.trim().length > 0)
+    .slice(0, 100);
   const head = text.length > LANGUAGE_WINDOW ? text.slice(0, LANGUAGE_WINDOW) : text;
-  return (
-    byShebang(text) ??
-    byMarkup(start) ??
-    byStructure(start, lines) ??
-    byLanguage(head, lines) ??
-    byDelimiters(lines) ??
-    byProse(head)
-  );
+  return byShebang(text) ?? byMarkup(start) ?? byStructure(start, lines) ?? byLanguage(head, lines) ?? byDelimiters(lines) ?? byProse(head);
 }

@@ -23,7 +23,26 @@ export interface LanguageRule {
 export const LANGUAGES: LanguageRule[] = [
   {
     ext: 'ps1',
-    gate: ['get-', 'set-', 'new-', 'remove-', 'invoke-', 'write-', 'import-', 'start-', 'stop-', 'add-', 'out-', 'test-', 'convertto-', 'convertfrom-', 'param', 'cmdletbinding', '$env:', '$psscriptroot'],
+    gate: [
+      'get-',
+      'set-',
+      'new-',
+      'remove-',
+      'invoke-',
+      'write-',
+      'import-',
+      'start-',
+      'stop-',
+      'add-',
+      'out-',
+      'test-',
+      'convertto-',
+      'convertfrom-',
+      'param',
+      'cmdletbinding',
+      '$env:',
+      '$psscriptroot',
+    ],
     name: 'PowerShell script',
     needs: 2,
     signals: [
@@ -236,4 +255,3 @@ export const LANGUAGES: LanguageRule[] = [
     ],
   },
 ];
-

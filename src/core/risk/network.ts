@@ -124,7 +124,9 @@ export function remoteVerdict(
   const known = report && now - report.reportedAt <= CLIENT_IP_MAX_AGE_MS ? report.clientIp : undefined;
   const remote = isRemote(known, cidrs);
   if (remote === undefined) {
-    return { unevaluated: { id: 'remote', reason: known ? `client IP ${known} is not an IP address` : 'client IP unknown: the backend has not reported it yet' } };
+    return {
+      unevaluated: { id: 'remote', reason: known ? `client IP ${known} is not an IP address` : 'client IP unknown: the backend has not reported it yet' },
+    };
   }
   return { remote };
 }

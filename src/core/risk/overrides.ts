@@ -1,16 +1,10 @@
 /** Partial risk settings (from policy or sync) merged over a base, field by field. */
 import { z } from 'zod';
-import {
-  DESTINATION_CATEGORIES,
-  FILE_CATEGORIES,
-  SOURCE_CATEGORIES,
-  USER_INDICATORS,
-} from '../schema/identifiers';
+import { DESTINATION_CATEGORIES, FILE_CATEGORIES, SOURCE_CATEGORIES, USER_INDICATORS } from '../schema/identifiers';
 import { WorkingHours, type RiskSettings } from './settings';
 
 const Weight = z.number().int().min(0).max(10);
-const partialWeights = (keys: readonly string[]) =>
-  z.strictObject(Object.fromEntries(keys.map((k) => [k, Weight.optional()])));
+const partialWeights = (keys: readonly string[]) => z.strictObject(Object.fromEntries(keys.map((k) => [k, Weight.optional()])));
 
 export const RiskSettingsOverrides = z.strictObject({
   version: z.string().min(1).max(64).optional(),

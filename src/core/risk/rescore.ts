@@ -17,17 +17,13 @@ export interface RescoredEvent {
 export function rescore(events: readonly FileEvent[], settings: RiskSettings): RescoredEvent[] {
   return events.map((event) => {
     const facts = new Set(event.risk.userFacts ?? event.risk.indicators.filter((i) => i.group === 'user').map((i) => i.id));
-    const after = scoreEvent(
-      { file: event.file, destination: event.destination, sources: event.sources ?? (event.source ? [event.source] : []) },
-      settings,
-      {
-        offHours: facts.has('off_hours'),
-        destinationUse: facts.has('first_use_of_destination') ? 'first' : facts.has('rare_use_of_destination') ? 'rare' : 'known',
-        remote: facts.has('remote'),
-        departingWatchlist: facts.has('departing_watchlist'),
-        rareWindowDays: settings.history.rareWindowDays,
-      },
-    );
+    const after = scoreEvent({ file: event.file, destination: event.destination, sources: event.sources ?? (event.source ? [event.source] : []) }, settings, {
+      offHours: facts.has('off_hours'),
+      destinationUse: facts.has('first_use_of_destination') ? 'first' : facts.has('rare_use_of_destination') ? 'rare' : 'known',
+      remote: facts.has('remote'),
+      departingWatchlist: facts.has('departing_watchlist'),
+      rareWindowDays: settings.history.rareWindowDays,
+    });
     const before = { score: event.risk.score, severity: event.risk.severity, settingsVersion: event.risk.settingsVersion };
     return { id: event.id, before, after, changed: after.score !== before.score };
   });

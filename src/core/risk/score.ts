@@ -3,14 +3,7 @@
  * configured weight; the sum is the score; the severity follows from the score. Trusted
  * activity scores 0 whatever else is true.
  */
-import type {
-  DestinationCategory,
-  FileCategory,
-  IndicatorGroup,
-  Severity,
-  SourceCategory,
-  UserIndicator,
-} from '../schema/identifiers';
+import type { DestinationCategory, FileCategory, IndicatorGroup, Severity, SourceCategory, UserIndicator } from '../schema/identifiers';
 import type { RiskIndicator } from '../schema/event';
 import type { RiskSettings } from './settings';
 import { severityOf } from './severity';
@@ -75,8 +68,7 @@ const USER_REASONS: Record<UserIndicator, (e: ScorableEvent, c: ScoringContext) 
       ? 'Uploaded outside working hours (this user’s own hours are not learned yet)'
       : 'Uploaded outside this user’s usual active hours',
   first_use_of_destination: (e) => `First upload to ${destinationLabel(e.destination)} since monitoring began`,
-  rare_use_of_destination: (e, c) =>
-    `First upload to ${destinationLabel(e.destination)} in over ${c.rareWindowDays ?? 90} days`,
+  rare_use_of_destination: (e, c) => `First upload to ${destinationLabel(e.destination)} in over ${c.rareWindowDays ?? 90} days`,
   remote: () => 'Uploaded from outside the corporate network',
   file_mismatch: (e) =>
     `File named as ${CATEGORY_LABELS.file[e.file.categoryByExtension]} but its content is ${
@@ -104,8 +96,7 @@ export function scoreEvent(event: ScorableEvent, settings: RiskSettings, context
     return { indicators: [], score: 0, severity: 'none', trusted: true, settingsVersion, userFacts, unevaluated };
   }
   const candidates: RiskIndicator[] = [];
-  const add = (id: string, group: IndicatorGroup, weight: number, reason: string) =>
-    candidates.push({ id, group, weight, reason });
+  const add = (id: string, group: IndicatorGroup, weight: number, reason: string) => candidates.push({ id, group, weight, reason });
 
   for (const id of userFacts) {
     add(id, 'user', settings.scores.user[id], USER_REASONS[id](event, context));

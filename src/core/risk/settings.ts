@@ -3,12 +3,7 @@
  * recommended defaults of Incydr's model. Settings carry a version; an event records the version it was scored with.
  */
 import { z } from 'zod';
-import {
-  DESTINATION_CATEGORIES,
-  FILE_CATEGORIES,
-  SOURCE_CATEGORIES,
-  USER_INDICATORS,
-} from '../schema/identifiers';
+import { DESTINATION_CATEGORIES, FILE_CATEGORIES, SOURCE_CATEGORIES, USER_INDICATORS } from '../schema/identifiers';
 
 /** What an admin may give one indicator. */
 export const SCORE_RANGE = { min: 0, max: 10 } as const;

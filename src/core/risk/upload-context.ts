@@ -55,17 +55,15 @@ export function uploadContext(destinations: readonly DestinationFacts[], history
     touched.add(key);
     return next.use;
   });
-  const contexts = uses.map(
-    (use): ScoringContext => ({
-      offHours: offHours.offHours,
-      offHoursBasis: offHours.basis,
-      ...(use !== undefined && { destinationUse: use }),
-      rareWindowDays: options.history.rareWindowDays,
-      ...(network.remote !== undefined && { remote: network.remote }),
-      ...(network.unevaluated && { unevaluated: [network.unevaluated] }),
-      departingWatchlist: options.departingWatchlist,
-    }),
-  );
+  const contexts = uses.map((use): ScoringContext => ({
+    offHours: offHours.offHours,
+    offHoursBasis: offHours.basis,
+    ...(use !== undefined && { destinationUse: use }),
+    rareWindowDays: options.history.rareWindowDays,
+    ...(network.remote !== undefined && { remote: network.remote }),
+    ...(network.unevaluated && { unevaluated: [network.unevaluated] }),
+    departingWatchlist: options.departingWatchlist,
+  }));
   return { contexts, destinations: [...touched].map((key) => records.get(key)!), activity };
 }
 

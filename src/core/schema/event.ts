@@ -1,14 +1,6 @@
 /** The native file event, schema version 1 (docs/architecture.md "Contracts"; every field: docs/event-schema.md). Extend it; never rename. */
 import { z } from 'zod';
-import {
-  Channel,
-  DestinationCategory,
-  FileCategory,
-  IndicatorGroup,
-  Severity,
-  SourceCategory,
-  UserIndicator,
-} from './identifiers';
+import { Channel, DestinationCategory, FileCategory, IndicatorGroup, Severity, SourceCategory, UserIndicator } from './identifiers';
 
 /** Where a file came from: a download from a known service, classified by its source category. */
 export const FileSource = z.object({
@@ -99,7 +91,10 @@ export const FileEvent = z.object({
     /** Every user indicator that applied, whatever its weight (what-if rescoring needs them). */
     userFacts: z.array(UserIndicator).max(16).optional(),
     /** User indicators that could not be evaluated, and why. */
-    unevaluated: z.array(z.object({ id: UserIndicator, reason: z.string().max(512) })).max(16).optional(),
+    unevaluated: z
+      .array(z.object({ id: UserIndicator, reason: z.string().max(512) }))
+      .max(16)
+      .optional(),
   }),
 });
 export type FileEvent = z.infer<typeof FileEvent>;

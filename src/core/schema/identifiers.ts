@@ -56,14 +56,7 @@ export const FILE_CATEGORIES = [
 export const FileCategory = z.enum(FILE_CATEGORIES);
 export type FileCategory = z.infer<typeof FileCategory>;
 
-export const USER_INDICATORS = [
-  'off_hours',
-  'first_use_of_destination',
-  'rare_use_of_destination',
-  'remote',
-  'file_mismatch',
-  'departing_watchlist',
-] as const;
+export const USER_INDICATORS = ['off_hours', 'first_use_of_destination', 'rare_use_of_destination', 'remote', 'file_mismatch', 'departing_watchlist'] as const;
 export const UserIndicator = z.enum(USER_INDICATORS);
 export type UserIndicator = z.infer<typeof UserIndicator>;
 

@@ -19,9 +19,7 @@ function toChrome(node: JsonSchema): JsonSchema {
   if (Array.isArray(node.type)) throw new Error('union types cannot be expressed in a Chrome managed schema');
   if (node.enum && !node.type) out.type = typeof (node.enum as unknown[])[0] === 'number' ? 'integer' : 'string';
   if (node.properties) {
-    out.properties = Object.fromEntries(
-      Object.entries(node.properties as Record<string, JsonSchema>).map(([k, v]) => [k, toChrome(v)]),
-    );
+    out.properties = Object.fromEntries(Object.entries(node.properties as Record<string, JsonSchema>).map(([k, v]) => [k, toChrome(v)]));
   }
   if (node.items) out.items = toChrome(node.items as JsonSchema);
   if (node.additionalProperties && typeof node.additionalProperties === 'object') {

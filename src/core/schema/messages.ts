@@ -17,7 +17,10 @@ export const ObservedFile = z.object({
   mimeType: z.string().max(LIMITS.mimeType),
   lastModified: z.number().optional(),
   relativePath: z.string().max(LIMITS.relativePath).optional(),
-  headBase64: z.string().max(MAX_HEAD_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  headBase64: z
+    .string()
+    .max(MAX_HEAD_BASE64)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
   /** A Blob or ArrayBuffer sent by script with no file name: an event only above the policy's programmaticMinBytes. */
   anonymous: z.boolean().optional(),
 });

@@ -15,9 +15,7 @@ export interface ResolvedLayer {
 export function resolveLayer(raw: unknown, lastGood: unknown, source: PolicyLayer): ResolvedLayer {
   const whole = parsePolicy(raw);
   // Not an object at all: nothing in it can replace anything; the last good values stand.
-  const current = whole.errors.some((e) => e.key === '(policy)')
-    ? { ...parsePolicy(lastGood), errors: whole.errors }
-    : whole;
+  const current = whole.errors.some((e) => e.key === '(policy)') ? { ...parsePolicy(lastGood), errors: whole.errors } : whole;
   const fallback = parsePolicy(lastGood).policy;
   const policy: Record<string, unknown> = { ...current.policy };
   const errors: PolicyError[] = current.errors.map((e) => ({ ...e, source }));

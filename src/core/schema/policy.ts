@@ -14,8 +14,7 @@ const HttpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).ma
 export const POLICY_SHAPE = {
   backendUrl: HttpUrl.meta({
     title: 'Backend URL',
-    description:
-      'Where events are sent (POST). HTTPS is required except for loopback addresses. Unset: events are kept locally only.',
+    description: 'Where events are sent (POST). HTTPS is required except for loopback addresses. Unset: events are kept locally only.',
   }),
   backendToken: z.string().min(1).max(4096).meta({
     title: 'Backend token',
@@ -41,21 +40,14 @@ export const POLICY_SHAPE = {
     title: 'Departing-employee watchlist',
     description: 'True when this user is on the departing-employee watchlist (adds the departing_watchlist indicator).',
   }),
-  trustedDomains: z
-    .array(z.string().min(1).max(2048))
-    .max(5000)
-    .meta({
-      title: 'Trusted domains and URL prefixes',
-      description:
-        'Uploads to these score 0: a domain ("acme.com" also covers its subdomains) or a URL prefix ("github.com/acme-corp/").',
-    }),
-  inNetworkCidrs: z
-    .array(z.string().min(1).max(64))
-    .max(1000)
-    .meta({
-      title: 'In-network CIDRs',
-      description: 'Client IP ranges (IPv4 and IPv6 CIDR) that count as the corporate network, for the remote indicator.',
-    }),
+  trustedDomains: z.array(z.string().min(1).max(2048)).max(5000).meta({
+    title: 'Trusted domains and URL prefixes',
+    description: 'Uploads to these score 0: a domain ("acme.com" also covers its subdomains) or a URL prefix ("github.com/acme-corp/").',
+  }),
+  inNetworkCidrs: z.array(z.string().min(1).max(64)).max(1000).meta({
+    title: 'In-network CIDRs',
+    description: 'Client IP ranges (IPv4 and IPv6 CIDR) that count as the corporate network, for the remote indicator.',
+  }),
   settingsSyncUrl: HttpUrl.meta({
     title: 'Settings sync URL',
     description: 'Risk settings and other policy values are fetched from here (GET with If-None-Match).',

@@ -1,11 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMessageRouter } from '../../../src/background/messaging';
 
-const upload = { type: 'upload/observed', actionId: 'a1', channel: 'file_picker', trustedEvent: true, files: [{ name: 'a.pdf', size: 1, mimeType: '', headBase64: '' }] };
+const upload = {
+  type: 'upload/observed',
+  actionId: 'a1',
+  channel: 'file_picker',
+  trustedEvent: true,
+  files: [{ name: 'a.pdf', size: 1, mimeType: '', headBase64: '' }],
+};
 
 function router() {
   const content = { 'upload/sent': vi.fn(async () => 'sent'), 'upload/observed': vi.fn(async () => 'content-ok') };
-  const page = { 'popup/seen': vi.fn(async () => 'seen-ok'), 'popup/get-state': vi.fn(async () => 'state'), 'options/get-state': vi.fn(async () => 'options'), 'options/requeue-dead-letters': vi.fn(async () => 'requeued') };
+  const page = {
+    'popup/seen': vi.fn(async () => 'seen-ok'),
+    'popup/get-state': vi.fn(async () => 'state'),
+    'options/get-state': vi.fn(async () => 'options'),
+    'options/requeue-dead-letters': vi.fn(async () => 'requeued'),
+  };
   const warn = vi.fn();
   const route = createMessageRouter({ extensionId: 'ext', extensionOrigin: 'chrome-extension://ext/', content, page, warn });
   return { route, content, page, warn };

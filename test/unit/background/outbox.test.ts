@@ -18,7 +18,13 @@ const EVENTS = await Promise.all(
 );
 const event = (n: number) => EVENTS[n]!;
 
-const TARGET: BackendTarget = { url: 'https://backend.example/api/v1/events', token: 'tok', format: nativeFormat, maxBatchEvents: 200, maxBatchBytes: 1_048_576 };
+const TARGET: BackendTarget = {
+  url: 'https://backend.example/api/v1/events',
+  token: 'tok',
+  format: nativeFormat,
+  maxBatchEvents: 200,
+  maxBatchBytes: 1_048_576,
+};
 
 type Answer = number | Error | { status: number; body?: string; headers?: Record<string, string> };
 
@@ -202,8 +208,15 @@ describe('Outbox: refusals, splits, Retry-After, caps, gzip', () => {
   });
 
   it('settles Elasticsearch _bulk answers item by item', async () => {
-    const items = [{ create: { status: 201 } }, { create: { status: 409 } }, { create: { status: 429 } }, { create: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } }];
-    const { db, outbox } = await make([{ status: 200, body: JSON.stringify({ errors: true, items }) }], { target: async () => ({ ...TARGET, format: elasticFormat }) });
+    const items = [
+      { create: { status: 201 } },
+      { create: { status: 409 } },
+      { create: { status: 429 } },
+      { create: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } },
+    ];
+    const { db, outbox } = await make([{ status: 200, body: JSON.stringify({ errors: true, items }) }], {
+      target: async () => ({ ...TARGET, format: elasticFormat }),
+    });
     await outbox.enqueue([event(1), event(2), event(3), event(4)]);
     expect(await outbox.flush()).toMatchObject({ sent: 2, deadLettered: 1, remaining: 1 });
     expect((await db.getAll('outbox')).map((e) => e.id)).toEqual([event(3).id]);

@@ -16,7 +16,13 @@ async function deps(policy: Policy = {}, clock = { now: new Date('2026-11-22T10:
   const history = new RiskHistory(db, 'UTC');
   let id = 0;
   const events = new EventStore(db);
-  const outbox = new Outbox({ db, fetch: (async () => new Response(null)) as unknown as typeof fetch, now: () => 0, random: () => 0, target: async () => undefined });
+  const outbox = new Outbox({
+    db,
+    fetch: (async () => new Response(null)) as unknown as typeof fetch,
+    now: () => 0,
+    random: () => 0,
+    target: async () => undefined,
+  });
   const d: PipelineDeps = {
     config: async () => effectiveConfig(policy, []),
     device: async () => ({ browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' }),
@@ -45,7 +51,11 @@ const message = UploadObserved.parse({
 describe('processUpload', () => {
   it('stores and queues one scored event per file, destination from the sender', async () => {
     const { d, events, outbox } = await deps({ trustedDomains: ['intranet.acme.example'], userEmail: 'ana@acme.com' });
-    const out = await processUpload(message, { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0, url: 'https://www.dropbox.com/home' }, d);
+    const out = await processUpload(
+      message,
+      { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0, url: 'https://www.dropbox.com/home' },
+      d,
+    );
     // Sunday 10:00 UTC: outside the default working hours; Dropbox never used before: first use, for both files.
     expect(out.map((e) => [e.file.name, e.destination.serviceId, e.destination.trusted, e.risk.score])).toEqual([
       ['a.py', 'dropbox', false, 11],
@@ -114,7 +124,13 @@ describe('processUpload with history', () => {
       completedAt: Date.parse('2026-11-23T09:00:01Z'),
       sources: [
         { category: 'messaging', serviceId: 'slack', url: 'https://app.slack.com/client/T1', acquiredAt: '2026-11-23T09:00:01.000Z' },
-        { category: 'hr', serviceId: 'workday', serviceName: 'Workday', url: 'https://wd5.myworkday.com/acme/export/a.py', acquiredAt: '2026-11-23T09:00:01.000Z' },
+        {
+          category: 'hr',
+          serviceId: 'workday',
+          serviceName: 'Workday',
+          url: 'https://wd5.myworkday.com/acme/export/a.py',
+          acquiredAt: '2026-11-23T09:00:01.000Z',
+        },
       ],
     });
     const [a, b] = await processUpload(message, dropbox, d);
@@ -205,7 +221,11 @@ describe('script-made and programmatic uploads (issue 13)', () => {
 
   it('classifies by the receiving host, records the send without its query, and never inherits the tab trust', async () => {
     const { d } = await deps({ trustedDomains: ['intranet.acme.example'] });
-    const [event] = await processUpload(programmatic([{ name: 'export.csv', size: 10, mimeType: 'text/csv', headBase64: '' }], { tamper: ['fetch'] }), intranet, d);
+    const [event] = await processUpload(
+      programmatic([{ name: 'export.csv', size: 10, mimeType: 'text/csv', headBase64: '' }], { tamper: ['fetch'] }),
+      intranet,
+      d,
+    );
     expect(event).toMatchObject({
       channel: 'programmatic',
       trustedEvent: false,
@@ -266,7 +286,12 @@ describe('script-made and programmatic uploads (issue 13)', () => {
     const [picked] = await pipeline.observed({ ...message, actionId: 'pick-1', channel: 'file_picker' }, intranet);
     expect(picked!.destination.trusted).toBe(true);
     const out = await pipeline.sent(
-      { type: 'upload/sent', actionId: 'pick-1', files: [{ name: 'a.py', size: 10 }], sentTo: { url: 'https://wetransfer.com/api/v4/transfers', bytes: 10, via: 'xhr' } },
+      {
+        type: 'upload/sent',
+        actionId: 'pick-1',
+        files: [{ name: 'a.py', size: 10 }],
+        sentTo: { url: 'https://wetransfer.com/api/v4/transfers', bytes: 10, via: 'xhr' },
+      },
       intranet,
     );
     expect(out.map((e) => [e.id === picked!.id, e.channel, e.destination.serviceId ?? e.destination.host, e.destination.trusted])).toEqual([
@@ -277,7 +302,12 @@ describe('script-made and programmatic uploads (issue 13)', () => {
     expect(out[1]!.risk.score).toBeGreaterThan(0);
     // A send to the trusted page itself changes nothing but the record.
     const same = await pipeline.sent(
-      { type: 'upload/sent', actionId: 'pick-1', files: [{ name: 'b.csv', size: 5 }], sentTo: { url: 'https://intranet.acme.example/api', bytes: 5, via: 'fetch' } },
+      {
+        type: 'upload/sent',
+        actionId: 'pick-1',
+        files: [{ name: 'b.csv', size: 5 }],
+        sentTo: { url: 'https://intranet.acme.example/api', bytes: 5, via: 'fetch' },
+      },
       intranet,
     );
     expect(same.map((e) => e.file.name)).toEqual(['b.csv']);

@@ -49,7 +49,13 @@ function setup(answer: (url: string) => Answer = () => ({ status: 200 })) {
   const option = async (key: string) => (await options()).keys.find((k) => k.key === key);
   const upload = (name = 'plan.pdf', url = 'https://www.dropbox.com/home') =>
     send(
-      { type: 'upload/observed', actionId: `act-${name}`, channel: 'file_picker', trustedEvent: true, files: [{ name, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }] },
+      {
+        type: 'upload/observed',
+        actionId: `act-${name}`,
+        channel: 'file_picker',
+        trustedEvent: true,
+        files: [{ name, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }],
+      },
       fromTab(url, 'Dropbox'),
     );
   const alarm = async (name: string) => {
@@ -107,7 +113,9 @@ describe('the background service', () => {
     await s.start();
     expect(s.service.onMessage({ type: 'popup/get-state' }, s.fromTab('https://evil.example/'))).toBeUndefined();
     expect(s.service.onMessage({ type: 'options/requeue-dead-letters' }, s.fromTab('https://evil.example/'))).toBeUndefined();
-    expect(s.service.onMessage({ type: 'popup/get-state' }, { id: 'another-extension', url: 'chrome-extension://another-extension/popup.html' })).toBeUndefined();
+    expect(
+      s.service.onMessage({ type: 'popup/get-state' }, { id: 'another-extension', url: 'chrome-extension://another-extension/popup.html' }),
+    ).toBeUndefined();
   });
 
   it('hides the event list when the policy says so', async () => {
@@ -195,7 +203,9 @@ describe('the configuration', () => {
     await fakeBrowser.storage.managed.set({ settingsSyncUrl: SYNC_URL, backendToken: 'ingest-token' });
     let settings: Record<string, unknown> = { retentionDays: 7 };
     let etag = '"v1"';
-    const s = setup((url) => (url === SYNC_URL ? { status: 200, body: JSON.stringify({ settings, clientIp: '203.0.113.9' }), headers: { ETag: etag } } : { status: 200 }));
+    const s = setup((url) =>
+      url === SYNC_URL ? { status: 200, body: JSON.stringify({ settings, clientIp: '203.0.113.9' }), headers: { ETag: etag } } : { status: 200 },
+    );
     await s.start();
     // The default interval, since the policy sets none.
     expect(await alarmNamed(SYNC_ALARM)).toMatchObject({ periodInMinutes: 15 });

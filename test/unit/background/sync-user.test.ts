@@ -35,7 +35,10 @@ function stubConsole(...answers: Answer[]) {
   return { fetch, requests };
 }
 
-const answer = (user: unknown, settings: unknown = { retentionDays: 10 }, etag = '"v1"'): Answer => ({ body: { settings, clientIp: '203.0.113.9', user }, etag });
+const answer = (user: unknown, settings: unknown = { retentionDays: 10 }, etag = '"v1"'): Answer => ({
+  body: { settings, clientIp: '203.0.113.9', user },
+  etag,
+});
 
 describe('settings sync: the user and their watchlists', () => {
   let db: Database;
@@ -159,19 +162,23 @@ describe('departing_watchlist from the synced watchlists', () => {
   });
 
   async function upload(db: Database, policy: Policy) {
-    const [event] = await processUpload(message, { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 }, {
-      config: () => loadEffectiveConfig(db, async () => policy),
-      device: async () => ({ browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' }),
-      store: new UploadStore(
-        db,
-        new RiskHistory(db, 'UTC'),
-        new Outbox({ db, fetch: (async () => new Response(null)) as unknown as typeof fetch, now: () => 0, random: () => 0, target: async () => undefined }),
-      ),
-      newId: () => `0190a0e2-7c4b-7def-8abc-${String(++n).padStart(12, '0')}`,
-      now: () => Date.parse('2026-11-23T10:00:00Z'),
-      timeZone: 'UTC',
-      afterStore: () => undefined,
-    });
+    const [event] = await processUpload(
+      message,
+      { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 },
+      {
+        config: () => loadEffectiveConfig(db, async () => policy),
+        device: async () => ({ browser: 'Chrome', browserVersion: '1', os: 'linux', extensionVersion: '0.1.0' }),
+        store: new UploadStore(
+          db,
+          new RiskHistory(db, 'UTC'),
+          new Outbox({ db, fetch: (async () => new Response(null)) as unknown as typeof fetch, now: () => 0, random: () => 0, target: async () => undefined }),
+        ),
+        newId: () => `0190a0e2-7c4b-7def-8abc-${String(++n).padStart(12, '0')}`,
+        now: () => Date.parse('2026-11-23T10:00:00Z'),
+        timeZone: 'UTC',
+        afterStore: () => undefined,
+      },
+    );
     return event!.risk.indicators.map((i) => i.id);
   }
 

@@ -20,7 +20,11 @@ let n = 0;
 function fetchFrom(app: TestConsole['app']): typeof fetch {
   return (async (input: string | URL, init?: RequestInit) => {
     const url = new URL(String(input));
-    const res = await app.inject({ method: (init?.method ?? 'GET') as 'GET', url: url.pathname + url.search, headers: init?.headers as Record<string, string> });
+    const res = await app.inject({
+      method: (init?.method ?? 'GET') as 'GET',
+      url: url.pathname + url.search,
+      headers: init?.headers as Record<string, string>,
+    });
     return new Response(res.statusCode === 304 ? null : res.body, { status: res.statusCode, headers: res.headers as Record<string, string> });
   }) as typeof fetch;
 }
@@ -38,8 +42,7 @@ describe('settings sync against the console', () => {
       config: async () => effectiveConfig(policy, []),
       onClientIp: (ip) => new RiskHistory(db).setClientIp(ip, 1_000),
     });
-  const put = (settings: unknown) =>
-    built.app.inject({ method: 'PUT', url: '/api/v1/policy', headers: built.as('admin'), payload: settings as object });
+  const put = (settings: unknown) => built.app.inject({ method: 'PUT', url: '/api/v1/policy', headers: built.as('admin'), payload: settings as object });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'upwatch-sync-'));
@@ -95,7 +98,10 @@ describe('synced values: key by key, last good kept, managed first', () => {
     expect(await run(answering(200, JSON.stringify({ retentionDays: 'ten', showEventList: false, backendUrl: 'https://evil.example/' })))).toBe('updated');
     const state = await readState(db, 'syncedSettings');
     expect(state.values).toEqual({ retentionDays: 10, showEventList: false });
-    expect(state.errors.map((e) => [e.key, e.source])).toEqual([['retentionDays', 'synced'], ['backendUrl', 'synced']]);
+    expect(state.errors.map((e) => [e.key, e.source])).toEqual([
+      ['retentionDays', 'synced'],
+      ['backendUrl', 'synced'],
+    ]);
     const config = await loadEffectiveConfig(db, async () => managed);
     expect(config.errors.map((e) => e.key)).toEqual(expect.arrayContaining(['retentionDays', 'backendUrl']));
   });
@@ -135,11 +141,11 @@ describe('synced values: key by key, last good kept, managed first', () => {
   });
 
   it('managed beats synced beats default, key by key; risk settings merge deeper', () => {
-    const config = effectiveConfig(
-      { retentionDays: 5, riskSettings: { scores: { file: { pdf: 9 } } } },
-      [],
-      { retentionDays: 60, showEventList: false, riskSettings: { version: 'sync-3', scores: { file: { pdf: 2, image: 4 } } } },
-    );
+    const config = effectiveConfig({ retentionDays: 5, riskSettings: { scores: { file: { pdf: 9 } } } }, [], {
+      retentionDays: 60,
+      showEventList: false,
+      riskSettings: { version: 'sync-3', scores: { file: { pdf: 2, image: 4 } } },
+    });
     expect(config.policy).toMatchObject({ retentionDays: 5, showEventList: false });
     expect(config.sources).toMatchObject({ retentionDays: 'managed', showEventList: 'synced', keepUrlQuery: 'default' });
     expect(config.settings.scores.file).toMatchObject({ pdf: 9, image: 4 });
@@ -158,20 +164,48 @@ describe('1,000 fuzzed policies', () => {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const value = (depth = 0): unknown => {
     switch (Math.floor(random() * (depth > 2 ? 7 : 10))) {
-      case 0: return null;
-      case 1: return random() < 0.5;
-      case 2: return Math.floor(random() * 2000) - 500;
-      case 3: return random() * 1e9;
-      case 4: return pick(['', 'x', 'https://ok.example/api', 'http://evil.example/', 'ana@acme.com', '10.0.0.0/8', 'native', 'ocsf', 'high', '<script>', 'a'.repeat(5000)]);
-      case 5: return Number.NaN;
-      case 6: return pick([[], ['acme.com'], [1, 2], ['10.0.0.0/8', 'fd00::/8']]);
-      case 7: return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
-      default: return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(['scores', 'version', 'user', 'file', 'pdf', 'id', 'hosts', 'name', '__proto__', 'constructor']), value(depth + 1)]));
+      case 0:
+        return null;
+      case 1:
+        return random() < 0.5;
+      case 2:
+        return Math.floor(random() * 2000) - 500;
+      case 3:
+        return random() * 1e9;
+      case 4:
+        return pick([
+          '',
+          'x',
+          'https://ok.example/api',
+          'http://evil.example/',
+          'ana@acme.com',
+          '10.0.0.0/8',
+          'native',
+          'ocsf',
+          'high',
+          '<script>',
+          'a'.repeat(5000),
+        ]);
+      case 5:
+        return Number.NaN;
+      case 6:
+        return pick([[], ['acme.com'], [1, 2], ['10.0.0.0/8', 'fd00::/8']]);
+      case 7:
+        return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      default:
+        return Object.fromEntries(
+          Array.from({ length: Math.floor(random() * 4) }, () => [
+            pick(['scores', 'version', 'user', 'file', 'pdf', 'id', 'hosts', 'name', '__proto__', 'constructor']),
+            value(depth + 1),
+          ]),
+        );
     }
   };
   const policyLike = (): unknown => {
     if (random() < 0.05) return pick([null, 42, 'policy', [1, 2], true]);
-    return Object.fromEntries(Array.from({ length: Math.floor(random() * 6) }, () => [random() < 0.9 ? pick(POLICY_KEYS) : pick(['unknownKey', '__proto__', 'toString']), value()]));
+    return Object.fromEntries(
+      Array.from({ length: Math.floor(random() * 6) }, () => [random() < 0.9 ? pick(POLICY_KEYS) : pick(['unknownKey', '__proto__', 'toString']), value()]),
+    );
   };
 
   it('never break start-up and never lose the last good settings', async () => {

@@ -111,7 +111,14 @@ describe('the access table states the roles of the design', () => {
   });
 
   it('lets analysts change risk scores, watchlist members, user profiles, alert rules and alert states', () => {
-    const analystWrites = ['PUT /api/v1/risk-settings', 'POST /api/v1/watchlists/:id/members', 'DELETE /api/v1/watchlists/:id/members/:email', 'PATCH /api/v1/users/:email', 'POST /api/v1/alert-rules', 'PATCH /api/v1/alerts/:id'];
+    const analystWrites = [
+      'PUT /api/v1/risk-settings',
+      'POST /api/v1/watchlists/:id/members',
+      'DELETE /api/v1/watchlists/:id/members/:email',
+      'PATCH /api/v1/users/:email',
+      'POST /api/v1/alert-rules',
+      'PATCH /api/v1/alerts/:id',
+    ];
     for (const key of analystWrites) expect(admitted(key, 'analyst'), key).toBe(true);
     // And whatever is added later under these resources.
     const managed = lines((l) => l.method !== 'GET' && /^\/api\/v1\/(watchlists\/:id\/members|users|alert-rules|alerts)(\/|$)/.test(l.path));
@@ -119,7 +126,15 @@ describe('the access table states the roles of the design', () => {
   });
 
   it('keeps the synced policy, credentials, legal holds, retention and new watchlists to admins', () => {
-    const adminWrites = ['PUT /api/v1/policy', 'POST /api/v1/credentials', 'DELETE /api/v1/credentials/:name', 'POST /api/v1/legal-holds', 'DELETE /api/v1/legal-holds', 'PUT /api/v1/retention', 'POST /api/v1/watchlists'];
+    const adminWrites = [
+      'PUT /api/v1/policy',
+      'POST /api/v1/credentials',
+      'DELETE /api/v1/credentials/:name',
+      'POST /api/v1/legal-holds',
+      'DELETE /api/v1/legal-holds',
+      'PUT /api/v1/retention',
+      'POST /api/v1/watchlists',
+    ];
     for (const key of adminWrites) expect(ACCESS[key], key).toEqual(['admin']);
     const adminOnly = lines((l) => l.method !== 'GET' && /^\/api\/v1\/(policy|credentials|accounts|legal-holds|retention)(\/|$)/.test(l.path));
     for (const key of adminOnly) expect(ACCESS[key], key).toEqual(['admin']);

@@ -9,7 +9,8 @@ const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const MIN = 60_000;
 
 /** Dropbox + main.py: high (cloud_storage 5, source_code 3). */
-const dropbox = (n: number, at: number, email?: string) => sampleEvent({ id: sampleId(n), observedAt: new Date(at).toISOString(), user: email ? { email } : {} });
+const dropbox = (n: number, at: number, email?: string) =>
+  sampleEvent({ id: sampleId(n), observedAt: new Date(at).toISOString(), user: email ? { email } : {} });
 /** Gmail + a.png: low (email 3). */
 const gmail = (n: number, at: number, email?: string) =>
   sampleEvent({
@@ -111,7 +112,7 @@ describe('alerts', () => {
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['alert_rule.updated', 'alert_rule.created']);
   });
 
-  it('groups one user\'s events within an hour into one alert, and starts another after an hour', async () => {
+  it("groups one user's events within an hour into one alert, and starts another after an hour", async () => {
     await rule('cloud', { destinationCategories: ['cloud_storage', 'email'] });
     await ingest(await gmail(1, T0, 'ann@example.com'));
     clock = T0 + 100 * MIN;

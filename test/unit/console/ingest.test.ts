@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
 import { sampleEvent } from '../support/sample-event';
 
-
 function makeEvent(id: string, observedAt: string, name = 'a.py') {
   return sampleEvent({ id, observedAt, channel: 'drag_drop', file: { name, size: 1, mimeType: '' } });
 }
@@ -23,7 +22,6 @@ describe('console', () => {
   });
   afterEach(() => built.close());
 
-
   it('ingests a batch and lists newest first', async () => {
     const post = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: { events: [e1, e2] } });
     expect(post.statusCode).toBe(200);
@@ -32,7 +30,7 @@ describe('console', () => {
     expect(list.json().events.map((e: { file: { name: string } }) => e.file.name)).toEqual(['second.py', 'first.py']);
   });
 
-  it('classifies a destination with the extension\'s catalog', async () => {
+  it("classifies a destination with the extension's catalog", async () => {
     const query = new URLSearchParams({ url: 'https://x.com/i/grok', title: 'Grok / X' });
     const res = await built.app.inject({ method: 'GET', url: `/api/v1/destinations/classify?${query}`, headers: auth });
     expect(res.json()).toMatchObject({ category: 'ai_tools', serviceId: 'grok', matchedBy: 'url', domain: 'x.com' });
@@ -56,7 +54,12 @@ describe('console', () => {
     expect(body.events[0].after.score).toBe(body.events[0].before.score + 4);
     const stored = (await built.app.inject({ method: 'GET', url: '/api/v1/events', headers: auth })).json().events;
     expect(stored.map((e: { risk: unknown }) => e.risk)).toEqual([e2.risk, e1.risk]);
-    const bad = await built.app.inject({ method: 'POST', url: '/api/v1/risk-settings/preview', headers: auth, payload: { riskSettings: { scores: { user: { off_hours: 11 } } } } });
+    const bad = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/risk-settings/preview',
+      headers: auth,
+      payload: { riskSettings: { scores: { user: { off_hours: 11 } } } },
+    });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -89,20 +92,21 @@ describe('console', () => {
     expect(await built.services.events.count()).toBe(0);
   });
 
-  it.each([
-    [{ events: [{ ...e1, schemaVersion: 2 }] }],
-    [{ events: [{ ...e1, id: 'not-a-uuid' }] }],
-    [{ nope: true }],
-    [[e1]],
-  ])('rejects invalid batches with 400: %#', async (payload) => {
-    const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: payload as object });
-    expect(res.statusCode).toBe(400);
-    expect(await built.services.events.count()).toBe(0);
-  });
+  it.each([[{ events: [{ ...e1, schemaVersion: 2 }] }], [{ events: [{ ...e1, id: 'not-a-uuid' }] }], [{ nope: true }], [[e1]]])(
+    'rejects invalid batches with 400: %#',
+    async (payload) => {
+      const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: ingest, payload: payload as object });
+      expect(res.statusCode).toBe(400);
+      expect(await built.services.events.count()).toBe(0);
+    },
+  );
 
   it('rejects malformed JSON with 400', async () => {
     const res = await built.app.inject({
-      method: 'POST', url: '/api/v1/events', headers: { ...ingest, 'content-type': 'application/json' }, payload: '{"events": [',
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { ...ingest, 'content-type': 'application/json' },
+      payload: '{"events": [',
     });
     expect(res.statusCode).toBe(400);
   });

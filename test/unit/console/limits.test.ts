@@ -70,7 +70,14 @@ describe('compressed bodies', () => {
     const socket = await openSocket(port);
     try {
       const answer = readResponse(socket);
-      const head = ['POST /api/v1/events HTTP/1.1', 'Host: console', `Authorization: Bearer ${c.keys.ingest}`, 'Content-Type: application/json', 'Content-Encoding: gzip', `Content-Length: ${bomb.length}`];
+      const head = [
+        'POST /api/v1/events HTTP/1.1',
+        'Host: console',
+        `Authorization: Bearer ${c.keys.ingest}`,
+        'Content-Type: application/json',
+        'Content-Encoding: gzip',
+        `Content-Length: ${bomb.length}`,
+      ];
       socket.write(`${head.join('\r\n')}\r\n\r\n`);
       socket.write(bomb);
       const res = await answer;
@@ -109,7 +116,9 @@ describe('compressed bodies', () => {
     const socket = await openSocket(port);
     try {
       const answer = readResponse(socket);
-      socket.write(`POST /api/v1/events HTTP/1.1\r\nHost: console\r\nAuthorization: Bearer ${c.keys.ingest}\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      socket.write(
+        `POST /api/v1/events HTTP/1.1\r\nHost: console\r\nAuthorization: Bearer ${c.keys.ingest}\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
       for (let i = 0; i < big.length; i += 16 * 1024) {
         const chunk = big.subarray(i, i + 16 * 1024);
         socket.write(`${chunk.length.toString(16)}\r\n`);
@@ -121,14 +130,22 @@ describe('compressed bodies', () => {
     } finally {
       socket.destroy();
     }
-    const small = await c.app.inject({ method: 'POST', url: '/api/v1/events', headers: gzipHeaders(c.as('ingest')), payload: gzipSync(JSON.stringify({ events: [await event(1)] })) });
+    const small = await c.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: gzipHeaders(c.as('ingest')),
+      payload: gzipSync(JSON.stringify({ events: [await event(1)] })),
+    });
     expect(small.statusCode).toBe(200);
   });
 
   it.each(['deflate', 'br', 'compress', 'x-gzip', 'gzip, gzip', 'zstd'])('answers 415 to Content-Encoding: %s', async (encoding) => {
     built = await makeTestConsole();
     const res = await built.app.inject({
-      method: 'POST', url: '/api/v1/events', headers: { ...built.as('ingest'), 'content-type': 'application/json', 'content-encoding': encoding }, payload: gzipSync('{"events":[]}'),
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { ...built.as('ingest'), 'content-type': 'application/json', 'content-encoding': encoding },
+      payload: gzipSync('{"events":[]}'),
     });
     expect(res.statusCode).toBe(415);
     expect(res.json().error).toMatch(/gzip or identity/);
@@ -137,7 +154,8 @@ describe('compressed bodies', () => {
   it('never inflates for a caller who may not post: a corrupt gzip body is 401 / 403 for them, 400 for an ingest token', async () => {
     built = await makeTestConsole();
     const corrupt = Buffer.concat([gzipSync('{"events":[]}').subarray(0, 10), randomBytes(64)]);
-    const send = (headers: Record<string, string>) => built!.app.inject({ method: 'POST', url: '/api/v1/events', headers: gzipHeaders(headers), payload: corrupt });
+    const send = (headers: Record<string, string>) =>
+      built!.app.inject({ method: 'POST', url: '/api/v1/events', headers: gzipHeaders(headers), payload: corrupt });
     expect((await send({})).statusCode).toBe(401);
     expect((await send({ authorization: `Bearer upw_ing_${'B'.repeat(43)}` })).statusCode).toBe(401);
     expect((await send(built.as('admin'))).statusCode).toBe(403);
@@ -162,7 +180,9 @@ describe('list sizes', () => {
 
   it('no GET route answers 500 to ?limit=10000', async () => {
     built = await makeTestConsole();
-    const lists = Object.keys(ACCESS).filter((key) => key.startsWith('GET ') && !key.includes(':')).map((key) => key.slice(4));
+    const lists = Object.keys(ACCESS)
+      .filter((key) => key.startsWith('GET ') && !key.includes(':'))
+      .map((key) => key.slice(4));
     for (const path of lists) {
       const res = await built.app.inject({ method: 'GET', url: `${path}?limit=10000`, headers: built.as('admin') });
       expect(res.statusCode, path).toBeLessThan(500);
@@ -207,7 +227,8 @@ describe('ingest rate limit', () => {
   it('answers the 4th batch of a token 429 with Retry-After, stores nothing of it, and leaves other tokens alone', async () => {
     built = await makeTestConsole({ ingestRateLimit: { max: 3, timeWindowMs: 60_000 } });
     const second = (await built.services.credentials.create({ name: 'ingest-rotated', role: 'ingest', createdBy: 'test' })).secret;
-    const post = (headers: Record<string, string>, n: number) => event(n).then((e) => built!.app.inject({ method: 'POST', url: '/api/v1/events', headers, payload: { events: [e] } }));
+    const post = (headers: Record<string, string>, n: number) =>
+      event(n).then((e) => built!.app.inject({ method: 'POST', url: '/api/v1/events', headers, payload: { events: [e] } }));
     for (const n of [1, 2, 3]) expect((await post(built.as('ingest'), n)).statusCode).toBe(200);
     const refused = await post(built.as('ingest'), 4);
     expect(refused.statusCode).toBe(429);
@@ -222,12 +243,16 @@ describe('ingest rate limit', () => {
 
   it('refuses a throttled batch before reading its body', async () => {
     const { c, port } = await listening({ ingestRateLimit: { max: 1, timeWindowMs: 60_000 } });
-    expect((await c.app.inject({ method: 'POST', url: '/api/v1/events', headers: c.as('ingest'), payload: { events: [await event(1)] } })).statusCode).toBe(200);
+    expect((await c.app.inject({ method: 'POST', url: '/api/v1/events', headers: c.as('ingest'), payload: { events: [await event(1)] } })).statusCode).toBe(
+      200,
+    );
     const socket = await openSocket(port);
     try {
       const answer = readResponse(socket);
       // 10 MB declared, a few bytes sent: the answer cannot wait for the rest.
-      socket.write(`POST /api/v1/events HTTP/1.1\r\nHost: console\r\nAuthorization: Bearer ${c.keys.ingest}\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"events":[`);
+      socket.write(
+        `POST /api/v1/events HTTP/1.1\r\nHost: console\r\nAuthorization: Bearer ${c.keys.ingest}\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"events":[`,
+      );
       const res = await answer;
       expect(res.status).toBe(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -239,7 +264,13 @@ describe('ingest rate limit', () => {
 
 describe('client address behind a reverse proxy', () => {
   const ingestFrom = async (c: TestConsole, forwardedFor: string, n: number) => {
-    const res = await c.app.inject({ method: 'POST', url: '/api/v1/events', remoteAddress: '127.0.0.1', headers: { ...c.as('ingest'), 'x-forwarded-for': forwardedFor }, payload: { events: [await event(n)] } });
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      remoteAddress: '127.0.0.1',
+      headers: { ...c.as('ingest'), 'x-forwarded-for': forwardedFor },
+      payload: { events: [await event(n)] },
+    });
     expect(res.statusCode).toBe(200);
     const stored = await c.app.inject({ method: 'GET', url: `/api/v1/events/${sampleId(n)}`, headers: c.as('read_only') });
     return { answered: res.json().clientIp as string, stored: stored.json().received.clientIp as string };

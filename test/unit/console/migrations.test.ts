@@ -19,7 +19,10 @@ describe('console database migrations', () => {
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => openConsoleDb({ dataDir: dir })));
     for (const r of results) if (r.status === 'fulfilled') opened.push(r.value);
     expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
-    const tables = await opened[0]!.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    const tables = await opened[0]!.db
+      .selectFrom('kysely_migration' as never)
+      .select('name' as never)
+      .execute();
     expect(tables.length).toBeGreaterThanOrEqual(3);
   });
 

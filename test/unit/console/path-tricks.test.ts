@@ -82,7 +82,13 @@ describe('path tricks without a credential', () => {
   });
 
   it('the same forged PUT with an admin key does change it (the probe would have worked)', async () => {
-    const res = await rawRequest(port, request('PUT', '/api/v1/policy', JSON.stringify({ trustedDomains: ['evil.example'] })).replace('Connection: close', `Authorization: Bearer ${built.keys.admin}\r\nConnection: close`));
+    const res = await rawRequest(
+      port,
+      request('PUT', '/api/v1/policy', JSON.stringify({ trustedDomains: ['evil.example'] })).replace(
+        'Connection: close',
+        `Authorization: Bearer ${built.keys.admin}\r\nConnection: close`,
+      ),
+    );
     expect(res.status).toBe(200);
     const after = await built.app.inject({ method: 'GET', url: '/api/v1/policy', headers: built.as('read_only') });
     expect(after.json().settings).toEqual({ trustedDomains: ['evil.example'] });
@@ -95,7 +101,17 @@ describe('before any body is read', () => {
     const socket = await openSocket(port);
     try {
       const response = readResponse(socket);
-      socket.write([`POST ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Content-Type: application/json', 'Content-Length: 10000000', ...headers, '', '{"events":['].join('\r\n'));
+      socket.write(
+        [
+          `POST ${target} HTTP/1.1`,
+          `Host: 127.0.0.1:${port}`,
+          'Content-Type: application/json',
+          'Content-Length: 10000000',
+          ...headers,
+          '',
+          '{"events":[',
+        ].join('\r\n'),
+      );
       return await response;
     } finally {
       socket.destroy();

@@ -29,7 +29,8 @@ const ingest = async (events: FileEvent[]) => {
   expect(res.statusCode).toBe(200);
 };
 const storedIds = async () => (await built.services.db.selectFrom('events').select('id').orderBy('id').execute()).map((r) => r.id);
-const audit = async (action: string) => (await call('admin', 'GET', `/api/v1/audit?action=${action}`)).json().entries as { actor: string; target: string; before: unknown; after: unknown }[];
+const audit = async (action: string) =>
+  (await call('admin', 'GET', `/api/v1/audit?action=${action}`)).json().entries as { actor: string; target: string; before: unknown; after: unknown }[];
 
 describe('legal holds', () => {
   it('are placed and released by admins, listed for analysts, and audited', async () => {
@@ -58,7 +59,9 @@ describe('legal holds', () => {
       ['user:ann@example.com', 'Internal review 7'],
       ['user:ann@example.com', 'Acme v. Ann'],
     ]);
-    expect((await audit('legal_hold.released')).map((e) => [e.target, (e.before as { matter: string }).matter, e.after])).toEqual([['user:ann@example.com', 'Acme v. Ann', null]]);
+    expect((await audit('legal_hold.released')).map((e) => [e.target, (e.before as { matter: string }).matter, e.after])).toEqual([
+      ['user:ann@example.com', 'Acme v. Ann', null],
+    ]);
   });
 });
 
@@ -73,7 +76,7 @@ describe('retention', () => {
     expect((await audit('retention.updated')).map((e) => [e.actor, e.before, e.after])).toEqual([['admin:test-admin', { days: 180 }, { days: 30 }]]);
   });
 
-  it('deletes events received before the retention, with their indicators and alert links, but keeps a held user\'s until release', async () => {
+  it("deletes events received before the retention, with their indicators and alert links, but keeps a held user's until release", async () => {
     await call('analyst', 'POST', '/api/v1/alert-rules', { id: 'any', name: 'any', conditions: { minSeverity: 'low' } });
     await call('admin', 'POST', '/api/v1/legal-holds', { email: 'held@example.com', matter: 'Acme v. Held' });
     await ingest([await event(1, 'held@example.com'), await event(2, 'free@example.com'), await event(3)]);
@@ -89,7 +92,9 @@ describe('retention', () => {
     expect(indicatorRows).toHaveLength(2);
 
     // The free user's alert stays (its history), without the deleted event.
-    const [freeAlert] = (await call('read_only', 'GET', '/api/v1/alerts?user=free@example.com')).json().alerts.filter((a: { firstEventAt: string }) => Date.parse(a.firstEventAt) === START);
+    const [freeAlert] = (await call('read_only', 'GET', '/api/v1/alerts?user=free@example.com'))
+      .json()
+      .alerts.filter((a: { firstEventAt: string }) => Date.parse(a.firstEventAt) === START);
     const detail = (await call('read_only', 'GET', `/api/v1/alerts/${freeAlert.id as string}`)).json();
     expect(detail).toMatchObject({ eventCount: 1, events: [] });
 

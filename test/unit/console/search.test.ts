@@ -19,20 +19,108 @@ interface Fixture {
 
 const dropbox = { url: 'https://www.dropbox.com/home', title: 'Dropbox' };
 const FIXTURES: Fixture[] = [
-  { at: -60, over: { user: { email: 'Ana@Acme.example' }, tab: dropbox, file: { name: 'payroll.xlsx', size: 9, mimeType: '' }, context: { offHours: true, destinationUse: 'first' } } },
-  { at: -55, over: { user: { email: 'ana@acme.example' }, tab: { url: 'https://mail.google.com/mail/u/0/', title: 'Inbox' }, file: { name: 'main.py', size: 9, mimeType: '' }, channel: 'drag_drop' } },
-  { at: -50, over: { user: { email: 'bob@acme.example' }, tab: { url: 'https://chatgpt.com/', title: 'ChatGPT' }, file: { name: 'Board-Deck.PPTX', size: 9, mimeType: '' }, channel: 'paste', context: { remote: true } } },
-  { at: -45, over: { user: { email: 'bob@acme.example' }, tab: { url: 'https://github.com/acme/app', title: 'GitHub' }, file: { name: '100%_done.txt', size: 9, mimeType: '' } } },
-  { at: -40, over: { user: { email: 'carol@acme.example' }, tab: { url: 'https://files.intranet.example/upload', title: 'Files' }, destinationOptions: { trusted: ['files.intranet.example'] }, file: { name: 'a_b.txt', size: 9, mimeType: '' } } },
+  {
+    at: -60,
+    over: {
+      user: { email: 'Ana@Acme.example' },
+      tab: dropbox,
+      file: { name: 'payroll.xlsx', size: 9, mimeType: '' },
+      context: { offHours: true, destinationUse: 'first' },
+    },
+  },
+  {
+    at: -55,
+    over: {
+      user: { email: 'ana@acme.example' },
+      tab: { url: 'https://mail.google.com/mail/u/0/', title: 'Inbox' },
+      file: { name: 'main.py', size: 9, mimeType: '' },
+      channel: 'drag_drop',
+    },
+  },
+  {
+    at: -50,
+    over: {
+      user: { email: 'bob@acme.example' },
+      tab: { url: 'https://chatgpt.com/', title: 'ChatGPT' },
+      file: { name: 'Board-Deck.PPTX', size: 9, mimeType: '' },
+      channel: 'paste',
+      context: { remote: true },
+    },
+  },
+  {
+    at: -45,
+    over: {
+      user: { email: 'bob@acme.example' },
+      tab: { url: 'https://github.com/acme/app', title: 'GitHub' },
+      file: { name: '100%_done.txt', size: 9, mimeType: '' },
+    },
+  },
+  {
+    at: -40,
+    over: {
+      user: { email: 'carol@acme.example' },
+      tab: { url: 'https://files.intranet.example/upload', title: 'Files' },
+      destinationOptions: { trusted: ['files.intranet.example'] },
+      file: { name: 'a_b.txt', size: 9, mimeType: '' },
+    },
+  },
   { at: -35, over: { tab: dropbox, file: { name: 'photo.jpg', size: 9, mimeType: '' }, channel: 'fs_access' } },
-  { at: -30, over: { user: { email: 'dave@acme.example' }, tab: { url: 'https://wetransfer.com/', title: 'WeTransfer' }, file: { name: 'axb.txt', size: 9, mimeType: '' }, context: { offHours: true } } },
-  { at: -25, over: { user: { email: 'ana@acme.example' }, tab: dropbox, file: { name: '1000_done.txt', size: 9, mimeType: '' }, context: { destinationUse: 'rare', rareWindowDays: 90 } } },
-  { at: -20, over: { user: { email: 'erin@acme.example' }, tab: { url: 'https://drive.google.com/drive/my-drive', title: 'Drive' }, file: { name: 'contract.pdf', size: 9, mimeType: '' }, channel: 'programmatic' } },
+  {
+    at: -30,
+    over: {
+      user: { email: 'dave@acme.example' },
+      tab: { url: 'https://wetransfer.com/', title: 'WeTransfer' },
+      file: { name: 'axb.txt', size: 9, mimeType: '' },
+      context: { offHours: true },
+    },
+  },
+  {
+    at: -25,
+    over: {
+      user: { email: 'ana@acme.example' },
+      tab: dropbox,
+      file: { name: '1000_done.txt', size: 9, mimeType: '' },
+      context: { destinationUse: 'rare', rareWindowDays: 90 },
+    },
+  },
+  {
+    at: -20,
+    over: {
+      user: { email: 'erin@acme.example' },
+      tab: { url: 'https://drive.google.com/drive/my-drive', title: 'Drive' },
+      file: { name: 'contract.pdf', size: 9, mimeType: '' },
+      channel: 'programmatic',
+    },
+  },
   // Same observed time as the previous one: the tie goes to the one stored later.
-  { at: -20, over: { user: { email: 'bob@acme.example' }, tab: dropbox, file: { name: 'deck-final.pptx', size: 9, mimeType: '' }, context: { offHours: true, remote: true } } },
+  {
+    at: -20,
+    over: {
+      user: { email: 'bob@acme.example' },
+      tab: dropbox,
+      file: { name: 'deck-final.pptx', size: 9, mimeType: '' },
+      context: { offHours: true, remote: true },
+    },
+  },
   // A browser clock far ahead (or a forged date): sorts at its receipt time + 5 minutes, below newer events.
-  { at: 0, receivedAt: BASE - 10 * MIN, over: { observedAt: '9999-12-31T23:59:59.000Z', user: { email: 'mallory@acme.example' }, tab: dropbox, file: { name: 'forged.zip', size: 9, mimeType: '' } } },
-  { at: -2, over: { user: { email: 'ana@acme.example' }, tab: { url: 'https://mail.google.com/mail/u/0/', title: 'Inbox' }, file: { name: 'newest.docx', size: 9, mimeType: '' } } },
+  {
+    at: 0,
+    receivedAt: BASE - 10 * MIN,
+    over: {
+      observedAt: '9999-12-31T23:59:59.000Z',
+      user: { email: 'mallory@acme.example' },
+      tab: dropbox,
+      file: { name: 'forged.zip', size: 9, mimeType: '' },
+    },
+  },
+  {
+    at: -2,
+    over: {
+      user: { email: 'ana@acme.example' },
+      tab: { url: 'https://mail.google.com/mail/u/0/', title: 'Inbox' },
+      file: { name: 'newest.docx', size: 9, mimeType: '' },
+    },
+  },
 ];
 
 interface Stored {
@@ -118,11 +206,23 @@ describe('GET /api/v1/events filters', () => {
     // Combined: every filter applies.
     ['user=ana@acme.example&minSeverity=high', (e) => lowerIn(['ana@acme.example'], e.user.email) && rank(e) >= 3],
     ['user=bob@acme.example&indicator=remote', (e) => e.user.email === 'bob@acme.example' && e.risk.indicators.some((i) => i.id === 'remote')],
-    ['destinationCategory=cloud_storage&channel=file_picker&trusted=false', (e) => e.destination.category === 'cloud_storage' && e.channel === 'file_picker' && !e.destination.trusted],
+    [
+      'destinationCategory=cloud_storage&channel=file_picker&trusted=false',
+      (e) => e.destination.category === 'cloud_storage' && e.channel === 'file_picker' && !e.destination.trusted,
+    ],
     ['indicator=off_hours&fileCategory=presentation', (e) => e.risk.indicators.some((i) => i.id === 'off_hours') && e.file.category === 'presentation'],
-    ['fileName=done&extension=txt&user=bob@acme.example,ana@acme.example', (e) => e.file.name.includes('done') && lowerIn(['bob@acme.example', 'ana@acme.example'], e.user.email)],
-    [`serviceId=dropbox&minScore=5&receivedTo=${at(-20)}`, (e, s) => e.destination.serviceId === 'dropbox' && e.risk.score >= 5 && s.receivedAt < BASE - 20 * MIN],
-    [`host=www.dropbox.com&minSeverity=moderate&observedTo=${at(-30)}`, (e) => e.destination.host === 'www.dropbox.com' && rank(e) >= 2 && Date.parse(e.observedAt) < BASE - 30 * MIN],
+    [
+      'fileName=done&extension=txt&user=bob@acme.example,ana@acme.example',
+      (e) => e.file.name.includes('done') && lowerIn(['bob@acme.example', 'ana@acme.example'], e.user.email),
+    ],
+    [
+      `serviceId=dropbox&minScore=5&receivedTo=${at(-20)}`,
+      (e, s) => e.destination.serviceId === 'dropbox' && e.risk.score >= 5 && s.receivedAt < BASE - 20 * MIN,
+    ],
+    [
+      `host=www.dropbox.com&minSeverity=moderate&observedTo=${at(-30)}`,
+      (e) => e.destination.host === 'www.dropbox.com' && rank(e) >= 2 && Date.parse(e.observedAt) < BASE - 30 * MIN,
+    ],
   ];
 
   it.each(CASES)('%s', async (query, keep) => {
@@ -201,7 +301,11 @@ describe('paging while events arrive', () => {
     const seen: ApiEvent[] = [];
     let cursor: string | null = null;
     do {
-      const res = await c.app.inject({ method: 'GET', url: `/api/v1/events?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, headers: c.as('analyst') });
+      const res = await c.app.inject({
+        method: 'GET',
+        url: `/api/v1/events?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: c.as('analyst'),
+      });
       expect(res.statusCode, res.body).toBe(200);
       const body = res.json() as { events: ApiEvent[]; nextCursor: string | null };
       seen.push(...body.events);
@@ -235,7 +339,11 @@ describe('paging while events arrive', () => {
 
   it('pages a filter with several values (one ordered scan each, merged) exactly once, events with two wanted indicators included once', async () => {
     const both = await sampleEvent({ user: { email: 'pat@acme.example' }, context: { offHours: true, destinationUse: 'first' } });
-    const one = await sampleEvent({ user: { email: 'pat@acme.example' }, tab: { url: 'https://mail.google.com/mail/u/0/', title: 'Inbox' }, context: { offHours: true } });
+    const one = await sampleEvent({
+      user: { email: 'pat@acme.example' },
+      tab: { url: 'https://mail.google.com/mail/u/0/', title: 'Inbox' },
+      context: { offHours: true },
+    });
     const neither = await sampleEvent({ user: { email: 'pat@acme.example' }, tab: { url: 'https://chatgpt.com/', title: 'ChatGPT' } });
     const templates = [both, one, neither];
     const make = (n: number, observedAt: number): FileEvent => ({ ...templates[n % 3]!, id: sampleId(n), observedAt: new Date(observedAt).toISOString() });
@@ -255,11 +363,19 @@ describe('paging while events arrive', () => {
         const last = Date.parse(page.at(-1)!.observedAt);
         const arriving = [last, last - 1000, BASE].map((t) => ({ n: next, e: make(next++, t) }));
         arrived.push(...arriving);
-        await ingestAll(arriving.map((a) => a.e), BASE + 1000);
+        await ingestAll(
+          arriving.map((a) => a.e),
+          BASE + 1000,
+        );
       });
       const ids = listed.map((e) => e.id);
       expect(new Set(ids).size, query).toBe(ids.length);
-      expect(ids.sort(), query).toEqual(snapshot.filter(({ n }) => keep(n)).map(({ e }) => e.id).sort());
+      expect(ids.sort(), query).toEqual(
+        snapshot
+          .filter(({ n }) => keep(n))
+          .map(({ e }) => e.id)
+          .sort(),
+      );
       storedSoFar.push(...arrived);
     }
   });

@@ -26,7 +26,16 @@ describe('watchlists', () => {
     const res = await call('read_only', 'GET', '/api/v1/watchlists');
     expect(res.statusCode).toBe(200);
     const lists = res.json().watchlists as { id: string; memberCount: number; builtIn: boolean; syncToBrowsers: boolean; name: string }[];
-    expect(lists.map((w) => w.id)).toEqual(['departing', 'high_impact', 'flight_risk', 'new_hire', 'contractor', 'elevated_access', 'performance_concerns', 'poor_security_practices']);
+    expect(lists.map((w) => w.id)).toEqual([
+      'departing',
+      'high_impact',
+      'flight_risk',
+      'new_hire',
+      'contractor',
+      'elevated_access',
+      'performance_concerns',
+      'poor_security_practices',
+    ]);
     expect(lists.every((w) => w.builtIn && w.name.length > 0)).toBe(true);
     expect(lists.find((w) => w.id === 'flight_risk')!.memberCount).toBe(1);
     expect(lists.filter((w) => w.syncToBrowsers).map((w) => w.id)).toEqual(['departing']);
@@ -48,12 +57,20 @@ describe('watchlists', () => {
   });
 
   it('adds, updates (idempotently) and removes members, each audited with before and after', async () => {
-    const added = await call('analyst', 'POST', '/api/v1/watchlists/departing/members', { email: 'Alice@Example.com', notes: 'resigned', departureDate: '2026-12-15' });
+    const added = await call('analyst', 'POST', '/api/v1/watchlists/departing/members', {
+      email: 'Alice@Example.com',
+      notes: 'resigned',
+      departureDate: '2026-12-15',
+    });
     expect(added.statusCode).toBe(201);
     expect(added.json().member).toMatchObject({ email: 'alice@example.com', notes: 'resigned', departureDate: '2026-12-15', addedBy: 'analyst:test-analyst' });
 
     clock += 60_000;
-    const again = await call('admin', 'POST', '/api/v1/watchlists/departing/members', { email: 'alice@example.com', notes: 'leaving for a competitor', departureDate: '2026-12-20' });
+    const again = await call('admin', 'POST', '/api/v1/watchlists/departing/members', {
+      email: 'alice@example.com',
+      notes: 'leaving for a competitor',
+      departureDate: '2026-12-20',
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().member).toMatchObject({ notes: 'leaving for a competitor', departureDate: '2026-12-20', addedAt: added.json().member.addedAt });
     const listed = (await call('read_only', 'GET', '/api/v1/watchlists/departing/members')).json();
@@ -82,7 +99,9 @@ describe('watchlists', () => {
     expect((await call('analyst', 'POST', '/api/v1/watchlists/no_such/members', { email: 'a@example.com' })).statusCode).toBe(404);
     expect((await call('analyst', 'GET', '/api/v1/watchlists/no_such/members')).statusCode).toBe(404);
     expect((await call('analyst', 'POST', '/api/v1/watchlists/departing/members', { email: 'not an email' })).statusCode).toBe(400);
-    expect((await call('analyst', 'POST', '/api/v1/watchlists/departing/members', { email: 'a@example.com', departureDate: '2026-13-45' })).statusCode).toBe(400);
+    expect((await call('analyst', 'POST', '/api/v1/watchlists/departing/members', { email: 'a@example.com', departureDate: '2026-13-45' })).statusCode).toBe(
+      400,
+    );
     expect((await call('analyst', 'POST', '/api/v1/watchlists/departing/members', { email: 'a@example.com', notes: 'x'.repeat(2001) })).statusCode).toBe(400);
   });
 
@@ -108,11 +127,31 @@ describe('user risk profile', () => {
   it('answers empty fields for someone never recorded, and patches with null clearing', async () => {
     const empty = await call('read_only', 'GET', '/api/v1/users/bob%40example.com');
     expect(empty.statusCode).toBe(200);
-    expect(empty.json()).toMatchObject({ email: 'bob@example.com', startDate: null, departureDate: null, managerEmail: null, notes: null, watchlists: [], legalHolds: [], eventCount: 0 });
+    expect(empty.json()).toMatchObject({
+      email: 'bob@example.com',
+      startDate: null,
+      departureDate: null,
+      managerEmail: null,
+      notes: null,
+      watchlists: [],
+      legalHolds: [],
+      eventCount: 0,
+    });
 
-    const patched = await call('analyst', 'PATCH', '/api/v1/users/Bob%40Example.com', { startDate: '2024-03-01', departureDate: '2026-12-31', managerEmail: 'Carol@Example.com', notes: 'handles the pricing model' });
+    const patched = await call('analyst', 'PATCH', '/api/v1/users/Bob%40Example.com', {
+      startDate: '2024-03-01',
+      departureDate: '2026-12-31',
+      managerEmail: 'Carol@Example.com',
+      notes: 'handles the pricing model',
+    });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ email: 'bob@example.com', startDate: '2024-03-01', departureDate: '2026-12-31', managerEmail: 'carol@example.com', updatedBy: 'analyst:test-analyst' });
+    expect(patched.json()).toMatchObject({
+      email: 'bob@example.com',
+      startDate: '2024-03-01',
+      departureDate: '2026-12-31',
+      managerEmail: 'carol@example.com',
+      updatedBy: 'analyst:test-analyst',
+    });
 
     const cleared = await call('analyst', 'PATCH', '/api/v1/users/bob%40example.com', { departureDate: null });
     expect(cleared.json()).toMatchObject({ startDate: '2024-03-01', departureDate: null, notes: 'handles the pricing model' });
@@ -133,7 +172,12 @@ describe('user risk profile', () => {
     await call('analyst', 'POST', '/api/v1/watchlists/high_impact/members', { email: 'dan@example.com' });
     await call('admin', 'POST', '/api/v1/legal-holds', { email: 'dan@example.com', matter: 'Acme v. Dan' });
     const high = await sampleEvent({ id: sampleId(1), user: { email: 'Dan@example.com' } });
-    const low = await sampleEvent({ id: sampleId(2), user: { email: 'dan@example.com' }, tab: { url: 'https://mail.google.com/mail/u/0', title: 'Gmail' }, file: { name: 'a.png', size: 1, mimeType: '' } });
+    const low = await sampleEvent({
+      id: sampleId(2),
+      user: { email: 'dan@example.com' },
+      tab: { url: 'https://mail.google.com/mail/u/0', title: 'Gmail' },
+      file: { name: 'a.png', size: 1, mimeType: '' },
+    });
     const other = await sampleEvent({ id: sampleId(3), user: { email: 'erin@example.com' } });
     await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: built.as('ingest'), payload: { events: [high, low, other] } });
 
@@ -148,7 +192,11 @@ describe('user risk profile', () => {
 
 describe('settings sync tells a browser about its user', () => {
   const sync = (email: string, etag?: string) =>
-    built.app.inject({ method: 'GET', url: '/api/v1/policy', headers: { ...built.as('ingest'), 'x-upwatch-user': email, ...(etag && { 'if-none-match': etag }) } });
+    built.app.inject({
+      method: 'GET',
+      url: '/api/v1/policy',
+      headers: { ...built.as('ingest'), 'x-upwatch-user': email, ...(etag && { 'if-none-match': etag }) },
+    });
 
   it('includes departing while the user is a member, with an ETag that follows membership', async () => {
     const before = await sync('Fay@Example.com');

@@ -21,7 +21,14 @@ describe('buildFileEvent', () => {
     expect(event).toMatchObject({
       schemaVersion: 1,
       file: { extension: 'py', category: 'source_code', categoryByExtension: 'source_code' },
-      destination: { url: 'https://www.dropbox.com/home', host: 'www.dropbox.com', domain: 'dropbox.com', serviceId: 'dropbox', category: 'cloud_storage', trusted: false },
+      destination: {
+        url: 'https://www.dropbox.com/home',
+        host: 'www.dropbox.com',
+        domain: 'dropbox.com',
+        serviceId: 'dropbox',
+        category: 'cloud_storage',
+        trusted: false,
+      },
       risk: { score: 8, severity: 'high', settingsVersion: 'builtin-1' },
     });
   });
@@ -47,9 +54,7 @@ describe('buildFileEvent', () => {
   it('names the content type when its category is other', async () => {
     const head = SAMPLES.sqlite!;
     const event = await buildFileEvent(input({ file: { name: 'cats.jpg', size: head.length, mimeType: 'image/jpeg', head } }));
-    expect(event.risk.indicators.find((i) => i.id === 'file_mismatch')?.reason).toBe(
-      'File named as an image but its content is application/x-sqlite3',
-    );
+    expect(event.risk.indicators.find((i) => i.id === 'file_mismatch')?.reason).toBe('File named as an image but its content is application/x-sqlite3');
   });
 
   it('keeps query strings only when policy says so', async () => {

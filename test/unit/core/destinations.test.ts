@@ -120,7 +120,6 @@ describe('classifyDestination', () => {
   });
 });
 
-
 describe('the built-in catalog', () => {
   const services = BUILTIN_CATALOG.services;
   const count = (category: string) => services.filter((s) => s.category === category).length;
@@ -151,15 +150,34 @@ describe('the built-in catalog', () => {
   it('names the source category of the business applications downloads come from', () => {
     const sourceOf = (id: string) => services.find((s) => s.id === id)?.sourceCategory;
     const expected: Record<string, string> = {
-      workday: 'hr', adp: 'hr', bamboohr: 'hr', successfactors: 'hr',
-      salesforce: 'crm', hubspot: 'crm', zendesk: 'crm',
-      tableau: 'business_intelligence', power_bi: 'business_intelligence', looker: 'business_intelligence',
-      netsuite: 'financial_services', quickbooks: 'financial_services', carta: 'financial_services',
-      docusign: 'contract_management', ironclad: 'contract_management', marketo: 'marketing',
-      jenkins: 'coding_tools', jira: 'coding_tools', servicenow: 'coding_tools', confluence: 'productivity',
-      github: 'source_code_repository', gitlab: 'source_code_repository', bitbucket: 'source_code_repository',
-      google_drive: 'cloud_storage', onedrive: 'cloud_storage', sharepoint: 'cloud_storage',
-      slack: 'messaging', microsoft_teams: 'messaging',
+      workday: 'hr',
+      adp: 'hr',
+      bamboohr: 'hr',
+      successfactors: 'hr',
+      salesforce: 'crm',
+      hubspot: 'crm',
+      zendesk: 'crm',
+      tableau: 'business_intelligence',
+      power_bi: 'business_intelligence',
+      looker: 'business_intelligence',
+      netsuite: 'financial_services',
+      quickbooks: 'financial_services',
+      carta: 'financial_services',
+      docusign: 'contract_management',
+      ironclad: 'contract_management',
+      marketo: 'marketing',
+      jenkins: 'coding_tools',
+      jira: 'coding_tools',
+      servicenow: 'coding_tools',
+      confluence: 'productivity',
+      github: 'source_code_repository',
+      gitlab: 'source_code_repository',
+      bitbucket: 'source_code_repository',
+      google_drive: 'cloud_storage',
+      onedrive: 'cloud_storage',
+      sharepoint: 'cloud_storage',
+      slack: 'messaging',
+      microsoft_teams: 'messaging',
     };
     for (const [id, category] of Object.entries(expected)) expect(sourceOf(id), id).toBe(category);
   });
@@ -170,10 +188,13 @@ describe('the built-in catalog', () => {
   });
 
   it('has every self-hosted title rule exercised on a host the catalog does not know', () => {
-    const byTitle = new Set(
-      DESTINATION_CASES.filter((c) => c.title && classifyDestination(c).matchedBy === 'title').map((c) => c.serviceId),
-    );
-    expect(services.filter((s) => s.titles?.length).map((s) => s.id).filter((id) => !byTitle.has(id))).toEqual([]);
+    const byTitle = new Set(DESTINATION_CASES.filter((c) => c.title && classifyDestination(c).matchedBy === 'title').map((c) => c.serviceId));
+    expect(
+      services
+        .filter((s) => s.titles?.length)
+        .map((s) => s.id)
+        .filter((id) => !byTitle.has(id)),
+    ).toEqual([]);
   });
 });
 
@@ -188,17 +209,13 @@ describe('policy changes to the catalog', () => {
   });
 
   it('takes a host pattern from a built-in service', () => {
-    const customDestinations = [
-      { id: 'acme_box', name: 'Acme Box tenant', category: 'productivity' as const, hosts: ['acme.app.box.com'] },
-    ];
+    const customDestinations = [{ id: 'acme_box', name: 'Acme Box tenant', category: 'productivity' as const, hosts: ['acme.app.box.com'] }];
     expect(classifyDestination({ url: 'https://acme.app.box.com/folder/1' }, { customDestinations }).serviceId).toBe('acme_box');
     expect(classifyDestination({ url: 'https://other.app.box.com/' }, { customDestinations }).serviceId).toBe('box');
   });
 
   it('adds a self-hosted title rule', () => {
-    const customDestinations = [
-      { id: 'acme_vault', name: 'Acme Vault', category: 'cloud_storage' as const, titles: ['^Acme Vault$'] },
-    ];
+    const customDestinations = [{ id: 'acme_vault', name: 'Acme Vault', category: 'cloud_storage' as const, titles: ['^Acme Vault$'] }];
     expect(classifyDestination({ url: 'https://v.acme.example/', title: 'Acme Vault' }, { customDestinations })).toMatchObject({
       serviceId: 'acme_vault',
       matchedBy: 'title',

@@ -30,9 +30,13 @@ describe('the effective configuration applies the defaults once', () => {
 
   it('puts the user on the departing watchlist from the managed key or the console watchlist', () => {
     expect(effectiveConfig({ departingWatchlist: true }, []).departingWatchlist).toBe(true);
-    expect(effectiveConfig({ userEmail: 'ana@acme.com' }, [], {}, undefined, { email: 'ANA@acme.com', watchlists: ['departing'] }).departingWatchlist).toBe(true);
+    expect(effectiveConfig({ userEmail: 'ana@acme.com' }, [], {}, undefined, { email: 'ANA@acme.com', watchlists: ['departing'] }).departingWatchlist).toBe(
+      true,
+    );
     // Synced for someone else: not this user's watchlists.
-    expect(effectiveConfig({ userEmail: 'bob@acme.com' }, [], {}, undefined, { email: 'ana@acme.com', watchlists: ['departing'] }).departingWatchlist).toBe(false);
+    expect(effectiveConfig({ userEmail: 'bob@acme.com' }, [], {}, undefined, { email: 'ana@acme.com', watchlists: ['departing'] }).departingWatchlist).toBe(
+      false,
+    );
   });
 });
 

@@ -159,7 +159,21 @@ describe('classifyFile by content', () => {
 
   it('has a sample of every file category', () => {
     const categories = new Set(CONTENT.map(([, category]) => category));
-    for (const c of ['audio', 'document', 'executable', 'image', 'pdf', 'presentation', 'script', 'source_code', 'spreadsheet', 'video', 'virtual_disk_image', 'archive', 'other']) {
+    for (const c of [
+      'audio',
+      'document',
+      'executable',
+      'image',
+      'pdf',
+      'presentation',
+      'script',
+      'source_code',
+      'spreadsheet',
+      'video',
+      'virtual_disk_image',
+      'archive',
+      'other',
+    ]) {
       expect(categories.has(c), c).toBe(true);
     }
   });
@@ -289,7 +303,9 @@ describe('mismatch', () => {
 });
 
 describe('bad input', () => {
-  const truncated = Object.entries(SAMPLES).flatMap(([name, bytes]) => [1, 4, 16, 100, 600].map((n): [string, Uint8Array] => [`${name}[0:${n}]`, bytes.subarray(0, n)]));
+  const truncated = Object.entries(SAMPLES).flatMap(([name, bytes]) =>
+    [1, 4, 16, 100, 600].map((n): [string, Uint8Array] => [`${name}[0:${n}]`, bytes.subarray(0, n)]),
+  );
 
   it.each(truncated)('%s gets a verdict', async (_, head) => {
     const verdict = await classifyFile({ name: 'x.bin', size: 1_000_000, head });
@@ -297,7 +313,19 @@ describe('bad input', () => {
   });
 
   it('gives a verdict for bad names and sizes without throwing', async () => {
-    const names = ['a'.repeat(255), 'b'.repeat(250) + '.docx', 'nul\u0000byte.pdf', '../../etc/passwd', 'C:\\temp\\x.exe', '/', '\\', '.', '..', '', 42 as unknown as string];
+    const names = [
+      'a'.repeat(255),
+      'b'.repeat(250) + '.docx',
+      'nul\u0000byte.pdf',
+      '../../etc/passwd',
+      'C:\\temp\\x.exe',
+      '/',
+      '\\',
+      '.',
+      '..',
+      '',
+      42 as unknown as string,
+    ];
     for (const name of names) {
       await expect(classifyFile({ name, size: 0 })).resolves.toMatchObject({ mismatch: false });
     }

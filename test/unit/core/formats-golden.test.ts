@@ -48,8 +48,19 @@ describe('what a backend answer means', () => {
   const NOW = Date.parse('2026-10-21T07:27:00Z');
   const native = wireFormatFor('native');
   it.each([
-    [200, 'ok'], [202, 'ok'], [413, 'split'], [408, 'retry'], [409, 'retry'], [429, 'retry'], [500, 'retry'], [503, 'retry'],
-    [400, 'dead'], [401, 'dead'], [403, 'dead'], [404, 'dead'], [422, 'dead'],
+    [200, 'ok'],
+    [202, 'ok'],
+    [413, 'split'],
+    [408, 'retry'],
+    [409, 'retry'],
+    [429, 'retry'],
+    [500, 'retry'],
+    [503, 'retry'],
+    [400, 'dead'],
+    [401, 'dead'],
+    [403, 'dead'],
+    [404, 'dead'],
+    [422, 'dead'],
   ] as const)('HTTP %i → %s', (status, kind) => {
     expect(native.interpret(status, '', null, NOW).kind).toBe(kind);
   });
@@ -67,7 +78,10 @@ describe('what a backend answer means', () => {
     const hec = wireFormatFor('splunk_hec');
     expect(hec.interpret(200, '{"text":"Success","code":0}', null, NOW).kind).toBe('ok');
     expect(hec.interpret(503, '{"text":"Server is busy","code":9}', '5', NOW)).toMatchObject({ kind: 'retry', retryAfterMs: 5000 });
-    expect(hec.interpret(400, '{"text":"Invalid data format","code":6,"invalid-event-number":0}', null, NOW)).toMatchObject({ kind: 'dead', error: expect.stringContaining('HEC code 6') });
+    expect(hec.interpret(400, '{"text":"Invalid data format","code":6,"invalid-event-number":0}', null, NOW)).toMatchObject({
+      kind: 'dead',
+      error: expect.stringContaining('HEC code 6'),
+    });
     expect(hec.interpret(403, '{"text":"Invalid token","code":4}', null, NOW).kind).toBe('dead');
     expect(hec.interpret(500, '{"text":"Internal server error","code":8}', null, NOW).kind).toBe('retry');
   });
@@ -76,9 +90,18 @@ describe('what a backend answer means', () => {
     const es = wireFormatFor('elastic');
     const body = JSON.stringify({
       errors: true,
-      items: [{ create: { status: 201 } }, { create: { status: 409 } }, { create: { status: 429 } }, { create: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } }],
+      items: [
+        { create: { status: 201 } },
+        { create: { status: 409 } },
+        { create: { status: 429 } },
+        { create: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } },
+      ],
     });
-    expect(es.interpret(200, body, null, NOW)).toEqual({ kind: 'partial', retry: [2], dead: [{ index: 3, error: 'Elasticsearch 400: mapper_parsing_exception bad' }] });
+    expect(es.interpret(200, body, null, NOW)).toEqual({
+      kind: 'partial',
+      retry: [2],
+      dead: [{ index: 3, error: 'Elasticsearch 400: mapper_parsing_exception bad' }],
+    });
     expect(es.interpret(200, '{"errors":false,"items":[]}', null, NOW).kind).toBe('ok');
   });
 
@@ -86,7 +109,12 @@ describe('what a backend answer means', () => {
     const xsoar = wireFormatFor('xsoar');
     expect(() => xsoar.encode([scored, trusted])).toThrow();
     expect(xsoar.authorization('admin:s3cret')).toBe(`Basic ${Buffer.from('admin:s3cret').toString('base64')}`);
-    expect(JSON.parse(xsoar.encode([scored]))).toMatchObject({ type: 'Upwatch File Exfiltration', severity: 4, occurred: '2026-11-23T10:00:00.000Z', rawJson: { id: scored.id } });
+    expect(JSON.parse(xsoar.encode([scored]))).toMatchObject({
+      type: 'Upwatch File Exfiltration',
+      severity: 4,
+      occurred: '2026-11-23T10:00:00.000Z',
+      rawJson: { id: scored.id },
+    });
   });
 
   it('adds an OCSF Data Security Finding only for scored events', () => {

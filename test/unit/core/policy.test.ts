@@ -52,9 +52,11 @@ describe('parsePolicy', () => {
 describe('unsyncableKeyErrors', () => {
   it('names every key only the managed policy may set, and nothing else', () => {
     const everything = Object.fromEntries(POLICY_KEYS.map((k) => [k, 'x']));
-    expect(unsyncableKeyErrors(everything).map((e) => e.key).sort()).toEqual(
-      ['backendToken', 'backendUrl', 'settingsSyncIntervalMinutes', 'settingsSyncToken', 'settingsSyncUrl'],
-    );
+    expect(
+      unsyncableKeyErrors(everything)
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['backendToken', 'backendUrl', 'settingsSyncIntervalMinutes', 'settingsSyncToken', 'settingsSyncUrl']);
     expect(unsyncableKeyErrors({ backendUrl: 'https://evil.example/' })).toEqual([{ key: 'backendUrl', message: 'only the managed policy may set this key' }]);
     expect(unsyncableKeyErrors(Object.fromEntries([...SYNCABLE_KEYS].map((k) => [k, 1])))).toEqual([]);
   });

@@ -24,7 +24,15 @@ const S = DEFAULT_RISK_SETTINGS;
 
 describe('severityOf', () => {
   it.each([
-    [0, 'none'], [1, 'low'], [3, 'low'], [4, 'moderate'], [6, 'moderate'], [7, 'high'], [8, 'high'], [9, 'critical'], [40, 'critical'],
+    [0, 'none'],
+    [1, 'low'],
+    [3, 'low'],
+    [4, 'moderate'],
+    [6, 'moderate'],
+    [7, 'high'],
+    [8, 'high'],
+    [9, 'critical'],
+    [40, 'critical'],
   ])('%i → %s', (score, severity) => expect(severityOf(score)).toBe(severity));
 
   it('is monotone in the score', () => {
@@ -92,7 +100,10 @@ describe('combinations', () => {
 
   it('the seed example: source code uploaded to Dropbox off hours = 9, critical', () => {
     const r = scoreEvent(
-      { file: { ...base().file, category: 'source_code' }, destination: { category: 'cloud_storage', serviceId: 'dropbox', serviceName: 'Dropbox', domain: 'dropbox.com', trusted: false } },
+      {
+        file: { ...base().file, category: 'source_code' },
+        destination: { category: 'cloud_storage', serviceId: 'dropbox', serviceName: 'Dropbox', domain: 'dropbox.com', trusted: false },
+      },
       S,
       { offHours: true },
     );
@@ -164,7 +175,13 @@ describe('properties', () => {
     });
   const randomCase = () => {
     const event: ScorableEvent = {
-      file: { name: 'f', category: pick(FILE_CATEGORIES), categoryByExtension: pick(FILE_CATEGORIES), categoryByContent: pick(FILE_CATEGORIES), mismatch: random() < 0.3 },
+      file: {
+        name: 'f',
+        category: pick(FILE_CATEGORIES),
+        categoryByExtension: pick(FILE_CATEGORIES),
+        categoryByContent: pick(FILE_CATEGORIES),
+        mismatch: random() < 0.3,
+      },
       destination: { category: pick(DESTINATION_CATEGORIES), domain: 'd.example', trusted: random() < 0.1 },
       sources: Array.from({ length: Math.floor(random() * 3) }, () => ({ category: pick(SOURCE_CATEGORIES) })),
     };
@@ -221,7 +238,11 @@ describe('rescore', () => {
     deep(events);
     const settings = RiskSettings.parse({ version: 'v2', scores: { user: { off_hours: 4 }, destination: { cloud_storage: 7 } } });
     const [a, b] = rescore(events, settings);
-    expect(a).toMatchObject({ before: { score: 9, severity: 'critical', settingsVersion: 'builtin-1' }, after: { score: 14, settingsVersion: 'v2' }, changed: true });
+    expect(a).toMatchObject({
+      before: { score: 9, severity: 'critical', settingsVersion: 'builtin-1' },
+      after: { score: 14, settingsVersion: 'v2' },
+      changed: true,
+    });
     expect(b).toMatchObject({ before: { score: 0 }, after: { score: 0, trusted: true }, changed: false });
     expect(events).toEqual(frozen);
     for (const e of events) expect(FileEvent.parse(e)).toEqual(e);
@@ -287,9 +308,17 @@ describe('the history facts of one upload', () => {
       expect(context).toMatchObject({ offHours: true, offHoursBasis: 'working_hours', departingWatchlist: true, rareWindowDays: 90 });
       expect(context.unevaluated).toEqual([{ id: 'remote', reason: 'client IP unknown: the backend has not reported it yet' }]);
     }
-    const known = uploadContext([dropbox], { ...none, clientIp: { clientIp: '203.0.113.9', reportedAt: now - 3_600_000 } }, { ...options, inNetworkCidrs: ['10.0.0.0/8'] });
+    const known = uploadContext(
+      [dropbox],
+      { ...none, clientIp: { clientIp: '203.0.113.9', reportedAt: now - 3_600_000 } },
+      { ...options, inNetworkCidrs: ['10.0.0.0/8'] },
+    );
     expect(known.contexts[0]).toMatchObject({ remote: true });
-    const stale = uploadContext([dropbox], { ...none, clientIp: { clientIp: '203.0.113.9', reportedAt: now - 25 * 3_600_000 } }, { ...options, inNetworkCidrs: ['10.0.0.0/8'] });
+    const stale = uploadContext(
+      [dropbox],
+      { ...none, clientIp: { clientIp: '203.0.113.9', reportedAt: now - 25 * 3_600_000 } },
+      { ...options, inNetworkCidrs: ['10.0.0.0/8'] },
+    );
     expect(stale.contexts[0]!.remote).toBeUndefined();
   });
 
@@ -435,6 +464,9 @@ describe('download sources', () => {
   });
   it('uses custom destinations with a source category', () => {
     const customDestinations = [{ id: 'acme_hr', name: 'Acme HR', category: 'other' as const, hosts: ['hr.acme.example'], sourceCategory: 'hr' as const }];
-    expect(sourcesOfDownload({ url: 'https://hr.acme.example/export' }, '2026-11-23T09:00:00.000Z', { customDestinations })[0]).toMatchObject({ category: 'hr', serviceId: 'acme_hr' });
+    expect(sourcesOfDownload({ url: 'https://hr.acme.example/export' }, '2026-11-23T09:00:00.000Z', { customDestinations })[0]).toMatchObject({
+      category: 'hr',
+      serviceId: 'acme_hr',
+    });
   });
 });

@@ -7,8 +7,29 @@ const pick = <T>(random: () => number, items: readonly T[]) => items[Math.floor(
 
 const SCHEMES = ['https://', 'http://', 'HTTPS://', 'Http://', 'ftp://', ' https://', 'https:/', 'https:', 'https:///', 'javascript:'];
 const USERINFO = ['', '', '', 'u@', 'u:p@', 'a.com@'];
-const LABELS = ['a', 'mail', 'Google', 'com', 'xn--bcher-kva', 'münchen', '1', '0x7f', '256', '08', 'ex-ample', '-a', 'a-',
-  '', 'co', 'uk', 'ab--cd', 'x'.repeat(64), 'a\tb', 'a%2e', 'a_b'];
+const LABELS = [
+  'a',
+  'mail',
+  'Google',
+  'com',
+  'xn--bcher-kva',
+  'münchen',
+  '1',
+  '0x7f',
+  '256',
+  '08',
+  'ex-ample',
+  '-a',
+  'a-',
+  '',
+  'co',
+  'uk',
+  'ab--cd',
+  'x'.repeat(64),
+  'a\tb',
+  'a%2e',
+  'a_b',
+];
 const PORTS = ['', '', ':80', ':443', ':65535', ':65536', ':99999', ':', ':8x'];
 const SEGMENTS = ['', 'a', 'Messages', '.', '..', '%2e', '%2E%2e', 'a b', '\\', 'é', '~x', '@', ':', 'i', 'grok', "it's", '{x}', '|'];
 const TAILS = ['', '', '?q=1', '#f', '?a#b', '\t', ' ', '\n'];

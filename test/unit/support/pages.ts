@@ -19,6 +19,11 @@ interface HappyDomSettings {
 export function loadPage(name: 'popup' | 'options'): Document {
   const settings = (window as unknown as { happyDOM?: { settings: HappyDomSettings } }).happyDOM?.settings;
   if (!settings) throw new Error('loadPage needs the happy-dom environment');
-  Object.assign(settings, { disableCSSFileLoading: true, disableJavaScriptFileLoading: true, disableJavaScriptEvaluation: true, handleDisabledFileLoadingAsSuccess: true });
+  Object.assign(settings, {
+    disableCSSFileLoading: true,
+    disableJavaScriptFileLoading: true,
+    disableJavaScriptEvaluation: true,
+    handleDisabledFileLoadingAsSuccess: true,
+  });
   return new DOMParser().parseFromString(readFileSync(resolve(ENTRYPOINTS, name, 'index.html'), 'utf8'), 'text/html');
 }

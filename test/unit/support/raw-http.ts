@@ -43,7 +43,8 @@ export function readResponse(socket: Socket): Promise<RawResponse> {
       const response = parse(false);
       if (response) done(response);
     };
-    const onEnd = (error?: Error) => done(parse(true) ?? error ?? new Error(`connection closed before a whole response: ${JSON.stringify(buffer.toString('latin1'))}`));
+    const onEnd = (error?: Error) =>
+      done(parse(true) ?? error ?? new Error(`connection closed before a whole response: ${JSON.stringify(buffer.toString('latin1'))}`));
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onEnd);

@@ -52,9 +52,15 @@ describe('renderPopup', () => {
 
   it('marks script-made events, and says how many a page had dropped', () => {
     const madeUp = { ...event, id: '0190a0e2-7c4b-7def-8abc-000000000999', trustedEvent: false };
-    renderPopup(document, state({ events: [event, madeUp], delivery: { configured: true, format: 'native', queued: 0, deadLetters: 0, dropped: 7, scriptMadeDropped: 5 } }), NOW);
+    renderPopup(
+      document,
+      state({ events: [event, madeUp], delivery: { configured: true, format: 'native', queued: 0, deadLetters: 0, dropped: 7, scriptMadeDropped: 5 } }),
+      NOW,
+    );
     expect([...document.querySelectorAll('li.event')].map((li) => li.querySelector('.script-made')?.textContent ?? '')).toEqual(['', 'script-made']);
-    expect(document.getElementById('delivery')?.textContent).toBe('All events delivered. 2 dropped (outbox full); 5 script-made dropped (too many from one tab).');
+    expect(document.getElementById('delivery')?.textContent).toBe(
+      'All events delivered. 2 dropped (outbox full); 5 script-made dropped (too many from one tab).',
+    );
   });
 
   it('has an empty state', () => {
@@ -68,7 +74,14 @@ describe('renderPopup', () => {
   });
 
   it('shows policy errors and delivery trouble as text', () => {
-    renderPopup(document, state({ policyErrors: [{ key: 'backendUrl', message: '<b>bad</b>' }], delivery: { configured: true, format: 'native', queued: 4, deadLetters: 2, dropped: 0, lastError: 'backend answered HTTP 500' } }), NOW);
+    renderPopup(
+      document,
+      state({
+        policyErrors: [{ key: 'backendUrl', message: '<b>bad</b>' }],
+        delivery: { configured: true, format: 'native', queued: 4, deadLetters: 2, dropped: 0, lastError: 'backend answered HTTP 500' },
+      }),
+      NOW,
+    );
     const errors = document.getElementById('policy-errors')!;
     expect(errors.hidden).toBe(false);
     expect(errors.textContent).toContain('backendUrl: <b>bad</b>');

@@ -47,8 +47,8 @@ export function AlertDetail(props: { id: string }) {
       {a && (
         <>
           <p class="lede">
-            {a.user ? <Link href={`/users/${encodeURIComponent(a.user)}`}>{a.user}</Link> : 'Unknown user'} · <SeverityBadge severity={a.severity} /> · {a.eventCount} events from{' '}
-            {when(a.firstEventAt)} to {when(a.lastEventAt)} · {STATE_LABELS[a.state] ?? a.state}
+            {a.user ? <Link href={`/users/${encodeURIComponent(a.user)}`}>{a.user}</Link> : 'Unknown user'} · <SeverityBadge severity={a.severity} /> ·{' '}
+            {a.eventCount} events from {when(a.firstEventAt)} to {when(a.lastEventAt)} · {STATE_LABELS[a.state] ?? a.state}
           </p>
           <form class="card triage" onSubmit={(e) => void submit(e)} aria-label="Triage">
             <h2>Triage</h2>

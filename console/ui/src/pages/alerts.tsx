@@ -4,7 +4,12 @@ import { ErrorBox, Loading, Page, SEVERITIES, SeverityBadge, useLoad, when } fro
 import { Link, navigate } from '../router';
 
 export const ALERT_STATES = ['OPEN', 'PENDING', 'CLOSED_TP', 'CLOSED_FP'] as const;
-export const STATE_LABELS: Record<string, string> = { OPEN: 'Open', PENDING: 'Pending', CLOSED_TP: 'Closed: true positive', CLOSED_FP: 'Closed: false positive' };
+export const STATE_LABELS: Record<string, string> = {
+  OPEN: 'Open',
+  PENDING: 'Pending',
+  CLOSED_TP: 'Closed: true positive',
+  CLOSED_FP: 'Closed: false positive',
+};
 
 export interface Alert {
   id: string;
@@ -23,7 +28,11 @@ export interface Alert {
 }
 
 export function Alerts(props: { query: URLSearchParams }) {
-  const filters = { state: props.query.get('state') ?? 'OPEN,PENDING', minSeverity: props.query.get('minSeverity') ?? undefined, cursor: props.query.get('cursor') ?? undefined };
+  const filters = {
+    state: props.query.get('state') ?? 'OPEN,PENDING',
+    minSeverity: props.query.get('minSeverity') ?? undefined,
+    cursor: props.query.get('cursor') ?? undefined,
+  };
   const key = qs(filters);
   const state = useLoad(() => api<{ alerts: Alert[]; nextCursor: string | null }>(`/api/v1/alerts${qs({ ...filters, limit: 100 })}`), key);
   const change = (e: Event) => {

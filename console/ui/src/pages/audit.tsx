@@ -23,7 +23,9 @@ export function Audit(props: { query: URLSearchParams }) {
   const submit = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    navigate(`/audit${qs({ action: String(form.get('action') ?? '').trim(), actor: String(form.get('actor') ?? '').trim(), target: String(form.get('target') ?? '').trim() })}`);
+    navigate(
+      `/audit${qs({ action: String(form.get('action') ?? '').trim(), actor: String(form.get('actor') ?? '').trim(), target: String(form.get('target') ?? '').trim() })}`,
+    );
   };
   return (
     <Page title="Audit log">

@@ -33,7 +33,17 @@ export interface ApiEvent {
     mismatch: boolean;
     evidence?: string[];
   };
-  destination: { url: string; host: string; domain: string; tabTitle: string; frameUrl?: string; category: string; serviceId?: string; serviceName?: string; trusted: boolean };
+  destination: {
+    url: string;
+    host: string;
+    domain: string;
+    tabTitle: string;
+    frameUrl?: string;
+    category: string;
+    serviceId?: string;
+    serviceName?: string;
+    trusted: boolean;
+  };
   source?: Source;
   sources?: Source[];
   risk: { score: number; severity: string; indicators: { id: string; group: string; weight: number; reason: string }[]; settingsVersion: string };
@@ -103,7 +113,18 @@ export function EventDetail(props: { id: string }) {
                 ['By extension', `${e.file.categoryByExtension} (.${e.file.extension})`],
                 ['By content', `${e.file.categoryByContent}${e.file.mimeByContent ? ` (${e.file.mimeByContent})` : ''}`],
                 ['Mismatch', e.file.mismatch ? 'yes: the content is not what the name says' : 'no'],
-                ['Evidence', e.file.evidence?.length ? <ul>{e.file.evidence.map((x, i) => <li key={i}>{x}</li>)}</ul> : '—'],
+                [
+                  'Evidence',
+                  e.file.evidence?.length ? (
+                    <ul>
+                      {e.file.evidence.map((x, i) => (
+                        <li key={i}>{x}</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    '—'
+                  ),
+                ],
                 ...(e.file.relativePath ? ([['Path', e.file.relativePath]] as [string, string][]) : []),
               ]}
             />

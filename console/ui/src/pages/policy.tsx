@@ -7,8 +7,8 @@ export function Policy() {
   return (
     <Page title="Policy">
       <p>
-        Browsers sync these settings from the console. A key set in a browser's <strong>managed policy</strong> (the enterprise policy the administrator deploys with the
-        extension) wins over the same key here: the synced value applies only where the managed policy leaves the key unset. Admins change these with{' '}
+        Browsers sync these settings from the console. A key set in a browser's <strong>managed policy</strong> (the enterprise policy the administrator deploys
+        with the extension) wins over the same key here: the synced value applies only where the managed policy leaves the key unset. Admins change these with{' '}
         <code>PUT /api/v1/policy</code>; risk scores are edited on the Risk settings page.
       </p>
       {state.error && <ErrorBox error={state.error} />}

@@ -66,8 +66,8 @@ export function RiskSettings() {
   return (
     <Page title="Risk settings">
       <p>
-        Each indicator adds its weight (0–10) to an event's score. Weights above {CAUTION_ABOVE} make an event high or critical on their own. Changes apply to future events;
-        every change is in the <Link href="/audit">audit log</Link>.
+        Each indicator adds its weight (0–10) to an event's score. Weights above {CAUTION_ABOVE} make an event high or critical on their own. Changes apply to
+        future events; every change is in the <Link href="/audit">audit log</Link>.
       </p>
       {!editable && <RoleNote text={`Read only: you can preview but not save. ${ROLE_NEEDED.analyst}`} />}
       {state.error && <ErrorBox error={state.error} />}
@@ -84,7 +84,16 @@ export function RiskSettings() {
                   return (
                     <div class="score-row" key={key}>
                       <label for={id}>{key.replaceAll('_', ' ')}</label>
-                      <input id={id} type="number" min={0} max={10} step={1} value={value} aria-describedby={`${id}-note`} onInput={(e) => set(group, key, Number((e.currentTarget as HTMLInputElement).value))} />
+                      <input
+                        id={id}
+                        type="number"
+                        min={0}
+                        max={10}
+                        step={1}
+                        value={value}
+                        aria-describedby={`${id}-note`}
+                        onInput={(e) => set(group, key, Number((e.currentTarget as HTMLInputElement).value))}
+                      />
                       <span id={`${id}-note`} class={value > CAUTION_ABOVE ? 'caution' : 'muted'}>
                         recommended {recommended ?? '—'}
                         {value > CAUTION_ABOVE ? ' · caution: above 7' : ''}

@@ -36,9 +36,14 @@ export function Rules() {
     const formEl = e.currentTarget as HTMLFormElement;
     const form = new FormData(formEl);
     const conditions: Record<string, unknown> = { minSeverity: String(form.get('minSeverity')) };
-    const watchlists = String(form.get('watchlists') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const watchlists = String(form.get('watchlists') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (watchlists.length) conditions.watchlists = watchlists;
-    void run(() => api('/api/v1/alert-rules', { method: 'POST', body: { name: String(form.get('name')).trim(), conditions } }), 'Rule created.').then(() => formEl.reset());
+    void run(() => api('/api/v1/alert-rules', { method: 'POST', body: { name: String(form.get('name')).trim(), conditions } }), 'Rule created.').then(() =>
+      formEl.reset(),
+    );
   };
   return (
     <Page title="Alert rules">
@@ -74,7 +79,12 @@ export function Rules() {
                         type="checkbox"
                         checked={r.enabled}
                         disabled={!editable}
-                        onChange={() => void run(() => api(`/api/v1/alert-rules/${encodeURIComponent(r.id)}`, { method: 'PATCH', body: { enabled: !r.enabled } }), `${r.name} ${r.enabled ? 'disabled' : 'enabled'}.`)}
+                        onChange={() =>
+                          void run(
+                            () => api(`/api/v1/alert-rules/${encodeURIComponent(r.id)}`, { method: 'PATCH', body: { enabled: !r.enabled } }),
+                            `${r.name} ${r.enabled ? 'disabled' : 'enabled'}.`,
+                          )
+                        }
                       />
                       <span class="sr-only">{r.name} enabled</span>
                     </label>

@@ -8,8 +8,35 @@ import { bytes, ErrorBox, Loading, Page, SEVERITIES, SeverityBadge, useLoad, whe
 import { Link, navigate } from '../router';
 import type { ApiEvent } from './event';
 
-const DESTINATION_CATEGORIES = ['cloud_storage', 'email', 'messaging', 'pdf_manager', 'file_conversion', 'productivity', 'social_media', 'source_code_repository', 'web_hosting', 'ai_tools', 'other', 'unknown'];
-const FILE_CATEGORIES = ['audio', 'document', 'executable', 'image', 'pdf', 'presentation', 'script', 'source_code', 'spreadsheet', 'video', 'virtual_disk_image', 'archive', 'other'];
+const DESTINATION_CATEGORIES = [
+  'cloud_storage',
+  'email',
+  'messaging',
+  'pdf_manager',
+  'file_conversion',
+  'productivity',
+  'social_media',
+  'source_code_repository',
+  'web_hosting',
+  'ai_tools',
+  'other',
+  'unknown',
+];
+const FILE_CATEGORIES = [
+  'audio',
+  'document',
+  'executable',
+  'image',
+  'pdf',
+  'presentation',
+  'script',
+  'source_code',
+  'spreadsheet',
+  'video',
+  'virtual_disk_image',
+  'archive',
+  'other',
+];
 const CHANNELS = ['file_picker', 'drag_drop', 'paste', 'fs_access', 'programmatic'];
 const TEXT_FILTERS: [string, string, string?][] = [
   ['user', 'User email(s)', 'a@example.com, b@example.com'],
@@ -173,7 +200,10 @@ export function Search(props: { query: URLSearchParams }) {
                   </td>
                   <td>{e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : <span class="muted">unknown</span>}</td>
                   <td class="filename">
-                    {e.file.name} <span class="muted">({e.file.category}, {bytes(e.file.size)})</span>
+                    {e.file.name}{' '}
+                    <span class="muted">
+                      ({e.file.category}, {bytes(e.file.size)})
+                    </span>
                   </td>
                   <td>
                     {e.destination.serviceName ?? e.destination.host} <span class="muted">({e.destination.category})</span>

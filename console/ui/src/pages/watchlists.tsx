@@ -26,7 +26,8 @@ export function Watchlists(props: { query: URLSearchParams }) {
   const lists = useLoad(() => api<{ watchlists: Watchlist[] }>('/api/v1/watchlists'), 'all');
   const id = props.query.get('id') ?? lists.data?.watchlists[0]?.id ?? null;
   const members = useLoad(
-    () => (id ? api<{ members: Member[]; nextCursor: string | null }>(`/api/v1/watchlists/${encodeURIComponent(id)}/members?limit=500`) : Promise.resolve(null)),
+    () =>
+      id ? api<{ members: Member[]; nextCursor: string | null }>(`/api/v1/watchlists/${encodeURIComponent(id)}/members?limit=500`) : Promise.resolve(null),
     id ?? '',
   );
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -48,7 +49,10 @@ export function Watchlists(props: { query: URLSearchParams }) {
     const email = String(form.get('email')).trim();
     const departureDate = String(form.get('departureDate') ?? '') || undefined;
     const notes = String(form.get('notes') ?? '').trim() || undefined;
-    void run(() => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members`, { method: 'POST', body: { email, departureDate, notes } }), `Added ${email}.`).then(() => formEl.reset());
+    void run(
+      () => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members`, { method: 'POST', body: { email, departureDate, notes } }),
+      `Added ${email}.`,
+    ).then(() => formEl.reset());
   };
   const current = lists.data?.watchlists.find((w) => w.id === id);
   return (
@@ -141,7 +145,12 @@ export function Watchlists(props: { query: URLSearchParams }) {
                           type="button"
                           class="secondary"
                           aria-label={`Remove ${m.email}`}
-                          onClick={() => void run(() => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members/${encodeURIComponent(m.email)}`, { method: 'DELETE' }), `Removed ${m.email}.`)}
+                          onClick={() =>
+                            void run(
+                              () => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members/${encodeURIComponent(m.email)}`, { method: 'DELETE' }),
+                              `Removed ${m.email}.`,
+                            )
+                          }
                         >
                           Remove
                         </button>
