@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/core/schema/identifiers';
 import { recordAudit } from '../audit';
 import { recordAlertChanges, type AlertChangeKind } from './changes';
+import { alertQuery } from './query';
 import { actorOf, type Principal } from '../auth/roles';
 import type { ConsoleDatabase } from '../db/schema';
 import type { ApiEvent } from '../events/store';
@@ -55,29 +56,6 @@ export interface AlertFilters {
 
 type Db = Kysely<ConsoleDatabase>;
 
-function alertQuery(db: Db) {
-  return db
-    .selectFrom('alerts as a')
-    .innerJoin('alert_rules as r', 'r.id', 'a.rule_id')
-    .select([
-      'a.seq',
-      'a.id',
-      'a.rule_id',
-      'r.name as rule_name',
-      'a.user_email',
-      'a.state',
-      'a.severity_rank',
-      'a.event_count',
-      'a.first_event_at',
-      'a.last_event_at',
-      'a.created_at',
-      'a.updated_at',
-      'a.assignee',
-      'a.note_count',
-      'a.change_seq',
-      'a.created_seq',
-    ]);
-}
 type AlertRow = Awaited<ReturnType<ReturnType<typeof alertQuery>['executeTakeFirstOrThrow']>>;
 
 const iso = (ms: number | bigint) => new Date(Number(ms)).toISOString();

@@ -17,6 +17,7 @@ import { SEVERITIES } from '../../src/core/schema/identifiers';
 import { recordAudit } from '../audit';
 import type { Principal } from '../auth/roles';
 import type { AlertChangeKind } from '../alerts/changes';
+import { alertQuery } from '../alerts/query';
 import type { ConsoleDatabase } from '../db/schema';
 import { HttpError } from '../http/route';
 import type { Kysely } from 'kysely';
@@ -60,26 +61,7 @@ export async function enqueueNotifications(
   for (let i = 0; i < changes.length; i += IN_LIST) {
     const part = changes.slice(i, i + IN_LIST);
     const seqs = part.map((c) => c.alertSeq);
-    const alerts = await trx
-      .selectFrom('alerts as a')
-      .innerJoin('alert_rules as r', 'r.id', 'a.rule_id')
-      .select([
-        'a.seq',
-        'a.id',
-        'a.rule_id',
-        'r.name as rule_name',
-        'a.user_email',
-        'a.state',
-        'a.severity_rank',
-        'a.event_count',
-        'a.first_event_at',
-        'a.last_event_at',
-        'a.created_at',
-        'a.updated_at',
-        'a.assignee',
-      ])
-      .where('a.seq', 'in', seqs)
-      .execute();
+    const alerts = await alertQuery(trx).where('a.seq', 'in', seqs).execute();
     const maxEvents = await trx
       .selectFrom('alert_events')
       .select(['alert_seq'])
