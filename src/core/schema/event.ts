@@ -1,5 +1,6 @@
 /** The native file event, schema version 1 (docs/architecture.md "Contracts"; every field: docs/event-schema.md). Extend it; never rename. */
 import { z } from 'zod';
+import { EventResponse } from './response';
 import { Channel, DestinationCategory, FileCategory, IndicatorGroup, Severity, SourceCategory, UserIndicator } from './identifiers';
 
 /** Where a file came from: a download from a known service, classified by its source category. */
@@ -96,6 +97,8 @@ export const FileEvent = z.object({
       .max(16)
       .optional(),
   }),
+  /** What a response rule did (issue 14): absent when no rule applied and nothing was held. */
+  response: EventResponse.optional(),
 });
 export type FileEvent = z.infer<typeof FileEvent>;
 

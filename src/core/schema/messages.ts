@@ -48,6 +48,11 @@ export const UploadObserved = z.object({
   /** For a file sent by script: where it went. */
   sentTo: SentTo.optional(),
   tamper: Tamper.optional(),
+  /**
+   * The content script holds these files until the reply (a ResponseDecision, core/schema/response.ts):
+   * the page gets them only if the decision lets it. Absent: observed only, the reply is ignored.
+   */
+  hold: z.boolean().optional(),
   files: z.array(ObservedFile).min(1).max(LIMITS.filesPerMessage),
 });
 export type UploadObserved = z.infer<typeof UploadObserved>;
