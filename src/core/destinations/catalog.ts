@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DestinationCategory, SourceCategory } from '../schema/identifiers';
 import catalogData from './catalog.json';
+import { compileTitlePattern } from './title-patterns';
 
 /**
  * A host pattern names a host and every subdomain of it ("dropbox.com"), optionally followed by a
@@ -20,19 +21,20 @@ export const HostPattern = z
     'host pattern: a lower-case host name (punycode for IDN), optionally "*-suffix." first and a /path prefix after',
   );
 
-/** Case-insensitive regular expressions over the tab title, for self-hosted software on unknown hosts. */
+/**
+ * Case-insensitive regular expressions over the tab title, for self-hosted software on unknown
+ * hosts. JavaScript syntax, run on RE2 semantics in linear time (title-patterns.ts): a pattern RE2
+ * cannot run (backreferences, lookaround) or too complex a one is refused with the reason.
+ */
 const TitlePattern = z
   .string()
   .min(1)
   .max(300)
-  .refine((s) => {
-    try {
-      new RegExp(s, 'i');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'invalid regular expression');
+  .superRefine((s, ctx) => {
+    if (s.length > 300) return; // already refused by max(): compile nothing unbounded
+    const compiled = compileTitlePattern(s);
+    if (!compiled.ok) ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${compiled.error}` });
+  });
 
 const ServiceId = z.string().regex(/^[a-z0-9_]{2,64}$/, 'service id: 2-64 characters of a-z, 0-9 and _');
 

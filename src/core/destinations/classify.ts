@@ -8,6 +8,7 @@
 import type { DestinationCategory } from '../schema/identifiers';
 import { BUILTIN_CATALOG, mergeCatalog, type CatalogService, type CustomDestination } from './catalog';
 import { HostIndex, registrableDomain } from './host-index';
+import { TitleMatcher } from './title-patterns';
 import { compileTrustList, type TrustList } from './trust';
 import { usableUrlParts, type UrlParts } from './url-parts';
 
@@ -38,20 +39,15 @@ export interface DestinationResult {
   matchedBy: MatchedBy;
 }
 
-/** Titles longer than this are cut before matching: bounded work for hostile 100 KB titles. */
-const TITLE_MATCH_CHARS = 512;
-
 interface CompiledCatalog {
   index: HostIndex;
-  /** Every title rule in one expression: most titles match none, and one test rejects them. */
-  anyTitle: RegExp | undefined;
-  titleRules: { pattern: RegExp; service: CatalogService }[];
+  /** Title rules in catalog order, each compiled on its own (title-patterns.ts). */
+  titles: TitleMatcher<CatalogService>;
 }
 
 function compileCatalog(services: readonly CatalogService[]): CompiledCatalog {
-  const titleRules = services.flatMap((service) => (service.titles ?? []).map((source) => ({ pattern: new RegExp(source, 'i'), service })));
-  const anyTitle = titleRules.length ? new RegExp(titleRules.map((r) => `(?:${r.pattern.source})`).join('|'), 'i') : undefined;
-  return { index: new HostIndex(services), anyTitle, titleRules };
+  const titles = new TitleMatcher(services.flatMap((service) => (service.titles ?? []).map((source) => ({ source, value: service }))));
+  return { index: new HostIndex(services), titles };
 }
 
 let builtin: CompiledCatalog | undefined;
@@ -95,12 +91,9 @@ function classifyUrl(parsed: UrlParts, title: string | undefined, options: Desti
   }
   if (match) return named(host, domain, match.service, false, match.byPath ? 'url' : 'domain');
   // Titles are page-controlled: they only name self-hosted software on domains the catalog does not know.
-  if (title && compiled.anyTitle && !compiled.index.knowsDomain(domain)) {
-    const head = title.length > TITLE_MATCH_CHARS ? title.slice(0, TITLE_MATCH_CHARS) : title;
-    if (!compiled.anyTitle.test(head)) return { category: 'other', host, domain, trusted: false, matchedBy: 'none' };
-    for (const rule of compiled.titleRules) {
-      if (rule.pattern.test(head)) return named(host, domain, rule.service, false, 'title');
-    }
+  if (title && compiled.titles.size > 0 && !compiled.index.knowsDomain(domain)) {
+    const service = compiled.titles.match(title);
+    if (service) return named(host, domain, service, false, 'title');
   }
   return { category: 'other', host, domain, trusted: false, matchedBy: 'none' };
 }
