@@ -26,15 +26,17 @@ export const HostPattern = z
  * hosts. JavaScript syntax, run on RE2 semantics in linear time (title-patterns.ts): a pattern RE2
  * cannot run (backreferences, lookaround) or too complex a one is refused with the reason.
  */
-const TitlePattern = z
-  .string()
-  .min(1)
-  .max(300)
-  .superRefine((s, ctx) => {
-    if (s.length > 300) return; // already refused by max(): compile nothing unbounded
-    const compiled = compileTitlePattern(s);
-    if (!compiled.ok) ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${compiled.error}` });
-  });
+const TitlePatternText = z.string().min(1).max(300);
+const TitlePattern = TitlePatternText.superRefine((s, ctx) => {
+  if (s.length > 300) return; // already refused by max(): compile nothing unbounded
+  const error = titlePatternError(s);
+  if (error) ctx.addIssue({ code: 'custom', message: error });
+});
+
+function titlePatternError(source: string): string | undefined {
+  const compiled = compileTitlePattern(source);
+  return compiled.ok ? undefined : `invalid regular expression: ${compiled.error}`;
+}
 
 const ServiceId = z.string().regex(/^[a-z0-9_]{2,64}$/, 'service id: 2-64 characters of a-z, 0-9 and _');
 
@@ -81,7 +83,8 @@ export const CustomDestination = z
     name: z.string().min(1).max(128).optional(),
     category: DestinationCategory.exclude(['unknown']).optional(),
     hosts: z.array(HostPattern).max(200).optional(),
-    titles: z.array(TitlePattern).max(20).optional(),
+    /** Compiled by CustomDestinations once the list's totals are known to be within bounds. */
+    titles: z.array(TitlePatternText).max(20).optional(),
     sourceCategory: SourceCategory.optional(),
   })
   .superRefine((d, ctx) => {
@@ -94,10 +97,52 @@ export const CustomDestination = z
   });
 export type CustomDestination = z.infer<typeof CustomDestination>;
 
+/**
+ * What settings may hold in all, so the work they cause stays bounded: every pattern is indexed on
+ * each settings load and worker start, every title pattern runs on each upload to an unknown host,
+ * and wildcard patterns under one parent are scanned one by one (issue 15, item 2).
+ */
+export const CUSTOM_DESTINATION_LIMITS = { hostPatterns: 10_000, wildcardHostPatterns: 1_000, titlePatterns: 200 } as const;
+
+/** False when the list is over a limit: then nothing more is checked (compiling 20,000 patterns could take 40 s). */
+function checkTotals(list: readonly CustomDestination[], ctx: z.RefinementCtx): boolean {
+  let hosts = 0;
+  let wildcards = 0;
+  let titles = 0;
+  for (const d of list) {
+    hosts += d.hosts?.length ?? 0;
+    wildcards += d.hosts?.filter((h) => h.startsWith('*')).length ?? 0;
+    titles += d.titles?.length ?? 0;
+  }
+  const over = (what: string, count: number, limit: number) =>
+    ctx.addIssue({ code: 'custom', message: `${count} ${what} in all custom destinations: at most ${limit} are allowed` });
+  if (hosts > CUSTOM_DESTINATION_LIMITS.hostPatterns) over('host patterns', hosts, CUSTOM_DESTINATION_LIMITS.hostPatterns);
+  if (wildcards > CUSTOM_DESTINATION_LIMITS.wildcardHostPatterns) over('wildcard host patterns', wildcards, CUSTOM_DESTINATION_LIMITS.wildcardHostPatterns);
+  if (titles > CUSTOM_DESTINATION_LIMITS.titlePatterns) over('title patterns', titles, CUSTOM_DESTINATION_LIMITS.titlePatterns);
+  return (
+    hosts <= CUSTOM_DESTINATION_LIMITS.hostPatterns &&
+    wildcards <= CUSTOM_DESTINATION_LIMITS.wildcardHostPatterns &&
+    titles <= CUSTOM_DESTINATION_LIMITS.titlePatterns
+  );
+}
+
+function checkTitlePatterns(list: readonly CustomDestination[], ctx: z.RefinementCtx): void {
+  list.forEach((d, i) =>
+    d.titles?.forEach((source, j) => {
+      const error = titlePatternError(source);
+      if (error) ctx.addIssue({ code: 'custom', message: error, path: [i, 'titles', j] });
+    }),
+  );
+}
+
 export const CustomDestinations = z
   .array(CustomDestination)
   .max(1000)
-  .superRefine((list, ctx) => checkUnique(list, ctx));
+  .superRefine((list, ctx) => {
+    if (!checkTotals(list, ctx)) return;
+    checkTitlePatterns(list, ctx);
+    checkUnique(list, ctx);
+  });
 
 /**
  * The built-in services with the policy's changes applied. A custom service's host patterns take

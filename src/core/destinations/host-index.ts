@@ -28,8 +28,15 @@ export function registrableDomain(host: string): string {
   return getDomain(host, { allowPrivateDomains: false, extractHostname: false, validateHostname: false }) ?? host;
 }
 
+/**
+ * Built in O(n log n) for n patterns: exact hosts go into a map keyed by host then path prefix
+ * (no sorting at all), and each wildcard parent's list is sorted once after every pattern is in.
+ * It used to re-sort a host's list on every insert: 80,000 path patterns on one host took 86 s
+ * (issue 15, item 2).
+ */
 export class HostIndex {
-  readonly #byHost = new Map<string, IndexedPattern[]>();
+  /** Host → path prefix ("" for the bare host) → the first pattern given for it. */
+  readonly #byHost = new Map<string, Map<string, IndexedPattern>>();
   /** Keyed by the parent host of the wildcard label: "sharepoint.com" for "*-my.sharepoint.com". */
   readonly #byParent = new Map<string, LabelSuffixPattern[]>();
   readonly #domains = new Set<string>();
@@ -43,14 +50,22 @@ export class HostIndex {
         if (hostPart.startsWith('*')) {
           const dot = hostPart.indexOf('.');
           const parent = hostPart.slice(dot + 1);
-          add(this.#byParent, parent, { pathPrefix, service, labelSuffix: hostPart.slice(1, dot) });
+          const list = this.#byParent.get(parent) ?? [];
+          list.push({ pathPrefix, service, labelSuffix: hostPart.slice(1, dot) });
+          this.#byParent.set(parent, list);
           this.#domains.add(registrableDomain(parent));
         } else {
-          add(this.#byHost, hostPart, { pathPrefix, service });
+          const paths = this.#byHost.get(hostPart) ?? new Map<string, IndexedPattern>();
+          // The first service given wins a pattern (custom services come first).
+          if (!paths.has(pathPrefix)) paths.set(pathPrefix, { pathPrefix, service });
+          this.#byHost.set(hostPart, paths);
           this.#domains.add(registrableDomain(hostPart));
         }
       }
     }
+    // Longest path prefix first, so /i/grok wins over the bare host at the same level; the sort is
+    // stable, so insertion order (custom services first) decides among equals.
+    for (const list of this.#byParent.values()) list.sort(byPathLength);
   }
 
   /**
@@ -64,7 +79,7 @@ export class HostIndex {
     for (;;) {
       const exact = this.#byHost.get(suffix);
       if (exact) {
-        const match = firstMatch(exact, path);
+        const match = longestPathMatch(exact, path);
         if (match) return match;
       }
       const dot = suffix.indexOf('.');
@@ -89,13 +104,20 @@ export class HostIndex {
   }
 }
 
-function add<T extends IndexedPattern>(map: Map<string, T[]>, key: string, entry: T): void {
-  const list = map.get(key) ?? [];
-  list.push(entry);
-  // Longest path prefix first, so /i/grok wins over the bare host at the same level; a stable sort
-  // keeps insertion order (custom services first) among equals.
-  list.sort(byPathLength);
-  map.set(key, list);
+/**
+ * The longest stored prefix of `path` that ends at a segment boundary (what pathStartsWith
+ * accepts: stored prefixes never end in "/"), then the bare host. Cost: one map lookup per "/"
+ * in the path, whatever the number of patterns.
+ */
+function longestPathMatch(paths: ReadonlyMap<string, IndexedPattern>, path: string): HostMatch | undefined {
+  if (paths.size > 1 || !paths.has('')) {
+    for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+      const hit = paths.get(path.slice(0, end));
+      if (hit) return { service: hit.service, byPath: true };
+    }
+  }
+  const bare = paths.get('');
+  return bare && { service: bare.service, byPath: false };
 }
 
 function firstMatch(patterns: readonly IndexedPattern[], path: string): HostMatch | undefined {
