@@ -58,27 +58,52 @@ export interface BuildEventInput extends ClassifyInput {
   sources?: readonly FileSource[];
 }
 
-/** Query strings and fragments often carry tokens and personal data: removed unless policy keeps them. */
+/**
+ * Only what must leave the device (issue 15, item 6), for every URL an event carries: user-info
+ * (`https://user:password@host/`) always goes; query strings and fragments, which often carry
+ * tokens and personal data, go unless policy keeps them; a `data:` URL becomes its media type (the
+ * rest is the file's content); a `file:` URL becomes its file name (the rest is the local path).
+ */
 export function redactUrl(raw: string | undefined, keepQuery: boolean): string {
   if (!raw) return '';
-  let out = raw;
-  if (!keepQuery) {
-    try {
-      const url = new URL(raw);
-      if (url.protocol === 'http:' || url.protocol === 'https:') {
-        url.search = '';
-        url.hash = '';
-        url.username = '';
-        url.password = '';
-        out = url.href;
-      } else {
-        out = raw.replace(/[?#].*$/s, '');
-      }
-    } catch {
-      out = raw.replace(/[?#].*$/s, '');
-    }
+  return minimiseUrl(raw.trim(), keepQuery).slice(0, LIMITS.url);
+}
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+/** `type/subtype`, RFC 2045 tokens. */
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+
+function minimiseUrl(raw: string, keepQuery: boolean): string {
+  const scheme = SCHEME.exec(raw)?.[1]?.toLowerCase();
+  if (scheme === 'data') {
+    const type = raw
+      .slice(5, 5 + 255)
+      .split(/[;,]/, 1)[0]!
+      .trim()
+      .toLowerCase();
+    return MEDIA_TYPE.test(type) ? `data:${type}` : 'data:';
   }
-  return out.slice(0, LIMITS.url);
+  if (scheme === 'file') {
+    const path = raw.slice(5).replace(/[?#].*$/s, '');
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return `file:${name}`;
+  }
+  // blob:https://origin/uuid: minimise the origin inside.
+  if (scheme === 'blob') return `blob:${minimiseUrl(raw.slice(5), keepQuery)}`;
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    if (!keepQuery) {
+      url.search = '';
+      url.hash = '';
+    }
+    return url.href;
+  } catch {
+    // Not parseable: cut what a query or user-info could be by hand.
+    const noUserInfo = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/is, '$1');
+    return keepQuery ? noUserInfo : noUserInfo.replace(/[?#].*$/s, '');
+  }
 }
 
 /** What the file is and where it is going. Async only because the binary sniffer is; no I/O. */
@@ -106,7 +131,7 @@ export function assembleFileEvent(input: BuildEventInput, { verdict, destination
     ...(input.actionId !== undefined && { actionId: input.actionId }),
     ...(input.bridged && { bridged: true }),
     ...(input.tamper?.length && { tamper: input.tamper.slice(0, 16).map((t) => t.slice(0, 64)) }),
-    ...(input.transfers?.length && { transfers: input.transfers.slice(0, 16) }),
+    ...(input.transfers?.length && { transfers: input.transfers.slice(0, 16).map((t) => ({ ...t, url: redactUrl(t.url, input.keepUrlQuery) })) }),
     user: input.user,
     device: input.device,
     file: {
@@ -128,15 +153,15 @@ export function assembleFileEvent(input: BuildEventInput, { verdict, destination
       url: redactUrl(input.tab.url, input.keepUrlQuery),
       host: destination.host,
       domain: destination.domain,
-      tabTitle: (input.tab.title ?? '').slice(0, LIMITS.title),
+      tabTitle: minimiseTitle(input.tab.title ?? '', input.tab.url, input.keepUrlQuery).slice(0, LIMITS.title),
       ...(frameUrl !== undefined && { frameUrl }),
       category: destination.category,
       ...(destination.serviceId !== undefined && { serviceId: destination.serviceId }),
       ...(destination.serviceName !== undefined && { serviceName: destination.serviceName }),
       trusted: destination.trusted,
     },
-    ...(source && { source }),
-    ...(sources.length > 0 && { sources: sources.slice(0, 16) }),
+    ...(source && { source: minimiseSource(source) }),
+    ...(sources.length > 0 && { sources: sources.slice(0, 16).map(minimiseSource) }),
     risk: {
       score: risk.score,
       severity: risk.severity,
@@ -146,6 +171,25 @@ export function assembleFileEvent(input: BuildEventInput, { verdict, destination
       ...(risk.unevaluated.length > 0 && { unevaluated: risk.unevaluated }),
     },
   };
+}
+
+/**
+ * A page with no title of its own is titled with its address by the browser (a `data:` page's
+ * title is its content): such a title is minimised like the address.
+ */
+function minimiseTitle(title: string, url: string | undefined, keepQuery: boolean): string {
+  const trimmed = title.trim();
+  if (/^(?:data|file|blob):/i.test(trimmed)) return redactUrl(trimmed, keepQuery);
+  if (!url || trimmed === '') return title;
+  // Chrome shows an untitled page by its address without the scheme and user-info.
+  const shown = url.replace(/^[a-z][a-z0-9+.-]*:(?:\/\/)?/i, '').replace(/^[^/?#@]*@/, '');
+  if (trimmed === url || trimmed === shown) return redactUrl(url, keepQuery);
+  return title;
+}
+
+/** A download's address: where it came from matters, never who was signed in or what the query said. */
+function minimiseSource(source: FileSource): FileSource {
+  return { ...source, url: redactUrl(source.url, false) };
 }
 
 /** Classifies and assembles in one go, for callers whose context does not depend on the destination. */

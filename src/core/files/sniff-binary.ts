@@ -47,8 +47,9 @@ export async function sniffBinary(head: Uint8Array): Promise<BinaryVerdict | und
   if (disk) return { ...disk, evidence: `${disk.ext.toUpperCase()} disk image signature` };
   if (isCfb(head)) {
     const cfb = sniffCfb(head);
-    const streams = cfb.streams.length ? `: streams ${cfb.streams.slice(0, 4).join(', ')}` : ': directory beyond the head';
-    return { ext: cfb.ext, mime: 'application/x-cfb', evidence: `${CFB_NAMES[cfb.ext]} (OLE compound file${streams})` };
+    // The format name only: stream names come from inside the file and never leave the device (issue 15, item 6).
+    const where = cfb.streams.length ? '' : ', directory beyond the head';
+    return { ext: cfb.ext, mime: 'application/x-cfb', evidence: `${CFB_NAMES[cfb.ext]} (OLE compound file${where})` };
   }
   // Zip containers named by their entries without inflating anything; gzip without probing inside.
   if (hasSignature(head, ZIP_LOCAL_HEADER)) {

@@ -71,7 +71,8 @@ function byShebang(text: string): TextVerdict | undefined {
   if (!m) return undefined;
   const program = m[1]!.split('/').pop()!;
   const interpreter = program === 'env' ? (m[2] ?? '') : program;
-  for (const [pattern, ext, name] of SHEBANGS) if (pattern.test(interpreter)) return code(ext, `${name} (#!${m[1]}${m[2] ? ` ${m[2]}` : ''})`);
+  // The format name only: the interpreter path and its arguments are file content (issue 15, item 6).
+  for (const [pattern, ext, name] of SHEBANGS) if (pattern.test(interpreter)) return code(ext, `${name} (#! interpreter line)`);
   return undefined;
 }
 
