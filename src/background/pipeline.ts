@@ -16,6 +16,8 @@ import type { FileEvent, FileSource } from '../core/schema/event';
 import { SEVERITIES } from '../core/schema/identifiers';
 import type { UploadObserved, UploadSent } from '../core/schema/messages';
 import { redactUrl } from '../core/build-event';
+import type { LocalTime } from '../core/risk/activity';
+import type { DestinationRecord } from '../core/risk/destination-history';
 import type { ScriptMadeLimit } from './script-made-limit';
 import type { UploadStore } from './upload-store';
 
@@ -53,11 +55,15 @@ export function transferOf(sentTo: NonNullable<UploadObserved['sentTo']>, at: st
   return { url: redactUrl(sentTo.url, keepUrlQuery), host: hostOf(sentTo.url).slice(0, 255), bytes: sentTo.bytes, via: sentTo.via, at };
 }
 
-export async function processUpload(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
+/**
+ * Classifies and scores one observation without storing it: undefined when nothing in it is an
+ * upload (script-made over the per-tab rate, or only small unnamed bodies).
+ */
+export async function scoreObserved(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<ScoredUpload | undefined> {
   const now = deps.now();
   if (!message.trustedEvent && deps.scriptMadeLimit && !deps.scriptMadeLimit.admit(sender.tab?.id, message.actionId, now)) {
     await deps.store.countScriptMadeDropped(message.files.length);
-    return [];
+    return undefined;
   }
   const config = await deps.config();
   const { policy } = config;
@@ -69,18 +75,23 @@ export async function processUpload(message: UploadObserved, sender: StampedSend
   const files = message.files
     .filter((file) => !file.anonymous || file.size >= minAnonymous)
     .map(({ headBase64, ...file }) => ({ ...file, head: base64ToBytes(headBase64) }));
-  if (files.length === 0) return [];
+  if (files.length === 0) return undefined;
   const receiverUrl = message.channel === 'programmatic' ? message.sentTo?.url : undefined;
   const transfers = message.sentTo ? [transferOf(message.sentTo, new Date(now).toISOString(), policy.keepUrlQuery)] : undefined;
   const classified = await Promise.all(
     files.map((file) => classifyObservedFile({ file, tab, frameUrl, receiverUrl, destinationOptions: config.destinationOptions })),
   );
-  return scoreAndStore(
+  return score(
     files.map((file, i) => ({ file, classified: classified[i]!, sources: undefined })),
     { actionId: message.actionId, channel: message.channel, trustedEvent: message.trustedEvent, bridged: message.bridged, tamper: message.tamper, transfers },
     { tab, frameUrl },
     deps,
   );
+}
+
+export async function processUpload(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
+  const scored = await scoreObserved(message, sender, deps);
+  return scored ? storeScored(scored, deps) : [];
 }
 
 interface ActionFacts {
@@ -92,13 +103,20 @@ interface ActionFacts {
   transfers?: FileEvent['transfers'];
 }
 
-/** Classified files of one action → scored events, stored and queued together. */
-async function scoreAndStore(
+/** An upload scored and not yet stored: its events and the history it writes. */
+export interface ScoredUpload {
+  events: FileEvent[];
+  destinations: readonly DestinationRecord[];
+  activity: LocalTime;
+}
+
+/** Classified files of one action → scored events (nothing written yet). */
+async function score(
   items: { file: ObservedFileFacts; classified: ClassifiedFile; sources: readonly FileSource[] | undefined }[],
   action: ActionFacts,
   where: { tab: { url?: string; title?: string }; frameUrl: string | undefined },
   deps: PipelineDeps,
-): Promise<FileEvent[]> {
+): Promise<ScoredUpload> {
   const [config, device] = await Promise.all([deps.config(), deps.device()]);
   const { policy } = config;
   const now = deps.now();
@@ -135,12 +153,35 @@ async function scoreAndStore(
       classified,
     ),
   );
+  return { events, destinations: upload.destinations, activity: upload.activity };
+}
 
-  const minimum = SEVERITIES.indexOf(policy.minimumSeverityToForward);
-  const forward = events.filter((e) => SEVERITIES.indexOf(e.risk.severity) >= minimum);
-  await deps.store.commit({ events, forward, destinations: upload.destinations, activity: upload.activity });
+/**
+ * Events forwarded: those at or above the policy's minimum severity, and every event a response
+ * rule acted on (an admin who asked for a block or a warning wants to hear of it, whatever its score).
+ */
+export function forwardedOf(events: readonly FileEvent[], minimumSeverity: FileEvent['risk']['severity']): FileEvent[] {
+  const minimum = SEVERITIES.indexOf(minimumSeverity);
+  return events.filter((e) => SEVERITIES.indexOf(e.risk.severity) >= minimum || (e.response?.ruleId !== undefined && e.response.outcome !== 'allowed'));
+}
+
+/** Stores a scored upload in one transaction (events, history, outbox) and tells afterStore. */
+export async function storeScored(scored: ScoredUpload, deps: PipelineDeps): Promise<FileEvent[]> {
+  const { policy } = await deps.config();
+  const { events } = scored;
+  await deps.store.commit({
+    events,
+    forward: forwardedOf(events, policy.minimumSeverityToForward),
+    destinations: scored.destinations,
+    activity: scored.activity,
+  });
   deps.afterStore(events);
   return events;
+}
+
+/** Classified files of one action → scored events, stored and queued together. */
+async function scoreAndStore(...args: Parameters<typeof score>): Promise<FileEvent[]> {
+  return storeScored(await score(...args), args[3]);
 }
 
 /** What a stored event says its file is, for scoring it again at another destination. */
@@ -208,5 +249,10 @@ export function createUploadPipeline(deps: PipelineDeps) {
   return {
     observed: (message: UploadObserved, sender: StampedSender) => queued(() => processUpload(message, sender, deps)),
     sent: (message: UploadSent, sender: StampedSender) => queued(() => recordSend(message, sender, deps)),
+    /** A held observation: scored in turn, then handed to `decide`, which stores what it decides (core/response). */
+    held: <T>(message: UploadObserved, sender: StampedSender, decide: (scored: ScoredUpload | undefined) => Promise<T>) =>
+      queued(async () => decide(await scoreObserved(message, sender, deps))),
+    /** Other work that must see the uploads before it stored (response outcomes). */
+    inTurn: <T>(work: () => Promise<T>) => queued(work),
   };
 }

@@ -11,13 +11,16 @@ import { createDelivery, RETRY_ALARM } from './delivery';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
 import { RiskHistory } from './history';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
-import { createUploadPipeline } from './pipeline';
+import { createUploadPipeline, storeScored, type PipelineDeps } from './pipeline';
+import { createResponder } from './response';
+import { ResponseState } from './response-state';
 import { createScriptMadeLimit } from './script-made-limit';
 import { forgetOldDownloads, pruneEvents } from './retention';
 import { cached, createRuntime, type ServiceDeps } from './runtime';
 import { createSyncSchedule, SYNC_ALARM } from './sync-schedule';
 import { UploadStore } from './upload-store';
 import { createViews } from './views';
+import { EventStore } from './event-store';
 
 export { ACTIVITY_ALARM, RETRY_ALARM, SYNC_ALARM };
 
@@ -70,29 +73,49 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
   });
 
   const scriptMadeLimit = createScriptMadeLimit();
+  const pipelineDeps = cached(async (): Promise<PipelineDeps> => ({
+    config: rt.config,
+    device: rt.device,
+    store: new UploadStore(await rt.db(), await history(), await delivery.outbox()),
+    newId: rt.deps.newId,
+    now: rt.deps.now,
+    ...(rt.deps.timeZone !== undefined && { timeZone: rt.deps.timeZone }),
+    scriptMadeLimit,
+    afterStore: () => {
+      rt.track(badge());
+      rt.track(delivery.flush());
+    },
+  })).get;
   // One pipeline per worker: it runs uploads one after another.
-  const pipeline = cached(async () =>
-    createUploadPipeline({
-      config: rt.config,
-      device: rt.device,
-      store: new UploadStore(await rt.db(), await history(), await delivery.outbox()),
-      newId: rt.deps.newId,
-      now: rt.deps.now,
-      ...(rt.deps.timeZone !== undefined && { timeZone: rt.deps.timeZone }),
-      scriptMadeLimit,
-      afterStore: () => {
-        rt.track(badge());
-        rt.track(delivery.flush());
-      },
-    }),
-  ).get;
+  const pipeline = cached(async () => createUploadPipeline(await pipelineDeps())).get;
+  const responder = createResponder({
+    config: rt.config,
+    now: rt.deps.now,
+    state: async () => new ResponseState(await rt.db()),
+    inTurn: async (work) => (await pipeline()).inTurn(work),
+    held: async (message, sender, work) => (await pipeline()).held(message, sender, work),
+    store: async (scored) => storeScored(scored, await pipelineDeps()),
+    readStored: async (ids) => {
+      const db = await rt.db();
+      return (await Promise.all(ids.map((id) => db.get('events', id)))).filter((e) => e !== undefined);
+    },
+    updateStored: async (events) => {
+      await new EventStore(await rt.db()).add(events);
+      const outbox = await delivery.outbox();
+      for (const event of events) await outbox.replaceQueued(event);
+      rt.track(delivery.flush());
+    },
+  });
 
   const onMessage = createMessageRouter({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     content: {
-      'upload/observed': async (message, sender) => ({ accepted: (await (await pipeline()).observed(message, sender)).length }),
+      'upload/observed': async (message, sender) =>
+        message.hold ? responder.observed(message, sender) : { accepted: (await (await pipeline()).observed(message, sender)).length },
       'upload/sent': async (message, sender) => ({ updated: (await (await pipeline()).sent(message, sender)).length }),
+      'response/plan': (_message, sender) => responder.plan(sender),
+      'upload/outcome': (message, sender) => responder.outcome(message, sender),
     },
     page: {
       'popup/get-state': () => views.popup(),
@@ -113,6 +136,8 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
       if (alarm.name === ACTIVITY_ALARM) {
         rt.track(history().then((h) => sampleActivity(rt, h)));
         rt.track(pruneEvents(rt));
+        // Warnings nobody answered (tab closed) are stored as warned: nothing held is lost.
+        rt.track(responder.sweep());
       }
       if (alarm.name === SYNC_ALARM) rt.track(sync.run());
     },
@@ -132,6 +157,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
       rt.track(sync.schedule());
       rt.track(badge());
       rt.track(delivery.flush(true));
+      rt.track(responder.sweep());
     },
     idle: rt.idle,
   };

@@ -7,6 +7,7 @@ import { FileEvent } from './event';
 import { BackendFormat, Channel } from './identifiers';
 import { PolicyError, PolicySource } from './policy-error';
 import { LIMITS } from './limits';
+import { ResponsePlanRequest, UploadOutcome } from './response';
 
 /** base64 of at most LIMITS.headBytes bytes. */
 const MAX_HEAD_BASE64 = Math.ceil(LIMITS.headBytes / 3) * 4;
@@ -142,7 +143,7 @@ export const OptionsState = z.object({
 export type OptionsState = z.infer<typeof OptionsState>;
 
 /** Which senders may use each message: content scripts never reach extension-page handlers. */
-export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved, UploadSent]);
+export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved, UploadSent, ResponsePlanRequest, UploadOutcome]);
 export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState, OptionsGetState, OptionsRequeueDeadLetters]);
 export type ContentMessage = z.infer<typeof CONTENT_MESSAGES>;
 export type ExtensionPageMessage = z.infer<typeof EXTENSION_PAGE_MESSAGES>;

@@ -13,10 +13,11 @@ export interface ResolvedLayer {
 
 /** One layer: the raw value validated key by key, with the last good value of each bad key kept. */
 export function resolveLayer(raw: unknown, lastGood: unknown, source: PolicyLayer): ResolvedLayer {
-  const whole = parsePolicy(raw);
+  const fallback = parsePolicy(lastGood).policy;
+  // A bad response rule keeps its last good version (by id): see core/response/parse-rules.ts.
+  const whole = parsePolicy(raw, fallback);
   // Not an object at all: nothing in it can replace anything; the last good values stand.
   const current = whole.errors.some((e) => e.key === '(policy)') ? { ...parsePolicy(lastGood), errors: whole.errors } : whole;
-  const fallback = parsePolicy(lastGood).policy;
   const policy: Record<string, unknown> = { ...current.policy };
   const errors: PolicyError[] = current.errors.map((e) => ({ ...e, source }));
   if (source === 'synced') {

@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import { CustomDestinations } from '../destinations/catalog';
+import { parseResponseRules, RESPONSE_RULES_KEY } from '../response/parse-rules';
 import { RiskSettingsOverrides } from '../risk/overrides';
 import { BackendFormat, Severity } from './identifiers';
 import type { PolicyError } from './policy-error';
+import { RESPONSE_RULES_MAX, ResponseFailureMode, ResponseRule } from './response';
 
 const HttpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048);
 
@@ -90,6 +92,16 @@ export const POLICY_SHAPE = {
     title: 'Show the event list to the user',
     description: 'Whether the popup lists recent risky uploads to the person using the browser. Default true.',
   }),
+  responseRules: z.array(ResponseRule).max(RESPONSE_RULES_MAX).meta({
+    title: 'Response rules',
+    description:
+      'What happens to an upload before the page gets the file: an ordered list, first match wins, of {id, when: {minSeverity, destinationCategories, serviceIds, fileCategories, indicators, channels, watchlists}, action: allow|notify|warn|block, message (plain text, at most 300 characters), learnMoreUrl (https), justification: none|optional|required, temporaryAllowMinutes}. Validated rule by rule: a bad rule is reported and left out. Default none (monitor only). See docs/response.md.',
+  }),
+  responseFailureMode: ResponseFailureMode.meta({
+    title: 'Response failure mode',
+    description:
+      'What happens to a held upload when no decision arrives in time (the background is asleep or busy): allow or block. Default allow. The event records it.',
+  }),
 } as const;
 
 export type PolicyKey = keyof typeof POLICY_SHAPE;
@@ -139,6 +151,8 @@ export const POLICY_DEFAULTS = {
   retentionDays: 30,
   programmaticMinBytes: 1_048_576,
   showEventList: true,
+  responseRules: [],
+  responseFailureMode: 'allow',
 } satisfies { [K in PolicyKey]?: Policy[K] };
 
 export interface ParsedPolicy {
@@ -149,9 +163,10 @@ export interface ParsedPolicy {
 
 /**
  * Validates a raw policy key by key: a bad key is reported and left out, the good ones stand.
- * Never throws, whatever it is given.
+ * `responseRules` is validated rule by rule (core/response/parse-rules.ts), a bad rule falling back
+ * to its version in `lastGood` when there is one. Never throws, whatever it is given.
  */
-export function parsePolicy(raw: unknown): ParsedPolicy {
+export function parsePolicy(raw: unknown, lastGood: Policy = {}): ParsedPolicy {
   const result: ParsedPolicy = { policy: {}, errors: [], ignoredKeys: [] };
   if (raw === undefined || raw === null) return result;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
@@ -162,6 +177,12 @@ export function parsePolicy(raw: unknown): ParsedPolicy {
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (!Object.hasOwn(POLICY_SHAPE, key)) {
       result.ignoredKeys.push(key);
+      continue;
+    }
+    if (key === RESPONSE_RULES_KEY) {
+      const rules = parseResponseRules(value, lastGood.responseRules);
+      if (rules.rules) policy[key] = rules.rules;
+      result.errors.push(...rules.errors);
       continue;
     }
     const parsed = POLICY_SHAPE[key as PolicyKey].safeParse(value);

@@ -10,7 +10,12 @@ const upload = {
 };
 
 function router() {
-  const content = { 'upload/sent': vi.fn(async () => 'sent'), 'upload/observed': vi.fn(async () => 'content-ok') };
+  const content = {
+    'upload/sent': vi.fn(async () => 'sent'),
+    'upload/observed': vi.fn(async () => 'content-ok'),
+    'response/plan': vi.fn(async () => 'plan'),
+    'upload/outcome': vi.fn(async () => 'outcome'),
+  };
   const page = {
     'popup/seen': vi.fn(async () => 'seen-ok'),
     'popup/get-state': vi.fn(async () => 'state'),
@@ -29,6 +34,15 @@ describe('the message router', () => {
   it('delivers a content message from a tab', async () => {
     const r = router();
     await expect(r.route(upload, tabSender)).resolves.toBe('content-ok');
+  });
+
+  it('delivers the response messages from a tab, and never from an extension page', async () => {
+    const r = router();
+    await expect(r.route({ type: 'response/plan' }, tabSender)).resolves.toBe('plan');
+    await expect(r.route({ type: 'upload/outcome', decisionId: 'a1', outcome: 'warned' }, tabSender)).resolves.toBe('outcome');
+    expect(r.route({ type: 'upload/outcome', decisionId: 'a1', outcome: 'shrugged' }, tabSender)).toBeUndefined();
+    expect(r.route({ type: 'response/plan' }, popupSender)).toBeUndefined();
+    expect(r.content['upload/outcome']).toHaveBeenCalledTimes(1);
   });
 
   it('delivers a page message from an extension page', async () => {

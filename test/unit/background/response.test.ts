@@ -1,0 +1,237 @@
+// @vitest-environment node
+/**
+ * The response's background side as a content script drives it (issue 14): the plan, the decision
+ * for a held action, the outcome of a warning or of the failure mode, temporary allows, and that
+ * nothing held is lost (a warning nobody answers, a worker stopped in between). The clock is
+ * injected; events are read back from the extension's own database.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { openDatabase } from '../../../src/background/db';
+import { ACTIVITY_ALARM, createBackgroundService } from '../../../src/background/service';
+import type { FileEvent } from '../../../src/core/schema/event';
+import { DECIDE_WITHIN_MS, ResponseDecision, ResponsePlan } from '../../../src/core/schema/response';
+import { sampleId } from '../support/sample-event';
+
+const RULES = [
+  {
+    id: 'ai-warn',
+    when: { destinationCategories: ['ai_tools'] },
+    action: 'warn',
+    message: 'Think twice.',
+    justification: 'required',
+    temporaryAllowMinutes: 30,
+  },
+  {
+    id: 'no-personal-cloud',
+    when: { destinationCategories: ['cloud_storage'], fileCategories: ['spreadsheet'] },
+    action: 'block',
+    message: 'Company files stay in company storage.',
+    learnMoreUrl: 'https://intranet.example/dlp',
+  },
+  { id: 'notify-cloud', when: { destinationCategories: ['cloud_storage'] }, action: 'notify', message: 'Uploads here are recorded.' },
+];
+
+const DROPBOX = 'https://www.dropbox.com/home';
+const CHATGPT = 'https://chatgpt.com/';
+let dbCounter = 0;
+
+function setup(dbName = `response-test-${++dbCounter}`, clock = { now: Date.parse('2026-11-23T10:00:00Z') }) {
+  let id = 0;
+  const service = createBackgroundService({
+    fetch: (async () => new Response('{}')) as unknown as typeof fetch,
+    now: () => clock.now,
+    random: () => 0,
+    newId: () => sampleId(++id + dbCounter * 1000),
+    dbName,
+    timeZone: 'UTC',
+  });
+  const fromTab = (url: string, tabId = 7) => ({ id: fakeBrowser.runtime.id, tab: { id: tabId, url, title: '' }, frameId: 0, url });
+  const send = async (message: unknown, sender: ReturnType<typeof fromTab>) => {
+    const reply = await service.onMessage(message, sender);
+    await service.idle();
+    return reply;
+  };
+  const plan = async (url: string) => ResponsePlan.parse(await send({ type: 'response/plan' }, fromTab(url)));
+  const held = async (actionId: string, url: string, files: { name: string; mime?: string; head?: string }[], tabId = 7) =>
+    ResponseDecision.parse(
+      await send(
+        {
+          type: 'upload/observed',
+          actionId,
+          channel: 'file_picker',
+          trustedEvent: true,
+          hold: true,
+          files: files.map((f) => ({ name: f.name, size: 8, mimeType: f.mime ?? 'application/pdf', headBase64: btoa(f.head ?? '%PDF-1.7') })),
+        },
+        fromTab(url, tabId),
+      ),
+    );
+  const outcome = (decisionId: string, rest: Record<string, unknown>, tabId = 7) =>
+    send({ type: 'upload/outcome', decisionId, ...rest }, fromTab(DROPBOX, tabId));
+  const stored = async (): Promise<FileEvent[]> => (await (await openDatabase(dbName)).getAll('events')).sort((a, b) => a.id.localeCompare(b.id));
+  const alarm = async (name: string) => {
+    service.onAlarm({ name });
+    await service.idle();
+  };
+  return { service, clock, send, plan, held, outcome, stored, alarm, fromTab, dbName };
+}
+
+beforeEach(async () => {
+  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
+  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
+  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+  await fakeBrowser.storage.managed.set({ userEmail: 'ana@acme.example', responseRules: RULES });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('response/plan', () => {
+  it('holds files only where a rule could apply, with the failure mode and the wait', async () => {
+    const s = setup();
+    expect(await s.plan(DROPBOX)).toEqual({ hold: true, failureMode: 'allow', decideWithinMs: DECIDE_WITHIN_MS });
+    expect((await s.plan(CHATGPT)).hold).toBe(true);
+    expect((await s.plan('https://intranet.acme.example/')).hold).toBe(false);
+  });
+
+  it('holds nothing without rules, and says block when the policy says so', async () => {
+    await fakeBrowser.storage.managed.set({ responseRules: [], responseFailureMode: 'block' });
+    const s = setup();
+    expect(await s.plan(DROPBOX)).toMatchObject({ hold: false, failureMode: 'block' });
+  });
+});
+
+describe('a held upload', () => {
+  it('is blocked by the first rule that applies to its strictest file, and stored as blocked at once', async () => {
+    const s = setup();
+    const decision = await s.held('act-1', DROPBOX, [{ name: 'notes.pdf' }, { name: 'payroll.csv', mime: 'text/csv', head: 'name,salary\nana,1\n' }]);
+    expect(decision).toMatchObject({
+      decisionId: 'act-1',
+      action: 'block',
+      ruleId: 'no-personal-cloud',
+      message: 'Company files stay in company storage.',
+      learnMoreUrl: 'https://intranet.example/dlp',
+      justification: 'none',
+      files: [
+        { name: 'notes.pdf', size: 8 },
+        { name: 'payroll.csv', size: 8 },
+      ],
+      destination: { host: 'www.dropbox.com', name: 'Dropbox', category: 'cloud_storage' },
+    });
+    expect(decision.reasons.length).toBeGreaterThan(0);
+    const events = await s.stored();
+    expect(events.map((e) => [e.file.name, e.response?.action, e.response?.outcome, e.response?.ruleId])).toEqual([
+      ['notes.pdf', 'block', 'blocked', 'no-personal-cloud'],
+      ['payroll.csv', 'block', 'blocked', 'no-personal-cloud'],
+    ]);
+  });
+
+  it('is notified when only the notify rule applies', async () => {
+    const s = setup();
+    expect((await s.held('act-1', DROPBOX, [{ name: 'notes.pdf' }])).action).toBe('notify');
+    expect((await s.stored())[0]!.response).toMatchObject({ action: 'notify', outcome: 'notified', ruleId: 'notify-cloud' });
+  });
+
+  it('is allowed, recorded as held, where no rule applies; an upload not held gets no response', async () => {
+    const s = setup();
+    expect(await s.held('act-1', 'https://intranet.acme.example/', [{ name: 'notes.pdf' }])).toMatchObject({ action: 'allow', justification: 'none' });
+    await s.send(
+      {
+        type: 'upload/observed',
+        actionId: 'act-2',
+        channel: 'file_picker',
+        trustedEvent: true,
+        files: [{ name: 'b.pdf', size: 8, mimeType: '', headBase64: '' }],
+      },
+      s.fromTab(DROPBOX),
+    );
+    const [held, plain] = await s.stored();
+    expect(held!.response).toEqual({ action: 'allow', outcome: 'allowed', decidedInMs: 0 });
+    expect(plain!.response).toBeUndefined();
+  });
+});
+
+describe('a warning', () => {
+  it('keeps the events until the person cancels, then stores them as warned', async () => {
+    const s = setup();
+    expect(await s.held('act-1', CHATGPT, [{ name: 'plan.pdf' }])).toMatchObject({ action: 'warn', justification: 'required', message: 'Think twice.' });
+    expect(await s.stored()).toEqual([]);
+    expect(await s.outcome('act-1', { outcome: 'warned', decidedInMs: 12 })).toEqual({ recorded: 1 });
+    expect((await s.stored())[0]!.response).toEqual({ action: 'warn', outcome: 'warned', ruleId: 'ai-warn', decidedInMs: 12 });
+    // Settled once: a second answer changes nothing.
+    expect(await s.outcome('act-1', { outcome: 'bypassed', justification: 'again' })).toMatchObject({ recorded: 0 });
+  });
+
+  it('refuses a bypass without the required justification, records it with one, then lets the same user and destination pass for a while', async () => {
+    const s = setup();
+    await s.held('act-1', CHATGPT, [{ name: 'plan.pdf' }]);
+    expect(await s.outcome('act-1', { outcome: 'bypassed', justification: '   ' })).toEqual({ recorded: 0, error: 'the rule requires a justification' });
+    expect(await s.stored()).toEqual([]);
+    expect(await s.outcome('act-1', { outcome: 'bypassed', justification: ' Ticket 4411: vendor asked ' })).toEqual({ recorded: 1 });
+    expect((await s.stored())[0]!.response).toMatchObject({ action: 'warn', outcome: 'bypassed', justification: 'Ticket 4411: vendor asked' });
+
+    s.clock.now += 29 * 60_000;
+    expect((await s.held('act-2', CHATGPT, [{ name: 'more.pdf' }])).action).toBe('allow');
+    expect((await s.stored())[1]!.response).toMatchObject({
+      action: 'warn',
+      outcome: 'allowed',
+      ruleId: 'ai-warn',
+      temporaryAllowUntil: '2026-11-23T10:30:00.000Z',
+    });
+
+    s.clock.now += 2 * 60_000;
+    expect((await s.held('act-3', CHATGPT, [{ name: 'late.pdf' }])).action).toBe('warn');
+  });
+
+  it('is stored as warned when no answer comes (tab closed), even after the worker restarted', async () => {
+    const first = setup();
+    await first.held('act-1', CHATGPT, [{ name: 'plan.pdf' }]);
+    // A new worker on the same database: the pending warning was persisted.
+    const second = setup(first.dbName, first.clock);
+    first.clock.now += 9 * 60_000;
+    await second.alarm(ACTIVITY_ALARM);
+    expect(await second.stored()).toEqual([]);
+    first.clock.now += 2 * 60_000;
+    await second.alarm(ACTIVITY_ALARM);
+    expect((await second.stored()).map((e) => e.response?.outcome)).toEqual(['warned']);
+  });
+
+  it('is settled by an answer a restarted worker receives', async () => {
+    const first = setup();
+    await first.held('act-1', CHATGPT, [{ name: 'plan.pdf' }]);
+    const second = setup(first.dbName, first.clock);
+    expect(await second.outcome('act-1', { outcome: 'bypassed', justification: 'needed for the demo' })).toEqual({ recorded: 1 });
+    expect((await second.stored())[0]!.response).toMatchObject({ outcome: 'bypassed', justification: 'needed for the demo' });
+  });
+});
+
+describe('outcomes', () => {
+  it('drops an outcome for an unknown decision, or from another tab', async () => {
+    const s = setup();
+    await s.held('act-1', CHATGPT, [{ name: 'plan.pdf' }]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await s.outcome('nope', { outcome: 'warned' })).toEqual({ recorded: 0, error: 'unknown decision' });
+    expect(await s.outcome('act-1', { outcome: 'bypassed', justification: 'x' }, 99)).toEqual({ recorded: 0, error: 'unknown decision' });
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(await s.stored()).toEqual([]);
+  });
+
+  it('records the failure mode the content script applied, on stored events and on a pending warning', async () => {
+    const s = setup();
+    await s.held('act-1', DROPBOX, [{ name: 'payroll.csv', mime: 'text/csv', head: 'name,salary\nana,1\n' }]);
+    expect(await s.outcome('act-1', { outcome: 'allowed', failure: 'timeout', decidedInMs: 1500 })).toEqual({ recorded: 1 });
+    expect((await s.stored())[0]!.response).toEqual({
+      action: 'block',
+      outcome: 'allowed',
+      ruleId: 'no-personal-cloud',
+      failure: 'timeout',
+      decidedInMs: 1500,
+    });
+
+    await s.held('act-2', CHATGPT, [{ name: 'plan.pdf' }]);
+    expect(await s.outcome('act-2', { outcome: 'warned', failure: 'timeout' })).toMatchObject({ recorded: 0 });
+    expect(await s.outcome('act-2', { outcome: 'blocked', failure: 'timeout', decidedInMs: 1501 })).toEqual({ recorded: 1 });
+    expect((await s.stored())[1]!.response).toMatchObject({ action: 'warn', outcome: 'blocked', failure: 'timeout' });
+  });
+});
