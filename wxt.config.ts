@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import { CONTENT_SCRIPTS } from './src/content/content-scripts';
 import { GECKO_ID } from './src/core/extension-ids';
+import { LOOPBACK_HTTP_CSP_SOURCES } from './src/core/backend-url';
 
 /** Public half of the key that fixes the Chrome extension ID (CHROME_EXTENSION_ID in src/core/extension-ids.ts). */
 const CHROME_PUBLIC_KEY = readFileSync(new URL('./public-key.txt', import.meta.url), 'utf8').trim();
@@ -17,7 +18,8 @@ const EXTENSION_PAGES_CSP = [
   "frame-ancestors 'none'",
   "img-src 'self' data:",
   "style-src 'self'",
-  'connect-src https: http://127.0.0.1:* http://localhost:* http://[::1]:*',
+  // No [::1]: Chromium rejects IPv6 literals in CSP sources (src/core/backend-url.ts, issue 15 item 11).
+  `connect-src https: ${LOOPBACK_HTTP_CSP_SOURCES.join(' ')}`,
 ].join('; ');
 
 export default defineConfig({

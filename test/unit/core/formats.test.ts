@@ -8,9 +8,9 @@ describe('backendUrlProblem', () => {
   it.each([
     ['https://upwatch.acme.com/api/v1/events', undefined],
     ['http://127.0.0.1:8787/api/v1/events', undefined],
-    ['http://127.1.2.3/x', undefined],
+    ['http://127.1.2.3/x', /only on loopback/],
     ['http://localhost:9000/x', undefined],
-    ['http://[::1]:9000/x', undefined],
+    ['http://[::1]:9000/x', /use http:\/\/localhost:9000/],
     ['http://collector.acme.com/x', /HTTPS/],
     ['http://10.0.0.5/x', /HTTPS/],
     ['ftp://acme.com/x', /not supported/],
