@@ -6,18 +6,23 @@
  */
 import type { FileEvent } from '../schema/event';
 import type { Severity } from '../schema/identifiers';
+import { ecsOutcome } from './response-fields';
 import { interpretHttp, retryAfterMs, type DeliveryOutcome, type EncodeContext, type WireFormat } from './wire-format';
 
 const SEVERITY_NUMBER: Record<Severity, number> = { none: 0, low: 21, moderate: 47, high: 73, critical: 99 };
 
 export function ecsDocument(event: FileEvent, context: EncodeContext = {}) {
+  const response = event.response;
+  const ecs = response && ecsOutcome(response.outcome);
   return {
     '@timestamp': event.observedAt,
     event: {
       kind: event.risk.score > 0 ? 'alert' : 'event',
       category: ['file'],
-      type: ['access'],
-      action: 'file-upload',
+      // A response rule acted: allowed or denied (ECS event.type values), and the outcome in event.outcome and event.action.
+      type: ecs ? ['access', ecs.type] : ['access'],
+      action: response ? `file-upload-${response.outcome}` : 'file-upload',
+      ...(ecs && { outcome: ecs.outcome }),
       id: event.id,
       dataset: 'upwatch.file_event',
       module: 'upwatch',
@@ -42,6 +47,9 @@ export function ecsDocument(event: FileEvent, context: EncodeContext = {}) {
       destination_category: event.destination.category,
       severity: event.risk.severity,
       ...(event.destination.serviceId && { service_id: event.destination.serviceId }),
+      ...(response && { response_action: response.action, response_outcome: response.outcome }),
+      ...(response?.ruleId !== undefined && { response_rule: response.ruleId }),
+      ...(response?.failure !== undefined && { response_failure: response.failure }),
       ...(context.droppedEvents ? { upwatch_dropped_events: String(context.droppedEvents) } : {}),
     },
     upwatch: event,

@@ -5,6 +5,7 @@
  */
 import type { FileEvent } from '../schema/event';
 import type { Severity } from '../schema/identifiers';
+import { ocsfSecurityControl } from './response-fields';
 import { epochMs, interpretHttp, type EncodeContext, type WireFormat } from './wire-format';
 
 export const OCSF_VERSION = '1.3.0';
@@ -23,7 +24,10 @@ function common(event: FileEvent) {
       uid: event.id,
       product: { name: 'Upwatch', vendor_name: 'Upwatch', version: event.device.extensionVersion },
       log_name: 'upwatch.file_event',
+      // A response rule acted: the security_control profile's action and disposition say how.
+      ...(event.response && { profiles: ['security_control'] }),
     },
+    ...(event.response && ocsfSecurityControl(event.response.outcome)),
     actor: { user: { ...(event.user.email && { email_addr: event.user.email }), ...(event.user.id && { uid: event.user.id }) } },
     device: { type_id: 0, os: { name: event.device.os, type_id: 0 } },
   };

@@ -33,6 +33,19 @@ function interpret(status: number, body: string, retryAfter: string | null, now:
   return interpretHttp(status >= 200 && status < 300 ? 400 : status, retryAfter, now, detail);
 }
 
+/**
+ * HEC indexed fields: the drop counter, and a response's action and outcome so searches on them
+ * need no JSON extraction (`upwatch_outcome::blocked`).
+ */
+function fieldsOf(event: FileEvent, context: EncodeContext): { fields?: Record<string, string | number> } {
+  const fields: Record<string, string | number> = {
+    ...(context.droppedEvents ? { upwatch_dropped_events: context.droppedEvents } : {}),
+    ...(event.response && { upwatch_action: event.response.action, upwatch_outcome: event.response.outcome }),
+    ...(event.response?.ruleId !== undefined && { upwatch_rule: event.response.ruleId }),
+  };
+  return Object.keys(fields).length > 0 ? { fields } : {};
+}
+
 export const splunkHecFormat: WireFormat = {
   id: 'splunk_hec',
   contentType: 'application/json',
@@ -48,7 +61,7 @@ export const splunkHecFormat: WireFormat = {
           source: 'upwatch',
           sourcetype: SPLUNK_SOURCETYPE,
           event,
-          ...(i === 0 && context.droppedEvents ? { fields: { upwatch_dropped_events: context.droppedEvents } } : {}),
+          ...fieldsOf(event, i === 0 ? context : {}),
         }),
       )
       .join('\n');

@@ -7,6 +7,8 @@
 import { textToBase64 } from '../encoding/base64';
 import type { FileEvent } from '../schema/event';
 import type { Severity } from '../schema/identifiers';
+import type { ResponseOutcome } from '../schema/response';
+import { responseSentence } from './response-fields';
 import { interpretHttp, type EncodeContext, type WireFormat } from './wire-format';
 
 export const XSOAR_INCIDENT_TYPE = 'Upwatch File Exfiltration';
@@ -14,17 +16,27 @@ export const XSOAR_INCIDENT_TYPE = 'Upwatch File Exfiltration';
 /** XSOAR severities: 0 unknown, 0.5 informational, 1 low, 2 medium, 3 high, 4 critical. */
 const XSOAR_SEVERITY: Record<Severity, number> = { none: 0.5, low: 1, moderate: 2, high: 3, critical: 4 };
 
+/** What happened to the upload, in the incident's name. */
+const HOW: Record<ResponseOutcome, (where: string) => string> = {
+  allowed: (w) => `uploaded to ${w}`,
+  notified: (w) => `uploaded to ${w} (notified)`,
+  bypassed: (w) => `uploaded to ${w} after a warning`,
+  warned: (w) => `held back from ${w} at a warning`,
+  blocked: (w) => `blocked from ${w}`,
+};
+
 export function xsoarIncident(event: FileEvent, context: EncodeContext = {}) {
   const d = event.destination;
   const where = d.serviceName ?? (d.host || 'an unknown destination');
   const reasons = event.risk.indicators.map((i) => `- ${i.reason} (+${i.weight})`).join('\n');
   const dropped = context.droppedEvents ? `\n\n${context.droppedEvents} earlier events were dropped on this browser (outbox full).` : '';
+  const response = event.response ? `\nResponse: ${responseSentence(event.response)}` : '';
   return {
-    name: `${event.file.name} uploaded to ${where} by ${event.user.email ?? 'an unknown user'} (${event.risk.severity}, score ${event.risk.score})`,
+    name: `${event.file.name} ${(event.response ? HOW[event.response.outcome] : HOW.allowed)(where)} by ${event.user.email ?? 'an unknown user'} (${event.risk.severity}, score ${event.risk.score})`,
     type: XSOAR_INCIDENT_TYPE,
     severity: XSOAR_SEVERITY[event.risk.severity],
     occurred: event.observedAt,
-    details: `${event.file.name} (${event.file.category}, ${event.file.size} bytes) → ${d.url || d.host} [${d.category}]\n${reasons}${dropped}`,
+    details: `${event.file.name} (${event.file.category}, ${event.file.size} bytes) → ${d.url || d.host} [${d.category}]${response}\n${reasons}${dropped}`,
     rawJson: event,
   };
 }

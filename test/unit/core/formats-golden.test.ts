@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * Golden files: each wire format's exact output for two fixed events (one scored, one trusted),
+ * Golden files: each wire format's exact output for three fixed events (one scored, one trusted, one blocked by a response rule),
  * with a drop counter. A change to a format shows up as a diff here. A missing golden file fails:
  * only an explicit UPWATCH_UPDATE_GOLDEN=1 writes them
  * (UPWATCH_UPDATE_GOLDEN=1 npx vitest run --project unit formats-golden), then review the diff.
@@ -28,13 +28,25 @@ const trusted = await sampleEvent({
   destinationOptions: { trusted: ['intranet.acme.example'] },
 });
 
+/** Blocked by a response rule (issue 14): every format carries the outcome. */
+const blocked = {
+  ...(await sampleEvent({
+    id: sampleId(3),
+    observedAt: '2026-11-23T10:06:00.000Z',
+    user: { email: 'ana@acme.com' },
+    file: { name: 'clients.csv', size: 2048, mimeType: 'text/csv' },
+    tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' },
+  })),
+  response: { action: 'block', outcome: 'blocked', ruleId: 'no-personal-cloud', decidedInMs: 4 } as const,
+};
+
 const golden = (id: string) => new URL(`../../fixtures/formats/${id}.golden`, import.meta.url);
 const UPDATE_GOLDEN = process.env.UPWATCH_UPDATE_GOLDEN === '1';
 
 describe('wire formats: golden files', () => {
   it.each(BACKEND_FORMATS)('%s', (id) => {
     const format = wireFormatFor(id);
-    const bodies = (format.maxEventsPerRequest === 1 ? [[scored], [trusted]] : [[scored, trusted]]).map((batch, i) =>
+    const bodies = (format.maxEventsPerRequest === 1 ? [[scored], [trusted], [blocked]] : [[scored, trusted, blocked]]).map((batch, i) =>
       format.encode(batch, i === 0 ? { droppedEvents: 3 } : {}),
     );
     const text = `${format.endpoint('https://backend.acme.example/ingest')}\n${format.authorization('user:t0k')}\n${format.contentType}\n\n${bodies.join('\n---\n')}\n`;
