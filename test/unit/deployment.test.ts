@@ -138,6 +138,50 @@ describe('sample policies in docs/deployment', () => {
   });
 });
 
+// Issue 15, item 8: private windows and guest profiles run without the extension, and developer
+// tools can stop its worker; every sample closes them.
+describe('the blind spots every sample closes', () => {
+  const CHROMIUM_BLIND_SPOTS = { BrowserGuestModeEnabled: false, DeveloperToolsAvailability: 2 };
+  const registryBooleans = (values: Record<string, string | number>) => ({
+    ...values,
+    BrowserGuestModeEnabled: values.BrowserGuestModeEnabled === undefined ? undefined : values.BrowserGuestModeEnabled !== 0,
+  });
+
+  it.each([
+    ['chrome-linux.json', 'IncognitoModeAvailability'],
+    ['edge-linux.json', 'InPrivateModeAvailability'],
+  ])('%s: no private windows, no guest profile, no developer tools', (name, privateKey) => {
+    expect(JSON.parse(read(name))).toMatchObject({ ...CHROMIUM_BLIND_SPOTS, [privateKey]: 1 });
+  });
+
+  it.each([
+    ['windows-chrome.reg', 'Google\\Chrome', 'IncognitoModeAvailability'],
+    ['windows-edge.reg', 'Microsoft\\Edge', 'InPrivateModeAvailability'],
+  ])('%s: the browser policy key holds them', (name, vendor, privateKey) => {
+    const values = parseReg(read(name)).get(`HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\${vendor}`) ?? {};
+    expect(registryBooleans(values)).toMatchObject({ ...CHROMIUM_BLIND_SPOTS, [privateKey]: 1 });
+  });
+
+  it('macos-chrome.mobileconfig: in the com.google.Chrome payload', () => {
+    const profile = parsePlist(read('macos-chrome.mobileconfig')) as Record<string, Plist>;
+    const chrome = (profile.PayloadContent as Record<string, Plist>[]).find((p) => p.PayloadType === 'com.google.Chrome')!;
+    expect(chrome).toMatchObject({ ...CHROMIUM_BLIND_SPOTS, IncognitoModeAvailability: 1 });
+  });
+
+  it('firefox-policies.json: Upwatch runs in private windows, developer tools are off', () => {
+    const { policies } = JSON.parse(read('firefox-policies.json'));
+    expect(policies.ExtensionSettings[GECKO_ID].private_browsing).toBe(true);
+    expect(policies.DisableDeveloperTools).toBe(true);
+  });
+
+  it('google-admin-console.json: the guide names the three browser settings beside it', () => {
+    const guide = readFileSync(new URL('../../docs/admin-deployment.md', import.meta.url), 'utf8');
+    const section = guide.slice(guide.indexOf('## Google Admin console'), guide.indexOf('## Firefox'));
+    for (const setting of ['*Incognito mode*: disallow', '*Browser guest mode*: prevent guest sessions', '*Developer tools*: never allow'])
+      expect(section).toContain(setting);
+  });
+});
+
 describe('the extension ids the samples use', () => {
   it('CHROME_EXTENSION_ID is the one the public key in public-key.txt gives', () => {
     // https://developer.chrome.com/docs/extensions/reference/manifest/key: sha256 of the DER key,
