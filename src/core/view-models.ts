@@ -3,6 +3,7 @@
  * configuration and the facts the background reads from its stores.
  */
 import type { EffectiveConfig } from './effective-config';
+import { responseLine } from './response/outcome-words';
 import type { FileEvent } from './schema/event';
 import type { DeliveryState, OptionsState, PopupState } from './schema/messages';
 import { POLICY_KEYS, POLICY_SHAPE, SECRET_KEYS } from './schema/policy';
@@ -42,6 +43,13 @@ export function popupState(
     policyErrors: config.errors,
     delivery: facts.delivery,
   };
+}
+
+/** Events the popup lists: risky ones, and any a response rule acted on, newest first, at most `limit`. */
+export function popupEvents(risky: readonly FileEvent[], recent: readonly FileEvent[], limit: number): FileEvent[] {
+  const byId = new Map<string, FileEvent>();
+  for (const e of [...risky, ...recent.filter((e) => responseLine(e.response) !== undefined)]) byId.set(e.id, e);
+  return [...byId.values()].sort((a, b) => (a.observedAt < b.observedAt ? 1 : a.observedAt > b.observedAt ? -1 : 0)).slice(0, limit);
 }
 
 /** How settings sync went, as stored. */

@@ -5,6 +5,7 @@
 import { CATEGORY_LABELS } from '../core/risk/labels';
 import type { FileEvent } from '../core/schema/event';
 import type { DeliveryState, PopupState } from '../core/schema/messages';
+import { responseLine } from '../core/response/outcome-words';
 import { el } from './dom';
 
 export function formatTime(iso: string, now: Date): string {
@@ -36,6 +37,8 @@ function eventItem(doc: Document, event: FileEvent, isNew: boolean, now: Date): 
     el(doc, 'div', 'dest', `${where} · ${CATEGORY_LABELS.destination[d.category]}`),
     el(doc, 'div', 'time', formatTime(event.observedAt, now)),
   );
+  const outcome = responseLine(event.response);
+  if (outcome) item.append(el(doc, 'div', `outcome outcome-${event.response!.outcome}`, outcome));
   item.dataset.eventId = event.id;
   const list = el(doc, 'ul', 'indicators');
   for (const indicator of event.risk.indicators) {

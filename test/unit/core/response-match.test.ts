@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeAllowance, ALLOWANCES_MAX, allowanceKey, grantAllowance, pruneAllowances } from '../../../src/core/response/allowances';
 import { decide, watchlistsOf } from '../../../src/core/response/decide';
+import { popupEvents } from '../../../src/core/view-models';
 import { decideAction, mustHold, ruleFor, type DestinationFacts, type FileFacts } from '../../../src/core/response/match';
 import type { ResponseRule } from '../../../src/core/schema/response';
 import { sampleEvent, sampleId } from '../support/sample-event';
@@ -157,5 +158,23 @@ describe('the decision the page shows', () => {
   it('counts the managed departing key as the departing watchlist', () => {
     expect(watchlistsOf({ watchlists: ['flight_risk'], departingWatchlist: true })).toEqual(['flight_risk', 'departing']);
     expect(watchlistsOf({ watchlists: ['departing'], departingWatchlist: true })).toEqual(['departing']);
+  });
+});
+
+describe('the popup list', () => {
+  it('adds uploads a rule acted on, whatever their score, to the risky ones, newest first, once each', async () => {
+    const at = (n: number) => `2026-11-23T10:0${n}:00.000Z`;
+    const risky = await sampleEvent({ id: sampleId(1), observedAt: at(1) });
+    const blockedClean = {
+      ...(await sampleEvent({ id: sampleId(2), observedAt: at(2) })),
+      response: { action: 'block', outcome: 'blocked', ruleId: 'r', decidedInMs: 1 },
+    } as const;
+    const heldAllowed = {
+      ...(await sampleEvent({ id: sampleId(3), observedAt: at(3) })),
+      response: { action: 'allow', outcome: 'allowed', decidedInMs: 1 },
+    } as const;
+    const ids = popupEvents([risky], [heldAllowed, blockedClean, risky], 10).map((e) => e.id);
+    expect(ids).toEqual([sampleId(2), sampleId(1)]);
+    expect(popupEvents([risky], [blockedClean], 1).map((e) => e.id)).toEqual([sampleId(2)]);
   });
 });

@@ -50,6 +50,35 @@ describe('renderPopup', () => {
     expect(document.querySelector('li.event .time')?.textContent).toBe('5 min ago');
   });
 
+  it.each([
+    [{ action: 'block', outcome: 'blocked', ruleId: 'no-personal-cloud' }, "Blocked by your organisation's policy (rule no-personal-cloud)"],
+    [{ action: 'warn', outcome: 'warned', ruleId: 'ai' }, 'Not uploaded: you cancelled at the warning (rule ai)'],
+    [
+      { action: 'warn', outcome: 'bypassed', ruleId: 'ai', justification: '<b>vendor</b> asked' },
+      'Uploaded after a warning (rule ai); your reason: <b>vendor</b> asked',
+    ],
+    [{ action: 'notify', outcome: 'notified', ruleId: 'n' }, 'Uploaded with a notice (rule n)'],
+    [{ action: 'block', outcome: 'allowed', ruleId: 'x', failure: 'timeout' }, 'Allowed: no decision in time, the policy default applied'],
+    [{ action: 'warn', outcome: 'blocked', failure: 'timeout' }, 'Blocked: no decision in time, the policy default applied'],
+    [
+      { action: 'warn', outcome: 'allowed', ruleId: 'ai', temporaryAllowUntil: '2026-11-23T10:30:00.000Z' },
+      'Uploaded: your earlier reason still covers this site (rule ai)',
+    ],
+  ] as const)('shows what a response rule did, as text: %j', (response, line) => {
+    renderPopup(document, state({ events: [{ ...event, response: { ...response, decidedInMs: 3 } }] }), NOW);
+    expect(document.querySelector('li.event .outcome')?.textContent).toBe(line);
+    expect(document.querySelector('li.event .outcome b')).toBeNull();
+  });
+
+  it('says nothing of a response when none acted (no rule, or held and allowed)', () => {
+    renderPopup(
+      document,
+      state({ events: [event, { ...event, id: '0190a0e2-7c4b-7def-8abc-000000000998', response: { action: 'allow', outcome: 'allowed', decidedInMs: 1 } }] }),
+      NOW,
+    );
+    expect(document.querySelectorAll('.outcome')).toHaveLength(0);
+  });
+
   it('marks script-made events, and says how many a page had dropped', () => {
     const madeUp = { ...event, id: '0190a0e2-7c4b-7def-8abc-000000000999', trustedEvent: false };
     renderPopup(
