@@ -15,12 +15,12 @@ const TOOLING = {
   message: 'shipped code never imports tests, benchmarks or scripts.',
 };
 const CONSOLE = { group: ['**/console/**', '**/console'], message: 'the console is a separate program: it may import src/core, never the reverse.' };
-const CONSOLE_SERVER = {
-  group: ['**/console/*', '**/console/!(ui)/**', '**/src/**'],
-  message: 'the console UI reaches the server by its HTTP API, never by import.',
-};
+// The one way shared identifiers reach the UI: a generated copy inside console/ui/src, drift-tested.
+const UI_BY_HTTP =
+  'the console UI reaches the server by its HTTP API, never by import; the identifier lists of src/core/schema/identifiers.ts come from console/ui/src/identifiers.ts (a copy that `npx tsx scripts/generate.ts` writes).';
+const CONSOLE_SERVER = { group: ['**/console/*', '**/console/!(ui)/**', '**/src/**'], message: UI_BY_HTTP };
 /** The console UI's code is console/ui/src: from a file `depth` folders below it, that many `../` leave it. */
-const OUT_OF_UI_SOURCE = (depth) => ({ regex: `^(\\.\\./){${depth}}`, message: 'the console UI reaches the server by its HTTP API, never by import.' });
+const OUT_OF_UI_SOURCE = (depth) => ({ regex: `^(\\.\\./){${depth}}`, message: UI_BY_HTTP });
 const EXTENSION_ONLY = {
   group: ['**/src/background/**', '**/src/content/**', '**/src/ui/**', '**/entrypoints/**'],
   message: 'the console may use src/core only: the rest of src/ is the extension.',

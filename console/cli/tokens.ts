@@ -7,6 +7,7 @@ import { recordAudit } from '../audit';
 import { CredentialError } from '../auth/credentials';
 import { Role } from '../auth/roles';
 import { buildConsole } from '../server';
+import { runVerb } from './verb';
 
 const USAGE = `usage:
   token create --data <dir> --role <ingest|read_only|analyst|admin> --name <name>
@@ -28,7 +29,7 @@ export async function runTokenCommand(args: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const { app, services } = await buildConsole({ dataDir: values.data });
-  try {
+  return runVerb(app, CredentialError, async () => {
     switch (verb) {
       case 'create': {
         const role = Role.safeParse(values.role);
@@ -82,13 +83,5 @@ export async function runTokenCommand(args: string[]): Promise<number> {
         console.error(USAGE);
         return 2;
     }
-  } catch (err) {
-    if (err instanceof CredentialError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await app.close();
-  }
+  });
 }

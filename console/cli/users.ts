@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { AccountEmail, AccountError, accountInfo, AccountName, AccountRole, type AccountInfo } from '../auth/accounts';
 import { MIN_PASSWORD_LENGTH, Password } from '../auth/passwords';
 import { buildConsole } from '../server';
+import { runVerb } from './verb';
 
 const USAGE = `usage (the password is read from standard input, one line):
   user create --data <dir> --email <email> --role <read_only|analyst|admin> [--name <name>]
@@ -84,7 +85,7 @@ export async function runUserCommand(args: string[]): Promise<number> {
 
   const { app, services } = await buildConsole({ dataDir: values.data });
   const accounts = services.auth.accounts;
-  try {
+  return runVerb(app, AccountError, async () => {
     switch (verb) {
       case 'create': {
         const info = await accounts.createLocal({ email: email, role: role.data!, name: name?.data ?? null, password: password! }, 'system', 'cli');
@@ -110,13 +111,5 @@ export async function runUserCommand(args: string[]): Promise<number> {
         console.error(USAGE);
         return 2;
     }
-  } catch (err) {
-    if (err instanceof AccountError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await app.close();
-  }
+  });
 }

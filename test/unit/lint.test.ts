@@ -67,6 +67,7 @@ describe('the layer zones (docs/architecture.md "Layers")', () => {
     ['console/ui/src/example.ts', '../../http/access'],
     ['console/ui/src/pages/example.tsx', '../../../events/search'],
     ['console/ui/src/example.tsx', '../../../src/core/schema/event'],
+    ['console/ui/src/pages/example.tsx', '../../../../src/core/schema/identifiers'],
     ['console/ui/src/pages/example.tsx', '../../../../src/background/service'],
   ])('%s may not import %s', async (filePath, source) => {
     expect(await ruleIds(importing(source), filePath)).toContain('no-restricted-imports');
@@ -86,8 +87,14 @@ describe('the layer zones (docs/architecture.md "Layers")', () => {
     ['scripts/example.ts', '../test/harness/paths'],
     ['console/ui/src/pages/example.tsx', '../api'],
     ['console/ui/src/example.tsx', 'preact/hooks'],
+    ['console/ui/src/pages/example.tsx', '../identifiers'],
   ])('%s may import %s', async (filePath, source) => {
     expect(await ruleIds(importing(source), filePath)).not.toContain('no-restricted-imports');
+  });
+
+  it('tells the console UI where the shared identifiers are', async () => {
+    const [result] = await eslint.lintText(importing('../../../../src/core/schema/identifiers'), { filePath: 'console/ui/src/pages/example.tsx' });
+    expect(result?.messages.map((m) => m.message).join('\n')).toContain('console/ui/src/identifiers.ts');
   });
 });
 

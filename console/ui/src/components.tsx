@@ -2,9 +2,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
-export type Severity = 'none' | 'low' | 'moderate' | 'high' | 'critical';
-export const SEVERITIES: readonly Severity[] = ['none', 'low', 'moderate', 'high', 'critical'];
-
 /** Loads whatever `load` fetches whenever `key` changes; `reload` asks again. */
 export function useLoad<T>(load: () => Promise<T>, key: string) {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
@@ -36,6 +33,39 @@ export function ErrorBox(props: { error: string }) {
     <p role="alert" class="error">
       {props.error}
     </p>
+  );
+}
+
+/** A list's failure, and its loading note: on the first load only, or on every load with `always` (a new search). */
+export function LoadState(props: { state: { error?: string; loading: boolean; data?: unknown }; what: string; always?: boolean }) {
+  const { error, loading, data } = props.state;
+  return (
+    <>
+      {error && <ErrorBox error={error} />}
+      {loading && (props.always || data === undefined || data === null) && <Loading what={props.what} />}
+    </>
+  );
+}
+
+/** A table with a caption and column headings (a falsy heading is a column this reader does not get). */
+export function Table(props: { caption: ComponentChildren; columns: readonly (string | false)[]; children: ComponentChildren; class?: string }) {
+  return (
+    <table class={props.class}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map(
+            (c) =>
+              c && (
+                <th scope="col" key={c}>
+                  {c}
+                </th>
+              ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
   );
 }
 

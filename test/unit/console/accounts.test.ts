@@ -11,22 +11,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../../console/server';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { consoleEachTest } from '../support/console-each-test';
 import { PASSWORD, signedIn, signInRequest } from '../support/sessions';
 
 const T0 = Date.parse('2026-11-25T09:00:00.000Z');
 
 describe('accounts through the API', () => {
-  let built: TestConsole;
-  let clock = T0;
-  beforeEach(async () => {
-    clock = T0;
-    built = await makeTestConsole({ now: () => clock, ingestRateLimit: false });
-  });
-  afterEach(() => built.close());
+  const ctx = consoleEachTest(T0);
 
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = built.as('admin')) =>
-    built.app.inject({ method, url, headers, ...(payload && { payload }) });
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = ctx.built.as('admin')) =>
+    ctx.built.app.inject({ method, url, headers, ...(payload && { payload }) });
   const audit = async (action: string) =>
     (await call('GET', `/api/v1/audit?action=${action}`)).json().entries as {
       actor: string;
@@ -50,7 +44,7 @@ describe('accounts through the API', () => {
       disabled: false,
       disabledAt: null,
     });
-    expect((await signInRequest(built, 'olivia@example.com', PASSWORD)).statusCode).toBe(200);
+    expect((await signInRequest(ctx.built, 'olivia@example.com', PASSWORD)).statusCode).toBe(200);
     const [created] = await audit('account.created');
     expect(created).toMatchObject({ actor: 'admin:test-admin', target: 'account:olivia@example.com', after: { role: 'analyst' } });
     const everything = JSON.stringify((await call('GET', '/api/v1/audit')).json()) + (await call('GET', '/api/v1/accounts')).body;
@@ -68,8 +62,8 @@ describe('accounts through the API', () => {
 
   it('lists newest first with cursor paging', async () => {
     for (let i = 0; i < 5; i++) {
-      clock = T0 + i * 1000;
-      await built.services.auth.accounts.createLocal({ email: `person${i}@example.com`, role: 'read_only', password: PASSWORD }, 'system', 'test');
+      ctx.clock = T0 + i * 1000;
+      await ctx.built.services.auth.accounts.createLocal({ email: `person${i}@example.com`, role: 'read_only', password: PASSWORD }, 'system', 'test');
     }
     const first = (await call('GET', '/api/v1/accounts?limit=3')).json();
     expect(first.accounts.map((a: { email: string }) => a.email)).toEqual(['person4@example.com', 'person3@example.com', 'person2@example.com']);
@@ -79,8 +73,8 @@ describe('accounts through the API', () => {
   });
 
   it('changes role, name and password, each audited with before and after; a new password ends the sessions', async () => {
-    const session = await signedIn(built, 'olivia@example.com', 'analyst');
-    clock = T0 + 60_000;
+    const session = await signedIn(ctx.built, 'olivia@example.com', 'analyst');
+    ctx.clock = T0 + 60_000;
     const changed = await call('PATCH', '/api/v1/accounts/olivia@example.com', { role: 'read_only', name: 'O. Park' });
     expect(changed.json().account).toMatchObject({ role: 'read_only', name: 'O. Park', updatedAt: new Date(T0 + 60_000).toISOString() });
     const [update] = await audit('account.updated');
@@ -93,9 +87,9 @@ describe('accounts through the API', () => {
     const newPassword = 'a brand new passphrase';
     expect((await call('PATCH', '/api/v1/accounts/olivia@example.com', { password: newPassword })).statusCode).toBe(200);
     expect((await audit('account.updated'))[0]!.after).toMatchObject({ passwordChanged: true, sessionsEnded: 1 });
-    expect((await built.app.inject({ method: 'GET', url: '/api/v1/session', headers: session.headers() })).statusCode).toBe(401);
-    expect((await signInRequest(built, 'olivia@example.com', PASSWORD)).statusCode).toBe(401);
-    expect((await signInRequest(built, 'olivia@example.com', newPassword)).statusCode).toBe(200);
+    expect((await ctx.built.app.inject({ method: 'GET', url: '/api/v1/session', headers: session.headers() })).statusCode).toBe(401);
+    expect((await signInRequest(ctx.built, 'olivia@example.com', PASSWORD)).statusCode).toBe(401);
+    expect((await signInRequest(ctx.built, 'olivia@example.com', newPassword)).statusCode).toBe(200);
   });
 
   it('answers 404 for an unknown account and 400 for an empty change', async () => {
@@ -105,7 +99,7 @@ describe('accounts through the API', () => {
   });
 
   it('lets no admin disable or demote their own account', async () => {
-    const admin = await signedIn(built, 'boss@example.com', 'admin');
+    const admin = await signedIn(ctx.built, 'boss@example.com', 'admin');
     const self = (payload: object) => call('PATCH', '/api/v1/accounts/boss@example.com', payload, admin.headers());
     expect((await self({ disabled: true })).statusCode).toBe(409);
     expect((await self({ role: 'analyst' })).statusCode).toBe(409);

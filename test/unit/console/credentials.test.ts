@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lastLine, runConsoleCli, serveConsole, stopAll } from '../support/console-child-process';
 import { sampleEvent, sampleId } from '../support/sample-event';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { consoleEachTest } from '../support/console-each-test';
 
 const SECRET = /^upw_(ing|key)_[A-Za-z0-9_-]{43}$/;
 const T0 = Date.parse('2026-11-25T09:00:00.000Z');
@@ -23,25 +23,20 @@ function dataFolderBytes(dir: string): string {
 }
 
 describe('credentials through the API', () => {
-  let built: TestConsole;
-  let clock = T0;
-  beforeEach(async () => {
-    clock = T0;
-    built = await makeTestConsole({ now: () => clock, ingestRateLimit: false });
-  });
-  afterEach(() => built.close());
+  const ctx = consoleEachTest(T0);
 
-  const admin = () => built.as('admin');
-  const create = (name: string, role: string) => built.app.inject({ method: 'POST', url: '/api/v1/credentials', headers: admin(), payload: { name, role } });
+  const admin = () => ctx.built.as('admin');
+  const create = (name: string, role: string) =>
+    ctx.built.app.inject({ method: 'POST', url: '/api/v1/credentials', headers: admin(), payload: { name, role } });
   const ingestWith = async (secret: string, n: number) =>
-    built.app.inject({
+    ctx.built.app.inject({
       method: 'POST',
       url: '/api/v1/events',
       headers: { authorization: `Bearer ${secret}` },
       payload: { events: [await sampleEvent({ id: sampleId(n) })] },
     });
   const listed = async () =>
-    (await built.app.inject({ method: 'GET', url: '/api/v1/credentials', headers: admin() })).json().credentials as {
+    (await ctx.built.app.inject({ method: 'GET', url: '/api/v1/credentials', headers: admin() })).json().credentials as {
       name: string;
       lastUsedAt: string | null;
       revokedAt: string | null;
@@ -62,27 +57,27 @@ describe('credentials through the API', () => {
       createdBy: 'admin:test-admin',
     });
 
-    const list = await built.app.inject({ method: 'GET', url: '/api/v1/credentials', headers: admin() });
+    const list = await ctx.built.app.inject({ method: 'GET', url: '/api/v1/credentials', headers: admin() });
     expect(list.body).not.toContain(secret.slice(12));
     expect(list.body).not.toMatch(/secret/i);
 
-    clock = T0 + 5_000;
+    ctx.clock = T0 + 5_000;
     expect((await ingestWith(secret, 1)).statusCode).toBe(200);
     expect((await listed()).find((c) => c.name === 'browsers-2026')).toMatchObject({
       createdAt: new Date(T0).toISOString(),
       lastUsedAt: new Date(T0 + 5_000).toISOString(),
     });
 
-    const onDisk = dataFolderBytes(built.dir);
+    const onDisk = dataFolderBytes(ctx.built.dir);
     expect(onDisk).not.toContain(secret);
     expect(onDisk).not.toContain(secret.slice(12));
-    for (const key of Object.values(built.keys)) expect(onDisk).not.toContain(key.slice(12));
+    for (const key of Object.values(ctx.built.keys)) expect(onDisk).not.toContain(key.slice(12));
   });
 
   it('keeps names unique (409), even once revoked', async () => {
     expect((await create('automation', 'analyst')).statusCode).toBe(201);
     expect((await create('automation', 'admin')).statusCode).toBe(409);
-    await built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/automation', headers: admin() });
+    await ctx.built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/automation', headers: admin() });
     expect((await create('automation', 'analyst')).statusCode).toBe(409);
     expect((await create('bad name!', 'analyst')).statusCode).toBe(400);
     expect((await create('x', 'root')).statusCode).toBe(400);
@@ -94,36 +89,36 @@ describe('credentials through the API', () => {
     expect((await ingestWith(old, 1)).statusCode).toBe(200);
     expect((await ingestWith(next, 2)).statusCode).toBe(200);
 
-    const revoked = await built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/browsers-old', headers: admin() });
+    const revoked = await ctx.built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/browsers-old', headers: admin() });
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json().credential.revokedAt).toBe(new Date(T0).toISOString());
     const refused = await ingestWith(old, 3);
     expect(refused.statusCode).toBe(401);
     expect(refused.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect((await built.app.inject({ method: 'GET', url: '/api/v1/policy', headers: { authorization: `Bearer ${old}` } })).statusCode).toBe(401);
+    expect((await ctx.built.app.inject({ method: 'GET', url: '/api/v1/policy', headers: { authorization: `Bearer ${old}` } })).statusCode).toBe(401);
     expect((await ingestWith(next, 4)).statusCode).toBe(200);
-    expect(await built.services.events.count()).toBe(3);
+    expect(await ctx.built.services.events.count()).toBe(3);
 
     // Each stored event names the token that delivered it, also after that token is revoked.
     const delivered = async (n: number) =>
-      (await built.app.inject({ method: 'GET', url: `/api/v1/events/${sampleId(n)}`, headers: built.as('read_only') })).json().received.credential;
+      (await ctx.built.app.inject({ method: 'GET', url: `/api/v1/events/${sampleId(n)}`, headers: ctx.built.as('read_only') })).json().received.credential;
     expect([await delivered(1), await delivered(2), await delivered(4)]).toEqual(['browsers-old', 'browsers-new', 'browsers-new']);
   });
 
   it('revokes an API key at once, refuses to revoke itself, and answers 404 for an unknown name', async () => {
     const key = (await create('soar', 'analyst')).json().secret as string;
     const asKey = { authorization: `Bearer ${key}` };
-    expect((await built.app.inject({ method: 'GET', url: '/api/v1/audit', headers: asKey })).statusCode).toBe(200);
-    await built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/soar', headers: admin() });
-    expect((await built.app.inject({ method: 'GET', url: '/api/v1/audit', headers: asKey })).statusCode).toBe(401);
-    expect((await built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/test-admin', headers: admin() })).statusCode).toBe(409);
-    expect((await built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/nobody', headers: admin() })).statusCode).toBe(404);
+    expect((await ctx.built.app.inject({ method: 'GET', url: '/api/v1/audit', headers: asKey })).statusCode).toBe(200);
+    await ctx.built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/soar', headers: admin() });
+    expect((await ctx.built.app.inject({ method: 'GET', url: '/api/v1/audit', headers: asKey })).statusCode).toBe(401);
+    expect((await ctx.built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/test-admin', headers: admin() })).statusCode).toBe(409);
+    expect((await ctx.built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/nobody', headers: admin() })).statusCode).toBe(404);
   });
 
   it('audits creation and revocation with actor, target, before and after, and never the secret', async () => {
     const secret = (await create('browsers-2026', 'ingest')).json().secret as string;
-    await built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/browsers-2026', headers: admin() });
-    const audit = await built.app.inject({ method: 'GET', url: '/api/v1/audit?target=credential:browsers-2026', headers: admin() });
+    await ctx.built.app.inject({ method: 'DELETE', url: '/api/v1/credentials/browsers-2026', headers: admin() });
+    const audit = await ctx.built.app.inject({ method: 'GET', url: '/api/v1/audit?target=credential:browsers-2026', headers: admin() });
     const entries = audit.json().entries;
     expect(entries.map((e: { action: string }) => e.action)).toEqual(['credential.revoked', 'credential.created']);
     expect(entries[1]).toMatchObject({ actor: 'admin:test-admin', before: null, after: { name: 'browsers-2026', role: 'ingest' } });

@@ -6,22 +6,11 @@ import { up as migrateExposure } from '../../../console/db/migrations/0002-expos
 import type { BuildEventInput } from '../../../src/core/build-event';
 import { SEVERITIES } from '../../../src/core/schema/identifiers';
 import type { FileEvent } from '../../../src/core/schema/event';
+import { seededRandom as seeded } from '../../../bench/lib';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 const BASE = Date.parse('2026-11-22T12:00:00.000Z');
-
-/** mulberry32: the same "random" events every run. */
-function seeded(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const USERS = ['ana@acme.example', 'Bob@Acme.example', 'carol@acme.example', 'dave@acme.example', 'erin@acme.example', undefined];
 const TABS = [

@@ -5,71 +5,49 @@
  * link), and for each channel: receiver down → every notification of the outage delivered once
  * after it comes back.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKOFF_CAP_MS, runNotificationWorker } from '../../../console/notify/worker';
-import { sampleEvent, sampleId } from '../support/sample-event';
-import { expectGolden, goldenText, hostileUpload, MIN, notifyConsole, Receiver, T0, type NotifyConsole } from './notify-support';
+import { describe, expect, it } from 'vitest';
+import { runNotificationWorker } from '../../../console/notify/worker';
+import { expectGolden, goldenText, hostileUpload, MIN, notifyEachTest, OUTAGE_USERS, outageThenBack, Receiver, T0 } from './notify-support';
 
-let c: NotifyConsole;
-let receiver: Receiver;
-beforeEach(async () => {
-  receiver = new Receiver();
-  await receiver.start();
-  c = await notifyConsole();
-});
-afterEach(async () => {
-  await c.built.close();
-  await receiver.stop();
-});
+const each = notifyEachTest(() => new Receiver());
 
 const CHANNELS = {
-  xsoar: () => ({ name: 'XSOAR', rules: '*', config: { kind: 'xsoar', url: receiver.url('/instance/execute/upwatch') }, secret: 'svc-upwatch:pa55word' }),
-  slack: () => ({ name: 'Slack #soc', rules: ['exfil'], config: { kind: 'slack', url: receiver.url('/services/T0/B0/secret') } }),
-  teams: () => ({ name: 'Teams SOC', rules: '*', config: { kind: 'teams', url: receiver.url('/workflows/abc/triggers/manual/paths/invoke?sig=secret') } }),
+  xsoar: () => ({ name: 'XSOAR', rules: '*', config: { kind: 'xsoar', url: each.server.url('/instance/execute/upwatch') }, secret: 'svc-upwatch:pa55word' }),
+  slack: () => ({ name: 'Slack #soc', rules: ['exfil'], config: { kind: 'slack', url: each.server.url('/services/T0/B0/secret') } }),
+  teams: () => ({ name: 'Teams SOC', rules: '*', config: { kind: 'teams', url: each.server.url('/workflows/abc/triggers/manual/paths/invoke?sig=secret') } }),
 } as const;
 
-const alertId = async () => ((await c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[])[0]!.id;
+const alertId = async () => ((await each.c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[])[0]!.id;
 
 describe.each(Object.keys(CHANNELS) as (keyof typeof CHANNELS)[])('notifications: %s', (kind) => {
   it('sends the golden payload for a new alert', async () => {
-    await c.putChannel(kind, CHANNELS[kind]());
-    await c.ingest(await hostileUpload(1, 'ann@acme.com'), await hostileUpload(2, 'ann@acme.com', T0 + MIN));
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
-    const [got] = receiver.received;
+    await each.c.putChannel(kind, CHANNELS[kind]());
+    await each.c.ingest(await hostileUpload(1, 'ann@acme.com'), await hostileUpload(2, 'ann@acme.com', T0 + MIN));
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    const [got] = each.server.received;
     expectGolden(kind, goldenText(got!, await alertId()));
   });
 
   it('delivers every notification of an outage once when the receiver is back', async () => {
-    await c.putChannel(kind, CHANNELS[kind]());
-    await receiver.stop();
-    const users = ['ann@acme.com', 'bob@acme.com', 'cy@acme.com'];
-    for (const [i, email] of users.entries())
-      await c.ingest(await sampleEvent({ id: sampleId(i + 1), observedAt: new Date(T0).toISOString(), user: { email } }));
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
-    c.clock.now += BACKOFF_CAP_MS;
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
-    await receiver.start();
-    c.clock.now += BACKOFF_CAP_MS;
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 3, retried: 0, dead: 0 });
-    c.clock.now += BACKOFF_CAP_MS;
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
-    const keys = receiver.received.map((r) => String(r.headers['x-upwatch-idempotency-key']));
+    await each.c.putChannel(kind, CHANNELS[kind]());
+    await outageThenBack(each, 2);
+    const keys = each.server.received.map((r) => String(r.headers['x-upwatch-idempotency-key']));
     expect(new Set(keys).size).toBe(3);
-    const text = receiver.received.map((r) => r.raw.toString('utf8')).join('\n');
-    for (const email of users) expect(text).toContain(email);
+    const text = each.server.received.map((r) => r.raw.toString('utf8')).join('\n');
+    for (const email of OUTAGE_USERS) expect(text).toContain(email);
   });
 });
 
 describe('notifications: what each medium makes of hostile names', () => {
   it('XSOAR: one incident per alert with its events, Basic credentials, the key as a label', async () => {
-    await c.putChannel('xsoar', CHANNELS.xsoar());
-    await c.ingest(await hostileUpload(1, 'ann@acme.com'));
-    await runNotificationWorker(c.built.services);
+    await each.c.putChannel('xsoar', CHANNELS.xsoar());
+    await each.c.ingest(await hostileUpload(1, 'ann@acme.com'));
+    await runNotificationWorker(each.c.built.services);
     // Events joining the alert later make no second incident.
-    await c.ingest(await hostileUpload(2, 'ann@acme.com', T0 + MIN));
-    await runNotificationWorker(c.built.services);
-    expect(receiver.received).toHaveLength(1);
-    const got = receiver.received[0]!;
+    await each.c.ingest(await hostileUpload(2, 'ann@acme.com', T0 + MIN));
+    await runNotificationWorker(each.c.built.services);
+    expect(each.server.received).toHaveLength(1);
+    const got = each.server.received[0]!;
     expect(got.headers.authorization).toBe(`Basic ${Buffer.from('svc-upwatch:pa55word').toString('base64')}`);
     expect(got.json).toMatchObject({
       type: 'Upwatch Alert',
@@ -81,10 +59,10 @@ describe('notifications: what each medium makes of hostile names', () => {
   });
 
   it('Slack: <, > and & escaped, so no mention, link or entity comes from a file name or rule name', async () => {
-    await c.putChannel('slack', CHANNELS.slack());
-    await c.ingest(await hostileUpload(1, 'ann@acme.com'));
-    await runNotificationWorker(c.built.services);
-    const body = receiver.received[0]!.json as { text: string; blocks: unknown[] };
+    await each.c.putChannel('slack', CHANNELS.slack());
+    await each.c.ingest(await hostileUpload(1, 'ann@acme.com'));
+    await runNotificationWorker(each.c.built.services);
+    const body = each.server.received[0]!.json as { text: string; blocks: unknown[] };
     expect(body.text).toContain('&lt;!channel&gt;');
     expect(body.text).toContain('Uploads to &lt;personal&gt; cloud &amp; "mail"');
     expect(body.text).not.toMatch(/<!channel>|<personal>/);
@@ -93,10 +71,13 @@ describe('notifications: what each medium makes of hostile names', () => {
   });
 
   it('Teams: an Adaptive Card in the attachments envelope, Markdown characters of values escaped', async () => {
-    await c.putChannel('teams', CHANNELS.teams());
-    await c.ingest(await hostileUpload(1, 'ann@acme.com'));
-    await runNotificationWorker(c.built.services);
-    const body = receiver.received[0]!.json as { type: string; attachments: { contentType: string; content: { type: string; body: { text?: string }[] } }[] };
+    await each.c.putChannel('teams', CHANNELS.teams());
+    await each.c.ingest(await hostileUpload(1, 'ann@acme.com'));
+    await runNotificationWorker(each.c.built.services);
+    const body = each.server.received[0]!.json as {
+      type: string;
+      attachments: { contentType: string; content: { type: string; body: { text?: string }[] } }[];
+    };
     expect(body.type).toBe('message');
     expect(body.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(body.attachments[0]!.content.type).toBe('AdaptiveCard');

@@ -7,10 +7,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKOFF_CAP_MS, configureNotifications, runNotificationWorker } from '../../../console/notify/worker';
+import { describe, expect, it } from 'vitest';
+import { configureNotifications, runNotificationWorker } from '../../../console/notify/worker';
 import { sampleEvent, sampleId } from '../support/sample-event';
-import { expectGolden, hostileUpload, notifyConsole, T0, type NotifyConsole } from './notify-support';
+import { expectGolden, hostileUpload, notifyEachTest, outageThenBack, T0 } from './notify-support';
 
 interface Mail {
   from: string;
@@ -75,29 +75,21 @@ function goldenMail(mail: Mail, alertId: string): string {
   return text.split(alertId).join('00000000-0000-4000-8000-00000000a1e7');
 }
 
-let c: NotifyConsole;
-let smtp: Smtp;
-beforeEach(async () => {
-  smtp = new Smtp();
-  await smtp.start();
-  c = await notifyConsole();
-  configureNotifications(c.built.services, { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'upwatch@acme.com' } });
-});
-afterEach(async () => {
-  await c.built.close();
-  await smtp.stop();
-});
+const each = notifyEachTest(
+  () => new Smtp(),
+  (c, smtp) => configureNotifications(c.built.services, { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'upwatch@acme.com' } }),
+);
 
-const alertId = async () => ((await c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[])[0]!.id;
-const setManager = (email: string, managerEmail: string) => c.call('analyst', 'PATCH', `/api/v1/users/${email}`, { managerEmail });
+const alertId = async () => ((await each.c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[])[0]!.id;
+const setManager = (email: string, managerEmail: string) => each.c.call('analyst', 'PATCH', `/api/v1/users/${email}`, { managerEmail });
 
 describe('notifications: e-mail', () => {
   it("writes to the user's manager in plain text; hostile names stay text and out of the headers", async () => {
-    await c.putChannel('manager', { name: 'Managers', rules: '*', config: { kind: 'email', to: 'manager' } });
+    await each.c.putChannel('manager', { name: 'Managers', rules: '*', config: { kind: 'email', to: 'manager' } });
     await setManager('ann@acme.com', 'boss@acme.com');
-    await c.ingest(await hostileUpload(1, 'ann@acme.com'));
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
-    const [mail] = smtp.mails;
+    await each.c.ingest(await hostileUpload(1, 'ann@acme.com'));
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    const [mail] = each.server.mails;
     expect(mail!.to).toEqual(['boss@acme.com']);
     expect(mail!.raw).toMatch(/^Content-Type: text\/plain; charset=utf-8/im);
     expect(mail!.raw).not.toMatch(/text\/html/i);
@@ -106,7 +98,7 @@ describe('notifications: e-mail', () => {
   });
 
   it('sends the lesson to the user, from the channel’s own SMTP settings and template', async () => {
-    await c.putChannel('lesson', {
+    await each.c.putChannel('lesson', {
       name: 'Lessons',
       rules: ['exfil'],
       config: {
@@ -114,10 +106,10 @@ describe('notifications: e-mail', () => {
         to: 'user',
         subject: 'About {{files}}\r\nBcc: everyone@acme.com',
         template: 'Hi {{user}}, {{files}} went to {{destinations}}.',
-        smtp: { host: '127.0.0.1', port: smtp.port, from: 'security@acme.com' },
+        smtp: { host: '127.0.0.1', port: each.server.port, from: 'security@acme.com' },
       },
     });
-    await c.ingest(
+    await each.c.ingest(
       await sampleEvent({
         id: sampleId(1),
         observedAt: new Date(T0).toISOString(),
@@ -125,39 +117,30 @@ describe('notifications: e-mail', () => {
         file: { name: 'x.py\r\nBcc: evil@evil.example', size: 9, mimeType: '' },
       }),
     );
-    await runNotificationWorker(c.built.services);
-    const [mail] = smtp.mails;
+    await runNotificationWorker(each.c.built.services);
+    const [mail] = each.server.mails;
     expect(mail).toMatchObject({ from: 'security@acme.com', to: ['ann@acme.com'] });
     expect(mail!.raw).not.toMatch(/^Bcc:/im);
     expect(mail!.raw).toContain('Hi ann@acme.com, x.py  Bcc: evil@evil.example went to Dropbox.');
   });
 
   it('dead-letters a notice for someone without a manager on record, and says why', async () => {
-    await c.putChannel('manager', { name: 'Managers', rules: '*', config: { kind: 'email', to: 'manager' } });
-    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
-    const [dead] = (await c.call('analyst', 'GET', '/api/v1/notifications?state=dead')).json().notifications;
+    await each.c.putChannel('manager', { name: 'Managers', rules: '*', config: { kind: 'email', to: 'manager' } });
+    await each.c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
+    const [dead] = (await each.c.call('analyst', 'GET', '/api/v1/notifications?state=dead')).json().notifications;
     expect(dead.lastError).toMatch(/ann@acme.com has no managerEmail/);
     // Once the manager is recorded, a retry from the API delivers it.
     await setManager('ann@acme.com', 'boss@acme.com');
-    await c.call('analyst', 'POST', `/api/v1/notifications/${dead.id as string}/retry`);
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
-    expect(smtp.mails.map((m) => m.to)).toEqual([['boss@acme.com']]);
+    await each.c.call('analyst', 'POST', `/api/v1/notifications/${dead.id as string}/retry`);
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(each.server.mails.map((m) => m.to)).toEqual([['boss@acme.com']]);
   });
 
   it('delivers every message of an SMTP outage once when the server is back', async () => {
-    await c.putChannel('soc', { name: 'SOC mailbox', rules: '*', config: { kind: 'email', to: ['soc@acme.com'] } });
-    await smtp.stop();
-    for (const [i, email] of ['ann@acme.com', 'bob@acme.com', 'cy@acme.com'].entries()) {
-      await c.ingest(await sampleEvent({ id: sampleId(i + 1), observedAt: new Date(T0).toISOString(), user: { email } }));
-    }
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
-    await smtp.start();
-    c.clock.now += BACKOFF_CAP_MS;
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 3, retried: 0, dead: 0 });
-    c.clock.now += BACKOFF_CAP_MS;
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
-    const keys = smtp.mails.map((m) => header(m, 'X-Upwatch-Idempotency-Key'));
+    await each.c.putChannel('soc', { name: 'SOC mailbox', rules: '*', config: { kind: 'email', to: ['soc@acme.com'] } });
+    await outageThenBack(each, 1);
+    const keys = each.server.mails.map((m) => header(m, 'X-Upwatch-Idempotency-Key'));
     expect(new Set(keys).size).toBe(3);
   });
 });

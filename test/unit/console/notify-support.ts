@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response as LightMyRequestResponse } from 'light-my-request';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { FileEvent } from '../../../src/core/schema/event';
-import { configureNotifications } from '../../../console/notify/worker';
+import { BACKOFF_CAP_MS, configureNotifications, runNotificationWorker } from '../../../console/notify/worker';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
@@ -101,6 +101,54 @@ export async function notifyConsole(): Promise<NotifyConsole> {
       return res.json().channel as Record<string, unknown>;
     },
   };
+}
+
+/**
+ * For each test of the calling file: a started receiving server (an HTTP receiver, an SMTP server)
+ * and a notify console, set up by `configure` if given; both closed after the test.
+ */
+export function notifyEachTest<S extends { start(): Promise<void>; stop(): Promise<void> }>(
+  makeServer: () => S,
+  configure?: (c: NotifyConsole, server: S) => void,
+): { readonly c: NotifyConsole; readonly server: S } {
+  const each = {} as { c: NotifyConsole; server: S };
+  beforeEach(async () => {
+    each.server = makeServer();
+    await each.server.start();
+    each.c = await notifyConsole();
+    configure?.(each.c, each.server);
+  });
+  afterEach(async () => {
+    await each.c.built.close();
+    await each.server.stop();
+  });
+  return each;
+}
+
+export const OUTAGE_USERS = ['ann@acme.com', 'bob@acme.com', 'cy@acme.com'];
+
+/**
+ * With the server down, each of OUTAGE_USERS uploads (an alert and a notification each): every one
+ * of `downPasses` worker passes retries all three; back up, one pass sends them and the next finds
+ * nothing left. The caller then checks what arrived.
+ */
+export async function outageThenBack(
+  each: { readonly c: NotifyConsole; readonly server: { start(): Promise<void>; stop(): Promise<void> } },
+  downPasses: number,
+) {
+  await each.server.stop();
+  for (const [i, email] of OUTAGE_USERS.entries()) {
+    await each.c.ingest(await sampleEvent({ id: sampleId(i + 1), observedAt: new Date(T0).toISOString(), user: { email } }));
+  }
+  for (let pass = 0; pass < downPasses; pass++) {
+    if (pass > 0) each.c.clock.now += BACKOFF_CAP_MS;
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
+  }
+  await each.server.start();
+  each.c.clock.now += BACKOFF_CAP_MS;
+  expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 3, retried: 0, dead: 0 });
+  each.c.clock.now += BACKOFF_CAP_MS;
+  expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
 }
 
 /** An upload whose file name and page title try to break out of every payload format. */

@@ -7,29 +7,19 @@
  * or in the audit log.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BACKOFF_CAP_MS, configureNotifications, MAX_ATTEMPTS, runNotificationWorker, WORKER_INTERVAL_MS } from '../../../console/notify/worker';
 import { sampleEvent, sampleId } from '../support/sample-event';
-import { expectGolden, goldenText, hostileUpload, MIN, notifyConsole, Receiver, T0, type NotifyConsole } from './notify-support';
+import { expectGolden, goldenText, hostileUpload, MIN, notifyEachTest, Receiver, T0 } from './notify-support';
 
 const SECRET = 'whsec_0123456789abcdef0123456789abcdef';
 
-let c: NotifyConsole;
-let receiver: Receiver;
-beforeEach(async () => {
-  receiver = new Receiver();
-  await receiver.start();
-  c = await notifyConsole();
-});
-afterEach(async () => {
-  await c.built.close();
-  await receiver.stop();
-});
+const each = notifyEachTest(() => new Receiver());
 
 const webhook = (on: string[] = ['created']) =>
-  c.putChannel('soc-hook', { name: 'SOC webhook', rules: '*', on, config: { kind: 'webhook', url: receiver.url() }, secret: SECRET });
-const alertIds = async () => ((await c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[]).map((a) => a.id);
-const outbox = async (query = '') => (await c.call('analyst', 'GET', `/api/v1/notifications${query}`)).json().notifications as Record<string, unknown>[];
+  each.c.putChannel('soc-hook', { name: 'SOC webhook', rules: '*', on, config: { kind: 'webhook', url: each.server.url() }, secret: SECRET });
+const alertIds = async () => ((await each.c.call('read_only', 'GET', '/api/v1/alerts')).json().alerts as { id: string }[]).map((a) => a.id);
+const outbox = async (query = '') => (await each.c.call('analyst', 'GET', `/api/v1/notifications${query}`)).json().notifications as Record<string, unknown>[];
 
 /** Verifies X-Upwatch-Signature from the raw bytes received, with node:crypto only. */
 function verify(headers: Record<string, unknown>, raw: Buffer, secret: string, nowSeconds: number): boolean {
@@ -45,17 +35,17 @@ function verify(headers: Record<string, unknown>, raw: Buffer, secret: string, n
 describe('notifications: the signed webhook', () => {
   it('sends one signed notification per new alert, whose bytes match the golden file', async () => {
     await webhook();
-    await c.ingest(await hostileUpload(1, 'ann@acme.com'), await hostileUpload(2, 'ann@acme.com', T0 + MIN));
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
-    expect(receiver.received).toHaveLength(1);
-    const [got] = receiver.received;
+    await each.c.ingest(await hostileUpload(1, 'ann@acme.com'), await hostileUpload(2, 'ann@acme.com', T0 + MIN));
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
+    expect(each.server.received).toHaveLength(1);
+    const [got] = each.server.received;
     const [alertId] = await alertIds();
-    expect(verify(got!.headers, got!.raw, SECRET, Math.floor(c.clock.now / 1000))).toBe(true);
-    expect(verify(got!.headers, got!.raw, 'another secret of some length', Math.floor(c.clock.now / 1000))).toBe(false);
-    expect(verify(got!.headers, Buffer.concat([got!.raw, Buffer.from(' ')]), SECRET, Math.floor(c.clock.now / 1000))).toBe(false);
+    expect(verify(got!.headers, got!.raw, SECRET, Math.floor(each.c.clock.now / 1000))).toBe(true);
+    expect(verify(got!.headers, got!.raw, 'another secret of some length', Math.floor(each.c.clock.now / 1000))).toBe(false);
+    expect(verify(got!.headers, Buffer.concat([got!.raw, Buffer.from(' ')]), SECRET, Math.floor(each.c.clock.now / 1000))).toBe(false);
     // Outside the replay window the same bytes are refused.
-    expect(verify(got!.headers, got!.raw, SECRET, Math.floor(c.clock.now / 1000) + 301)).toBe(false);
+    expect(verify(got!.headers, got!.raw, SECRET, Math.floor(each.c.clock.now / 1000) + 301)).toBe(false);
     expect(got!.json).toMatchObject({
       type: 'upwatch.alert',
       idempotencyKey: got!.headers['x-upwatch-idempotency-key'],
@@ -67,132 +57,137 @@ describe('notifications: the signed webhook', () => {
   });
 
   it('sends on its own from the console’s timer, and stops when the console closes', async () => {
-    configureNotifications(c.built.services, { automatic: true });
+    configureNotifications(each.c.built.services, { automatic: true });
     await webhook();
-    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
-    await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: WORKER_INTERVAL_MS * 3, interval: 100 });
-    await c.built.app.close();
+    await each.c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    await vi.waitFor(() => expect(each.server.received).toHaveLength(1), { timeout: WORKER_INTERVAL_MS * 3, interval: 100 });
+    await each.c.built.app.close();
     // Closed: a pass asked for now sends nothing (the database is gone with the app).
-    await expect(runNotificationWorker(c.built.services)).resolves.toEqual({ sent: 0, retried: 0, dead: 0 });
+    await expect(runNotificationWorker(each.c.built.services)).resolves.toEqual({ sent: 0, retried: 0, dead: 0 });
   }, 30_000);
 
   it('notifies each alert change once, with a key of its own', async () => {
     await webhook(['created', 'events_added', 'state_changed', 'noted']);
-    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
-    await c.ingest(await sampleEvent({ id: sampleId(2), observedAt: new Date(T0 + MIN).toISOString(), user: { email: 'ann@acme.com' } }));
+    await each.c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    await each.c.ingest(await sampleEvent({ id: sampleId(2), observedAt: new Date(T0 + MIN).toISOString(), user: { email: 'ann@acme.com' } }));
     const [alertId] = await alertIds();
     // One PATCH that changes the state and adds a note is one change.
-    expect((await c.call('analyst', 'PATCH', `/api/v1/alerts/${alertId}`, { state: 'PENDING', note: 'looking' })).statusCode).toBe(200);
+    expect((await each.c.call('analyst', 'PATCH', `/api/v1/alerts/${alertId}`, { state: 'PENDING', note: 'looking' })).statusCode).toBe(200);
     // Changing nothing notifies nothing.
-    expect((await c.call('analyst', 'PATCH', `/api/v1/alerts/${alertId}`, { state: 'PENDING' })).statusCode).toBe(200);
-    await runNotificationWorker(c.built.services);
-    const changes = receiver.received.map((r) => r.json.change);
+    expect((await each.c.call('analyst', 'PATCH', `/api/v1/alerts/${alertId}`, { state: 'PENDING' })).statusCode).toBe(200);
+    await runNotificationWorker(each.c.built.services);
+    const changes = each.server.received.map((r) => r.json.change);
     expect(changes).toEqual([['created'], ['events_added'], ['state_changed', 'noted']]);
-    const keys = receiver.received.map((r) => r.json.idempotencyKey as string);
+    const keys = each.server.received.map((r) => r.json.idempotencyKey as string);
     expect(new Set(keys).size).toBe(3);
     expect(keys.every((k) => k.startsWith(`upwatch:${alertId}:`) && k.endsWith(':soc-hook'))).toBe(true);
     // The snapshot is the alert as each change left it.
-    expect(receiver.received.map((r) => (r.json.alert as { eventCount: number; state: string }).eventCount)).toEqual([1, 2, 2]);
-    expect(receiver.received.map((r) => (r.json.alert as { state: string }).state)).toEqual(['OPEN', 'OPEN', 'PENDING']);
+    expect(each.server.received.map((r) => (r.json.alert as { eventCount: number; state: string }).eventCount)).toEqual([1, 2, 2]);
+    expect(each.server.received.map((r) => (r.json.alert as { state: string }).state)).toEqual(['OPEN', 'OPEN', 'PENDING']);
   });
 
   it('keeps what happens while the receiver is down and delivers each of it once when it is back', async () => {
     await webhook();
-    await receiver.stop();
+    await each.server.stop();
     for (const [i, email] of ['ann@acme.com', 'bob@acme.com', 'cy@acme.com'].entries()) {
-      await c.ingest(await sampleEvent({ id: sampleId(i + 1), observedAt: new Date(T0).toISOString(), user: { email } }));
+      await each.c.ingest(await sampleEvent({ id: sampleId(i + 1), observedAt: new Date(T0).toISOString(), user: { email } }));
     }
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 3, dead: 0 });
     const waiting = await outbox('?state=pending');
     expect(waiting).toHaveLength(3);
     expect(waiting.every((n) => n.attempts === 1 && /no answer/.test(String(n.lastError)))).toBe(true);
     const keys = waiting.map((n) => n.idempotencyKey).sort();
     // Not due yet: the backoff holds them.
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 0, dead: 0 });
     // More failures while down; the keys stay the same from attempt to attempt.
     for (let i = 0; i < 3; i++) {
-      c.clock.now += BACKOFF_CAP_MS;
-      expect((await runNotificationWorker(c.built.services)).retried).toBe(3);
+      each.c.clock.now += BACKOFF_CAP_MS;
+      expect((await runNotificationWorker(each.c.built.services)).retried).toBe(3);
     }
     expect((await outbox('?state=pending')).map((n) => n.idempotencyKey).sort()).toEqual(keys);
-    await receiver.start();
-    c.clock.now += BACKOFF_CAP_MS;
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 3, retried: 0, dead: 0 });
-    c.clock.now += BACKOFF_CAP_MS;
-    await runNotificationWorker(c.built.services);
-    expect(receiver.received.map((r) => r.headers['x-upwatch-idempotency-key']).sort()).toEqual(keys);
-    expect(receiver.received.map((r) => (r.json.alert as { user: string }).user).sort()).toEqual(['ann@acme.com', 'bob@acme.com', 'cy@acme.com']);
+    await each.server.start();
+    each.c.clock.now += BACKOFF_CAP_MS;
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 3, retried: 0, dead: 0 });
+    each.c.clock.now += BACKOFF_CAP_MS;
+    await runNotificationWorker(each.c.built.services);
+    expect(each.server.received.map((r) => r.headers['x-upwatch-idempotency-key']).sort()).toEqual(keys);
+    expect(each.server.received.map((r) => (r.json.alert as { user: string }).user).sort()).toEqual(['ann@acme.com', 'bob@acme.com', 'cy@acme.com']);
   });
 
   it('backs off exponentially up to the cap, and gives up after the last attempt', async () => {
     await webhook();
-    receiver.status = 503;
-    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    each.server.status = 503;
+    await each.c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
     const waits: number[] = [];
     for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
-      await runNotificationWorker(c.built.services);
+      await runNotificationWorker(each.c.built.services);
       const [n] = await outbox();
-      waits.push(Date.parse(String(n!.nextAttemptAt)) - c.clock.now);
-      c.clock.now = Date.parse(String(n!.nextAttemptAt));
+      waits.push(Date.parse(String(n!.nextAttemptAt)) - each.c.clock.now);
+      each.c.clock.now = Date.parse(String(n!.nextAttemptAt));
     }
     // Random fixed at 0.5: 3/4 of min(cap, 30 s · 2^(n−1)).
     expect(waits).toEqual([22_500, 45_000, 90_000, 180_000, 360_000, 720_000, 1_440_000, 2_700_000, 2_700_000]);
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
     expect(await outbox('?state=dead')).toMatchObject([{ attempts: MAX_ATTEMPTS, lastError: expect.stringMatching(/gave up after 10 attempts: .*HTTP 503/) }]);
   });
 
   it('dead-letters a permanent refusal at once; an analyst re-sends it from the API with the same key', async () => {
     await webhook();
-    receiver.status = 400;
-    await c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
+    each.server.status = 400;
+    await each.c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 0, retried: 0, dead: 1 });
     const [dead] = await outbox('?state=dead');
     expect(dead).toMatchObject({ state: 'dead', attempts: 1, lastError: expect.stringContaining('HTTP 400') });
-    expect((await c.call('read_only', 'GET', '/api/v1/notifications')).statusCode).toBe(403);
-    expect((await c.call('read_only', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`)).statusCode).toBe(403);
+    expect((await each.c.call('read_only', 'GET', '/api/v1/notifications')).statusCode).toBe(403);
+    expect((await each.c.call('read_only', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`)).statusCode).toBe(403);
 
-    receiver.status = 200;
-    const retried = await c.call('analyst', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`);
+    each.server.status = 200;
+    const retried = await each.c.call('analyst', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`);
     expect(retried.json()).toMatchObject({ state: 'pending', attempts: 0 });
-    expect(await runNotificationWorker(c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
-    expect(receiver.received.map((r) => r.headers['x-upwatch-idempotency-key'])).toEqual([dead!.idempotencyKey]);
-    expect((await c.call('analyst', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`)).statusCode).toBe(409);
-    const audit = (await c.call('admin', 'GET', `/api/v1/audit?target=notification:${dead!.id as string}`)).json().entries;
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(each.server.received.map((r) => r.headers['x-upwatch-idempotency-key'])).toEqual([dead!.idempotencyKey]);
+    expect((await each.c.call('analyst', 'POST', `/api/v1/notifications/${dead!.id as string}/retry`)).statusCode).toBe(409);
+    const audit = (await each.c.call('admin', 'GET', `/api/v1/audit?target=notification:${dead!.id as string}`)).json().entries;
     expect(audit).toMatchObject([{ action: 'notification.retried', actor: 'analyst:test-analyst', before: { state: 'dead' } }]);
   });
 
   it('never answers or audits a secret; channels are for admins only', async () => {
-    const slackUrl = `${receiver.url('/services/T000/B000/XXXXSECRETPATH')}?token=abc`;
+    const slackUrl = `${each.server.url('/services/T000/B000/XXXXSECRETPATH')}?token=abc`;
     await webhook();
-    await c.putChannel('chat', { name: 'Chat', rules: ['exfil'], config: { kind: 'slack', url: slackUrl } });
-    await c.putChannel('soar', { name: 'XSOAR', rules: '*', config: { kind: 'xsoar', url: receiver.url('/xsoar') }, secret: 'svc-upwatch:Xs0arPassw0rd!' });
+    await each.c.putChannel('chat', { name: 'Chat', rules: ['exfil'], config: { kind: 'slack', url: slackUrl } });
+    await each.c.putChannel('soar', {
+      name: 'XSOAR',
+      rules: '*',
+      config: { kind: 'xsoar', url: each.server.url('/xsoar') },
+      secret: 'svc-upwatch:Xs0arPassw0rd!',
+    });
     // A replacement without a secret keeps the one set.
-    await c.putChannel('soc-hook', { name: 'SOC webhook, renamed', rules: '*', config: { kind: 'webhook', url: receiver.url() } });
+    await each.c.putChannel('soc-hook', { name: 'SOC webhook, renamed', rules: '*', config: { kind: 'webhook', url: each.server.url() } });
     const answers = [
-      (await c.call('admin', 'GET', '/api/v1/notification-channels')).body,
-      (await c.call('admin', 'GET', '/api/v1/audit?limit=500')).body,
-      (await c.call('admin', 'GET', '/api/v1/openapi.json')).body,
+      (await each.c.call('admin', 'GET', '/api/v1/notification-channels')).body,
+      (await each.c.call('admin', 'GET', '/api/v1/audit?limit=500')).body,
+      (await each.c.call('admin', 'GET', '/api/v1/openapi.json')).body,
     ].join('\n');
     for (const secret of [SECRET, 'Xs0arPassw0rd', 'XXXXSECRETPATH', 'token=abc']) expect(answers).not.toContain(secret);
-    const channels = (await c.call('admin', 'GET', '/api/v1/notification-channels')).json().channels as Record<string, unknown>[];
+    const channels = (await each.c.call('admin', 'GET', '/api/v1/notification-channels')).json().channels as Record<string, unknown>[];
     expect(channels.map((ch) => [ch.id, ch.hasSecret, (ch.config as { url: string }).url])).toEqual([
-      ['chat', false, `http://127.0.0.1:${receiver.port}/…`],
-      ['soar', true, `http://127.0.0.1:${receiver.port}/xsoar`],
-      ['soc-hook', true, `http://127.0.0.1:${receiver.port}/hook`],
+      ['chat', false, `http://127.0.0.1:${each.server.port}/…`],
+      ['soar', true, `http://127.0.0.1:${each.server.port}/xsoar`],
+      ['soc-hook', true, `http://127.0.0.1:${each.server.port}/hook`],
     ]);
-    expect((await c.call('analyst', 'GET', '/api/v1/notification-channels')).statusCode).toBe(403);
+    expect((await each.c.call('analyst', 'GET', '/api/v1/notification-channels')).statusCode).toBe(403);
     expect(
-      (await c.call('analyst', 'PUT', '/api/v1/notification-channels/x', { name: 'x', rules: '*', config: { kind: 'slack', url: slackUrl } })).statusCode,
+      (await each.c.call('analyst', 'PUT', '/api/v1/notification-channels/x', { name: 'x', rules: '*', config: { kind: 'slack', url: slackUrl } })).statusCode,
     ).toBe(403);
   });
 
   it('refuses what cannot work: XSOAR on updates, a webhook without a secret, unknown rules and placeholders', async () => {
-    const put = (id: string, body: object) => c.call('admin', 'PUT', `/api/v1/notification-channels/${id}`, body);
-    expect((await put('x', { name: 'x', rules: '*', on: ['state_changed'], config: { kind: 'xsoar', url: receiver.url() } })).statusCode).toBe(400);
-    expect((await put('w', { name: 'w', rules: '*', config: { kind: 'webhook', url: receiver.url() } })).statusCode).toBe(400);
-    expect((await put('w', { name: 'w', rules: '*', config: { kind: 'webhook', url: receiver.url() }, secret: 'short' })).statusCode).toBe(400);
-    expect((await put('s', { name: 's', rules: ['nope'], config: { kind: 'slack', url: receiver.url() } })).json().error).toMatch(/nope/);
-    const typo = await put('s', { name: 's', rules: '*', config: { kind: 'slack', url: receiver.url(), template: 'hi {{usr}}' } });
+    const put = (id: string, body: object) => each.c.call('admin', 'PUT', `/api/v1/notification-channels/${id}`, body);
+    expect((await put('x', { name: 'x', rules: '*', on: ['state_changed'], config: { kind: 'xsoar', url: each.server.url() } })).statusCode).toBe(400);
+    expect((await put('w', { name: 'w', rules: '*', config: { kind: 'webhook', url: each.server.url() } })).statusCode).toBe(400);
+    expect((await put('w', { name: 'w', rules: '*', config: { kind: 'webhook', url: each.server.url() }, secret: 'short' })).statusCode).toBe(400);
+    expect((await put('s', { name: 's', rules: ['nope'], config: { kind: 'slack', url: each.server.url() } })).json().error).toMatch(/nope/);
+    const typo = await put('s', { name: 's', rules: '*', config: { kind: 'slack', url: each.server.url(), template: 'hi {{usr}}' } });
     expect(typo.statusCode).toBe(400);
     expect(typo.body).toMatch(/usr/);
     expect((await put('s', { name: 's', rules: '*', config: { kind: 'slack', url: 'file:///etc/passwd' } })).statusCode).toBe(400);

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILT_IN_WATCHLISTS } from '../../../console/watchlists/store';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
@@ -26,16 +27,7 @@ describe('watchlists', () => {
     const res = await call('read_only', 'GET', '/api/v1/watchlists');
     expect(res.statusCode).toBe(200);
     const lists = res.json().watchlists as { id: string; memberCount: number; builtIn: boolean; syncToBrowsers: boolean; name: string }[];
-    expect(lists.map((w) => w.id)).toEqual([
-      'departing',
-      'high_impact',
-      'flight_risk',
-      'new_hire',
-      'contractor',
-      'elevated_access',
-      'performance_concerns',
-      'poor_security_practices',
-    ]);
+    expect(lists.map((w) => w.id)).toEqual([...BUILT_IN_WATCHLISTS]);
     expect(lists.every((w) => w.builtIn && w.name.length > 0)).toBe(true);
     expect(lists.find((w) => w.id === 'flight_risk')!.memberCount).toBe(1);
     expect(lists.filter((w) => w.syncToBrowsers).map((w) => w.id)).toEqual(['departing']);

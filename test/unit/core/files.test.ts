@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyFile, extensionOf } from '../../../src/core/files/classify';
 import { CATEGORY_BY_EXTENSION } from '../../../src/core/files/extension-table';
 import { cfb, randomBytes, SAMPLES } from '../../harness/format-samples';
+import { FILE_CATEGORIES } from '../../../src/core/schema/identifiers';
 
 describe('extensionOf', () => {
   it.each([
@@ -159,21 +160,7 @@ describe('classifyFile by content', () => {
 
   it('has a sample of every file category', () => {
     const categories = new Set(CONTENT.map(([, category]) => category));
-    for (const c of [
-      'audio',
-      'document',
-      'executable',
-      'image',
-      'pdf',
-      'presentation',
-      'script',
-      'source_code',
-      'spreadsheet',
-      'video',
-      'virtual_disk_image',
-      'archive',
-      'other',
-    ]) {
+    for (const c of FILE_CATEGORIES) {
       expect(categories.has(c), c).toBe(true);
     }
   });

@@ -1,7 +1,8 @@
 /** `/admin/credentials` and `/admin/users`: admins only (the console refuses everyone else anyway). */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorBox, Loading, Page, RoleNote, useLoad, when } from '../components';
+import { LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
+import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { can, ROLE_NEEDED, useSession } from '../session';
 
 interface Credential {
@@ -20,39 +21,25 @@ export function Credentials() {
   const allowed = can.admin(user.role);
   const state = useLoad(() => (allowed ? api<{ credentials: Credential[] }>('/api/v1/credentials') : Promise.resolve(null)), 'credentials');
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { notice, run } = useChange(state.reload);
   if (!allowed) return <Page title="Credentials">{<RoleNote text={ROLE_NEEDED.admin} />}</Page>;
-  const create = async (e: Event) => {
-    e.preventDefault();
-    const formEl = e.currentTarget as HTMLFormElement;
-    const form = new FormData(formEl);
-    try {
-      const answer = await api<{ credential: Credential; secret: string }>('/api/v1/credentials', {
-        method: 'POST',
-        body: { name: String(form.get('name')).trim(), role: form.get('role') },
-      });
+  const create = (e: Event) => {
+    const { form, text } = submitted(e);
+    const name = text('name');
+    void run(async () => {
+      const answer = await api<{ credential: Credential; secret: string }>('/api/v1/credentials', { method: 'POST', body: { name, role: text('role') } });
       setSecret({ name: answer.credential.name, secret: answer.secret });
-      setMessage(null);
-      formEl.reset();
-      state.reload();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
+      form.reset();
+    }, `Created ${name}.`);
   };
-  const revoke = async (name: string) => {
+  const revoke = (name: string) => {
     if (!window.confirm(`Revoke ${name}? Anything using it stops at once.`)) return;
-    try {
-      await api(`/api/v1/credentials/${encodeURIComponent(name)}`, { method: 'DELETE' });
-      setMessage({ ok: true, text: `Revoked ${name}.` });
-      state.reload();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
+    void run(() => api(`/api/v1/credentials/${encodeURIComponent(name)}`, { method: 'DELETE' }), `Revoked ${name}.`);
   };
   return (
     <Page title="Credentials">
       <p>Ingest tokens for browsers, API keys for people and automation. A secret is shown once, when it is created.</p>
-      <form class="card inline" onSubmit={(e) => void create(e)} aria-label="New credential">
+      <form class="card inline" onSubmit={create} aria-label="New credential">
         <label>
           Name
           <input name="name" required maxLength={64} pattern="[\w.@:\-]+" />
@@ -60,11 +47,7 @@ export function Credentials() {
         <label>
           Role
           <select name="role" defaultValue="read_only">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            <Options values={ROLES} />
           </select>
         </label>
         <button type="submit">Create credential</button>
@@ -77,50 +60,33 @@ export function Credentials() {
           <code class="secret">{secret.secret}</code>
         </div>
       )}
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
-          {message.text}
-        </p>
-      )}
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && !state.data && <Loading what="credentials" />}
+      <NoticeLine notice={notice} />
+      <LoadState state={state} what="credentials" />
       {state.data && (
         <div class="card">
-          <table>
-            <caption>Credentials</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
+          <Table caption="Credentials" columns={['Name', 'Role', 'Created', 'Last used', 'State']}>
+            {state.data.credentials.map((c) => (
+              <tr key={c.name}>
+                <td>
+                  {c.name} <span class="muted">({c.prefix}…)</span>
+                </td>
+                <td>{c.role}</td>
+                <td>
+                  {when(c.createdAt)} by {c.createdBy}
+                </td>
+                <td>{when(c.lastUsedAt)}</td>
+                <td>
+                  {c.revokedAt ? (
+                    `revoked ${when(c.revokedAt)}`
+                  ) : (
+                    <button type="button" class="secondary" aria-label={`Revoke ${c.name}`} onClick={() => revoke(c.name)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {state.data.credentials.map((c) => (
-                <tr key={c.name}>
-                  <td>
-                    {c.name} <span class="muted">({c.prefix}…)</span>
-                  </td>
-                  <td>{c.role}</td>
-                  <td>
-                    {when(c.createdAt)} by {c.createdBy}
-                  </td>
-                  <td>{when(c.lastUsedAt)}</td>
-                  <td>
-                    {c.revokedAt ? (
-                      `revoked ${when(c.revokedAt)}`
-                    ) : (
-                      <button type="button" class="secondary" aria-label={`Revoke ${c.name}`} onClick={() => void revoke(c.name)}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
     </Page>
@@ -144,30 +110,21 @@ export function Users() {
   const { user } = useSession();
   const allowed = can.admin(user.role);
   const state = useLoad(() => (allowed ? api<{ accounts: Account[] }>('/api/v1/accounts?limit=500') : Promise.resolve(null)), 'accounts');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { notice, run } = useChange(state.reload);
   if (!allowed) return <Page title="Users">{<RoleNote text={ROLE_NEEDED.admin} />}</Page>;
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      setMessage({ ok: true, text: done });
-      state.reload();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
-  };
   const create = (e: Event) => {
-    e.preventDefault();
-    const formEl = e.currentTarget as HTMLFormElement;
-    const form = new FormData(formEl);
-    const email = String(form.get('email')).trim();
-    const name = String(form.get('name') ?? '').trim();
-    void act(async () => {
-      await api('/api/v1/accounts', { method: 'POST', body: { email, role: form.get('role'), password: form.get('password'), ...(name && { name }) } });
-      formEl.reset();
+    const { form, text } = submitted(e);
+    const email = text('email');
+    const name = text('name');
+    // The password as typed: spaces at either end are part of it.
+    const password = String(new FormData(form).get('password') ?? '');
+    void run(async () => {
+      await api('/api/v1/accounts', { method: 'POST', body: { email, role: text('role'), password, ...(name && { name }) } });
+      form.reset();
     }, `Created ${email}. Give them the initial password by a separate channel; they can change it later.`);
   };
   const patch = (email: string, body: Record<string, unknown>, done: string) =>
-    act(() => api(`/api/v1/accounts/${encodeURIComponent(email)}`, { method: 'PATCH', body }), done);
+    run(() => api(`/api/v1/accounts/${encodeURIComponent(email)}`, { method: 'PATCH', body }), done);
   return (
     <Page title="Users">
       <p>People who sign in to this console, each with a role. People who sign in with single sign-on get the role their identity provider's group maps to.</p>
@@ -183,11 +140,7 @@ export function Users() {
         <label>
           Role
           <select name="role" defaultValue="read_only">
-            {PEOPLE_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            <Options values={PEOPLE_ROLES} />
           </select>
         </label>
         <label>
@@ -196,77 +149,56 @@ export function Users() {
         </label>
         <button type="submit">Create account</button>
       </form>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
-          {message.text}
-        </p>
-      )}
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && !state.data && <Loading what="accounts" />}
+      <NoticeLine notice={notice} />
+      <LoadState state={state} what="accounts" />
       {state.data && (
         <div class="card">
-          <table>
-            <caption>Accounts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Role</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">State</th>
+          <Table caption="Accounts" columns={['Email', 'Kind', 'Role', 'Last sign-in', 'State']}>
+            {state.data.accounts.map((a) => (
+              <tr key={a.email}>
+                <td>
+                  {a.email}
+                  {a.name && <span class="muted"> ({a.name})</span>}
+                </td>
+                <td>{a.kind}</td>
+                <td>
+                  {a.kind === 'local' && a.email !== user.email ? (
+                    <select
+                      aria-label={`Role of ${a.email}`}
+                      value={a.role}
+                      onChange={(e) =>
+                        void patch(
+                          a.email,
+                          { role: (e.currentTarget as HTMLSelectElement).value },
+                          `${a.email} is now ${(e.currentTarget as HTMLSelectElement).value}.`,
+                        )
+                      }
+                    >
+                      <Options values={PEOPLE_ROLES} />
+                    </select>
+                  ) : (
+                    a.role
+                  )}
+                </td>
+                <td>{when(a.lastSignInAt)}</td>
+                <td>
+                  {a.email === user.email ? (
+                    'you'
+                  ) : (
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`${a.disabled ? 'Enable' : 'Disable'} ${a.email}`}
+                      onClick={() => void patch(a.email, { disabled: !a.disabled }, `${a.disabled ? 'Enabled' : 'Disabled'} ${a.email}.`)}
+                    >
+                      {a.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  )}
+                  {a.disabled && <span class="muted"> disabled</span>}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {state.data.accounts.map((a) => (
-                <tr key={a.email}>
-                  <td>
-                    {a.email}
-                    {a.name && <span class="muted"> ({a.name})</span>}
-                  </td>
-                  <td>{a.kind}</td>
-                  <td>
-                    {a.kind === 'local' && a.email !== user.email ? (
-                      <select
-                        aria-label={`Role of ${a.email}`}
-                        value={a.role}
-                        onChange={(e) =>
-                          void patch(
-                            a.email,
-                            { role: (e.currentTarget as HTMLSelectElement).value },
-                            `${a.email} is now ${(e.currentTarget as HTMLSelectElement).value}.`,
-                          )
-                        }
-                      >
-                        {PEOPLE_ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      a.role
-                    )}
-                  </td>
-                  <td>{when(a.lastSignInAt)}</td>
-                  <td>
-                    {a.email === user.email ? (
-                      'you'
-                    ) : (
-                      <button
-                        type="button"
-                        class="secondary"
-                        aria-label={`${a.disabled ? 'Enable' : 'Disable'} ${a.email}`}
-                        onClick={() => void patch(a.email, { disabled: !a.disabled }, `${a.disabled ? 'Enabled' : 'Disabled'} ${a.email}.`)}
-                      >
-                        {a.disabled ? 'Enable' : 'Disable'}
-                      </button>
-                    )}
-                    {a.disabled && <span class="muted"> disabled</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
     </Page>

@@ -1,7 +1,8 @@
 /** `/alerts/{id}`: triage one alert — state, assignee, notes — beside the events it groups. */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorBox, Loading, Page, RoleNote, SeverityBadge, useLoad, when } from '../components';
+import { LoadState, Page, RoleNote, SeverityBadge, Table, useLoad, when } from '../components';
+import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { Link } from '../router';
 import { can, ROLE_NEEDED, useSession } from '../session';
 import { ALERT_STATES, STATE_LABELS, type Alert } from './alerts';
@@ -13,37 +14,25 @@ export function AlertDetail(props: { id: string }) {
   const { user } = useSession();
   const state = useLoad(() => api<AlertDetail>(`/api/v1/alerts/${encodeURIComponent(props.id)}`), props.id);
   const [saving, setSaving] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { notice, setNotice, run } = useChange(state.reload);
   const a = state.data;
   const editable = can.triage(user.role);
   const submit = async (e: Event) => {
-    e.preventDefault();
+    const { form, text } = submitted(e);
     if (!a) return;
-    const form = new FormData(e.currentTarget as HTMLFormElement);
     const body: Record<string, unknown> = {};
-    const nextState = String(form.get('state'));
-    if (nextState !== a.state) body.state = nextState;
-    const assignee = String(form.get('assignee') ?? '').trim();
+    if (text('state') !== a.state) body.state = text('state');
+    const assignee = text('assignee');
     if (assignee !== (a.assignee ?? '')) body.assignee = assignee || null;
-    const note = String(form.get('note') ?? '').trim();
-    if (note) body.note = note;
-    if (!Object.keys(body).length) return setMessage({ ok: false, text: 'Nothing changed.' });
+    if (text('note')) body.note = text('note');
+    if (!Object.keys(body).length) return setNotice({ ok: false, text: 'Nothing changed.' });
     setSaving(true);
-    try {
-      await api(`/api/v1/alerts/${encodeURIComponent(a.id)}`, { method: 'PATCH', body });
-      setMessage({ ok: true, text: 'Saved.' });
-      (e.currentTarget as HTMLFormElement | null)?.reset();
-      state.reload();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    } finally {
-      setSaving(false);
-    }
+    if (await run(() => api(`/api/v1/alerts/${encodeURIComponent(a.id)}`, { method: 'PATCH', body }), 'Saved.')) form.reset();
+    setSaving(false);
   };
   return (
     <Page title={a ? `Alert: ${a.ruleName}` : 'Alert'}>
-      {state.error && <ErrorBox error={state.error} />}
-      {!a && state.loading && <Loading what="the alert" />}
+      <LoadState state={state} what="the alert" />
       {a && (
         <>
           <p class="lede">
@@ -57,11 +46,7 @@ export function AlertDetail(props: { id: string }) {
               <label>
                 State
                 <select name="state" key={`${a.state}-${a.updatedAt}`} defaultValue={a.state}>
-                  {ALERT_STATES.map((s) => (
-                    <option key={s} value={s}>
-                      {STATE_LABELS[s]}
-                    </option>
-                  ))}
+                  <Options values={ALERT_STATES} labels={STATE_LABELS} />
                 </select>
               </label>
               <label>
@@ -74,11 +59,7 @@ export function AlertDetail(props: { id: string }) {
               </label>
               <button type="submit">Save triage</button>
             </fieldset>
-            {message && (
-              <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
-                {message.text}
-              </p>
-            )}
+            <NoticeLine notice={notice} />
           </form>
           <div class="card">
             <h2>Notes</h2>
@@ -95,31 +76,20 @@ export function AlertDetail(props: { id: string }) {
             </ol>
           </div>
           <div class="card">
-            <table>
-              <caption>Grouped events (newest first)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Observed</th>
-                  <th scope="col">File</th>
-                  <th scope="col">Destination</th>
-                  <th scope="col">Severity</th>
+            <Table caption="Grouped events (newest first)" columns={['Observed', 'File', 'Destination', 'Severity']}>
+              {a.events.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link>
+                  </td>
+                  <td class="filename">{e.file.name}</td>
+                  <td>{e.destination.serviceName ?? e.destination.host}</td>
+                  <td>
+                    <SeverityBadge severity={e.risk.severity} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {a.events.map((e) => (
-                  <tr key={e.id}>
-                    <td>
-                      <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link>
-                    </td>
-                    <td class="filename">{e.file.name}</td>
-                    <td>{e.destination.serviceName ?? e.destination.host}</td>
-                    <td>
-                      <SeverityBadge severity={e.risk.severity} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           </div>
         </>
       )}

@@ -1,6 +1,8 @@
 /** `/alerts`: the triage queue, filtered by state and severity in the query string. */
 import { api, qs } from '../api';
-import { ErrorBox, Loading, Page, SEVERITIES, SeverityBadge, useLoad, when } from '../components';
+import { LoadState, Page, SeverityBadge, Table, useLoad, when } from '../components';
+import { SEVERITIES } from '../identifiers';
+import { Options } from '../forms';
 import { Link, navigate } from '../router';
 
 export const ALERT_STATES = ['OPEN', 'PENDING', 'CLOSED_TP', 'CLOSED_FP'] as const;
@@ -11,9 +13,9 @@ export const STATE_LABELS: Record<string, string> = {
   CLOSED_FP: 'Closed: false positive',
 };
 
+/** The fields of an alert (GET /api/v1/alerts) that the pages show. */
 export interface Alert {
   id: string;
-  ruleId: string;
   ruleName: string;
   user: string | null;
   state: string;
@@ -21,10 +23,8 @@ export interface Alert {
   eventCount: number;
   firstEventAt: string;
   lastEventAt: string;
-  createdAt: string;
   updatedAt: string;
   assignee: string | null;
-  noteCount: number;
 }
 
 export function Alerts(props: { query: URLSearchParams }) {
@@ -46,11 +46,7 @@ export function Alerts(props: { query: URLSearchParams }) {
           State
           <select name="state" value={filters.state} onChange={change}>
             <option value="OPEN,PENDING">Open or pending</option>
-            {ALERT_STATES.map((s) => (
-              <option key={s} value={s}>
-                {STATE_LABELS[s]}
-              </option>
-            ))}
+            <Options values={ALERT_STATES} labels={STATE_LABELS} />
             <option value={ALERT_STATES.join(',')}>Any</option>
           </select>
         </label>
@@ -58,49 +54,33 @@ export function Alerts(props: { query: URLSearchParams }) {
           Lowest severity
           <select name="minSeverity" value={filters.minSeverity ?? ''} onChange={change}>
             <option value="">any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <Options values={SEVERITIES} />
           </select>
         </label>
       </form>
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && <Loading what="alerts" />}
+      <LoadState state={state} what="alerts" always />
       {state.data && (
         <div class="card">
-          <table>
-            <caption>{state.data.alerts.length} alerts, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Alert</th>
-                <th scope="col">User</th>
-                <th scope="col">Severity</th>
-                <th scope="col">State</th>
-                <th scope="col">Assignee</th>
-                <th scope="col">Events</th>
-                <th scope="col">Last event</th>
+          <Table
+            caption={`${state.data.alerts.length} alerts, newest first`}
+            columns={['Alert', 'User', 'Severity', 'State', 'Assignee', 'Events', 'Last event']}
+          >
+            {state.data.alerts.map((a) => (
+              <tr key={a.id}>
+                <td>
+                  <Link href={`/alerts/${a.id}`}>{a.ruleName}</Link>
+                </td>
+                <td>{a.user ?? <span class="muted">unknown</span>}</td>
+                <td>
+                  <SeverityBadge severity={a.severity} />
+                </td>
+                <td>{STATE_LABELS[a.state] ?? a.state}</td>
+                <td>{a.assignee ?? '—'}</td>
+                <td class="num">{a.eventCount}</td>
+                <td>{when(a.lastEventAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {state.data.alerts.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <Link href={`/alerts/${a.id}`}>{a.ruleName}</Link>
-                  </td>
-                  <td>{a.user ?? <span class="muted">unknown</span>}</td>
-                  <td>
-                    <SeverityBadge severity={a.severity} />
-                  </td>
-                  <td>{STATE_LABELS[a.state] ?? a.state}</td>
-                  <td>{a.assignee ?? '—'}</td>
-                  <td class="num">{a.eventCount}</td>
-                  <td>{when(a.lastEventAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           {state.data.nextCursor && (
             <nav class="pager" aria-label="Pages">
               <Link href={`/alerts${qs({ ...filters, cursor: state.data.nextCursor })}`}>Next page</Link>

@@ -1,6 +1,7 @@
 /** `/audit`: the append-only audit log, filterable by action, actor and target (in the URL). */
 import { api, qs } from '../api';
-import { ErrorBox, Loading, Page, useLoad, when } from '../components';
+import { LoadState, Page, Table, useLoad, when } from '../components';
+import { submitted } from '../forms';
 import { Link, navigate } from '../router';
 
 interface Entry {
@@ -21,11 +22,8 @@ export function Audit(props: { query: URLSearchParams }) {
   const key = qs({ ...filters, cursor });
   const state = useLoad(() => api<{ entries: Entry[]; nextCursor: string | null }>(`/api/v1/audit${qs({ ...filters, cursor, limit: 100 })}`), key);
   const submit = (e: Event) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget as HTMLFormElement);
-    navigate(
-      `/audit${qs({ action: String(form.get('action') ?? '').trim(), actor: String(form.get('actor') ?? '').trim(), target: String(form.get('target') ?? '').trim() })}`,
-    );
+    const { text } = submitted(e);
+    navigate(`/audit${qs({ action: text('action'), actor: text('actor'), target: text('target') })}`);
   };
   return (
     <Page title="Audit log">
@@ -44,35 +42,22 @@ export function Audit(props: { query: URLSearchParams }) {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && <Loading what="the audit log" />}
+      <LoadState state={state} what="the audit log" always />
       {state.data && (
         <div class="card">
-          <table>
-            <caption>Changes, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Before → after</th>
+          <Table caption="Changes, newest first" columns={['When', 'Actor', 'Action', 'Target', 'Before → after']}>
+            {state.data.entries.map((e) => (
+              <tr key={e.seq}>
+                <td>{when(e.at)}</td>
+                <td>{e.actor}</td>
+                <td>{e.action}</td>
+                <td>{e.target}</td>
+                <td class="json-cell">
+                  <code>{brief(e.before)}</code> → <code>{brief(e.after)}</code>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {state.data.entries.map((e) => (
-                <tr key={e.seq}>
-                  <td>{when(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>{e.target}</td>
-                  <td class="json-cell">
-                    <code>{brief(e.before)}</code> → <code>{brief(e.after)}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           {state.data.nextCursor && (
             <nav class="pager" aria-label="Pages">
               <Link href={`/audit${qs({ ...filters, cursor: state.data.nextCursor })}`}>Next page</Link>

@@ -3,17 +3,19 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api, qs } from '../api';
-import { ErrorBox, Loading, Page, SEVERITIES, SeverityBadge, useLoad, type Severity } from '../components';
+import { ErrorBox, Loading, Page, SeverityBadge, Table, useLoad } from '../components';
+import { SEVERITIES } from '../identifiers';
 import { Link, navigate } from '../router';
 
-type Counts = Record<Severity | 'total', number>;
+/** Events per severity id (SEVERITIES) and in all. */
+type Counts = Record<string, number>;
 interface Exposure {
   from: string;
   to: string;
   series: { bucket: 'hour' | 'day'; buckets: (Counts & { start: string })[]; totals: Counts };
   top: {
-    users: { email: string | null; events: number; scoreSum: number; maxSeverity: Severity }[];
-    destinations: { kind: string; destination: string; category: string; events: number; scoreSum: number; maxSeverity: Severity }[];
+    users: { email: string | null; events: number; scoreSum: number; maxSeverity: string }[];
+    destinations: { kind: string; destination: string; category: string; events: number; scoreSum: number; maxSeverity: string }[];
     indicators: { indicator: string; events: number; scoreSum: number }[];
   };
 }
@@ -24,7 +26,7 @@ const RANGES: Record<string, { label: string; days: number; bucket: 'hour' | 'da
   '30d': { label: 'Last 30 days', days: 30, bucket: 'day' },
   '90d': { label: 'Last 90 days', days: 90, bucket: 'day' },
 };
-const COLORS: Record<Severity, string> = { none: '#8a8f98', low: '#2f7dd1', moderate: '#c98a00', high: '#d9480f', critical: '#c2255c' };
+const COLORS: Record<string, string> = { none: '#8a8f98', low: '#2f7dd1', moderate: '#c98a00', high: '#d9480f', critical: '#c2255c' };
 
 function SeverityChart(props: { exposure: Exposure }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -94,7 +96,7 @@ export function Dashboard(props: { query: URLSearchParams }) {
   );
   const x = state.data;
   // "high or worse" counts high and critical: the link opens the same search (minSeverity).
-  const atLeast = (totals: Counts, s: Severity) => SEVERITIES.slice(SEVERITIES.indexOf(s)).reduce((sum, k) => sum + totals[k], 0);
+  const atLeast = (totals: Counts, s: string) => SEVERITIES.slice(SEVERITIES.indexOf(s)).reduce((sum, k) => sum + (totals[k] ?? 0), 0);
   return (
     <Page title="Risk exposure" actions={picker}>
       {state.error && <ErrorBox error={state.error} />}
@@ -111,66 +113,52 @@ export function Dashboard(props: { query: URLSearchParams }) {
           </div>
           <SeverityChart exposure={x} />
           <div class="grid3">
-            <TopTable caption="Top users (by summed score)" head={['User', 'Events', 'Score', 'Worst']}>
-              {x.top.users.map((u) => (
-                <tr key={u.email ?? '-'}>
-                  <td>{u.email ? <Link href={`/users/${encodeURIComponent(u.email)}`}>{u.email}</Link> : <span class="muted">unknown</span>}</td>
-                  <td class="num">{u.events}</td>
-                  <td class="num">{u.scoreSum}</td>
-                  <td>
-                    <SeverityBadge severity={u.maxSeverity} />
-                  </td>
-                </tr>
-              ))}
-            </TopTable>
-            <TopTable caption="Top destinations" head={['Destination', 'Category', 'Events', 'Score']}>
-              {x.top.destinations.map((d) => (
-                <tr key={`${d.kind}:${d.destination}`}>
-                  <td>
-                    <Link href={`/events${qs({ [d.kind === 'service' ? 'serviceId' : 'host']: d.destination, observedFrom: x.from, observedTo: x.to })}`}>
-                      {d.destination}
-                    </Link>
-                  </td>
-                  <td>{d.category}</td>
-                  <td class="num">{d.events}</td>
-                  <td class="num">{d.scoreSum}</td>
-                </tr>
-              ))}
-            </TopTable>
-            <TopTable caption="Top indicators (by events)" head={['Indicator', 'Events', 'Score']}>
-              {x.top.indicators.map((i) => (
-                <tr key={i.indicator}>
-                  <td>
-                    <Link href={`/events${qs({ indicator: i.indicator, observedFrom: x.from, observedTo: x.to })}`}>{i.indicator}</Link>
-                  </td>
-                  <td class="num">{i.events}</td>
-                  <td class="num">{i.scoreSum}</td>
-                </tr>
-              ))}
-            </TopTable>
+            <div class="card">
+              <Table caption="Top users (by summed score)" columns={['User', 'Events', 'Score', 'Worst']}>
+                {x.top.users.map((u) => (
+                  <tr key={u.email ?? '-'}>
+                    <td>{u.email ? <Link href={`/users/${encodeURIComponent(u.email)}`}>{u.email}</Link> : <span class="muted">unknown</span>}</td>
+                    <td class="num">{u.events}</td>
+                    <td class="num">{u.scoreSum}</td>
+                    <td>
+                      <SeverityBadge severity={u.maxSeverity} />
+                    </td>
+                  </tr>
+                ))}
+              </Table>
+            </div>
+            <div class="card">
+              <Table caption="Top destinations" columns={['Destination', 'Category', 'Events', 'Score']}>
+                {x.top.destinations.map((d) => (
+                  <tr key={`${d.kind}:${d.destination}`}>
+                    <td>
+                      <Link href={`/events${qs({ [d.kind === 'service' ? 'serviceId' : 'host']: d.destination, observedFrom: x.from, observedTo: x.to })}`}>
+                        {d.destination}
+                      </Link>
+                    </td>
+                    <td>{d.category}</td>
+                    <td class="num">{d.events}</td>
+                    <td class="num">{d.scoreSum}</td>
+                  </tr>
+                ))}
+              </Table>
+            </div>
+            <div class="card">
+              <Table caption="Top indicators (by events)" columns={['Indicator', 'Events', 'Score']}>
+                {x.top.indicators.map((i) => (
+                  <tr key={i.indicator}>
+                    <td>
+                      <Link href={`/events${qs({ indicator: i.indicator, observedFrom: x.from, observedTo: x.to })}`}>{i.indicator}</Link>
+                    </td>
+                    <td class="num">{i.events}</td>
+                    <td class="num">{i.scoreSum}</td>
+                  </tr>
+                ))}
+              </Table>
+            </div>
           </div>
         </>
       )}
     </Page>
-  );
-}
-
-function TopTable(props: { caption: string; head: string[]; children: preact.ComponentChildren }) {
-  return (
-    <div class="card">
-      <table>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.head.map((h) => (
-              <th key={h} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{props.children}</tbody>
-      </table>
-    </div>
   );
 }

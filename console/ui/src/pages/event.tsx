@@ -1,7 +1,7 @@
 /** `/events/{id}`: one event — each indicator's reason and weight, the file, destination, source and delivery. */
 import type { ComponentChildren } from 'preact';
 import { api } from '../api';
-import { bytes, ErrorBox, Loading, Page, SeverityBadge, useLoad, when } from '../components';
+import { bytes, LoadState, Page, SeverityBadge, Table, useLoad, when } from '../components';
 import { Link } from '../router';
 
 interface Source {
@@ -71,8 +71,7 @@ export function EventDetail(props: { id: string }) {
   const e = state.data;
   return (
     <Page title="Event">
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && <Loading what="the event" />}
+      <LoadState state={state} what="the event" always />
       {e && (
         <>
           <p class="lede">
@@ -81,27 +80,16 @@ export function EventDetail(props: { id: string }) {
             <SeverityBadge severity={e.risk.severity} />
           </p>
           <div class="card">
-            <table>
-              <caption>Risk indicators (settings {e.risk.settingsVersion})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Indicator</th>
-                  <th scope="col">Group</th>
-                  <th scope="col">Weight</th>
-                  <th scope="col">Reason</th>
+            <Table caption={`Risk indicators (settings ${e.risk.settingsVersion})`} columns={['Indicator', 'Group', 'Weight', 'Reason']}>
+              {e.risk.indicators.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.id}</td>
+                  <td>{i.group}</td>
+                  <td class="num">{i.weight}</td>
+                  <td>{i.reason}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {e.risk.indicators.map((i) => (
-                  <tr key={i.id}>
-                    <td>{i.id}</td>
-                    <td>{i.group}</td>
-                    <td class="num">{i.weight}</td>
-                    <td>{i.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           </div>
           <div class="grid2">
             <Facts

@@ -5,7 +5,8 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorBox, Loading, Page, RoleNote, SeverityBadge, useLoad } from '../components';
+import { LoadState, Page, RoleNote, SeverityBadge, Table, useLoad } from '../components';
+import { NoticeLine, useChange } from '../forms';
 import { Link } from '../router';
 import { can, ROLE_NEEDED, useSession } from '../session';
 
@@ -34,7 +35,7 @@ export function RiskSettings() {
   const state = useLoad(() => api<RiskAnswer>('/api/v1/risk-settings'), 'risk');
   const [draft, setDraft] = useState<Scores | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { notice, run } = useChange();
   const editable = can.editRiskSettings(user.role);
   const data = state.data;
   const scores = draft ?? data?.effective.scores ?? null;
@@ -44,25 +45,18 @@ export function RiskSettings() {
     setDraft({ ...scores, [group]: { ...scores[group], [key]: value } });
     setPreview(null);
   };
-  const runPreview = async () => {
-    try {
-      setPreview(await api<Preview>('/api/v1/risk-settings/preview', { method: 'POST', body: { riskSettings: settingsWith(scores!), limit: 1000 } }));
-      setMessage(null);
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
-  };
-  const save = async () => {
-    try {
+  // A preview changes nothing: it says only why it failed.
+  const runPreview = () =>
+    run(async () =>
+      setPreview(await api<Preview>('/api/v1/risk-settings/preview', { method: 'POST', body: { riskSettings: settingsWith(scores!), limit: 1000 } })),
+    );
+  const save = () =>
+    run(async () => {
       await api('/api/v1/risk-settings', { method: 'PUT', body: settingsWith(scores!) });
-      setMessage({ ok: true, text: 'Saved. New scores apply to events from now on; stored events keep theirs.' });
       setDraft(null);
       setPreview(null);
       state.reload();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
-  };
+    }, 'Saved. New scores apply to events from now on; stored events keep theirs.');
   return (
     <Page title="Risk settings">
       <p>
@@ -70,8 +64,7 @@ export function RiskSettings() {
         future events; every change is in the <Link href="/audit">audit log</Link>.
       </p>
       {!editable && <RoleNote text={`Read only: you can preview but not save. ${ROLE_NEEDED.analyst}`} />}
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && !data && <Loading what="risk settings" />}
+      <LoadState state={state} what="risk settings" />
       {data && scores && (
         <form onSubmit={(e) => e.preventDefault()} aria-label="Risk scores">
           <div class="grid2">
@@ -119,11 +112,7 @@ export function RiskSettings() {
           </div>
         </form>
       )}
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
-          {message.text}
-        </p>
-      )}
+      <NoticeLine notice={notice} />
       {preview && (
         <div class="card" aria-live="polite">
           <h2>What-if preview</h2>
@@ -131,34 +120,24 @@ export function RiskSettings() {
             <strong>{preview.changed}</strong> of the {preview.events.length} latest events would score differently.
             {preview.cautions.length > 0 && ` Cautions: ${preview.cautions.join('; ')}`}
           </p>
-          <table>
-            <caption>Events whose score would change</caption>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Now</th>
-                <th scope="col">Would be</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.events
-                .filter((e) => e.before.score !== e.after.score || e.before.severity !== e.after.severity)
-                .slice(0, 100)
-                .map((e) => (
-                  <tr key={e.id}>
-                    <td>
-                      <Link href={`/events/${e.id}`}>{e.id.slice(0, 8)}</Link>
-                    </td>
-                    <td>
-                      {e.before.score} <SeverityBadge severity={e.before.severity} />
-                    </td>
-                    <td>
-                      {e.after.score} <SeverityBadge severity={e.after.severity} />
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+          <Table caption="Events whose score would change" columns={['Event', 'Now', 'Would be']}>
+            {preview.events
+              .filter((e) => e.before.score !== e.after.score || e.before.severity !== e.after.severity)
+              .slice(0, 100)
+              .map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Link href={`/events/${e.id}`}>{e.id.slice(0, 8)}</Link>
+                  </td>
+                  <td>
+                    {e.before.score} <SeverityBadge severity={e.before.severity} />
+                  </td>
+                  <td>
+                    {e.after.score} <SeverityBadge severity={e.after.severity} />
+                  </td>
+                </tr>
+              ))}
+          </Table>
         </div>
       )}
     </Page>

@@ -1,7 +1,8 @@
 /** `/settings/rules`: alert rules — what each matches, on or off, and a new rule. */
-import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorBox, Loading, Page, RoleNote, SEVERITIES, useLoad, when } from '../components';
+import { LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
+import { SEVERITIES } from '../identifiers';
+import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { can, ROLE_NEEDED, useSession } from '../session';
 
 interface Rule {
@@ -20,79 +21,50 @@ const describe = (c: Record<string, unknown>) =>
 export function Rules() {
   const { user } = useSession();
   const state = useLoad(() => api<{ rules: Rule[] }>('/api/v1/alert-rules'), 'rules');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { notice, run } = useChange(state.reload);
   const editable = can.editRules(user.role);
-  const run = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setMessage({ ok: true, text: done });
-      state.reload();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
-  };
   const create = (e: Event) => {
-    e.preventDefault();
-    const formEl = e.currentTarget as HTMLFormElement;
-    const form = new FormData(formEl);
-    const conditions: Record<string, unknown> = { minSeverity: String(form.get('minSeverity')) };
-    const watchlists = String(form.get('watchlists') ?? '')
+    const { form, text } = submitted(e);
+    const conditions: Record<string, unknown> = { minSeverity: text('minSeverity') };
+    const watchlists = text('watchlists')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
     if (watchlists.length) conditions.watchlists = watchlists;
-    void run(() => api('/api/v1/alert-rules', { method: 'POST', body: { name: String(form.get('name')).trim(), conditions } }), 'Rule created.').then(() =>
-      formEl.reset(),
-    );
+    void run(() => api('/api/v1/alert-rules', { method: 'POST', body: { name: text('name'), conditions } }), 'Rule created.').then((ok) => ok && form.reset());
   };
   return (
     <Page title="Alert rules">
       <p>A rule raises an alert per person when an ingested event meets every condition. Response rules are not part of this console yet.</p>
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && !state.data && <Loading what="rules" />}
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
-          {message.text}
-        </p>
-      )}
+      <LoadState state={state} what="rules" />
+      <NoticeLine notice={notice} />
       {state.data && (
         <div class="card">
-          <table>
-            <caption>{state.data.rules.length} rules</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Matches</th>
-                <th scope="col">Updated</th>
-                <th scope="col">Enabled</th>
+          <Table caption={`${state.data.rules.length} rules`} columns={['Name', 'Matches', 'Updated', 'Enabled']}>
+            {state.data.rules.map((r) => (
+              <tr key={r.id}>
+                <td>{r.name}</td>
+                <td>{describe(r.conditions)}</td>
+                <td>{when(r.updatedAt)}</td>
+                <td>
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      checked={r.enabled}
+                      disabled={!editable}
+                      onChange={() =>
+                        void run(
+                          () => api(`/api/v1/alert-rules/${encodeURIComponent(r.id)}`, { method: 'PATCH', body: { enabled: !r.enabled } }),
+                          `${r.name} ${r.enabled ? 'disabled' : 'enabled'}.`,
+                        )
+                      }
+                    />
+                    <span class="sr-only">{r.name} enabled</span>
+                  </label>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {state.data.rules.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.name}</td>
-                  <td>{describe(r.conditions)}</td>
-                  <td>{when(r.updatedAt)}</td>
-                  <td>
-                    <label class="check">
-                      <input
-                        type="checkbox"
-                        checked={r.enabled}
-                        disabled={!editable}
-                        onChange={() =>
-                          void run(
-                            () => api(`/api/v1/alert-rules/${encodeURIComponent(r.id)}`, { method: 'PATCH', body: { enabled: !r.enabled } }),
-                            `${r.name} ${r.enabled ? 'disabled' : 'enabled'}.`,
-                          )
-                        }
-                      />
-                      <span class="sr-only">{r.name} enabled</span>
-                    </label>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
       {editable ? (
@@ -104,11 +76,7 @@ export function Rules() {
           <label>
             Lowest severity
             <select name="minSeverity" defaultValue="high">
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
+              <Options values={SEVERITIES} />
             </select>
           </label>
           <label>

@@ -4,40 +4,11 @@
  */
 import { useState } from 'preact/hooks';
 import { api, qs } from '../api';
-import { bytes, ErrorBox, Loading, Page, SEVERITIES, SeverityBadge, useLoad, when } from '../components';
+import { bytes, ErrorBox, Loading, Page, SeverityBadge, useLoad, when } from '../components';
+import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../identifiers';
 import { Link, navigate } from '../router';
 import type { ApiEvent } from './event';
 
-const DESTINATION_CATEGORIES = [
-  'cloud_storage',
-  'email',
-  'messaging',
-  'pdf_manager',
-  'file_conversion',
-  'productivity',
-  'social_media',
-  'source_code_repository',
-  'web_hosting',
-  'ai_tools',
-  'other',
-  'unknown',
-];
-const FILE_CATEGORIES = [
-  'audio',
-  'document',
-  'executable',
-  'image',
-  'pdf',
-  'presentation',
-  'script',
-  'source_code',
-  'spreadsheet',
-  'video',
-  'virtual_disk_image',
-  'archive',
-  'other',
-];
-const CHANNELS = ['file_picker', 'drag_drop', 'paste', 'fs_access', 'programmatic'];
 const TEXT_FILTERS: [string, string, string?][] = [
   ['user', 'User email(s)', 'a@example.com, b@example.com'],
   ['fileName', 'File name contains'],
@@ -53,7 +24,7 @@ const DATE_FILTERS: [string, string][] = [
   ['receivedTo', 'Received before'],
 ];
 const SELECT_FILTERS: [string, string, string[]][] = [
-  ['minSeverity', 'Lowest severity', [...SEVERITIES]],
+  ['minSeverity', 'Lowest severity', SEVERITIES],
   ['destinationCategory', 'Destination category', DESTINATION_CATEGORIES],
   ['fileCategory', 'File category', FILE_CATEGORIES],
   ['channel', 'Channel', CHANNELS],

@@ -1,6 +1,7 @@
 /** `/users/{email}`: a person's profile (watchlists, dates, manager, notes) and their timeline. */
 import { api, qs } from '../api';
-import { bytes, ErrorBox, Loading, Page, SEVERITIES, SeverityBadge, useLoad, when } from '../components';
+import { bytes, ErrorBox, Loading, Page, SeverityBadge, useLoad, when } from '../components';
+import { SEVERITIES } from '../identifiers';
 import { Link } from '../router';
 import type { ApiEvent } from './event';
 

@@ -1,7 +1,7 @@
 /** `/watchlists`: every watchlist and, for the chosen one (`?id=`), its members — add and remove. */
-import { useState } from 'preact/hooks';
 import { api, qs } from '../api';
-import { ErrorBox, Loading, Page, RoleNote, useLoad, when } from '../components';
+import { ErrorBox, LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
+import { NoticeLine, submitted, useChange } from '../forms';
 import { Link } from '../router';
 import { can, ROLE_NEEDED, useSession } from '../session';
 
@@ -30,62 +30,34 @@ export function Watchlists(props: { query: URLSearchParams }) {
       id ? api<{ members: Member[]; nextCursor: string | null }>(`/api/v1/watchlists/${encodeURIComponent(id)}/members?limit=500`) : Promise.resolve(null),
     id ?? '',
   );
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { notice, run } = useChange(members.reload, lists.reload);
   const editable = can.editWatchlistMembers(user.role);
-  const run = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setMessage({ ok: true, text: done });
-      members.reload();
-      lists.reload();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
-  };
   const add = (e: Event) => {
-    e.preventDefault();
-    const formEl = e.currentTarget as HTMLFormElement;
-    const form = new FormData(formEl);
-    const email = String(form.get('email')).trim();
-    const departureDate = String(form.get('departureDate') ?? '') || undefined;
-    const notes = String(form.get('notes') ?? '').trim() || undefined;
-    void run(
-      () => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members`, { method: 'POST', body: { email, departureDate, notes } }),
-      `Added ${email}.`,
-    ).then(() => formEl.reset());
+    const { form, text } = submitted(e);
+    const email = text('email');
+    const body = { email, departureDate: text('departureDate') || undefined, notes: text('notes') || undefined };
+    void run(() => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members`, { method: 'POST', body }), `Added ${email}.`).then((ok) => ok && form.reset());
   };
   const current = lists.data?.watchlists.find((w) => w.id === id);
   return (
     <Page title="Watchlists">
-      {lists.error && <ErrorBox error={lists.error} />}
-      {lists.loading && !lists.data && <Loading what="watchlists" />}
+      <LoadState state={lists} what="watchlists" />
       {lists.data && (
         <div class="card">
-          <table>
-            <caption>Watchlists</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Members</th>
-                <th scope="col">Browsers told</th>
-                <th scope="col">Description</th>
+          <Table caption="Watchlists" columns={['Name', 'Members', 'Browsers told', 'Description']}>
+            {lists.data.watchlists.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <Link href={`/watchlists${qs({ id: w.id })}`} aria-current={w.id === id ? 'true' : undefined}>
+                    {w.name}
+                  </Link>
+                </td>
+                <td class="num">{w.memberCount}</td>
+                <td>{w.syncToBrowsers ? 'yes' : 'no'}</td>
+                <td>{w.description}</td>
               </tr>
-            </thead>
-            <tbody>
-              {lists.data.watchlists.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <Link href={`/watchlists${qs({ id: w.id })}`} aria-current={w.id === id ? 'true' : undefined}>
-                      {w.name}
-                    </Link>
-                  </td>
-                  <td class="num">{w.memberCount}</td>
-                  <td>{w.syncToBrowsers ? 'yes' : 'no'}</td>
-                  <td>{w.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
       {current && (
@@ -110,56 +82,40 @@ export function Watchlists(props: { query: URLSearchParams }) {
           ) : (
             <RoleNote text={`Read only: adding and removing people ${ROLE_NEEDED.analyst.toLowerCase()}`} />
           )}
-          {message && (
-            <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
-              {message.text}
-            </p>
-          )}
+          <NoticeLine notice={notice} />
           {members.error && <ErrorBox error={members.error} />}
           {members.data && (
-            <table>
-              <caption>{members.data.members.length} members, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Departure</th>
-                  <th scope="col">Notes</th>
-                  <th scope="col">Added</th>
-                  {editable && <th scope="col">Remove</th>}
+            <Table caption={`${members.data.members.length} members, newest first`} columns={['Person', 'Departure', 'Notes', 'Added', editable && 'Remove']}>
+              {members.data.members.map((m) => (
+                <tr key={m.email}>
+                  <td>
+                    <Link href={`/users/${encodeURIComponent(m.email)}`}>{m.email}</Link>
+                  </td>
+                  <td>{m.departureDate ?? '—'}</td>
+                  <td>{m.notes ?? ''}</td>
+                  <td>
+                    {when(m.addedAt)} by {m.addedBy}
+                  </td>
+                  {editable && (
+                    <td>
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`Remove ${m.email}`}
+                        onClick={() =>
+                          void run(
+                            () => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members/${encodeURIComponent(m.email)}`, { method: 'DELETE' }),
+                            `Removed ${m.email}.`,
+                          )
+                        }
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  )}
                 </tr>
-              </thead>
-              <tbody>
-                {members.data.members.map((m) => (
-                  <tr key={m.email}>
-                    <td>
-                      <Link href={`/users/${encodeURIComponent(m.email)}`}>{m.email}</Link>
-                    </td>
-                    <td>{m.departureDate ?? '—'}</td>
-                    <td>{m.notes ?? ''}</td>
-                    <td>
-                      {when(m.addedAt)} by {m.addedBy}
-                    </td>
-                    {editable && (
-                      <td>
-                        <button
-                          type="button"
-                          class="secondary"
-                          aria-label={`Remove ${m.email}`}
-                          onClick={() =>
-                            void run(
-                              () => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members/${encodeURIComponent(m.email)}`, { method: 'DELETE' }),
-                              `Removed ${m.email}.`,
-                            )
-                          }
-                        >
-                          Remove
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           )}
         </div>
       )}
