@@ -5,6 +5,9 @@
  */
 import type { FileCategory } from '../schema/identifiers';
 import { LIMITS } from '../schema/limits';
+import { refineWithModel } from './content-model/combine';
+import { TAIL_BYTES } from './content-model/features';
+import type { ContentModelSession } from './content-model/session';
 import { CATEGORY_BY_EXTENSION, COMPOUND_EXTENSIONS } from './extension-table';
 import { isMismatch, type ContentFacts } from './mismatch';
 import { hasSignature } from './signature';
@@ -16,6 +19,13 @@ export interface FileInput {
   size: number;
   mimeType?: string;
   head?: Uint8Array;
+  /** The last bytes (up to 4 KiB) of a file longer than its head: the content model reads both ends. */
+  tail?: Uint8Array;
+}
+
+export interface ClassifyOptions {
+  /** The user action's content model session: asked only where signatures and text analysis are silent or unsure. */
+  contentModel?: ContentModelSession;
 }
 
 export interface FileVerdict {
@@ -131,7 +141,7 @@ function describeMismatch(extension: string, byExtension: FileCategory, content:
  * What is this file, by its name and its first bytes (at most 64 KiB are ever sent, so the cost
  * does not grow with the file)? Never throws: bad input gets a verdict of `other`.
  */
-export async function classifyFile(input: FileInput): Promise<FileVerdict> {
+export async function classifyFile(input: FileInput, options: ClassifyOptions = {}): Promise<FileVerdict> {
   const name = typeof input.name === 'string' ? input.name : '';
   const { extension, bidiSpoof } = extensionOf(name);
   const categoryByExtension = categoryOfExtension(extension);
@@ -146,8 +156,14 @@ export async function classifyFile(input: FileInput): Promise<FileVerdict> {
   } catch {
     content = undefined;
   }
+  let modelEvidence: string[] = [];
+  if (options.contentModel) {
+    const tail = input.tail instanceof Uint8Array ? input.tail.subarray(Math.max(0, input.tail.length - TAIL_BYTES)) : undefined;
+    ({ content, evidence: modelEvidence } = await refineWithModel(content, { head, size, ...(tail && { tail }) }, options.contentModel));
+  }
   if (content) evidence.push(`content: ${content.evidence} → ${content.category}`);
   else evidence.push(head.length === 0 ? 'content: not read (empty file or no bytes sent)' : 'content: not recognised');
+  evidence.push(...modelEvidence);
 
   const mismatch = isMismatch(extension, categoryByExtension, content);
   if (content && mismatch) evidence.push(describeMismatch(extension, categoryByExtension, content));

@@ -1,0 +1,106 @@
+/**
+ * Signatures first, the model for what they leave open, our text analysis as the fallback
+ * (issue 16). `modelQuestion` says whether the first opinion (binary signatures and container
+ * readers, then text analysis) is silent or unsure; `refineWithModel` asks the action's model
+ * session in that case and merges its answer. Each step leaves a line of evidence.
+ */
+import type { FileCategory } from '../../schema/identifiers';
+import type { FileBytes } from './features';
+import type { ModelLabel } from './labels';
+import type { ContentModelSession } from './session';
+
+/** What classifyFile knows of the content: the same shape as its internal verdict. */
+export interface ContentOpinion {
+  ext: string;
+  mime: string;
+  category: FileCategory;
+  fromText: boolean;
+  code: boolean;
+  evidence: string;
+}
+
+/** Containers our readers name only generically when the head shows no telling entry. */
+const CONTAINER_FAMILIES: Record<string, ReadonlySet<string>> = {
+  zip: new Set(['docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'epub', 'jar', 'apk', 'xpi', 'crx', 'nupkg', 'zip']),
+  cfb: new Set(['doc', 'xls', 'ppt', 'msi', 'outlook', 'one']),
+};
+
+/** Structured data and configuration text: `source_code` by the product decision of issue 16. */
+const STRUCTURED_TEXT = new Set(['json', 'yaml', 'toml', 'ini', 'xml', 'properties']);
+
+/** Why the model should be asked, or undefined when the first opinion stands. */
+export function modelQuestion(first: ContentOpinion | undefined, headLength: number): string | undefined {
+  if (headLength === 0) return undefined;
+  if (!first) return 'neither signatures nor text analysis recognised the content';
+  if (!first.fromText) return first.ext in CONTAINER_FAMILIES ? `a ${first.ext} container whose entries the head does not name` : undefined;
+  if (first.ext === 'txt' || first.ext === 'md') return 'text analysis found prose only (code in another language or configuration looks alike)';
+  if (first.evidence.startsWith('source code by its syntax')) return 'text analysis found code by its syntax, in no language it knows';
+  return undefined;
+}
+
+/** Our text analysis's verdict under the product decision: configuration and data text is source code. */
+export function withProductCategories(first: ContentOpinion | undefined): ContentOpinion | undefined {
+  if (first?.fromText && STRUCTURED_TEXT.has(first.ext)) return { ...first, category: 'source_code' };
+  return first;
+}
+
+function fromModel(best: ModelLabel, categoryScore: number | undefined, first: ContentOpinion | undefined): ContentOpinion {
+  return {
+    ext: best.info.ext,
+    mime: best.info.mime,
+    category: best.info.category,
+    // A text label on content our analysis read as text; a binary one stays binary.
+    fromText: best.info.text && (first?.fromText ?? true),
+    code: best.code,
+    evidence:
+      categoryScore === undefined
+        ? `${best.label} by the content model (${best.score.toFixed(2)})`
+        : `${best.info.category} by the content model (${categoryScore.toFixed(2)} over its labels; likeliest ${best.label} at ${best.score.toFixed(2)})`,
+  };
+}
+
+/** When the model's confident label may replace the first opinion. */
+function accepts(first: ContentOpinion | undefined, best: ModelLabel): boolean {
+  if (best.info.category === 'other' && first) return false;
+  if (!first) return true;
+  if (!first.fromText) return CONTAINER_FAMILIES[first.ext]?.has(best.label) ?? false;
+  // Text stays text: a binary label for what decodes as text is the model misreading it.
+  return best.info.text;
+}
+
+export interface Refined {
+  content: ContentOpinion | undefined;
+  evidence: string[];
+}
+
+/**
+ * The first opinion, refined by the model where it is silent or unsure. Never throws: without a
+ * session, or when the session skips (budget spent, model unavailable, file too small), the first
+ * opinion stands and the evidence says why.
+ */
+export async function refineWithModel(first: ContentOpinion | undefined, bytes: FileBytes, session: ContentModelSession | undefined): Promise<Refined> {
+  const base = withProductCategories(first);
+  const question = modelQuestion(base, bytes.head.length);
+  if (!question || !session) return { content: base, evidence: [] };
+  let answer;
+  try {
+    answer = await session.ask(bytes);
+  } catch (error) {
+    answer = { kind: 'skipped' as const, reason: `the model failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (answer.kind === 'skipped') return { content: base, evidence: [`content model not used (${question}): ${answer.reason}; ${fallbackWords(base)}`] };
+  const { result } = answer;
+  if (!result.confident) return { content: base, evidence: [`content model unsure (${result.why}); ${fallbackWords(base)}`] };
+  if (!accepts(base, result.best)) {
+    return {
+      content: base,
+      evidence: [`content model said ${result.best.label} (${result.best.score.toFixed(2)}), which does not fit; ${fallbackWords(base)}`],
+    };
+  }
+  const content = fromModel(result.best, result.categoryScore, base);
+  return { content, evidence: [`content model (${question}): ${content.evidence} → ${content.category}`] };
+}
+
+function fallbackWords(first: ContentOpinion | undefined): string {
+  return first ? `kept ${first.evidence}` : 'content left unrecognised';
+}
