@@ -2,24 +2,27 @@
  * The response's background side (issue 14, docs/response.md): whether a page must hold files
  * (`response/plan`), the decision for a held action (`upload/observed` with `hold`), and what the
  * person did about a warning (`upload/outcome`). Rule matching is pure (core/response); this file
- * keeps the decisions of the last minutes and the temporary allows, persisted (response-state.ts),
+ * keeps the decisions of the last hour and the temporary allows, persisted (response-state.ts),
  * and stores every event through the upload pipeline, so nothing held is ever lost.
  */
-import { decide, destinationFacts, eventResponse, IMMEDIATE_OUTCOME, watchlistsOf } from '../core/response/decide';
-import { mustHold } from '../core/response/match';
 import { classifyDestination } from '../core/destinations/classify';
 import type { EffectiveConfig } from '../core/effective-config';
+import { decide, destinationFacts, eventResponse, IMMEDIATE_OUTCOME, watchlistsOf } from '../core/response/decide';
+import { mustHold, stricter } from '../core/response/match';
 import type { FileEvent } from '../core/schema/event';
 import type { UploadObserved } from '../core/schema/messages';
 import { DECIDE_WITHIN_MS, WARN_OUTCOME_TIMEOUT_MS, type ResponseDecision, type ResponsePlan, type UploadOutcome } from '../core/schema/response';
 import type { ScoredUpload, StampedSender } from './pipeline';
+import { leaderOf, settleGroup, type GroupDeps } from './response-group';
 import { settleOutcome, type OutcomeReply } from './response-outcome';
-import { recordKey, type DecisionRecord, type ResponseState } from './response-state';
+import { ResponseState, type DecisionRecord, type StoredRecord } from './response-state';
 
-/** Decisions kept at most; the oldest go first (a warned one is stored as `warned` before it goes). */
-const MAX_RECORDS = 500;
+/** Decisions are kept this long, so a late answer or a late failure report still finds its events. */
+export const DECISION_KEEP_MS = 60 * 60_000;
+/** Actions kept at most; the oldest go first (their waiting warnings stored as `warned`). */
+const MAX_ACTIONS = 500;
 
-export interface ResponderDeps {
+export interface ResponderDeps extends GroupDeps {
   config: () => Promise<EffectiveConfig>;
   now: () => number;
   state: () => Promise<ResponseState>;
@@ -27,11 +30,6 @@ export interface ResponderDeps {
   inTurn: <T>(work: () => Promise<T>) => Promise<T>;
   /** Scores a held observation in the pipeline's turn and hands it to `work`. */
   held: <T>(message: UploadObserved, sender: StampedSender, work: (scored: ScoredUpload | undefined) => Promise<T>) => Promise<T>;
-  /** Stores events with their history and outbox entries (pipeline storeScored). */
-  store: (scored: ScoredUpload) => Promise<FileEvent[]>;
-  /** Stored events by id, and writing changed ones back (with their outbox copies still waiting). */
-  readStored: (ids: readonly string[]) => Promise<FileEvent[]>;
-  updateStored: (events: readonly FileEvent[]) => Promise<void>;
   warn?: (message: string) => void;
 }
 
@@ -39,27 +37,70 @@ export interface Responder {
   plan(sender: StampedSender): Promise<ResponsePlan>;
   observed(message: UploadObserved, sender: StampedSender): Promise<ResponseDecision>;
   outcome(message: UploadOutcome, sender: StampedSender): Promise<OutcomeReply>;
-  /** Stores warned actions whose answer never came (tab closed) as `warned`. */
+  /** Stores warnings nobody answered (tab closed) as `warned`, and forgets old decisions; returns how many events it stored. */
   sweep(): Promise<number>;
 }
 
 const withResponse = (events: readonly FileEvent[], response: FileEvent['response']): FileEvent[] => events.map((e) => ({ ...e, response }));
 
+function byAction(records: readonly StoredRecord[]): StoredRecord[][] {
+  const groups = new Map<string, StoredRecord[]>();
+  for (const r of records) {
+    const key = r.key.slice(0, r.key.indexOf('\u0000') + 1);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()];
+}
+
 export function createResponder(deps: ResponderDeps): Responder {
   const warn = deps.warn ?? ((m: string) => console.warn(`[upwatch] ${m}`));
 
-  /** Drops decisions past the outcome wait, storing any still-warned events as `warned`. */
-  async function expire(records: DecisionRecord[], now: number, keep = MAX_RECORDS): Promise<{ kept: DecisionRecord[]; stored: number }> {
-    const live = records.filter((r) => r.at + WARN_OUTCOME_TIMEOUT_MS > now);
-    const kept = live.slice(Math.max(0, live.length - keep));
-    const gone = records.filter((r) => !kept.includes(r));
-    let stored = 0;
-    for (const r of gone) {
-      if (!r.pending?.length) continue;
-      await deps.store({ events: withResponse(r.pending, eventResponse(r, 'warned', r.decidedInMs)), destinations: [], activity: r.activity });
-      stored += r.pending.length;
+  /** A new part of an action: decided alone, then recorded as the strictest part so far says. */
+  async function record(state: ResponseState, own: DecisionRecord, events: FileEvent[], scored: ScoredUpload, lateBy: number, failureMode: 'allow' | 'block') {
+    const earlier = (await state.group(own.tabId, own.decisionId)).map((g) => g.record);
+    const leader = leaderOf([...earlier, own])!;
+    if (lateBy > DECIDE_WITHIN_MS) {
+      // Too late: the content script has already applied the failure mode; record that.
+      await deps.store({
+        ...scored,
+        events: withResponse(events, eventResponse(leader, failureMode === 'block' ? 'blocked' : 'allowed', lateBy, { failure: 'timeout' })),
+      });
+      own.storedIds = events.map((e) => e.id);
+    } else if (leader.effective === 'warn') {
+      // Keep the events until the person answers; the history is written now (it must not go stale).
+      await deps.store({ ...scored, events: [] });
+      own.pending = events;
+    } else {
+      const response = eventResponse(leader, IMMEDIATE_OUTCOME[leader.effective], own.decidedInMs, temporaryAllow(leader));
+      await deps.store({ ...scored, events: withResponse(events, response) });
+      own.storedIds = events.map((e) => e.id);
+      // A block in a later part blocks the files of the earlier parts too: their events say so.
+      if (leader === own && earlier.some((r) => stricter(own.effective, r.effective))) {
+        await settleGroup(earlier, response, deps);
+        await Promise.all(earlier.map((r) => state.put(r)));
+      }
     }
-    return { kept, stored };
+    await state.put(own);
+  }
+
+  /** Warnings past the wait are stored as `warned`; actions past the keep time, or over the cap, are forgotten. */
+  async function expire(now: number): Promise<number> {
+    const state = await deps.state();
+    const actions = byAction(await state.all()).sort((a, b) => Math.max(...a.map((r) => r.record.at)) - Math.max(...b.map((r) => r.record.at)));
+    let stored = 0;
+    for (const [i, action] of actions.entries()) {
+      const records = action.map((r) => r.record);
+      const newest = Math.max(...records.map((r) => r.at));
+      const forget = newest + DECISION_KEEP_MS <= now || actions.length - i > MAX_ACTIONS;
+      if ((forget || newest + WARN_OUTCOME_TIMEOUT_MS <= now) && records.some((r) => r.pending?.length)) {
+        const leader = leaderOf(records)!;
+        stored += await settleGroup(records, eventResponse(leader, 'warned', leader.decidedInMs), deps);
+        for (const r of records) r.unanswered = true;
+        if (!forget) await Promise.all(records.map((r) => state.put(r)));
+      }
+      if (forget) await state.remove(action.map((r) => r.key));
+    }
+    return stored;
   }
 
   return {
@@ -79,71 +120,42 @@ export function createResponder(deps: ResponderDeps): Responder {
         const state = await deps.state();
         const events = scored?.events ?? [];
         const who = { ...(config.identity.email !== undefined && { user: config.identity.email }), watchlists: watchlistsOf(config) };
-        const decided = decide(config.policy.responseRules, events, who, await state.allowances(), deps.now());
+        const now = deps.now();
+        const decided = decide(config.policy.responseRules, events, who, await state.allowances(), now);
         const decision: ResponseDecision = { decisionId: message.actionId, ...decided.decision };
-        if (!scored) return decision;
-        const decidedInMs = deps.now() - receivedAt;
-        const record: DecisionRecord = {
+        if (!scored || events.length === 0) return decision;
+        const own: DecisionRecord = {
+          part: events[0]!.id,
           ...(sender.tab?.id !== undefined && { tabId: sender.tab.id }),
           decisionId: message.actionId,
           action: decided.rule?.action ?? 'allow',
+          effective: decision.action,
           ...(decided.rule && { ruleId: decided.rule.id }),
-          justification: decision.justification,
+          justification: decided.rule?.justification ?? 'none',
           ...(decided.rule?.temporaryAllowMinutes !== undefined && { temporaryAllowMinutes: decided.rule.temporaryAllowMinutes }),
+          ...(decided.allowedUntil !== undefined && { allowedUntil: decided.allowedUntil }),
           allowanceKey: decided.allowanceKey,
           activity: scored.activity,
-          decidedInMs,
+          decidedInMs: now - receivedAt,
           at: receivedAt,
           storedIds: [],
         };
-        if (decidedInMs > DECIDE_WITHIN_MS) {
-          // Too late: the content script has already applied the failure mode; record that.
-          const outcome = config.policy.responseFailureMode === 'block' ? 'blocked' : 'allowed';
-          await deps.store({ ...scored, events: withResponse(events, eventResponse(record, outcome, decidedInMs, { failure: 'timeout' })) });
-          record.storedIds = events.map((e) => e.id);
-        } else if (decision.action === 'warn') {
-          // Keep the events until the person answers; the history is written now (it must not go stale).
-          await deps.store({ ...scored, events: [] });
-          record.pending = events;
-        } else {
-          const extra = decided.allowedUntil !== undefined ? { temporaryAllowUntil: new Date(decided.allowedUntil).toISOString() } : {};
-          await deps.store({ ...scored, events: withResponse(events, eventResponse(record, IMMEDIATE_OUTCOME[decision.action], decidedInMs, extra)) });
-          record.storedIds = events.map((e) => e.id);
-        }
-        const now = deps.now();
-        const records = await state.decisions();
-        const same = records.find((r) => recordKey(r.tabId, r.decisionId) === recordKey(record.tabId, record.decisionId));
-        if (same) {
-          // A split action: its messages share one decision id; each part keeps its own verdict.
-          same.storedIds.push(...record.storedIds);
-          if (record.pending) same.pending = [...(same.pending ?? []), ...record.pending];
-        } else {
-          records.push(record);
-        }
-        const { kept } = await expire(records, now, MAX_RECORDS);
-        await state.saveDecisions(kept);
+        await record(state, own, events, scored, now - receivedAt, config.policy.responseFailureMode);
         return decision;
       });
     },
 
     outcome(message, sender) {
-      return deps.inTurn(async () => {
-        const state = await deps.state();
-        const { kept } = await expire(await state.decisions(), deps.now());
-        const reply = await settleOutcome(message, sender, kept, { ...deps, state, warn });
-        await state.saveDecisions(kept);
-        return reply;
-      });
+      return deps.inTurn(async () => settleOutcome(message, sender, { ...deps, state: await deps.state(), warn }));
     },
 
     sweep() {
-      return deps.inTurn(async () => {
-        const state = await deps.state();
-        const records = await state.decisions();
-        const { kept, stored } = await expire(records, deps.now());
-        if (kept.length !== records.length) await state.saveDecisions(kept);
-        return stored;
-      });
+      return deps.inTurn(() => expire(deps.now()));
     },
   };
+}
+
+/** A warn rule let through by an earlier justified warning: until when (the allowance's end). */
+function temporaryAllow(leader: DecisionRecord): { temporaryAllowUntil?: string } {
+  return leader.allowedUntil !== undefined ? { temporaryAllowUntil: new Date(leader.allowedUntil).toISOString() } : {};
 }

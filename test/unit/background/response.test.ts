@@ -8,10 +8,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { openDatabase } from '../../../src/background/db';
+import { forwardedOf } from '../../../src/background/pipeline';
 import { ACTIVITY_ALARM, createBackgroundService } from '../../../src/background/service';
 import type { FileEvent } from '../../../src/core/schema/event';
 import { DECIDE_WITHIN_MS, ResponseDecision, ResponsePlan } from '../../../src/core/schema/response';
-import { sampleId } from '../support/sample-event';
+import { sampleEvent, sampleId } from '../support/sample-event';
 
 const RULES = [
   {
@@ -36,11 +37,12 @@ const DROPBOX = 'https://www.dropbox.com/home';
 const CHATGPT = 'https://chatgpt.com/';
 let dbCounter = 0;
 
-function setup(dbName = `response-test-${++dbCounter}`, clock = { now: Date.parse('2026-11-23T10:00:00Z') }) {
+function setup(dbName = `response-test-${++dbCounter}`, clock = { now: Date.parse('2026-11-23T10:00:00Z'), step: 0 }) {
   let id = 0;
   const service = createBackgroundService({
     fetch: (async () => new Response('{}')) as unknown as typeof fetch,
-    now: () => clock.now,
+    // `step` moves the clock at every reading: a background slower than the content script's wait.
+    now: () => (clock.now += clock.step),
     random: () => 0,
     newId: () => sampleId(++id + dbCounter * 1000),
     dbName,
@@ -53,7 +55,7 @@ function setup(dbName = `response-test-${++dbCounter}`, clock = { now: Date.pars
     return reply;
   };
   const plan = async (url: string) => ResponsePlan.parse(await send({ type: 'response/plan' }, fromTab(url)));
-  const held = async (actionId: string, url: string, files: { name: string; mime?: string; head?: string }[], tabId = 7) =>
+  const held = async (actionId: string, url: string, files: { name: string; mime?: string; head?: string; size?: number }[], tabId = 7) =>
     ResponseDecision.parse(
       await send(
         {
@@ -62,7 +64,7 @@ function setup(dbName = `response-test-${++dbCounter}`, clock = { now: Date.pars
           channel: 'file_picker',
           trustedEvent: true,
           hold: true,
-          files: files.map((f) => ({ name: f.name, size: 8, mimeType: f.mime ?? 'application/pdf', headBase64: btoa(f.head ?? '%PDF-1.7') })),
+          files: files.map((f) => ({ name: f.name, size: f.size ?? 8, mimeType: f.mime ?? 'application/pdf', headBase64: btoa(f.head ?? '%PDF-1.7') })),
         },
         fromTab(url, tabId),
       ),
@@ -233,5 +235,73 @@ describe('outcomes', () => {
     expect(await s.outcome('act-2', { outcome: 'warned', failure: 'timeout' })).toMatchObject({ recorded: 0 });
     expect(await s.outcome('act-2', { outcome: 'blocked', failure: 'timeout', decidedInMs: 1501 })).toEqual({ recorded: 1 });
     expect((await s.stored())[1]!.response).toMatchObject({ action: 'warn', outcome: 'blocked', failure: 'timeout' });
+  });
+});
+
+describe('an action split over several messages', () => {
+  const sheet = { name: 'payroll.csv', mime: 'text/csv', head: 'name,salary\nana,1\n' };
+
+  it('blocks the earlier parts too when a later part is blocked', async () => {
+    const s = setup();
+    expect((await s.held('drop-1', DROPBOX, [{ name: 'a.pdf' }])).action).toBe('notify');
+    expect((await s.held('drop-1', DROPBOX, [sheet])).action).toBe('block');
+    expect((await s.stored()).map((e) => [e.file.name, e.response?.outcome, e.response?.ruleId])).toEqual([
+      ['a.pdf', 'blocked', 'no-personal-cloud'],
+      ['payroll.csv', 'blocked', 'no-personal-cloud'],
+    ]);
+  });
+
+  it('keeps every part of a warned action for the answer, and records the answer on all of them', async () => {
+    await fakeBrowser.storage.managed.set({ responseRules: [{ ...RULES[0], when: { fileCategories: ['pdf'] } }, RULES[2]] });
+    const s = setup();
+    expect((await s.held('drop-1', DROPBOX, [{ name: 'a.pdf' }])).action).toBe('warn');
+    expect((await s.held('drop-1', DROPBOX, [{ name: 'b.txt', mime: 'text/plain', head: 'hello' }])).action).toBe('notify');
+    expect(await s.stored()).toEqual([]);
+    expect(await s.outcome('drop-1', { outcome: 'bypassed', justification: 'ok' })).toEqual({ recorded: 2 });
+    expect((await s.stored()).map((e) => [e.file.name, e.response?.action, e.response?.outcome, e.response?.ruleId])).toEqual([
+      ['a.pdf', 'warn', 'bypassed', 'ai-warn'],
+      ['b.txt', 'warn', 'bypassed', 'ai-warn'],
+    ]);
+  });
+});
+
+describe('late answers and late decisions', () => {
+  it('takes an answer that comes after the wait ended, replacing the recorded warned', async () => {
+    const s = setup();
+    await s.held('act-1', CHATGPT, [{ name: 'plan.pdf' }]);
+    s.clock.now += 11 * 60_000;
+    await s.alarm(ACTIVITY_ALARM);
+    expect((await s.stored())[0]!.response?.outcome).toBe('warned');
+    expect(await s.outcome('act-1', { outcome: 'bypassed', justification: 'was in a meeting' })).toEqual({ recorded: 1 });
+    expect((await s.stored())[0]!.response).toMatchObject({ outcome: 'bypassed', justification: 'was in a meeting' });
+    // An hour on, the decision is forgotten.
+    s.clock.now += 60 * 60_000;
+    await s.alarm(ACTIVITY_ALARM);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await s.outcome('act-1', { outcome: 'warned' })).toMatchObject({ recorded: 0, error: 'unknown decision' });
+  });
+
+  it('records the failure mode itself when its own decision came after the content script stopped waiting', async () => {
+    await fakeBrowser.storage.managed.set({ responseRules: RULES, responseFailureMode: 'block' });
+    const s = setup();
+    s.clock.step = DECIDE_WITHIN_MS;
+    await s.held('act-1', CHATGPT, [{ name: 'plan.pdf' }]);
+    s.clock.step = 0;
+    const [event] = await s.stored();
+    expect(event!.response).toMatchObject({ action: 'warn', outcome: 'blocked', failure: 'timeout', ruleId: 'ai-warn' });
+    expect(event!.response!.decidedInMs).toBeGreaterThan(DECIDE_WITHIN_MS);
+  });
+});
+
+describe('forwarding', () => {
+  it('forwards every event a rule acted on, whatever the minimum severity', async () => {
+    const events = await Promise.all([1, 2, 3].map((n) => sampleEvent({ id: sampleId(n) })));
+    const [plain, blocked, allowed] = [
+      events[0]!,
+      { ...events[1]!, response: { action: 'block', outcome: 'blocked', ruleId: 'r', decidedInMs: 1 } } as const,
+      { ...events[2]!, response: { action: 'allow', outcome: 'allowed', decidedInMs: 1 } } as const,
+    ];
+    expect(forwardedOf([plain, blocked, allowed], 'critical').map((e) => e.id)).toEqual([blocked.id]);
+    expect(forwardedOf([plain, blocked, allowed], 'none')).toHaveLength(3);
   });
 });
