@@ -1,0 +1,49 @@
+/**
+ * The content model in the service worker: the vendored Magika files and TF.js's WASM binaries are
+ * packed into the extension by the build (Vite `?url` assets) and read from the extension's own
+ * origin; nothing is fetched from the web. Loaded on first use, once per worker; a failure (the
+ * CSP refusing WebAssembly, a file failing its checksum) is remembered and every action falls back
+ * to the text analysis with the reason in its evidence.
+ *
+ * Needs `'wasm-unsafe-eval'` in the extension pages' script-src (docs/permissions.md, "Content model").
+ */
+import { ContentModelBudgets } from '../core/files/content-model/budgets';
+import { MagikaConfig } from '../core/files/content-model/features';
+import type { MagikaFileName } from '../core/files/content-model/model-files';
+import type { ContentModelRunner } from '../core/files/content-model/session';
+import { loadContentModelRunner } from './content-model-runtime';
+import configJson from '../../vendor/magika/standard_v3_3/config.min.json';
+import modelJsonUrl from '../../vendor/magika/standard_v3_3/model.json?url';
+import shardUrl from '../../vendor/magika/standard_v3_3/group1-shard1of1.bin?url';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+
+/** Model time one user action may spend (load wait included); the rest of its files get the fallback. */
+export const CONTENT_MODEL_BUDGET_MS = 250;
+
+/** The files read at run time (the config is bundled: features are computed before the model loads). */
+const FILES: Partial<Record<MagikaFileName, string>> = { 'model.json': modelJsonUrl, 'group1-shard1of1.bin': shardUrl };
+
+let runner: Promise<ContentModelRunner> | undefined;
+
+/** The runner, loaded once per worker. `fetchBytes` is a parameter so tests can serve the files. */
+export function contentModelRunner(fetchBytes: (url: string) => Promise<ArrayBuffer> = fetchOwnFile): Promise<ContentModelRunner> {
+  runner ??= loadContentModelRunner({
+    read: (file) => (FILES[file] ? fetchBytes(FILES[file]) : Promise.reject(new Error(`${file} is not read at run time`))),
+    // setWasmPaths wants every binary named; the threaded one is never loaded (threads are off), so
+    // it is not packed and its entry points at the SIMD build.
+    wasmPaths: { 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmSimdUrl },
+  });
+  return runner;
+}
+
+async function fetchOwnFile(url: string): Promise<ArrayBuffer> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** One session per user action (actionId), all sharing the worker's runner. */
+export function createContentModelBudgets(now: () => number = () => performance.now()): ContentModelBudgets {
+  return new ContentModelBudgets({ config: MagikaConfig.parse(configJson), load: () => contentModelRunner(), budgetMs: CONTENT_MODEL_BUDGET_MS, now });
+}
