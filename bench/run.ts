@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   risk: () => import('./risk').then((m) => m.run()),
   delivery: () => import('./delivery').then((m) => m.run()),
   console: () => import('./console').then((m) => m.run()),
+  'console-ui': () => import('./console-ui').then((m) => m.run()),
   'page-load': () => import('./page-load').then((m) => m.run()),
 };
 

@@ -5,6 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import { api, qs } from '../api';
 import { ErrorBox, Loading, Page, SeverityBadge, Table, useLoad } from '../components';
 import { SEVERITIES } from '../identifiers';
+import { markRendered } from '../marks';
 import { Link, navigate } from '../router';
 
 /** Events per severity id (SEVERITIES) and in all. */
@@ -50,6 +51,8 @@ function SeverityChart(props: { exposure: Exposure }) {
       data,
       el,
     );
+    // The chart is drawn and the top tables rendered with it: the dashboard is on screen.
+    markRendered('dashboard');
     const resize = () => plot.setSize({ width: Math.max(300, el.clientWidth), height: 240 });
     window.addEventListener('resize', resize);
     return () => {

@@ -1,134 +1,114 @@
 /**
  * `/events`: forensic search. Every filter of the API lives in the query string (a search is a link
- * to share); the console pages on the server (nextCursor) and the table shows one page at a time.
+ * to share); the console pages on the server (nextCursor), "Load more" appends the next page to the
+ * same table, and the table renders only the rows in view (virtual-table.tsx), so thousands of
+ * loaded rows cost the DOM of a screenful.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../api';
-import { bytes, ErrorBox, Loading, Page, SeverityBadge, useLoad, when } from '../components';
-import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../identifiers';
+import { bytes, ErrorBox, LoadState, Page, SeverityBadge, useLoad, when } from '../components';
+import { markRendered } from '../marks';
 import { Link, navigate } from '../router';
+import { VirtualTable, type Column } from '../virtual-table';
 import type { ApiEvent } from './event';
+import { Filters, filtersOf } from './search-filters';
 
-const TEXT_FILTERS: [string, string, string?][] = [
-  ['user', 'User email(s)', 'a@example.com, b@example.com'],
-  ['fileName', 'File name contains'],
-  ['extension', 'Extension(s)', 'pdf, xlsx'],
-  ['serviceId', 'Service id(s)', 'google_drive'],
-  ['host', 'Host(s)'],
-  ['indicator', 'Indicator(s)', 'off_hours'],
-];
-const DATE_FILTERS: [string, string][] = [
-  ['observedFrom', 'Observed from'],
-  ['observedTo', 'Observed before'],
-  ['receivedFrom', 'Received from'],
-  ['receivedTo', 'Received before'],
-];
-const SELECT_FILTERS: [string, string, string[]][] = [
-  ['minSeverity', 'Lowest severity', SEVERITIES],
-  ['destinationCategory', 'Destination category', DESTINATION_CATEGORIES],
-  ['fileCategory', 'File category', FILE_CATEGORIES],
-  ['channel', 'Channel', CHANNELS],
-  ['trusted', 'Trusted activity', ['true', 'false']],
-];
-export const FILTER_KEYS = [...TEXT_FILTERS.map((f) => f[0]), ...DATE_FILTERS.map((f) => f[0]), ...SELECT_FILTERS.map((f) => f[0]), 'minScore', 'maxScore'];
+interface Answer {
+  events: ApiEvent[];
+  nextCursor: string | null;
+}
+export const PAGE_SIZES = ['100', '250', '500'];
 
 type SortKey = 'time' | 'score' | 'user' | 'file' | 'destination';
+const ASCENDING: readonly SortKey[] = ['user', 'file', 'destination'];
+const destinationOf = (e: ApiEvent) => e.destination.serviceName ?? e.destination.host;
 const SORTS: Record<SortKey, (a: ApiEvent, b: ApiEvent) => number> = {
   time: () => 0,
   score: (a, b) => b.risk.score - a.risk.score,
   user: (a, b) => (a.user.email ?? '').localeCompare(b.user.email ?? ''),
   file: (a, b) => a.file.name.localeCompare(b.file.name),
-  destination: (a, b) => (a.destination.serviceName ?? a.destination.host).localeCompare(b.destination.serviceName ?? b.destination.host),
+  destination: (a, b) => destinationOf(a).localeCompare(destinationOf(b)),
 };
 
-const toLocalInput = (iso: string | null) => {
-  if (!iso || Number.isNaN(Date.parse(iso))) return '';
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
-
-function filtersOf(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of FILTER_KEYS) {
-    const v = query.get(k);
-    if (v) out[k] = v;
-  }
-  return out;
+function Cells(props: { e: ApiEvent }) {
+  const e = props.e;
+  return (
+    <>
+      <td>
+        <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link>
+      </td>
+      <td>{e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : <span class="muted">unknown</span>}</td>
+      <td class="filename">
+        {e.file.name}{' '}
+        <span class="muted">
+          ({e.file.category}, {bytes(e.file.size)})
+        </span>
+      </td>
+      <td>
+        {destinationOf(e)} <span class="muted">({e.destination.category})</span>
+      </td>
+      <td class="num">{e.risk.score}</td>
+      <td>
+        <SeverityBadge severity={e.risk.severity} />
+      </td>
+    </>
+  );
 }
 
-function Filters(props: { filters: Record<string, string> }) {
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget as HTMLFormElement);
-    const next: Record<string, string> = {};
-    for (const k of FILTER_KEYS) {
-      const raw = String(form.get(k) ?? '').trim();
-      if (!raw) continue;
-      next[k] = DATE_FILTERS.some((d) => d[0] === k) ? new Date(raw).toISOString() : raw;
+/** The pages loaded after the first, for one search (`key`); another search starts empty. */
+function useMorePages(key: string, load: (cursor: string) => Promise<Answer>) {
+  const [more, setMore] = useState<{ key: string; events: ApiEvent[]; next?: string | null; loading: boolean; error?: string }>({
+    key,
+    events: [],
+    loading: false,
+  });
+  const current = more.key === key ? more : { key, events: [], loading: false };
+  const loadFrom = async (cursor: string) => {
+    setMore({ ...current, loading: true });
+    try {
+      const page = await load(cursor);
+      setMore({ key, events: [...current.events, ...page.events], next: page.nextCursor, loading: false });
+    } catch (err) {
+      setMore({ ...current, loading: false, error: (err as Error).message });
     }
-    navigate(`/events${qs(next)}`);
   };
-  const f = props.filters;
-  return (
-    <form class="filters card" onSubmit={submit} aria-label="Search filters">
-      {TEXT_FILTERS.map(([k, label, placeholder]) => (
-        <label key={k}>
-          {label}
-          <input name={k} defaultValue={f[k] ?? ''} placeholder={placeholder} maxLength={k === 'fileName' ? 256 : 4096} />
-        </label>
-      ))}
-      {SELECT_FILTERS.map(([k, label, values]) => (
-        <label key={k}>
-          {label}
-          <select name={k} defaultValue={f[k] ?? ''}>
-            <option value="">any</option>
-            {values.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-      ))}
-      <label>
-        Lowest score
-        <input name="minScore" type="number" min={0} max={10000} defaultValue={f.minScore ?? ''} />
-      </label>
-      <label>
-        Highest score
-        <input name="maxScore" type="number" min={0} max={10000} defaultValue={f.maxScore ?? ''} />
-      </label>
-      {DATE_FILTERS.map(([k, label]) => (
-        <label key={k}>
-          {label}
-          <input name={k} type="datetime-local" defaultValue={toLocalInput(f[k] ?? null)} />
-        </label>
-      ))}
-      <div class="form-actions">
-        <button type="submit">Search</button>
-        <Link class="button secondary" href="/events">
-          Clear
-        </Link>
-      </div>
-    </form>
-  );
+  return { ...current, loadFrom };
 }
 
 export function Search(props: { query: URLSearchParams }) {
   const filters = filtersOf(props.query);
   const cursor = props.query.get('cursor') ?? undefined;
-  const key = qs({ ...filters, cursor });
+  const limit = PAGE_SIZES.find((s) => s === props.query.get('limit')) ?? PAGE_SIZES[0]!;
+  const key = qs({ ...filters, cursor, limit });
   const [sort, setSort] = useState<SortKey>('time');
-  const state = useLoad(() => api<{ events: ApiEvent[]; nextCursor: string | null }>(`/api/v1/events${qs({ ...filters, cursor, limit: 100 })}`), key);
-  const events = state.data ? [...state.data.events].sort(SORTS[sort]) : [];
-  const header = (k: SortKey, label: string) => (
-    <th scope="col" aria-sort={sort === k ? (k === 'user' || k === 'file' || k === 'destination' ? 'ascending' : 'descending') : 'none'}>
+  const load = (from?: string) => api<Answer>(`/api/v1/events${qs({ ...filters, cursor: from, limit })}`);
+  const state = useLoad(() => load(cursor), key);
+  const more = useMorePages(key, load);
+  const loaded = useMemo(() => (state.data ? [...state.data.events, ...more.events].sort(SORTS[sort]) : []), [state.data, more.events, sort]);
+  const nextCursor = more.next !== undefined ? more.next : (state.data?.nextCursor ?? null);
+  useEffect(() => {
+    if (state.data) markRendered('search');
+  }, [state.data]);
+  const column = (k: SortKey, label: string, width: string): Column => ({
+    width,
+    sort: sort === k ? (ASCENDING.includes(k) ? 'ascending' : 'descending') : 'none',
+    heading: (
       <button type="button" class="sort" onClick={() => setSort(k)}>
         {label}
       </button>
-    </th>
-  );
+    ),
+  });
   const exportHref = (format: string) => `/api/v1/events/export${qs({ ...filters, format })}`;
+  const pageSize = (
+    <label class="page-size">
+      Rows per page{' '}
+      <select value={limit} onChange={(e) => navigate(`/events${qs({ ...filters, limit: (e.currentTarget as HTMLSelectElement).value })}`)}>
+        {PAGE_SIZES.map((s) => (
+          <option key={s}>{s}</option>
+        ))}
+      </select>
+    </label>
+  );
   return (
     <Page
       title="Forensic search"
@@ -143,53 +123,35 @@ export function Search(props: { query: URLSearchParams }) {
         </div>
       }
     >
-      <Filters key={key} filters={filters} />
-      {state.error && <ErrorBox error={state.error} />}
-      {state.loading && <Loading what="events" />}
+      <Filters key={key} filters={filters} limit={limit === PAGE_SIZES[0] ? undefined : limit} />
+      <LoadState state={state} what="events" always />
       {state.data && (
         <div class="card">
-          <table class="events">
-            <caption>
-              {events.length} event{events.length === 1 ? '' : 's'} on this page{cursor ? ' (a later page)' : ''}, newest first unless sorted by a column
-              (sorting orders this page).
-            </caption>
-            <thead>
-              <tr>
-                {header('time', 'Observed')}
-                {header('user', 'User')}
-                {header('file', 'File')}
-                {header('destination', 'Destination')}
-                {header('score', 'Score')}
-                <th scope="col">Severity</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link>
-                  </td>
-                  <td>{e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : <span class="muted">unknown</span>}</td>
-                  <td class="filename">
-                    {e.file.name}{' '}
-                    <span class="muted">
-                      ({e.file.category}, {bytes(e.file.size)})
-                    </span>
-                  </td>
-                  <td>
-                    {e.destination.serviceName ?? e.destination.host} <span class="muted">({e.destination.category})</span>
-                  </td>
-                  <td class="num">{e.risk.score}</td>
-                  <td>
-                    <SeverityBadge severity={e.risk.severity} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <VirtualTable
+            class="events"
+            caption={`${loaded.length} event${loaded.length === 1 ? '' : 's'} loaded${cursor ? ' (from a later page)' : ''}${nextCursor ? ', more on the server' : ''}; newest first unless sorted by a column (sorting orders the loaded rows).`}
+            columns={[
+              column('time', 'Observed', '15%'),
+              column('user', 'User', '20%'),
+              column('file', 'File', '27%'),
+              column('destination', 'Destination', '20%'),
+              column('score', 'Score', '8%'),
+              { heading: 'Severity', width: '10%' },
+            ]}
+            rows={loaded}
+            rowKey={(e) => e.id}
+            cells={(e) => <Cells e={e} />}
+          />
+          {more.error && <ErrorBox error={more.error} />}
           <nav class="pager" aria-label="Pages">
-            {cursor && <Link href={`/events${qs(filters)}`}>First page</Link>}
-            {state.data.nextCursor && <Link href={`/events${qs({ ...filters, cursor: state.data.nextCursor })}`}>Next page</Link>}
+            {cursor && <Link href={`/events${qs({ ...filters, limit })}`}>First page</Link>}
+            {nextCursor && (
+              <button type="button" class="secondary" disabled={more.loading} onClick={() => void more.loadFrom(nextCursor)}>
+                {more.loading ? 'Loading…' : `Load ${limit} more`}
+              </button>
+            )}
+            {nextCursor && <Link href={`/events${qs({ ...filters, limit, cursor: nextCursor })}`}>Next page</Link>}
+            {pageSize}
           </nav>
         </div>
       )}

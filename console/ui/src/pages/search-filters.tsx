@@ -1,0 +1,100 @@
+/** The forensic search's filter form: every filter of GET /api/v1/events, read from and written to the URL. */
+import { qs } from '../api';
+import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../identifiers';
+import { Link, navigate } from '../router';
+
+const TEXT_FILTERS: [string, string, string?][] = [
+  ['user', 'User email(s)', 'a@example.com, b@example.com'],
+  ['fileName', 'File name contains'],
+  ['extension', 'Extension(s)', 'pdf, xlsx'],
+  ['serviceId', 'Service id(s)', 'google_drive'],
+  ['host', 'Host(s)'],
+  ['indicator', 'Indicator(s)', 'off_hours'],
+];
+const DATE_FILTERS: [string, string][] = [
+  ['observedFrom', 'Observed from'],
+  ['observedTo', 'Observed before'],
+  ['receivedFrom', 'Received from'],
+  ['receivedTo', 'Received before'],
+];
+const SELECT_FILTERS: [string, string, string[]][] = [
+  ['minSeverity', 'Lowest severity', SEVERITIES],
+  ['destinationCategory', 'Destination category', DESTINATION_CATEGORIES],
+  ['fileCategory', 'File category', FILE_CATEGORIES],
+  ['channel', 'Channel', CHANNELS],
+  ['trusted', 'Trusted activity', ['true', 'false']],
+];
+export const FILTER_KEYS = [...TEXT_FILTERS.map((f) => f[0]), ...DATE_FILTERS.map((f) => f[0]), ...SELECT_FILTERS.map((f) => f[0]), 'minScore', 'maxScore'];
+
+const toLocalInput = (iso: string | null) => {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
+export function filtersOf(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of FILTER_KEYS) {
+    const v = query.get(k);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+export function Filters(props: { filters: Record<string, string>; limit?: string }) {
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const next: Record<string, string> = {};
+    for (const k of FILTER_KEYS) {
+      const raw = String(form.get(k) ?? '').trim();
+      if (!raw) continue;
+      next[k] = DATE_FILTERS.some((d) => d[0] === k) ? new Date(raw).toISOString() : raw;
+    }
+    navigate(`/events${qs({ ...next, limit: props.limit })}`);
+  };
+  const f = props.filters;
+  return (
+    <form class="filters card" onSubmit={submit} aria-label="Search filters">
+      {TEXT_FILTERS.map(([k, label, placeholder]) => (
+        <label key={k}>
+          {label}
+          <input name={k} defaultValue={f[k] ?? ''} placeholder={placeholder} maxLength={k === 'fileName' ? 256 : 4096} />
+        </label>
+      ))}
+      {SELECT_FILTERS.map(([k, label, values]) => (
+        <label key={k}>
+          {label}
+          <select name={k} defaultValue={f[k] ?? ''}>
+            <option value="">any</option>
+            {values.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+      ))}
+      <label>
+        Lowest score
+        <input name="minScore" type="number" min={0} max={10000} defaultValue={f.minScore ?? ''} />
+      </label>
+      <label>
+        Highest score
+        <input name="maxScore" type="number" min={0} max={10000} defaultValue={f.maxScore ?? ''} />
+      </label>
+      {DATE_FILTERS.map(([k, label]) => (
+        <label key={k}>
+          {label}
+          <input name={k} type="datetime-local" defaultValue={toLocalInput(f[k] ?? null)} />
+        </label>
+      ))}
+      <div class="form-actions">
+        <button type="submit">Search</button>
+        <Link class="button secondary" href="/events">
+          Clear
+        </Link>
+      </div>
+    </form>
+  );
+}
