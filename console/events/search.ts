@@ -17,6 +17,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../../src/core/schema/identifiers';
+import { RESPONSE_OUTCOMES } from '../../src/core/schema/response';
 import { severityOf } from '../../src/core/risk/severity';
 import type { ConsoleDatabase, EventRow } from '../db/schema';
 import { MAX_CLOCK_SKEW_MS } from './store';
@@ -65,6 +66,7 @@ const FILTER_FIELDS = {
   ),
   indicator: list(z.string().regex(/^[a-z0-9_]{1,64}$/), 'Risk indicator id (a user indicator such as off_hours, or a destination, source or file category).'),
   channel: list(z.enum(CHANNELS), 'How the file was handed to the page.', CHANNELS),
+  outcome: list(z.enum(RESPONSE_OUTCOMES), 'What a response rule did to the upload (events no rule acted on match none).', RESPONSE_OUTCOMES),
   trusted: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -166,6 +168,9 @@ function conditions(eb: Eb, filters: EventFilters, driver: Driver): Expression<S
   // No index leads with the file name, so it needs no wrapping (and the scan is ~15% faster without).
   if (filters.fileName !== undefined) out.push(sql<SqlBool>`${sql.ref('events.file_name')} like ${likePattern(filters.fileName)} escape ${LIKE_ESCAPE}`);
   if (filters.trusted !== undefined) out.push(eb(int('trusted'), '=', filters.trusted ? 1 : 0));
+  // The outcome has no column: it is matched in the stored event's JSON, which JSON.stringify writes
+  // without spaces (a file name's quotes are escaped there, so a name cannot fake it).
+  if (filters.outcome) out.push(eb.or(filters.outcome.map((o) => sql<SqlBool>`${sql.ref('events.body')} like ${`%"outcome":"${o}"%`}`)));
   if (filters.observedFrom !== undefined) out.push(eb(int('observed_at'), '>=', filters.observedFrom));
   if (filters.observedTo !== undefined) out.push(eb(int('observed_at'), '<', filters.observedTo));
   if (filters.receivedFrom !== undefined) out.push(eb(int('received_at'), '>=', filters.receivedFrom));

@@ -116,6 +116,27 @@ describe('the console and a response', () => {
     expect((await call('read_only', 'GET', `/api/v1/events/${event.id}`)).json().response).toEqual(response);
   });
 
+  it('finds events by outcome (outcome=blocked), and never by a file name that spells one', async () => {
+    const of = async (n: number, response?: object, name = `f${n}.pdf`) => ({
+      ...(await sampleEvent({ id: sampleId(n), file: { name, size: 1, mimeType: '' } })),
+      ...(response && { response }),
+    });
+    const events = [
+      await of(1, { action: 'block', outcome: 'blocked', ruleId: 'r', decidedInMs: 1 }),
+      await of(2, { action: 'warn', outcome: 'bypassed', ruleId: 'w', justification: '"outcome":"blocked"', decidedInMs: 1 }),
+      await of(3),
+      await of(4, undefined, '"outcome":"blocked".pdf'),
+      await of(5, { action: 'warn', outcome: 'warned', ruleId: 'w', decidedInMs: 1 }),
+    ];
+    expect((await call('ingest', 'POST', '/api/v1/events', { events })).statusCode).toBe(200);
+    const ids = async (query: string) =>
+      ((await call('read_only', 'GET', `/api/v1/events?${query}`)).json().events as { id: string }[]).map((e) => e.id).sort();
+    expect(await ids('outcome=blocked')).toEqual([sampleId(1)]);
+    expect(await ids('outcome=blocked,warned')).toEqual([sampleId(1), sampleId(5)]);
+    expect(await ids('outcome=warned&fileName=f5')).toEqual([sampleId(5)]);
+    expect((await call('read_only', 'GET', '/api/v1/events?outcome=shrugged')).statusCode).toBe(400);
+  });
+
   it('refuses a synced policy with a bad rule, naming it', async () => {
     const res = await call('admin', 'PUT', '/api/v1/policy', { responseRules: [RULE, { ...RULE, id: 'x', learnMoreUrl: 'http://insecure.example/' }] });
     expect(res.statusCode).toBe(400);
