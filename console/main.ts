@@ -2,6 +2,7 @@
  * The console's command line.
  *
  *   npm run console -- [--port 8787] [--host 127.0.0.1] [--data ./data] [--trust-proxy 10.0.0.5,10.0.1.0/24]
+ *   npm run console -- --database postgres://upwatch@db.internal/upwatch?sslmode=verify-full   (or UPWATCH_DATABASE_URL)
  *   npm run console -- token create --data <dir> --role <role> --name <name>
  *   npm run console -- token list --data <dir>
  *   npm run console -- token revoke <name> --data <dir>
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { runTokenCommand } from './cli/tokens';
 import { runUserCommand } from './cli/users';
 import { SIGN_IN_FLAGS, SignInFlagError, signInOptionsFrom } from './cli/sign-in-flags';
+import { DATABASE_FLAG, DatabaseFlagError, databaseUrlFrom, describeDatabase } from './cli/database-flag';
 import { buildConsole } from './server';
 import { createInitialAdminKey } from './auth/bootstrap';
 
@@ -37,6 +39,7 @@ function parseServeArgs(args: string[]) {
     'trust-proxy': { type: 'string' },
     'ingest-rate-limit': { type: 'string' },
     ...SIGN_IN_FLAGS,
+    ...DATABASE_FLAG,
   } as const;
   try {
     return parseArgs({ args, options }).values;
@@ -70,15 +73,20 @@ async function serve(args: string[]): Promise<void> {
     process.exit(2);
   }
   let signIn;
+  let databaseUrl;
   try {
     signIn = signInOptionsFrom(values);
+    databaseUrl = databaseUrlFrom(values);
   } catch (err) {
-    if (!(err instanceof SignInFlagError)) throw err;
+    if (!(err instanceof SignInFlagError || err instanceof DatabaseFlagError)) throw err;
     console.error(err.message);
     process.exit(2);
   }
   const { app, services } = await buildConsole({
     dataDir: values.data,
+    ...(databaseUrl && { databaseUrl }),
+    // Connections per node (default 10): the nodes' pools together must fit max_connections.
+    ...(Number(process.env.UPWATCH_DATABASE_POOL_SIZE) > 0 && { databasePoolSize: Number(process.env.UPWATCH_DATABASE_POOL_SIZE) }),
     signIn,
     logger: process.env.UPWATCH_CONSOLE_LOG === '1',
     trustProxy: values['trust-proxy']
@@ -96,7 +104,7 @@ async function serve(args: string[]): Promise<void> {
   const address = await app.listen({ port, host: values.host });
   // One write: whoever sees the address (a person, a script waiting for it) also has the key,
   // which is never shown again (a signal between two writes lost it).
-  const lines = [`Upwatch console listening on ${address} (data: ${values.data})`];
+  const lines = [`Upwatch console listening on ${address} (${describeDatabase(databaseUrl, values.data)})`];
   if (initial) lines.push('First start: created the admin API key "initial-admin". It is shown this once; store it now:', initial);
   console.log(lines.join('\n'));
 }

@@ -34,7 +34,12 @@ import { browserSyncContext } from './watchlists/store';
 import type { ConsoleServices } from './services';
 
 export interface ConsoleOptions {
+  /** SQLite's folder (and where a legacy synced-settings.json is imported from). */
   dataDir: string;
+  /** postgres://… : the console on PostgreSQL instead of SQLite in dataDir (console/db/database.ts). */
+  databaseUrl?: string;
+  /** Connections this node keeps to PostgreSQL. */
+  databasePoolSize?: number;
   logger?: boolean;
   now?: () => number;
   /**
@@ -60,7 +65,11 @@ export interface BuiltConsole {
 
 export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsole> {
   const now = options.now ?? Date.now;
-  const { db, engine, close } = await openConsoleDb({ dataDir: options.dataDir });
+  const { db, engine, close } = await openConsoleDb({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    ...(options.databasePoolSize && { poolSize: options.databasePoolSize }),
+  });
   const policy = new PolicyStore(db, now);
   await policy.importLegacyFile(options.dataDir);
   const limit = options.ingestRateLimit === undefined ? DEFAULT_INGEST_RATE_LIMIT : options.ingestRateLimit;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the project needs when it is missing: npm packages (npm ci) and, as root on
-# Debian, Chromium and Firefox ESR from apt. Safe to run again: it does nothing when all is there.
+# Debian, Chromium and Firefox ESR, and the PostgreSQL server, from apt. Safe to run again: it does
+# nothing when all is there.
 #
 #   bash scripts/ensure-setup.sh            # both
 #   bash scripts/ensure-setup.sh npm        # packages only (enough for types, lint and unit tests)
 #   bash scripts/ensure-setup.sh browsers   # browsers only (the end-to-end tests and the demo)
+#   bash scripts/ensure-setup.sh postgres   # the PostgreSQL server (the console-pg tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,9 +36,25 @@ ensure_browsers() {
   fi
 }
 
+ensure_postgres() {
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then return; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "==> installing postgresql from apt"
+    # The tests start their own throw-away cluster: no system-wide 'main' cluster or service.
+    mkdir -p /etc/postgresql-common
+    [ -f /etc/postgresql-common/createcluster.conf ] || echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  else
+    echo "Missing the PostgreSQL server: install it (Debian: sudo apt-get install postgresql)." >&2
+    exit 1
+  fi
+}
+
 case "${1:-all}" in
   npm) ensure_npm ;;
   browsers) ensure_browsers ;;
-  all) ensure_browsers && ensure_npm ;;
-  *) echo "usage: $0 [npm|browsers]" >&2 && exit 2 ;;
+  postgres) ensure_postgres ;;
+  all) ensure_browsers && ensure_postgres && ensure_npm ;;
+  *) echo "usage: $0 [npm|browsers|postgres]" >&2 && exit 2 ;;
 esac

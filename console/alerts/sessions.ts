@@ -14,6 +14,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
+import { lockNames } from '../db/engine';
 import type { ConsoleDatabase } from '../db/schema';
 import { severityRank, type IngestHook, type StoredEvent } from '../events/store';
 import { recordAlertChanges, type AlertChangeKind } from './changes';
@@ -206,6 +207,12 @@ export const alertIngestHook: IngestHook = async (trx, stored) => {
     }
   }
   if (!groups.size) return;
+  // Several console nodes on one PostgreSQL: two ingests of one user's events for one rule take
+  // turns from here to commit, so the second sees the alert the first created or joined.
+  await lockNames(
+    trx,
+    [...groups.values()].map((g) => `alert-session:${g.rule.id}:${g.email ?? ''}`),
+  );
   const open = await openSessions(trx, [...groups.values()]);
   const touched: Session[] = [];
   for (const [key, group] of groups) {

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit';
 import { CredentialError } from '../auth/credentials';
 import { Role } from '../auth/roles';
 import { buildConsole } from '../server';
+import { DATABASE_FLAG, databaseOptions } from './database-flag';
 import { runVerb } from './verb';
 
 const USAGE = `usage:
@@ -21,14 +22,16 @@ export async function runTokenCommand(args: string[]): Promise<number> {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { data: { type: 'string', default: './data' }, role: { type: 'string' }, name: { type: 'string' } },
+      options: { data: { type: 'string', default: './data' }, ...DATABASE_FLAG, role: { type: 'string' }, name: { type: 'string' } },
     });
   } catch (err) {
     console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
-  const { app, services } = await buildConsole({ dataDir: values.data });
+  const database = databaseOptions(values);
+  if (!database) return 2;
+  const { app, services } = await buildConsole({ dataDir: values.data, ...database });
   return runVerb(app, CredentialError, async () => {
     switch (verb) {
       case 'create': {

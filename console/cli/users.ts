@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { AccountEmail, AccountError, accountInfo, AccountName, AccountRole, type AccountInfo } from '../auth/accounts';
 import { MIN_PASSWORD_LENGTH, Password } from '../auth/passwords';
 import { buildConsole } from '../server';
+import { DATABASE_FLAG, databaseOptions } from './database-flag';
 import { runVerb } from './verb';
 
 const USAGE = `usage (the password is read from standard input, one line):
@@ -48,7 +49,7 @@ export async function runUserCommand(args: string[]): Promise<number> {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { data: { type: 'string', default: './data' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+      options: { data: { type: 'string', default: './data' }, ...DATABASE_FLAG, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
     });
   } catch (err) {
     const hint = rest.some((a) => a.startsWith('--password'))
@@ -83,7 +84,9 @@ export async function runUserCommand(args: string[]): Promise<number> {
     password = read.data;
   }
 
-  const { app, services } = await buildConsole({ dataDir: values.data });
+  const database = databaseOptions(values);
+  if (!database) return 2;
+  const { app, services } = await buildConsole({ dataDir: values.data, ...database });
   const accounts = services.auth.accounts;
   return runVerb(app, AccountError, async () => {
     switch (verb) {

@@ -1,19 +1,26 @@
 /**
- * Opens the console's database and brings its schema up to date. SQLite (better-sqlite3) in the
- * data folder is the embedded default: WAL with synchronous=FULL on every open, so an acknowledged
- * event survives a crash of the process or of the machine.
+ * Opens the console's database and brings its schema up to date.
+ *
+ * - SQLite (better-sqlite3) in the data folder is the embedded default: WAL with synchronous=FULL
+ *   on every open, so an acknowledged event survives a crash of the process or of the machine.
+ * - PostgreSQL (`--database postgres://…` or UPWATCH_DATABASE_URL) for several console nodes on one
+ *   database: a pg Pool behind Kysely's PostgresDialect. TLS comes from the URL (`sslmode`,
+ *   `sslrootcert`, …, as libpq spells them); the password from the URL given in the environment,
+ *   PGPASSWORD or ~/.pgpass, never from a command line.
  */
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { Engine } from './engine';
 import * as m0001 from './migrations/0001-core';
 import * as m0002 from './migrations/0002-exposure';
 import * as m0003 from './migrations/0003-people-and-alerts';
 import * as m0004 from './migrations/0004-accounts-and-sessions';
 import * as m0005 from './migrations/0005-notifications';
+import * as m0006 from './migrations/0006-postgres-snapshots';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -25,6 +32,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0003-people-and-alerts': m0003,
   '0004-accounts-and-sessions': m0004,
   '0005-notifications': m0005,
+  '0006-postgres-snapshots': m0006,
 };
 
 export interface ConsoleDb {
@@ -34,6 +42,8 @@ export interface ConsoleDb {
 }
 
 export const SQLITE_FILE = 'upwatch-console.sqlite';
+/** Connections per console node; PostgreSQL's max_connections must cover every node's pool. */
+export const DEFAULT_POOL_SIZE = 10;
 
 export function openSqlite(dataDir: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });
@@ -46,7 +56,44 @@ export function openSqlite(dataDir: string): Database.Database {
   return sqlite;
 }
 
-export async function openConsoleDb(options: { dataDir: string }): Promise<ConsoleDb> {
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/**
+ * pg answers bigint (int8) and numeric (what sum() of a bigint gives) as strings, since they may
+ * exceed 2^53. The console's bigints are millisecond times, sequence numbers and counts, all far
+ * below it, and the rest of the console expects numbers as SQLite gives them.
+ */
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === PG_INT8 || oid === PG_NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function openPostgresPool(url: string, max = DEFAULT_POOL_SIZE): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: 'upwatch-console' });
+  // An idle connection the server drops (restart, failover) must not crash the process: the pool
+  // discards it and the next query opens a new one.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function openConsoleDb(options: { dataDir: string; databaseUrl?: string; poolSize?: number }): Promise<ConsoleDb> {
+  if (options.databaseUrl) {
+    if (!isPostgresUrl(options.databaseUrl)) throw new Error('the database URL must start with postgres:// or postgresql://');
+    const pool = openPostgresPool(options.databaseUrl, options.poolSize);
+    const db = new Kysely<ConsoleDatabase>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      // Kysely takes a PostgreSQL advisory lock around the migrations: nodes starting at once wait in turn.
+      await migrate(db, 'postgres');
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
   const sqlite = openSqlite(options.dataDir);
   const db = new Kysely<ConsoleDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db, 'sqlite');

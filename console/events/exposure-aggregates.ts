@@ -63,7 +63,10 @@ async function upsert(trx: Transaction<ConsoleDatabase>, sums: Sums): Promise<vo
   const update: Record<string, ReturnType<typeof plus>> = { events: plus('events') };
   if (table !== 'exposure_hourly') update.score_sum = plus('score_sum');
   if (max) update.max_severity_rank = greater('max_severity_rank');
-  const rows = [...sums.rows.values()].map((r) => ({
+  // In key order: two nodes' ingest transactions upserting the same buckets wait for each other
+  // instead of deadlocking (PostgreSQL; harmless on SQLite).
+  const sorted = [...sums.rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  const rows = sorted.map((r) => ({
     ...Object.fromEntries(key.map((column, i) => [column, r.key[i]!])),
     events: r.events,
     ...(table !== 'exposure_hourly' && { score_sum: r.score }),

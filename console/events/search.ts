@@ -7,10 +7,14 @@
  * has one.
  * The other filters are checked on the rows the driving index yields.
  *
- * Paging stays exact while events arrive: the first page fixes the highest seq then stored and
- * every later page reads only up to it, so each event present at the first page is listed once.
- * (That holds because SQLite commits in seq order; on PostgreSQL identity values can commit out of
- * order, and the bound must come from something that does not, e.g. the snapshot's xmin.)
+ * Paging stays exact while events arrive: the first page fixes what it saw and every later page
+ * reads only that, so each event present at the first page is listed once and no other is.
+ * - SQLite commits in seq order: the highest seq at the first page is the bound.
+ * - PostgreSQL gives out identity values at insert and commits in any order (a batch that took seq
+ *   100 may commit after one that took 101 was listed), so a seq bound would let a later page list
+ *   an event the first page never saw. The bound is the first page's snapshot instead: every event
+ *   records its transaction (ingest_xact, migration 0006) and later pages keep the events visible
+ *   in that snapshot (pg_visible_in_snapshot), in the cursor as `x`.
  * A page reads keys first and the stored rows of the page after, so an index that covers the
  * filters (the listing index carries the file name) spares reading the event JSON of skipped rows.
  */
@@ -19,11 +23,13 @@ import { z } from 'zod';
 import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../../src/core/schema/identifiers';
 import { RESPONSE_OUTCOMES } from '../../src/core/schema/response';
 import { severityOf } from '../../src/core/risk/severity';
+import { engineOf } from '../db/engine';
 import type { ConsoleDatabase, EventRow } from '../db/schema';
+import { HttpError } from '../http/route';
+import { CompactSnapshot, compactSnapshot, pgSnapshot } from './search-snapshot';
 import { MAX_CLOCK_SKEW_MS } from './store';
 
 const MAX_VALUES = 50;
-
 /** A comma-separated list of values (each trimmed; `a,b` means either). */
 function list<T extends z.ZodType<string | number, string>>(item: T, description: string, values?: readonly string[]) {
   const allowed = values ? ` One of: ${values.join(', ')}.` : '';
@@ -90,8 +96,8 @@ export function filterQuery<E extends z.ZodRawShape>(extra: E) {
 export const EventFilters = filterQuery({});
 export type EventFilters = z.infer<typeof EventFilters>;
 
-/** Where a listing continues: the snapshot's highest seq and the last (sort_at, seq) answered. */
-export const SearchPosition = z.object({ m: z.number().int(), s: z.number(), q: z.number().int() });
+/** Where a listing continues: the snapshot's highest seq, the last (sort_at, seq) answered and, on PostgreSQL, the snapshot. */
+export const SearchPosition = z.object({ m: z.number().int(), s: z.number(), q: z.number().int(), x: CompactSnapshot.optional() });
 export type SearchPosition = z.infer<typeof SearchPosition>;
 
 export const ROW_COLUMNS = ['seq', 'sort_at', 'body', 'received_at', 'credential_id', 'client_ip'] as const;
@@ -198,17 +204,22 @@ export interface SearchPage {
 
 /** One page of a search. `after` is the position a previous page returned (its `m` bounds the snapshot). */
 export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFilters, limit: number, after?: SearchPosition): Promise<SearchPage> {
-  const maxSeq =
-    after?.m ??
-    Number(
-      (
-        await db
-          .selectFrom('events')
-          .select((eb) => eb.fn.max('seq').as('m'))
-          .executeTakeFirst()
-      )?.m ?? 0,
-    );
+  const postgres = engineOf(db) === 'postgres';
+  let maxSeq = after?.m;
+  let snapshot = after?.x;
+  if (maxSeq === undefined) {
+    // One statement: the highest seq and the snapshot it was read in.
+    const first = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('m'))
+      .$if(postgres, (q) => q.select(sql<string>`pg_current_snapshot()::text`.as('x')))
+      .executeTakeFirst();
+    maxSeq = Number(first?.m ?? 0);
+    snapshot = postgres ? compactSnapshot((first as { x: string }).x) : undefined;
+  }
   if (!maxSeq) return { rows: [], next: undefined };
+  if (postgres && !snapshot) throw new HttpError(400, 'invalid cursor: pass back the nextCursor of a previous answer unchanged');
+  const visible = snapshot && sql<SqlBool>`pg_visible_in_snapshot(${sql.ref('events.ingest_xact')}, ${pgSnapshot(snapshot)}::pg_snapshot)`;
   const driver = chooseDriver(filters);
   const upper = upperBound(filters, after);
   const wanted = limit + 1;
@@ -231,6 +242,7 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
       .where((eb) => {
         const all = conditions(eb, filters, driver);
         all.push(eb(q, '<=', maxSeq));
+        if (visible) all.push(visible);
         if (upper) all.push(eb(eb.refTuple(s, q), '<', eb.tuple(upper.s, upper.q)));
         return eb.and(all);
       })
@@ -255,5 +267,8 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
   // An event deleted (by retention) between the two reads is left out.
   const rows = page.map((seq) => bySeq.get(seq)).filter((r): r is SearchRow => r !== undefined);
   const last = keys[limit - 1];
-  return { rows, next: keys.length > limit && last ? { m: maxSeq, s: Number(last.sort_at), q: Number(last.seq) } : undefined };
+  return {
+    rows,
+    next: keys.length > limit && last ? { m: maxSeq, s: Number(last.sort_at), q: Number(last.seq), ...(snapshot && { x: snapshot }) } : undefined,
+  };
 }

@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { SEVERITIES } from '../../src/core/schema/identifiers';
 import type { FileEvent } from '../../src/core/schema/event';
+import { engineOf, type Engine } from '../db/engine';
 import type { ConsoleDatabase, EventRow, EventsTable } from '../db/schema';
 
 /** A browser clock may be ahead; beyond this, an event sorts at its receipt time instead. */
@@ -71,7 +72,11 @@ export class EventStore {
   readonly #hooks: IngestHook[] = [];
   readonly #credentialNames = new Map<string, string>();
 
-  constructor(private readonly db: Kysely<ConsoleDatabase>) {}
+  readonly engine: Engine;
+
+  constructor(private readonly db: Kysely<ConsoleDatabase>) {
+    this.engine = engineOf(db);
+  }
 
   addIngestHook(hook: IngestHook): void {
     this.#hooks.push(hook);
@@ -80,6 +85,9 @@ export class EventStore {
   async ingest(events: readonly FileEvent[], context: IngestContext): Promise<{ accepted: number; duplicates: number }> {
     // The same id twice in one batch is one event.
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    // On PostgreSQL two nodes may store overlapping batches at once; inserting in id order makes
+    // them wait for each other instead of deadlocking on the id index. (SQLite has one writer.)
+    if (this.engine === 'postgres') unique.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const byId = new Map(unique.map((e) => [e.id, e]));
     const stored = await this.db.transaction().execute(async (trx) => {
       const inserted: StoredEvent[] = [];

@@ -11,6 +11,8 @@
  * and stops (waiting for a pass under way) when the app closes.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { runExclusive } from '../db/job-lock';
 import { interpretHttp } from '../../src/core/formats/wire-format';
 import type { ConsoleServices } from '../services';
 import { toChannel, type Channel, type SmtpSettings } from './channels';
@@ -180,7 +182,14 @@ async function pass(services: ConsoleServices, state: WorkerState): Promise<{ se
 export function runNotificationWorker(services: ConsoleServices): Promise<{ sent: number; retried: number; dead: number }> {
   const state = stateOf(services);
   state.queued++;
-  const run = state.tail.then(() => pass(services, state)).finally(() => state.queued--);
+  // One node at a time sends (console/db/job-lock.ts): a node that finds another sending skips its pass.
+  const none = { sent: 0, retried: 0, dead: 0 };
+  const run = state.tail
+    .then(() =>
+      state.stopped ? { ran: false as const } : runExclusive(services.db as Kysely<unknown>, services.engine, 'notifications', () => pass(services, state)),
+    )
+    .then((done) => (done.ran ? done.value : none))
+    .finally(() => state.queued--);
   state.tail = run.catch(() => undefined);
   return run;
 }

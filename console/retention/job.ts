@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { Principal } from '../auth/roles';
 import type { ConsoleDatabase } from '../db/schema';
+import { runExclusive } from '../db/job-lock';
 import { pruneExposureBefore } from '../events/exposure';
 import type { ConsoleServices } from '../services';
 
@@ -77,9 +78,17 @@ async function purge(services: ConsoleServices, state: JobState): Promise<Retent
   const now = services.now();
   const days = await retentionDays(db);
   const cutoff = now - days * DAY_MS;
+  // One node at a time (console/db/job-lock.ts); a node that finds the job running elsewhere skips.
+  const exclusive = await runExclusive(db as Kysely<unknown>, services.engine, 'retention', () => purgeBefore(services, state, now, days, cutoff));
+  return exclusive.ran ? exclusive.value : { at: new Date(now).toISOString(), days, cutoff: new Date(cutoff).toISOString(), deleted: 0 };
+}
+
+async function purgeBefore(services: ConsoleServices, state: JobState, now: number, days: number, cutoff: number): Promise<RetentionRun> {
+  const { db } = services;
   let deleted = 0;
   let after: { at: number; seq: number } | undefined;
-  while (!state.stopped) {
+  // A run under way deletes at least its first chunk; closing the console stops it between chunks.
+  for (let first = true; first || !state.stopped; first = false) {
     const chunk = await db.transaction().execute(async (trx) => {
       // Chosen inside the transaction that deletes them, so a hold placed meanwhile always wins.
       let q = trx

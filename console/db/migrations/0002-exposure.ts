@@ -6,7 +6,7 @@
  * for events stored before this migration are back-filled from the events table.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Engine } from '../engine';
+import { engineOf, type Engine } from '../engine';
 import type { ConsoleDatabase } from '../schema';
 
 const HOUR_MS = 3_600_000;
@@ -27,7 +27,7 @@ function floorTo(column: string, size: number, offset = 0): RawBuilder<number> {
   return sql<number>`${t} - (((${t} - ${o}) % ${n}) + ${n}) % ${n}`;
 }
 
-export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
+export async function up(raw: Kysely<unknown>, _engine: Engine): Promise<void> {
   const db = raw as Kysely<ConsoleDatabase>;
   // Keys lead with the time bucket: one ingest batch's rows land on a few pages (keyed by user
   // first, each batch touched a page per user, and ingest slowed by half). On SQLite the table is
@@ -37,7 +37,8 @@ export async function up(raw: Kysely<unknown>, engine: Engine): Promise<void> {
     for (const k of key) t = t.addColumn(k, k === 'severity_rank' ? 'integer' : 'text', (c) => c.notNull());
     for (const c of columns) t = t.addColumn(c, c === 'max_severity_rank' ? 'integer' : 'bigint', (col) => col.notNull());
     t = t.addPrimaryKeyConstraint(`${name}_pk`, [bucket, ...key] as never);
-    return (engine === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t).execute();
+    // The connection's own engine decides (not the argument): SQLite-only syntax never reaches PostgreSQL.
+    return (engineOf(raw) === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t).execute();
   };
   const sums = ['events', 'score_sum', 'max_severity_rank'];
   await table('exposure_hourly', 'hour', ['severity_rank'], ['events']);

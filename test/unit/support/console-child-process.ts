@@ -2,9 +2,13 @@
  * The console as its users run it: `console/main.ts` in its own process. Node with the tsx loader
  * (what `npx tsx` runs, without npx's extra process), so the pid is the server's own and a
  * SIGKILL reaches it. Every process started here is stopped by `stopAll()` (call it in afterEach).
+ *
+ * On PostgreSQL (the console-pg project) a command given `--data <dir>` also gets
+ * `--database <the folder's database>`, as in makeTestConsole.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testDatabaseUrl } from './test-console';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = 'console/main.ts';
@@ -23,9 +27,17 @@ export interface CliResult {
   stderr: string;
 }
 
+/** `args` plus `--database <url>` when the run is on PostgreSQL and the command names a data folder. */
+async function withDatabase(args: string[]): Promise<string[]> {
+  const at = args.indexOf('--data');
+  const dir = at >= 0 ? args[at + 1] : undefined;
+  const url = dir === undefined || args.includes('--database') ? undefined : await testDatabaseUrl(dir);
+  return url ? [...args, '--database', url] : args;
+}
+
 /** Runs `console/main.ts <args>` to its end. */
-export function runConsoleCli(args: string[]): Promise<CliResult> {
-  const child = start(args);
+export async function runConsoleCli(args: string[]): Promise<CliResult> {
+  const child = start(await withDatabase(args));
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,8 +60,8 @@ export interface ServingConsole {
 }
 
 /** Starts the server on a free port and answers once it says where it listens. */
-export function serveConsole(dataDir: string, extra: string[] = []): Promise<ServingConsole> {
-  const child = start(['--port', '0', '--data', dataDir, ...extra]);
+export async function serveConsole(dataDir: string, extra: string[] = []): Promise<ServingConsole> {
+  const child = start(await withDatabase(['--port', '0', '--data', dataDir, ...extra]));
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const signal = async (name: NodeJS.Signals) => {
