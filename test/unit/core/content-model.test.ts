@@ -199,4 +199,21 @@ describe('combine', () => {
     expect(withBroken.categoryByContent).toBe(without.categoryByContent);
     expect(withBroken.evidence.at(-1)).toMatch(/content model not used .*unavailable: WASM refused by the CSP/);
   });
+
+  it.each([
+    ['dmg', 'koly', 'virtual_disk_image'],
+    ['vhd', 'conectix', 'virtual_disk_image'],
+  ])('a %s is named by its trailer in the tail, before any model, where the head looked like bzip2', async (ext, trailer) => {
+    const head = new Uint8Array(65_536);
+    head.set(enc('BZh91AY&SY'));
+    const tail = new Uint8Array(4096);
+    tail.set(enc(trailer), 4096 - 512);
+    const input = { name: `disk.${ext}`, size: 10_000_000, head, tail };
+    const noModel = session(() => Promise.reject(new Error('never loaded')), { t: 0 });
+    const verdict = await classifyFile(input, { contentModel: noModel });
+    expect(verdict).toMatchObject({ categoryByContent: 'virtual_disk_image', mismatch: false });
+    expect(verdict.evidence.join('\n')).toMatch(/at the end of the file/);
+    // Without the tail, the head alone says bzip2 (an archive), as before.
+    expect((await classifyFile({ ...input, tail: undefined }, { contentModel: noModel })).categoryByContent).toBe('archive');
+  });
 });

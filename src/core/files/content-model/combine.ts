@@ -1,6 +1,7 @@
 /**
  * Signatures first, the model for what they leave open, our text analysis as the fallback
- * (issue 16). `modelQuestion` says whether the first opinion (binary signatures and container
+ * (issue 16). Signatures at the end of the file come first (trailer.ts, when the tail is known);
+ * then `modelQuestion` says whether the first opinion (binary signatures and container
  * readers, then text analysis) is silent or unsure; `refineWithModel` asks the action's model
  * session in that case and merges its answer. Each step leaves a line of evidence.
  */
@@ -8,6 +9,7 @@ import type { FileCategory } from '../../schema/identifiers';
 import type { FileBytes } from './features';
 import type { ModelLabel } from './labels';
 import type { ContentModelSession } from './session';
+import { sniffTrailer } from './trailer';
 
 /** What classifyFile knows of the content: the same shape as its internal verdict. */
 export interface ContentOpinion {
@@ -79,6 +81,10 @@ export interface Refined {
  * opinion stands and the evidence says why.
  */
 export async function refineWithModel(first: ContentOpinion | undefined, bytes: FileBytes, session: ContentModelSession | undefined): Promise<Refined> {
+  // A signature at the end of the file outranks what the head suggested (a DMG often opens with
+  // compressed data that looks like bzip2 or zlib, or with nothing recognisable at all).
+  const trailer = first?.category === 'virtual_disk_image' ? undefined : sniffTrailer(bytes);
+  if (trailer) return { content: trailer, evidence: [`content at the end of the file: ${trailer.evidence}`] };
   const base = withProductCategories(first);
   const question = modelQuestion(base, bytes.head.length);
   if (!question || !session) return { content: base, evidence: [] };
