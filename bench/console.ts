@@ -8,17 +8,16 @@
  *     page (limit 50) of filtered searches, p50/p95 over ≥ 30 runs each (goal p95 ≤ 50 ms), baseline
  *     an unfiltered first page; exposure over 30 days and over the whole range (goal ≤ 200 ms),
  *     baseline the same answer computed with GROUP BY over the events table.
+ * Each engine in turn (console-engines.ts): SQLite, then PostgreSQL on a local throw-away cluster,
+ * where ingest is measured with one console node and with two on the one database.
  */
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import { openConsoleDb, SQLITE_FILE } from '../console/db/database';
 import { buildConsole, type BuiltConsole } from '../console/server';
 import { severityRank, sortTime } from '../console/events/store';
 import type { FileEvent } from '../src/core/schema/event';
+import { benchEngines, type BenchEngine, type BenchStore } from './console-engines';
 import { EXPOSURE_BASELINE_SQL, makeWorkload, type Workload } from './console-data';
 import { fmt, printResult } from './lib';
 
@@ -45,10 +44,6 @@ async function timed(runs: number, fn: (i: number) => Promise<unknown> | unknown
 
 const ms = (t: { p50: number; p95: number }) => `p50 ${fmt(t.p50, 1)} ms, p95 ${fmt(t.p95, 1)} ms`;
 
-function tempDir(name: string): string {
-  return mkdtempSync(join(tmpdir(), `upwatch-bench-${name}-`));
-}
-
 /** The events table's row for an event, as the console computes it, for the plain-INSERT baseline. */
 function plainRow(e: FileEvent, receivedAt: number) {
   const observedAt = Date.parse(e.observedAt);
@@ -74,51 +69,26 @@ function plainRow(e: FileEvent, receivedAt: number) {
   ];
 }
 
-async function plainInsertBaseline(batches: FileEvent[][]): Promise<number> {
-  const dir = tempDir('plain');
+/** Ingest over real sockets through `nodes` consoles on one store, the senders spread over them. */
+async function httpIngest(store: BenchStore, batches: FileEvent[][], nodes: number): Promise<{ perSecond: number; failures: number }> {
+  const built: BuiltConsole[] = [];
+  for (let n = 0; n < nodes; n++) built.push(await buildConsole({ ...store.options, ingestRateLimit: false }));
   try {
-    await (await openConsoleDb({ dataDir: dir })).close();
-    const sqlite = new Database(join(dir, SQLITE_FILE));
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    const insert = sqlite.prepare(
-      `INSERT INTO events (id, observed_at, received_at, sort_at, user_email, score, severity_rank, destination_category, service_id, host, file_category, file_name, file_extension, channel, trusted, credential_id, client_ip, body)
-       VALUES (${Array(18).fill('?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
-    );
-    const indicator = sqlite.prepare('INSERT INTO event_indicators (event_seq, indicator, sort_at) VALUES (?, ?, ?)');
-    const store = sqlite.transaction((events: FileEvent[], receivedAt: number) => {
-      for (const e of events) {
-        const row = plainRow(e, receivedAt);
-        const { lastInsertRowid } = insert.run(row);
-        for (const id of new Set(e.risk.indicators.map((i) => i.id))) indicator.run(lastInsertRowid, id, row[3]);
-      }
-    });
-    const start = performance.now();
-    for (const batch of batches) store(batch, Date.now());
-    const seconds = (performance.now() - start) / 1000;
-    sqlite.close();
-    return (batches.length * BATCH) / seconds;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function httpIngest(batches: FileEvent[][]): Promise<{ perSecond: number; failures: number }> {
-  const dir = tempDir('ingest');
-  const { app, services } = await buildConsole({ dataDir: dir, ingestRateLimit: false });
-  try {
-    const token = (await services.credentials.create({ name: 'bench-browsers', role: 'ingest', createdBy: 'bench' })).secret;
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    const url = `http://127.0.0.1:${address.port}/api/v1/events`;
+    const token = (await built[0]!.services.credentials.create({ name: 'bench-browsers', role: 'ingest', createdBy: 'bench' })).secret;
+    const urls: string[] = [];
+    for (const { app } of built) {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.server.address();
+      if (!address || typeof address === 'string') throw new Error('no port');
+      urls.push(`http://127.0.0.1:${address.port}/api/v1/events`);
+    }
     // Compressed before the clock starts: the figure is the console's, not the senders' gzip.
     const bodies = batches.map((events) => gzipSync(JSON.stringify({ events })));
     let next = 0;
     let failures = 0;
-    const sender = async () => {
+    const sender = async (s: number) => {
       for (let i = next++; i < bodies.length; i = next++) {
-        const res = await fetch(url, {
+        const res = await fetch(urls[s % urls.length]!, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
           body: bodies[i],
@@ -128,19 +98,18 @@ async function httpIngest(batches: FileEvent[][]): Promise<{ perSecond: number; 
       }
     };
     const start = performance.now();
-    await Promise.all(Array.from({ length: SENDERS }, sender));
+    await Promise.all(Array.from({ length: SENDERS }, (_, s) => sender(s)));
     const seconds = (performance.now() - start) / 1000;
-    const stored = await services.events.count();
+    const stored = await built[0]!.services.events.count();
     if (stored !== batches.length * BATCH) throw new Error(`ingest stored ${stored} of ${batches.length * BATCH}`);
     return { perSecond: stored / seconds, failures };
   } finally {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    for (const { app } of built) await app.close();
   }
 }
 
-async function load(workload: Workload, dir: string): Promise<number> {
-  const { services, app } = await buildConsole({ dataDir: dir, ingestRateLimit: false });
+async function load(workload: Workload, store: BenchStore): Promise<number> {
+  const { services, app } = await buildConsole({ ...store.options, ingestRateLimit: false });
   const start = performance.now();
   for (let i = 0; i < TOTAL; i += LOAD_BATCH) {
     const { events, receivedAt } = workload.batch(i, Math.min(LOAD_BATCH, TOTAL - i));
@@ -182,7 +151,7 @@ async function searches(built: BuiltConsole, workload: Workload) {
   return { baseline, results };
 }
 
-async function exposures(built: BuiltConsole, dir: string, workload: Workload) {
+async function exposures(built: BuiltConsole, store: BenchStore, workload: Workload) {
   const headers = {
     authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-exposure', role: 'read_only', createdBy: 'bench' })).secret}`,
   };
@@ -190,7 +159,6 @@ async function exposures(built: BuiltConsole, dir: string, workload: Workload) {
     ['30 days', workload.end - 30 * 86_400_000, workload.end],
     [`whole range (${Math.round((workload.end - workload.start) / 86_400_000)} days)`, workload.start, workload.end],
   ];
-  const sqlite = new Database(join(dir, SQLITE_FILE), { readonly: true });
   const out: [string, { p50: number; p95: number }, { p50: number; p95: number }][] = [];
   for (const [label, from, to] of ranges) {
     const query = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&bucket=day`;
@@ -198,52 +166,60 @@ async function exposures(built: BuiltConsole, dir: string, workload: Workload) {
       const res = await built.app.inject({ method: 'GET', url: `/api/v1/exposure?${query}`, headers });
       if (res.statusCode !== 200) throw new Error(res.body);
     });
-    const statements = EXPOSURE_BASELINE_SQL.map((s) => sqlite.prepare(s));
-    const grouped = await timed(3, () => statements.map((s) => s.all({ from, to })));
+    const grouped = await timed(3, () => store.groupBy(EXPOSURE_BASELINE_SQL, from, to));
     out.push([label, answer, grouped]);
   }
-  sqlite.close();
   return out;
 }
 
-export async function run(): Promise<void> {
-  const workload = makeWorkload(TOTAL);
-  await workload.ready;
+const machine = (): [string, string] => [
+  'machine',
+  `${cpus().length} CPUs, load average ${loadavg()
+    .map((l) => fmt(l, 1))
+    .join(' / ')} (1 / 5 / 15 min)`,
+];
 
-  // A browser sends its own user's events: each batch is one user's (a different one each time).
-  const httpBatches = Array.from(
-    { length: HTTP_EVENTS / BATCH },
-    (_, b) => workload.batch(TOTAL + b * BATCH, BATCH, workload.users[(b * 7) % workload.users.length]).events,
-  );
-  const plain = await plainInsertBaseline(httpBatches);
-  const http = await httpIngest(httpBatches);
-  printResult(
-    `console ingest: ${fmt(HTTP_EVENTS)} events, ${SENDERS} concurrent HTTP senders, gzip'd batches of ${BATCH}`,
-    [
-      ['over HTTP (auth, gunzip, zod, store, hooks)', `${fmt(http.perSecond)} events/s${http.failures ? ` (${http.failures} failed requests)` : ''}`],
-      ['baseline: plain prepared INSERT, 1 txn/batch', `${fmt(plain)} events/s`],
-      // Figures on a shared machine move with its load: say what it was.
-      [
-        'machine',
-        `${cpus().length} CPUs, load average ${loadavg()
-          .map((l) => fmt(l, 1))
-          .join(' / ')} (1 / 5 / 15 min)`,
-      ],
-    ],
-    [{ label: '≥ 5,000 events/s over HTTP', met: http.perSecond >= 5_000 && http.failures === 0 }],
-  );
-
-  const dir = tempDir('search');
+async function ingestFigures(engine: BenchEngine, batches: FileEvent[][]): Promise<void> {
+  const rows: [string, string][] = [];
+  let oneNode = 0;
+  for (const nodes of engine.shared ? [1, 2] : [1]) {
+    const store = await engine.store('ingest');
+    try {
+      const http = await httpIngest(store, batches, nodes);
+      if (nodes === 1) oneNode = http.perSecond;
+      rows.push([
+        `over HTTP, ${nodes} console node${nodes > 1 ? 's' : ''} (auth, gunzip, zod, store, hooks)`,
+        `${fmt(http.perSecond)} events/s${http.failures ? ` (${http.failures} failed requests)` : ''}`,
+      ]);
+    } finally {
+      await store.remove();
+    }
+  }
+  const store = await engine.store('plain');
   try {
-    const seconds = await load(workload, dir);
-    // Reopened as a deployment would be (the open refreshes the planner's statistics).
-    const built = await buildConsole({ dataDir: dir, ingestRateLimit: false });
+    rows.push([`baseline: plain ${engine.name} INSERT, 1 txn/batch, one connection`, `${fmt(await store.plainInsert(batches, plainRow))} events/s`]);
+  } finally {
+    await store.remove();
+  }
+  // Figures on a shared machine move with its load: say what it was.
+  rows.push(machine());
+  printResult(`console ingest on ${engine.name}: ${fmt(HTTP_EVENTS)} events, ${SENDERS} concurrent HTTP senders, gzip'd batches of ${BATCH}`, rows, [
+    { label: '≥ 5,000 events/s over HTTP (one node)', met: oneNode >= 5_000 },
+  ]);
+}
+
+async function searchFigures(engine: BenchEngine, workload: Workload): Promise<void> {
+  const store = await engine.store('search');
+  try {
+    const seconds = await load(workload, store);
+    // Reopened as a deployment would be (on SQLite the open refreshes the planner's statistics).
+    const built = await buildConsole({ ...store.options, ingestRateLimit: false });
     try {
       const { baseline, results } = await searches(built, workload);
-      const exposure = await exposures(built, dir, workload);
+      const exposure = await exposures(built, store, workload);
       const missed = results.filter(([, t]) => t.p95 > 50).map(([l]) => l);
       printResult(
-        `console search and exposure over ${fmt(TOTAL)} stored events (${workload.users.length} users, ${workload.destinationCount} destinations; loaded in ${fmt(seconds)} s, ${fmt(TOTAL / seconds)} events/s through EventStore.ingest)`,
+        `console search and exposure on ${engine.name} over ${fmt(TOTAL)} stored events (${workload.users.length} users, ${workload.destinationCount} destinations; loaded in ${fmt(seconds)} s, ${fmt(TOTAL / seconds)} events/s through EventStore.ingest)`,
         [
           ['baseline: unfiltered first page (limit 50)', ms(baseline)],
           ...results.map(([label, t]): [string, string] => [`first page: ${label}`, ms(t)]),
@@ -251,6 +227,7 @@ export async function run(): Promise<void> {
             [`exposure, ${label}`, ms(answer)],
             [`  baseline: GROUP BY over events`, ms(grouped)],
           ]),
+          machine(),
         ],
         [
           { label: `first page of a filtered search p95 ≤ 50 ms${missed.length ? ` (missed: ${missed.join(', ')})` : ''}`, met: missed.length === 0 },
@@ -261,6 +238,23 @@ export async function run(): Promise<void> {
       await built.app.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await store.remove();
+  }
+}
+
+export async function run(): Promise<void> {
+  const workload = makeWorkload(TOTAL);
+  await workload.ready;
+  // A browser sends its own user's events: each batch is one user's (a different one each time).
+  const httpBatches = Array.from(
+    { length: HTTP_EVENTS / BATCH },
+    (_, b) => workload.batch(TOTAL + b * BATCH, BATCH, workload.users[(b * 7) % workload.users.length]).events,
+  );
+  const engines = await benchEngines();
+  try {
+    for (const engine of engines) await ingestFigures(engine, httpBatches);
+    if (process.env.UPWATCH_BENCH_SKIP_SEARCH !== '1') for (const engine of engines) await searchFigures(engine, workload);
+  } finally {
+    for (const engine of engines) await engine.close();
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * The engines bench/console measures side by side: SQLite in a data folder, and PostgreSQL on a
+ * throw-away local cluster (started here, stopped at the end) with fsync and synchronous_commit on,
+ * as a production server runs, so the two are compared at the same durability (SQLite:
+ * synchronous=FULL). UPWATCH_BENCH_ENGINES=sqlite|postgres|sqlite,postgres picks (default: both
+ * when a PostgreSQL server is installed).
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openConsoleDb, openPostgresPool, SQLITE_FILE } from '../console/db/database';
+import type { ConsoleOptions } from '../console/server';
+import type { FileEvent } from '../src/core/schema/event';
+import { databaseFor, startPostgresCluster, type PostgresCluster } from '../test/unit/support/postgres';
+
+export interface BenchStore {
+  /** What buildConsole needs to open this store (every node of it). */
+  options: Pick<ConsoleOptions, 'dataDir' | 'databaseUrl'>;
+  /** Inserts batches with the plainest statements the engine offers, one transaction per batch: the floor. */
+  plainInsert(batches: FileEvent[][], row: (e: FileEvent, receivedAt: number) => unknown[]): Promise<number>;
+  /** Runs the GROUP BY baseline statements (named @from / @to). */
+  groupBy(statements: readonly string[], from: number, to: number): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export interface BenchEngine {
+  name: 'SQLite' | 'PostgreSQL';
+  /** Several console processes can share it (PostgreSQL only). */
+  shared: boolean;
+  store(label: string): Promise<BenchStore>;
+  close(): Promise<void>;
+}
+
+const COLUMNS =
+  'id, observed_at, received_at, sort_at, user_email, score, severity_rank, destination_category, service_id, host, file_category, file_name, file_extension, channel, trusted, credential_id, client_ip, body';
+
+function sqliteEngine(): BenchEngine {
+  return {
+    name: 'SQLite',
+    shared: false,
+    async store(label) {
+      const dir = mkdtempSync(join(tmpdir(), `upwatch-bench-${label}-`));
+      return {
+        options: { dataDir: dir },
+        async plainInsert(batches, row) {
+          await (await openConsoleDb({ dataDir: dir })).close();
+          const sqlite = new Database(join(dir, SQLITE_FILE));
+          sqlite.pragma('journal_mode = WAL');
+          sqlite.pragma('synchronous = FULL');
+          const insert = sqlite.prepare(`INSERT INTO events (${COLUMNS}) VALUES (${Array(18).fill('?').join(', ')}) ON CONFLICT (id) DO NOTHING`);
+          const indicator = sqlite.prepare('INSERT INTO event_indicators (event_seq, indicator, sort_at) VALUES (?, ?, ?)');
+          const store = sqlite.transaction((events: FileEvent[], receivedAt: number) => {
+            for (const e of events) {
+              const values = row(e, receivedAt);
+              const { lastInsertRowid } = insert.run(values);
+              for (const id of new Set(e.risk.indicators.map((i) => i.id))) indicator.run(lastInsertRowid, id, values[3]);
+            }
+          });
+          const start = performance.now();
+          for (const batch of batches) store(batch, Date.now());
+          const seconds = (performance.now() - start) / 1000;
+          sqlite.close();
+          return batches.reduce((n, b) => n + b.length, 0) / seconds;
+        },
+        async groupBy(statements, from, to) {
+          const sqlite = new Database(join(dir, SQLITE_FILE), { readonly: true });
+          for (const s of statements) sqlite.prepare(s).all({ from, to });
+          sqlite.close();
+        },
+        remove: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+    close: async () => undefined,
+  };
+}
+
+function postgresEngine(cluster: PostgresCluster): BenchEngine {
+  return {
+    name: 'PostgreSQL',
+    shared: true,
+    async store(label) {
+      const dir = mkdtempSync(join(tmpdir(), `upwatch-bench-${label}-`));
+      const url = await databaseFor(cluster.url, dir);
+      return {
+        options: { dataDir: dir, databaseUrl: url },
+        async plainInsert(batches, row) {
+          await (await openConsoleDb({ dataDir: dir, databaseUrl: url })).close();
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          const start = performance.now();
+          for (const batch of batches) {
+            const receivedAt = Date.now();
+            const values = batch.map((e) => row(e, receivedAt));
+            await client.query('BEGIN');
+            const params = values.flat();
+            const tuples = values.map((_, i) => `(${Array.from({ length: 18 }, (_, j) => `$${i * 18 + j + 1}`).join(', ')})`).join(', ');
+            const inserted = await client.query<{ seq: string; sort_at: string }>(
+              `INSERT INTO events (${COLUMNS}) VALUES ${tuples} ON CONFLICT (id) DO NOTHING RETURNING seq, sort_at`,
+              params,
+            );
+            const indicators = inserted.rows.flatMap((r, i) => [...new Set(batch[i]!.risk.indicators.map((x) => x.id))].map((id) => [r.seq, id, r.sort_at]));
+            if (indicators.length)
+              await client.query(`INSERT INTO event_indicators (event_seq, indicator, sort_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])`, [
+                indicators.map((x) => x[0]),
+                indicators.map((x) => x[1]),
+                indicators.map((x) => x[2]),
+              ]);
+            await client.query('COMMIT');
+          }
+          const seconds = (performance.now() - start) / 1000;
+          await client.end();
+          return batches.reduce((n, b) => n + b.length, 0) / seconds;
+        },
+        async groupBy(statements, from, to) {
+          const pool = openPostgresPool(url, 1);
+          for (const s of statements) await pool.query(s.replaceAll('@from', '$1').replaceAll('@to', '$2'), [from, to]);
+          await pool.end();
+        },
+        async remove() {
+          rmSync(dir, { recursive: true, force: true });
+          const client = new pg.Client({ connectionString: cluster.url });
+          await client.connect();
+          await client.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+          await client.end();
+        },
+      };
+    },
+    close: () => cluster.stop(),
+  };
+}
+
+const postgresInstalled = () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').length > 0;
+
+export async function benchEngines(): Promise<BenchEngine[]> {
+  const wanted = (process.env.UPWATCH_BENCH_ENGINES ?? (postgresInstalled() ? 'sqlite,postgres' : 'sqlite')).split(',').map((s) => s.trim());
+  const engines: BenchEngine[] = [];
+  if (wanted.includes('sqlite')) engines.push(sqliteEngine());
+  if (wanted.includes('postgres')) engines.push(postgresEngine(await startPostgresCluster({ durable: true })));
+  return engines;
+}
