@@ -249,9 +249,26 @@ export function createUploadPipeline(deps: PipelineDeps) {
   return {
     observed: (message: UploadObserved, sender: StampedSender) => queued(() => processUpload(message, sender, deps)),
     sent: (message: UploadSent, sender: StampedSender) => queued(() => recordSend(message, sender, deps)),
-    /** A held observation: scored in turn, then handed to `decide`, which stores what it decides (core/response). */
-    held: <T>(message: UploadObserved, sender: StampedSender, decide: (scored: ScoredUpload | undefined) => Promise<T>) =>
-      queued(async () => decide(await scoreObserved(message, sender, deps))),
+    /**
+     * A held observation: scored in turn, then handed to `decide`. The reply is given as soon as it
+     * is decided (the page is waiting for it); the storing it started (`after`) still finishes
+     * before the next upload's turn, so history and outcomes stay in order.
+     */
+    held: <T>(
+      message: UploadObserved,
+      sender: StampedSender,
+      decide: (scored: ScoredUpload | undefined) => Promise<{ reply: T; after?: Promise<unknown> }>,
+    ): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        queued(async () => {
+          const decided = await decide(await scoreObserved(message, sender, deps)).catch((err: unknown) => {
+            reject(err);
+            throw err;
+          });
+          resolve(decided.reply);
+          await decided.after;
+        }).catch((err: unknown) => console.error('[upwatch] storing a held upload failed', err));
+      }),
     /** Other work that must see the uploads before it stored (response outcomes). */
     inTurn: <T>(work: () => Promise<T>) => queued(work),
   };

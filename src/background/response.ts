@@ -29,7 +29,11 @@ export interface ResponderDeps extends GroupDeps {
   /** Runs the work in the upload pipeline's turn (after the uploads before it are stored). */
   inTurn: <T>(work: () => Promise<T>) => Promise<T>;
   /** Scores a held observation in the pipeline's turn and hands it to `work`. */
-  held: <T>(message: UploadObserved, sender: StampedSender, work: (scored: ScoredUpload | undefined) => Promise<T>) => Promise<T>;
+  held: <T>(
+    message: UploadObserved,
+    sender: StampedSender,
+    work: (scored: ScoredUpload | undefined) => Promise<{ reply: T; after?: Promise<unknown> }>,
+  ) => Promise<T>;
   warn?: (message: string) => void;
 }
 
@@ -123,7 +127,7 @@ export function createResponder(deps: ResponderDeps): Responder {
         const now = deps.now();
         const decided = decide(config.policy.responseRules, events, who, await state.allowances(), now);
         const decision: ResponseDecision = { decisionId: message.actionId, ...decided.decision };
-        if (!scored || events.length === 0) return decision;
+        if (!scored || events.length === 0) return { reply: decision };
         const own: DecisionRecord = {
           part: events[0]!.id,
           ...(sender.tab?.id !== undefined && { tabId: sender.tab.id }),
@@ -140,8 +144,8 @@ export function createResponder(deps: ResponderDeps): Responder {
           at: receivedAt,
           storedIds: [],
         };
-        await record(state, own, events, scored, now - receivedAt, config.policy.responseFailureMode);
-        return decision;
+        // The page gets the decision now; the events are stored right after, before the next upload's turn.
+        return { reply: decision, after: record(state, own, events, scored, now - receivedAt, config.policy.responseFailureMode) };
       });
     },
 

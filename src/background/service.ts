@@ -93,7 +93,13 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     now: rt.deps.now,
     state: async () => new ResponseState(await rt.db()),
     inTurn: async (work) => (await pipeline()).inTurn(work),
-    held: async (message, sender, work) => (await pipeline()).held(message, sender, work),
+    held: async (message, sender, work) =>
+      (await pipeline()).held(message, sender, async (scored) => {
+        const decided = await work(scored);
+        // Stored after the reply: idle() (tests, shutdown) waits for it too.
+        if (decided.after) rt.track(decided.after);
+        return decided;
+      }),
     store: async (scored) => storeScored(scored, await pipelineDeps()),
     readStored: async (ids) => {
       const db = await rt.db();
