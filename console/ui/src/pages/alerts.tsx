@@ -1,9 +1,10 @@
 /** `/alerts`: the triage queue, filtered by state and severity in the query string. */
 import { api, qs } from '../api';
-import { LoadState, Page, SeverityBadge, Table, useLoad, when } from '../components';
+import { LoadState, Page, SeverityBadge, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { Options } from '../forms';
 import { Link, navigate } from '../router';
+import { VirtualTable } from '../virtual-table';
 
 export const ALERT_STATES = ['OPEN', 'PENDING', 'CLOSED_TP', 'CLOSED_FP'] as const;
 export const STATE_LABELS: Record<string, string> = {
@@ -61,12 +62,21 @@ export function Alerts(props: { query: URLSearchParams }) {
       <LoadState state={state} what="alerts" always />
       {state.data && (
         <div class="card">
-          <Table
+          <VirtualTable
             caption={`${state.data.alerts.length} alerts, newest first`}
-            columns={['Alert', 'User', 'Severity', 'State', 'Assignee', 'Events', 'Last event']}
-          >
-            {state.data.alerts.map((a) => (
-              <tr key={a.id}>
+            columns={[
+              { heading: 'Alert', width: '22%' },
+              { heading: 'User', width: '20%' },
+              { heading: 'Severity', width: '10%' },
+              { heading: 'State', width: '14%' },
+              { heading: 'Assignee', width: '14%' },
+              { heading: 'Events', width: '7%' },
+              { heading: 'Last event', width: '13%' },
+            ]}
+            rows={state.data.alerts}
+            rowKey={(a) => a.id}
+            cells={(a) => (
+              <>
                 <td>
                   <Link href={`/alerts/${a.id}`}>{a.ruleName}</Link>
                 </td>
@@ -78,9 +88,9 @@ export function Alerts(props: { query: URLSearchParams }) {
                 <td>{a.assignee ?? '—'}</td>
                 <td class="num">{a.eventCount}</td>
                 <td>{when(a.lastEventAt)}</td>
-              </tr>
-            ))}
-          </Table>
+              </>
+            )}
+          />
           {state.data.nextCursor && (
             <nav class="pager" aria-label="Pages">
               <Link href={`/alerts${qs({ ...filters, cursor: state.data.nextCursor })}`}>Next page</Link>

@@ -4,6 +4,7 @@ import { ErrorBox, LoadState, Page, RoleNote, Table, useLoad, when } from '../co
 import { NoticeLine, submitted, useChange } from '../forms';
 import { Link } from '../router';
 import { can, ROLE_NEEDED, useSession } from '../session';
+import { VirtualTable } from '../virtual-table';
 
 interface Watchlist {
   id: string;
@@ -38,6 +39,8 @@ export function Watchlists(props: { query: URLSearchParams }) {
     const body = { email, departureDate: text('departureDate') || undefined, notes: text('notes') || undefined };
     void run(() => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members`, { method: 'POST', body }), `Added ${email}.`).then((ok) => ok && form.reset());
   };
+  const remove = (email: string) =>
+    void run(() => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members/${encodeURIComponent(email)}`, { method: 'DELETE' }), `Removed ${email}.`);
   const current = lists.data?.watchlists.find((w) => w.id === id);
   return (
     <Page title="Watchlists">
@@ -85,9 +88,19 @@ export function Watchlists(props: { query: URLSearchParams }) {
           <NoticeLine notice={notice} />
           {members.error && <ErrorBox error={members.error} />}
           {members.data && (
-            <Table caption={`${members.data.members.length} members, newest first`} columns={['Person', 'Departure', 'Notes', 'Added', editable && 'Remove']}>
-              {members.data.members.map((m) => (
-                <tr key={m.email}>
+            <VirtualTable
+              caption={`${members.data.members.length} members, newest first`}
+              columns={[
+                { heading: 'Person', width: '26%' },
+                { heading: 'Departure', width: '12%' },
+                { heading: 'Notes', width: '26%' },
+                { heading: 'Added', width: '24%' },
+                ...(editable ? [{ heading: 'Remove', width: '12%' }] : []),
+              ]}
+              rows={members.data.members}
+              rowKey={(m) => m.email}
+              cells={(m) => (
+                <>
                   <td>
                     <Link href={`/users/${encodeURIComponent(m.email)}`}>{m.email}</Link>
                   </td>
@@ -98,24 +111,14 @@ export function Watchlists(props: { query: URLSearchParams }) {
                   </td>
                   {editable && (
                     <td>
-                      <button
-                        type="button"
-                        class="secondary"
-                        aria-label={`Remove ${m.email}`}
-                        onClick={() =>
-                          void run(
-                            () => api(`/api/v1/watchlists/${encodeURIComponent(id!)}/members/${encodeURIComponent(m.email)}`, { method: 'DELETE' }),
-                            `Removed ${m.email}.`,
-                          )
-                        }
-                      >
+                      <button type="button" class="secondary" aria-label={`Remove ${m.email}`} onClick={() => remove(m.email)}>
                         Remove
                       </button>
                     </td>
                   )}
-                </tr>
-              ))}
-            </Table>
+                </>
+              )}
+            />
           )}
         </div>
       )}
