@@ -175,6 +175,10 @@ describe('combine', () => {
     expect(modelQuestion(zip, 100)).toMatch(/container/);
     expect(modelQuestion(undefined, 100)).toMatch(/neither/);
     expect(modelQuestion(undefined, 0)).toBeUndefined();
+    const csv = (evidence: string): ContentOpinion => ({ ...prose, ext: 'csv', category: 'spreadsheet', evidence });
+    expect(modelQuestion(csv('comma-separated values (5 columns over 50 lines)'), 100)).toBeUndefined();
+    expect(modelQuestion(csv('semicolon-separated values (4 columns over 12 lines)'), 100)).toMatch(/semicolon/);
+    expect(modelQuestion(csv('comma-separated values (2 columns over 9 lines)'), 100)).toMatch(/2 columns/);
   });
 
   it('takes a confident text label for unsure text, and keeps the first opinion when the label does not fit', async () => {

@@ -37,6 +37,12 @@ export function modelQuestion(first: ContentOpinion | undefined, headLength: num
   if (!first.fromText) return first.ext in CONTAINER_FAMILIES ? `a ${first.ext} container whose entries the head does not name` : undefined;
   if (first.ext === 'txt' || first.ext === 'md') return 'text analysis found prose only (code in another language or configuration looks alike)';
   if (first.evidence.startsWith('source code by its syntax')) return 'text analysis found code by its syntax, in no language it knows';
+  // Statements end in semicolons and many lines hold one separator: two columns, or semicolons or
+  // pipes as the separator, are what code and configuration look like to a delimiter count too.
+  const delimited = /^(\w+)-separated values \((\d+) columns/.exec(first.evidence);
+  if (delimited && (delimited[2] === '2' || delimited[1] === 'semicolon' || delimited[1] === 'pipe')) {
+    return `text analysis found ${delimited[1]}-separated values in ${delimited[2]} columns, which code can look like`;
+  }
   return undefined;
 }
 
