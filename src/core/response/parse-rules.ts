@@ -53,5 +53,11 @@ export function parseResponseRules(raw: unknown, lastGood: readonly ResponseRule
       rules.push(previous);
     }
   });
+  if (rules.length === 0 && raw.length > 0) {
+    // Every rule is bad: that is not "no rules". The key counts as unreadable, so the layer's last
+    // good rules stay in force (core/schema/policy-layers.ts), or the next layer's when there are none.
+    errors.push({ key: RESPONSE_RULES_KEY, message: 'no valid rule: the last good rules stay in force' });
+    return { errors };
+  }
   return { rules, errors };
 }

@@ -77,8 +77,14 @@ describe('responseRules, rule by rule', () => {
     ]);
   });
 
-  it('keeps the last good rules when the key cannot be read at all, or the layer is not an object', () => {
+  it('keeps the last good rules when the key cannot be read at all, every rule is bad, or the layer is not an object', () => {
     const lastGood = { responseRules: [good] };
+    const allBad = resolveLayer({ responseRules: [{ id: 'x', action: 'explode' }] }, lastGood, 'managed');
+    expect(allBad.policy.responseRules).toEqual([good]);
+    expect(allBad.errors.map((e) => e.key)).toEqual(['responseRules[0]', 'responseRules']);
+    // With nothing good before, the key is left unset: synced rules (or the default) apply.
+    expect(resolveLayer({ responseRules: [{ id: 'x', action: 'explode' }] }, {}, 'managed').policy).not.toHaveProperty('responseRules');
+    expect(parsePolicy({ responseRules: [] })).toMatchObject({ policy: { responseRules: [] }, errors: [] });
     expect(resolveLayer({ responseRules: 'block everything' }, lastGood, 'synced').policy.responseRules).toEqual([good]);
     expect(resolveLayer('garbage', lastGood, 'managed').policy.responseRules).toEqual([good]);
   });
