@@ -152,6 +152,21 @@ describe('session', () => {
     expect(await throwing.ask({ head: text, size: text.length })).toEqual({ kind: 'skipped', reason: 'the model failed: out of memory' });
   });
 
+  it('answers every file even when its own bookkeeping fails (a clock that throws), and keeps answering', async () => {
+    let calls = 0;
+    const s = new ContentModelSession({
+      config: MAGIKA_CONFIG,
+      load: () => Promise.resolve(fakeRunner('verilog', { t: 0 }).runner),
+      budgetMs: 1000,
+      now: () => {
+        if (++calls === 1) throw new Error('clock broke');
+        return 0;
+      },
+    });
+    expect(await s.ask({ head: text, size: text.length })).toEqual({ kind: 'skipped', reason: 'the model failed: clock broke' });
+    expect(await s.ask({ head: text, size: text.length })).toMatchObject({ kind: 'prediction' });
+  });
+
   it('keeps one session per action id across its messages', () => {
     const clock = { t: 0 };
     const budgets = new ContentModelBudgets({ config: MAGIKA_CONFIG, load: () => Promise.reject(new Error('x')), budgetMs: 100, now: () => clock.t }, 2);

@@ -80,7 +80,8 @@ export class ContentModelSession {
         this.scheduled = true;
         (this.options.defer ?? defaultDefer)(() => {
           this.scheduled = false;
-          this.draining = this.draining.then(() => this.drain());
+          // A drain that fails answers its files (never a hang) and leaves the chain usable.
+          this.draining = this.draining.then(() => this.drain()).catch((error: unknown) => this.finishAll(skipped(`the model failed: ${message(error)}`)));
         });
       }
     });
