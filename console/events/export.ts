@@ -6,7 +6,8 @@
  * CSV columns (fixed; RFC 4180 quoting, CRLF line ends, a header row):
  * id, observedAt, receivedAt, user, severity, score, indicators (ids joined by `;`), channel,
  * fileName, extension, fileCategory, size, mismatch, destinationCategory, service, host, url,
- * trusted, credential (the ingest token's name), clientIp.
+ * trusted, credential (the ingest token's name), clientIp, and what a response rule did (empty when
+ * none acted): responseAction, responseOutcome, responseRule, justification.
  * A cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so a
  * spreadsheet shows it as text instead of running it as a formula (CSV injection).
  */
@@ -47,6 +48,10 @@ export const CSV_COLUMNS: readonly (readonly [string, (e: ApiEvent) => Cell])[] 
   ['trusted', (e) => e.destination.trusted],
   ['credential', (e) => e.received.credential],
   ['clientIp', (e) => e.received.clientIp],
+  ['responseAction', (e) => e.response?.action],
+  ['responseOutcome', (e) => e.response?.outcome],
+  ['responseRule', (e) => e.response?.ruleId],
+  ['justification', (e) => e.response?.justification],
 ];
 
 /** Characters that make a spreadsheet read a cell as a formula (OWASP: CSV injection). */

@@ -64,6 +64,10 @@ const HEADER = [
   'trusted',
   'credential',
   'clientIp',
+  'responseAction',
+  'responseOutcome',
+  'responseRule',
+  'justification',
 ];
 
 // Each of the six formula starts, in a file name and in a user email (both come from the browser).
@@ -96,6 +100,8 @@ beforeAll(async () => {
         file: { name: `${text}.csv`, size: 1, mimeType: '' },
       }),
     );
+    // A justification is typed by the person: neutralised like any other text.
+    tricky.at(-1)!.response = { action: 'warn', outcome: 'bypassed', ruleId: 'ai-warn', justification: text, decidedInMs: 3 };
   }
   tricky.push(
     await sampleEvent({
@@ -145,6 +151,10 @@ describe('GET /api/v1/events/export', () => {
       trusted: 'false',
       credential: 'test-ingest',
       clientIp: '192.0.2.7',
+      responseAction: '',
+      responseOutcome: '',
+      responseRule: '',
+      justification: '',
     });
   });
 
@@ -172,6 +182,7 @@ describe('GET /api/v1/events/export', () => {
     const row = rows.find((r) => r[0] === tricky[i]!.id)!;
     expect(row[3]).toBe(`'${text}@evil.example`);
     expect(row[8]).toBe(`'${text}.csv`);
+    expect(row.slice(HEADER.indexOf('responseAction'))).toEqual(['warn', 'bypassed', 'ai-warn', `'${text}`]);
     // Commas, quotes and line breaks stay inside their quoted cell.
     expect(rows.find((r) => r[3] === 'eve@acme.example')![8]).toBe('a,"b"\nc.txt');
   });
