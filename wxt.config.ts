@@ -48,6 +48,10 @@ export default defineConfig({
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
     storage: { managed_schema: 'managed_schema.json' },
     action: { default_title: 'Upwatch' },
+    // The response dialog's strings (public/_locales) and the response module, imported by the observer only
+    // where files are held (src/content/response/module-loader.ts).
+    default_locale: 'en',
+    web_accessible_resources: [{ resources: ['response.js'], matches: ['<all_urls>'] }],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -27,7 +27,34 @@ export const BRIDGE = {
   ping: 'upwatch-ping',
   /** MAIN → bridge: `detail` lists hooks the page removed or restored to the native. */
   pong: 'upwatch-pong',
+  /**
+   * ISOLATED → bridge: the answer to files sent with a `hold` id (response, issue 14); `detail` is
+   * a string, the verdict's letter then the id: `p` pass (nothing held: send, then report as
+   * usual), `h` held (`a` allowed or `b` blocked follows), `a` allowed, `b` blocked. `p` and `h`
+   * come at once, inside the MAIN world's dispatch.
+   */
+  verdict: 'upwatch-verdict',
+  /** ISOLATED → bridge, before `release`: the detached file input holding the files, as `submitter`. */
+  carrier: 'upwatch-carrier',
+  /** ISOLATED → bridge, before `release`: what to re-dispatch, as a JSON string (ReleaseInfo). */
+  releaseInfo: 'upwatch-release-info',
+  /**
+   * ISOLATED → bridge, before `release` of a drop (Chromium): the dropped files' File System
+   * Access handles in `detail`, so `getAsFileSystemHandle()` on the re-dispatched items gives them.
+   */
+  releaseHandles: 'upwatch-release-handles',
+  /** ISOLATED → bridge: re-dispatch the held event at this target (`submitter`) with the carrier's files. */
+  release: 'upwatch-release',
 } as const;
+
+/** How a held DOM event is given back to the page once allowed (see docs/observer.md, "Holding"). */
+export interface ReleaseInfo {
+  kind: 'input' | 'drop' | 'paste';
+  /** Pointer and modifier state of a drop, as the page would have read it. */
+  mouse?: Partial<Record<'clientX' | 'clientY' | 'screenX' | 'screenY', number>> & Partial<Record<'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey', boolean>>;
+  /** Non-file data of a paste or drop (text/plain, text/html, …) by type. */
+  strings?: [string, string][];
+}
 
 export type SendVia = 'fetch' | 'xhr' | 'beacon' | 'websocket';
 
@@ -48,4 +75,6 @@ export interface BridgeFiles {
   parts: BridgePart[];
   /** Where a programmatic upload went: the request URL as the page gave it, resolved, and the bytes sent. */
   sentTo?: { url: string; bytes: number; via: SendVia };
+  /** Set when the MAIN world waits for a verdict before it lets the page have or send the files. */
+  hold?: string;
 }

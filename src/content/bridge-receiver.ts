@@ -6,12 +6,13 @@
 import type { Channel } from '../core/schema/identifiers';
 import { LIMITS } from '../core/schema/limits';
 import type { SentTo } from '../core/schema/messages';
-import { BRIDGE } from './bridge-protocol';
+import { BRIDGE, type ReleaseInfo } from './bridge-protocol';
 import type { CollectedFile } from './file-head';
 
 export interface BridgeHandlers {
   node: (element: Element) => void;
-  files: (channel: Channel, files: CollectedFile[], sentTo: SentTo | undefined) => void;
+  /** `hold`: the MAIN world waits for `verdict(hold, …)` before the page may send or read the files. */
+  files: (channel: Channel, files: CollectedFile[], sentTo: SentTo | undefined, hold?: string) => void;
   rearm: () => void;
 }
 
@@ -20,6 +21,10 @@ export interface IsolatedBridge {
   listen(): void;
   /** Hooks the page removed or restored, asked of the MAIN world now; `hooks_absent` when it does not answer. */
   tamper(): string[];
+  /** Answers a held claim: `p` pass, `h` held (then `a` allowed or `b` blocked). */
+  verdict(hold: string, letter: 'p' | 'h' | 'a' | 'b'): void;
+  /** Has the MAIN world re-dispatch a held DOM event at `target` with these files (see main-world/release.ts). */
+  release(target: Element, files: readonly File[], info: ReleaseInfo, handles?: readonly unknown[]): void;
 }
 
 const VIA = new Set(['fetch', 'xhr', 'beacon', 'websocket']);
@@ -49,7 +54,7 @@ function parsePart(raw: unknown): CollectedFile | undefined {
 }
 
 /** The files of a bridge message, or undefined when it is malformed. */
-export function parseBridgeFiles(detail: unknown): { channel: Channel; files: CollectedFile[]; sentTo: SentTo | undefined } | undefined {
+export function parseBridgeFiles(detail: unknown): { channel: Channel; files: CollectedFile[]; sentTo: SentTo | undefined; hold?: string } | undefined {
   if (!detail || typeof detail !== 'object') return undefined;
   const d = detail as Record<string, unknown>;
   if (d.channel !== 'fs_access' && d.channel !== 'programmatic') return undefined;
@@ -59,7 +64,15 @@ export function parseBridgeFiles(detail: unknown): { channel: Channel; files: Co
   if (files.length === 0 || files.some((f) => !f)) return undefined;
   const sentTo = d.channel === 'programmatic' ? parseSentTo(d.sentTo) : undefined;
   if (d.channel === 'programmatic' && !sentTo) return undefined;
-  return { channel: d.channel, files: files as CollectedFile[], sentTo };
+  const hold = typeof d.hold === 'string' && d.hold.length > 0 && d.hold.length <= 16 ? d.hold : undefined;
+  return { channel: d.channel, files: files as CollectedFile[], sentTo, ...(hold && { hold }) };
+}
+
+/** The nearest HTML element at or above `el` (a SubmitEvent's submitter must be one), across shadow roots. */
+function htmlElementAt(el: Element): HTMLElement | undefined {
+  let at: Node | null = el;
+  while (at && !(at instanceof HTMLElement)) at = at.parentNode instanceof ShadowRoot ? at.parentNode.host : at.parentNode;
+  return at ?? undefined;
 }
 
 export function connectIsolatedBridge(doc: Document, handlers: BridgeHandlers): IsolatedBridge {
@@ -79,15 +92,36 @@ export function connectIsolatedBridge(doc: Document, handlers: BridgeHandlers): 
   });
   node.addEventListener(BRIDGE.files, (event) => {
     const parsed = parseBridgeFiles((event as CustomEvent).detail);
-    if (parsed) handlers.files(parsed.channel, parsed.files, parsed.sentTo);
+    if (parsed) handlers.files(parsed.channel, parsed.files, parsed.sentTo, parsed.hold);
   });
   node.addEventListener(BRIDGE.rearm, () => {
     connected = true;
     handlers.rearm();
   });
 
+  // The files of a released event travel in a detached file input: DOM objects need no cloning
+  // between the worlds, and the MAIN world reads the very File objects the person gave.
+  let carrier: HTMLInputElement | undefined;
   hello();
   return {
+    verdict: (hold, letter) => node.dispatchEvent(new CustomEvent(BRIDGE.verdict, { detail: `${letter}${hold}` })),
+    release(target, files, info, handles) {
+      const at = htmlElementAt(target);
+      if (!at) return;
+      if (!carrier) {
+        carrier = doc.createElement('input');
+        carrier.type = 'file';
+        carrier.multiple = true;
+      }
+      const dt = new DataTransfer();
+      for (const file of files) dt.items.add(file);
+      carrier.files = dt.files;
+      node.dispatchEvent(new SubmitEvent(BRIDGE.carrier, { submitter: carrier }));
+      node.dispatchEvent(new CustomEvent(BRIDGE.releaseInfo, { detail: JSON.stringify(info) }));
+      node.dispatchEvent(new CustomEvent(BRIDGE.releaseHandles, { detail: handles?.length ? handles : null }));
+      node.dispatchEvent(new SubmitEvent(BRIDGE.release, { submitter: at }));
+      carrier.value = '';
+    },
     listen: () => doc.addEventListener(BRIDGE.helloAgain, onHelloAgain, true),
     tamper() {
       let answer: unknown;

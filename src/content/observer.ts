@@ -12,6 +12,9 @@
  * - One user action gives one event per file: `input` and `change` of one pick, the same event seen
  *   at a root and at window, and a picked file later sent by script (recorded on the pick's event)
  *   are reported once.
+ * - Response (issue 14): when the frame's plan says files are held, a trusted file event is stopped
+ *   here, before any page listener, and given back to the page (re-dispatched by the MAIN world)
+ *   only once allowed; see holding.ts and docs/observer.md "Holding".
  */
 import { LIMITS } from '../core/schema/limits';
 import type { Channel } from '../core/schema/identifiers';
@@ -19,8 +22,9 @@ import type { SentTo, UploadObserved, UploadSent } from '../core/schema/messages
 import { connectIsolatedBridge, type BridgeHandlers } from './bridge-receiver';
 import { expandTaken, takeDataTransfer } from './dropped-entries';
 import { describeFiles, type CollectedFile } from './file-head';
+import { startHolding, type ResponseDeps } from './response/holding';
 
-export interface ObserverDeps {
+export interface ObserverDeps extends ResponseDeps {
   send: (message: UploadObserved | UploadSent) => Promise<unknown>;
   shadowRootOf: (element: Element) => ShadowRoot | null;
   newActionId: () => string;
@@ -50,6 +54,8 @@ export interface ReportOptions {
   bridged?: boolean;
   sentTo?: SentTo;
   tamper?: string[];
+  /** Held until the reply (a decision): the action id to use. */
+  hold?: string;
 }
 
 export function startUploadObserver(win: Window, deps: ObserverDeps): void {
@@ -68,45 +74,68 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     return found && deps.now() - found.at < SAME_FILE_MS ? found : undefined;
   };
 
-  const report = (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}): Promise<void> => {
-    if (collected.length === 0) return Promise.resolve();
-    const actionId = deps.newActionId();
+  /** Sends the action's messages; resolves to their replies (decisions when held). */
+  const report = (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}): Promise<unknown[]> => {
+    if (collected.length === 0) return Promise.resolve([]);
+    const actionId = options.hold ?? deps.newActionId();
     const reported = sendAction(actionId, channel, trustedEvent, collected, options);
     for (const item of collected) remember(itemSignature(item), actionId, reported);
     return reported;
   };
 
   const sendAction = async (actionId: string, channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions) => {
+    const replies: unknown[] = [];
     for (let i = 0; i < collected.length; i += LIMITS.filesPerMessage) {
       const files = await describeFiles(collected.slice(i, i + LIMITS.filesPerMessage));
       const extra = {
         ...(options.bridged && { bridged: true }),
         ...(options.sentTo && { sentTo: options.sentTo }),
         ...(options.tamper?.length && { tamper: options.tamper.slice(0, 16) }),
+        ...(options.hold && { hold: true }),
       };
-      try {
-        await deps.send({ type: 'upload/observed', actionId, channel, trustedEvent, ...extra, files });
-      } catch {
-        // The extension was reloaded or updated under this page: nothing to report to any more.
-        return;
-      }
+      // The extension reloaded under this page: nothing to report to any more (a held action then
+      // gets no decision, and the policy's failure mode applies).
+      replies.push(await deps.send({ type: 'upload/observed', actionId, channel, trustedEvent, ...extra, files }).catch(() => undefined));
     }
+    return replies;
   };
 
+  const holding = startHolding(
+    win,
+    deps,
+    () => bridge,
+    (channel, trusted, collected, options) => report(channel, trusted, collected, options),
+  );
+
   /** Files handed over by script: new uploads, or sends of files this frame already reported. */
-  const onBridgedFiles: BridgeHandlers['files'] = (channel, collected, sentTo) => {
+  const onBridgedFiles: BridgeHandlers['files'] = (channel, collected, sentTo, hold) => {
     const fresh: CollectedFile[] = [];
     const sends = new Map<string, { files: FileFacts[]; reported: Promise<unknown> }>();
     const host = sentTo ? hostOf(sentTo.url) : '';
     for (const item of collected) {
       const seen = recall(itemSignature(item));
       if (!seen) fresh.push(item);
-      else if (sentTo && !seen.sentTo.has(host)) {
+      else if (sentTo && !seen.sentTo.has(host) && !hold) {
         seen.sentTo.add(host);
         const entry = sends.get(seen.actionId) ?? { files: [], reported: seen.reported };
         entry.files.push(item.file);
         sends.set(seen.actionId, entry);
       }
+    }
+    // A send of files this frame already reported was decided when they were handed over.
+    if (hold && fresh.length === 0) return bridge.verdict(hold, 'p');
+    if (hold) {
+      const tamper = bridge.tamper();
+      const decided = holding.bridged(channel, fresh, (options) =>
+        report(channel, false, fresh, { bridged: true, ...(sentTo && { sentTo }), tamper, ...options }),
+      );
+      if (decided === 'pass') return bridge.verdict(hold, 'p');
+      bridge.verdict(hold, 'h');
+      void decided.then((allowed) => {
+        if (allowed && sentTo) for (const item of fresh) recall(itemSignature(item))?.sentTo.add(host);
+        bridge.verdict(hold, allowed ? 'a' : 'b');
+      });
+      return;
     }
     for (const [actionId, { files, reported }] of sends) {
       const list = files.map((f) => ({ name: f.name.slice(0, LIMITS.fileName), size: f.size, lastModified: f.lastModified }));
@@ -120,15 +149,18 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
   };
 
   const onFileInput = (event: Event) => {
-    if (handledEvents.has(event)) return;
+    if (holding.releasing() || handledEvents.has(event)) return;
     handledEvents.add(event);
     const input = event.composedPath()[0];
-    if (!(input instanceof HTMLInputElement) || input.type !== 'file' || !input.files || input.files.length === 0) return;
+    if (!(input instanceof HTMLInputElement) || input.type !== 'file') return;
+    if (event.isTrusted && holding.isHeld(input)) return event.stopImmediatePropagation();
+    if (!input.files || input.files.length === 0) return;
     const signature = Array.from(input.files, signatureOf).join('\u0001');
     const previous = lastSelection.get(input);
     const now = deps.now();
     if (previous && previous.signature === signature && now - previous.at < SAME_SELECTION_MS) return;
     lastSelection.set(input, { signature, at: now });
+    if (holding.holdInput(event, input, bridge.tamper)) return;
     void report(
       'file_picker',
       event.isTrusted,
@@ -137,12 +169,13 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     );
   };
 
-  const onDataTransfer = (channel: Channel) => (event: Event) => {
-    if (handledEvents.has(event)) return;
+  const onDataTransfer = (channel: 'drag_drop' | 'paste') => (event: Event) => {
+    if (holding.releasing() || handledEvents.has(event)) return;
     handledEvents.add(event);
     const dt = channel === 'paste' ? (event as ClipboardEvent).clipboardData : (event as DragEvent).dataTransfer;
     const taken = takeDataTransfer(dt);
     if (taken.length === 0) return;
+    if (holding.holdTransfer(event, channel, dt!, taken, bridge.tamper)) return;
     const trusted = event.isTrusted;
     const tamper = bridge.tamper();
     void expandTaken(taken).then((collected) => report(channel, trusted, collected, { tamper }));
@@ -159,7 +192,10 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
   };
   const hookElement = (el: Element) => {
     if (el instanceof HTMLInputElement) {
-      if (el.type === 'file') listenOn(el);
+      if (el.type === 'file') {
+        listenOn(el);
+        holding.warm();
+      }
       return;
     }
     const root = deps.shadowRootOf(el);
@@ -168,7 +204,14 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
 
   // Declarative shadow roots call no hook: hook the roots along the path of an interaction.
   const onInteraction = (event: Event) => {
-    for (const target of event.composedPath()) if (target instanceof Element && !hooked.has(target)) hookElement(target);
+    const path = event.composedPath();
+    for (const target of path) if (target instanceof Element && !hooked.has(target)) hookElement(target);
+    // Signs that a file may come: the plan is asked for now, not when the file arrives.
+    const key = event as KeyboardEvent;
+    if (key.ctrlKey || key.metaKey || path.some(isFileInputOrLabel)) holding.warm();
+  };
+  const onDragEnter = (event: Event) => {
+    if ((event as DragEvent).dataTransfer?.types.includes('Files')) holding.warm();
   };
 
   const arm = () => {
@@ -176,12 +219,18 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     win.addEventListener('input', onFileInput, true);
     win.addEventListener('drop', onDrop, true);
     win.addEventListener('paste', onPaste, true);
+    win.addEventListener('dragenter', onDragEnter, true);
     for (const type of ['pointerdown', 'focusin', 'keydown']) win.addEventListener(type, onInteraction, true);
     bridge.listen();
   };
 
   const bridge = connectIsolatedBridge(win.document, { node: hookElement, files: onBridgedFiles, rearm: arm });
   arm();
+}
+
+function isFileInputOrLabel(target: EventTarget): boolean {
+  const input = target instanceof HTMLLabelElement ? target.control : target;
+  return input instanceof HTMLInputElement && input.type === 'file';
 }
 
 function hostOf(url: string): string {

@@ -87,6 +87,21 @@ export function wrapMethod(owner: object | undefined, key: string, observe: Obse
   installed.push({ owner, key, wrapper, original });
 }
 
+/**
+ * Replaces `owner[key]` with a wrapper that hands the call to `around`, which decides whether and
+ * when the original runs (`call` runs it with the page's `this` and arguments). For holding a
+ * request until the observer decides; `around` must itself never throw into the page (the
+ * original's own exceptions pass through `call`).
+ */
+export function aroundMethod(owner: object | undefined, key: string, around: (call: () => unknown, self: unknown, args: unknown[]) => unknown): void {
+  const descriptor = owner && getOwnPropertyDescriptor(owner, key);
+  const original: unknown = descriptor?.value;
+  if (!owner || !descriptor || typeof original !== 'function') return;
+  const wrapper = methodLike(original, (self, args) => around(() => apply(original, self, args), self, args));
+  defineProperty(owner, key, { ...descriptor, value: wrapper });
+  installed.push({ owner, key, wrapper, original });
+}
+
 /** Function.prototype.toString shows the native source for every wrapper (and for itself). */
 export function disguiseToString(): void {
   const descriptor = getOwnPropertyDescriptor(Function.prototype, 'toString');

@@ -12,11 +12,17 @@
  *   File, Blob, ArrayBuffer or FormData bodies, with where they went (channel programmatic).
  * - document.open()/write() erase every listener on window and document (HTML "document open
  *   steps"): the observer adds its listeners again.
+ * - Response (issue 14): when the observer holds files (a rule may apply on this page), a request
+ *   carrying them waits for the decision and a blocked one fails as on a network error without
+ *   sending a byte; a picked file read with getFile() is given to the page only if allowed. When
+ *   nothing is held the observer answers at once and the call runs as before (see hold.ts).
  */
-import type { BridgeFiles, BridgePart, SendVia } from '../bridge-protocol';
+import type { SendVia } from '../bridge-protocol';
 import { partsOf, chunkParents } from './bodies';
 import type { MainBridge } from './bridge';
-import { SafeWeakMap, wrapMethod } from './disguise';
+import { aroundMethod, SafeWeakMap, wrapMethod } from './disguise';
+import { holdFileRead, holdSends } from './hold';
+import { releasedHandles } from './release';
 
 const { apply } = Reflect;
 const NativeURL = URL;
@@ -34,16 +40,17 @@ function isFileInput(value: unknown): value is HTMLInputElement {
 
 export function installHooks(win: Window & typeof globalThis, bridge: MainBridge): void {
   const baseUrl = () => win.document.baseURI;
-  const sent = (via: SendVia, target: unknown, body: unknown) => {
-    const { parts, bytes } = partsOf(body);
-    if (parts.length === 0) return;
-    let url = '';
+  const resolveUrl = (target: unknown) => {
     try {
-      url = new NativeURL(String(target), baseUrl()).href;
+      return new NativeURL(String(target), baseUrl()).href;
     } catch {
       // Not a URL the request could have gone to: the event keeps the page's destination.
+      return '';
     }
-    bridge.files({ channel: 'programmatic', parts, sentTo: { url, bytes, via } });
+  };
+  const sent = (via: SendVia, target: unknown, body: unknown) => {
+    const { parts, bytes } = partsOf(body);
+    if (parts.length > 0) bridge.files({ channel: 'programmatic', parts, sentTo: { url: resolveUrl(target), bytes, via } });
   };
 
   // Shadow roots and file inputs.
@@ -55,17 +62,8 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
   wrapMethod(win.HTMLElement?.prototype, 'click', announceInput, true);
   wrapMethod(win.HTMLInputElement?.prototype, 'showPicker', announceInput, true);
 
-  // Files sent by script.
-  wrapMethod(win, 'fetch', (_self, [input, init]) => {
-    const request = input instanceof win.Request ? input : undefined;
-    sent('fetch', request ? request.url : input, (init as RequestInit | undefined)?.body);
-  });
-  const xhrUrls = new SafeWeakMap<XMLHttpRequest, string>();
-  wrapMethod(win.XMLHttpRequest?.prototype, 'open', (xhr, [, url]) => xhrUrls.set(xhr as XMLHttpRequest, String(url)));
-  wrapMethod(win.XMLHttpRequest?.prototype, 'send', (xhr, [body]) => sent('xhr', xhrUrls.get(xhr as XMLHttpRequest) ?? '', body));
-  wrapMethod(win.Navigator?.prototype, 'sendBeacon', (_self, [url, data], accepted) => {
-    if (accepted) sent('beacon', url, data);
-  });
+  // Files sent by script: fetch, XHR and beacons wait for a decision when the observer holds files.
+  holdSends(win, bridge, resolveUrl);
   wrapMethod(win.WebSocket?.prototype, 'send', (socket, [data]) => sent('websocket', (socket as WebSocket).url, data));
   wrapMethod(win.Blob?.prototype, 'slice', (blob, _args, chunk) => {
     const parent = blob instanceof File ? blob : chunkParents.get(blob as Blob);
@@ -73,9 +71,6 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
   });
 
   // File System Access (Chromium; Firefox has none of it).
-  const fsFiles = (parts: BridgePart[]) => {
-    if (parts.length > 0) bridge.files({ channel: 'fs_access', parts } satisfies BridgeFiles);
-  };
   const pickedDirectories: FileSystemDirectoryHandle[] = [];
   const pickedFiles = new SafeWeakMap<FileSystemHandle, true>();
   const keep = (handle: unknown) => {
@@ -88,20 +83,18 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
     }),
   );
   wrapMethod(win, 'showDirectoryPicker', (_self, _args, result) => whenSettled(result, keep));
-  wrapMethod(win.DataTransferItem?.prototype, 'getAsFileSystemHandle', (_self, _args, result) => whenSettled(result, keep));
-  // A picked file counts when the page reads it; a file in a picked directory, with its path.
-  wrapMethod(win.FileSystemFileHandle?.prototype, 'getFile', (handle, _args, result) => {
-    const fileHandle = handle as FileSystemFileHandle;
-    whenSettled<File>(result, (file) => {
-      const part: BridgePart = { blob: file, name: file.name, size: file.size, type: file.type, lastModified: file.lastModified };
-      if (pickedFiles.get(fileHandle)) return fsFiles([part]);
-      for (const dir of pickedDirectories) {
-        whenSettled<string[] | null>(dir.resolve(fileHandle), (path) => {
-          if (path) fsFiles([{ ...part, relativePath: [dir.name, ...path].join('/') }]);
-        });
-      }
-    });
+  const itemFile = win.DataTransferItem?.prototype.getAsFile as (() => File | null) | undefined;
+  aroundMethod(win.DataTransferItem?.prototype, 'getAsFileSystemHandle', (call, item) => {
+    const result = call();
+    whenSettled(result, keep);
+    // An item of a drop given back after a hold: the dropped file's own handle (release.ts).
+    const file = itemFile && result instanceof Promise ? (apply(itemFile, item, []) as File | null) : null;
+    const handle = file && releasedHandles.get(file);
+    return handle ? apply(promiseThen, result, [(h: unknown) => h ?? handle]) : result;
   });
+  // A picked file counts when the page reads it; a file in a picked directory, with its path. The
+  // page gets it only once allowed.
+  holdFileRead(win, bridge, (handle) => pickedFiles.get(handle) === true, pickedDirectories);
 
   // Listeners come back after the document is rewritten.
   for (const key of ['open', 'write', 'writeln']) wrapMethod(win.Document?.prototype, key, () => bridge.rearm());

@@ -1,0 +1,168 @@
+/**
+ * Holding what the page sends or reads until the observer decides (response, issue 14).
+ *
+ * Every call that carries files asks the observer first (`bridge.ask`). When nothing is held on
+ * this page the answer comes at once ('pass') and the call runs exactly as before, reported
+ * afterwards. When files are held:
+ * - fetch returns a promise that settles after the decision: the real fetch runs only if allowed;
+ *   a blocked one rejects with a TypeError, as fetch does on a network error.
+ * - XMLHttpRequest.send returns at once and sends when allowed; a blocked request ends as on a
+ *   network error (readyState 4, status 0, `error` then `loadend`) by being sent to a revoked
+ *   blob: URL, so no byte leaves the browser. A synchronous XHR cannot wait: it fails at once.
+ * - navigator.sendBeacon returns true (queued) and is sent only if allowed.
+ * - FileSystemFileHandle.getFile of a picked file resolves only if allowed, else rejects with a
+ *   NotAllowedError DOMException.
+ * WebSocket messages are observed, not held (a held message would reorder the socket's stream).
+ */
+import type { BridgeFiles, SendVia } from '../bridge-protocol';
+import { partsOf } from './bodies';
+import type { MainBridge, Verdict } from './bridge';
+import { aroundMethod, SafeWeakMap } from './disguise';
+
+const { apply } = Reflect;
+const NativePromise = Promise;
+const promiseThen = Promise.prototype.then;
+const NativeTypeError = TypeError;
+const NativeDOMException = DOMException;
+const NativeBlob = Blob;
+const createObjectURL = URL.createObjectURL;
+const revokeObjectURL = URL.revokeObjectURL;
+
+const ask = (bridge: MainBridge, files: BridgeFiles): Verdict => (bridge.ask ? bridge.ask(files) : 'pass');
+const whenDecided = (verdict: Promise<boolean>, then: (allowed: boolean) => void) => apply(promiseThen, verdict, [then]);
+
+export function holdSends(win: Window & typeof globalThis, bridge: MainBridge, resolveUrl: (target: unknown) => string): void {
+  /**
+   * Runs `call` now (nothing held) or after the decision. `accepted` says whether a call that ran
+   * counts as a send (a refused beacon does not); `held` shapes what the page gets meanwhile.
+   */
+  const gate = (
+    via: SendVia,
+    target: unknown,
+    body: unknown,
+    call: () => unknown,
+    held: (verdict: Promise<boolean>) => unknown,
+    accepted: (result: unknown) => boolean = () => true,
+  ) => {
+    const { parts, bytes } = partsOf(body);
+    if (parts.length === 0) return call();
+    const files: BridgeFiles = { channel: 'programmatic', parts, sentTo: { url: resolveUrl(target), bytes, via } };
+    const verdict = ask(bridge, files);
+    if (verdict !== 'pass') return held(verdict);
+    const result = call();
+    if (accepted(result)) bridge.files(files);
+    return result;
+  };
+
+  aroundMethod(win, 'fetch', (call, _self, [input, init]) => {
+    const request = input instanceof win.Request ? input : undefined;
+    return gate('fetch', request ? request.url : input, (init as RequestInit | undefined)?.body, call, (verdict) => {
+      return new NativePromise((resolve, reject) =>
+        whenDecided(verdict, (allowed) => {
+          if (!allowed) return reject(new NativeTypeError('Failed to fetch'));
+          try {
+            resolve(call());
+          } catch (err) {
+            reject(err);
+          }
+        }),
+      );
+    });
+  });
+
+  const proto = win.XMLHttpRequest?.prototype;
+  const nativeOpen = proto?.open;
+  const nativeSend = proto?.send;
+  const opened = new SafeWeakMap<XMLHttpRequest, { url: string; sync: boolean }>();
+  aroundMethod(proto, 'open', (call, xhr, args) => {
+    const result = call();
+    opened.set(xhr as XMLHttpRequest, { url: String(args[1]), sync: args.length > 2 && !args[2] });
+    return result;
+  });
+  /** A network error without a byte sent: the request goes to a blob: URL that no longer exists. */
+  const failXhr = (xhr: XMLHttpRequest) => {
+    if (!nativeOpen || !nativeSend) return;
+    const dead = createObjectURL(new NativeBlob());
+    revokeObjectURL(dead);
+    apply(nativeOpen, xhr, ['GET', dead]);
+    apply(nativeSend, xhr, []);
+  };
+  aroundMethod(proto, 'send', (call, xhr, [body]) => {
+    const state = opened.get(xhr as XMLHttpRequest);
+    return gate('xhr', state?.url ?? '', body, call, (verdict) => {
+      // A synchronous request cannot wait for a decision: it fails as on a network error.
+      if (state?.sync) throw new NativeDOMException('Failed to execute send: the upload was held', 'NetworkError');
+      whenDecided(verdict, (allowed) => {
+        try {
+          if (allowed) call();
+          else failXhr(xhr as XMLHttpRequest);
+        } catch {
+          // The page re-opened or aborted the request meanwhile: it no longer wants this send.
+        }
+      });
+      return undefined;
+    });
+  });
+
+  aroundMethod(win.Navigator?.prototype, 'sendBeacon', (call, _self, [url, data]) =>
+    gate(
+      'beacon',
+      url,
+      data,
+      call,
+      (verdict) => {
+        whenDecided(verdict, (allowed) => {
+          if (allowed) call();
+        });
+        return true;
+      },
+      (accepted) => accepted === true,
+    ),
+  );
+}
+
+/** getFile of a picked file, or of a file in a picked directory, gives the file only once allowed. */
+export function holdFileRead(
+  win: Window & typeof globalThis,
+  bridge: MainBridge,
+  picked: (handle: FileSystemHandle) => boolean,
+  directories: readonly FileSystemDirectoryHandle[],
+): void {
+  const pathOf = async (handle: FileSystemFileHandle): Promise<string | undefined> => {
+    if (picked(handle)) return '';
+    for (const dir of directories) {
+      const path = await dir.resolve(handle);
+      if (path) return [dir.name, ...path].join('/');
+    }
+    return undefined;
+  };
+  aroundMethod(win.FileSystemFileHandle?.prototype, 'getFile', (call, handle) => {
+    const result = call();
+    if (!(result instanceof NativePromise)) return result;
+    return new NativePromise((resolve, reject) =>
+      apply(promiseThen, result, [
+        async (file: File) => {
+          let path: string | undefined;
+          try {
+            path = await pathOf(handle as FileSystemFileHandle);
+          } catch {
+            path = undefined;
+          }
+          // Origin-private files (navigator.storage) were never picked: not an upload.
+          if (path === undefined) return resolve(file);
+          const part = { blob: file, name: file.name, size: file.size, type: file.type, lastModified: file.lastModified, ...(path && { relativePath: path }) };
+          const files: BridgeFiles = { channel: 'fs_access', parts: [part] };
+          const verdict = ask(bridge, files);
+          if (verdict === 'pass') {
+            bridge.files(files);
+            return resolve(file);
+          }
+          whenDecided(verdict, (allowed) =>
+            allowed ? resolve(file) : reject(new NativeDOMException('The file was not given to the page', 'NotAllowedError')),
+          );
+        },
+        reject,
+      ]),
+    );
+  });
+}

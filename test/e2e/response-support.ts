@@ -1,0 +1,44 @@
+/**
+ * Shared by the response end-to-end tests (issue 14): the rules they run under, the fixture page
+ * (test/fixtures/pages/response/widgets.html) served on real host names, a receiving server that
+ * counts the bytes each upload brings, and where the dialog is.
+ */
+import { readFileSync } from 'node:fs';
+import { ROOT } from '../harness/paths';
+import { SITES } from '../harness/sites';
+
+export const BLOCK_MESSAGE = 'Company files stay in company storage.';
+export const WARN_MESSAGE = 'WeTransfer links are public: send it from OneDrive instead.';
+
+/** Dropbox blocks, WeTransfer warns (justification required, then 30 minutes' temporary allow), GitHub notifies. */
+export const RESPONSE_RULES = [
+  {
+    id: 'no-personal-cloud',
+    when: { serviceIds: ['dropbox'] },
+    action: 'block',
+    message: BLOCK_MESSAGE,
+    learnMoreUrl: 'https://intranet.acme.example/dlp',
+  },
+  { id: 'think-twice', when: { serviceIds: ['wetransfer'] }, action: 'warn', message: WARN_MESSAGE, justification: 'required', temporaryAllowMinutes: 30 },
+  { id: 'code-noticed', when: { serviceIds: ['github'] }, action: 'notify', message: 'Code uploads are recorded.' },
+];
+
+/** The widgets page for a simulated host. */
+export function widgetsPage(host: string): string {
+  return readFileSync(`${ROOT}test/fixtures/pages/response/widgets.html`, 'utf8').replace('{{TITLE}}', SITES[host]?.title ?? host);
+}
+
+/** What the receiving server got: bytes per upload request, and whether a file name appeared in it. */
+export class UploadLog {
+  readonly requests: { bytes: number; body: string }[] = [];
+  add(body: Buffer): void {
+    this.requests.push({ bytes: body.length, body: body.toString('latin1') });
+  }
+  /** Bytes received in requests carrying this file's content marker or name. */
+  bytesFor(marker: string): number {
+    return this.requests.filter((r) => r.body.includes(marker)).reduce((sum, r) => sum + r.bytes, 0);
+  }
+}
+
+/** True when the page's document has Upwatch's dialog host (the page sees the host, never what is inside). */
+export const DIALOG_HOST_SCRIPT = `Array.from(document.documentElement.children).some((el) => el.tagName.startsWith('UPWATCH-'))`;
