@@ -97,6 +97,18 @@ describe('response/plan', () => {
     expect((await s.plan('https://intranet.acme.example/')).hold).toBe(false);
   });
 
+  it('judges an embedded frame by its own service, and counts the managed departing key as a watchlist', async () => {
+    await fakeBrowser.storage.managed.set({
+      departingWatchlist: true,
+      responseRules: [{ id: 'leavers', when: { watchlists: ['departing'], serviceIds: ['dropbox'] }, action: 'block' }],
+    });
+    const s = setup();
+    const inFrame = { ...s.fromTab('https://blog.example/post'), frameId: 5, url: 'https://www.dropbox.com/chooser' };
+    expect(ResponsePlan.parse(await s.send({ type: 'response/plan' }, inFrame)).hold).toBe(true);
+    expect((await s.plan('https://blog.example/post')).hold).toBe(false);
+    expect((await s.held('act-1', DROPBOX, [{ name: 'a.pdf' }])).action).toBe('block');
+  });
+
   it('holds nothing without rules, and says block when the policy says so', async () => {
     await fakeBrowser.storage.managed.set({ responseRules: [], responseFailureMode: 'block' });
     const s = setup();
