@@ -45,12 +45,18 @@ function Routed(props: { location: Location }) {
   return <ErrorBox error="No such page." />;
 }
 
+// Asked while the first render happens, not after it: the page's own data waits on the answer.
+const firstSession = loadSession().then(
+  (session) => ({ session, error: null }),
+  (e: Error) => ({ session: null, error: e.message }),
+);
+
 function App() {
   const location = useLocation();
   const [session, setSession] = useState<SessionState | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    loadSession().then(setSession, (e: Error) => setError(e.message));
+    void firstSession.then((first) => (first.session ? setSession(first.session) : setError(first.error)));
     const signedOut = () => setSession((s) => (s?.user ? { user: null, oidc: s.oidc } : s));
     window.addEventListener('upwatch:signed-out', signedOut);
     return () => window.removeEventListener('upwatch:signed-out', signedOut);
