@@ -42,3 +42,28 @@ export class UploadLog {
 
 /** True when the page's document has Upwatch's dialog host (the page sees the host, never what is inside). */
 export const DIALOG_HOST_SCRIPT = `Array.from(document.documentElement.children).some((el) => el.tagName.startsWith('UPWATCH-'))`;
+
+/** Firefox: the widgets page and the receiving server on loopback, for every simulated host (network.dns.localDomains). */
+export async function startWidgetsServer(uploads: UploadLog): Promise<{ port: number; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    if (url.pathname === '/response/upload') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        uploads.add(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('stored');
+      });
+      return;
+    }
+    if (!SITES[url.hostname] || url.pathname !== '/response/widgets') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(widgetsPage(url.hostname));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
