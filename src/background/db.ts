@@ -15,7 +15,7 @@ import { SyncedUser } from '../core/schema/synced-user';
 import { MAX_CLIENT_IP_CHARS } from '../core/risk/network';
 
 export const DB_NAME = 'upwatch';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** A download as stored: the record plus the key uploads are matched on (base name and size). */
 export const StoredDownload = DownloadRecord.extend({ matchKey: z.string() });
@@ -46,6 +46,8 @@ export const DeadLetter = z.object({
   event: FileEvent,
   error: z.string().max(500),
   failedAt: z.number(),
+  /** Which backend settings refused it (a digest, never the token): new settings send it again (outbox.ts). */
+  target: z.string().max(64).optional(),
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
@@ -103,6 +105,38 @@ export const STATE = {
     }),
     fallback: { bytes: 0, dropped: 0, droppedTotal: 0, scriptMadeDroppedTotal: 0 },
   },
+  /**
+   * Risky events observed after `since` (the popupLastSeenAt it was counted against), kept with each
+   * write so the badge never walks the history (event-store.ts). A `since` other than the current
+   * popupLastSeenAt means the popup was opened since: the count is taken again from there.
+   */
+  unseenRisky: {
+    schema: z.object({ since: z.number(), count: z.number().int().nonnegative() }).nullable(),
+    fallback: null as { since: number; count: number } | null,
+  },
+  /**
+   * Trouble writing the local stores (a full disk: QuotaExceededError). Events are queued for the
+   * backend first, so what this counts is local history lost, never forwarding (upload-store.ts).
+   */
+  storageHealth: {
+    schema: z.object({
+      lastErrorAt: z.number().optional(),
+      lastError: z.string().max(500).optional(),
+      /** The last local write that succeeded: trouble is current while lastErrorAt is later. */
+      lastOkAt: z.number().optional(),
+      /** Events queued for the backend but not kept in the local history. */
+      notKeptLocally: z.number().int().nonnegative(),
+      /** Old local events removed early to make room for the outbox. */
+      prunedForSpace: z.number().int().nonnegative(),
+    }),
+    fallback: { notKeptLocally: 0, prunedForSpace: 0 } as {
+      lastErrorAt?: number;
+      lastError?: string;
+      lastOkAt?: number;
+      notKeptLocally: number;
+      prunedForSpace: number;
+    },
+  },
   /** The client IP the backend last reported seeing, for the remote indicator. */
   network: {
     schema: z.object({ clientIp: z.string().max(MAX_CLIENT_IP_CHARS), reportedAt: z.number() }).nullable(),
@@ -115,7 +149,7 @@ export type StateValue<K extends StateKey> = z.infer<(typeof STATE)[K]['schema']
 interface UpwatchDB extends DBSchema {
   events: { key: string; value: FileEvent; indexes: { observedAt: string } };
   outbox: { key: string; value: OutboxEntry; indexes: { nextAttemptAt: number; rankAge: [number, number] } };
-  deadLetters: { key: string; value: DeadLetter; indexes: { failedAt: number } };
+  deadLetters: { key: string; value: DeadLetter; indexes: { failedAt: number; target: string } };
   state: { key: string; value: unknown };
   destinations: { key: string; value: DestinationRecord };
   downloads: { key: string; value: StoredDownload; indexes: { matchKey: string; startedAt: number } };
@@ -156,6 +190,17 @@ export function openDatabase(name = DB_NAME): Promise<Database> {
           return migrate(await cursor.continue());
         });
         db.createObjectStore('deadLetters', { keyPath: 'id' }).createIndex('failedAt', 'failedAt');
+      }
+      if (oldVersion < 4) {
+        // Dead letters by the backend settings that refused them: new settings send them again.
+        const letters = transaction.objectStore('deadLetters');
+        letters.createIndex('target', 'target');
+        // Letters from before have no known settings: the next flush sends them again once.
+        void letters.openCursor().then(async function migrate(cursor): Promise<void> {
+          if (!cursor) return;
+          if (cursor.value.target === undefined) await cursor.update({ ...cursor.value, target: '' });
+          return migrate(await cursor.continue());
+        });
       }
     },
   });

@@ -133,13 +133,56 @@ export class OutboxQueue {
     await writeState(this.db, 'deliveryStatus', { ...(await readState(this.db, 'deliveryStatus')), lastSuccessAt: now, consecutiveFailures: 0 });
   }
 
+  /**
+   * Dead letters refused under other backend settings than `target` (a token rotated, a URL or
+   * format fixed) go back in the queue; returns how many. An index range: nothing is read when
+   * there are none.
+   */
+  async requeueDeadLettersNotFrom(target: string, now: number): Promise<number> {
+    const tx = this.db.transaction(['deadLetters', 'outbox', 'state'], 'readwrite');
+    const index = tx.objectStore('deadLetters').index('target');
+    const letters = [...(await index.getAll(IDBKeyRange.upperBound(target, true))), ...(await index.getAll(IDBKeyRange.lowerBound(target, true)))];
+    if (letters.length > 0) {
+      await this.enqueueWithin(
+        tx,
+        letters.map((l) => l.event),
+        now,
+      );
+      for (const letter of letters) await tx.objectStore('deadLetters').delete(letter.id);
+    }
+    await tx.done;
+    return letters.length;
+  }
+
+  /**
+   * Dead letters older than `cutoff`, then the oldest beyond `cap`, are dropped and counted like
+   * events dropped from a full outbox (the count travels with the next batch); returns how many.
+   */
+  async expireDeadLetters(cutoff: number, cap: number): Promise<number> {
+    const tx = this.db.transaction(['deadLetters', 'state'], 'readwrite');
+    const letters = tx.objectStore('deadLetters');
+    let excess = (await letters.count()) - cap;
+    let removed = 0;
+    for (let c = await letters.index('failedAt').openCursor(); c && (c.value.failedAt < cutoff || excess > 0); c = await c.continue()) {
+      await c.delete();
+      removed++;
+      excess--;
+    }
+    if (removed > 0) {
+      const stats = await statsIn(tx.objectStore('state'));
+      await tx.objectStore('state').put({ ...stats, dropped: stats.dropped + removed, droppedTotal: stats.droppedTotal + removed }, 'outboxStats');
+    }
+    await tx.done;
+    return removed;
+  }
+
   /** The backend refused these for good: kept aside as dead letters, for the admin to see and resend. */
-  async deadLetter(batch: readonly OutboxEntry[], error: string, now: number): Promise<void> {
+  async deadLetter(batch: readonly OutboxEntry[], error: string, now: number, target = ''): Promise<void> {
     const tx = this.db.transaction(['outbox', 'deadLetters', 'state'], 'readwrite');
     const stats = await statsIn(tx.objectStore('state'));
     for (const entry of batch) {
       await tx.objectStore('outbox').delete(entry.id);
-      await tx.objectStore('deadLetters').put({ id: entry.id, event: entry.event, error: error.slice(0, 500), failedAt: now });
+      await tx.objectStore('deadLetters').put({ id: entry.id, event: entry.event, error: error.slice(0, 500), failedAt: now, target });
       stats.bytes = Math.max(0, stats.bytes - entry.bytes);
     }
     await tx.objectStore('state').put(stats, 'outboxStats');

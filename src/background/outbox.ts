@@ -2,7 +2,11 @@
  * The durable outbox: every event to forward waits here (IndexedDB) until the backend accepts it.
  * - Batches are bounded by count and bytes, gzip-compressed where the format allows, keyed by event id.
  * - Retries back off exponentially with jitter, on an alarm; Retry-After is honoured.
- * - 413 splits the batch; any other refusal (4xx but 408/409/429) moves it aside as dead letters.
+ * - 413 splits the batch; so does any other refusal (4xx but 408/409/429) of content, until the
+ *   events the backend refuses are isolated as dead letters and the rest is delivered; a refusal
+ *   of the request itself (401, 403, 404, 405, 410: credentials, address) parks the whole batch.
+ * - Dead letters go back in the queue by themselves when the backend settings change (a token
+ *   rotated by policy, a URL or format fixed): nobody has to click "Resend" on every browser.
  * - Bounded: past the cap, the lowest severity goes first, and the count dropped travels with the next batch.
  * At-least-once: an entry is deleted only after the backend answered 2xx, so a worker stopped
  * mid-request sends it again, and the backend de-duplicates on the event id.
@@ -36,10 +40,25 @@ export interface FlushResult {
   error?: string;
 }
 
+type FingerprintedTarget = BackendTarget & { fingerprint: string };
+
 const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
 const MAX_RETRY_AFTER_MS = 86_400_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Refusals of the request, not of an event in it: splitting the batch would only repeat them. */
+const REFUSES_EVERY_EVENT = /\bHTTP (?:401|403|404|405|410)\b/;
+
+/**
+ * A digest of the backend settings events are sent with (address, format, credential): dead
+ * letters keep it, so they are sent again once the settings change. The token never is stored.
+ */
+export async function targetFingerprint(target: BackendTarget): Promise<string> {
+  const text = [target.url, target.format.id, target.token ?? ''].join('\n');
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest).subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** gzip with the platform's CompressionStream (browsers, Node 18+). */
 export async function gzipWithCompressionStream(body: string): Promise<Uint8Array> {
@@ -109,13 +128,15 @@ export class Outbox {
       await this.#queue.recordFailure(problem, this.deps.now());
       return { sent: 0, remaining: await this.depth(), error: problem };
     }
+    const fingerprint = await targetFingerprint(target);
+    const requeued = await this.#queue.requeueDeadLettersNotFrom(fingerprint, this.deps.now());
     const perRequest = Math.min(target.maxBatchEvents, target.format.maxEventsPerRequest ?? Infinity);
     let sent = 0;
     let deadLettered = 0;
     for (;;) {
-      const due = await this.#queue.due(ignoreBackoff ? undefined : this.deps.now(), perRequest);
+      const due = await this.#queue.due(ignoreBackoff || requeued > 0 ? undefined : this.deps.now(), perRequest);
       if (due.length === 0) break;
-      const result = await this.#deliver(target, limitBytes(due, target));
+      const result = await this.#deliver({ ...target, fingerprint }, limitBytes(due, target));
       sent += result.sent;
       deadLettered += result.dead;
       if (result.error) {
@@ -127,7 +148,7 @@ export class Outbox {
   }
 
   /** Sends one batch and settles every entry in it: deleted, rescheduled, split or dead-lettered. */
-  async #deliver(target: BackendTarget, batch: OutboxEntry[]): Promise<{ sent: number; dead: number; error?: string }> {
+  async #deliver(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<{ sent: number; dead: number; error?: string }> {
     const outcome = await this.#send(target, batch);
     switch (outcome.kind) {
       case 'ok':
@@ -137,25 +158,23 @@ export class Outbox {
         await this.#reschedule(batch, outcome.error, outcome.retryAfterMs);
         return { sent: 0, dead: 0, error: outcome.error };
       case 'dead':
-        await this.#queue.deadLetter(batch, outcome.error, this.deps.now());
+        // One bad event must not park the 199 good ones sent with it: halve until it stands alone.
+        if (batch.length > 1 && !REFUSES_EVERY_EVENT.test(outcome.error)) return this.#deliverHalves(target, batch);
+        await this.#queue.deadLetter(batch, outcome.error, this.deps.now(), target.fingerprint);
         return { sent: 0, dead: batch.length };
       case 'split': {
         if (batch.length === 1) {
-          await this.#queue.deadLetter(batch, `${outcome.error} (a single event is too large for this backend)`, this.deps.now());
+          await this.#queue.deadLetter(batch, `${outcome.error} (a single event is too large for this backend)`, this.deps.now(), target.fingerprint);
           return { sent: 0, dead: 1 };
         }
-        const half = Math.ceil(batch.length / 2);
-        const first = await this.#deliver(target, batch.slice(0, half));
-        if (first.error) return first;
-        const second = await this.#deliver(target, batch.slice(half));
-        return { sent: first.sent + second.sent, dead: first.dead + second.dead, ...(second.error && { error: second.error }) };
+        return this.#deliverHalves(target, batch);
       }
       case 'partial': {
         const retry = new Set(outcome.retry);
         const dead = new Map(outcome.dead.map((d) => [d.index, d.error]));
         const accepted = batch.filter((_, i) => !retry.has(i) && !dead.has(i));
         await this.#queue.accepted(accepted, this.deps.now());
-        for (const [index, error] of dead) await this.#queue.deadLetter([batch[index]!], error, this.deps.now());
+        for (const [index, error] of dead) await this.#queue.deadLetter([batch[index]!], error, this.deps.now(), target.fingerprint);
         const again = batch.filter((_, i) => retry.has(i));
         if (again.length === 0) return { sent: accepted.length, dead: dead.size };
         const error = `backend asked to retry ${again.length} of ${batch.length} events`;
@@ -163,6 +182,14 @@ export class Outbox {
         return { sent: accepted.length, dead: dead.size, error };
       }
     }
+  }
+
+  async #deliverHalves(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<{ sent: number; dead: number; error?: string }> {
+    const half = Math.ceil(batch.length / 2);
+    const first = await this.#deliver(target, batch.slice(0, half));
+    if (first.error) return first;
+    const second = await this.#deliver(target, batch.slice(half));
+    return { sent: first.sent + second.sent, dead: first.dead + second.dead, ...(second.error && { error: second.error }) };
   }
 
   async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<DeliveryOutcome> {

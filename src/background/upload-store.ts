@@ -1,15 +1,27 @@
 /**
- * What an upload reads before it is scored, and the one transaction that stores it: the events,
- * the destination history, the activity profile and the outbox entries are written together or
- * not at all (so "first use" is never recorded for an upload that failed to store).
+ * What an upload reads before it is scored, and how it is stored: queue first, then keep locally.
+ *
+ * The outbox is what must not lose an event, so the events to forward are queued in their own
+ * transaction first. The local history (events, destination records, activity profile, unseen
+ * count) follows in one transaction, written together or not at all. On a full disk
+ * (QuotaExceededError) old local events make room and the write is tried once more; if the local
+ * history still cannot be written, the upload is forwarded all the same and the trouble is
+ * recorded (storageHealth) for the badge to show: a full disk costs local history, never
+ * forwarding (issue 15, item 3).
  */
 import { ActivityProfile, emptyProfile, recordActivity, type LocalTime } from '../core/risk/activity';
 import { DestinationRecord } from '../core/risk/destination-history';
 import type { UploadHistory } from '../core/risk/upload-context';
 import type { FileEvent, FileSource } from '../core/schema/event';
-import { readState, type Database } from './db';
+import { readState, STATE, type Database } from './db';
+import { EventStore, putEventsWithin } from './event-store';
 import type { RiskHistory } from './history';
 import type { Outbox } from './outbox';
+
+/** Old local events removed at once to make room when the disk is full. */
+export const ROOM_EVENTS = 1_000;
+
+const isQuotaError = (err: unknown) => (err as { name?: unknown } | null)?.name === 'QuotaExceededError';
 
 /** A send is recorded on events of its action observed this long before it, at most. */
 const RECORD_SEND_WINDOW_MS = 30 * 60_000;
@@ -40,6 +52,7 @@ export class UploadStore {
     private readonly db: Database,
     private readonly history: RiskHistory,
     private readonly outbox: Outbox,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async read(destinationKeys: readonly string[], files: readonly { name: string; size: number }[], now: number): Promise<UploadFacts> {
@@ -92,19 +105,53 @@ export class UploadStore {
   }
 
   async commit(write: UploadWrite): Promise<void> {
-    const tx = this.db.transaction(['events', 'destinations', 'state', 'outbox'], 'readwrite');
+    if (write.forward.length > 0) {
+      try {
+        await this.#withRoom(() => this.outbox.enqueue(write.forward));
+      } catch (err) {
+        await this.#noteTrouble(err, 0);
+        throw err;
+      }
+    }
     try {
-      for (const event of write.events) await tx.objectStore('events').put(event);
+      await this.#withRoom(() => this.#keepLocally(write));
+    } catch (err) {
+      // Those to forward are queued already: only the local history misses them.
+      await this.#noteTrouble(err, write.events.length, write.forward.length);
+    }
+  }
+
+  /** Runs a write; on a full disk, removes the oldest local events and runs it once more. */
+  async #withRoom(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (!isQuotaError(err)) throw err;
+      const pruned = await new EventStore(this.db).pruneOldest(ROOM_EVENTS);
+      await this.#updateHealth((h) => ({ ...h, prunedForSpace: h.prunedForSpace + pruned }));
+      await write();
+    }
+  }
+
+  async #keepLocally(write: UploadWrite): Promise<void> {
+    const tx = this.db.transaction(['events', 'destinations', 'state'], 'readwrite');
+    try {
+      await putEventsWithin(tx, write.events);
       for (const record of write.destinations) await tx.objectStore('destinations').put(record);
       // The profile is read again here: the activity sampler may have counted this hour meanwhile.
-      const stored = ActivityProfile.safeParse(await tx.objectStore('state').get('activityProfile'));
+      const state = tx.objectStore('state');
+      const stored = ActivityProfile.safeParse(await state.get('activityProfile'));
       const profile = stored.success ? stored.data : emptyProfile();
       const next = recordActivity(profile, write.activity);
-      if (next !== profile) await tx.objectStore('state').put(next, 'activityProfile');
-      if (write.forward.length > 0) await this.outbox.enqueueWithin(tx, write.forward);
+      if (next !== profile) await state.put(next, 'activityProfile');
+      // Trouble ends with the first local write that succeeds after it.
+      const health = STATE.storageHealth.schema.safeParse(await state.get('storageHealth'));
+      if (health.success && health.data.lastErrorAt !== undefined && (health.data.lastOkAt ?? 0) <= health.data.lastErrorAt) {
+        await state.put({ ...health.data, lastOkAt: Math.max(this.now(), health.data.lastErrorAt + 1) }, 'storageHealth');
+      }
     } catch (err) {
-      // Nothing of this upload may stay. A failed request aborts the transaction by itself, but an
-      // error thrown between requests would let it commit what it holds: abort it explicitly.
+      // Nothing of it may stay. A failed request aborts the transaction by itself, but an error
+      // thrown between requests would let it commit what it holds: abort it explicitly.
       try {
         tx.abort();
       } catch {
@@ -114,5 +161,26 @@ export class UploadStore {
       throw err;
     }
     await tx.done;
+  }
+
+  async #noteTrouble(err: unknown, notKept: number, queued = 0): Promise<void> {
+    const name = (err as { name?: unknown } | null)?.name;
+    const what = isQuotaError(err) ? 'the disk is full (QuotaExceededError)' : `${typeof name === 'string' ? name : 'error'}: ${String(err)}`;
+    const kept = queued > 0 ? ` (${queued} of them queued for the backend)` : '';
+    const message = notKept > 0 ? `${notKept} event(s) not kept on this device${kept}: ${what}` : `could not queue events: ${what}`;
+    console.error('[upwatch] storage trouble:', message);
+    await this.#updateHealth((h) => ({ ...h, lastErrorAt: this.now(), lastError: message.slice(0, 500), notKeptLocally: h.notKeptLocally + notKept }));
+  }
+
+  /** Best effort: on a full disk even this small write may fail, and the error is logged instead. */
+  async #updateHealth(change: (health: (typeof STATE.storageHealth)['fallback']) => (typeof STATE.storageHealth)['fallback']): Promise<void> {
+    try {
+      const tx = this.db.transaction('state', 'readwrite');
+      const parsed = STATE.storageHealth.schema.safeParse(await tx.store.get('storageHealth'));
+      await tx.store.put(STATE.storageHealth.schema.parse(change(parsed.success ? parsed.data : { ...STATE.storageHealth.fallback })), 'storageHealth');
+      await tx.done;
+    } catch (err) {
+      console.error('[upwatch] could not record storage trouble', err);
+    }
   }
 }

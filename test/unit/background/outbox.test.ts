@@ -112,7 +112,9 @@ describe('Outbox: refusals, splits, Retry-After, caps, gzip', () => {
     return { db, clock, calls, outbox };
   };
 
-  it.each([401, 403, 400, 404])('moves a batch refused with %i aside as dead letters, visible with the error', async (status) => {
+  // Refusals of the request itself (credentials, address): one request, the whole batch aside.
+  // A refusal of content (400, 422…) is split instead: outbox-dead-letters.test.ts.
+  it.each([401, 403, 404, 410])('moves a batch refused with %i aside as dead letters, visible with the error', async (status) => {
     const { db, outbox } = await make([status]);
     await outbox.enqueue([event(1), event(2), event(3)]);
     expect(await outbox.flush()).toMatchObject({ sent: 0, remaining: 0, deadLettered: 3 });

@@ -1,0 +1,131 @@
+// Issue 15, item 3: a full disk stops neither forwarding nor the next upload.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase, readState, type Database } from '../../../src/background/db';
+import { EventStore } from '../../../src/background/event-store';
+import { RiskHistory } from '../../../src/background/history';
+import { Outbox } from '../../../src/background/outbox';
+import { ROOM_EVENTS, UploadStore, type UploadWrite } from '../../../src/background/upload-store';
+import type { FileEvent } from '../../../src/core/schema/event';
+import { sampleEvent, sampleId } from '../support/sample-event';
+
+let dbCounter = 0;
+const ACTIVITY = { weekday: 1, hour: 10, minute: 0, day: '2026-11-23' };
+
+async function setup() {
+  const db = await openDatabase(`upload-store-${++dbCounter}`);
+  const clock = { now: 5_000 };
+  const outbox = new Outbox({
+    db,
+    fetch: (() => Promise.reject(new Error('offline'))) as unknown as typeof fetch,
+    now: () => clock.now,
+    random: () => 0,
+    target: async () => undefined,
+  });
+  const store = new UploadStore(db, new RiskHistory(db, 'UTC'), outbox, () => clock.now);
+  return { db, clock, outbox, store };
+}
+
+let n = 0;
+const newEvent = (over: Partial<Parameters<typeof sampleEvent>[0]> = {}) =>
+  sampleEvent({ id: sampleId(++n), observedAt: new Date(1_700_000_000_000 + n * 1000).toISOString(), ...over });
+
+const write = (events: FileEvent[], forward = events): UploadWrite => ({ events, forward, destinations: [], activity: ACTIVITY });
+
+/**
+ * Makes puts into one store fail the way a full disk does (QuotaExceededError), `times` times.
+ * fake-indexeddb is what the unit tests run on (test setup), so its object store is patched.
+ */
+function fullDisk(storeName: string, times = Infinity) {
+  const original = IDBObjectStore.prototype.put;
+  let left = times;
+  return vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    if (this.name === storeName && left > 0) {
+      left--;
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    }
+    return original.apply(this, args);
+  });
+}
+
+const storedIds = async (db: Database) => (await db.getAll('events')).map((e) => e.id);
+const queuedIds = async (db: Database) => (await db.getAll('outbox')).map((e) => e.id);
+
+describe('UploadStore.commit: queue first', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('queues the event for the backend when the local event store is full, and records the trouble', async () => {
+    const { db, store } = await setup();
+    const event = await newEvent();
+    fullDisk('events');
+    await expect(store.commit(write([event]))).resolves.toBeUndefined();
+    vi.restoreAllMocks();
+    expect(await queuedIds(db)).toEqual([event.id]);
+    expect(await storedIds(db)).toEqual([]);
+    expect(await readState(db, 'storageHealth')).toMatchObject({
+      lastErrorAt: 5_000,
+      lastError: expect.stringMatching(/1 event\(s\) not kept on this device \(1 of them queued for the backend\): the disk is full/),
+      notKeptLocally: 1,
+    });
+  });
+
+  it('writes nothing of the local history when part of it fails (events, destinations, activity together)', async () => {
+    const { db, store } = await setup();
+    fullDisk('destinations');
+    const event = await newEvent();
+    await store.commit({ ...write([event]), destinations: [{ key: 'dropbox', firstUsedAt: 1, lastUsedAt: 1, uploads: 1 }] });
+    vi.restoreAllMocks();
+    expect(await storedIds(db)).toEqual([]);
+    expect(await readState(db, 'activityProfile')).toBeNull();
+    expect(await queuedIds(db)).toEqual([event.id]);
+  });
+
+  it('makes room by removing the oldest local events, then keeps the upload', async () => {
+    const { db, store } = await setup();
+    const old = await Promise.all(Array.from({ length: ROOM_EVENTS + 5 }, () => newEvent()));
+    await new EventStore(db).add(old);
+    const event = await newEvent();
+    fullDisk('events', 1);
+    await store.commit(write([event]));
+    vi.restoreAllMocks();
+    const stored = await storedIds(db);
+    expect(stored).toContain(event.id);
+    expect(stored).toHaveLength(6);
+    // The oldest went first.
+    expect(stored).toEqual(expect.arrayContaining(old.slice(ROOM_EVENTS).map((e) => e.id)));
+    expect(await readState(db, 'storageHealth')).toMatchObject({ prunedForSpace: ROOM_EVENTS, notKeptLocally: 0 });
+  });
+
+  it('makes room for the outbox itself from the local history', async () => {
+    const { db, store } = await setup();
+    await new EventStore(db).add(await Promise.all(Array.from({ length: 10 }, () => newEvent())));
+    const event = await newEvent();
+    fullDisk('outbox', 1);
+    await store.commit(write([event]));
+    vi.restoreAllMocks();
+    expect(await queuedIds(db)).toEqual([event.id]);
+    expect(await storedIds(db)).toEqual([event.id]);
+  });
+
+  it('fails the upload, visibly, only when even the outbox cannot take it', async () => {
+    const { db, store } = await setup();
+    fullDisk('outbox');
+    await expect(store.commit(write([await newEvent()]))).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    vi.restoreAllMocks();
+    expect(await readState(db, 'storageHealth')).toMatchObject({ lastError: expect.stringMatching(/could not queue events: the disk is full/) });
+  });
+
+  it('keeps events below the forwarding threshold locally only, and ends the trouble with the next good write', async () => {
+    const { db, store, clock } = await setup();
+    // Nothing to forward; the local write fails even after making room (the store is empty).
+    const quiet = await newEvent();
+    fullDisk('events');
+    await store.commit(write([quiet], []));
+    vi.restoreAllMocks();
+    expect(await queuedIds(db)).toEqual([]);
+    const trouble = await readState(db, 'storageHealth');
+    expect(trouble).toMatchObject({ lastErrorAt: 5_000, lastError: expect.stringMatching(/^1 event\(s\) not kept on this device: the disk is full/) });
+    clock.now = 6_000;
+    await store.commit(write([await newEvent()]));
+    expect((await readState(db, 'storageHealth')).lastOkAt).toBeGreaterThan(trouble.lastErrorAt!);
+  });
+});
