@@ -6,9 +6,13 @@
  * 2. In real Chromium with the built extension: the time from a trusted drop to the stored event
  *    for a 1 KiB, a 64 KiB and a 2 GiB sparse file (goal: 2 GiB / 1 KiB ≤ 1.2), beside a baseline in the same
  *    run where the page reads the whole file, as a classifier that hashed or scanned it would.
+ * 3. In real Chromium: a folder drop until every event is stored, on an empty store and again with
+ *    100,000 stored risky events the popup has not shown (issue 15, item 9: 5.0 s against 59 s for
+ *    1,000 files before the unseen count was kept as a number). Goal: with history / empty ≤ 1.5.
+ *    UPWATCH_BENCH_FOLDER_FILES sets the folder's size (default 500).
  */
 import { execSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -179,7 +183,138 @@ async function dropLatency(): Promise<void> {
   }
 }
 
+const HISTORY_EVENTS = 100_000;
+
+/** Events stored since `sinceIso`, counted on the observedAt index: the cost of asking does not grow with older history. */
+function storedSince(worker: Worker, sinceIso: string): Promise<number> {
+  return worker.evaluate(
+    (since) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('upwatch');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('events').objectStore('events').index('observedAt').count(IDBKeyRange.lowerBound(since));
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    sinceIso,
+  );
+}
+
+/** Copies of one stored risky event, observed before `beforeIso`, put straight into the store; the unseen count is left to be taken again. */
+function seedHistory(worker: Worker, count: number, beforeIso: string): Promise<number> {
+  return worker.evaluate(
+    ({ count, before }) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('upwatch');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction('events').objectStore('events').getAll(null, 1);
+          read.onerror = () => reject(read.error);
+          read.onsuccess = () => {
+            const template = (read.result as { observedAt: string; risk: { score: number } }[])[0]!;
+            const end = Date.parse(before);
+            let written = 0;
+            const next = (): void => {
+              if (written >= count) {
+                const reset = db.transaction('state', 'readwrite');
+                reset.objectStore('state').put(null, 'unseenRisky');
+                reset.oncomplete = () => resolve(written);
+                reset.onerror = () => reject(reset.error);
+                return;
+              }
+              const tx = db.transaction('events', 'readwrite');
+              const store = tx.objectStore('events');
+              for (let i = 0; i < 10_000 && written < count; i++, written++) {
+                store.put({ ...template, id: crypto.randomUUID(), observedAt: new Date(end - 1000 - written).toISOString() });
+              }
+              tx.oncomplete = next;
+              tx.onerror = () => reject(tx.error);
+            };
+            next();
+          };
+        };
+      }),
+    { count, before: beforeIso },
+  );
+}
+
+/** The unseen count the badge reads, from the state store (null until taken). */
+function unseenCount(worker: Worker): Promise<number | null> {
+  return worker.evaluate(
+    () =>
+      new Promise<number | null>((resolve, reject) => {
+        const open = indexedDB.open('upwatch');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('state').objectStore('state').get('unseenRisky');
+          request.onsuccess = () => resolve((request.result as { count?: number } | null)?.count ?? null);
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+async function timeFolderDrop(page: Page, worker: Worker, folder: string, files: number): Promise<number> {
+  const since = new Date(Date.now() - 1000).toISOString();
+  const before = await storedSince(worker, since);
+  const start = performance.now();
+  await dropPaths(page, '#dropzone', [folder]);
+  while ((await storedSince(worker, since)) < before + files) {
+    if (performance.now() - start > 600_000) throw new Error(`the ${files} events of ${folder} were not all stored`);
+  }
+  return performance.now() - start;
+}
+
+export async function dropWithHistory(): Promise<void> {
+  if (!existsSync(`${CHROME_EXTENSION_DIR}/manifest.json`)) execSync('npx wxt build -b chrome', { cwd: ROOT, stdio: 'inherit' });
+  const files = Number(process.env.UPWATCH_BENCH_FOLDER_FILES ?? 500);
+  const dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-history-'));
+  const browser = await launchChromium();
+  try {
+    const folders = ['empty', 'history'].map((label) => {
+      const folder = join(dir, label);
+      mkdirSync(folder);
+      for (let i = 0; i < files; i++) writeSample(join(folder, `${label}-${i}.csv`), 1024);
+      return folder;
+    });
+    writeSample(join(dir, 'warm-a.csv'), 1024);
+    writeSample(join(dir, 'warm-b.csv'), 1024);
+    const worker = await browser.worker();
+    const page = await browser.context.newPage();
+    await page.goto('https://www.dropbox.com/home');
+    await timeToStoredEvent(page, worker, join(dir, 'warm-a.csv'), 'warm-a.csv');
+    const empty = await timeFolderDrop(page, worker, folders[0]!, files);
+
+    const seeded = await seedHistory(worker, HISTORY_EVENTS, new Date(Date.now() - 3_600_000).toISOString());
+    // One upload after seeding: its badge refresh takes the unseen count once (as after an update).
+    await timeToStoredEvent(page, worker, join(dir, 'warm-b.csv'), 'warm-b.csv');
+    const start = performance.now();
+    while (((await unseenCount(worker)) ?? 0) < seeded) {
+      if (performance.now() - start > 300_000) throw new Error('the unseen count was never taken');
+    }
+    const withHistory = await timeFolderDrop(page, worker, folders[1]!, files);
+    const ratio = withHistory / empty;
+    printResult(
+      `files: drop of a ${fmt(files)}-file folder → every event stored, in Chromium`,
+      [
+        ['empty store', `${fmt(empty / 1000, 2)} s`],
+        [`${fmt(seeded)} stored risky events, none seen`, `${fmt(withHistory / 1000, 2)} s`],
+        ['with history / empty', `${fmt(ratio, 2)}×`],
+        ['before (issue 15, 1,000 files)', '5.0 s empty, 59 s with 100,000 unseen'],
+      ],
+      [{ label: 'with history / empty ≤ 1.5', met: ratio <= 1.5 }],
+    );
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   await classificationThroughput();
   await dropLatency();
+  await dropWithHistory();
 }
