@@ -1,0 +1,142 @@
+// Files sent by script wait for the decision (issue 14, main-world/hold.ts): with nothing held the
+// call runs at once, untouched, and is reported after; held, it runs only when allowed, and a blocked
+// one fails as the page would see a network error, with the original never called.
+import { describe, expect, it, vi } from 'vitest';
+import type { BridgeFiles } from '../../../src/content/bridge-protocol';
+import type { Verdict } from '../../../src/content/main-world/bridge';
+import { holdSends } from '../../../src/content/main-world/hold';
+
+class FakeXhr {
+  static calls: unknown[][] = [];
+  open(...args: unknown[]) {
+    FakeXhr.calls.push(['open', ...args]);
+  }
+  send(...args: unknown[]) {
+    FakeXhr.calls.push(['send', ...args]);
+  }
+}
+
+function setUp(verdict: () => Verdict) {
+  FakeXhr.calls = [];
+  const nativeFetch = vi.fn((..._args: unknown[]) => Promise.resolve('response'));
+  const nativeBeacon = vi.fn((..._args: unknown[]) => true);
+  const win = {
+    fetch: nativeFetch,
+    Request: class {},
+    XMLHttpRequest: FakeXhr,
+    Navigator: { prototype: { sendBeacon: nativeBeacon } },
+  };
+  const reported: BridgeFiles[] = [];
+  const asked: BridgeFiles[] = [];
+  const bridge = {
+    node: vi.fn(),
+    rearm: vi.fn(),
+    files: (f: BridgeFiles) => reported.push(f),
+    ask: (f: BridgeFiles) => {
+      asked.push(f);
+      return verdict();
+    },
+  };
+  holdSends(win as unknown as Window & typeof globalThis, bridge, (u) => `https://app.example${String(u)}`);
+  return { win, nativeFetch, nativeBeacon, reported, asked };
+}
+
+const file = () => new File(['secret'], 'ledger.csv', { type: 'text/csv' });
+const decided = () => {
+  let decide!: (allowed: boolean) => void;
+  const verdict = new Promise<boolean>((resolve) => (decide = resolve));
+  return { verdict, decide };
+};
+
+describe('fetch', () => {
+  it('nothing held: runs at once with the same arguments and result, then reports', async () => {
+    const { win, nativeFetch, reported, asked } = setUp(() => 'pass');
+    const init = { method: 'POST', body: file() };
+    const result = win.fetch('/up', init);
+    expect(nativeFetch).toHaveBeenCalledWith('/up', init);
+    expect(await result).toBe('response');
+    expect(asked).toHaveLength(1);
+    expect(reported).toEqual([expect.objectContaining({ channel: 'programmatic', sentTo: { url: 'https://app.example/up', bytes: 6, via: 'fetch' } })]);
+  });
+
+  it('a body without files is never asked about', async () => {
+    const { win, nativeFetch, asked } = setUp(() => 'pass');
+    await win.fetch('/x', { method: 'POST', body: 'text' });
+    expect(nativeFetch).toHaveBeenCalledTimes(1);
+    expect(asked).toEqual([]);
+  });
+
+  it('held then allowed: the request starts only after the decision', async () => {
+    const { verdict, decide } = decided();
+    const { win, nativeFetch, reported } = setUp(() => verdict);
+    const result = win.fetch('/up', { method: 'POST', body: file() });
+    await Promise.resolve();
+    expect(nativeFetch).not.toHaveBeenCalled();
+    decide(true);
+    expect(await result).toBe('response');
+    expect(nativeFetch).toHaveBeenCalledTimes(1);
+    // The observer reported a held action itself.
+    expect(reported).toEqual([]);
+  });
+
+  it('held then blocked: rejects with a TypeError like a network error, and never sends', async () => {
+    const { win, nativeFetch } = setUp(() => Promise.resolve(false));
+    await expect(win.fetch('/up', { method: 'POST', body: file() })).rejects.toBeInstanceOf(TypeError);
+    expect(nativeFetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('XMLHttpRequest', () => {
+  it('held then blocked: fails through a revoked blob: URL, the page body never sent', async () => {
+    const { win } = setUp(() => Promise.resolve(false));
+    const xhr = new win.XMLHttpRequest();
+    xhr.open('POST', '/up');
+    xhr.send(file());
+    await new Promise((r) => setTimeout(r, 0));
+    expect(FakeXhr.calls[0]).toEqual(['open', 'POST', '/up']);
+    expect(FakeXhr.calls[1]).toEqual(['open', 'GET', expect.stringMatching(/^blob:/)]);
+    expect(FakeXhr.calls[2]).toEqual(['send']);
+    expect(FakeXhr.calls).toHaveLength(3);
+  });
+
+  it('held then allowed: sends the page body after the decision', async () => {
+    const { verdict, decide } = decided();
+    const { win } = setUp(() => verdict);
+    const xhr = new win.XMLHttpRequest();
+    const body = file();
+    xhr.open('POST', '/up');
+    expect(xhr.send(body)).toBeUndefined();
+    expect(FakeXhr.calls).toHaveLength(1);
+    decide(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(FakeXhr.calls[1]).toEqual(['send', body]);
+  });
+
+  it('a synchronous request cannot wait: it throws a NetworkError at once', () => {
+    const { win } = setUp(() => new Promise(() => undefined));
+    const xhr = new win.XMLHttpRequest();
+    xhr.open('POST', '/up', false);
+    expect(() => xhr.send(file())).toThrow(expect.objectContaining({ name: 'NetworkError' }));
+  });
+});
+
+describe('sendBeacon', () => {
+  it('held: returns true (queued) and sends only if allowed', async () => {
+    const blocked = setUp(() => Promise.resolve(false));
+    const nav = blocked.win.Navigator.prototype as { sendBeacon(u: string, d: unknown): boolean };
+    expect(nav.sendBeacon('/b', file())).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(blocked.nativeBeacon).not.toHaveBeenCalled();
+    const allowed = setUp(() => Promise.resolve(true));
+    expect((allowed.win.Navigator.prototype as typeof nav).sendBeacon('/b', file())).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(allowed.nativeBeacon).toHaveBeenCalledTimes(1);
+  });
+
+  it('nothing held: a beacon the browser refuses is not reported', () => {
+    const { win, nativeBeacon, reported } = setUp(() => 'pass');
+    nativeBeacon.mockReturnValueOnce(false);
+    expect((win.Navigator.prototype as { sendBeacon(u: string, d: unknown): boolean }).sendBeacon('/b', file())).toBe(false);
+    expect(reported).toEqual([]);
+  });
+});
