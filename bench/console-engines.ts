@@ -6,7 +6,7 @@
  * when a PostgreSQL server is installed).
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -22,6 +22,8 @@ export interface BenchStore {
   plainInsert(batches: FileEvent[][], row: (e: FileEvent, receivedAt: number) => unknown[]): Promise<number>;
   /** Runs the GROUP BY baseline statements (named @from / @to). */
   groupBy(statements: readonly string[], from: number, to: number): Promise<void>;
+  /** Bytes on disk: the SQLite file and its WAL, or the PostgreSQL database (tables, indexes, TOAST). */
+  bytes(): Promise<number>;
   remove(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ function sqliteEngine(): BenchEngine {
           for (const s of statements) sqlite.prepare(s).all({ from, to });
           sqlite.close();
         },
+        bytes: async () => [SQLITE_FILE, `${SQLITE_FILE}-wal`].reduce((n, f) => n + (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0), 0),
         remove: async () => rmSync(dir, { recursive: true, force: true }),
       };
     },
@@ -117,6 +120,12 @@ function postgresEngine(cluster: PostgresCluster): BenchEngine {
           const pool = openPostgresPool(url, 1);
           for (const s of statements) await pool.query(s.replaceAll('@from', '$1').replaceAll('@to', '$2'), [from, to]);
           await pool.end();
+        },
+        async bytes() {
+          const pool = openPostgresPool(url, 1);
+          const { rows } = await pool.query<{ n: number }>('select pg_database_size(current_database()) as n');
+          await pool.end();
+          return rows[0]!.n;
         },
         async remove() {
           rmSync(dir, { recursive: true, force: true });

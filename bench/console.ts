@@ -214,6 +214,7 @@ async function searchFigures(engine: BenchEngine, workload: Workload): Promise<v
     const seconds = await load(workload, store);
     // Reopened as a deployment would be (on SQLite the open refreshes the planner's statistics).
     const built = await buildConsole({ ...store.options, ingestRateLimit: false });
+    const bytes = await store.bytes();
     try {
       const { baseline, results } = await searches(built, workload);
       const exposure = await exposures(built, store, workload);
@@ -221,6 +222,7 @@ async function searchFigures(engine: BenchEngine, workload: Workload): Promise<v
       printResult(
         `console search and exposure on ${engine.name} over ${fmt(TOTAL)} stored events (${workload.users.length} users, ${workload.destinationCount} destinations; loaded in ${fmt(seconds)} s, ${fmt(TOTAL / seconds)} events/s through EventStore.ingest)`,
         [
+          ['storage on disk (events, indexes, aggregates)', `${fmt(bytes / 1e6)} MB, ${fmt(bytes / TOTAL)} bytes per event`],
           ['baseline: unfiltered first page (limit 50)', ms(baseline)],
           ...results.map(([label, t]): [string, string] => [`first page: ${label}`, ms(t)]),
           ...exposure.flatMap(([label, answer, grouped]): [string, string][] => [

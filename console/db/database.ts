@@ -9,7 +9,7 @@
  *   PGPASSWORD or ~/.pgpass, never from a command line.
  */
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,6 +88,9 @@ export async function openConsoleDb(options: { dataDir: string; databaseUrl?: st
     try {
       // Kysely takes a PostgreSQL advisory lock around the migrations: nodes starting at once wait in turn.
       await migrate(db, 'postgres');
+      // As SQLite's `optimize` below: fresh statistics let the planner pick the index that serves
+      // a filter (ANALYZE samples a bounded number of rows, so it stays cheap on large tables).
+      await sql`analyze events`.execute(db);
     } catch (err) {
       await db.destroy();
       throw err;

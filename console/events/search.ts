@@ -241,7 +241,9 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
       .select([`${q} as seq`, `${s} as sort_at`])
       .where((eb) => {
         const all = conditions(eb, filters, driver);
-        all.push(eb(q, '<=', maxSeq));
+        // Wrapped on PostgreSQL like the other filters: without fresh statistics its planner took
+        // this bound to the primary key for the driving index and read the whole table.
+        all.push(postgres ? eb(sql<number>`(${sql.ref(q)} + 0)`, '<=', maxSeq) : eb(q, '<=', maxSeq));
         if (visible) all.push(visible);
         if (upper) all.push(eb(eb.refTuple(s, q), '<', eb.tuple(upper.s, upper.q)));
         return eb.and(all);
