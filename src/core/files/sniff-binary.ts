@@ -16,8 +16,6 @@ export interface BinaryVerdict {
   evidence: string;
 }
 
-const parser = new FileTypeParser();
-
 const PE_SIGNATURE = 'PE\u0000\u0000';
 const GZIP_DEFLATE = [0x1f, 0x8b, 0x08];
 
@@ -59,7 +57,9 @@ export async function sniffBinary(head: Uint8Array): Promise<BinaryVerdict | und
   if (hasSignature(head, GZIP_DEFLATE)) return { ext: 'gz', mime: 'application/gzip', evidence: 'GZIP signature' };
   let found: { ext: string; mime: string } | undefined;
   try {
-    found = await parser.fromBuffer(head);
+    // A parser per call: FileTypeParser keeps per-call state, and a shared one answered overlapping
+    // calls (the files of one message, classified with Promise.all) with each other's formats.
+    found = await new FileTypeParser().fromBuffer(head);
   } catch {
     // A truncated or malformed head: no binary verdict, the text analysis and the name still count.
     return undefined;
