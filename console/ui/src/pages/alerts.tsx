@@ -65,13 +65,13 @@ export function Alerts(props: { query: URLSearchParams }) {
           <VirtualTable
             caption={`${state.data.alerts.length} alerts, newest first`}
             columns={[
-              { heading: 'Alert', width: '22%' },
-              { heading: 'User', width: '20%' },
+              { heading: 'Alert', width: '20%' },
+              { heading: 'User', width: '19%' },
               { heading: 'Severity', width: '10%' },
-              { heading: 'State', width: '14%' },
-              { heading: 'Assignee', width: '14%' },
+              { heading: 'State', width: '13%' },
+              { heading: 'Assignee', width: '13%' },
               { heading: 'Events', width: '7%' },
-              { heading: 'Last event', width: '13%' },
+              { heading: 'Last event', width: '18%' },
             ]}
             rows={state.data.alerts}
             rowKey={(a) => a.id}

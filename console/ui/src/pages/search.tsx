@@ -38,13 +38,14 @@ function Cells(props: { e: ApiEvent }) {
         <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link>
       </td>
       <td>{e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : <span class="muted">unknown</span>}</td>
-      <td class="filename">
+      {/* A cell cut to one line keeps its whole text on hover (and in the DOM, for screen readers). */}
+      <td class="filename" title={e.file.name}>
         {e.file.name}{' '}
         <span class="muted">
           ({e.file.category}, {bytes(e.file.size)})
         </span>
       </td>
-      <td>
+      <td title={e.destination.url}>
         {destinationOf(e)} <span class="muted">({e.destination.category})</span>
       </td>
       <td class="num">{e.risk.score}</td>
@@ -131,12 +132,12 @@ export function Search(props: { query: URLSearchParams }) {
             class="events"
             caption={`${loaded.length} event${loaded.length === 1 ? '' : 's'} loaded${cursor ? ' (from a later page)' : ''}${nextCursor ? ', more on the server' : ''}; newest first unless sorted by a column (sorting orders the loaded rows).`}
             columns={[
-              column('time', 'Observed', '15%'),
-              column('user', 'User', '20%'),
-              column('file', 'File', '27%'),
-              column('destination', 'Destination', '20%'),
-              column('score', 'Score', '8%'),
-              { heading: 'Severity', width: '10%' },
+              column('time', 'Observed', '19%'),
+              column('user', 'User', '19%'),
+              column('file', 'File', '25%'),
+              column('destination', 'Destination', '19%'),
+              column('score', 'Score', '7%'),
+              { heading: 'Severity', width: '11%' },
             ]}
             rows={loaded}
             rowKey={(e) => e.id}
