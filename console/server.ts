@@ -27,6 +27,7 @@ import { SESSION_ROUTES } from './routes/session';
 import { ACCOUNT_ROUTES } from './routes/users-admin';
 import { NOTIFICATION_ROUTES } from './routes/notifications';
 import { LOOKBACK_ROUTES } from './routes/lookback';
+import { BLOCK_ROUTES } from './routes/block';
 import { startNotificationWorker } from './notify/worker';
 import { alertIngestHook } from './alerts/sessions';
 import { startRetentionJob } from './retention/job';
@@ -139,6 +140,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     ...ACCOUNT_ROUTES,
     ...NOTIFICATION_ROUTES,
     ...LOOKBACK_ROUTES,
+    ...BLOCK_ROUTES,
   ];
   routes.push(openApiRoute(routes));
   // The web interface's pages are routes of the access table but not of the API document.

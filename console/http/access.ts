@@ -54,6 +54,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/users/:email': ANYONE_WHO_READS,
   'PATCH /api/v1/users/:email': ANALYSTS,
   'POST /api/v1/users/:email/lookback': ANALYSTS,
+  'POST /api/v1/users/:email/block': ANALYSTS,
+  'DELETE /api/v1/users/:email/block': ANALYSTS,
 
   'GET /api/v1/alert-rules': ANYONE_WHO_READS,
   'POST /api/v1/alert-rules': ANALYSTS,
