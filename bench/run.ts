@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   console: () => import('./console').then((m) => m.run()),
   'console-ui': () => import('./console-ui').then((m) => m.run()),
   'page-load': () => import('./page-load').then((m) => m.run()),
+  response: () => import('./response').then((m) => m.run()),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
