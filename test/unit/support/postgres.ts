@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ import pg from 'pg';
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust on loopback: no password). */
   url: string;
+  /** With `tls`: the server's self-signed certificate, the CA a client must trust. */
+  caFile?: string;
   port: number;
   pid: number;
   stop(): Promise<void>;
@@ -72,8 +74,45 @@ async function waitUntil(done: () => boolean, ms: number): Promise<boolean> {
   return done();
 }
 
-/** durable: fsync and synchronous commits on, as a production server (benchmarks); off by default (tests). */
-export async function startPostgresCluster(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
+/**
+ * durable: fsync and synchronous commits on, as a production server (benchmarks); off by default (tests).
+ * tls: TLS with a self-signed certificate for 127.0.0.1, and connections without TLS refused.
+ */
+/** A self-signed certificate for 127.0.0.1 in the data folder, and pg_hba.conf refusing loopback without TLS. */
+function enableTls(data: string): { cert: string; key: string } {
+  const cert = join(data, 'server.crt');
+  const key = join(data, 'server.key');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  writeFileSync(join(data, 'pg_hba.conf'), 'hostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\nlocal all all trust\n');
+  if (isRoot()) {
+    const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres']).toString()));
+    for (const f of [cert, key, join(data, 'pg_hba.conf')]) chownSync(f, uid!, gid!);
+  }
+  chmodSync(key, 0o600);
+  return { cert, key };
+}
+
+export async function startPostgresCluster(options: { durable?: boolean; tls?: boolean } = {}): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-pg-'));
   if (isRoot()) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
@@ -84,6 +123,7 @@ export async function startPostgresCluster(options: { durable?: boolean } = {}):
   let pid = 0;
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+    const tls = options.tls ? enableTls(data) : undefined;
     // The port can be taken between choosing and binding it: try a few.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
@@ -94,6 +134,7 @@ export async function startPostgresCluster(options: { durable?: boolean } = {}):
         // Throw-away data: in tests the durability of the cluster itself is not under test, speed is.
         options.durable ? '-c shared_buffers=256MB' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB',
         '-c max_connections=400',
+        ...(tls ? [`-c ssl=on -c ssl_cert_file='${tls.cert}' -c ssl_key_file='${tls.key}'`] : []),
       ].join(' ');
       try {
         run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', settings, 'start']);
@@ -106,6 +147,7 @@ export async function startPostgresCluster(options: { durable?: boolean } = {}):
       const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
       return {
         url,
+        ...(tls && { caFile: tls.cert }),
         port,
         pid,
         async stop() {
