@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { BridgeFiles } from '../../../src/content/bridge-protocol';
 import type { Verdict } from '../../../src/content/main-world/bridge';
-import { holdSends } from '../../../src/content/main-world/hold';
+import { holdFileRead, holdSends } from '../../../src/content/main-world/hold';
 
 class FakeXhr {
   static calls: unknown[][] = [];
@@ -138,5 +138,49 @@ describe('sendBeacon', () => {
     nativeBeacon.mockReturnValueOnce(false);
     expect((win.Navigator.prototype as { sendBeacon(u: string, d: unknown): boolean }).sendBeacon('/b', file())).toBe(false);
     expect(reported).toEqual([]);
+  });
+});
+
+describe('File System Access getFile', () => {
+  class FakeFileHandle {
+    constructor(readonly file: File) {}
+    getFile(): Promise<File> {
+      return Promise.resolve(this.file);
+    }
+  }
+
+  function setUpFs(verdict: () => Verdict) {
+    const picked = new FakeFileHandle(new File(['a'], 'picked.pdf'));
+    const privateFile = new FakeFileHandle(new File(['b'], 'cache.bin'));
+    const win = { FileSystemFileHandle: FakeFileHandle };
+    const asked: BridgeFiles[] = [];
+    const reported: BridgeFiles[] = [];
+    const bridge = {
+      node: vi.fn(),
+      rearm: vi.fn(),
+      files: (f: BridgeFiles) => reported.push(f),
+      ask: (f: BridgeFiles) => {
+        asked.push(f);
+        return verdict();
+      },
+    };
+    holdFileRead(win as unknown as Window & typeof globalThis, bridge, (h) => h === (picked as unknown as FileSystemHandle), []);
+    return { picked, privateFile, asked, reported };
+  }
+
+  it('a picked file is given to the page only when allowed; blocked, the read rejects with NotAllowedError', async () => {
+    const allowed = setUpFs(() => Promise.resolve(true));
+    expect((await allowed.picked.getFile()).name).toBe('picked.pdf');
+    expect(allowed.asked).toEqual([expect.objectContaining({ channel: 'fs_access', parts: [expect.objectContaining({ name: 'picked.pdf' })] })]);
+    const blocked = setUpFs(() => Promise.resolve(false));
+    await expect(blocked.picked.getFile()).rejects.toMatchObject({ name: 'NotAllowedError' });
+  });
+
+  it('nothing held: the file, then reported; an origin-private file is never asked about', async () => {
+    const { picked, privateFile, asked, reported } = setUpFs(() => 'pass');
+    expect((await privateFile.getFile()).name).toBe('cache.bin');
+    expect(asked).toEqual([]);
+    await picked.getFile();
+    expect(reported).toHaveLength(1);
   });
 });
