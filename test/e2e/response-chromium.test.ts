@@ -24,6 +24,10 @@ const files = scratchFiles({
   'bypassed.csv': 'a,b\n1,2\n',
   'temporary.csv': 'a,b\n3,4\n',
   'noticed.py': 'print("hello")\n',
+  'noticed-shadow.py': 'print("shadow")\n',
+  'noticed-detached.py': 'print("detached")\n',
+  'blocked-shadow.csv': 'a,b\n',
+  'blocked-detached.csv': 'a,b\n',
 });
 
 beforeAll(async () => {
@@ -117,6 +121,21 @@ describe('Chromium: blocked before the page has the file', () => {
     await until(() => dialogShown(page)).toBe(false);
     expect(await got(page)).toEqual([]);
     expect((await eventFor('blocked-pick.csv')).response).toMatchObject({ action: 'block', outcome: 'blocked', ruleId: 'no-personal-cloud' });
+    await page.close();
+  });
+
+  it('an input in a closed shadow root and one made by script and never attached: their handlers never see the file', async () => {
+    const page = await open('www.dropbox.com');
+    await page.focus('#widget');
+    await pickPathsTrusted(page, 'window.__shadowInput', [files.path('blocked-shadow.csv')]);
+    await until(() => dialogShown(page)).toBe(true);
+    await dismissAll(page);
+    await page.evaluate(() => (window as unknown as { detached(): void }).detached());
+    await pickPathsTrusted(page, 'window.__detached', [files.path('blocked-detached.csv')]);
+    await until(() => dialogShown(page)).toBe(true);
+    await dismissAll(page);
+    expect(await got(page)).toEqual([]);
+    for (const name of ['blocked-shadow.csv', 'blocked-detached.csv']) expect((await eventFor(name)).response, name).toMatchObject({ outcome: 'blocked' });
     await page.close();
   });
 
@@ -221,6 +240,15 @@ describe('Chromium: warn, notify, temporary allow', () => {
     expect(await dialogText(page)).toMatchObject({ role: 'status' });
     expect((await eventFor('noticed.py')).response).toMatchObject({ action: 'notify', outcome: 'notified' });
     await until(() => dialogShown(page)).toBe(false);
+    // Allowed files reach a closed shadow root's input and a never-attached one the same way.
+    await pickPathsTrusted(page, 'window.__shadowInput', [files.path('noticed-shadow.py')]);
+    await page.evaluate(() => (window as unknown as { detached(): void }).detached());
+    await pickPathsTrusted(page, 'window.__detached', [files.path('noticed-detached.py')]);
+    await until(async () => (await got(page)).map((g) => `${g.via}:${g.names?.join()}`)).toEqual([
+      'dropzone:noticed.py',
+      'shadow:noticed-shadow.py',
+      'detached:noticed-detached.py',
+    ]);
     await page.close();
   });
 });

@@ -29,6 +29,8 @@ const files = scratchFiles({
   'ff-bypassed.csv': 'a,b\n1,2\n',
   'ff-temporary.csv': 'a,b\n3,4\n',
   'ff-noticed.py': 'print("hello")\n',
+  'ff-noticed-shadow.py': 'print("shadow")\n',
+  'ff-noticed-detached.py': 'print("detached")\n',
 });
 
 beforeAll(async () => {
@@ -67,6 +69,11 @@ async function open(host: string): Promise<Page> {
 async function pick(page: Page, name: string) {
   await page.focus('#plain');
   await ((await page.$('#plain')) as ElementHandle<HTMLInputElement>).uploadFile(files.path(name));
+}
+
+async function uploadTo(page: Page, input: () => HTMLInputElement, name: string) {
+  const handle = (await page.evaluateHandle(input)).asElement() as ElementHandle<HTMLInputElement>;
+  await handle.uploadFile(files.path(name));
 }
 
 async function dismissAll(page: Page) {
@@ -153,6 +160,15 @@ describe('Firefox: warn, notify, temporary allow', () => {
     await until(() => got(page)).toEqual([expect.objectContaining({ via: 'plain', names: ['ff-noticed.py'] })]);
     await until(() => dialogShown(page)).toBe(true);
     expect((await eventFor('ff-noticed.py')).response).toMatchObject({ outcome: 'notified' });
+    // Allowed files reach a closed shadow root's input and a never-attached one the same way.
+    await uploadTo(page, () => (window as unknown as { __shadowInput: HTMLInputElement }).__shadowInput, 'ff-noticed-shadow.py');
+    await page.evaluate(() => (window as unknown as { detached(): void }).detached());
+    await uploadTo(page, () => (window as unknown as { __detached: HTMLInputElement }).__detached, 'ff-noticed-detached.py');
+    await until(async () => (await got(page)).map((g) => `${g.via}:${g.names?.join()}`)).toEqual([
+      'plain:ff-noticed.py',
+      'shadow:ff-noticed-shadow.py',
+      'detached:ff-noticed-detached.py',
+    ]);
     expect(await page.evaluate((u, n) => u.fetchFile(n), await upload(page), 'ff-script-allowed.py')).toBe('status 200');
     expect(uploads.bytesFor('ff-script-allowed.py')).toBeGreaterThan(0);
     await page.close();

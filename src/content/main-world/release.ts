@@ -26,6 +26,8 @@ const listLength = getter(typeof DataTransferItemList === 'function' ? DataTrans
 const setData = NativeDataTransfer?.prototype.setData;
 const fileListLength = getter(FileList.prototype, 'length');
 const fileListItem = FileList.prototype.item;
+// The only way to insert text as the person's own paste would (undo stack, input events).
+const execCommand = typeof Document === 'function' ? Document.prototype.execCommand : undefined;
 
 /**
  * A released file → the File System Access handle of the file dropped (Chromium). Items of a
@@ -41,8 +43,7 @@ function rememberHandles(files: File[], handles: unknown): void {
   for (const handle of handles) {
     if (!(handle instanceof NativeFileSystemFileHandle)) continue;
     const name = apply(handleName, handle, []) as string;
-    const file = files.find((f) => f.name === name);
-    if (file) releasedHandles.set(file, handle);
+    for (const file of files) if (file.name === name) releasedHandles.set(file, handle);
   }
 }
 
@@ -90,9 +91,14 @@ export function releaseHeld(target: Element, carrier: HTMLInputElement, info: Re
   // the event then carries a DataTransfer without the files, so the page is shown ours.
   const carried = clipboardDataOf ? (apply(clipboardDataOf, event, []) as DataTransfer | null) : null;
   const carriedItems = carried && itemsOf ? (apply(itemsOf, carried, []) as DataTransferItemList) : undefined;
-  if (files.length > 0 && (!carriedItems || !listLength || apply(listLength, carriedItems, []) !== files.length + (info.strings?.length ?? 0))) {
+  if (!carriedItems || !listLength || apply(listLength, carriedItems, []) !== files.length + (info.strings?.length ?? 0)) {
     defineProperty(event, 'clipboardData', { value: dt, configurable: true, enumerable: true });
   }
-  apply(dispatch, target, [event]);
+  // The browser's own paste (inserting the text) was prevented while held: a page that does not
+  // handle the paste itself gets the text inserted, as it would have been.
+  // Plain loops here and below: the page may have replaced Array.prototype's methods.
+  let text: string | undefined;
+  for (const [type, value] of info.strings ?? []) if (type === 'text/plain') text = value;
+  if (apply(dispatch, target, [event]) && text && execCommand) apply(execCommand, target.ownerDocument, ['insertText', false, text]);
   return true;
 }

@@ -49,7 +49,9 @@ export function responseGate(deps: GateDeps) {
 
   /** True when the page may have the files. */
   return async function settle(plan: ResponsePlan, held: HeldAction): Promise<boolean> {
-    const replies = await Promise.race([held.replies.catch(() => []), after(Math.max(0, plan.decideWithinMs - (deps.now() - held.startedAt)))]);
+    // The wait starts when the files are sent for a decision: a frame that had to ask for its plan
+    // first (a service worker starting) does not lose that time from the decision's.
+    const replies = await Promise.race([held.replies.catch(() => []), after(plan.decideWithinMs)]);
     if (replies === 'timeout') return fail(plan, held, 'timeout');
     const parsed = replies.map(parseDecision);
     const decision = parsed.every((d) => d !== undefined) ? strictest(parsed as ResponseDecision[]) : undefined;

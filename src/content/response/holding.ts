@@ -162,13 +162,16 @@ export function startHolding(win: Window, deps: ResponseDeps, bridge: () => Isol
       void expandTaken(taken)
         .then((collected) => decide(channel, collected, startedAt, tampered).then((allowed) => ({ allowed, collected })))
         .then(async ({ allowed, collected }) => {
-          if (allowed && target)
+          if (!target) return;
+          if (allowed)
             release(
               target,
               collected.map((c) => c.file),
               info,
               (await handles).filter(Boolean),
             );
+          // A blocked paste keeps its text: the page gets the paste without the files.
+          else if (kind === 'paste' && info.strings?.length) release(target, [], info);
         });
       return true;
     },

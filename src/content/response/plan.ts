@@ -7,6 +7,11 @@
 import type { ResponsePlan } from '../../core/schema/response';
 
 export const PLAN_FRESH_MS = 30_000;
+/**
+ * A file that arrived before the plan waits for it at most this long; without an answer nothing is
+ * known to enforce and the file goes (the background records no hold either).
+ */
+export const PLAN_WAIT_MS = 5_000;
 
 const FAILURE_MODES = new Set(['allow', 'block']);
 
@@ -23,7 +28,7 @@ export function parsePlan(raw: unknown): ResponsePlan | undefined {
 export interface PlanCache {
   /** The plan as known now (possibly stale), without asking; undefined before the first answer. */
   known(): ResponsePlan | undefined;
-  /** The plan, asked for when unknown or stale; undefined when the background cannot say. */
+  /** The plan, asked for when unknown or stale (waiting at most PLAN_WAIT_MS); undefined when the background cannot say. */
   get(): Promise<ResponsePlan | undefined>;
   /** Asks in the background when unknown or stale, so a file arriving soon finds it known. */
   warm(): void;
@@ -46,9 +51,10 @@ export function planCache(send: (message: { type: 'response/plan' }) => Promise<
         }
         return answer ?? plan;
       }));
+  const bounded = () => Promise.race([ask(), new Promise<ResponsePlan | undefined>((resolve) => setTimeout(() => resolve(plan), PLAN_WAIT_MS))]);
   return {
     known: () => plan,
-    get: () => (fresh() ? Promise.resolve(plan) : ask()),
+    get: () => (fresh() ? Promise.resolve(plan) : bounded()),
     warm() {
       if (!fresh()) void ask();
     },

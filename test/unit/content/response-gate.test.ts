@@ -6,7 +6,7 @@ import type { ResponseDecision, ResponsePlan, UploadOutcome } from '../../../src
 import { parseDecision, strictest } from '../../../src/content/response/decision';
 import { responseGate } from '../../../src/content/response/gate';
 import type { DialogResult } from '../../../src/content/response/module-api';
-import { parsePlan, planCache, PLAN_FRESH_MS } from '../../../src/content/response/plan';
+import { parsePlan, planCache, PLAN_FRESH_MS, PLAN_WAIT_MS } from '../../../src/content/response/plan';
 
 const plan: ResponsePlan = { hold: true, failureMode: 'allow', decideWithinMs: 1500 };
 const decision = (over: Partial<ResponseDecision> = {}): ResponseDecision => ({
@@ -121,6 +121,16 @@ describe('the plan', () => {
     cache.warm();
     await cache.get();
     expect(send).toHaveBeenCalledTimes(2);
+  });
+
+  it('a background that never answers: a waiting file goes after PLAN_WAIT_MS (nothing is known to enforce)', async () => {
+    const cache = planCache(
+      () => new Promise(() => undefined),
+      () => 0,
+    );
+    const waiting = cache.get();
+    await vi.advanceTimersByTimeAsync(PLAN_WAIT_MS);
+    expect(await waiting).toBeUndefined();
   });
 
   it('keeps the last good plan when the background cannot answer', async () => {
