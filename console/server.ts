@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { CredentialStore } from './auth/credentials';
 import { createConsoleAuth, type SignInOptions } from './auth/sign-in';
 import { openConsoleDb } from './db/database';
+import { databaseRateLimitStore } from './db/rate-limit-store';
 import { installExposureAggregates } from './events/exposure';
 import { EventStore } from './events/store';
 import { inflateRequestBody } from './http/compressed-body';
@@ -108,7 +109,9 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     routerOptions: { ignoreDuplicateSlashes: false, ignoreTrailingSlash: false, caseSensitive: true },
   };
   const app = Fastify(serverOptions);
-  await app.register(rateLimit, { global: false });
+  // On PostgreSQL the counts are in the database, so a limit holds across every node (one node
+  // alone on SQLite counts in its memory).
+  await app.register(rateLimit, { global: false, ...(engine === 'postgres' && { store: databaseRateLimitStore(db) }) });
 
   // Unmatched: 404 before any body is read or any credential is looked at.
   app.addHook('onRequest', async (request, reply) => {

@@ -21,6 +21,7 @@ import * as m0003 from './migrations/0003-people-and-alerts';
 import * as m0004 from './migrations/0004-accounts-and-sessions';
 import * as m0005 from './migrations/0005-notifications';
 import * as m0006 from './migrations/0006-postgres-snapshots';
+import * as m0007 from './migrations/0007-rate-limits';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0004-accounts-and-sessions': m0004,
   '0005-notifications': m0005,
   '0006-postgres-snapshots': m0006,
+  '0007-rate-limits': m0007,
 };
 
 export interface ConsoleDb {

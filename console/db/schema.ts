@@ -289,6 +289,13 @@ export interface NotificationOutboxTable {
   sent_at: number | null;
 }
 
+/** Requests per rate-limit key and fixed window, shared by the nodes on PostgreSQL: migration 0007. */
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  hits: number;
+}
+
 export interface ConsoleDatabase {
   events: EventsTable;
   event_indicators: EventIndicatorsTable;
@@ -316,6 +323,7 @@ export interface ConsoleDatabase {
   alert_change_counter: AlertChangeCounterTable;
   notification_channels: NotificationChannelsTable;
   notification_outbox: NotificationOutboxTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type EventRow = Selectable<EventsTable>;
