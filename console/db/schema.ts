@@ -289,7 +289,7 @@ export interface NotificationOutboxTable {
   sent_at: number | null;
 }
 
-/** Requests per rate-limit key and fixed window, shared by the nodes on PostgreSQL: migration 0007. */
+/** Requests per rate-limit key in its current window, shared by the nodes on PostgreSQL: migration 0007. */
 export interface RateLimitsTable {
   key: string;
   window_start: number;
