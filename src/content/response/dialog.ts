@@ -156,7 +156,8 @@ function display(doc: Document, t: Translate, decision: ResponseDecision, failur
       }
       setTimeout(() => finish(true), view.autoDismissMs);
     }
-    (textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok'))?.focus();
+    // A modal takes the focus (the rest of the page is inert); a notice never takes it from the page.
+    if (view.modal) (textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok'))?.focus();
     // A notice never holds the upload.
     if (view.kind === 'notify') resolve({ proceed: true });
   });
