@@ -75,7 +75,9 @@ const pgTypes = {
 };
 
 export function openPostgresPool(url: string, max = DEFAULT_POOL_SIZE): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: 'upwatch-console' });
+  // At least 2: a background job holds one connection for its lock (console/db/job-lock.ts) while
+  // its queries use another.
+  const pool = new pg.Pool({ connectionString: url, max: Math.max(2, max), types: pgTypes, application_name: 'upwatch-console' });
   // An idle connection the server drops (restart, failover) must not crash the process: the pool
   // discards it and the next query opens a new one.
   pool.on('error', () => undefined);
