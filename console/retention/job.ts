@@ -72,8 +72,8 @@ export async function setRetentionDays(db: Kysely<ConsoleDatabase>, days: number
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function purge(services: ConsoleServices, state: JobState): Promise<RetentionRun> {
-  if (state.stopped) throw new Error('the console is closing: retention does not run');
+async function purge(services: ConsoleServices, state: JobState, askedWhileOpen: boolean): Promise<RetentionRun> {
+  if (!askedWhileOpen) throw new Error('the console is closing: retention does not run');
   const { db } = services;
   const now = services.now();
   const days = await retentionDays(db);
@@ -136,7 +136,10 @@ async function purgeBefore(services: ConsoleServices, state: JobState, now: numb
 /** One retention run now, after any run already under way (tests call this directly). */
 export function runRetention(services: ConsoleServices): Promise<RetentionRun> {
   const state = stateOf(services);
-  const run = state.tail.then(() => purge(services, state));
+  // A run asked for before the console began to close is under way (queued behind another):
+  // closing waits for it. On PostgreSQL the start-up run can still be going when that happens.
+  const askedWhileOpen = !state.stopped;
+  const run = state.tail.then(() => purge(services, state, askedWhileOpen));
   state.tail = run.then(
     () => undefined,
     () => undefined,
