@@ -6,6 +6,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The rest of the console's error body (a 400's `problems`, …). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -37,7 +39,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (!res.ok) {
     const message = data && typeof data === 'object' && 'error' in data ? String((data as { error: unknown }).error) : `the console answered ${res.status}`;
     if (res.status === 401) window.dispatchEvent(new CustomEvent('upwatch:signed-out'));
-    throw new ApiError(res.status, message);
+    throw new ApiError(res.status, message, data && typeof data === 'object' ? (data as Record<string, unknown>) : {});
   }
   return data as T;
 }

@@ -41,7 +41,7 @@ const NAV: { href: string; label: string; show?: (role: Parameters<typeof can.ad
   { href: '/alerts', label: 'Alerts' },
   { href: '/watchlists', label: 'Watchlists' },
   { href: '/settings/risk', label: 'Risk settings' },
-  { href: '/settings/rules', label: 'Alert rules' },
+  { href: '/settings/rules', label: 'Rules' },
   { href: '/settings/policy', label: 'Policy' },
   { href: '/audit', label: 'Audit log', show: can.readAudit },
   { href: '/admin/credentials', label: 'Credentials', show: can.admin },

@@ -1,7 +1,8 @@
-/** `/events/{id}`: one event — each indicator's reason and weight, the file, destination, source and delivery. */
+/** `/events/{id}`: one event — what a response rule did, each indicator's reason and weight, the file, destination, source and delivery. */
 import type { ComponentChildren } from 'preact';
 import { api } from '../api';
 import { bytes, LoadState, Page, SeverityBadge, Table, useLoad, when } from '../components';
+import { FAILURE_WORDS, outcomeWords, type EventResponse } from '../response';
 import { Link } from '../router';
 
 interface Source {
@@ -48,21 +49,46 @@ export interface ApiEvent {
   sources?: Source[];
   risk: { score: number; severity: string; indicators: { id: string; group: string; weight: number; reason: string }[]; settingsVersion: string };
   received: { at: string; credential: string | null; clientIp: string | null };
+  response?: EventResponse;
 }
 
-function Facts(props: { title: string; rows: [string, ComponentChildren][] }) {
+function Facts(props: { title: string; rows: [string, ComponentChildren][]; note?: ComponentChildren }) {
   return (
     <div class="card">
       <h2>{props.title}</h2>
-      <dl class="facts">
-        {props.rows.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      {props.note}
+      {props.rows.length > 0 && (
+        <dl class="facts">
+          {props.rows.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
     </div>
+  );
+}
+
+/** What a response rule did to the upload (docs/response.md); the justification is a person's typing, shown as text. */
+function Response(props: { response?: EventResponse }) {
+  const r = props.response;
+  if (!r) return <Facts title="Response" rows={[]} note={<p class="muted">No response rule acted on this upload: it was monitored only.</p>} />;
+  const outcome = r.outcome === 'bypassed' && r.justification ? `${outcomeWords(r.outcome)} with a justification` : outcomeWords(r.outcome);
+  return (
+    <Facts
+      title="Response"
+      rows={[
+        ['Outcome', <strong>{outcome}</strong>],
+        ['Action', r.action],
+        ['Rule', r.ruleId ? <Link href={`/settings/rules#response-rule-${encodeURIComponent(r.ruleId)}`}>{r.ruleId}</Link> : <span class="muted">none</span>],
+        ['Justification', r.justification ? <span class="prewrap justification">{r.justification}</span> : <span class="muted">—</span>],
+        ['Decided in', `${Math.round(r.decidedInMs * 10) / 10} ms`],
+        ['Failure mode', r.failure ? (FAILURE_WORDS[r.failure] ?? r.failure) : <span class="muted">no: a rule decided</span>],
+        ...(r.temporaryAllowUntil ? ([['Temporary allow', `in force until ${when(r.temporaryAllowUntil)}`]] as [string, string][]) : []),
+      ]}
+    />
   );
 }
 
@@ -78,7 +104,9 @@ export function EventDetail(props: { id: string }) {
             <span class="filename">{e.file.name}</span> to {e.destination.serviceName ?? e.destination.host} by{' '}
             {e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : 'an unknown user'} — score {e.risk.score}{' '}
             <SeverityBadge severity={e.risk.severity} />
+            {e.response && <> — {outcomeWords(e.response.outcome).toLowerCase()}</>}
           </p>
+          <Response response={e.response} />
           <div class="card">
             <Table caption={`Risk indicators (settings ${e.risk.settingsVersion})`} columns={['Indicator', 'Group', 'Weight', 'Reason']}>
               {e.risk.indicators.map((i) => (

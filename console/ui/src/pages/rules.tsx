@@ -1,9 +1,10 @@
-/** `/settings/rules`: alert rules — what each matches, on or off, and a new rule. */
+/** `/settings/rules`: alert rules (what each matches, on or off, a new rule), then the response rules synced to browsers. */
 import { api } from '../api';
 import { LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { can, ROLE_NEEDED, useSession } from '../session';
+import { ResponseRules } from './response-rules';
 
 interface Rule {
   id: string;
@@ -34,13 +35,17 @@ export function Rules() {
     void run(() => api('/api/v1/alert-rules', { method: 'POST', body: { name: text('name'), conditions } }), 'Rule created.').then((ok) => ok && form.reset());
   };
   return (
-    <Page title="Alert rules">
-      <p>A rule raises an alert per person when an ingested event meets every condition. Response rules are not part of this console yet.</p>
+    <Page title="Rules">
+      <h2>Alert rules</h2>
+      <p>
+        An alert rule raises an alert per person when an ingested event meets every condition. Response rules, below, act in the browser before the upload
+        happens.
+      </p>
       <LoadState state={state} what="rules" />
       <NoticeLine notice={notice} />
       {state.data && (
         <div class="card">
-          <Table caption={`${state.data.rules.length} rules`} columns={['Name', 'Matches', 'Updated', 'Enabled']}>
+          <Table caption={`${state.data.rules.length} alert rules`} columns={['Name', 'Matches', 'Updated', 'Enabled']}>
             {state.data.rules.map((r) => (
               <tr key={r.id}>
                 <td>{r.name}</td>
@@ -86,8 +91,9 @@ export function Rules() {
           <button type="submit">Create rule</button>
         </form>
       ) : (
-        <RoleNote text={`Read only: creating and changing rules ${ROLE_NEEDED.analyst.toLowerCase()}`} />
+        <RoleNote text={`Read only: creating and changing alert rules ${ROLE_NEEDED.analyst.toLowerCase()}`} />
       )}
+      <ResponseRules />
     </Page>
   );
 }

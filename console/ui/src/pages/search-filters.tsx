@@ -1,6 +1,7 @@
 /** The forensic search's filter form: every filter of GET /api/v1/events, read from and written to the URL. */
 import { qs } from '../api';
 import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../identifiers';
+import { OUTCOME_WORDS, RESPONSE_OUTCOMES } from '../response';
 import { Link, navigate } from '../router';
 
 const TEXT_FILTERS: [string, string, string?][] = [
@@ -24,7 +25,16 @@ const SELECT_FILTERS: [string, string, string[]][] = [
   ['channel', 'Channel', CHANNELS],
   ['trusted', 'Trusted activity', ['true', 'false']],
 ];
-export const FILTER_KEYS = [...TEXT_FILTERS.map((f) => f[0]), ...DATE_FILTERS.map((f) => f[0]), ...SELECT_FILTERS.map((f) => f[0]), 'minScore', 'maxScore'];
+/** A filter of many values from a fixed list, kept in the URL as the API takes it: `outcome=warned,blocked`. */
+const OUTCOME = 'outcome';
+export const FILTER_KEYS = [
+  ...TEXT_FILTERS.map((f) => f[0]),
+  ...DATE_FILTERS.map((f) => f[0]),
+  ...SELECT_FILTERS.map((f) => f[0]),
+  'minScore',
+  'maxScore',
+  OUTCOME,
+];
 
 const toLocalInput = (iso: string | null) => {
   if (!iso || Number.isNaN(Date.parse(iso))) return '';
@@ -47,13 +57,14 @@ export function Filters(props: { filters: Record<string, string>; limit?: string
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const next: Record<string, string> = {};
     for (const k of FILTER_KEYS) {
-      const raw = String(form.get(k) ?? '').trim();
+      const raw = k === OUTCOME ? form.getAll(k).map(String).join(',') : String(form.get(k) ?? '').trim();
       if (!raw) continue;
       next[k] = DATE_FILTERS.some((d) => d[0] === k) ? new Date(raw).toISOString() : raw;
     }
     navigate(`/events${qs({ ...next, limit: props.limit })}`);
   };
   const f = props.filters;
+  const outcomes = new Set((f[OUTCOME] ?? '').split(','));
   return (
     <form class="filters card" onSubmit={submit} aria-label="Search filters">
       {TEXT_FILTERS.map(([k, label, placeholder]) => (
@@ -89,6 +100,14 @@ export function Filters(props: { filters: Record<string, string>; limit?: string
           <input name={k} type="datetime-local" defaultValue={toLocalInput(f[k] ?? null)} />
         </label>
       ))}
+      <fieldset class="outcomes">
+        <legend>Response outcome (any of; none ticked: every event)</legend>
+        {RESPONSE_OUTCOMES.map((o) => (
+          <label key={o} class="check">
+            <input type="checkbox" name={OUTCOME} value={o} defaultChecked={outcomes.has(o)} /> {OUTCOME_WORDS[o]}
+          </label>
+        ))}
+      </fieldset>
       <div class="form-actions">
         <button type="submit">Search</button>
         <Link class="button secondary" href="/events">

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../api';
 import { bytes, ErrorBox, LoadState, Page, SeverityBadge, useLoad, when } from '../components';
 import { markRendered } from '../marks';
+import { outcomeWords } from '../response';
 import { Link, navigate } from '../router';
 import { VirtualTable, type Column } from '../virtual-table';
 import type { ApiEvent } from './event';
@@ -52,6 +53,7 @@ function Cells(props: { e: ApiEvent }) {
       <td>
         <SeverityBadge severity={e.risk.severity} />
       </td>
+      <td>{e.response ? outcomeWords(e.response.outcome) : <span class="muted">—</span>}</td>
     </>
   );
 }
@@ -132,12 +134,13 @@ export function Search(props: { query: URLSearchParams }) {
             class="events"
             caption={`${loaded.length} event${loaded.length === 1 ? '' : 's'} loaded${cursor ? ' (from a later page)' : ''}${nextCursor ? ', more on the server' : ''}; newest first unless sorted by a column (sorting orders the loaded rows).`}
             columns={[
-              column('time', 'Observed', '19%'),
-              column('user', 'User', '19%'),
-              column('file', 'File', '25%'),
-              column('destination', 'Destination', '19%'),
+              column('time', 'Observed', '17%'),
+              column('user', 'User', '17%'),
+              column('file', 'File', '22%'),
+              column('destination', 'Destination', '16%'),
               column('score', 'Score', '7%'),
-              { heading: 'Severity', width: '11%' },
+              { heading: 'Severity', width: '9%' },
+              { heading: 'Outcome', width: '12%' },
             ]}
             rows={loaded}
             rowKey={(e) => e.id}
