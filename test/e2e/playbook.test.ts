@@ -1,7 +1,8 @@
 /**
  * The insider-risk playbook of the XSOAR seed (issue 18), end to end in real Chromium, each step
- * made the way a SOAR makes it (API keys; an analyst's for triage and blocks, an admin's for the
- * hold): a departing user is added through the API → their upload carries `departing_watchlist`
+ * made the way a SOAR makes it — from fetching on, by the XSOAR integration's own commands
+ * (integrations/xsoar, run with its stand-in runtime), with an analyst's API key for triage and
+ * blocks and an admin's for the hold: a departing user is added through the API → their upload carries `departing_watchlist`
  * and opens an alert → a local XSOAR Generic Webhook receiver gets the incident and a local SMTP
  * server the manager's mail → incident fetching by cursor returns the alert once → the alert is
  * closed as a true positive → a legal hold is placed → the user is blocked → their next upload is
@@ -10,6 +11,7 @@
  * Uploads after the first alert is closed open alerts of their own (a closed alert takes no new
  * events), so the end checks the invariant: one incident and one mail per alert, none twice.
  */
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { SAMPLES as FORMATS } from '../harness/format-samples';
 import type { RunningConsole } from '../harness/in-process-console';
 import { ALL_HOURS_WORKING } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
+import { ROOT } from '../harness/paths';
 import { DIALOG_HOST_SCRIPT } from './response-support';
 import type { FileEvent } from '../../src/core/schema/event';
 
@@ -161,6 +164,34 @@ interface Upload {
   dialog: boolean;
 }
 
+interface XsoarRun {
+  results: { Type: number; Contents: unknown; EntryContext?: Record<string, unknown> }[];
+  incidents: { name: string; dbotMirrorId: string; rawJSON: string }[] | null;
+  lastRun: Record<string, unknown>;
+}
+
+/**
+ * One command of the XSOAR integration (integrations/xsoar), run as XSOAR runs it with the
+ * stand-in runtime, against this console; an error entry fails the step.
+ */
+function xsoarCommand(command: string, args: object = {}, options: { admin?: boolean; lastRun?: object } = {}): Promise<XsoarRun> {
+  const env = {
+    ...process.env,
+    PYTHONDONTWRITEBYTECODE: '1',
+    UPWATCH_URL: console_.url,
+    UPWATCH_KEY: options.admin ? console_.adminKey : analystKey,
+    UPWATCH_LAST_RUN: JSON.stringify(options.lastRun ?? {}),
+  };
+  return new Promise((resolve, reject) =>
+    execFile('python3', [join(ROOT, 'integrations/xsoar/test/run_command.py'), command, JSON.stringify(args)], { env }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`${command}: ${error.message}\n${stderr}`));
+      const run = JSON.parse(stdout) as XsoarRun;
+      const failed = run.results.find((r) => r.Type === 4);
+      return failed ? reject(new Error(`${command}: ${String(failed.Contents)}`)) : resolve(run);
+    }),
+  );
+}
+
 let uploads = 0;
 /** Picks a new PDF on the simulated Dropbox page and waits for the console's copy of its event. */
 async function upload(): Promise<Upload> {
@@ -213,21 +244,23 @@ describe('the XSOAR seed playbook, end to end in Chromium', () => {
     expect(smtp.mails[0]!.to).toEqual([MANAGER]);
     expect(smtp.mails[0]!.raw).toContain(USER);
 
-    // 3. Incident fetching by cursor: the alert once, then nothing.
-    const fetched = await soar('/api/v1/alerts?createdAfter=0&limit=50');
-    expect((fetched.alerts as { id: string }[]).map((a) => a.id)).toEqual([alert!.id]);
-    const cursor = fetched.nextCursor as string;
-    expect((await soar(`/api/v1/alerts?createdAfter=${cursor}&limit=50`)).alerts).toEqual([]);
+    // 3. The XSOAR integration's fetch-incidents, by cursor: the alert once, then nothing.
+    const fetched = await xsoarCommand('fetch-incidents');
+    expect(fetched.incidents!.map((i) => i.dbotMirrorId)).toEqual([alert!.id]);
+    expect(JSON.parse(fetched.incidents![0]!.rawJSON)).toMatchObject({ user: USER, state: 'OPEN' });
+    const lastRun = fetched.lastRun;
+    expect((await xsoarCommand('fetch-incidents', {}, { lastRun })).incidents).toEqual([]);
 
-    // 4. Closed as a true positive; 5. a legal hold (an admin's key); 6. the user blocked.
-    expect(await soar(`/api/v1/alerts/${alert!.id}`, { method: 'PATCH', body: { state: 'CLOSED_TP', note: 'XSOAR: true positive' } })).toMatchObject({
-      state: 'CLOSED_TP',
-    });
-    await soar('/api/v1/legal-holds', { method: 'POST', admin: true, body: { email: USER, matter: 'Departure review' } });
-    const block = await soar(`/api/v1/users/${USER}/block`, { method: 'POST', body: { reason: 'XSOAR playbook' } });
-    expect(block).toMatchObject({ blocked: true, wasBlocked: false, cautions: [] });
+    // 4. Closed as a true positive; 5. a legal hold (an admin's key); 6. the user blocked: the
+    // playbook's commands, checked through the API.
+    await xsoarCommand('upwatch-alert-update', { id: alert!.id, state: 'CLOSED_TP', note: 'XSOAR: true positive' });
+    expect(await soar(`/api/v1/alerts/${alert!.id}`)).toMatchObject({ state: 'CLOSED_TP' });
+    await xsoarCommand('upwatch-legal-hold-add', { username: USER, matter: 'Departure review' }, { admin: true });
+    const block = await xsoarCommand('upwatch-user-block', { username: USER, reason: 'XSOAR playbook' });
+    expect(block.results[0]!.EntryContext!['Upwatch.UserBlock']).toMatchObject({ blocked: true, wasBlocked: false, cautions: [] });
     const profile = await soar(`/api/v1/users/${USER}`);
     expect((profile.legalHolds as { matter: string }[]).map((h) => h.matter)).toEqual(['Departure review']);
+    expect((profile.watchlists as { watchlist: string }[]).map((w) => w.watchlist)).toEqual(['departing', 'blocked_uploads']);
 
     // 7. Within one sync interval their upload is blocked before the page has the file.
     const blocked = await uploadUntil('blocked', (u) => u.event.response?.outcome === 'blocked');
@@ -236,7 +269,8 @@ describe('the XSOAR seed playbook, end to end in Chromium', () => {
     expect(blocked.dialog).toBe(true);
 
     // 8. Unblocked: within one interval an upload goes through again.
-    expect(await soar(`/api/v1/users/${USER}/block`, { method: 'DELETE' })).toMatchObject({ blocked: false, wasBlocked: true });
+    const unblock = await xsoarCommand('upwatch-user-unblock', { username: USER });
+    expect(unblock.results[0]!.EntryContext!['Upwatch.UserBlock']).toMatchObject({ blocked: false, wasBlocked: true });
     const through = await uploadUntil('let through', (u) => u.event.response === undefined);
     expect(through.pageFiles).toBe(1);
     expect(departing(through)).toBe(true);
@@ -247,7 +281,7 @@ describe('the XSOAR seed playbook, end to end in Chromium', () => {
     await poll(() => xsoar.incidents.length, 45_000).toBe(every.length);
     await poll(() => smtp.mails.length, 45_000).toBe(every.length);
     expect(new Set(xsoar.incidents.map((i) => i.body.dbotMirrorId))).toEqual(new Set(every.map((a) => a.id)));
-    const later = ((await soar(`/api/v1/alerts?createdAfter=${cursor}&limit=100`)).alerts as { id: string }[]).map((a) => a.id);
+    const later = (await xsoarCommand('fetch-incidents', {}, { lastRun })).incidents!.map((i) => i.dbotMirrorId);
     expect(later).not.toContain(alert!.id);
     expect(later.length).toBe(every.length - 1);
     const audit = ((await soar('/api/v1/audit?limit=200')).entries as { action: string }[]).map((e) => e.action);
