@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { FileEvent } from '../../src/core/schema/event';
 import { computeExposure, ExposureAnswer, ExposureQuery } from '../events/exposure';
-import { CONTENT_TYPES, exportFileName, exportStream } from '../events/export';
+import { CONTENT_TYPES, CSV_COLUMNS, exportFileName, exportStream } from '../events/export';
 import { filterQuery, searchEvents, SearchPosition } from '../events/search';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { defineRoute, HttpError } from '../http/route';
@@ -43,8 +43,9 @@ const exportEvents = defineRoute({
   path: '/api/v1/events/export',
   tag: 'events',
   summary:
-    'The whole search (same filters as GET /api/v1/events) as a download, streamed: `format=csv` (text/csv, columns id, observedAt, receivedAt, user, severity, score, ' +
-    'indicators (;-joined), channel, fileName, extension, fileCategory, size, mismatch, destinationCategory, service, host, url, trusted, credential, clientIp; ' +
+    'The whole search (same filters as GET /api/v1/events) as a download, streamed: `format=csv` (text/csv, columns ' +
+    CSV_COLUMNS.map(([name]) => name).join(', ') +
+    ' (indicators ;-joined); ' +
     "cells starting with =, +, -, @, tab or CR are prefixed with ') or `format=ndjson` (application/x-ndjson, one event per line).",
   query: filterQuery({ format: z.enum(['csv', 'ndjson']).default('csv').meta({ description: 'csv (default) or ndjson.' }) }),
   produces: 'text/csv',
