@@ -11,7 +11,8 @@ const CHROME_PUBLIC_KEY = readFileSync(new URL('./public-key.txt', import.meta.u
 // loopback, so a misconfigured http:// backend fails closed instead of leaking events in clear text.
 const EXTENSION_PAGES_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' compiles the content model's packed WebAssembly only, never strings (docs/permissions.md).
+  "script-src 'self' 'wasm-unsafe-eval'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -5,8 +5,8 @@
  * build named in UPWATCH_EXTENSION_DIRS (`name=dir,name=dir`; default: the built one), in one run,
  * so a build without the model is the baseline of a build with it. Plus each build's packed size.
  *
- * The model is not wired into the pipeline on main yet (docs/content-model.md, "Not wired yet"):
- * the figures in that doc came from a scratch build with that wiring applied.
+ * The baseline without the model is a build of the commit before the wiring (docs/content-model.md
+ * gives the command): `git archive <commit> | tar -x -C <dir>`, then `npx wxt build -b chrome` there.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -9,6 +9,7 @@
 import { assembleFileEvent, classifyObservedFile, type ClassifiedFile, type ObservedFileFacts } from '../core/build-event';
 import { classifyDestination } from '../core/destinations/classify';
 import type { FileVerdict } from '../core/files/classify';
+import type { ContentModelBudgets } from '../core/files/content-model/budgets';
 import type { EffectiveConfig } from '../core/effective-config';
 import { base64ToBytes } from '../core/encoding/base64';
 import { destinationKeysOf, uploadContext } from '../core/risk/upload-context';
@@ -40,6 +41,8 @@ export interface PipelineDeps {
   afterStore: (events: FileEvent[]) => void;
   /** Script-made events over the per-tab rate are dropped (and counted) before anything is read. */
   scriptMadeLimit?: ScriptMadeLimit;
+  /** The content model's per-action sessions; without them the text analysis decides. */
+  contentModel?: ContentModelBudgets;
 }
 
 function hostOf(url: string): string {
@@ -74,12 +77,14 @@ export async function scoreObserved(message: UploadObserved, sender: StampedSend
   const minAnonymous = policy.programmaticMinBytes ?? 0;
   const files = message.files
     .filter((file) => !file.anonymous || file.size >= minAnonymous)
-    .map(({ headBase64, ...file }) => ({ ...file, head: base64ToBytes(headBase64) }));
+    .map(({ headBase64, tailBase64, ...file }) => ({ ...file, head: base64ToBytes(headBase64), ...(tailBase64 && { tail: base64ToBytes(tailBase64) }) }));
   if (files.length === 0) return undefined;
   const receiverUrl = message.channel === 'programmatic' ? message.sentTo?.url : undefined;
   const transfers = message.sentTo ? [transferOf(message.sentTo, new Date(now).toISOString(), policy.keepUrlQuery)] : undefined;
+  // One session per user action: the requests of this Promise.all run as one batch, within the action's budget.
+  const contentModel = deps.contentModel?.sessionFor(message.actionId);
   const classified = await Promise.all(
-    files.map((file) => classifyObservedFile({ file, tab, frameUrl, receiverUrl, destinationOptions: config.destinationOptions })),
+    files.map((file) => classifyObservedFile({ file, tab, frameUrl, receiverUrl, destinationOptions: config.destinationOptions, contentModel })),
   );
   return score(
     files.map((file, i) => ({ file, classified: classified[i]!, sources: undefined })),

@@ -15,6 +15,7 @@ import { createUploadPipeline, storeScored, type PipelineDeps } from './pipeline
 import { createResponder } from './response';
 import { ResponseState } from './response-state';
 import { createScriptMadeLimit } from './script-made-limit';
+import { createContentModelBudgets } from './content-model';
 import { forgetOldDownloads, pruneEvents } from './retention';
 import { cached, createRuntime, type ServiceDeps } from './runtime';
 import { createSyncSchedule, SYNC_ALARM } from './sync-schedule';
@@ -73,6 +74,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
   });
 
   const scriptMadeLimit = createScriptMadeLimit();
+  const contentModel = createContentModelBudgets();
   const pipelineDeps = cached(async (): Promise<PipelineDeps> => ({
     config: rt.config,
     device: rt.device,
@@ -81,6 +83,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     now: rt.deps.now,
     ...(rt.deps.timeZone !== undefined && { timeZone: rt.deps.timeZone }),
     scriptMadeLimit,
+    contentModel,
     afterStore: () => {
       rt.track(badge());
       rt.track(delivery.flush());

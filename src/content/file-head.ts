@@ -1,4 +1,4 @@
-/** Reads the first bytes of files (never the whole file) with bounded concurrency. */
+/** Reads the first bytes (and up to the last 4 KiB) of files, never the whole file, with bounded concurrency. */
 import { bytesToBase64 } from '../core/encoding/base64';
 import { LIMITS } from '../core/schema/limits';
 import type { ObservedFile } from '../core/schema/messages';
@@ -21,6 +21,16 @@ async function readHead(file: File, bytes: number): Promise<string> {
   }
 }
 
+/** The last bytes after the head, for the content model (it reads both ends of a file). */
+async function readTail(file: File, headBytes: number): Promise<string> {
+  try {
+    const buffer = await file.slice(Math.max(headBytes, file.size - LIMITS.tailBytes), file.size).arrayBuffer();
+    return bytesToBase64(new Uint8Array(buffer));
+  } catch {
+    return '';
+  }
+}
+
 const READ_CONCURRENCY = 4;
 
 export async function describeFiles(collected: readonly CollectedFile[]): Promise<ObservedFile[]> {
@@ -39,6 +49,8 @@ export async function describeFiles(collected: readonly CollectedFile[]): Promis
         lastModified: file.lastModified,
         ...(path ? { relativePath: path.slice(0, LIMITS.relativePath) } : {}),
         headBase64: await readHead(file, headBytes),
+        // A body sent by script (size given) is only its head: its last bytes are not here to read.
+        ...(size === undefined && file.size > headBytes && { tailBase64: await readTail(file, headBytes) }),
         ...(anonymous && { anonymous: true }),
       };
     }

@@ -7,6 +7,7 @@
  */
 import { classifyDestination, type DestinationOptions, type DestinationResult } from './destinations/classify';
 import { classifyFile, type FileVerdict } from './files/classify';
+import type { ContentModelSession } from './files/content-model/session';
 import type { FileEvent, FileSource } from './schema/event';
 import type { Channel } from './schema/identifiers';
 import { highestSource, scoreEvent, type ScoringContext } from './risk/score';
@@ -20,6 +21,7 @@ export interface ObservedFileFacts {
   lastModified?: number;
   relativePath?: string;
   head?: Uint8Array;
+  tail?: Uint8Array;
   anonymous?: boolean;
 }
 
@@ -31,6 +33,8 @@ export interface ClassifyInput {
   /** For a file sent by script: the URL the request went to (the receiving host counts). */
   receiverUrl?: string;
   destinationOptions: DestinationOptions;
+  /** The user action's content model session (batched and time-budgeted); without it the text analysis decides. */
+  contentModel?: ContentModelSession;
 }
 
 export interface ClassifiedFile {
@@ -108,7 +112,10 @@ function minimiseUrl(raw: string, keepQuery: boolean): string {
 
 /** What the file is and where it is going. Async only because the binary sniffer is; no I/O. */
 export async function classifyObservedFile(input: ClassifyInput): Promise<ClassifiedFile> {
-  const verdict = await classifyFile({ name: input.file.name, size: input.file.size, mimeType: input.file.mimeType, head: input.file.head });
+  const verdict = await classifyFile(
+    { name: input.file.name, size: input.file.size, mimeType: input.file.mimeType, head: input.file.head, tail: input.file.tail },
+    { contentModel: input.contentModel },
+  );
   const destination = classifyDestination(
     { url: input.tab.url ?? '', title: input.tab.title, frameUrl: input.frameUrl, receiverUrl: input.receiverUrl },
     input.destinationOptions,

@@ -5,6 +5,8 @@ export const LIMITS = {
   /** Heads beyond this many files in one action are cut to `bulkHeadBytes`, to bound message size. */
   fullHeadFiles: 16,
   bulkHeadBytes: 4 * 1024,
+  /** The last bytes of a real file longer than its head, read for the content model (it reads both ends). */
+  tailBytes: 4 * 1024,
   /** Files sent per message; a bigger action is split into several messages with one actionId. */
   filesPerMessage: 50,
   /** Files followed inside one dropped folder tree before the walk stops. */

@@ -11,6 +11,8 @@ import { ResponsePlanRequest, UploadOutcome } from './response';
 
 /** base64 of at most LIMITS.headBytes bytes. */
 const MAX_HEAD_BASE64 = Math.ceil(LIMITS.headBytes / 3) * 4;
+/** base64 of at most LIMITS.tailBytes bytes. */
+const MAX_TAIL_BASE64 = Math.ceil(LIMITS.tailBytes / 3) * 4;
 
 export const ObservedFile = z.object({
   name: z.string().max(LIMITS.fileName),
@@ -22,6 +24,12 @@ export const ObservedFile = z.object({
     .string()
     .max(MAX_HEAD_BASE64)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  /** The last bytes of a real file longer than its head (the content model reads both ends); never for a body sent by script. */
+  tailBase64: z
+    .string()
+    .max(MAX_TAIL_BASE64)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/)
+    .optional(),
   /** A Blob or ArrayBuffer sent by script with no file name: an event only above the policy's programmaticMinBytes. */
   anonymous: z.boolean().optional(),
 });

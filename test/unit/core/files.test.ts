@@ -47,7 +47,8 @@ describe('classifyFile by extension', () => {
     ['dump.tar.gz', 'archive'],
     ['backup.tar.zst', 'archive'],
     ['export.zip', 'archive'],
-    ['config.yaml', 'document'],
+    // Issue 16's product decision: configuration and structured data text is source_code (it carries credentials and infrastructure).
+    ['config.yaml', 'source_code'],
     ['mystery.xyz123', 'other'],
     ['noextension', 'other'],
   ])('%s → %s', async (name, category) => {
@@ -135,10 +136,11 @@ describe('classifyFile by content', () => {
     ['vbs', 'script', /vbscript/],
     ['csv', 'spreadsheet', /csv/],
     ['tsv', 'spreadsheet', /tab-separated/],
-    ['json', 'document', /json/],
-    ['yaml', 'document', /yaml/],
-    ['toml', 'document', /toml/],
-    ['xml', 'document', /xml/],
+    // Issue 16's product decision: configuration and structured data text is source_code.
+    ['json', 'source_code', /json/],
+    ['yaml', 'source_code', /yaml/],
+    ['toml', 'source_code', /toml/],
+    ['xml', 'source_code', /xml/],
     ['html', 'source_code', /html/],
     ['svg', 'image', /svg/],
     ['md', 'document', /markdown/],
