@@ -49,6 +49,10 @@ describe('classifyFile by extension', () => {
     ['export.zip', 'archive'],
     // Issue 16's product decision: configuration and structured data text is source_code (it carries credentials and infrastructure).
     ['config.yaml', 'source_code'],
+    // And columnar data files and Flash are other.
+    ['events.parquet', 'other'],
+    ['table.feather', 'other'],
+    ['banner.swf', 'other'],
     ['mystery.xyz123', 'other'],
     ['noextension', 'other'],
   ])('%s → %s', async (name, category) => {
