@@ -163,3 +163,8 @@ export function createResponder(deps: ResponderDeps): Responder {
 function temporaryAllow(leader: DecisionRecord): { temporaryAllowUntil?: string } {
   return leader.allowedUntil !== undefined ? { temporaryAllowUntil: new Date(leader.allowedUntil).toISOString() } : {};
 }
+
+/** The answer to a held action on a page where no rule can apply: the page may have the files, nothing is recorded. */
+export function allowUnheld(decisionId: string): ResponseDecision {
+  return { decisionId, action: 'allow', justification: 'none', files: [], destination: { host: '', category: 'unknown' }, reasons: [], severity: 'none' };
+}

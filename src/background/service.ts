@@ -12,7 +12,7 @@ import { createDownloadTracker, type DownloadItemLike } from './downloads';
 import { RiskHistory } from './history';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
 import { createUploadPipeline, storeScored, type PipelineDeps } from './pipeline';
-import { createResponder } from './response';
+import { allowUnheld, createResponder } from './response';
 import { ResponseState } from './response-state';
 import { createScriptMadeLimit } from './script-made-limit';
 import { createContentModelBudgets } from './content-model';
@@ -120,8 +120,14 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     content: {
-      'upload/observed': async (message, sender) =>
-        message.hold ? responder.observed(message, sender) : { accepted: (await (await pipeline()).observed(message, sender)).length },
+      'upload/observed': async (message, sender) => {
+        if (message.hold && (await responder.plan(sender)).hold) return responder.observed(message, sender);
+        // Not held, or sent held before the frame knew its plan (a file that came with no sign before it:
+        // the observation goes out at once instead of waiting for the plan) on a page where no rule can
+        // apply: a plain observation, no response recorded, and the page may have the files.
+        const accepted = (await (await pipeline()).observed(message, sender)).length;
+        return message.hold ? allowUnheld(message.actionId) : { accepted };
+      },
       'upload/sent': async (message, sender) => ({ updated: (await (await pipeline()).sent(message, sender)).length }),
       'response/plan': (_message, sender) => responder.plan(sender),
       'upload/outcome': (message, sender) => responder.outcome(message, sender),

@@ -68,11 +68,27 @@ export function startHolding(win: Window, deps: ResponseDeps, bridge: () => Isol
     return settle(plan, { actionId, startedAt, files, replies: send({ hold: actionId }) });
   };
 
+  /**
+   * Files that came before the frame knew its plan (no sign came first): they are sent for a decision
+   * at once, so the observation is out even if the page goes away now, and the plan is asked for
+   * meanwhile. Where nothing is held the background records a plain observation and answers allow.
+   */
+  const planThenSettle = async (collected: CollectedFile[], send: Send, startedAt: number) => {
+    const actionId = deps.newActionId();
+    const files = collected.map((c) => ({ name: c.file.name, size: c.size ?? c.file.size }));
+    const replies = send({ hold: actionId });
+    const plan = await plans.get();
+    // No plan: nothing is known to enforce and the file goes; none held: the background let it pass.
+    if (!plan?.hold) return true;
+    return settle(plan, { actionId, startedAt, files, replies });
+  };
+
   /** A held DOM action: true when the page may have the files. */
   const decide = async (channel: Channel, collected: CollectedFile[], startedAt: number, tamper: string[]) => {
     const send: Send = (options) => report(channel, true, collected, { tamper, ...options });
-    const plan = plans.known() ?? (await plans.get());
-    if (!plan?.hold) {
+    const plan = plans.known();
+    if (!plan) return planThenSettle(collected, send, startedAt);
+    if (!plan.hold) {
       void send({});
       return true;
     }
@@ -184,13 +200,7 @@ export function startHolding(win: Window, deps: ResponseDeps, bridge: () => Isol
         return 'pass';
       }
       const startedAt = deps.now();
-      return plans.get().then((plan) => {
-        if (!plan?.hold) {
-          void send({});
-          return true;
-        }
-        return held(plan, collected, send, startedAt);
-      });
+      return known ? held(known, collected, send, startedAt) : planThenSettle(collected, send, startedAt);
     },
   };
 }
