@@ -3,6 +3,7 @@
  * also a Data Security Finding (class 2006) that carries the indicators and the score. A batch is a
  * JSON array of OCSF events, POSTed with a bearer token.
  */
+import { plainLine } from './escape';
 import type { FileEvent } from '../schema/event';
 import type { Severity } from '../schema/identifiers';
 import { ocsfSecurityControl } from './response-fields';
@@ -63,7 +64,7 @@ export function ocsfEvents(event: FileEvent, context: EncodeContext = {}): objec
     type_uid: 200601,
     finding_info: {
       uid: event.id,
-      title: `${event.file.name} uploaded to ${event.destination.serviceName ?? event.destination.host}`,
+      title: plainLine(`${event.file.name} uploaded to ${event.destination.serviceName ?? event.destination.host}`),
       desc: event.risk.indicators.map((i) => `${i.reason} (+${i.weight})`).join('; '),
       types: event.risk.indicators.map((i) => i.id),
       created_time: epochMs(event.observedAt),

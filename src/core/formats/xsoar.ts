@@ -8,6 +8,7 @@ import { textToBase64 } from '../encoding/base64';
 import type { FileEvent } from '../schema/event';
 import type { Severity } from '../schema/identifiers';
 import type { ResponseOutcome } from '../schema/response';
+import { markdownText, plainLine } from './escape';
 import { responseSentence } from './response-fields';
 import { interpretHttp, type EncodeContext, type WireFormat } from './wire-format';
 
@@ -28,15 +29,21 @@ const HOW: Record<ResponseOutcome, (where: string) => string> = {
 export function xsoarIncident(event: FileEvent, context: EncodeContext = {}) {
   const d = event.destination;
   const where = d.serviceName ?? (d.host || 'an unknown destination');
-  const reasons = event.risk.indicators.map((i) => `- ${i.reason} (+${i.weight})`).join('\n');
+  // Untrusted text is one plain line in the name and escaped Markdown in the details (escape.ts).
+  const reasons = event.risk.indicators.map((i) => `- ${markdownText(i.reason)} (+${i.weight})`).join('\n');
   const dropped = context.droppedEvents ? `\n\n${context.droppedEvents} earlier events were dropped on this browser (outbox full).` : '';
-  const response = event.response ? `\nResponse: ${responseSentence(event.response)}` : '';
+  const response = event.response ? `\nResponse: ${markdownText(responseSentence(event.response))}` : '';
+  const file = markdownText(event.file.name);
+  const to = markdownText(d.url || d.host, 2048);
   return {
-    name: `${event.file.name} ${(event.response ? HOW[event.response.outcome] : HOW.allowed)(where)} by ${event.user.email ?? 'an unknown user'} (${event.risk.severity}, score ${event.risk.score})`,
+    name: plainLine(
+      `${event.file.name} ${(event.response ? HOW[event.response.outcome] : HOW.allowed)(where)} by ${event.user.email ?? 'an unknown user'} (${event.risk.severity}, score ${event.risk.score})`,
+      1024,
+    ),
     type: XSOAR_INCIDENT_TYPE,
     severity: XSOAR_SEVERITY[event.risk.severity],
     occurred: event.observedAt,
-    details: `${event.file.name} (${event.file.category}, ${event.file.size} bytes) → ${d.url || d.host} [${d.category}]${response}\n${reasons}${dropped}`,
+    details: `${file} (${event.file.category}, ${event.file.size} bytes) → ${to} \\[${d.category}\\]${response}\n${reasons}${dropped}`,
     rawJson: event,
   };
 }
