@@ -7,9 +7,7 @@
  * after the next sync once the analyst takes them off. Every change is in the console's audit log.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createBackgroundService, SYNC_ALARM } from '../../../src/background/service';
-import { ResponseDecision, ResponsePlan } from '../../../src/core/schema/response';
+import { browserOnConsole, mockBrowserPlatform } from '../support/browser-on-console';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
@@ -19,9 +17,7 @@ const RULE = { id: 'blocked-uploads', when: { watchlists: ['blocked_uploads'] },
 let built: TestConsole;
 beforeEach(async () => {
   built = await makeTestConsole();
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
-  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
-  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+  mockBrowserPlatform();
 });
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -31,63 +27,14 @@ afterEach(async () => {
 const call = (role: Parameters<TestConsole['as']>[0], method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: object) =>
   built.app.inject({ method, url, headers: built.as(role), ...(payload && { payload }) });
 
-/** The browser's fetch, answered by the console in this process. */
-const consoleFetch = (async (input: string, init: RequestInit = {}) => {
-  const url = new URL(String(input));
-  const res = await built.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init.headers as Record<string, string> });
-  const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
-  return new Response(res.statusCode === 304 ? null : res.body, { status: res.statusCode, headers });
-}) as unknown as typeof fetch;
-
 describe('a watchlist-scoped block from the console', () => {
   it('blocks the user on their browser after one sync, and lifts it after the next, all audited', async () => {
     expect((await call('admin', 'PUT', '/api/v1/policy', { responseRules: [RULE] })).statusCode).toBe(200);
     expect((await call('admin', 'POST', '/api/v1/watchlists', { id: 'blocked_uploads', name: 'Uploads paused', syncToBrowsers: true })).statusCode).toBe(201);
 
-    await fakeBrowser.storage.managed.set({
-      settingsSyncUrl: 'https://console.acme.example/api/v1/policy',
-      settingsSyncToken: built.keys.ingest,
-      userEmail: ANA,
-    });
-    let id = 0;
-    const service = createBackgroundService({
-      fetch: consoleFetch,
-      now: Date.now,
-      random: () => 0,
-      newId: () => sampleId(++id),
-      dbName: 'response-watchlist',
-      timeZone: 'UTC',
-    });
-    const tab = {
-      id: fakeBrowser.runtime.id,
-      tab: { id: 3, url: 'https://www.dropbox.com/home', title: 'Dropbox' },
-      frameId: 0,
-      url: 'https://www.dropbox.com/home',
-    };
-    const send = async (message: unknown) => {
-      const reply = await service.onMessage(message, tab);
-      await service.idle();
-      return reply;
-    };
-    const plan = async () => ResponsePlan.parse(await send({ type: 'response/plan' })).hold;
-    const upload = async (n: number) =>
-      ResponseDecision.parse(
-        await send({
-          type: 'upload/observed',
-          actionId: `act-${n}`,
-          channel: 'file_picker',
-          trustedEvent: true,
-          hold: true,
-          files: [{ name: `plan-${n}.pdf`, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }],
-        }),
-      );
-    const syncNow = async () => {
-      service.onAlarm({ name: SYNC_ALARM });
-      await service.idle();
-    };
-
-    await service.start();
-    await service.idle();
+    const browser = await browserOnConsole(built, ANA, 'response-watchlist');
+    const { plan, syncNow } = browser;
+    const upload = (n: number) => browser.upload(n, `plan-${n}.pdf`);
     // The rule is synced, but Ana is on no list: nothing to hold.
     expect(await plan()).toBe(false);
 

@@ -1,0 +1,73 @@
+/**
+ * One user's browser — the whole background service under WXT's fakeBrowser — whose settings sync
+ * is answered by a console in this process: for tests of what the console makes browsers do
+ * (a watchlist-scoped block, the block API).
+ */
+import { vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createBackgroundService, SYNC_ALARM } from '../../../src/background/service';
+import { ResponseDecision, ResponsePlan } from '../../../src/core/schema/response';
+import { sampleId } from './sample-event';
+import type { TestConsole } from './test-console';
+
+/** The platform answers the service asks for at start (call in beforeEach; vi.restoreAllMocks undoes it). */
+export function mockBrowserPlatform(): void {
+  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
+  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
+  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+}
+
+/** The browser's fetch, answered by the console in this process. */
+function consoleFetch(built: TestConsole): typeof fetch {
+  return (async (input: string, init: RequestInit = {}) => {
+    const url = new URL(String(input));
+    const res = await built.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init.headers as Record<string, string> });
+    const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
+    return new Response(res.statusCode === 304 ? null : res.body, { status: res.statusCode, headers });
+  }) as unknown as typeof fetch;
+}
+
+/** A started browser of `email`, syncing from `built` with its ingest token, on a Dropbox tab. */
+export async function browserOnConsole(built: TestConsole, email: string, dbName: string) {
+  await fakeBrowser.storage.managed.set({
+    settingsSyncUrl: 'https://console.acme.example/api/v1/policy',
+    settingsSyncToken: built.keys.ingest,
+    userEmail: email,
+  });
+  let id = 0;
+  const service = createBackgroundService({ fetch: consoleFetch(built), now: Date.now, random: () => 0, newId: () => sampleId(++id), dbName, timeZone: 'UTC' });
+  const tab = {
+    id: fakeBrowser.runtime.id,
+    tab: { id: 3, url: 'https://www.dropbox.com/home', title: 'Dropbox' },
+    frameId: 0,
+    url: 'https://www.dropbox.com/home',
+  };
+  const send = async (message: unknown) => {
+    const reply = await service.onMessage(message, tab);
+    await service.idle();
+    return reply;
+  };
+  await service.start();
+  await service.idle();
+  return {
+    /** Whether the Dropbox page must hold files now. */
+    plan: async () => ResponsePlan.parse(await send({ type: 'response/plan' })).hold,
+    /** A held pick of `name`: the background's decision. */
+    upload: async (n: number, name: string) =>
+      ResponseDecision.parse(
+        await send({
+          type: 'upload/observed',
+          actionId: `act-${n}`,
+          channel: 'file_picker',
+          trustedEvent: true,
+          hold: true,
+          files: [{ name, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }],
+        }),
+      ),
+    /** The settings sync alarm fires now. */
+    syncNow: async () => {
+      service.onAlarm({ name: SYNC_ALARM });
+      await service.idle();
+    },
+  };
+}
