@@ -104,8 +104,16 @@ export class OutboxQueue {
 
   /** Moves every dead letter back into the queue in one transaction; returns how many. */
   async requeueDeadLetters(now: number): Promise<number> {
+    return this.requeueWhere((letters) => letters.getAll(), now);
+  }
+
+  /** Moves the dead letters `pick` reads back into the queue, in one transaction; returns how many. */
+  private async requeueWhere(
+    pick: (letters: ReturnType<ReadWriteTransaction<'deadLetters'>['objectStore']>) => Promise<{ id: string; event: FileEvent }[]>,
+    now: number,
+  ): Promise<number> {
     const tx = this.db.transaction(['deadLetters', 'outbox', 'state'], 'readwrite');
-    const letters = await tx.objectStore('deadLetters').getAll();
+    const letters = await pick(tx.objectStore('deadLetters'));
     if (letters.length > 0) {
       await this.enqueueWithin(
         tx,
@@ -139,19 +147,10 @@ export class OutboxQueue {
    * there are none.
    */
   async requeueDeadLettersNotFrom(target: string, now: number): Promise<number> {
-    const tx = this.db.transaction(['deadLetters', 'outbox', 'state'], 'readwrite');
-    const index = tx.objectStore('deadLetters').index('target');
-    const letters = [...(await index.getAll(IDBKeyRange.upperBound(target, true))), ...(await index.getAll(IDBKeyRange.lowerBound(target, true)))];
-    if (letters.length > 0) {
-      await this.enqueueWithin(
-        tx,
-        letters.map((l) => l.event),
-        now,
-      );
-      for (const letter of letters) await tx.objectStore('deadLetters').delete(letter.id);
-    }
-    await tx.done;
-    return letters.length;
+    return this.requeueWhere(async (letters) => {
+      const index = letters.index('target');
+      return [...(await index.getAll(IDBKeyRange.upperBound(target, true))), ...(await index.getAll(IDBKeyRange.lowerBound(target, true)))];
+    }, now);
   }
 
   /**
