@@ -15,6 +15,7 @@ export default defineBackground({
     browser.alarms.onAlarm.addListener(service.onAlarm);
     browser.downloads.onCreated.addListener(service.onDownloadCreated);
     browser.downloads.onChanged.addListener(service.onDownloadChanged);
+    browser.runtime.onInstalled.addListener(service.onInstalled);
     browser.storage.onChanged.addListener((_changes, area) => {
       if (area === 'managed') service.onManagedChanged();
     });

@@ -25,6 +25,8 @@ export interface DownloadTrackerDeps {
   destinationOptions: () => Promise<DestinationOptions>;
   activeTabUrl: () => Promise<string | undefined>;
   search: (id: number) => Promise<DownloadItemLike | undefined>;
+  /** Downloads the browser knows that started after this time (downloads.search startedAfter). */
+  startedAfter: (time: number) => Promise<DownloadItemLike[]>;
   now: () => number;
 }
 
@@ -75,9 +77,24 @@ export function createDownloadTracker(deps: DownloadTrackerDeps) {
       await history.recordDownload({ ...done, sources });
     },
   };
-  return {
+  const api = {
     onCreated: (item: DownloadItemLike) => inOrder(item.id, () => tracker.onCreated(item)),
     onChanged: (delta: { id: number; state?: { current?: string } }) =>
       delta.state?.current === 'complete' ? inOrder(delta.id, () => tracker.onChanged(delta)) : Promise.resolve(),
+    /**
+     * Records the completed downloads no event told us about. A browser only wakes the worker for
+     * listeners it has seen registered: a download that ends before the first run of a newly
+     * installed (or updated) extension has registered them, or while the worker is being replaced,
+     * is never announced. Run after the listeners exist, so every download is seen by one or the other.
+     */
+    async catchUp(since: number): Promise<void> {
+      const [history, items] = await Promise.all([deps.history(), deps.startedAfter(since)]);
+      for (const item of items) {
+        if (item.state !== 'complete') continue;
+        const known = await history.download(String(item.id));
+        if (known?.completedAt === undefined) await api.onChanged({ id: item.id, state: { current: 'complete' } });
+      }
+    },
   };
+  return api;
 }

@@ -9,7 +9,8 @@ import { ACTIVITY_ALARM, ACTIVITY_PERIOD_MINUTES, sampleActivity } from './activ
 import { refreshBadge } from './badge';
 import { createDelivery, RETRY_ALARM } from './delivery';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
-import { RiskHistory } from './history';
+import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
+import { createHeadJoin } from './late-heads';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
 import { createUploadPipeline, storeScored, type PipelineDeps } from './pipeline';
 import { allowUnheld, createResponder } from './response';
@@ -25,12 +26,16 @@ import { EventStore } from './event-store';
 
 export { ACTIVITY_ALARM, RETRY_ALARM, SYNC_ALARM };
 
+/** How far back a starting worker looks for downloads no event announced (it slept or was replaced). */
+const CATCH_UP_ON_START_MS = 15 * 60_000;
+
 export interface BackgroundService {
   onMessage: (message: unknown, sender: MessageSenderLike) => Promise<unknown> | undefined;
   onAlarm: (alarm: { name: string }) => void;
   onManagedChanged: () => void;
   onDownloadCreated: (item: DownloadItemLike) => void;
   onDownloadChanged: (delta: { id: number; state?: { current?: string } }) => void;
+  onInstalled: () => void;
   start: () => Promise<void>;
   /** For tests: settles when queued work (flushes, badge updates) is done. */
   idle: () => Promise<void>;
@@ -70,6 +75,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     destinationOptions: async () => (await rt.config()).destinationOptions,
     activeTabUrl: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.url,
     search: async (id) => (await browser.downloads.search({ id }))[0] as DownloadItemLike | undefined,
+    startedAfter: async (time) => (await browser.downloads.search({ startedAfter: new Date(time).toISOString() })) as DownloadItemLike[],
     now: rt.deps.now,
   });
 
@@ -116,11 +122,13 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     },
   });
 
+  const lateHeads = createHeadJoin();
   const onMessage = createMessageRouter({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     content: {
-      'upload/observed': async (message, sender) => {
+      'upload/observed': async (observed, sender) => {
+        const message = await lateHeads.complete(observed, sender);
         if (message.hold && (await responder.plan(sender)).hold) return responder.observed(message, sender);
         // Not held, or sent held before the frame knew its plan (a file that came with no sign before it:
         // the observation goes out at once instead of waiting for the plan) on a page where no rule can
@@ -128,6 +136,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
         const accepted = (await (await pipeline()).observed(message, sender)).length;
         return message.hold ? allowUnheld(message.actionId) : { accepted };
       },
+      'upload/heads': async (message, sender) => ({ joined: lateHeads.heads(message, sender) }),
       'upload/sent': async (message, sender) => ({ updated: (await (await pipeline()).sent(message, sender)).length }),
       'response/plan': (_message, sender) => responder.plan(sender),
       'upload/outcome': (message, sender) => responder.outcome(message, sender),
@@ -162,6 +171,10 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     onDownloadChanged(delta) {
       rt.track(downloads.onChanged(delta));
     },
+    onInstalled() {
+      // On install or update, the downloads the browser still lists give their provenance too.
+      rt.track(downloads.catchUp(rt.deps.now() - DOWNLOAD_RETENTION_MS));
+    },
     onManagedChanged() {
       configChanged('managed');
     },
@@ -169,6 +182,8 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
       rt.track(browser.alarms.create(ACTIVITY_ALARM, { periodInMinutes: ACTIVITY_PERIOD_MINUTES }));
       rt.track(history().then((h) => sampleActivity(rt, h)));
       rt.track(history().then((h) => forgetOldDownloads(rt, h)));
+      // Downloads that ended while no listener was registered (the worker was starting).
+      rt.track(downloads.catchUp(rt.deps.now() - CATCH_UP_ON_START_MS));
       rt.track(sync.schedule());
       rt.track(badge());
       rt.track(delivery.flush(true));

@@ -5,13 +5,14 @@ import { RiskHistory } from '../../../src/background/history';
 
 let n = 0;
 
-async function setup(item: DownloadItemLike, tabUrl?: string) {
+async function setup(item: DownloadItemLike, tabUrl?: string, listed: DownloadItemLike[] = [item]) {
   const history = new RiskHistory(await openDatabase(`downloads-test-${++n}`), 'UTC');
   const tracker = createDownloadTracker({
     history: async () => history,
     destinationOptions: async () => ({}),
     activeTabUrl: async () => tabUrl,
-    search: async (id) => (id === item.id ? item : undefined),
+    search: async (id) => listed.find((d) => d.id === id),
+    startedAfter: async (time) => listed.filter((d) => Date.parse(d.startTime) > time),
     now: () => Date.parse('2026-11-23T09:00:05Z'),
   });
   return { history, tracker };
@@ -70,6 +71,32 @@ describe('download provenance', () => {
   });
 });
 
+describe('downloads no event announced', () => {
+  const later: DownloadItemLike = { ...item, id: 43, filename: '/home/ana/Downloads/bonus.xlsx', fileSize: 77 };
+  const running: DownloadItemLike = { ...item, id: 44, filename: '/home/ana/Downloads/big.iso', state: 'in_progress', endTime: undefined };
+  const old: DownloadItemLike = { ...item, id: 45, filename: '/home/ana/Downloads/old.xlsx', startTime: '2026-11-01T00:00:00.000Z' };
+  const now = Date.parse('2026-11-23T10:00:00Z');
+
+  it('catching up records the completed downloads the browser lists since the given time, and only those', async () => {
+    const { history, tracker } = await setup(item, undefined, [item, later, running, old]);
+    await tracker.catchUp(Date.parse('2026-11-20T00:00:00Z'));
+    expect((await history.sourcesFor('payroll.xlsx', 5120, now)).map((s) => s.serviceId)).toEqual(['workday']);
+    expect(await history.sourcesFor('bonus.xlsx', 77, now)).toHaveLength(1);
+    expect(await history.download('44')).toBeUndefined();
+    expect(await history.download('45')).toBeUndefined();
+  });
+
+  it('catching up leaves a download it already recorded as it was', async () => {
+    const { history, tracker } = await setup(item, 'https://wd5.myworkday.com/acme/d/home.htmld');
+    await tracker.onCreated({ ...item, state: 'in_progress' });
+    await tracker.onChanged({ id: 42, state: { current: 'complete' } });
+    const before = await history.download('42');
+    await tracker.catchUp(0);
+    expect(await history.download('42')).toEqual(before);
+    expect(before?.tabUrl).toBe('https://wd5.myworkday.com/acme/d/home.htmld');
+  });
+});
+
 describe('download events out of step', () => {
   it('keeps the completion when the "created" handling finishes last', async () => {
     let releaseTab: (url: string) => void = () => undefined;
@@ -79,6 +106,7 @@ describe('download events out of step', () => {
       destinationOptions: async () => ({}),
       activeTabUrl: () => new Promise<string>((resolve) => (releaseTab = resolve)),
       search: async () => item,
+      startedAfter: async () => [item],
       now: () => Date.parse('2026-11-23T09:00:05Z'),
     });
     const created = tracker.onCreated({ ...item, state: 'in_progress' });
