@@ -1,10 +1,11 @@
 /**
- * The destination catalog: data in catalog.json, validated here once. Policy can add services
- * or change built-in ones (CustomDestination); mergeCatalog applies those changes.
+ * The destination catalog: data files (catalog-files.ts lists them), validated here once. Every
+ * built-in entry says where its category comes from (EntrySource). Policy can add services or
+ * change built-in ones (CustomDestination, which needs no source); mergeCatalog applies those changes.
  */
 import { z } from 'zod';
 import { DestinationCategory, SourceCategory } from '../schema/identifiers';
-import catalogData from './catalog.json';
+import { CATALOG_FILES } from './catalog-files';
 import { compileTitlePattern } from './title-patterns';
 
 /**
@@ -39,18 +40,55 @@ function titlePatternError(source: string): string | undefined {
 }
 
 const ServiceId = z.string().regex(/^[a-z0-9_]{2,64}$/, 'service id: 2-64 characters of a-z, 0-9 and _');
+const ListId = z.string().regex(/^[a-z0-9_]{2,32}$/, 'list id: 2-32 characters of a-z, 0-9 and _');
+const UploadCategory = DestinationCategory.exclude(['unknown']);
 
-export const CatalogService = z.strictObject({
+/**
+ * A public category list the catalog takes entries from, declared once (catalog/sources.json)
+ * with its licence and the snapshot taken, so an import can be repeated (scripts/catalog/).
+ */
+export const CategoryList = z.strictObject({
+  id: ListId,
+  name: z.string().min(1).max(128),
+  url: z.url({ protocol: /^https$/ }),
+  licence: z.string().min(1).max(64),
+  licenceUrl: z.url({ protocol: /^https$/ }),
+  /** The snapshot's commit and its date. */
+  commit: z.string().regex(/^[0-9a-f]{40}$/, 'a 40-hex-digit commit'),
+  taken: z.iso.date(),
+  /** The list's category names the catalog imports from, and the destination category each one maps to. */
+  categories: z.record(z.string().min(1).max(64), UploadCategory),
+});
+export type CategoryList = z.infer<typeof CategoryList>;
+
+/**
+ * Where an entry's category comes from: the vendor's own page describing the product, or a public
+ * category list (declared in catalog/sources.json) and the category of that list the entry is in.
+ */
+export const EntrySource = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('vendor'), url: z.url({ protocol: /^https?$/ }) }),
+  z.strictObject({ kind: z.literal('list'), list: ListId, category: z.string().min(1).max(64) }),
+]);
+export type EntrySource = z.infer<typeof EntrySource>;
+
+const ServiceFields = {
   id: ServiceId,
   name: z.string().min(1).max(128),
   /** Where an upload to this service goes. `other` for business applications that matter only as a source. */
-  category: DestinationCategory.exclude(['unknown']),
+  category: UploadCategory,
   hosts: z.array(HostPattern).max(200),
   titles: z.array(TitlePattern).max(20).optional(),
   /** What a file downloaded from this service is, for the source indicator. */
   sourceCategory: SourceCategory.optional(),
-});
+};
+
+/** A service as classification uses it: built-in, custom or merged (policy entries carry no source). */
+export const CatalogService = z.strictObject({ ...ServiceFields, source: EntrySource.optional() });
 export type CatalogService = z.infer<typeof CatalogService>;
+
+/** A built-in entry: the same fields, and its source is required. */
+export const BuiltinService = z.strictObject({ ...ServiceFields, source: EntrySource });
+export type BuiltinService = z.infer<typeof BuiltinService>;
 
 function checkUnique(services: readonly { id: string; hosts?: readonly string[] }[], ctx: z.RefinementCtx): void {
   const ids = new Set<string>();
@@ -66,11 +104,37 @@ function checkUnique(services: readonly { id: string; hosts?: readonly string[] 
   }
 }
 
-export const Catalog = z.strictObject({ version: z.number().int(), services: z.array(CatalogService) }).superRefine((c, ctx) => checkUnique(c.services, ctx));
+/** A list entry must name a declared list, and one of the categories declared for it that maps to the entry's category. */
+function checkSources(c: { lists: readonly CategoryList[]; services: readonly BuiltinService[] }, ctx: z.RefinementCtx): void {
+  const lists = new Map<string, CategoryList>();
+  for (const list of c.lists) {
+    if (lists.has(list.id)) ctx.addIssue({ code: 'custom', message: `list ${list.id} is declared twice` });
+    lists.set(list.id, list);
+  }
+  for (const s of c.services) {
+    if (s.source.kind !== 'list') continue;
+    const list = lists.get(s.source.list);
+    if (!list) {
+      ctx.addIssue({ code: 'custom', message: `${s.id}: source list ${s.source.list} is not declared in catalog/sources.json` });
+      continue;
+    }
+    const mapped = Object.hasOwn(list.categories, s.source.category) ? list.categories[s.source.category] : undefined;
+    if (mapped !== s.category) {
+      ctx.addIssue({ code: 'custom', message: `${s.id}: list ${list.id} category ${s.source.category} does not map to ${s.category}` });
+    }
+  }
+}
+
+export const Catalog = z
+  .strictObject({ version: z.number().int(), lists: z.array(CategoryList), services: z.array(BuiltinService) })
+  .superRefine((c, ctx) => {
+    checkUnique(c.services, ctx);
+    checkSources(c, ctx);
+  });
 export type Catalog = z.infer<typeof Catalog>;
 
-export const BUILTIN_CATALOG: Catalog = Catalog.parse(catalogData);
-const BUILTIN_BY_ID = new Map(BUILTIN_CATALOG.services.map((s) => [s.id, s]));
+export const BUILTIN_CATALOG: Catalog = Catalog.parse(CATALOG_FILES);
+const BUILTIN_BY_ID: ReadonlyMap<string, CatalogService> = new Map(BUILTIN_CATALOG.services.map((s) => [s.id, s]));
 
 /**
  * A policy entry: a new service (name, category and hosts or titles required), or a change to a

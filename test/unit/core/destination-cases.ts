@@ -478,9 +478,6 @@ const BY_CATEGORY: Record<DestinationCategory, Row[]> = {
     ['https://app.jasper.ai/', 'jasper'],
     ['https://quillbot.com/', 'quillbot'],
     ['https://app.grammarly.com/', 'grammarly'],
-    ['https://www.deepl.com/translator/files', 'deepl'],
-    ['https://translate.google.com/?op=docs', 'google_translate'],
-    ['https://translate.google.co.jp/', 'google_translate'],
     ['https://www.midjourney.com/imagine', 'midjourney'],
     ['https://app.runwayml.com/', 'runway'],
     ['https://elevenlabs.io/app', 'elevenlabs'],
@@ -489,6 +486,10 @@ const BY_CATEGORY: Record<DestinationCategory, Row[]> = {
     ['https://www.genspark.ai/', 'genspark'],
   ],
   other: [
+    // Translation tools are `other`, not AI tools (product decision, issue 16).
+    ['https://www.deepl.com/translator/files', 'deepl'],
+    ['https://translate.google.com/?op=docs', 'google_translate'],
+    ['https://translate.google.co.jp/', 'google_translate'],
     // Business applications: known, and named as download sources.
     ['https://wd5.myworkday.com/acme/d/home.htmld', 'workday', 'Home - Workday'],
     ['https://impl.workday.com/', 'workday'],
