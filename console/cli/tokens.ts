@@ -2,13 +2,11 @@
  * `token create|list|revoke` against a data folder. The new secret is printed alone on the last
  * line (so scripts can take `tail -n 1`); it is never accepted as an argument.
  */
-import { parseArgs } from 'node:util';
 import { recordAudit } from '../audit';
 import { CredentialError } from '../auth/credentials';
 import { Role } from '../auth/roles';
 import { buildConsole } from '../server';
-import { DATABASE_FLAG, databaseOptions } from './database-flag';
-import { runVerb } from './verb';
+import { parseDataCommand, runVerb } from './verb';
 
 const USAGE = `usage:
   token create --data <dir> --role <ingest|read_only|analyst|admin> --name <name>
@@ -16,21 +14,9 @@ const USAGE = `usage:
   token revoke <name> --data <dir>`;
 
 export async function runTokenCommand(args: string[]): Promise<number> {
-  const [verb, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { data: { type: 'string', default: './data' }, ...DATABASE_FLAG, role: { type: 'string' }, name: { type: 'string' } },
-    });
-  } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const database = databaseOptions(values);
-  if (!database) return 2;
+  const command = parseDataCommand(args, { role: { type: 'string' }, name: { type: 'string' } }, USAGE);
+  if (!command) return 2;
+  const { verb, values, positionals, database } = command;
   const { app, services } = await buildConsole({ dataDir: values.data, ...database });
   return runVerb(app, CredentialError, async () => {
     switch (verb) {

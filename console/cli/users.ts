@@ -4,12 +4,10 @@
  * argv is visible to every user of the machine in `ps`.
  */
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { AccountEmail, AccountError, accountInfo, AccountName, AccountRole, type AccountInfo } from '../auth/accounts';
 import { MIN_PASSWORD_LENGTH, Password } from '../auth/passwords';
 import { buildConsole } from '../server';
-import { DATABASE_FLAG, databaseOptions } from './database-flag';
-import { runVerb } from './verb';
+import { parseDataCommand, runVerb } from './verb';
 
 const USAGE = `usage (the password is read from standard input, one line):
   user create --data <dir> --email <email> --role <read_only|analyst|admin> [--name <name>]
@@ -43,24 +41,15 @@ function describe(a: AccountInfo): string {
 }
 
 export async function runUserCommand(args: string[]): Promise<number> {
-  const [verb, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { data: { type: 'string', default: './data' }, ...DATABASE_FLAG, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
-    });
-  } catch (err) {
-    const hint = rest.some((a) => a.startsWith('--password'))
+  const command = parseDataCommand(args, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } }, USAGE, (err, rest) =>
+    rest.some((a) => a.startsWith('--password'))
       ? 'a password never goes on the command line (ps shows it): pipe it to standard input'
       : err instanceof Error
         ? err.message
-        : String(err);
-    console.error(`${hint}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
+        : String(err),
+  );
+  if (!command) return 2;
+  const { verb, values, positionals, database } = command;
   const emailArg = verb === 'create' ? values.email : positionals[0];
   const parsedEmail = emailArg === undefined ? undefined : AccountEmail.safeParse(emailArg);
   const email = parsedEmail?.success ? parsedEmail.data : '';
@@ -84,8 +73,6 @@ export async function runUserCommand(args: string[]): Promise<number> {
     password = read.data;
   }
 
-  const database = databaseOptions(values);
-  if (!database) return 2;
   const { app, services } = await buildConsole({ dataDir: values.data, ...database });
   const accounts = services.auth.accounts;
   return runVerb(app, AccountError, async () => {
