@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { parsePolicy, unsyncableKeyErrors } from '../src/core/schema/policy';
 import { recordAudit } from './audit';
 import type { Principal } from './auth/roles';
+import { lockNames } from './db/engine';
 import type { ConsoleDatabase } from './db/schema';
 
 const KEY = 'synced_policy';
@@ -48,11 +49,26 @@ export class PolicyStore {
 
   /** Validates and replaces the settings; returns the problems (and changes nothing) when invalid. */
   async replace(raw: unknown, actor: Principal | 'system', action = 'policy.updated'): Promise<{ problems: string[]; policy?: SyncedPolicy }> {
-    const { settings, problems } = syncedPolicyProblems(raw);
-    if (problems.length) return { problems };
-    const value = JSON.stringify(settings);
-    await this.db.transaction().execute(async (trx) => {
+    return this.amend(() => raw, actor, action);
+  }
+
+  /**
+   * Changes the settings as they are at this moment: `change` gets them inside the write's
+   * transaction, which on PostgreSQL holds a lock on the settings first, so two changes made at
+   * once (two admins, two console nodes) apply one after the other and neither is lost. `change`
+   * may throw to refuse; then nothing is written. Validated, versioned and audited as replace.
+   */
+  async amend(
+    change: (settings: Record<string, unknown>) => unknown,
+    actor: Principal | 'system',
+    action: string,
+  ): Promise<{ problems: string[]; policy?: SyncedPolicy }> {
+    return this.db.transaction().execute(async (trx) => {
+      await lockNames(trx, [`console_settings:${KEY}`]);
       const before = await trx.selectFrom('console_settings').select('value').where('key', '=', KEY).executeTakeFirst();
+      const { settings, problems } = syncedPolicyProblems(change(JSON.parse(before?.value ?? '{}') as Record<string, unknown>));
+      if (problems.length) return { problems };
+      const value = JSON.stringify(settings);
       const now = this.now();
       await trx
         .insertInto('console_settings')
@@ -60,8 +76,8 @@ export class PolicyStore {
         .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
         .execute();
       await recordAudit(trx, { actor, action, target: 'policy', before: before ? JSON.parse(before.value) : {}, after: settings }, now);
+      return { problems: [], policy: { settings, etag: etagOf(value) } };
     });
-    return { problems: [], policy: { settings, etag: etagOf(value) } };
   }
 
   /**

@@ -29,6 +29,7 @@ import { ACCOUNT_ROUTES } from './routes/users-admin';
 import { NOTIFICATION_ROUTES } from './routes/notifications';
 import { LOOKBACK_ROUTES } from './routes/lookback';
 import { BLOCK_ROUTES } from './routes/block';
+import { DESTINATION_ROUTES } from './routes/destinations';
 import { startNotificationWorker } from './notify/worker';
 import { alertIngestHook } from './alerts/sessions';
 import { startRetentionJob } from './retention/job';
@@ -144,6 +145,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<BuiltConsol
     ...NOTIFICATION_ROUTES,
     ...LOOKBACK_ROUTES,
     ...BLOCK_ROUTES,
+    ...DESTINATION_ROUTES,
   ];
   routes.push(openApiRoute(routes));
   // The web interface's pages are routes of the access table but not of the API document.

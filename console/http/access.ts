@@ -21,6 +21,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/events/:id': ANYONE_WHO_READS,
   'GET /api/v1/exposure': ANYONE_WHO_READS,
   'GET /api/v1/destinations/classify': ANYONE_WHO_READS,
+  'GET /api/v1/destinations/unclassified': ANYONE_WHO_READS,
+  'POST /api/v1/destinations/custom': ADMINS,
 
   'GET /api/v1/risk-settings': ANYONE_WHO_READS,
   'PUT /api/v1/risk-settings': ANALYSTS,
@@ -91,6 +93,7 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /settings/risk': 'public',
   'GET /settings/policy': 'public',
   'GET /settings/rules': 'public',
+  'GET /settings/destinations': 'public',
   'GET /audit': 'public',
   'GET /admin/credentials': 'public',
   'GET /admin/users': 'public',

@@ -30,6 +30,7 @@ export const UI_PAGES = [
   '/settings/risk',
   '/settings/policy',
   '/settings/rules',
+  '/settings/destinations',
   '/audit',
   '/admin/credentials',
   '/admin/users',

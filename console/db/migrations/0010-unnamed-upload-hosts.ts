@@ -1,0 +1,17 @@
+/**
+ * The uploads nothing named (issue 16, item 4; console/destinations/unclassified.ts): a partial
+ * index over just those events, in time order with the host and the user, so counting a window's
+ * hosts reads the index alone (never the events' bodies) and costs nothing for named uploads.
+ * The predicate is written as the query writes it: SQLite uses a partial index only then.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Engine } from '../engine';
+
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
+  await db.schema
+    .createIndex('events_unnamed_uploads')
+    .on('events')
+    .columns(['sort_at', 'host', 'user_email', 'seq'])
+    .where(sql.raw<boolean>(`destination_category in ('other', 'unknown') and service_id is null and trusted = 0`))
+    .execute();
+}

@@ -1,0 +1,218 @@
+// @vitest-environment node
+/**
+ * The long tail in the admins' hands (issue 16, item 4): the hosts receiving uploads nothing named,
+ * and an admin naming one in one step — a custom destination in the synced policy (browsers get it
+ * on their next sync, the extension's classifier uses it), audited, refused when it is a duplicate,
+ * and the host gone from the list. Runs on SQLite and, as console-pg, on PostgreSQL.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { classifyDestination } from '../../../src/core/destinations/classify';
+import { parsePolicy } from '../../../src/core/schema/policy';
+import type { BuildEventInput } from '../../../src/core/build-event';
+import { sampleEvent, sampleId } from '../support/sample-event';
+import { makeTestConsole, type TestConsole } from '../support/test-console';
+
+const DAY = 86_400_000;
+const HOSTILE_TITLE = '<img src=x onerror=alert(1)> "quoted" \u202e\u0000 </script>';
+
+let built: TestConsole;
+beforeEach(async () => {
+  built = await makeTestConsole({ ingestRateLimit: false });
+});
+afterEach(() => built.close());
+
+type Role = Parameters<TestConsole['as']>[0];
+const call = (role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  built.app.inject({ method, url, headers: built.as(role), ...(payload && { payload }) });
+
+interface Listed {
+  host: string;
+  domain: string;
+  uploads: number;
+  users: number;
+  lastSeen: string;
+  sampleTitle: string | null;
+}
+const list = async (query = '') => {
+  const res = await call('read_only', 'GET', `/api/v1/destinations/unclassified${query}`);
+  expect(res.statusCode).toBe(200);
+  return res.json() as { since: string; hosts: Listed[]; total: number; truncated: boolean; nextOffset: number | null };
+};
+const hostsOf = async (query = '') => (await list(query)).hosts.map((h) => h.host);
+
+let n = 0;
+async function upload(url: string, over: { title?: string; email?: string; daysAgo?: number; input?: Partial<BuildEventInput> } = {}) {
+  n += 1;
+  const event = await sampleEvent({
+    id: sampleId(n),
+    observedAt: new Date(Date.now() - (over.daysAgo ?? 1) * DAY + n).toISOString(),
+    user: over.email ? { email: over.email } : {},
+    tab: { url, title: over.title ?? 'Upload' },
+    ...over.input,
+  });
+  const res = await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: built.as('ingest'), payload: { events: [event] } });
+  expect(res.statusCode).toBe(200);
+  return event;
+}
+
+async function longTail() {
+  await upload('https://files.tinyhost.io/up', { email: 'ana@acme.example', title: 'tinyhost — send files' });
+  await upload('https://files.tinyhost.io/up', { email: 'bo@acme.example', title: 'first title' });
+  const latest = await upload('https://files.tinyhost.io/up', { email: 'ana@acme.example', title: HOSTILE_TITLE, daysAgo: 0.5 });
+  await upload('https://webmail.regional-mail.de/compose', { email: 'cy@acme.example', title: 'Regional Mail' });
+  await upload('https://webmail.regional-mail.de/compose', { title: 'Regional Mail' });
+  await upload('https://convert-one.net/', { email: 'cy@acme.example', title: 'Convert' });
+  return { latest };
+}
+
+describe('GET /api/v1/destinations/unclassified', () => {
+  it('lists the hosts nothing named, most uploads first, with people, last seen and the latest title as given', async () => {
+    const { latest } = await longTail();
+    const res = await call('read_only', 'GET', '/api/v1/destinations/unclassified');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const body = res.json() as { hosts: Listed[]; total: number; truncated: boolean; nextOffset: number | null };
+    expect(body.hosts.map((h) => [h.host, h.uploads, h.users])).toEqual([
+      ['files.tinyhost.io', 3, 2],
+      ['webmail.regional-mail.de', 2, 1],
+      ['convert-one.net', 1, 1],
+    ]);
+    expect(body).toMatchObject({ total: 3, truncated: false, nextOffset: null });
+    const tiny = body.hosts[0]!;
+    expect(tiny.domain).toBe('tinyhost.io');
+    // The title is page-controlled: a JSON string, exactly as the browser reported it (the UI renders it as text).
+    expect(tiny.sampleTitle).toBe(HOSTILE_TITLE);
+    expect(tiny.lastSeen).toBe(latest.observedAt);
+  });
+
+  it('leaves out named uploads, trusted ones, uploads without a host and uploads before the window', async () => {
+    await upload('https://files.tinyhost.io/up');
+    await upload('https://www.dropbox.com/home'); // a catalog service
+    await upload('https://www.deepl.com/translator'); // a catalog service whose category is `other`
+    await upload('https://intranet.acme-corp.com/share', { input: { destinationOptions: { trusted: ['acme-corp.com'] } } });
+    await upload('about:blank'); // `unknown`: no usable URL, no host
+    await upload('https://old-host.org/', { daysAgo: 45 });
+    expect(await hostsOf()).toEqual(['files.tinyhost.io']);
+    const since = new Date(Date.now() - 60 * DAY).toISOString();
+    expect(await hostsOf(`?since=${encodeURIComponent(since)}`)).toEqual(['files.tinyhost.io', 'old-host.org']);
+  });
+
+  it('pages through the hosts with limit and offset', async () => {
+    await longTail();
+    const first = await list('?limit=2');
+    expect(first.hosts.map((h) => h.host)).toEqual(['files.tinyhost.io', 'webmail.regional-mail.de']);
+    expect(first).toMatchObject({ total: 3, nextOffset: 2 });
+    const second = await list(`?limit=2&offset=${first.nextOffset}`);
+    expect(second.hosts.map((h) => h.host)).toEqual(['convert-one.net']);
+    expect(second.nextOffset).toBeNull();
+  });
+
+  it('refuses a bad window or page with 400', async () => {
+    for (const q of ['?since=yesterday', '?limit=0', '?limit=501', '?offset=-1']) {
+      expect((await call('read_only', 'GET', `/api/v1/destinations/unclassified${q}`)).statusCode, q).toBe(400);
+    }
+  });
+
+  it.each(['read_only', 'analyst', 'admin'] as const)('is open to %s', async (role) => {
+    expect((await call(role, 'GET', '/api/v1/destinations/unclassified')).statusCode).toBe(200);
+  });
+
+  it("is closed to a browser's ingest token", async () => {
+    expect((await call('ingest', 'GET', '/api/v1/destinations/unclassified')).statusCode).toBe(403);
+  });
+});
+
+describe('POST /api/v1/destinations/custom', () => {
+  const NEW = { host: 'files.tinyhost.io', name: 'Tinyhost', category: 'cloud_storage' };
+  const policy = async () => (await call('admin', 'GET', '/api/v1/policy')).json().settings as Record<string, unknown>;
+  const audit = async () =>
+    (await call('admin', 'GET', '/api/v1/audit?limit=100')).json().entries as { action: string; actor: string; target: string; after: unknown }[];
+
+  it('names the host in one step: in the synced policy, used by the classifier, audited, and gone from the list', async () => {
+    await longTail();
+    await call('admin', 'PUT', '/api/v1/policy', { trustedDomains: ['acme-corp.com'] });
+    const before = (await call('admin', 'GET', '/api/v1/policy')).headers.etag;
+
+    const res = await call('admin', 'POST', '/api/v1/destinations/custom', NEW);
+    expect(res.statusCode).toBe(201);
+    const { destination, etag } = res.json() as { destination: { id: string }; etag: string };
+    expect(destination).toEqual({ id: 'custom_files_tinyhost_io', name: 'Tinyhost', category: 'cloud_storage', hosts: ['files.tinyhost.io'] });
+
+    // The same store as PUT /api/v1/policy: the other keys stay, the ETag moves, browsers see it.
+    const settings = await policy();
+    expect(settings.trustedDomains).toEqual(['acme-corp.com']);
+    expect(settings.customDestinations).toEqual([destination]);
+    const got = await call('ingest', 'GET', '/api/v1/policy');
+    expect(got.headers.etag).toBe(etag);
+    expect(etag).not.toBe(before);
+    const synced = parsePolicy(got.json().settings).policy;
+    expect(classifyDestination({ url: 'https://files.tinyhost.io/up' }, { customDestinations: synced.customDestinations })).toMatchObject({
+      category: 'cloud_storage',
+      serviceId: 'custom_files_tinyhost_io',
+      serviceName: 'Tinyhost',
+    });
+
+    const entry = (await audit()).find((e) => e.action === 'policy.custom_destination_added');
+    expect(entry).toMatchObject({ actor: 'admin:test-admin', target: 'policy' });
+    expect(JSON.stringify(entry?.after)).toContain('custom_files_tinyhost_io');
+
+    expect(await hostsOf()).toEqual(['webmail.regional-mail.de', 'convert-one.net']);
+  });
+
+  it('takes the host out of the list with every subdomain when the pattern is its domain', async () => {
+    await longTail();
+    await upload('https://a.regional-mail.de/');
+    const res = await call('admin', 'POST', '/api/v1/destinations/custom', { host: 'regional-mail.de', name: 'Regional Mail', category: 'email' });
+    expect(res.statusCode).toBe(201);
+    expect(await hostsOf()).toEqual(['files.tinyhost.io', 'convert-one.net']);
+  });
+
+  it('refuses a duplicate host with 409 and a clear error, and changes nothing', async () => {
+    expect((await call('admin', 'POST', '/api/v1/destinations/custom', NEW)).statusCode).toBe(201);
+    const again = await call('admin', 'POST', '/api/v1/destinations/custom', { ...NEW, host: 'Files.Tinyhost.IO', name: 'Another name' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe(
+      'files.tinyhost.io is already the custom destination custom_files_tinyhost_io (Tinyhost): change it with PUT /api/v1/policy',
+    );
+    expect((await policy()).customDestinations).toHaveLength(1);
+    expect((await audit()).filter((e) => e.action === 'policy.custom_destination_added')).toHaveLength(1);
+  });
+
+  it('keeps custom destinations an admin wrote by hand, and gives a new one an id of its own', async () => {
+    const mine = { id: 'custom_files_tinyhost_io', name: 'Mine', category: 'email', hosts: ['mail.tinyhost.io'] };
+    await call('admin', 'PUT', '/api/v1/policy', { customDestinations: [mine] });
+    const res = await call('admin', 'POST', '/api/v1/destinations/custom', NEW);
+    expect(res.statusCode).toBe(201);
+    expect((await policy()).customDestinations).toEqual([
+      mine,
+      { id: 'custom_files_tinyhost_io_2', name: 'Tinyhost', category: 'cloud_storage', hosts: [NEW.host] },
+    ]);
+  });
+
+  it('adds every one of several destinations sent at once (none overwrites another)', async () => {
+    const results = await Promise.all(
+      ['one.tinyhost.io', 'two.tinyhost.io', 'three.tinyhost.io'].map((host) => call('admin', 'POST', '/api/v1/destinations/custom', { ...NEW, host })),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    const hosts = ((await policy()).customDestinations as { hosts: string[] }[]).flatMap((d) => d.hosts).sort();
+    expect(hosts).toEqual(['one.tinyhost.io', 'three.tinyhost.io', 'two.tinyhost.io']);
+  });
+
+  it.each([
+    ['a scheme', { ...NEW, host: 'https://files.tinyhost.io' }],
+    ['a port', { ...NEW, host: 'files.tinyhost.io:8443' }],
+    ['an empty name', { ...NEW, name: '  ' }],
+    ['the unknown category', { ...NEW, category: 'unknown' }],
+    ['a category that does not exist', { ...NEW, category: 'file_sharing' }],
+    ['an unknown field', { ...NEW, id: 'chosen' }],
+  ])('refuses %s with 400 and changes nothing', async (_what, body) => {
+    const res = await call('admin', 'POST', '/api/v1/destinations/custom', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('invalid body');
+    expect((await policy()).customDestinations).toBeUndefined();
+  });
+
+  it.each(['analyst', 'read_only', 'ingest'] as const)('refuses the %s role with 403 and changes nothing', async (role) => {
+    expect((await call(role, 'POST', '/api/v1/destinations/custom', NEW)).statusCode).toBe(403);
+    expect((await policy()).customDestinations).toBeUndefined();
+  });
+});
