@@ -124,6 +124,8 @@ export const STATE = {
       lastError: z.string().max(500).optional(),
       /** The last local write that succeeded: trouble is current while lastErrorAt is later. */
       lastOkAt: z.number().optional(),
+      /** The failed write was the queue itself: those events were neither forwarded nor kept. */
+      queueFailed: z.boolean().optional(),
       /** Events queued for the backend but not kept in the local history. */
       notKeptLocally: z.number().int().nonnegative(),
       /** Old local events removed early to make room for the outbox. */
@@ -133,10 +135,15 @@ export const STATE = {
       lastErrorAt?: number;
       lastError?: string;
       lastOkAt?: number;
+      queueFailed?: boolean;
       notKeptLocally: number;
       prunedForSpace: number;
     },
   },
+  /** A random id this browser made for itself once: the console tells browsers apart by it (BrowserHealth). */
+  browserId: { schema: z.uuid().nullable(), fallback: null as string | null },
+  /** The health last delivered to the backend, less its time and queue depth: a change is reported at once (outbox.ts). */
+  reportedHealth: { schema: z.string().max(4000).nullable(), fallback: null as string | null },
   /** The client IP the backend last reported seeing, for the remote indicator. */
   network: {
     schema: z.object({ clientIp: z.string().max(MAX_CLIENT_IP_CHARS), reportedAt: z.number() }).nullable(),

@@ -8,6 +8,7 @@ import { backendTarget } from '../core/effective-config';
 import type { DeliveryState } from '../core/schema/messages';
 import { deliveryState } from '../core/view-models';
 import { readState } from './db';
+import { browserHealth, storageState } from './delivery-health';
 import type { RiskHistory } from './history';
 import { gzipWithCompressionStream, Outbox } from './outbox';
 import { cached, type Runtime } from './runtime';
@@ -17,18 +18,20 @@ export const RETRY_ALARM = 'outbox-retry';
 
 export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>) {
   // One outbox per worker: it runs one flush at a time.
-  const getOutbox = cached(
-    async () =>
-      new Outbox({
-        db: await rt.db(),
-        fetch: rt.deps.fetch,
-        now: rt.deps.now,
-        random: rt.deps.random,
-        target: async () => backendTarget(await rt.config()),
-        onClientIp: async (ip) => (await history()).setClientIp(ip, rt.deps.now()),
-        gzip: gzipWithCompressionStream,
-      }),
-  ).get;
+  const getOutbox = cached(async () => {
+    const db = await rt.db();
+    const box: Outbox = new Outbox({
+      db,
+      fetch: rt.deps.fetch,
+      now: rt.deps.now,
+      random: rt.deps.random,
+      target: async () => backendTarget(await rt.config()),
+      onClientIp: async (ip) => (await history()).setClientIp(ip, rt.deps.now()),
+      gzip: gzipWithCompressionStream,
+      health: () => browserHealth({ db, outbox: box, now: rt.deps.now, device: rt.device, userEmail: async () => (await rt.config()).identity.email }),
+    });
+    return box;
+  }).get;
 
   const flush = async (ignoreBackoff = false) => {
     const result = await (await getOutbox()).flush({ ignoreBackoff });
@@ -47,15 +50,19 @@ export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>)
     },
     async state(): Promise<DeliveryState> {
       const [db, config, box] = await Promise.all([rt.db(), rt.config(), getOutbox()]);
-      const [status, stats, queued, deadLetters] = await Promise.all([
+      const [status, stats, queued, deadLetters, letter, storage] = await Promise.all([
         readState(db, 'deliveryStatus'),
         readState(db, 'outboxStats'),
         box.depth(),
         box.deadLetterCount(),
+        box.deadLetterSummary(),
+        readState(db, 'storageHealth'),
       ]);
       return {
         ...deliveryState(config, { queued, deadLetters, droppedTotal: stats.droppedTotal, lastSuccessAt: status.lastSuccessAt, lastError: status.lastError }),
         scriptMadeDropped: stats.scriptMadeDroppedTotal,
+        ...(letter && deadLetters > 0 && { deadLetterOldestAt: letter.oldestAt }),
+        storage: storageState(storage),
       };
     },
   };

@@ -92,6 +92,13 @@ export class OutboxQueue {
     return this.db.count('deadLetters');
   }
 
+  /** When the oldest dead letter was refused, and why the newest was (two records read on the failedAt index). */
+  async deadLetterSummary(): Promise<{ oldestAt: number; lastError: string } | undefined> {
+    const index = this.db.transaction('deadLetters').store.index('failedAt');
+    const [oldest, newest] = await Promise.all([index.openCursor(), index.openCursor(null, 'prev')]);
+    return oldest && newest ? { oldestAt: oldest.value.failedAt, lastError: newest.value.error } : undefined;
+  }
+
   /** The entries due by `now` (all of them when undefined), oldest due first. */
   due(now: number | undefined, limit: number): Promise<OutboxEntry[]> {
     return this.db.getAllFromIndex('outbox', 'nextAttemptAt', now === undefined ? null : IDBKeyRange.upperBound(now), limit);

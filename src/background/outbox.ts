@@ -15,8 +15,8 @@ import { backendUrlProblem } from '../core/backend-url';
 import type { BackendTarget } from '../core/effective-config';
 import type { DeliveryOutcome } from '../core/formats';
 import { reportedClientIp } from '../core/risk/network';
-import type { FileEvent } from '../core/schema/event';
-import type { Database, OutboxEntry } from './db';
+import type { BrowserHealth, FileEvent } from '../core/schema/event';
+import { readState, writeState, type Database, type OutboxEntry } from './db';
 import { DEFAULT_OUTBOX_LIMITS, OutboxQueue, type OutboxLimits, type OutboxTransaction } from './outbox-queue';
 
 export interface OutboxDeps {
@@ -31,6 +31,8 @@ export interface OutboxDeps {
   limits?: OutboxLimits;
   /** Compresses a body (CompressionStream in browsers); undefined sends everything uncompressed. */
   gzip?: (body: string) => Promise<Uint8Array>;
+  /** How this browser's delivery stands, sent with native batches (delivery-health.ts); undefined sends none. */
+  health?: () => Promise<BrowserHealth>;
 }
 
 export interface FlushResult {
@@ -58,6 +60,11 @@ export async function targetFingerprint(target: BackendTarget): Promise<string> 
   const text = [target.url, target.format.id, target.token ?? ''].join('\n');
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest).subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** What must change for health to be reported on its own: not its time, nor the queue depth that every batch changes. */
+function healthKey(health: BrowserHealth): string {
+  return JSON.stringify({ ...health, reportedAt: undefined, queued: undefined });
 }
 
 /** gzip with the platform's CompressionStream (browsers, Node 18+). */
@@ -107,6 +114,10 @@ export class Outbox {
     return this.#queue.deadLetterCount();
   }
 
+  deadLetterSummary(): Promise<{ oldestAt: number; lastError: string } | undefined> {
+    return this.#queue.deadLetterSummary();
+  }
+
   /** Puts every dead letter back in the queue (after the admin fixed the backend); returns how many. */
   requeueDeadLetters(): Promise<number> {
     return this.#queue.requeueDeadLetters(this.deps.now());
@@ -144,7 +155,37 @@ export class Outbox {
         return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }), error: result.error };
       }
     }
+    await this.#reportHealthIfChanged(target);
     return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }) };
+  }
+
+  /**
+   * After a flush that reached the backend: health that changed since it was last delivered (a new
+   * dead letter, storage trouble begun or over) goes out alone, in a batch of no events, so the
+   * console learns of it without waiting for the next upload. Best effort: a refusal changes nothing.
+   */
+  async #reportHealthIfChanged(target: BackendTarget): Promise<void> {
+    if (target.format.id !== 'native' || !this.deps.health) return;
+    const health = await this.deps.health();
+    const key = healthKey(health);
+    const reported = await readState(this.deps.db, 'reportedHealth');
+    // A browser with nothing wrong that never reported makes no request of its own: its first batch says it.
+    const clean = health.deadLetters.count === 0 && health.storage.trouble === undefined;
+    if (key === reported || (reported === null && clean)) return;
+    const headers: Record<string, string> = { 'Content-Type': target.format.contentType };
+    if (target.token) headers.Authorization = target.format.authorization(target.token);
+    try {
+      const response = await this.deps.fetch(target.format.endpoint(target.url), {
+        method: 'POST',
+        headers,
+        body: target.format.encode([], { health }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        credentials: 'omit',
+      });
+      if (response.ok) await writeState(this.deps.db, 'reportedHealth', key);
+    } catch {
+      // Unreachable now: the next flush tries again.
+    }
   }
 
   /** Sends one batch and settles every entry in it: deleted, rescheduled, split or dead-lettered. */
@@ -194,9 +235,10 @@ export class Outbox {
 
   async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<DeliveryOutcome> {
     const dropped = await this.#queue.droppedSinceLastDelivery();
+    const health = target.format.id === 'native' ? await this.deps.health?.() : undefined;
     const text = target.format.encode(
       batch.map((e) => e.event),
-      dropped ? { droppedEvents: dropped } : {},
+      { ...(dropped && { droppedEvents: dropped }), ...(health && { health }) },
     );
     const headers: Record<string, string> = { 'Content-Type': target.format.contentType };
     if (target.token) headers.Authorization = target.format.authorization(target.token);
@@ -217,7 +259,10 @@ export class Outbox {
         return this.#send(target, batch);
       }
       const answer = await response.text().catch(() => '');
-      if (response.ok) await this.#noteClientIp(response, answer);
+      if (response.ok) {
+        await this.#noteClientIp(response, answer);
+        if (health) await writeState(this.deps.db, 'reportedHealth', healthKey(health));
+      }
       return target.format.interpret(response.status, answer, response.headers.get('Retry-After'), this.deps.now());
     } catch (err) {
       return { kind: 'retry', error: `backend unreachable: ${err instanceof Error ? err.name : 'error'}` };

@@ -6,8 +6,8 @@
  * count) follows in one transaction, written together or not at all. On a full disk
  * (QuotaExceededError) old local events make room and the write is tried once more; if the local
  * history still cannot be written, the upload is forwarded all the same and the trouble is
- * recorded (storageHealth) for the badge to show: a full disk costs local history, never
- * forwarding (issue 15, item 3).
+ * recorded (storageHealth) for the badge, the popup, the options page and the console to show:
+ * a full disk costs local history, never forwarding (issue 15, item 3).
  */
 import { ActivityProfile, emptyProfile, recordActivity, type LocalTime } from '../core/risk/activity';
 import { DestinationRecord } from '../core/risk/destination-history';
@@ -169,7 +169,13 @@ export class UploadStore {
     const kept = queued > 0 ? ` (${queued} of them queued for the backend)` : '';
     const message = notKept > 0 ? `${notKept} event(s) not kept on this device${kept}: ${what}` : `could not queue events: ${what}`;
     console.error('[upwatch] storage trouble:', message);
-    await this.#updateHealth((h) => ({ ...h, lastErrorAt: this.now(), lastError: message.slice(0, 500), notKeptLocally: h.notKeptLocally + notKept }));
+    await this.#updateHealth((h) => ({
+      ...h,
+      lastErrorAt: this.now(),
+      lastError: message.slice(0, 500),
+      queueFailed: notKept === 0,
+      notKeptLocally: h.notKeptLocally + notKept,
+    }));
   }
 
   /** Best effort: on a full disk even this small write may fail, and the error is logged instead. */

@@ -5,7 +5,7 @@
  */
 import type { OptionsState } from '../core/schema/messages';
 import { el } from './dom';
-import { deliveryLine } from './popup-view';
+import { deliveryLine, renderStorageNotice } from './popup-view';
 
 const SOURCE_LABEL = { managed: 'managed policy', synced: 'synced from the backend', default: 'default' } as const;
 
@@ -30,6 +30,7 @@ export function renderOptions(doc: Document, state: OptionsState): void {
 
   const delivery = doc.getElementById('delivery');
   if (delivery) delivery.textContent = `Delivery (${state.delivery.format}): ${deliveryLine(state.delivery)}`;
+  renderStorageNotice(doc, state.delivery);
   const requeue = doc.getElementById('requeue');
   if (requeue) requeue.hidden = state.delivery.deadLetters === 0;
 

@@ -52,7 +52,9 @@ export function deliveryLine(d: DeliveryState): string {
   if (!d.configured) return 'No backend configured: events are kept on this device.';
   const scriptMade = d.scriptMadeDropped ?? 0;
   const extra = [
-    d.deadLetters > 0 ? `${d.deadLetters} refused by the backend (kept as dead letters)` : '',
+    d.deadLetters > 0
+      ? `${d.deadLetters} refused by the backend (kept as dead letters)${d.deadLetterOldestAt !== undefined ? ` since ${new Date(d.deadLetterOldestAt).toLocaleString()}` : ''}`
+      : '',
     d.dropped - scriptMade > 0 ? `${d.dropped - scriptMade} dropped (outbox full)` : '',
     scriptMade > 0 ? `${scriptMade} script-made dropped (too many from one tab)` : '',
   ].filter(Boolean);
@@ -62,8 +64,35 @@ export function deliveryLine(d: DeliveryState): string {
   return `All events delivered.${tail}`;
 }
 
+/**
+ * Storage trouble in words: what failed, what it means and what still works. Undefined when the
+ * last write on this device succeeded.
+ */
+export function storageNotice(d: DeliveryState): string | undefined {
+  const s = d.storage;
+  if (s?.trouble === undefined) return undefined;
+  const cause = `Upwatch cannot write on this device (${s.trouble}).`;
+  if (s.queueFailed) return `${cause} The last upload could not be queued or kept: free disk space so Upwatch can record uploads again.`;
+  const still = d.configured ? 'Uploads are still sent to your organisation.' : 'Uploads still wait in the queue for a backend.';
+  const lost = [
+    s.notKeptLocally > 0 ? `${s.notKeptLocally} not kept in this list` : '',
+    s.prunedForSpace > 0 ? `${s.prunedForSpace} older ones removed to make room` : '',
+  ].filter(Boolean);
+  return `${cause} ${still} Only this browser's own history is incomplete${lost.length ? ` (${lost.join('; ')})` : ''}. Freeing disk space fixes it.`;
+}
+
+/** Shows the storage notice in the element with id `storage-trouble`, or hides it. */
+export function renderStorageNotice(doc: Document, d: DeliveryState): void {
+  const box = doc.getElementById('storage-trouble');
+  if (!box) return;
+  const text = storageNotice(d);
+  box.hidden = text === undefined;
+  box.textContent = text ?? '';
+}
+
 export function renderPopup(doc: Document, state: PopupState, now: Date): void {
   doc.getElementById('delivery')!.textContent = deliveryLine(state.delivery);
+  renderStorageNotice(doc, state.delivery);
 
   const errors = doc.getElementById('policy-errors')!;
   errors.replaceChildren();

@@ -9,7 +9,11 @@ export const nativeFormat: WireFormat = {
   endpoint: (backendUrl) => backendUrl,
   authorization: (token) => `Bearer ${token}`,
   encode(events: readonly FileEvent[], context: EncodeContext = {}): string {
-    const batch: NativeBatch = { events: [...events], ...(context.droppedEvents ? { droppedEvents: context.droppedEvents } : {}) };
+    const batch: NativeBatch = {
+      events: [...events],
+      ...(context.droppedEvents ? { droppedEvents: context.droppedEvents } : {}),
+      ...(context.health && { health: context.health }),
+    };
     return JSON.stringify(batch);
   },
   interpret: (status, _body, retryAfter, now) => interpretHttp(status, retryAfter, now),

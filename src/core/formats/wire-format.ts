@@ -1,10 +1,12 @@
-import type { FileEvent } from '../schema/event';
+import type { BrowserHealth, FileEvent } from '../schema/event';
 import type { BackendFormat } from '../schema/identifiers';
 
 /** What travels with a batch besides its events. */
 export interface EncodeContext {
   /** Events dropped because the outbox was full since the last delivered batch. */
   droppedEvents?: number;
+  /** How the browser's delivery stands (the native format sends it; the others have no place for it). */
+  health?: BrowserHealth;
 }
 
 /** What a backend's answer means for the batch. */

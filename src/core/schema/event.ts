@@ -102,10 +102,46 @@ export const FileEvent = z.object({
 });
 export type FileEvent = z.infer<typeof FileEvent>;
 
+/**
+ * How a browser's delivery stands, sent with each native batch (and alone, in a batch of no
+ * events, when it changed): what the console shows per browser (issue 15, items 3 and 4).
+ * Counts and short error texts only: never an event, a file name or the token.
+ */
+export const BrowserHealth = z.object({
+  /** A random id the browser made for itself once, so the console tells one browser from another. */
+  browserId: z.uuid(),
+  reportedAt: z.iso.datetime({ offset: true }),
+  user: z.object({ email: z.string().max(320).optional() }),
+  device: FileEvent.shape.device,
+  /** Trouble writing on the device (a full disk): local history is lost, events are still forwarded. */
+  storage: z.object({
+    /** Absent when the last local write succeeded. */
+    trouble: z.string().max(500).optional(),
+    troubleSince: z.iso.datetime({ offset: true }).optional(),
+    /** The failed write was the browser's queue itself: those events were neither forwarded nor kept. */
+    queueFailed: z.boolean().optional(),
+    /** Events forwarded but not kept in the browser's own history, since installation. */
+    notKeptLocally: z.number().int().nonnegative(),
+    /** Old local events removed early to make room, since installation. */
+    prunedForSpace: z.number().int().nonnegative(),
+  }),
+  /** Events the backend refused for good, waiting aside in the browser (sent again when the backend settings change). */
+  deadLetters: z.object({
+    count: z.number().int().nonnegative(),
+    oldestAt: z.iso.datetime({ offset: true }).optional(),
+    lastError: z.string().max(500).optional(),
+  }),
+  /** Events waiting in the browser's queue, this batch included. */
+  queued: z.number().int().nonnegative(),
+});
+export type BrowserHealth = z.infer<typeof BrowserHealth>;
+
 /** A native batch: `POST <backendUrl>` with this body. */
 export const NativeBatch = z.object({
   events: z.array(FileEvent).max(10_000),
   /** Events the browser dropped because its outbox was full, since the last delivered batch. */
   droppedEvents: z.number().int().nonnegative().optional(),
+  /** Optional: browsers before it (and other senders) still ingest. */
+  health: BrowserHealth.optional(),
 });
 export type NativeBatch = z.infer<typeof NativeBatch>;

@@ -62,9 +62,30 @@ export const UploadObserved = z.object({
    * the page gets them only if the decision lets it. Absent: observed only, the reply is ignored.
    */
   hold: z.boolean().optional(),
+  /**
+   * Sent the moment the files were handed over, before any was read (issue 15 item 5: a page that
+   * removes its frame or navigates away in its own `change` handler must not lose the event): the
+   * heads follow in `upload/heads` and the background waits a moment for them, then classifies by
+   * name alone.
+   */
+  headsFollow: z.literal(true).optional(),
+  /** Which message of the action this is (an action of many files is split): the heads name it. */
+  part: z.number().int().nonnegative().max(1000).optional(),
   files: z.array(ObservedFile).min(1).max(LIMITS.filesPerMessage),
 });
 export type UploadObserved = z.infer<typeof UploadObserved>;
+
+/** The first and last bytes of the files of an `upload/observed` sent with `headsFollow`, in the same order. */
+export const UploadHeads = z.object({
+  type: z.literal('upload/heads'),
+  actionId: z.string().min(1).max(64),
+  part: z.number().int().nonnegative().max(1000),
+  heads: z
+    .array(ObservedFile.pick({ headBase64: true, tailBase64: true }))
+    .min(1)
+    .max(LIMITS.filesPerMessage),
+});
+export type UploadHeads = z.infer<typeof UploadHeads>;
 
 /**
  * Sent by the content script when files it already reported for a user action (a pick, a drop)
@@ -98,6 +119,23 @@ export const DeliveryState = z.object({
   scriptMadeDropped: z.number().int().nonnegative().optional(),
   lastSuccessAt: z.number().optional(),
   lastError: z.string().optional(),
+  /** When the oldest dead letter was refused (ms). */
+  deadLetterOldestAt: z.number().optional(),
+  /**
+   * Trouble writing on this device (a full disk). Events are queued for the backend before they
+   * are kept locally, so what is at stake is the local history, never forwarding.
+   */
+  storage: z
+    .object({
+      /** Absent when the last local write succeeded. */
+      trouble: z.string().optional(),
+      troubleSince: z.number().optional(),
+      /** The failed write was the queue itself: those events were neither forwarded nor kept. */
+      queueFailed: z.boolean().optional(),
+      notKeptLocally: z.number().int().nonnegative(),
+      prunedForSpace: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
@@ -151,7 +189,7 @@ export const OptionsState = z.object({
 export type OptionsState = z.infer<typeof OptionsState>;
 
 /** Which senders may use each message: content scripts never reach extension-page handlers. */
-export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved, UploadSent, ResponsePlanRequest, UploadOutcome]);
+export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved, UploadHeads, UploadSent, ResponsePlanRequest, UploadOutcome]);
 export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState, OptionsGetState, OptionsRequeueDeadLetters]);
 export type ContentMessage = z.infer<typeof CONTENT_MESSAGES>;
 export type ExtensionPageMessage = z.infer<typeof EXTENSION_PAGE_MESSAGES>;

@@ -50,4 +50,15 @@ describe('the options page', () => {
       'Delivery (splunk_hec): 3 event(s) waiting to be sent (backend answered HTTP 503). 1 refused by the backend (kept as dead letters); 5 dropped (outbox full).',
     );
   });
+
+  it('shows storage trouble in words on the options page too (issue 15, item 3)', () => {
+    const storage = { trouble: 'the disk is full (QuotaExceededError)', troubleSince: 5, notKeptLocally: 2, prunedForSpace: 0 };
+    renderOptions(document, OptionsState.parse(optionsState(config(), {}, { ...DELIVERY, storage })));
+    const box = document.getElementById('storage-trouble')!;
+    expect(box.hidden).toBe(false);
+    expect(box.textContent).toContain('the disk is full (QuotaExceededError)');
+    expect(box.textContent).toContain('Uploads are still sent to your organisation.');
+    renderOptions(document, OptionsState.parse(optionsState(config(), {}, { ...DELIVERY, storage: { ...storage, trouble: undefined } })));
+    expect(box.hidden).toBe(true);
+  });
 });

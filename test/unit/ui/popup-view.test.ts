@@ -120,3 +120,51 @@ describe('renderPopup', () => {
     );
   });
 });
+
+// Issue 15, item 3: storage trouble is said in words, with what it means and what still works.
+describe('storage trouble in the popup', () => {
+  const trouble = (over: Partial<NonNullable<PopupState['delivery']['storage']>> = {}, configured = true): PopupState['delivery'] => ({
+    configured,
+    format: 'native',
+    queued: 0,
+    deadLetters: 0,
+    dropped: 0,
+    storage: {
+      trouble: '3 event(s) not kept on this device: the disk is full (QuotaExceededError)',
+      troubleSince: 1,
+      notKeptLocally: 3,
+      prunedForSpace: 1000,
+      ...over,
+    },
+  });
+
+  it('says the disk is full, that uploads are still sent, and what is missing locally', () => {
+    renderPopup(document, state({ delivery: trouble() }), NOW);
+    const box = document.getElementById('storage-trouble')!;
+    expect(box.hidden).toBe(false);
+    expect(box.getAttribute('role')).toBe('status');
+    expect(box.textContent).toContain('the disk is full (QuotaExceededError)');
+    expect(box.textContent).toContain('Uploads are still sent to your organisation.');
+    expect(box.textContent).toContain('3 not kept in this list; 1000 older ones removed to make room');
+  });
+
+  it('does not claim forwarding when no backend is set, nor when the queue itself failed', () => {
+    renderPopup(document, state({ delivery: trouble({}, false) }), NOW);
+    expect(document.getElementById('storage-trouble')!.textContent).toContain('still wait in the queue for a backend');
+    renderPopup(document, state({ delivery: trouble({ trouble: 'could not queue events: the disk is full (QuotaExceededError)', queueFailed: true }) }), NOW);
+    const text = document.getElementById('storage-trouble')!.textContent!;
+    expect(text).toContain('could not be queued or kept');
+    expect(text).not.toContain('still sent');
+  });
+
+  it('is hidden once a write succeeds again (no trouble), whatever was lost before', () => {
+    renderPopup(document, state({ delivery: trouble() }), NOW);
+    renderPopup(document, state({ delivery: trouble({ trouble: undefined }) }), NOW);
+    expect(document.getElementById('storage-trouble')!.hidden).toBe(true);
+  });
+
+  it('renders the error text as text', () => {
+    renderPopup(document, state({ delivery: trouble({ trouble: '<img src=x onerror="window.__pwned=3">' }) }), NOW);
+    expect(document.querySelector('#storage-trouble img')).toBeNull();
+  });
+});
