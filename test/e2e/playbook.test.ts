@@ -16,7 +16,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { SmtpReceiver } from '../harness/smtp-receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickPathsTrusted } from '../harness/actions';
 import type { ChromiumSession } from '../harness/chromium';
@@ -59,40 +59,12 @@ class XsoarReceiver {
   }
 }
 
-/** A local SMTP server: records each message and its recipients. */
-class MailReceiver {
-  readonly mails: { to: string[]; raw: string }[] = [];
-  #server?: SMTPServer;
-  port = 0;
-  async start(): Promise<void> {
-    this.#server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.#server.server.address() as AddressInfo).port;
-  }
-  async stop(): Promise<void> {
-    const server = this.#server;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
 let rig: Rig<ChromiumSession>;
 /** The rig's console, known from `prepare` on (before the rig itself is). */
 let console_: RunningConsole;
 let analystKey = '';
 const xsoar = new XsoarReceiver();
-const smtp = new MailReceiver();
+const smtp = new SmtpReceiver();
 const files = scratchFiles({});
 
 /** A SOAR's call: the analyst's key unless `admin`. */

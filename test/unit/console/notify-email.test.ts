@@ -5,51 +5,13 @@
  * text and out of the headers, a missing manager dead-lettered with the reason, and SMTP down →
  * every message of the outage delivered once after it.
  */
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { configureNotifications, runNotificationWorker } from '../../../console/notify/worker';
+import { SmtpReceiver, type ReceivedMail } from '../../harness/smtp-receiver';
 import { sampleEvent, sampleId } from '../support/sample-event';
 import { expectGolden, hostileUpload, notifyEachTest, outageThenBack, T0 } from './notify-support';
 
-interface Mail {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-class Smtp {
-  readonly mails: Mail[] = [];
-  port = 0;
-  #server?: SMTPServer;
-  async start(): Promise<void> {
-    this.#server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const envelope = session.envelope;
-          this.mails.push({
-            from: envelope.mailFrom ? envelope.mailFrom.address : '',
-            to: envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.#server.server.address() as AddressInfo).port;
-  }
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
+type Mail = ReceivedMail;
 
 /** A header's value, unfolded. */
 const header = (mail: Mail, name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(mail.raw.split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' '))?.[1];
@@ -76,7 +38,7 @@ function goldenMail(mail: Mail, alertId: string): string {
 }
 
 const each = notifyEachTest(
-  () => new Smtp(),
+  () => new SmtpReceiver(),
   (c, smtp) => configureNotifications(c.built.services, { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'upwatch@acme.com' } }),
 );
 
