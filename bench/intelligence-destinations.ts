@@ -33,7 +33,8 @@ export interface Miss {
   matchedBy: string;
 }
 export interface Evaluation {
-  byCategory: Map<DestinationCategory, Count>;
+  /** Per expected category: all its pages, and its hard ones. */
+  byCategory: Map<DestinationCategory, { all: Count; hard: Count }>;
   all: Count;
   hard: Count;
   /** `other` pages and how many of them were given an upload category (not `other`, not `unknown`). */
@@ -42,7 +43,7 @@ export interface Evaluation {
 }
 
 export function evaluate(pages: readonly DestinationPage[], classify: Classify): Evaluation {
-  const byCategory = new Map<DestinationCategory, Count>();
+  const byCategory = new Map<DestinationCategory, { all: Count; hard: Count }>();
   const all: Count = { rows: 0, correct: 0 };
   const hard: Count = { rows: 0, correct: 0 };
   const otherPulled = { rows: 0, pulled: 0 };
@@ -50,9 +51,9 @@ export function evaluate(pages: readonly DestinationPage[], classify: Classify):
   for (const page of pages) {
     const result = classify({ url: page.url, ...(page.title && { title: page.title }) });
     const correct = result.category === page.category;
-    let count = byCategory.get(page.category);
-    if (!count) byCategory.set(page.category, (count = { rows: 0, correct: 0 }));
-    for (const c of page.hard ? [count, all, hard] : [count, all]) {
+    let category = byCategory.get(page.category);
+    if (!category) byCategory.set(page.category, (category = { all: { rows: 0, correct: 0 }, hard: { rows: 0, correct: 0 } }));
+    for (const c of page.hard ? [category.all, category.hard, all, hard] : [category.all, all]) {
       c.rows++;
       if (correct) c.correct++;
     }
@@ -67,6 +68,9 @@ export function evaluate(pages: readonly DestinationPage[], classify: Classify):
 
 export const percent = (c: Count) => (c.rows === 0 ? '—' : `${fmt((100 * c.correct) / c.rows, 1)} %`);
 const cell = (c: Count | undefined) => (c ? `${`${c.correct}/${c.rows}`.padStart(7)} ${percent(c).padStart(7)}` : 'unavailable'.padStart(15));
+/** All pages and hard pages, today's then the working tree's. */
+const cells = (today: { all: Count; hard: Count } | undefined, now: { all: Count; hard: Count }) =>
+  [cell(today?.all), cell(today?.hard), cell(now.all), cell(now.hard)].join('   ');
 
 /**
  * Today's classifier: `git archive` of src/core at BASELINE_COMMIT into a temporary folder (with
@@ -85,30 +89,37 @@ export async function loadBaseline(commit = BASELINE_COMMIT): Promise<{ classify
     return { classify: module.classifyDestination, dispose: () => rmSync(folder, { recursive: true, force: true }) };
   } catch (e) {
     if (dir) rmSync(dir, { recursive: true, force: true });
-    const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
+    // execFileSync's error carries the command's stderr (git's own reason: no repository, unknown commit).
+    const stderr = (e as { stderr?: unknown }).stderr;
+    const detail = stderr && String(stderr).trim() ? String(stderr) : e instanceof Error ? e.message : String(e);
+    const message = detail.trim().split('\n')[0];
     return { unavailable: `today's classifier (${commit}) unavailable: ${message}` };
   }
 }
 
 function printFigures(pages: readonly DestinationPage[], today: Evaluation | undefined, now: Evaluation): void {
-  const rows: [string, string][] = [['', `${'today'.padStart(15)}   ${'working tree'.padStart(15)}`]];
+  const head = ['today: all', 'today: hard', 'now: all', 'now: hard'].map((h) => h.padStart(15)).join('   ');
+  const rows: [string, string][] = [['category (pages, hard)', head]];
   for (const category of DESTINATION_CATEGORIES) {
     const n = now.byCategory.get(category);
-    if (n) rows.push([`${category} (${n.rows})`, `${cell(today?.byCategory.get(category))}   ${cell(n)}`]);
+    if (n) rows.push([`${category} (${n.all.rows}, ${n.hard.rows})`, cells(today?.byCategory.get(category), n)]);
   }
-  rows.push([`all pages (${now.all.rows})`, `${cell(today?.all)}   ${cell(now.all)}`]);
-  rows.push([`hard pages (${now.hard.rows})`, `${cell(today?.hard)}   ${cell(now.hard)}`]);
+  rows.push([`all pages (${now.all.rows}, ${now.hard.rows})`, cells(today && { all: today.all, hard: today.hard }, { all: now.all, hard: now.hard })]);
   const pulled = (e: Evaluation | undefined) =>
     e
       ? `${`${e.otherPulled.pulled}/${e.otherPulled.rows}`.padStart(7)} ${percent({ rows: e.otherPulled.rows, correct: e.otherPulled.pulled }).padStart(7)}`
       : 'unavailable';
-  rows.push([`other pages pulled into an upload category`, `${pulled(today)}   ${pulled(now)}`]);
+  rows.push([`other pages pulled into an upload category`, `${pulled(today).padStart(15)}   ${''.padStart(15)}   ${pulled(now).padStart(15)}`]);
   const hard = pages.filter((p) => p.hard).length;
-  printResult(`destination category on ${pages.length} labelled pages (${hard} hard): correct/rows, today beside the working tree`, rows, [
-    { label: 'all pages ≥ 95 %', met: now.all.correct / now.all.rows >= 0.95 },
-    { label: 'hard pages ≥ 90 %', met: now.hard.correct / Math.max(now.hard.rows, 1) >= 0.9 },
-    { label: '`other` pages pulled into an upload category ≤ 3 %', met: now.otherPulled.pulled / Math.max(now.otherPulled.rows, 1) <= 0.03 },
-  ]);
+  printResult(
+    `destination category on ${pages.length} labelled pages (${hard} hard): correct/rows, today's classifier (${BASELINE_COMMIT}) beside the working tree's (now)`,
+    rows,
+    [
+      { label: 'all pages ≥ 95 %', met: now.all.correct / now.all.rows >= 0.95 },
+      { label: 'hard pages ≥ 90 %', met: now.hard.correct / Math.max(now.hard.rows, 1) >= 0.9 },
+      { label: '`other` pages pulled into an upload category ≤ 3 %', met: now.otherPulled.pulled / Math.max(now.otherPulled.rows, 1) <= 0.03 },
+    ],
+  );
 }
 
 /** Misses grouped by expected category, then by what the classifier said instead. */
@@ -126,6 +137,8 @@ export function groupMisses(misses: readonly Miss[]): Map<string, Miss[]> {
 
 function printMisses(misses: readonly Miss[]): void {
   console.log(`\n## misses of the working tree's classifier (${misses.length}), as expected ← given`);
+  // The set is a test set (issue 16, item 5): read the misses for their kinds, not as rows to patch.
+  console.log('  (for diagnosis by kind of miss; patching the catalog row by row would tune it to this test set)');
   for (const [key, group] of groupMisses(misses)) {
     console.log(`  ${key} (${group.length})`);
     for (const m of group) {

@@ -109,12 +109,13 @@ describe('evaluate', () => {
   });
 
   it('counts rows and correct answers by category, for all pages and for the hard ones', () => {
+    const none = { rows: 0, correct: 0 };
     expect(Object.fromEntries(result.byCategory)).toEqual({
-      email: { rows: 1, correct: 1 },
-      messaging: { rows: 1, correct: 0 },
-      ai_tools: { rows: 1, correct: 1 },
-      other: { rows: 3, correct: 1 },
-      cloud_storage: { rows: 1, correct: 1 },
+      email: { all: { rows: 1, correct: 1 }, hard: none },
+      messaging: { all: { rows: 1, correct: 0 }, hard: { rows: 1, correct: 0 } },
+      ai_tools: { all: { rows: 1, correct: 1 }, hard: { rows: 1, correct: 1 } },
+      other: { all: { rows: 3, correct: 1 }, hard: { rows: 1, correct: 0 } },
+      cloud_storage: { all: { rows: 1, correct: 1 }, hard: none },
     });
     expect(result.all).toEqual({ rows: 7, correct: 4 });
     expect(result.hard).toEqual({ rows: 3, correct: 1 });
