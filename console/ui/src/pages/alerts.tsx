@@ -1,5 +1,6 @@
 /** `/alerts`: the triage queue, filtered by state and severity in the query string. */
 import { api, qs } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, SeverityBadge, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { Options } from '../forms';
@@ -14,19 +15,8 @@ export const STATE_LABELS: Record<string, string> = {
   CLOSED_FP: 'Closed: false positive',
 };
 
-/** The fields of an alert (GET /api/v1/alerts) that the pages show. */
-export interface Alert {
-  id: string;
-  ruleName: string;
-  user: string | null;
-  state: string;
-  severity: string;
-  eventCount: number;
-  firstEventAt: string;
-  lastEventAt: string;
-  updatedAt: string;
-  assignee: string | null;
-}
+/** An alert as GET /api/v1/alerts lists it. */
+export type Alert = ApiAnswer<'/api/v1/alerts'>['alerts'][number];
 
 export function Alerts(props: { query: URLSearchParams }) {
   const filters = {
@@ -35,7 +25,7 @@ export function Alerts(props: { query: URLSearchParams }) {
     cursor: props.query.get('cursor') ?? undefined,
   };
   const key = qs(filters);
-  const state = useLoad(() => api<{ alerts: Alert[]; nextCursor: string | null }>(`/api/v1/alerts${qs({ ...filters, limit: 100 })}`), key);
+  const state = useLoad(() => api<ApiAnswer<'/api/v1/alerts'>>(`/api/v1/alerts${qs({ ...filters, limit: 100 })}`), key);
   const change = (e: Event) => {
     const form = new FormData((e.currentTarget as HTMLSelectElement).form!);
     navigate(`/alerts${qs({ state: String(form.get('state') ?? ''), minSeverity: String(form.get('minSeverity') ?? '') })}`);
