@@ -43,6 +43,7 @@ const NAV: { href: string; label: string; show?: (role: Parameters<typeof can.ad
   { href: '/settings/risk', label: 'Risk settings' },
   { href: '/settings/rules', label: 'Rules' },
   { href: '/settings/policy', label: 'Policy' },
+  { href: '/settings/destinations', label: 'Destinations' },
   { href: '/audit', label: 'Audit log', show: can.readAudit },
   { href: '/admin/credentials', label: 'Credentials', show: can.admin },
   { href: '/admin/users', label: 'Users', show: can.admin },

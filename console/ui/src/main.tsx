@@ -16,6 +16,7 @@ import { Watchlists } from './pages/watchlists';
 import { RiskSettings } from './pages/risk';
 import { Policy } from './pages/policy';
 import { Rules } from './pages/rules';
+import { Destinations } from './pages/destinations';
 import { Audit } from './pages/audit';
 import { Credentials, Users } from './pages/admin';
 import './style.css';
@@ -32,6 +33,7 @@ const ROUTES: [string, (p: Params, loc: Location) => preact.JSX.Element][] = [
   ['/settings/risk', () => <RiskSettings />],
   ['/settings/policy', () => <Policy />],
   ['/settings/rules', () => <Rules />],
+  ['/settings/destinations', (_p, loc) => <Destinations query={loc.query} />],
   ['/audit', (_p, loc) => <Audit query={loc.query} />],
   ['/admin/credentials', () => <Credentials />],
   ['/admin/users', () => <Users />],
