@@ -1,25 +1,17 @@
 /** `/admin/credentials` and `/admin/users`: admins only (the console refuses everyone else anyway). */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
 import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { can, ROLE_NEEDED, useSession } from '../session';
 
-interface Credential {
-  name: string;
-  role: string;
-  prefix: string;
-  createdAt: string;
-  createdBy: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 const ROLES = ['ingest', 'read_only', 'analyst', 'admin'];
 
 export function Credentials() {
   const { user } = useSession();
   const allowed = can.admin(user.role);
-  const state = useLoad(() => (allowed ? api<{ credentials: Credential[] }>('/api/v1/credentials') : Promise.resolve(null)), 'credentials');
+  const state = useLoad(() => (allowed ? api<ApiAnswer<'/api/v1/credentials'>>('/api/v1/credentials') : Promise.resolve(null)), 'credentials');
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const { notice, run } = useChange(state.reload);
   if (!allowed) return <Page title="Credentials">{<RoleNote text={ROLE_NEEDED.admin} />}</Page>;
@@ -27,7 +19,7 @@ export function Credentials() {
     const { form, text } = submitted(e);
     const name = text('name');
     void run(async () => {
-      const answer = await api<{ credential: Credential; secret: string }>('/api/v1/credentials', { method: 'POST', body: { name, role: text('role') } });
+      const answer = await api<ApiAnswer<'/api/v1/credentials', 'post'>>('/api/v1/credentials', { method: 'POST', body: { name, role: text('role') } });
       setSecret({ name: answer.credential.name, secret: answer.secret });
       form.reset();
     }, `Created ${name}.`);
@@ -93,23 +85,13 @@ export function Credentials() {
   );
 }
 
-interface Account {
-  email: string;
-  name: string | null;
-  role: 'read_only' | 'analyst' | 'admin';
-  kind: 'local' | 'oidc';
-  createdAt: string;
-  createdBy: string;
-  lastSignInAt: string | null;
-  disabled: boolean;
-}
 const PEOPLE_ROLES = ['read_only', 'analyst', 'admin'] as const;
 
 /** `/admin/users`: the console's accounts (GET/POST/PATCH /api/v1/accounts). */
 export function Users() {
   const { user } = useSession();
   const allowed = can.admin(user.role);
-  const state = useLoad(() => (allowed ? api<{ accounts: Account[] }>('/api/v1/accounts?limit=500') : Promise.resolve(null)), 'accounts');
+  const state = useLoad(() => (allowed ? api<ApiAnswer<'/api/v1/accounts'>>('/api/v1/accounts?limit=500') : Promise.resolve(null)), 'accounts');
   const { notice, run } = useChange(state.reload);
   if (!allowed) return <Page title="Users">{<RoleNote text={ROLE_NEEDED.admin} />}</Page>;
   const create = (e: Event) => {

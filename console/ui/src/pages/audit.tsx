@@ -1,18 +1,9 @@
 /** `/audit`: the append-only audit log, filterable by action, actor and target (in the URL). */
 import { api, qs } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, Table, useLoad, when } from '../components';
 import { submitted } from '../forms';
 import { Link, navigate } from '../router';
-
-interface Entry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  before: unknown;
-  after: unknown;
-}
 
 const brief = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v).slice(0, 300));
 
@@ -20,7 +11,7 @@ export function Audit(props: { query: URLSearchParams }) {
   const filters = { action: props.query.get('action') ?? '', actor: props.query.get('actor') ?? '', target: props.query.get('target') ?? '' };
   const cursor = props.query.get('cursor') ?? undefined;
   const key = qs({ ...filters, cursor });
-  const state = useLoad(() => api<{ entries: Entry[]; nextCursor: string | null }>(`/api/v1/audit${qs({ ...filters, cursor, limit: 100 })}`), key);
+  const state = useLoad(() => api<ApiAnswer<'/api/v1/audit'>>(`/api/v1/audit${qs({ ...filters, cursor, limit: 100 })}`), key);
   const submit = (e: Event) => {
     const { text } = submitted(e);
     navigate(`/audit${qs({ action: text('action'), actor: text('actor'), target: text('target') })}`);

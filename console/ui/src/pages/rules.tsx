@@ -1,18 +1,14 @@
 /** `/settings/rules`: alert rules (what each matches, on or off, a new rule), then the response rules synced to browsers. */
 import { api } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { can, ROLE_NEEDED, useSession } from '../session';
 import { ResponseRules } from './response-rules';
 
-interface Rule {
-  id: string;
-  name: string;
-  enabled: boolean;
-  conditions: Record<string, unknown>;
-  updatedAt: string;
-}
+/** An alert rule; its conditions are checked by the server's own schema, which the document gives as any JSON. */
+type Rule = Omit<ApiAnswer<'/api/v1/alert-rules'>['rules'][number], 'conditions'> & { conditions: Record<string, unknown> };
 
 const describe = (c: Record<string, unknown>) =>
   Object.entries(c)

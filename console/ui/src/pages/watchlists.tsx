@@ -1,34 +1,18 @@
 /** `/watchlists`: every watchlist and, for the chosen one (`?id=`), its members — add and remove. */
 import { api, qs } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { ErrorBox, LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
 import { NoticeLine, submitted, useChange } from '../forms';
 import { Link } from '../router';
 import { can, ROLE_NEEDED, useSession } from '../session';
 import { VirtualTable } from '../virtual-table';
 
-interface Watchlist {
-  id: string;
-  name: string;
-  description: string;
-  builtIn: boolean;
-  syncToBrowsers: boolean;
-  memberCount: number;
-}
-interface Member {
-  email: string;
-  notes: string | null;
-  departureDate: string | null;
-  addedAt: string;
-  addedBy: string;
-}
-
 export function Watchlists(props: { query: URLSearchParams }) {
   const { user } = useSession();
-  const lists = useLoad(() => api<{ watchlists: Watchlist[] }>('/api/v1/watchlists'), 'all');
+  const lists = useLoad(() => api<ApiAnswer<'/api/v1/watchlists'>>('/api/v1/watchlists'), 'all');
   const id = props.query.get('id') ?? lists.data?.watchlists[0]?.id ?? null;
   const members = useLoad(
-    () =>
-      id ? api<{ members: Member[]; nextCursor: string | null }>(`/api/v1/watchlists/${encodeURIComponent(id)}/members?limit=500`) : Promise.resolve(null),
+    () => (id ? api<ApiAnswer<'/api/v1/watchlists/{id}/members'>>(`/api/v1/watchlists/${encodeURIComponent(id)}/members?limit=500`) : Promise.resolve(null)),
     id ?? '',
   );
   const { notice, run } = useChange(members.reload, lists.reload);
