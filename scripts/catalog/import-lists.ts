@@ -49,30 +49,42 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
 }
 
-/** Host patterns (without path) and ids of every hand-curated file: imports never take them. */
-function curatedClaims(): { hosts: Set<string>; ids: Set<string> } {
+/** Host patterns (without path, with their category) and ids of every hand-curated file: imports never take them. */
+function curatedClaims(): { hosts: Map<string, string>; ids: Set<string> } {
   const files = [new URL('../catalog.json', CATALOG_DIR), ...readdirSync(new URL('curated/', CATALOG_DIR)).map((f) => new URL(`curated/${f}`, CATALOG_DIR))];
-  const hosts = new Set<string>();
+  const hosts = new Map<string, string>();
   const ids = new Set<string>();
   for (const file of files) {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { services: { id: string; hosts: string[] }[] };
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { services: { id: string; category: string; hosts: string[] }[] };
     for (const s of data.services) {
       ids.add(s.id);
-      for (const h of s.hosts) if (!h.includes('/') && !h.startsWith('*')) hosts.add(h);
+      for (const h of s.hosts) if (!h.includes('/') && !h.startsWith('*')) hosts.set(h, s.category);
     }
   }
   return { hosts, ids };
 }
 
-/** The host itself or a parent of it is a curated host (the curated service already classifies it). */
-function coveredBy(host: string, claimed: ReadonlySet<string>): string | undefined {
-  for (let h = host; ; h = h.slice(h.indexOf('.') + 1)) {
-    if (claimed.has(h)) return h;
-    if (!h.includes('.')) return undefined;
+/**
+ * The host itself is curated, or the nearest curated parent of it already gives it the same
+ * category (a more specific host with another category is a section of the site and is kept).
+ */
+function coveredBy(host: string, category: string, claimed: ReadonlyMap<string, string>): string | undefined {
+  if (claimed.has(host)) return host;
+  for (let h = host; h.includes('.');) {
+    h = h.slice(h.indexOf('.') + 1);
+    const owner = claimed.get(h);
+    if (owner !== undefined) return owner === category ? h : undefined;
   }
+  return undefined;
 }
 
-function importList(list: ListDeclaration, reader: SnapshotReader, dir: string, picks: readonly Pick[], claims: ReturnType<typeof curatedClaims>): ImportedService[] {
+function importList(
+  list: ListDeclaration,
+  reader: SnapshotReader,
+  dir: string,
+  picks: readonly Pick[],
+  claims: ReturnType<typeof curatedClaims>,
+): ImportedService[] {
   const refused = reader.refused(dir, new Set(picks.flatMap((p) => p.hosts)));
   const services: ImportedService[] = [];
   const problems: string[] = [];
@@ -87,13 +99,20 @@ function importList(list: ListDeclaration, reader: SnapshotReader, dir: string, 
       if (!inCategory.has(host)) problems.push(`${pick.line}: ${host} is not in ${list.id} ${pick.category}`);
       else if (refused.has(host)) problems.push(`${pick.line}: ${host} is in ${list.id} ${refused.get(host)}`);
       else {
-        const covered = coveredBy(host, claims.hosts);
+        const covered = coveredBy(host, list.categories[pick.category]!, claims.hosts);
         if (covered) console.log(`  ${list.id}: ${host} skipped, already curated as ${covered}`);
         else hosts.push(host);
       }
     }
     if (hosts.length === 0) console.log(`  ${list.id}: ${pick.id} dropped, no host left`);
-    else services.push({ id: pick.id, name: pick.name, category: list.categories[pick.category]!, hosts, source: { kind: 'list', list: list.id, category: pick.category } });
+    else
+      services.push({
+        id: pick.id,
+        name: pick.name,
+        category: list.categories[pick.category]!,
+        hosts,
+        source: { kind: 'list', list: list.id, category: pick.category },
+      });
   }
   if (problems.length > 0) throw new Error(`picks for ${list.id}:\n${problems.join('\n')}`);
   return services.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

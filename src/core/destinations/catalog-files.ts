@@ -12,6 +12,7 @@ import conversion from './catalog/curated/conversion.json';
 import email from './catalog/curated/email.json';
 import messaging from './catalog/curated/messaging.json';
 import other from './catalog/curated/other.json';
+import productivity from './catalog/curated/productivity.json';
 import sections from './catalog/curated/sections.json';
 import selfHosted from './catalog/curated/self-hosted.json';
 import social from './catalog/curated/social.json';
@@ -27,6 +28,7 @@ const FILES: readonly { services: readonly unknown[] }[] = [
   email,
   messaging,
   conversion,
+  productivity,
   social,
   sourceCode,
   webHosting,

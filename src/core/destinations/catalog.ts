@@ -125,12 +125,10 @@ function checkSources(c: { lists: readonly CategoryList[]; services: readonly Bu
   }
 }
 
-export const Catalog = z
-  .strictObject({ version: z.number().int(), lists: z.array(CategoryList), services: z.array(BuiltinService) })
-  .superRefine((c, ctx) => {
-    checkUnique(c.services, ctx);
-    checkSources(c, ctx);
-  });
+export const Catalog = z.strictObject({ version: z.number().int(), lists: z.array(CategoryList), services: z.array(BuiltinService) }).superRefine((c, ctx) => {
+  checkUnique(c.services, ctx);
+  checkSources(c, ctx);
+});
 export type Catalog = z.infer<typeof Catalog>;
 
 export const BUILTIN_CATALOG: Catalog = Catalog.parse(CATALOG_FILES);
