@@ -77,16 +77,17 @@ const cells = (today: { all: Count; hard: Count } | undefined, now: { all: Count
  * this checkout's node_modules linked in), imported through tsx like any other module. The
  * folder is removed by the returned `dispose`.
  */
-export async function loadBaseline(commit = BASELINE_COMMIT): Promise<{ classify: Classify; dispose: () => void } | { unavailable: string }> {
+export async function loadBaseline(commit = BASELINE_COMMIT): Promise<{ classify: Classify; dir: string; dispose: () => void } | { unavailable: string }> {
   let dir: string | undefined;
   try {
     const archive = execFileSync('git', ['-C', REPO, 'archive', commit, 'src/core'], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
     dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-destinations-'));
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
     symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const module = (await import(pathToFileURL(join(dir, 'src/core/destinations/classify.ts')).href)) as { classifyDestination: Classify };
+    const entry = pathToFileURL(join(dir, 'src/core/destinations/classify.ts')).href;
+    const module = (await import(entry)) as { classifyDestination: Classify };
     const folder = dir;
-    return { classify: module.classifyDestination, dispose: () => rmSync(folder, { recursive: true, force: true }) };
+    return { classify: module.classifyDestination, dir: folder, dispose: () => rmSync(folder, { recursive: true, force: true }) };
   } catch (e) {
     if (dir) rmSync(dir, { recursive: true, force: true });
     // execFileSync's error carries the command's stderr (git's own reason: no repository, unknown commit).

@@ -4,12 +4,14 @@
  * with its file and line; accuracy, the hard subset and `other` pages pulled into an upload
  * category are counted right on a hand-made set.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDestinationSet, parseSetFile, type DestinationPage } from '../../bench/data/destinations-eval/set';
-import { evaluate, groupMisses, percent, type Classify } from '../../bench/intelligence-destinations';
+import { BASELINE_COMMIT, evaluate, groupMisses, loadBaseline, percent, type Classify } from '../../bench/intelligence-destinations';
 import { DESTINATION_CATEGORIES, type DestinationCategory } from '../../src/core/schema/identifiers';
 
 describe('the destination evaluation set', () => {
@@ -138,5 +140,47 @@ describe('evaluate', () => {
       ['other ← cloud_storage', 1],
       ['other ← unknown', 1],
     ]);
+  });
+});
+
+describe('today’s classifier for the bench', () => {
+  // The bench runs under tsx, and vitest's module runner does not import files outside the
+  // project, so the extraction is checked the way the bench uses it: in a tsx process.
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  // A shallow clone lacks the commit; the bench then prints the working tree's figures alone.
+  const hasCommit = (() => {
+    try {
+      execFileSync('git', ['-C', root, 'cat-file', '-e', `${BASELINE_COMMIT}^{commit}`], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasCommit)('is extracted from git, imported by tsx, classifies, and its folder is removed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'destinations-baseline-'));
+    try {
+      const script = join(dir, 'probe.mts');
+      writeFileSync(
+        script,
+        `import { existsSync } from 'node:fs';
+import { loadBaseline } from ${JSON.stringify(join(root, 'bench/intelligence-destinations.ts'))};
+const baseline = await loadBaseline();
+if (!('classify' in baseline)) throw new Error(baseline.unavailable);
+const category = baseline.classify({ url: 'https://mail.google.com/mail/u/0/#inbox' }).category;
+const extracted = existsSync(baseline.dir);
+baseline.dispose();
+console.log(JSON.stringify({ category, extracted, removed: !existsSync(baseline.dir) }));
+`,
+      );
+      const out = execFileSync(join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, encoding: 'utf8' });
+      expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ category: 'email', extracted: true, removed: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says why when the commit cannot be read, and throws nothing', async () => {
+    expect(await loadBaseline('0123456789abcdef0123456789abcdef01234567')).toEqual({ unavailable: expect.stringMatching(/unavailable: fatal: /) });
   });
 });
