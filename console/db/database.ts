@@ -24,6 +24,7 @@ import * as m0006 from './migrations/0006-postgres-snapshots';
 import * as m0007 from './migrations/0007-rate-limits';
 import * as m0008 from './migrations/0008-postgres-file-name-trigrams';
 import * as m0010 from './migrations/0010-unnamed-upload-hosts';
+import * as m0011 from './migrations/0011-browser-health';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0007-rate-limits': m0007,
   '0008-postgres-file-name-trigrams': m0008,
   '0010-unnamed-upload-hosts': m0010,
+  '0011-browser-health': m0011,
 };
 
 export interface ConsoleDb {

@@ -296,6 +296,31 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** The latest health each browser reported, and its dropped events added up: migration 0011 (console/events/browser-health.ts). */
+export interface BrowserHealthTable {
+  browser_key: string;
+  user_email: string | null;
+  credential_id: string | null;
+  client_ip: string | null;
+  browser: string | null;
+  browser_version: string | null;
+  os: string | null;
+  extension_version: string | null;
+  received_at: number;
+  reported_at: number | null;
+  storage_trouble: string | null;
+  storage_trouble_since: number | null;
+  storage_queue_failed: Generated<number>;
+  not_kept_locally: number | null;
+  pruned_for_space: number | null;
+  dead_letters: number | null;
+  dead_letter_oldest_at: number | null;
+  dead_letter_error: string | null;
+  queued: number | null;
+  dropped_events: Generated<number>;
+  last_dropped_at: number | null;
+}
+
 export interface ConsoleDatabase {
   events: EventsTable;
   event_indicators: EventIndicatorsTable;
@@ -324,6 +349,7 @@ export interface ConsoleDatabase {
   notification_channels: NotificationChannelsTable;
   notification_outbox: NotificationOutboxTable;
   rate_limits: RateLimitsTable;
+  browser_health: BrowserHealthTable;
 }
 
 export type EventRow = Selectable<EventsTable>;

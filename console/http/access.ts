@@ -54,6 +54,7 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/watchlists/:id/members': ANALYSTS,
   'DELETE /api/v1/watchlists/:id/members/:email': ANALYSTS,
   'GET /api/v1/users/:email': ANYONE_WHO_READS,
+  'GET /api/v1/users/:email/browsers': ANYONE_WHO_READS,
   'PATCH /api/v1/users/:email': ANALYSTS,
   'POST /api/v1/users/:email/lookback': ANALYSTS,
   'POST /api/v1/users/:email/block': ANALYSTS,

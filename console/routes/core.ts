@@ -6,6 +6,7 @@ import { rescore } from '../../src/core/risk/rescore';
 import { DEFAULT_RISK_SETTINGS, RECOMMENDED_SCORES, type RiskSettings } from '../../src/core/risk/settings';
 import { NativeBatch } from '../../src/core/schema/event';
 import { AuditEntry, listAudit, recordAudit } from '../audit';
+import { recordBrowserReport } from '../events/browser-health';
 import { CredentialError, CredentialInfo, CredentialName } from '../auth/credentials';
 import { actorOf, Role } from '../auth/roles';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -22,13 +23,23 @@ const ingest = defineRoute({
   method: 'POST',
   path: '/api/v1/events',
   tag: 'ingest',
-  summary: 'Ingest a native batch (browsers, with an ingest token). Idempotent on event id.',
+  summary:
+    "Ingest a native batch (browsers, with an ingest token). Idempotent on event id. The batch's `health` (storage trouble, dead letters) and `droppedEvents` are kept per browser (GET /api/v1/users/{email}/browsers).",
   body: NativeBatch,
   bodyLimit: INGEST_BODY_LIMIT,
   rateLimited: true,
   response: z.object({ accepted: z.number(), duplicates: z.number(), clientIp: z.string() }),
   async handler({ body, principal, services, request }) {
-    const result = await services.events.ingest(body.events, { credentialId: principal.credentialId, clientIp: request.ip, receivedAt: services.now() });
+    const context = { credentialId: principal.credentialId, clientIp: request.ip, receivedAt: services.now() };
+    const result = await services.events.ingest(body.events, context);
+    // The browser's health and drops (issue 15), after its events: they are what must not be lost.
+    await recordBrowserReport(services.db, {
+      health: body.health,
+      droppedEvents: body.droppedEvents,
+      events: body.events,
+      accepted: result.accepted,
+      ...context,
+    });
     // The client's address as this server sees it: the extension uses it for the remote indicator.
     return { ...result, clientIp: request.ip };
   },

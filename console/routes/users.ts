@@ -1,5 +1,6 @@
 /** A person's risk profile. Who may call each route: ../http/access.ts. */
 import { z } from 'zod';
+import { BrowserStatus, browsersOf } from '../events/browser-health';
 import { defineRoute } from '../http/route';
 import { getProfile, patchProfile, ProfilePatch, UserProfile } from '../watchlists/profiles';
 import { PersonEmail } from '../watchlists/store';
@@ -32,4 +33,17 @@ const patch = defineRoute({
   },
 });
 
-export const USER_ROUTES = [get, patch];
+const browsers = defineRoute({
+  method: 'GET',
+  path: '/api/v1/users/:email/browsers',
+  tag: 'users',
+  summary:
+    "The browsers a person used, last heard from first: each one's latest health (storage trouble on the device, events the backend refused and the browser keeps aside, its queue) and the events it dropped.",
+  params: Params,
+  response: z.object({ browsers: z.array(BrowserStatus) }),
+  async handler({ params, services }) {
+    return { browsers: await browsersOf(services.db, params.email) };
+  },
+});
+
+export const USER_ROUTES = [get, patch, browsers];

@@ -1,6 +1,6 @@
 /** `/users/{email}`: a person's profile (watchlists, dates, manager, notes) and their timeline. */
 import { api, qs } from '../api';
-import { bytes, ErrorBox, Loading, Page, SeverityBadge, useLoad, when } from '../components';
+import { bytes, ErrorBox, LoadState, Loading, Page, SeverityBadge, Table, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { Link } from '../router';
 import type { ApiEvent } from './event';
@@ -15,6 +15,71 @@ interface Profile {
   legalHolds: { matter: string }[];
   eventsBySeverity: Record<string, number>;
   eventCount: number;
+}
+
+/** One browser of the person and its latest health (GET /api/v1/users/{email}/browsers). */
+interface BrowserStatus {
+  browser: string | null;
+  browserVersion: string | null;
+  os: string | null;
+  extensionVersion: string | null;
+  lastSeenAt: string;
+  health: {
+    reportedAt: string | null;
+    storage: { trouble: string | null; troubleSince: string | null; queueFailed: boolean; notKeptLocally: number; prunedForSpace: number };
+    deadLetters: { count: number; oldestAt: string | null; lastError: string | null };
+    queued: number;
+  } | null;
+  droppedEvents: number;
+  lastDroppedAt: string | null;
+}
+
+function storageWords(h: NonNullable<BrowserStatus['health']>): string {
+  const s = h.storage;
+  const lost =
+    s.notKeptLocally || s.prunedForSpace
+      ? ` Its own history misses ${s.notKeptLocally} event(s); ${s.prunedForSpace} older ones were removed to make room.`
+      : '';
+  if (s.trouble === null) return `No trouble.${lost}`;
+  if (s.queueFailed)
+    return `Cannot write since ${when(s.troubleSince)} (${s.trouble}): new uploads can be neither queued nor kept, so they are lost until disk space is freed.`;
+  return `Cannot write since ${when(s.troubleSince)} (${s.trouble}). Events are still forwarded here; only the browser's own history is incomplete.${lost}`;
+}
+
+function deadLetterWords(h: NonNullable<BrowserStatus['health']>): string {
+  const d = h.deadLetters;
+  if (d.count === 0) return 'None.';
+  return `${d.count} event(s) refused by the backend, kept in the browser since ${when(d.oldestAt)}${d.lastError ? ` (${d.lastError})` : ''}. They are sent again by themselves when the backend settings change (a new token or address).`;
+}
+
+function Browsers(props: { email: string }) {
+  const state = useLoad(() => api<{ browsers: BrowserStatus[] }>(`/api/v1/users/${encodeURIComponent(props.email)}/browsers`), props.email);
+  const list = state.data?.browsers;
+  return (
+    <>
+      <LoadState state={state} what="the browsers" />
+      {list && list.length === 0 && <p class="muted">No browser has reported for this person.</p>}
+      {list && list.length > 0 && (
+        <Table
+          caption="Browsers and their delivery health"
+          columns={['Browser', 'Last heard from', 'Storage on the device', 'Refused events (dead letters)', 'Dropped events']}
+          class="browsers"
+        >
+          {list.map((b, i) => (
+            <tr key={i}>
+              <td>
+                {[b.browser, b.browserVersion].filter(Boolean).join(' ') || 'unknown'} on {b.os ?? 'unknown'} (Upwatch {b.extensionVersion ?? '?'})
+              </td>
+              <td>{when(b.lastSeenAt)}</td>
+              <td>{b.health ? storageWords(b.health) : 'Not reported (an Upwatch version before health reports).'}</td>
+              <td>{b.health ? deadLetterWords(b.health) : '—'}</td>
+              <td>{b.droppedEvents ? `${b.droppedEvents} (queue full), last ${when(b.lastDroppedAt)}` : 'None.'}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </>
+  );
 }
 
 export function UserProfile(props: { email: string }) {
@@ -61,6 +126,8 @@ export function UserProfile(props: { email: string }) {
           </dl>
         </div>
       )}
+      <h2>Browsers</h2>
+      <Browsers email={props.email} />
       <h2>Timeline</h2>
       {timeline.error && <ErrorBox error={timeline.error} />}
       {timeline.data && (
