@@ -3,23 +3,16 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api, qs } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { ErrorBox, Loading, Page, SeverityBadge, Table, useLoad } from '../components';
-import { SEVERITIES } from '../identifiers';
+import { SEVERITIES, type Severity } from '../identifiers';
 import { markRendered } from '../marks';
 import { Link, navigate } from '../router';
 
-/** Events per severity id (SEVERITIES) and in all. */
-type Counts = Record<string, number>;
-interface Exposure {
-  from: string;
-  to: string;
-  series: { bucket: 'hour' | 'day'; buckets: (Counts & { start: string })[]; totals: Counts };
-  top: {
-    users: { email: string | null; events: number; scoreSum: number; maxSeverity: string }[];
-    destinations: { kind: string; destination: string; category: string; events: number; scoreSum: number; maxSeverity: string }[];
-    indicators: { indicator: string; events: number; scoreSum: number }[];
-  };
-}
+/** The risk exposure over a range (GET /api/v1/exposure). */
+type Exposure = ApiAnswer<'/api/v1/exposure'>;
+/** Events per severity and in all. */
+type Counts = Exposure['series']['totals'];
 
 const RANGES: Record<string, { label: string; days: number; bucket: 'hour' | 'day' }> = {
   '24h': { label: 'Last 24 hours', days: 1, bucket: 'hour' },
@@ -99,7 +92,7 @@ export function Dashboard(props: { query: URLSearchParams }) {
   );
   const x = state.data;
   // "high or worse" counts high and critical: the link opens the same search (minSeverity).
-  const atLeast = (totals: Counts, s: string) => SEVERITIES.slice(SEVERITIES.indexOf(s)).reduce((sum, k) => sum + (totals[k] ?? 0), 0);
+  const atLeast = (totals: Counts, s: Severity) => SEVERITIES.slice(SEVERITIES.indexOf(s)).reduce((sum, k) => sum + (totals[k] ?? 0), 0);
   return (
     <Page title="Risk exposure" actions={picker}>
       {state.error && <ErrorBox error={state.error} />}

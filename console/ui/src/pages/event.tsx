@@ -1,56 +1,14 @@
 /** `/events/{id}`: one event — what a response rule did, each indicator's reason and weight, the file, destination, source and delivery. */
 import type { ComponentChildren } from 'preact';
 import { api } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { bytes, LoadState, Page, SeverityBadge, Table, useLoad, when } from '../components';
 import { FAILURE_WORDS, outcomeWords, type EventResponse } from '../response';
 import { Link } from '../router';
 
-interface Source {
-  category?: string;
-  url?: string;
-  host?: string;
-  serviceName?: string;
-}
-export interface ApiEvent {
-  id: string;
-  observedAt: string;
-  channel: string;
-  trustedEvent: boolean;
-  bridged?: boolean;
-  tamper?: string[];
-  transfers?: { url: string; host: string; bytes: number; via: string; at: string }[];
-  user: { email?: string; id?: string };
-  device: { browser: string; browserVersion: string; os: string; extensionVersion: string };
-  file: {
-    name: string;
-    extension: string;
-    size: number;
-    mimeType: string;
-    mimeByContent?: string;
-    relativePath?: string;
-    categoryByExtension: string;
-    categoryByContent: string;
-    category: string;
-    mismatch: boolean;
-    evidence?: string[];
-  };
-  destination: {
-    url: string;
-    host: string;
-    domain: string;
-    tabTitle: string;
-    frameUrl?: string;
-    category: string;
-    serviceId?: string;
-    serviceName?: string;
-    trusted: boolean;
-  };
-  source?: Source;
-  sources?: Source[];
-  risk: { score: number; severity: string; indicators: { id: string; group: string; weight: number; reason: string }[]; settingsVersion: string };
-  received: { at: string; credential: string | null; clientIp: string | null };
-  response?: EventResponse;
-}
+/** An event as the console answers it (GET /api/v1/events/{id}; the search lists the same). */
+export type ApiEvent = ApiAnswer<'/api/v1/events/{id}'>;
+type Source = NonNullable<ApiEvent['source']>;
 
 function Facts(props: { title: string; rows: [string, ComponentChildren][]; note?: ComponentChildren }) {
   return (
@@ -157,12 +115,10 @@ export function EventDetail(props: { id: string }) {
             />
             <Facts
               title="Source"
-              rows={
-                (e.sources?.length ? e.sources : e.source ? [e.source] : []).map((s, i) => [
-                  `Source ${i + 1}`,
-                  `${s.serviceName ?? s.host ?? 'unknown'}${s.category ? ` (${s.category})` : ''}${s.url ? ` — ${s.url}` : ''}`,
-                ]) as [string, string][]
-              }
+              rows={(e.sources?.length ? e.sources : e.source ? [e.source] : []).map((s: Source, i): [string, string] => [
+                `Source ${i + 1}`,
+                `${s.serviceName ?? 'unknown service'} (${s.category}) — ${s.url}`,
+              ])}
             />
             <Facts
               title="Delivery"
