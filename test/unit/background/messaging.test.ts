@@ -13,6 +13,7 @@ function router() {
   const content = {
     'upload/sent': vi.fn(async () => 'sent'),
     'upload/observed': vi.fn(async () => 'content-ok'),
+    'upload/heads': vi.fn(async () => 'heads'),
     'response/plan': vi.fn(async () => 'plan'),
     'upload/outcome': vi.fn(async () => 'outcome'),
   };
