@@ -5,6 +5,7 @@ import { mergeRiskSettings, RiskSettingsOverrides } from '../../src/core/risk/ov
 import { rescore } from '../../src/core/risk/rescore';
 import { DEFAULT_RISK_SETTINGS, RECOMMENDED_SCORES, type RiskSettings } from '../../src/core/risk/settings';
 import { NativeBatch } from '../../src/core/schema/event';
+import { Severity } from '../../src/core/schema/identifiers';
 import { AuditEntry, listAudit, recordAudit } from '../audit';
 import { recordBrowserReport } from '../events/browser-health';
 import { CredentialError, CredentialInfo, CredentialName } from '../auth/credentials';
@@ -139,12 +140,21 @@ const putRiskSettings = defineRoute({
   },
 });
 
+const ScoreAndSeverity = z.object({ score: z.number(), severity: Severity });
+
 const preview = defineRoute({
   method: 'POST',
   path: '/api/v1/risk-settings/preview',
   tag: 'risk settings',
   summary: 'What the latest stored events would score under new risk settings. Stored events are not changed.',
   body: z.strictObject({ riskSettings: RiskSettingsOverrides, limit: z.number().int().min(1).max(10_000).default(1000) }),
+  response: z.object({
+    settingsVersion: z.string(),
+    /** How many of the events would score differently. */
+    changed: z.number().int(),
+    cautions: z.array(z.string()),
+    events: z.array(z.object({ id: z.string(), before: ScoreAndSeverity.extend({ settingsVersion: z.string() }), after: ScoreAndSeverity })),
+  }),
   async handler({ body, services }) {
     const settings = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body.riskSettings);
     const rows = await services.db.selectFrom('events').select('body').orderBy('sort_at', 'desc').orderBy('seq', 'desc').limit(body.limit).execute();

@@ -3605,7 +3605,25 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': unknown;
+            'application/json': {
+              settingsVersion: string;
+              changed: number;
+              cautions: string[];
+              events: {
+                id: string;
+                before: {
+                  score: number;
+                  /** @enum {string} */
+                  severity: 'none' | 'low' | 'moderate' | 'high' | 'critical';
+                  settingsVersion: string;
+                };
+                after: {
+                  score: number;
+                  /** @enum {string} */
+                  severity: 'none' | 'low' | 'moderate' | 'high' | 'critical';
+                };
+              }[];
+            };
           };
         };
         /** @description invalid request: `{ error, issues }` */

@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, RoleNote, SeverityBadge, Table, useLoad } from '../components';
 import { NoticeLine, useChange } from '../forms';
 import { Link } from '../router';
@@ -17,11 +18,7 @@ interface RiskAnswer {
   recommended: Scores;
   cautions: string[];
 }
-interface Preview {
-  changed: number;
-  cautions: string[];
-  events: { id: string; before: { score: number; severity: string }; after: { score: number; severity: string } }[];
-}
+type Preview = ApiAnswer<'/api/v1/risk-settings/preview', 'post'>;
 const GROUPS: [string, string][] = [
   ['user', 'User indicators'],
   ['destination', 'Destination categories'],

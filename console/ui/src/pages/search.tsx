@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { bytes, ErrorBox, LoadState, Page, SeverityBadge, useLoad, when } from '../components';
 import { markRendered } from '../marks';
 import { outcomeWords } from '../response';
@@ -14,10 +15,7 @@ import { VirtualTable, type Column } from '../virtual-table';
 import type { ApiEvent } from './event';
 import { Filters, filtersOf } from './search-filters';
 
-interface Answer {
-  events: ApiEvent[];
-  nextCursor: string | null;
-}
+type Answer = ApiAnswer<'/api/v1/events'>;
 export const PAGE_SIZES = ['100', '250', '500'];
 
 type SortKey = 'time' | 'score' | 'user' | 'file' | 'destination';
