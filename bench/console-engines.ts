@@ -97,19 +97,27 @@ function postgresEngine(cluster: PostgresCluster): BenchEngine {
             const receivedAt = Date.now();
             const values = batch.map((e) => row(e, receivedAt));
             await client.query('BEGIN');
-            const params = values.flat();
-            const tuples = values.map((_, i) => `(${Array.from({ length: 18 }, (_, j) => `$${i * 18 + j + 1}`).join(', ')})`).join(', ');
-            const inserted = await client.query<{ seq: string; sort_at: string }>(
-              `INSERT INTO events (${COLUMNS}) VALUES ${tuples} ON CONFLICT (id) DO NOTHING RETURNING seq, sort_at`,
-              params,
+            // As the console stores them (migration 0009): an id new in event_ids, then its event.
+            const fresh = await client.query<{ id: string }>(
+              'INSERT INTO event_ids (id, received_at) SELECT id, $2 FROM unnest($1::text[]) AS t(id) ON CONFLICT (id) DO NOTHING RETURNING id',
+              [batch.map((e) => e.id), receivedAt],
             );
-            const indicators = inserted.rows.flatMap((r, i) => [...new Set(batch[i]!.risk.indicators.map((x) => x.id))].map((id) => [r.seq, id, r.sort_at]));
+            const ids = new Set(fresh.rows.map((r) => r.id));
+            const news = values.filter((_, i) => ids.has(batch[i]!.id));
+            const newEvents = batch.filter((e) => ids.has(e.id));
+            const params = news.flat();
+            const tuples = news.map((_, i) => `(${Array.from({ length: 18 }, (_, j) => `$${i * 18 + j + 1}`).join(', ')})`).join(', ');
+            const inserted = news.length
+              ? await client.query<{ seq: string; sort_at: string }>(`INSERT INTO events (${COLUMNS}) VALUES ${tuples} RETURNING seq, sort_at`, params)
+              : { rows: [] };
+            const indicators = inserted.rows.flatMap((r, i) =>
+              [...new Set(newEvents[i]!.risk.indicators.map((x) => x.id))].map((id) => [r.seq, id, r.sort_at]),
+            );
             if (indicators.length)
-              await client.query(`INSERT INTO event_indicators (event_seq, indicator, sort_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])`, [
-                indicators.map((x) => x[0]),
-                indicators.map((x) => x[1]),
-                indicators.map((x) => x[2]),
-              ]);
+              await client.query(
+                `INSERT INTO event_indicators (event_seq, indicator, sort_at, received_at) SELECT *, $4::bigint FROM unnest($1::bigint[], $2::text[], $3::bigint[])`,
+                [indicators.map((x) => x[0]), indicators.map((x) => x[1]), indicators.map((x) => x[2]), receivedAt],
+              );
             await client.query('COMMIT');
           }
           const seconds = (performance.now() - start) / 1000;

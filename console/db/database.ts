@@ -23,6 +23,8 @@ import * as m0005 from './migrations/0005-notifications';
 import * as m0006 from './migrations/0006-postgres-snapshots';
 import * as m0007 from './migrations/0007-rate-limits';
 import * as m0008 from './migrations/0008-postgres-file-name-trigrams';
+import * as m0009 from './migrations/0009-postgres-partitions-and-exposure-deltas';
+import { ensureMonthPartitions, MONTHS_AHEAD, monthStart } from './partitions';
 import * as m0010 from './migrations/0010-unnamed-upload-hosts';
 import * as m0011 from './migrations/0011-browser-health';
 import type { ConsoleDatabase } from './schema';
@@ -39,6 +41,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0006-postgres-snapshots': m0006,
   '0007-rate-limits': m0007,
   '0008-postgres-file-name-trigrams': m0008,
+  '0009-postgres-partitions-and-exposure-deltas': m0009,
   '0010-unnamed-upload-hosts': m0010,
   '0011-browser-health': m0011,
 };
@@ -98,6 +101,9 @@ export async function openConsoleDb(options: { dataDir: string; databaseUrl?: st
     try {
       // Kysely takes a PostgreSQL advisory lock around the migrations: nodes starting at once wait in turn.
       await migrate(db, 'postgres');
+      // The event partitions of this month and the next ones (the retention job keeps them ahead).
+      const now = Date.now();
+      await ensureMonthPartitions(db as Kysely<unknown>, now, monthStart(now, MONTHS_AHEAD));
       // As SQLite's `optimize` below: fresh statistics let the planner pick the index that serves
       // a filter (ANALYZE samples a bounded number of rows, so it stays cheap on large tables).
       await sql`analyze events`.execute(db);
@@ -115,7 +121,8 @@ export async function openConsoleDb(options: { dataDir: string; databaseUrl?: st
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 
-export async function migrate(db: Kysely<ConsoleDatabase>, engine: Engine): Promise<void> {
+/** Applies the migrations, all of them or (tests of a migration) up to and including `upTo`. */
+export async function migrate(db: Kysely<ConsoleDatabase>, engine: Engine, upTo?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: {
@@ -126,7 +133,7 @@ export async function migrate(db: Kysely<ConsoleDatabase>, engine: Engine): Prom
   // SQLite Kysely's migration lock is per connection, so the loser sees the winner's tables half
   // way. The migrations are transactional, so the loser retries and then finds them applied.
   for (let attempt = 1; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest());
     if (!error) return;
     if (attempt < MIGRATION_ATTEMPTS) {
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 100));

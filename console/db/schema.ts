@@ -35,6 +35,14 @@ export interface EventIndicatorsTable {
   event_seq: number;
   indicator: string;
   sort_at: number;
+  /** PostgreSQL only (migration 0009): the event's, the key its partition is chosen by. */
+  received_at?: number;
+}
+
+/** PostgreSQL only (migration 0009): where an event id is unique, since `events` is partitioned. */
+export interface EventIdsTable {
+  id: string;
+  received_at: number;
 }
 
 export interface CredentialsTable {
@@ -333,6 +341,14 @@ export interface ConsoleDatabase {
   exposure_user_weekly: ExposureUserWeeklyTable;
   exposure_destination_weekly: ExposureDestinationWeeklyTable;
   exposure_indicator_daily: ExposureIndicatorDailyTable;
+  /** PostgreSQL only (migration 0009): sums appended at ingest, folded into the aggregates after. */
+  exposure_hourly_delta: ExposureHourlyTable;
+  exposure_user_daily_delta: ExposureUserDailyTable;
+  exposure_destination_daily_delta: ExposureDestinationDailyTable;
+  exposure_user_weekly_delta: ExposureUserWeeklyTable;
+  exposure_destination_weekly_delta: ExposureDestinationWeeklyTable;
+  exposure_indicator_daily_delta: ExposureIndicatorDailyTable;
+  event_ids: EventIdsTable;
   watchlists: WatchlistsTable;
   watchlist_members: WatchlistMembersTable;
   user_profiles: UserProfilesTable;

@@ -6,6 +6,7 @@
  * weekly rows let a long range sum a few rows per user instead of one per user and day.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { engineOf } from '../db/engine';
 import type { ConsoleDatabase } from '../db/schema';
 import type { ConsoleServices } from '../services';
 import { severityRank, type StoredEvent } from './store';
@@ -21,7 +22,6 @@ const ROWS_PER_STATEMENT = 500;
 export const floorTo = (ms: number, size: number, offset = 0) => Math.floor((ms - offset) / size) * size + offset;
 export const weekOf = (ms: number) => floorTo(ms, WEEK_MS, WEEK_OFFSET_MS);
 
-type Db = Kysely<ConsoleDatabase> | Transaction<ConsoleDatabase>;
 /** The aggregate tables, addressed by name (they share their shape: a key, then sums). */
 type LooseDb = Kysely<Record<string, Record<string, string | number>>>;
 
@@ -73,7 +73,16 @@ async function upsert(trx: Transaction<ConsoleDatabase>, sums: Sums): Promise<vo
     ...(max && { max_severity_rank: r.rank }),
   }));
   const loose = trx as unknown as LooseDb;
+  // PostgreSQL: appended to the table's deltas, which no other transaction locks (see foldExposure).
+  const delta = engineOf(trx) === 'postgres';
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    if (delta) {
+      await loose
+        .insertInto(`${table}_delta`)
+        .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+        .execute();
+      continue;
+    }
     await loose
       .insertInto(table)
       .values(rows.slice(i, i + ROWS_PER_STATEMENT))
@@ -107,9 +116,77 @@ export async function addToExposure(trx: Transaction<ConsoleDatabase>, stored: r
   for (const s of [hourly, ...sums]) await upsert(trx, s);
 }
 
+const SPECS = [HOURLY, USER_DAILY, USER_WEEKLY, DESTINATION_DAILY, DESTINATION_WEEKLY, INDICATOR_DAILY];
+const FOLD_LOCK = sql`hashtextextended('upwatch-exposure-fold', 0)`;
+
+/**
+ * PostgreSQL: moves the deltas ingest appended into the aggregates, each table in one statement
+ * (the rows it deletes are the rows it adds, so a delta is counted once whether a reader sees it
+ * before or after). One fold at a time across the nodes (a transaction lock).
+ */
+export async function foldExposure(trx: Transaction<ConsoleDatabase>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${FOLD_LOCK})`.execute(trx);
+  for (const { table, key, max } of SPECS) {
+    const sums = table === 'exposure_hourly' ? ['events'] : ['events', 'score_sum'];
+    const columns = [...key, ...sums, ...(max ? ['max_severity_rank'] : [])];
+    const keys = sql.join(key.map((k) => sql.ref(k)));
+    const selected = sql.join([keys, ...sums.map((c) => sql`sum(${sql.ref(c)})`), ...(max ? [sql`max(max_severity_rank)`] : [])]);
+    const updates = sql.join([
+      ...sums.map((c) => sql`${sql.ref(c)} = ${sql.table(table)}.${sql.ref(c)} + excluded.${sql.ref(c)}`),
+      ...(max ? [sql`max_severity_rank = greatest(${sql.table(table)}.max_severity_rank, excluded.max_severity_rank)`] : []),
+    ]);
+    // In key order, as ingest upserted them: a reader never waits long behind one fold.
+    await sql`with d as (delete from ${sql.table(`${table}_delta`)} returning *)
+        insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+        select ${selected} from d group by ${keys} order by ${keys}
+        on conflict (${keys}) do update set ${updates}`.execute(trx);
+  }
+}
+
+/**
+ * After an ingest commits, a fold that starts after the commit, so the answer to a sender comes
+ * with its events in the aggregates. Folds of one node are grouped: an ingest that commits while
+ * a fold runs waits for the next one, which folds every delta committed by then (a few folds per
+ * node at a time, not one per request). The events are stored either way: a fold that fails
+ * leaves its deltas to the next one, and the exposure answer reads them meanwhile.
+ */
+class Folder {
+  #running: Promise<void> | undefined;
+  #next: Promise<void> | undefined;
+  constructor(private readonly db: Kysely<ConsoleDatabase>) {}
+
+  request(): Promise<void> {
+    if (!this.#running) {
+      const run = this.db
+        .transaction()
+        .execute((trx) => foldExposure(trx))
+        .then(
+          () => undefined,
+          () => undefined,
+        );
+      this.#running = run.finally(() => (this.#running = undefined));
+      return this.#running;
+    }
+    this.#next ??= this.#running.then(() => {
+      this.#next = undefined;
+      return this.request();
+    });
+    return this.#next;
+  }
+}
+
+const folders = new WeakMap<Kysely<ConsoleDatabase>, Folder>();
+async function foldAfterIngest(db: Kysely<ConsoleDatabase>): Promise<void> {
+  if (engineOf(db) !== 'postgres') return;
+  let folder = folders.get(db);
+  if (!folder) folders.set(db, (folder = new Folder(db)));
+  await folder.request();
+}
+
 /** Keeps the exposure aggregates up to date from now on: call once when the console starts. */
 export function installExposureAggregates(services: Pick<ConsoleServices, 'events'>): void {
   services.events.addIngestHook(addToExposure);
+  services.events.addCommittedHook(foldAfterIngest);
 }
 
 /**
@@ -119,7 +196,9 @@ export function installExposureAggregates(services: Pick<ConsoleServices, 'event
  * remain, so a range answered from weeks and one answered from days still agree. Run it in the
  * transaction that deletes the events.
  */
-export async function pruneExposureBefore(trx: Db, cutoffMs: number, keepUsers: readonly string[]): Promise<void> {
+export async function pruneExposureBefore(trx: Transaction<ConsoleDatabase>, cutoffMs: number, keepUsers: readonly string[]): Promise<void> {
+  // What ingest appended is in the aggregates before they are pruned and the weeks summed again.
+  if (engineOf(trx) === 'postgres') await foldExposure(trx);
   const keep = [...new Set(keepUsers.map((u) => u.toLowerCase()))];
   const lastDay = cutoffMs - DAY_MS;
   const lastWeek = cutoffMs - WEEK_MS;

@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { SEVERITIES } from '../../src/core/schema/identifiers';
 import type { FileEvent } from '../../src/core/schema/event';
 import { engineOf, type Engine } from '../db/engine';
+import { ensureMonthPartitions, isNoPartitionError, partitionOf } from '../db/partitions';
 import type { ConsoleDatabase, EventRow, EventsTable } from '../db/schema';
 
 /** A browser clock may be ahead; beyond this, an event sorts at its receipt time instead. */
@@ -30,6 +31,8 @@ export interface IngestContext {
 
 /** Runs inside the ingest transaction with the events that were new. */
 export type IngestHook = (trx: Transaction<ConsoleDatabase>, stored: readonly StoredEvent[]) => Promise<void>;
+/** Runs after the ingest transaction committed, with the events that were new; catches its own errors. */
+export type CommittedHook = (db: Kysely<ConsoleDatabase>, stored: readonly StoredEvent[]) => Promise<void>;
 
 export function severityRank(severity: FileEvent['risk']['severity']): number {
   return SEVERITIES.indexOf(severity);
@@ -39,7 +42,7 @@ export function sortTime(observedAt: number, receivedAt: number): number {
   return Math.min(observedAt, receivedAt + MAX_CLOCK_SKEW_MS);
 }
 
-function toRow(event: FileEvent, context: IngestContext): Omit<EventsTable, 'seq'> {
+export function toRow(event: FileEvent, context: IngestContext): Omit<EventsTable, 'seq'> {
   const observedAt = Date.parse(event.observedAt);
   return {
     id: event.id,
@@ -70,6 +73,9 @@ export interface ApiEvent extends FileEvent {
 
 export class EventStore {
   readonly #hooks: IngestHook[] = [];
+  readonly #committedHooks: CommittedHook[] = [];
+  /** PostgreSQL: the months whose event partitions this node saw made. */
+  readonly #months = new Set<number>();
   readonly #credentialNames = new Map<string, string>();
 
   readonly engine: Engine;
@@ -82,6 +88,42 @@ export class EventStore {
     this.#hooks.push(hook);
   }
 
+  addCommittedHook(hook: CommittedHook): void {
+    this.#committedHooks.push(hook);
+  }
+
+  /** PostgreSQL: the receipt month's partition, made when this node has not seen it yet. */
+  async #ensurePartition(receivedAt: number, again = false): Promise<void> {
+    const month = partitionOf(receivedAt).from;
+    if (this.engine !== 'postgres' || (this.#months.has(month) && !again)) return;
+    await ensureMonthPartitions(this.db as Kysely<unknown>, month, month);
+    this.#months.add(month);
+  }
+
+  /**
+   * PostgreSQL: `events` is partitioned and cannot hold the id unique, `event_ids` does (migration
+   * 0009). An id new there is stored; one already there (or being stored by another node, whose
+   * commit this insert waits for) is a duplicate.
+   */
+  async #insertNew(trx: Transaction<ConsoleDatabase>, rows: Omit<EventsTable, 'seq'>[]) {
+    if (this.engine !== 'postgres')
+      return trx
+        .insertInto('events')
+        .values(rows)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning(['seq', 'id', 'sort_at'])
+        .execute();
+    const fresh = await trx
+      .insertInto('event_ids')
+      .values(rows.map((r) => ({ id: r.id, received_at: r.received_at })))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    const ids = new Set(fresh.map((f) => f.id));
+    const news = rows.filter((r) => ids.has(r.id));
+    return news.length ? trx.insertInto('events').values(news).returning(['seq', 'id', 'sort_at']).execute() : [];
+  }
+
   async ingest(events: readonly FileEvent[], context: IngestContext): Promise<{ accepted: number; duplicates: number }> {
     // The same id twice in one batch is one event.
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
@@ -89,34 +131,41 @@ export class EventStore {
     // them wait for each other instead of deadlocking on the id index. (SQLite has one writer.)
     if (this.engine === 'postgres') unique.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const byId = new Map(unique.map((e) => [e.id, e]));
-    const stored = await this.db.transaction().execute(async (trx) => {
-      const inserted: StoredEvent[] = [];
-      for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
-        const rows = unique.slice(i, i + ROWS_PER_STATEMENT).map((e) => toRow(e, context));
-        const result = await trx
-          .insertInto('events')
-          .values(rows)
-          .onConflict((oc) => oc.column('id').doNothing())
-          .returning(['seq', 'id', 'sort_at'])
-          .execute();
-        for (const r of result) inserted.push({ seq: Number(r.seq), sortAt: Number(r.sort_at), receivedAt: context.receivedAt, event: byId.get(r.id)! });
-      }
-      const indicators = inserted.flatMap((s) => s.event.risk.indicators.map((ind) => ({ event_seq: s.seq, indicator: ind.id, sort_at: s.sortAt })));
-      // An indicator listed twice in one event is stored once (the key is indicator + event).
-      const seen = new Set<string>();
-      const uniqueIndicators = indicators.filter((r) => {
-        const k = `${r.event_seq}\u0000${r.indicator}`;
-        return seen.has(k) ? false : (seen.add(k), true);
+    await this.#ensurePartition(context.receivedAt);
+    const store = () =>
+      this.db.transaction().execute(async (trx) => {
+        const inserted: StoredEvent[] = [];
+        for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+          const rows = unique.slice(i, i + ROWS_PER_STATEMENT).map((e) => toRow(e, context));
+          const result = await this.#insertNew(trx, rows);
+          for (const r of result) inserted.push({ seq: Number(r.seq), sortAt: Number(r.sort_at), receivedAt: context.receivedAt, event: byId.get(r.id)! });
+        }
+        const partitionKey = this.engine === 'postgres' ? { received_at: context.receivedAt } : {};
+        const indicators = inserted.flatMap((s) =>
+          s.event.risk.indicators.map((ind) => ({ event_seq: s.seq, indicator: ind.id, sort_at: s.sortAt, ...partitionKey })),
+        );
+        // An indicator listed twice in one event is stored once (the key is indicator + event).
+        const seen = new Set<string>();
+        const uniqueIndicators = indicators.filter((r) => {
+          const k = `${r.event_seq}\u0000${r.indicator}`;
+          return seen.has(k) ? false : (seen.add(k), true);
+        });
+        for (let i = 0; i < uniqueIndicators.length; i += ROWS_PER_STATEMENT * 2) {
+          await trx
+            .insertInto('event_indicators')
+            .values(uniqueIndicators.slice(i, i + ROWS_PER_STATEMENT * 2))
+            .execute();
+        }
+        for (const hook of this.#hooks) await hook(trx, inserted);
+        return inserted;
       });
-      for (let i = 0; i < uniqueIndicators.length; i += ROWS_PER_STATEMENT * 2) {
-        await trx
-          .insertInto('event_indicators')
-          .values(uniqueIndicators.slice(i, i + ROWS_PER_STATEMENT * 2))
-          .execute();
-      }
-      for (const hook of this.#hooks) await hook(trx, inserted);
-      return inserted;
+    // A month's partition another node's retention dropped (clocks far apart): made again, stored again.
+    const stored = await store().catch(async (err: unknown) => {
+      if (!isNoPartitionError(err)) throw err;
+      await this.#ensurePartition(context.receivedAt, true);
+      return store();
     });
+    if (stored.length) for (const hook of this.#committedHooks) await hook(this.db, stored);
     return { accepted: stored.length, duplicates: events.length - stored.length };
   }
 

@@ -6,7 +6,9 @@
  *
  * The job runs at start and then every hour. It deletes in small transactions and yields between
  * them, so a large purge (after lowering the setting) never holds the database for long. Runs of
- * one console never overlap; each run that deleted something writes one audit entry.
+ * one console never overlap; each run that deleted something writes one audit entry. On PostgreSQL
+ * whole months of events are dropped as partitions first (./partitions.ts), and the run makes the
+ * partitions of the months ahead.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -16,6 +18,7 @@ import type { Principal } from '../auth/roles';
 import type { ConsoleDatabase } from '../db/schema';
 import { runExclusive } from '../db/job-lock';
 import { pruneExposureBefore } from '../events/exposure';
+import { dropExpiredMonths, makePartitionsAhead } from './partitions';
 import type { ConsoleServices } from '../services';
 
 export const DEFAULT_RETENTION_DAYS = 180;
@@ -86,6 +89,11 @@ async function purge(services: ConsoleServices, state: JobState, askedWhileOpen:
 async function purgeBefore(services: ConsoleServices, state: JobState, now: number, days: number, cutoff: number): Promise<RetentionRun> {
   const { db } = services;
   let deleted = 0;
+  // PostgreSQL: whole months go as tables first (./partitions.ts); the rows below delete the rest.
+  if (services.engine === 'postgres') {
+    await makePartitionsAhead(db, now);
+    deleted += await dropExpiredMonths(db, cutoff, () => state.stopped);
+  }
   let after: { at: number; seq: number } | undefined;
   // A run under way deletes at least its first chunk; closing the console stops it between chunks.
   for (let first = true; first || !state.stopped; first = false) {
@@ -93,7 +101,7 @@ async function purgeBefore(services: ConsoleServices, state: JobState, now: numb
       // Chosen inside the transaction that deletes them, so a hold placed meanwhile always wins.
       let q = trx
         .selectFrom('events')
-        .select(['seq', 'received_at'])
+        .select(['seq', 'received_at', 'id'])
         .where('received_at', '<', cutoff)
         .where((eb) => eb.or([eb('user_email', 'is', null), eb('user_email', 'not in', eb.selectFrom('legal_holds').select('email'))]))
         .orderBy('received_at')
@@ -108,6 +116,15 @@ async function purgeBefore(services: ConsoleServices, state: JobState, now: numb
         await trx.deleteFrom('event_indicators').where('event_seq', 'in', seqs).execute();
         await trx.deleteFrom('alert_events').where('event_seq', 'in', seqs).execute();
         await trx.deleteFrom('events').where('seq', 'in', seqs).execute();
+        if (services.engine === 'postgres')
+          await trx
+            .deleteFrom('event_ids')
+            .where(
+              'id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .execute();
       }
       return rows;
     });

@@ -1,0 +1,53 @@
+/**
+ * Retention on PostgreSQL, where events are partitioned by receipt month (console/db/partitions.ts):
+ * a month whose every event is past the cutoff and that holds no event of a person under legal hold
+ * is dropped as a table, with its indicator partition, its alert links and its ids. What is left
+ * past the cutoff (the month the cutoff falls in, months with held events) the job deletes row by
+ * row as on SQLite (./job.ts), so a held person's events are never dropped with their month.
+ */
+import { sql, type Kysely } from 'kysely';
+import { ensureMonthPartitions, listMonthPartitions, MONTHS_AHEAD, monthStart } from '../db/partitions';
+import type { ConsoleDatabase } from '../db/schema';
+
+/** Dropping a partition waits for the queries reading `events`; beyond this, it waits for the next run. */
+const LOCK_TIMEOUT = '10s';
+
+/** Makes the partitions of this month and the next ones (the retention job does, under its lock). */
+export async function makePartitionsAhead(db: Kysely<ConsoleDatabase>, now: number): Promise<void> {
+  await ensureMonthPartitions(db as Kysely<unknown>, now, monthStart(now, MONTHS_AHEAD));
+}
+
+/**
+ * Drops the months that ended at or before `cutoff` and hold no event under legal hold; answers
+ * how many events went. One transaction a month: placing a hold waits for it (the holds are
+ * locked against new ones while a month is checked and dropped), so a hold placed meanwhile wins.
+ */
+export async function dropExpiredMonths(db: Kysely<ConsoleDatabase>, cutoff: number, stopped: () => boolean): Promise<number> {
+  let dropped = 0;
+  for (const month of await listMonthPartitions(db as Kysely<unknown>)) {
+    if (month.to > cutoff || stopped()) break;
+    const events = sql.table(month.events);
+    const n = await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`set local lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(trx);
+        await sql`lock table legal_holds in share mode`.execute(trx);
+        const held = await sql`select 1 from ${events} where user_email in (select email from legal_holds) limit 1`.execute(trx);
+        if (held.rows.length) return 0;
+        const { rows } = await sql<{ n: number }>`select count(*) as n from ${events}`.execute(trx);
+        await sql`delete from alert_events where event_seq in (select seq from ${events})`.execute(trx);
+        await trx.deleteFrom('event_ids').where('received_at', '>=', month.from).where('received_at', '<', month.to).execute();
+        await sql`drop table ${events}`.execute(trx);
+        await sql`drop table ${sql.table(month.indicators)}`.execute(trx);
+        return Number(rows[0]?.n ?? 0);
+      })
+      // Busy (a long search, a backup): the month stays for the next run; its rows are past the
+      // cutoff, so this run's row-by-row pass deletes them meanwhile.
+      .catch((err: unknown) => {
+        if (err instanceof Error && /lock timeout/.test(err.message)) return 0;
+        throw err;
+      });
+    dropped += n;
+  }
+  return dropped;
+}
