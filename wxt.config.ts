@@ -50,9 +50,10 @@ export default defineConfig({
     storage: { managed_schema: 'managed_schema.json' },
     action: { default_title: 'Upwatch' },
     // The response dialog's strings (public/_locales) and the response module, imported by the observer only
-    // where files are held (src/content/response/module-loader.ts).
+    // where files are held (src/content/response/module-loader.ts); the observer's core, imported the first
+    // time a frame is handed a file (src/content/observer-api.ts): every frame pays only for the shell.
     default_locale: 'en',
-    web_accessible_resources: [{ resources: ['response.js'], matches: ['<all_urls>'] }],
+    web_accessible_resources: [{ resources: ['response.js', 'observer-core.js'], matches: ['<all_urls>'] }],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

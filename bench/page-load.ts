@@ -4,7 +4,8 @@
  *
  * - Plain `chromium --headless` processes, no CDP attached (CDP adds cost per frame), one per
  *   configuration: no extension, no extension again (the noise floor), Upwatch (.output/chrome-mv3),
- *   and optionally other builds (UPWATCH_PAGE_LOAD_OTHER=<name>=<dir>,…, e.g. the previous release).
+ *   Upwatch's content-script entries with empty scripts (what injecting two scripts into every frame
+ *   costs before any of our code runs), and optionally other builds (UPWATCH_PAGE_LOAD_OTHER=<name>=<dir>,…, e.g. the previous release).
  * - The heavy page (~1,900 elements, 20 same-site iframes) on a real host name
  *   (https://en.wikipedia.org) mapped by --host-resolver-rules to a local HTTPS server.
  * - Without CDP the pages drive themselves: each browser waits on /next (long poll) for its turn;
@@ -12,16 +13,18 @@
  *   its navigation timing's loadEventEnd to /report and goes back to waiting.
  * - Warm-up turns are discarded; N measured turns per configuration (UPWATCH_PAGE_LOAD_N, default
  *   100); medians with bootstrap 95% intervals of the ratio to the first no-extension browser.
- * Also prints the content scripts' sizes in .output (both browsers): the budget is 10 KB per frame.
+ * Also prints the content scripts' sizes in .output (both browsers, bench/content-size): the budget is 10 KB per frame.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONTENT_SCRIPTS } from '../src/content/content-scripts';
 import { CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR, ROOT, chromiumPath } from '../test/harness/paths';
+import { buildSizes } from './content-size';
 import { fmt, printResult, seededRandom } from './lib';
 
 const HOST = 'en.wikipedia.org';
@@ -116,33 +119,33 @@ function ratioInterval(xs: readonly number[], base: readonly number[], random: (
   return [ratios[Math.floor(BOOTSTRAP * 0.025)]!, ratios[Math.floor(BOOTSTRAP * 0.975)]!];
 }
 
-function contentScriptSizes(): [string, string][] {
-  const rows: [string, string][] = [];
-  for (const dir of [CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR]) {
-    if (!existsSync(`${dir}/manifest.json`)) continue;
-    const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as { content_scripts?: { js?: string[]; world?: string }[] };
-    let total = 0;
-    for (const script of manifest.content_scripts ?? []) {
-      for (const js of script.js ?? []) {
-        const bytes = statSync(join(dir, js)).size;
-        total += bytes;
-        rows.push([`${dir.split('/').pop()}/${js} (${script.world ?? 'ISOLATED'})`, `${fmt(bytes / 1000, 2)} KB`]);
-      }
-    }
-    rows.push([`${dir.split('/').pop()} content scripts per frame`, `${fmt(total / 1000, 2)} KB`]);
-  }
-  return rows;
+/** An extension with Upwatch's content-script entries (every frame, both worlds, document_start) whose scripts are empty. */
+function emptyScriptsExtension(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const scripts = CONTENT_SCRIPTS.map((script) => ({ ...script, matches: [...script.matches], js: [...script.js] }));
+  for (const file of scripts.flatMap((script) => script.js)) writeFileSync(join(dir, file), '');
+  const manifest = { manifest_version: 3, name: 'empty content scripts', version: '1.0', host_permissions: ['<all_urls>'], content_scripts: scripts };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return dir;
 }
 
 export async function run(): Promise<void> {
   if (!existsSync(`${CHROME_EXTENSION_DIR}/manifest.json`)) execFileSync('npx', ['wxt', 'build', '-b', 'chrome'], { cwd: ROOT, stdio: 'inherit' });
-  const configs: Config[] = [{ name: 'none' }, { name: 'none-again' }, { name: 'upwatch', extensionDir: CHROME_EXTENSION_DIR }];
+  const work = mkdtempSync(join(tmpdir(), 'upwatch-page-load-'));
+  const configs: Config[] = [
+    { name: 'none' },
+    { name: 'none-again' },
+    { name: 'upwatch', extensionDir: CHROME_EXTENSION_DIR },
+    // What injection alone costs: Upwatch's content scripts, empty (UPWATCH_PAGE_LOAD_EMPTY=0 leaves it out).
+    ...(process.env.UPWATCH_PAGE_LOAD_EMPTY === '0'
+      ? []
+      : [{ name: 'empty-scripts', extensionDir: emptyScriptsExtension(join(work, 'empty-scripts-extension')) }]),
+  ];
   // More builds to compare, as name=dir pairs separated by commas (a bare dir is named "other").
   for (const entry of (process.env.UPWATCH_PAGE_LOAD_OTHER ?? '').split(',').filter(Boolean)) {
     const [name, dir] = entry.includes('=') ? entry.split('=', 2) : ['other', entry];
     configs.push({ name: name!, extensionDir: dir! });
   }
-  const work = mkdtempSync(join(tmpdir(), 'upwatch-page-load-'));
   const random = seededRandom(13);
 
   // The schedule: rounds of one turn per configuration, each round in a shuffled order.
@@ -250,14 +253,14 @@ export async function run(): Promise<void> {
       `load median ${fmt(median(xs), 1)} ms, ratio ${fmt(ratio, 3)} (95% CI ${fmt(interval[0], 2)}–${fmt(interval[1], 2)})`,
     ]);
   }
-  const sizes = contentScriptSizes();
-  const perFrame = sizes.filter(([k]) => k.endsWith('per frame')).map(([, v]) => parseFloat(v));
+  const builds = [CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR].filter((dir) => existsSync(`${dir}/manifest.json`)).map((dir) => buildSizes(dir));
+  const sizes = builds.flatMap((b) => b.rows);
   printResult(
     `page-load: heavy page on https://${HOST} (${FRAMES} same-site iframes), loadEventEnd, ${N} interleaved loads per configuration after ${WARMUP} warm-up`,
     [...rows, ...sizes],
     [
       { label: 'Upwatch load ratio ≤ 1.02', met: upwatch !== undefined && upwatch.ratio <= 1.02 },
-      { label: 'content scripts ≤ 10 KB per frame', met: perFrame.length > 0 && perFrame.every((kb) => kb <= 10) },
+      { label: 'content scripts ≤ 10 KB per frame', met: builds.length > 0 && builds.every((b) => b.perFrame <= 10_000) },
     ],
   );
 }

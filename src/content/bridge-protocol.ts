@@ -12,39 +12,40 @@
  * A page that learns the bridge node can dispatch the same events: the ISOLATED world treats all
  * of them as claims (never trusted events) and validates every field.
  */
+// The names are short: both content scripts carry them, in every frame (issue 13's size budget).
 export const BRIDGE = {
   /** ISOLATED → document: the bridge node, as `submitter`. */
-  hello: 'upwatch-hello',
+  hello: 'uw-hi',
   /** MAIN → document: the MAIN world started after the ISOLATED one; send hello again. */
-  helloAgain: 'upwatch-hello-again',
+  helloAgain: 'uw-hi2',
   /** MAIN → bridge: a shadow host or a file input the page is using, as `submitter`. */
-  node: 'upwatch-node',
+  node: 'uw-n',
   /** MAIN → bridge: files the page took or sent by script, in `detail` (see BridgeFiles). */
-  files: 'upwatch-files',
+  files: 'uw-f',
   /** MAIN → bridge: document.open()/write() erased the listeners on window and document. */
-  rearm: 'upwatch-rearm',
+  rearm: 'uw-r',
   /** ISOLATED → bridge: are the hooks in place? MAIN answers at once with `pong`. */
-  ping: 'upwatch-ping',
+  ping: 'uw-pi',
   /** MAIN → bridge: `detail` lists hooks the page removed or restored to the native. */
-  pong: 'upwatch-pong',
+  pong: 'uw-po',
   /**
    * ISOLATED → bridge: the answer to files sent with a `hold` id (response, issue 14); `detail` is
    * a string, the verdict's letter then the id: `p` pass (nothing held: send, then report as
    * usual), `h` held (`a` allowed or `b` blocked follows), `a` allowed, `b` blocked. `p` and `h`
    * come at once, inside the MAIN world's dispatch.
    */
-  verdict: 'upwatch-verdict',
+  verdict: 'uw-v',
   /** ISOLATED → bridge, before `release`: the detached file input holding the files, as `submitter`. */
-  carrier: 'upwatch-carrier',
+  carrier: 'uw-c',
   /** ISOLATED → bridge, before `release`: what to re-dispatch, as a JSON string (ReleaseInfo). */
-  releaseInfo: 'upwatch-release-info',
+  releaseInfo: 'uw-ri',
   /**
    * ISOLATED → bridge, before `release` of a drop (Chromium): the dropped files' File System
    * Access handles in `detail`, so `getAsFileSystemHandle()` on the re-dispatched items gives them.
    */
-  releaseHandles: 'upwatch-release-handles',
+  releaseHandles: 'uw-rh',
   /** ISOLATED → bridge: re-dispatch the held event at this target (`submitter`) with the carrier's files. */
-  release: 'upwatch-release',
+  release: 'uw-rl',
 } as const;
 
 /** How a held DOM event is given back to the page once allowed (see docs/observer.md, "Holding"). */

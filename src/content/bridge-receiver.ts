@@ -11,8 +11,8 @@ import type { CollectedFile } from './file-head';
 
 export interface BridgeHandlers {
   node: (element: Element) => void;
-  /** `hold`: the MAIN world waits for `verdict(hold, …)` before the page may send or read the files. */
-  files: (channel: Channel, files: CollectedFile[], sentTo: SentTo | undefined, hold?: string) => void;
+  /** Files the page took or sent by script, unchecked (parseBridgeFiles checks them); a `hold` claim waits for `verdict(hold, …)`. */
+  files: (detail: unknown) => void;
   rearm: () => void;
 }
 
@@ -90,10 +90,7 @@ export function connectIsolatedBridge(doc: Document, handlers: BridgeHandlers): 
     const element = (event as SubmitEvent).submitter;
     if (element instanceof Element) handlers.node(element);
   });
-  node.addEventListener(BRIDGE.files, (event) => {
-    const parsed = parseBridgeFiles((event as CustomEvent).detail);
-    if (parsed) handlers.files(parsed.channel, parsed.files, parsed.sentTo, parsed.hold);
-  });
+  node.addEventListener(BRIDGE.files, (event) => handlers.files((event as CustomEvent).detail));
   node.addEventListener(BRIDGE.rearm, () => {
     connected = true;
     handlers.rearm();

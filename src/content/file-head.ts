@@ -1,4 +1,4 @@
-/** Reads the first bytes (and up to the last 4 KiB) of files, never the whole file, with bounded concurrency. */
+/** A file's facts, and its first bytes (and up to the last 4 KiB), never the whole file, read with bounded concurrency. */
 import { bytesToBase64 } from '../core/encoding/base64';
 import { LIMITS } from '../core/schema/limits';
 import type { ObservedFile } from '../core/schema/messages';
@@ -33,25 +33,35 @@ async function readTail(file: File, headBytes: number): Promise<string> {
 
 const READ_CONCURRENCY = 4;
 
-export async function describeFiles(collected: readonly CollectedFile[]): Promise<ObservedFile[]> {
-  const out: ObservedFile[] = new Array(collected.length);
+/** What the observer sends the moment files are handed over: everything but their bytes (see UploadObserved.headsFollow). */
+export function factsOf({ file, relativePath, size, anonymous }: CollectedFile): ObservedFile {
+  const path = relativePath || file.webkitRelativePath || undefined;
+  return {
+    name: file.name.slice(0, LIMITS.fileName),
+    size: size ?? file.size,
+    mimeType: file.type.slice(0, LIMITS.mimeType),
+    lastModified: file.lastModified,
+    ...(path ? { relativePath: path.slice(0, LIMITS.relativePath) } : {}),
+    headBase64: '',
+    ...(anonymous && { anonymous: true }),
+  };
+}
+
+export type FileHeads = Pick<ObservedFile, 'headBase64' | 'tailBase64'>;
+
+/** The first bytes of each file (fewer past the first few of a big action) and, of a real file longer than that, the last ones. */
+export async function readHeads(collected: readonly CollectedFile[]): Promise<FileHeads[]> {
+  const out: FileHeads[] = new Array(collected.length);
   let next = 0;
   const worker = async () => {
     while (next < collected.length) {
       const i = next++;
-      const { file, relativePath, size, anonymous } = collected[i]!;
+      const { file, size } = collected[i]!;
       const headBytes = i < LIMITS.fullHeadFiles ? LIMITS.headBytes : LIMITS.bulkHeadBytes;
-      const path = relativePath || file.webkitRelativePath || undefined;
       out[i] = {
-        name: file.name.slice(0, LIMITS.fileName),
-        size: size ?? file.size,
-        mimeType: file.type.slice(0, LIMITS.mimeType),
-        lastModified: file.lastModified,
-        ...(path ? { relativePath: path.slice(0, LIMITS.relativePath) } : {}),
         headBase64: await readHead(file, headBytes),
         // A body sent by script (size given) is only its head: its last bytes are not here to read.
         ...(size === undefined && file.size > headBytes && { tailBase64: await readTail(file, headBytes) }),
-        ...(anonymous && { anonymous: true }),
       };
     }
   };

@@ -1,7 +1,7 @@
 /**
- * The upload observer (ISOLATED world): DOM events that hand files to the page, and what the
- * MAIN-world hooks announce through the bridge. No document-wide scans: work happens when a file is
- * handed over (issue 13).
+ * The upload observer's shell (ISOLATED world, every frame, document_start): only what must happen
+ * during the event. Everything else is in the core, loaded the first time it is needed
+ * (observer-api.ts). No document-wide scans: work happens when a file is handed over (issue 13).
  *
  * - Capture listeners on `window` at document_start run before any page listener, and the page's
  *   prototypes (even a replaced addEventListener) are not ours.
@@ -9,179 +9,239 @@
  *   announce every shadow root as it is created and every file input opened by script, and the
  *   observer listens on those directly. Roots the parser makes (declarative shadow DOM) call no
  *   hook: they are found along the path of the interaction that precedes opening a picker.
- * - One user action gives one event per file: `input` and `change` of one pick, the same event seen
- *   at a root and at window, and a picked file later sent by script (recorded on the pick's event)
- *   are reported once.
- * - Response (issue 14): when the frame's plan says files are held, a trusted file event is stopped
- *   here, before any page listener, and given back to the page (re-dispatched by the MAIN world)
- *   only once allowed; see holding.ts and docs/observer.md "Holding".
+ * - The files are reported in the listener itself, before any is read and before the page's own
+ *   listeners run: a page that removes its frame or navigates away in its `change` handler does not
+ *   lose the event (issue 15 item 5). Their heads follow from the core.
+ * - Response (issue 14): a trusted file event is held here, before any page listener, when the
+ *   frame's plan says files are held or the plan is not known yet, and given back (re-dispatched by
+ *   the MAIN world) only once allowed; see docs/observer.md "Holding".
  */
-import { LIMITS } from '../core/schema/limits';
 import type { Channel } from '../core/schema/identifiers';
-import type { SentTo, UploadObserved, UploadSent } from '../core/schema/messages';
-import { connectIsolatedBridge, type BridgeHandlers } from './bridge-receiver';
-import { expandTaken, takeDataTransfer } from './dropped-entries';
-import { describeFiles, type CollectedFile } from './file-head';
-import { startHolding, type ResponseDeps } from './response/holding';
-
-export interface ObserverDeps extends ResponseDeps {
-  send: (message: UploadObserved | UploadSent) => Promise<unknown>;
-  shadowRootOf: (element: Element) => ShadowRoot | null;
-  newActionId: () => string;
-  now: () => number;
-}
+import { LIMITS } from '../core/schema/limits';
+import type { ReleaseInfo } from './bridge-protocol';
+import { connectIsolatedBridge } from './bridge-receiver';
+import { takeDataTransfer } from './dropped-entries';
+import { factsOf, type CollectedFile } from './file-head';
+import type { ObserverCore, ObserverDeps, ObserverShell, Remembered, ReportOptions } from './observer-api';
+import { planCache } from './response/plan';
 
 /** A selection seen on one input within this window counts once (input + change of one pick). */
 const SAME_SELECTION_MS = 5_000;
 /** A file reported from this frame is the same upload when sent or taken again within this window. */
 const SAME_FILE_MS = 30 * 60_000;
 const REMEMBERED_FILES = 500;
+const MAX_DEPTH = 32;
 
-type FileFacts = Pick<File, 'name' | 'size'> & { lastModified?: number };
-const signatureOf = (f: FileFacts) => `${f.name}\u0000${f.size}\u0000${f.lastModified ?? ''}`;
+const signatureOf = (f: { name: string; size: number; lastModified?: number }) => `${f.name}\u0000${f.size}\u0000${f.lastModified ?? ''}`;
 const itemSignature = ({ file, size }: CollectedFile) => signatureOf({ name: file.name, size: size ?? file.size, lastModified: file.lastModified });
-
-interface Remembered {
-  actionId: string;
-  at: number;
-  /** Settles when the action's events were handed to the extension: a send is recorded after them. */
-  reported: Promise<unknown>;
-  /** Hosts the file was already recorded going to. */
-  sentTo: Set<string>;
-}
-
-export interface ReportOptions {
-  bridged?: boolean;
-  sentTo?: SentTo;
-  tamper?: string[];
-  /** Held until the reply (a decision): the action id to use. */
-  hold?: string;
-}
 
 export function startUploadObserver(win: Window, deps: ObserverDeps): void {
   const handledEvents = new WeakSet<Event>();
   const lastSelection = new WeakMap<HTMLInputElement, { signature: string; at: number }>();
   const hooked = new WeakSet<EventTarget>();
+  const heldInputs = new WeakSet<HTMLInputElement>();
   const remembered = new Map<string, Remembered>();
+  let releasing = false;
+  let core: ObserverCore | undefined;
+  let loading: Promise<ObserverCore> | undefined;
 
-  const remember = (signature: string, actionId: string, reported: Promise<unknown>) => {
-    remembered.delete(signature);
-    remembered.set(signature, { actionId, at: deps.now(), reported, sentTo: new Set() });
-    if (remembered.size > REMEMBERED_FILES) remembered.delete(remembered.keys().next().value!);
-  };
-  const recall = (signature: string) => {
-    const found = remembered.get(signature);
-    return found && deps.now() - found.at < SAME_FILE_MS ? found : undefined;
-  };
+  /** Runs `work` on the core, loading it the first time (a failed load is tried again next time). */
+  const withCore = <T>(work: (core: ObserverCore) => T | Promise<T>): Promise<T> =>
+    (loading ??= deps.loadCore().then(
+      (start) => (core = start(shell)),
+      (err: unknown) => {
+        loading = undefined;
+        throw err;
+      },
+    )).then(work);
 
-  /** Sends the action's messages; resolves to their replies (decisions when held). */
   const report = (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}): Promise<unknown[]> => {
     if (collected.length === 0) return Promise.resolve([]);
     const actionId = options.hold ?? deps.newActionId();
-    const reported = sendAction(actionId, channel, trustedEvent, collected, options);
-    for (const item of collected) remember(itemSignature(item), actionId, reported);
+    const extra = {
+      ...(options.bridged && { bridged: true }),
+      ...(options.sentTo && { sentTo: options.sentTo }),
+      ...(options.tamper?.length && { tamper: options.tamper.slice(0, 16) }),
+      ...(options.hold && { hold: true }),
+    };
+    const parts: CollectedFile[][] = [];
+    const replies: Promise<unknown>[] = [];
+    for (let i = 0; i < collected.length; i += LIMITS.filesPerMessage) {
+      const part = collected.slice(i, i + LIMITS.filesPerMessage);
+      // The extension reloaded under this page: nothing to report to any more (a held action then
+      // gets no decision, and the policy's failure mode applies).
+      const files = part.map(factsOf);
+      replies.push(
+        deps.send({ type: 'upload/observed', actionId, channel, trustedEvent, ...extra, headsFollow: true, part: parts.length, files }).catch(() => undefined),
+      );
+      parts.push(part);
+    }
+    // Without the core no heads come: the background classifies these files by name.
+    void withCore((c) => c.heads(actionId, parts)).catch(() => undefined);
+    const reported = Promise.all(replies);
+    for (const item of collected) {
+      const signature = itemSignature(item);
+      remembered.delete(signature);
+      remembered.set(signature, { actionId, at: deps.now(), reported, sentTo: new Set() });
+      if (remembered.size > REMEMBERED_FILES) remembered.delete(remembered.keys().next().value!);
+    }
     return reported;
   };
 
-  const sendAction = async (actionId: string, channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions) => {
-    const replies: unknown[] = [];
-    for (let i = 0; i < collected.length; i += LIMITS.filesPerMessage) {
-      const files = await describeFiles(collected.slice(i, i + LIMITS.filesPerMessage));
-      const extra = {
-        ...(options.bridged && { bridged: true }),
-        ...(options.sentTo && { sentTo: options.sentTo }),
-        ...(options.tamper?.length && { tamper: options.tamper.slice(0, 16) }),
-        ...(options.hold && { hold: true }),
-      };
-      // The extension reloaded under this page: nothing to report to any more (a held action then
-      // gets no decision, and the policy's failure mode applies).
-      replies.push(await deps.send({ type: 'upload/observed', actionId, channel, trustedEvent, ...extra, files }).catch(() => undefined));
-    }
-    return replies;
-  };
-
-  const holding = startHolding(
+  const shell: ObserverShell = {
     win,
     deps,
-    () => bridge,
-    (channel, trusted, collected, options) => report(channel, trusted, collected, options),
-  );
+    report,
+    // Files will be held here: the core loads the response module now, not when the first file waits.
+    plans: planCache(deps.send, deps.now, (plan) => {
+      if (plan.hold) void withCore((c) => c.preload()).catch(() => undefined);
+    }),
+    recall(item) {
+      const found = remembered.get(itemSignature(item));
+      return found && deps.now() - found.at < SAME_FILE_MS ? found : undefined;
+    },
+    get bridge() {
+      return bridge;
+    },
+  };
 
-  /** Files handed over by script: new uploads, or sends of files this frame already reported. */
-  const onBridgedFiles: BridgeHandlers['files'] = (channel, collected, sentTo, hold) => {
-    const fresh: CollectedFile[] = [];
-    const sends = new Map<string, { files: FileFacts[]; reported: Promise<unknown> }>();
-    const host = sentTo ? hostOf(sentTo.url) : '';
-    for (const item of collected) {
-      const seen = recall(itemSignature(item));
-      if (!seen) fresh.push(item);
-      else if (sentTo && !seen.sentTo.has(host) && !hold) {
-        seen.sentTo.add(host);
-        const entry = sends.get(seen.actionId) ?? { files: [], reported: seen.reported };
-        entry.files.push(item.file);
-        sends.set(seen.actionId, entry);
-      }
+  /** Unknown plan: hold (the core asks); the answer gives the event back at once when nothing is held. */
+  const shouldHold = (event: Event) => event.isTrusted && (shell.plans.known()?.hold ?? true);
+
+  /** Reports a held action at once, then lets the core decide it; true when the page may have the files. */
+  const decide = (channel: Channel, collected: CollectedFile[], startedAt: number, tamper: string[]): Promise<boolean> => {
+    const actionId = deps.newActionId();
+    const replies = report(channel, true, collected, { tamper, hold: actionId });
+    const files = collected.map((c) => ({ name: c.file.name, size: c.size ?? c.file.size }));
+    // No core (the extension went away): nothing can decide, and the file goes.
+    return withCore((c) => c.settle({ actionId, startedAt, files, replies })).catch(() => true);
+  };
+
+  const release = (target: Element, files: readonly File[], info: ReleaseInfo, handles?: readonly unknown[]) => {
+    releasing = true;
+    try {
+      bridge.release(target, files, info, handles);
+    } finally {
+      releasing = false;
     }
-    // A send of files this frame already reported was decided when they were handed over.
-    if (hold && fresh.length === 0) return bridge.verdict(hold, 'p');
-    if (hold) {
-      const tamper = bridge.tamper();
-      const decided = holding.bridged(channel, fresh, (options) =>
-        report(channel, false, fresh, { bridged: true, ...(sentTo && { sentTo }), tamper, ...options }),
-      );
-      if (decided === 'pass') return bridge.verdict(hold, 'p');
-      bridge.verdict(hold, 'h');
-      void decided.then((allowed) => {
-        if (allowed && sentTo) for (const item of fresh) recall(itemSignature(item))?.sentTo.add(host);
-        bridge.verdict(hold, allowed ? 'a' : 'b');
-      });
-      return;
+  };
+
+  /** The element the person really aimed at, inside shadow roots (closed ones too) that retargeting hides. */
+  const innermost = (event: Event, drop: boolean): Element | undefined => {
+    const first = event.composedPath()[0];
+    let at = first instanceof Element ? first : (win.document.activeElement ?? win.document.body ?? undefined);
+    const mouse = event as MouseEvent;
+    for (let depth = 0; at && depth < MAX_DEPTH; depth++) {
+      const root = deps.shadowRootOf(at);
+      const inner = root && (drop ? root.elementFromPoint(mouse.clientX, mouse.clientY) : root.activeElement);
+      if (!inner || inner === at) break;
+      at = inner;
     }
-    for (const [actionId, { files, reported }] of sends) {
-      const list = files.map((f) => ({ name: f.name.slice(0, LIMITS.fileName), size: f.size, lastModified: f.lastModified }));
-      void reported
-        .then(() => deps.send({ type: 'upload/sent', actionId, files: list.slice(0, LIMITS.filesPerMessage), sentTo: sentTo! }))
-        .catch(() => undefined);
-    }
-    void report(channel, false, fresh, { bridged: true, ...(sentTo && { sentTo }), tamper: bridge.tamper() }).then(() => {
-      if (sentTo) for (const item of fresh) recall(itemSignature(item))?.sentTo.add(host);
-    });
+    return at;
   };
 
   const onFileInput = (event: Event) => {
-    if (holding.releasing() || handledEvents.has(event)) return;
+    if (releasing || handledEvents.has(event)) return;
     handledEvents.add(event);
     const input = event.composedPath()[0];
     if (!(input instanceof HTMLInputElement) || input.type !== 'file') return;
-    if (event.isTrusted && holding.isHeld(input)) return event.stopImmediatePropagation();
+    // The second event (`change` after `input`) of a pick being held.
+    if (event.isTrusted && heldInputs.has(input)) return event.stopImmediatePropagation();
     if (!input.files || input.files.length === 0) return;
-    const signature = Array.from(input.files, signatureOf).join('\u0001');
+    const files = Array.from(input.files);
+    const signature = files.map(signatureOf).join('\u0001');
     const previous = lastSelection.get(input);
     const now = deps.now();
     if (previous && previous.signature === signature && now - previous.at < SAME_SELECTION_MS) return;
     lastSelection.set(input, { signature, at: now });
-    if (holding.holdInput(event, input, bridge.tamper)) return;
-    void report(
-      'file_picker',
-      event.isTrusted,
-      Array.from(input.files, (file) => ({ file })),
-      { tamper: bridge.tamper() },
-    );
+    const collected = files.map((file) => ({ file }));
+    const tamper = bridge.tamper();
+    if (!shouldHold(event)) return void report('file_picker', event.isTrusted, collected, { tamper });
+    // Held: the page cannot read input.files meanwhile; once allowed the same files come back.
+    event.stopImmediatePropagation();
+    heldInputs.add(input);
+    input.value = '';
+    void decide('file_picker', collected, now, tamper).then((allowed) => {
+      heldInputs.delete(input);
+      if (allowed) release(input, files, { kind: 'input' });
+    });
   };
 
   const onDataTransfer = (channel: 'drag_drop' | 'paste') => (event: Event) => {
-    if (holding.releasing() || handledEvents.has(event)) return;
+    if (releasing || handledEvents.has(event)) return;
     handledEvents.add(event);
     const dt = channel === 'paste' ? (event as ClipboardEvent).clipboardData : (event as DragEvent).dataTransfer;
     const taken = takeDataTransfer(dt);
     if (taken.length === 0) return;
-    if (holding.holdTransfer(event, channel, dt!, taken, bridge.tamper)) return;
     const trusted = event.isTrusted;
     const tamper = bridge.tamper();
-    void expandTaken(taken).then((collected) => report(channel, trusted, collected, { tamper }));
+    // Plain files are reported now; folders once the core has walked them.
+    const plain = taken.every((t) => t.kind === 'file') ? taken.map((t) => ({ file: (t as { file: File }).file })) : undefined;
+    const collect = () => (plain ? Promise.resolve(plain) : withCore((c) => c.expand(taken)));
+    if (!shouldHold(event)) {
+      if (plain) void report(channel, trusted, plain, { tamper });
+      else
+        void collect().then(
+          (collected) => report(channel, trusted, collected, { tamper }),
+          () => undefined,
+        );
+      return;
+    }
+    const drop = channel === 'drag_drop';
+    const target = innermost(event, drop);
+    event.stopImmediatePropagation();
+    event.preventDefault();
+    const startedAt = deps.now();
+    const strings: [string, string][] = [];
+    for (const type of Array.from(dt!.types)) if (type !== 'Files') strings.push([type, dt!.getData(type)]);
+    const m = event as MouseEvent;
+    const info: ReleaseInfo = {
+      kind: drop ? 'drop' : 'paste',
+      ...(strings.length && { strings }),
+      ...(drop && {
+        mouse: {
+          clientX: m.clientX,
+          clientY: m.clientY,
+          screenX: m.screenX,
+          screenY: m.screenY,
+          ctrlKey: m.ctrlKey,
+          shiftKey: m.shiftKey,
+          altKey: m.altKey,
+          metaKey: m.metaKey,
+        },
+      }),
+    };
+    // Chromium: a drop's File System Access handles can only be asked for during the event.
+    type WithHandle = DataTransferItem & { getAsFileSystemHandle?: () => Promise<unknown> };
+    const handles = drop
+      ? Promise.all(
+          Array.from(dt!.items as unknown as WithHandle[], (item) =>
+            item.kind === 'file' && item.getAsFileSystemHandle ? item.getAsFileSystemHandle().catch(() => null) : null,
+          ),
+        )
+      : Promise.resolve([]);
+    void collect()
+      .then(async (collected) => ({ allowed: await decide(channel, collected, startedAt, tamper), collected }))
+      .then(
+        async ({ allowed, collected }) => {
+          if (!target) return;
+          if (allowed)
+            release(
+              target,
+              collected.map((c) => c.file),
+              info,
+              (await handles).filter(Boolean),
+            );
+          // A blocked paste keeps its text: the page gets the paste without the files.
+          else if (!drop && strings.length) release(target, [], info);
+        },
+        () => undefined,
+      );
   };
   const onDrop = onDataTransfer('drag_drop');
   const onPaste = onDataTransfer('paste');
+
+  const warm = () => shell.plans.warm();
 
   /** Listens for file selections on a shadow root or a file input (idempotent). */
   const listenOn = (target: EventTarget) => {
@@ -194,7 +254,7 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     if (el instanceof HTMLInputElement) {
       if (el.type === 'file') {
         listenOn(el);
-        holding.warm();
+        warm();
       }
       return;
     }
@@ -208,10 +268,10 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     for (const target of path) if (target instanceof Element && !hooked.has(target)) hookElement(target);
     // Signs that a file may come: the plan is asked for now, not when the file arrives.
     const key = event as KeyboardEvent;
-    if (key.ctrlKey || key.metaKey || path.some(isFileInputOrLabel)) holding.warm();
+    if (key.ctrlKey || key.metaKey || path.some(isFileInputOrLabel)) warm();
   };
   const onDragEnter = (event: Event) => {
-    if ((event as DragEvent).dataTransfer?.types.includes('Files')) holding.warm();
+    if ((event as DragEvent).dataTransfer?.types.includes('Files')) warm();
   };
 
   const arm = () => {
@@ -224,6 +284,15 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     bridge.listen();
   };
 
+  /** A claim from the hooks. A held one is answered now, inside the page's call: the core decides later. */
+  const onBridgedFiles = (detail: unknown) => {
+    if (core) return core.files(detail);
+    const hold = (detail as { hold?: unknown } | null)?.hold;
+    const held = typeof hold === 'string' && hold.length > 0 && hold.length <= 16 ? hold : undefined;
+    if (held) bridge.verdict(held, 'h');
+    void withCore((c) => c.files(detail, held)).catch(() => held && bridge.verdict(held, 'a'));
+  };
+
   const bridge = connectIsolatedBridge(win.document, { node: hookElement, files: onBridgedFiles, rearm: arm });
   arm();
 }
@@ -231,12 +300,4 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
 function isFileInputOrLabel(target: EventTarget): boolean {
   const input = target instanceof HTMLLabelElement ? target.control : target;
   return input instanceof HTMLInputElement && input.type === 'file';
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
 }

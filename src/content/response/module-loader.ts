@@ -1,7 +1,9 @@
 /**
- * Loads the response module (decisions and the dialog) only where files are held: it is a
- * separate script (response.js, a web-accessible resource) imported into this isolated world the
- * first time a frame's plan says hold, so no other page pays for it (issue 13's budget).
+ * Loads a part of the content script only where it is needed: a separate script (a web-accessible
+ * resource) imported into this isolated world the first time it is asked for, so that no other
+ * page pays for it (issue 13's budget). The observer's core (observer-api.ts) loads this way the
+ * first time a file is handed over; the response module (decisions and the dialog) the first time
+ * a frame's plan says hold.
  */
 import { MODULE_GLOBAL, type ResponseModule } from './module-api';
 
@@ -9,18 +11,18 @@ interface RuntimeHolder {
   runtime?: { getURL?: (path: string) => string };
 }
 
-export function moduleLoader(): () => Promise<ResponseModule> {
-  let loading: Promise<ResponseModule> | undefined;
-  const load = async (): Promise<ResponseModule> => {
+/** `path` leaves its export at `globalThis[global]`; `usable` checks it. A failed load is tried again at the next call. */
+export function scriptLoader<T>(path: string, global: string, usable: (value: unknown) => boolean): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  const load = async (): Promise<T> => {
     const g = globalThis as { browser?: RuntimeHolder; chrome?: RuntimeHolder } & Record<string, unknown>;
-    if (!g[MODULE_GLOBAL]) {
+    if (!g[global]) {
       const runtime = [g.browser?.runtime, g.chrome?.runtime].find((r) => typeof r?.getURL === 'function');
       if (!runtime) throw new Error('no extension runtime');
-      await import(/* @vite-ignore */ runtime.getURL!('/response.js'));
+      await import(/* @vite-ignore */ runtime.getURL!(path));
     }
-    const module = g[MODULE_GLOBAL] as ResponseModule | undefined;
-    if (typeof module?.settle !== 'function') throw new Error('the response module did not load');
-    return module;
+    if (!usable(g[global])) throw new Error(`${path} did not load`);
+    return g[global] as T;
   };
   return () =>
     (loading ??= load().catch((err: unknown) => {
@@ -28,3 +30,6 @@ export function moduleLoader(): () => Promise<ResponseModule> {
       throw err;
     }));
 }
+
+export const moduleLoader = () =>
+  scriptLoader<ResponseModule>('/response.js', MODULE_GLOBAL, (module) => typeof (module as ResponseModule | undefined)?.settle === 'function');
