@@ -4,7 +4,7 @@
  * and the options page show.
  */
 import { browser } from 'wxt/browser';
-import { backendTarget } from '../core/effective-config';
+import { backendTarget, type EffectiveConfig } from '../core/effective-config';
 import type { DeliveryState } from '../core/schema/messages';
 import { deliveryState } from '../core/view-models';
 import { readState } from './db';
@@ -48,8 +48,9 @@ export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>)
       rt.track(flush(true));
       return requeued;
     },
-    async state(): Promise<DeliveryState> {
-      const [db, config, box] = await Promise.all([rt.db(), rt.config(), getOutbox()]);
+    /** `known` is a configuration to shape it by instead of waiting for the current one (the popup's first answer). */
+    async state(known?: EffectiveConfig): Promise<DeliveryState> {
+      const [db, config, box] = await Promise.all([rt.db(), known ?? rt.config(), getOutbox()]);
       const [status, stats, queued, deadLetters, letter, storage] = await Promise.all([
         readState(db, 'deliveryStatus'),
         readState(db, 'outboxStats'),

@@ -142,7 +142,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
       'upload/outcome': (message, sender) => responder.outcome(message, sender),
     },
     page: {
-      'popup/get-state': () => views.popup(),
+      'popup/get-state': (message) => views.popup(message),
       'options/get-state': () => views.options(),
       'options/requeue-dead-letters': async () => ({ requeued: await delivery.requeueDeadLetters() }),
       'popup/seen': async () => {

@@ -140,7 +140,14 @@ export const DeliveryState = z.object({
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
 /** Sent by the popup on opening: answered with a PopupState. */
-export const PopupGetState = z.object({ type: z.literal('popup/get-state') });
+export const PopupGetState = z.object({
+  type: z.literal('popup/get-state'),
+  /**
+   * Answer at once from what is stored, with the last known settings, if the browser has not
+   * answered for the managed policy yet (it can take seconds after launch; issue 15, item 12).
+   */
+  provisional: z.boolean().optional(),
+});
 
 export const PopupState = z.object({
   showEventList: z.boolean(),
@@ -150,6 +157,8 @@ export const PopupState = z.object({
   lastSeenAt: z.number(),
   policyErrors: z.array(PolicyError),
   delivery: DeliveryState,
+  /** Shaped by the last known settings while the managed policy is still being read: ask again without `provisional`. */
+  provisional: z.boolean().optional(),
 });
 export type PopupState = z.infer<typeof PopupState>;
 
