@@ -19,11 +19,15 @@ Every upload Upwatch observes becomes one **native file event**, schema version 
 added as optional fields; none is ever renamed. Its top-level fields are ${topLevel}.
 
 A **native batch** is \`POST <backendUrl>\` with \`Authorization: Bearer <backendToken>\` and the body
-\`{"events": [ … ], "droppedEvents"?: n}\` (JSON; \`Content-Encoding: gzip\` when the backend accepts it).
+\`{"events": [ … ], "droppedEvents"?: n, "health"?: { … }}\` (JSON; \`Content-Encoding: gzip\` when the backend accepts it).
 \`droppedEvents\` counts events the browser dropped since the last delivered batch because its outbox
 was full (${DEFAULT_OUTBOX_LIMITS.maxEvents.toLocaleString('en-US')} events or ${DEFAULT_OUTBOX_LIMITS.maxBytes / MIB} MiB; the lowest severity goes first). Any 2xx means accepted. The
 event \`id\` (UUIDv7) is the idempotency key: a batch may arrive twice, and the backend must
-de-duplicate (the reference console does).
+de-duplicate (the reference console does). \`health\` (optional; older browsers send none) says how
+the browser's delivery stands: a random browser id, user and device, storage trouble on the device
+(events are queued before they are kept locally, so it costs local history, not forwarding), dead
+letters (count, oldest, last reason) and the queue depth. It travels with every batch, and alone in
+a batch of no events when it changed; the reference console keeps the latest per browser.
 
 The other formats (\`backendFormat\`) carry the same event:
 
@@ -36,8 +40,11 @@ The other formats (\`backendFormat\`) carry the same event:
 | \`ocsf\` | \`POST <backendUrl>\` | \`Bearer <token>\` | a JSON array of OCSF 1.3 events: File Hosting Activity (6006, Upload) per event, plus a Data Security Finding (2006) for each scored event |
 
 Answers: 2xx accepted; 413 splits the batch; 408, 409, 429 and 5xx are retried with exponential
-backoff and jitter (Retry-After honoured); any other 4xx moves the batch aside as dead letters,
-counted in the popup and on the options page. Splunk HEC codes 8 and 9 are retried; an
+backoff and jitter (Retry-After honoured); any other 4xx splits the batch until the refused event
+stands alone and is moved aside as a dead letter, except a refusal of the request itself (401, 403,
+404, 405, 410), which moves the whole batch aside at once. Dead letters are counted in the popup and
+on the options page, and are sent again by themselves when the backend settings (address, format,
+token) change. Splunk HEC codes 8 and 9 are retried; an
 Elasticsearch \`_bulk\` answer is settled item by item (409 on \`create\` = already indexed).
 
 ## JSON Schema of a native batch
