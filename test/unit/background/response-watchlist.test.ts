@@ -6,29 +6,22 @@
  * at the console in this process) blocks their uploads after one sync, and lets them through
  * after the next sync once the analyst takes them off. Every change is in the console's audit log.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { browserOnConsole, mockBrowserPlatform } from '../support/browser-on-console';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { describe, expect, it } from 'vitest';
+import { browserOnConsole, consoleForEachTest } from '../support/browser-on-console';
+import type { TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 const ANA = 'ana@acme.example';
 const RULE = { id: 'blocked-uploads', when: { watchlists: ['blocked_uploads'] }, action: 'block', message: 'Uploads are paused for your account.' };
 
-let built: TestConsole;
-beforeEach(async () => {
-  built = await makeTestConsole();
-  mockBrowserPlatform();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await built.close();
-});
+const consoleOfTest = consoleForEachTest();
 
 const call = (role: Parameters<TestConsole['as']>[0], method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: object) =>
-  built.app.inject({ method, url, headers: built.as(role), ...(payload && { payload }) });
+  consoleOfTest().app.inject({ method, url, headers: consoleOfTest().as(role), ...(payload && { payload }) });
 
 describe('a watchlist-scoped block from the console', () => {
   it('blocks the user on their browser after one sync, and lifts it after the next, all audited', async () => {
+    const built = consoleOfTest();
     expect((await call('admin', 'PUT', '/api/v1/policy', { responseRules: [RULE] })).statusCode).toBe(200);
     expect((await call('admin', 'POST', '/api/v1/watchlists', { id: 'blocked_uploads', name: 'Uploads paused', syncToBrowsers: true })).statusCode).toBe(201);
 

@@ -6,25 +6,17 @@
  * sync, and lets it through after `DELETE …/block` and the next sync. The rig is
  * test/unit/support/browser-on-console.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BLOCK_RULE_ID } from '../../../console/routes/block';
-import { browserOnConsole, mockBrowserPlatform } from '../support/browser-on-console';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { browserOnConsole, consoleForEachTest } from '../support/browser-on-console';
 
 const ANA = 'ana@acme.example';
 
-let built: TestConsole;
-beforeEach(async () => {
-  built = await makeTestConsole();
-  mockBrowserPlatform();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await built.close();
-});
+const consoleOfTest = consoleForEachTest();
 
 describe('a block from the API, in the browser', () => {
   it('blocks the user after one settings sync, and lets them through after the unblock and the next', async () => {
+    const built = consoleOfTest();
     const browser = await browserOnConsole(built, ANA, 'block-api');
     const { plan, syncNow } = browser;
     const upload = (n: number) => browser.upload(n, `q${n}.pdf`);

@@ -3,18 +3,39 @@
  * is answered by a console in this process: for tests of what the console makes browsers do
  * (a watchlist-scoped block, the block API).
  */
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createBackgroundService, SYNC_ALARM } from '../../../src/background/service';
 import { ResponseDecision, ResponsePlan } from '../../../src/core/schema/response';
 import { sampleId } from './sample-event';
-import type { TestConsole } from './test-console';
+import { makeTestConsole, type TestConsole } from './test-console';
 
 /** The platform answers the service asks for at start (call in beforeEach; vi.restoreAllMocks undoes it). */
 export function mockBrowserPlatform(): void {
   vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
   vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
   vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+}
+
+/**
+ * For a test file: a fresh console and a mocked browser platform around each test. Answers the
+ * current test's console.
+ */
+export function consoleForEachTest(): () => TestConsole {
+  let built: TestConsole | undefined;
+  beforeEach(async () => {
+    built = await makeTestConsole();
+    mockBrowserPlatform();
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await built?.close();
+    built = undefined;
+  });
+  return () => {
+    if (!built) throw new Error('no console outside a test');
+    return built;
+  };
 }
 
 /** The browser's fetch, answered by the console in this process. */
@@ -27,8 +48,8 @@ function consoleFetch(built: TestConsole): typeof fetch {
   }) as unknown as typeof fetch;
 }
 
-/** A started browser of `email`, syncing from `built` with its ingest token, on a Dropbox tab. */
-export async function browserOnConsole(built: TestConsole, email: string, dbName: string) {
+/** A started browser of `email`, syncing from `built` with its ingest token, on a Dropbox tab (or `page`). */
+export async function browserOnConsole(built: TestConsole, email: string, dbName: string, page = { url: 'https://www.dropbox.com/home', title: 'Dropbox' }) {
   await fakeBrowser.storage.managed.set({
     settingsSyncUrl: 'https://console.acme.example/api/v1/policy',
     settingsSyncToken: built.keys.ingest,
@@ -36,12 +57,7 @@ export async function browserOnConsole(built: TestConsole, email: string, dbName
   });
   let id = 0;
   const service = createBackgroundService({ fetch: consoleFetch(built), now: Date.now, random: () => 0, newId: () => sampleId(++id), dbName, timeZone: 'UTC' });
-  const tab = {
-    id: fakeBrowser.runtime.id,
-    tab: { id: 3, url: 'https://www.dropbox.com/home', title: 'Dropbox' },
-    frameId: 0,
-    url: 'https://www.dropbox.com/home',
-  };
+  const tab = { id: fakeBrowser.runtime.id, tab: { id: 3, ...page }, frameId: 0, url: page.url };
   const send = async (message: unknown) => {
     const reply = await service.onMessage(message, tab);
     await service.idle();
@@ -50,7 +66,7 @@ export async function browserOnConsole(built: TestConsole, email: string, dbName
   await service.start();
   await service.idle();
   return {
-    /** Whether the Dropbox page must hold files now. */
+    /** Whether the page must hold files now. */
     plan: async () => ResponsePlan.parse(await send({ type: 'response/plan' })).hold,
     /** A held pick of `name`: the background's decision. */
     upload: async (n: number, name: string) =>
