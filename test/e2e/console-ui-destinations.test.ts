@@ -9,17 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent, sampleId } from '../unit/support/sample-event';
 import { seriousViolations, startUiRig, type UiRig } from './console-ui-support';
 
-const HOSTILE_TITLE = '<img src=x onerror=alert(1)><script>alert(2)</script> Tiny file host';
+const HOSTILE_TITLE = '<img src=x onerror=alert(1)><script>alert(2)</script> Quokkabox';
 
 let rig: UiRig;
 beforeAll(async () => {
   rig = await startUiRig();
   const now = Date.now();
   const spec: [string, string, string][] = [
-    ['https://files.tinyhost.io/up', 'ana@example.com', 'Tinyhost'],
-    ['https://files.tinyhost.io/up', 'bo@example.com', 'Tinyhost'],
-    ['https://files.tinyhost.io/up', 'ana@example.com', HOSTILE_TITLE],
-    ['https://webmail.regional-mail.de/compose', 'cy@example.com', 'Regional Mail'],
+    ['https://portal.quokkabox.io/up', 'ana@example.com', 'Quokkabox'],
+    ['https://portal.quokkabox.io/up', 'bo@example.com', 'Quokkabox'],
+    ['https://portal.quokkabox.io/up', 'ana@example.com', HOSTILE_TITLE],
+    ['https://www.lindenpost.de/inbox', 'cy@example.com', 'Lindenpost'],
   ];
   const events = await Promise.all(
     spec.map(([url, email, title], i) =>
@@ -35,14 +35,14 @@ const row = (page: Page, host: string) => page.getByRole('row').filter({ has: pa
 async function openFromNav(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Destinations' }).click();
   await page.getByRole('heading', { name: 'Destinations', level: 1 }).waitFor();
-  await row(page, 'files.tinyhost.io').waitFor();
+  await row(page, 'portal.quokkabox.io').waitFor();
 }
 
 describe('the unnamed destinations page', () => {
   it('lets an admin make a host a custom destination in one step; the host leaves the list', async () => {
     const { page, dialogs, email } = await rig.as('admin');
     await openFromNav(page);
-    const tiny = row(page, 'files.tinyhost.io');
+    const tiny = row(page, 'portal.quokkabox.io');
     // Uploads, people, and the latest title as text: its markup is characters on screen, not elements.
     expect(await tiny.locator('td').nth(1).textContent()).toBe('3');
     expect(await tiny.locator('td').nth(2).textContent()).toBe('2');
@@ -50,21 +50,21 @@ describe('the unnamed destinations page', () => {
     expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
 
-    await page.getByRole('button', { name: 'Make custom destination for files.tinyhost.io' }).click();
-    const form = page.getByRole('form', { name: 'Make custom destination for files.tinyhost.io' });
-    expect(await form.getByLabel('Name').inputValue()).toBe('Tinyhost');
-    await form.getByLabel('Name').fill('Tinyhost transfers');
+    await page.getByRole('button', { name: 'Make custom destination for portal.quokkabox.io' }).click();
+    const form = page.getByRole('form', { name: 'Make custom destination for portal.quokkabox.io' });
+    expect(await form.getByLabel('Name').inputValue()).toBe('Quokkabox');
+    await form.getByLabel('Name').fill('Quokkabox transfers');
     await form.getByLabel('Category').selectOption('cloud_storage');
     await form.getByRole('button', { name: 'Make custom destination' }).click();
 
-    await page.getByRole('status').filter({ hasText: 'files.tinyhost.io is now the custom destination Tinyhost transfers' }).waitFor();
-    await expect.poll(() => row(page, 'files.tinyhost.io').count()).toBe(0);
-    expect(await row(page, 'webmail.regional-mail.de').count()).toBe(1);
+    await page.getByRole('status').filter({ hasText: 'portal.quokkabox.io is now the custom destination Quokkabox transfers' }).waitFor();
+    await expect.poll(() => row(page, 'portal.quokkabox.io').count()).toBe(0);
+    expect(await row(page, 'www.lindenpost.de').count()).toBe(1);
     expect(dialogs).toEqual([]);
 
     const policy = (await (await rig.console.api('/api/v1/policy')).json()) as { settings: { customDestinations?: unknown[] } };
     expect(policy.settings.customDestinations).toEqual([
-      { id: 'custom_files_tinyhost_io', name: 'Tinyhost transfers', category: 'cloud_storage', hosts: ['files.tinyhost.io'] },
+      { id: 'custom_portal_quokkabox_io', name: 'Quokkabox transfers', category: 'cloud_storage', hosts: ['portal.quokkabox.io'] },
     ]);
     const audit = (await (await rig.console.api('/api/v1/audit?action=policy.custom_destination_added')).json()) as { entries: { actor: string }[] };
     expect(audit.entries.map((e) => e.actor)).toEqual([`admin:${email}`]);
@@ -74,20 +74,20 @@ describe('the unnamed destinations page', () => {
     const { page, dialogs } = await rig.as(role);
     await page.goto('/settings/destinations');
     await page.getByRole('heading', { name: 'Destinations', level: 1 }).waitFor();
-    await row(page, 'webmail.regional-mail.de').waitFor();
+    await row(page, 'www.lindenpost.de').waitFor();
     expect(await page.getByText('Read only: making a custom destination needs the admin role.').count()).toBe(1);
     expect(await page.getByRole('button', { name: /custom destination/ }).count()).toBe(0);
     expect(await page.getByRole('columnheader', { name: 'Name it' }).count()).toBe(0);
     // A change forged from the session, with its own cookie and CSRF token: only the role stops it.
     const status = await page.evaluate(async () => {
       const { csrfToken } = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
-      const body = JSON.stringify({ host: 'webmail.regional-mail.de', name: 'Forged', category: 'email' });
+      const body = JSON.stringify({ host: 'www.lindenpost.de', name: 'Forged', category: 'email' });
       return (await fetch('/api/v1/destinations/custom', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body }))
         .status;
     });
     expect(status).toBe(403);
     await page.reload();
-    await row(page, 'webmail.regional-mail.de').waitFor();
+    await row(page, 'www.lindenpost.de').waitFor();
     expect(dialogs).toEqual([]);
   });
 });

@@ -11,7 +11,8 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema
     .createIndex('events_unnamed_uploads')
     .on('events')
-    .columns(['sort_at', 'host', 'user_email', 'seq'])
+    // The predicate's columns too: SQLite reads an index alone only when it holds every column the query names.
+    .columns(['sort_at', 'host', 'user_email', 'seq', 'destination_category', 'service_id', 'trusted'])
     .where(sql.raw<boolean>(`destination_category in ('other', 'unknown') and service_id is null and trusted = 0`))
     .execute();
 }

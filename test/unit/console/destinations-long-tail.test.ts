@@ -5,12 +5,14 @@
  * on their next sync, the extension's classifier uses it), audited, refused when it is a duplicate,
  * and the host gone from the list. Runs on SQLite and, as console-pg, on PostgreSQL.
  */
+import { CompiledQuery, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hostCounts } from '../../../console/destinations/unclassified';
 import { classifyDestination } from '../../../src/core/destinations/classify';
 import { parsePolicy } from '../../../src/core/schema/policy';
 import type { BuildEventInput } from '../../../src/core/build-event';
 import { sampleEvent, sampleId } from '../support/sample-event';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { makeTestConsole, testEngine, type TestConsole } from '../support/test-console';
 
 const DAY = 86_400_000;
 const HOSTILE_TITLE = '<img src=x onerror=alert(1)> "quoted" \u202e\u0000 </script>';
@@ -56,12 +58,12 @@ async function upload(url: string, over: { title?: string; email?: string; daysA
 }
 
 async function longTail() {
-  await upload('https://files.tinyhost.io/up', { email: 'ana@acme.example', title: 'tinyhost — send files' });
-  await upload('https://files.tinyhost.io/up', { email: 'bo@acme.example', title: 'first title' });
-  const latest = await upload('https://files.tinyhost.io/up', { email: 'ana@acme.example', title: HOSTILE_TITLE, daysAgo: 0.5 });
-  await upload('https://webmail.regional-mail.de/compose', { email: 'cy@acme.example', title: 'Regional Mail' });
-  await upload('https://webmail.regional-mail.de/compose', { title: 'Regional Mail' });
-  await upload('https://convert-one.net/', { email: 'cy@acme.example', title: 'Convert' });
+  await upload('https://portal.quokkabox.io/up', { email: 'ana@acme.example', title: 'Quokkabox' });
+  await upload('https://portal.quokkabox.io/up', { email: 'bo@acme.example', title: 'first title' });
+  const latest = await upload('https://portal.quokkabox.io/up', { email: 'ana@acme.example', title: HOSTILE_TITLE, daysAgo: 0.5 });
+  await upload('https://www.lindenpost.de/inbox', { email: 'cy@acme.example', title: 'Lindenpost' });
+  await upload('https://www.lindenpost.de/inbox', { title: 'Lindenpost' });
+  await upload('https://tools.brightkettle.net/', { email: 'cy@acme.example', title: 'Brightkettle' });
   return { latest };
 }
 
@@ -72,37 +74,37 @@ describe('GET /api/v1/destinations/unclassified', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const body = res.json() as { hosts: Listed[]; total: number; truncated: boolean; nextOffset: number | null };
     expect(body.hosts.map((h) => [h.host, h.uploads, h.users])).toEqual([
-      ['files.tinyhost.io', 3, 2],
-      ['webmail.regional-mail.de', 2, 1],
-      ['convert-one.net', 1, 1],
+      ['portal.quokkabox.io', 3, 2],
+      ['www.lindenpost.de', 2, 1],
+      ['tools.brightkettle.net', 1, 1],
     ]);
     expect(body).toMatchObject({ total: 3, truncated: false, nextOffset: null });
     const tiny = body.hosts[0]!;
-    expect(tiny.domain).toBe('tinyhost.io');
+    expect(tiny.domain).toBe('quokkabox.io');
     // The title is page-controlled: a JSON string, exactly as the browser reported it (the UI renders it as text).
     expect(tiny.sampleTitle).toBe(HOSTILE_TITLE);
     expect(tiny.lastSeen).toBe(latest.observedAt);
   });
 
   it('leaves out named uploads, trusted ones, uploads without a host and uploads before the window', async () => {
-    await upload('https://files.tinyhost.io/up');
+    await upload('https://portal.quokkabox.io/up');
     await upload('https://www.dropbox.com/home'); // a catalog service
     await upload('https://www.deepl.com/translator'); // a catalog service whose category is `other`
     await upload('https://intranet.acme-corp.com/share', { input: { destinationOptions: { trusted: ['acme-corp.com'] } } });
     await upload('about:blank'); // `unknown`: no usable URL, no host
     await upload('https://old-host.org/', { daysAgo: 45 });
-    expect(await hostsOf()).toEqual(['files.tinyhost.io']);
+    expect(await hostsOf()).toEqual(['portal.quokkabox.io']);
     const since = new Date(Date.now() - 60 * DAY).toISOString();
-    expect(await hostsOf(`?since=${encodeURIComponent(since)}`)).toEqual(['files.tinyhost.io', 'old-host.org']);
+    expect(await hostsOf(`?since=${encodeURIComponent(since)}`)).toEqual(['old-host.org', 'portal.quokkabox.io']);
   });
 
   it('pages through the hosts with limit and offset', async () => {
     await longTail();
     const first = await list('?limit=2');
-    expect(first.hosts.map((h) => h.host)).toEqual(['files.tinyhost.io', 'webmail.regional-mail.de']);
+    expect(first.hosts.map((h) => h.host)).toEqual(['portal.quokkabox.io', 'www.lindenpost.de']);
     expect(first).toMatchObject({ total: 3, nextOffset: 2 });
     const second = await list(`?limit=2&offset=${first.nextOffset}`);
-    expect(second.hosts.map((h) => h.host)).toEqual(['convert-one.net']);
+    expect(second.hosts.map((h) => h.host)).toEqual(['tools.brightkettle.net']);
     expect(second.nextOffset).toBeNull();
   });
 
@@ -121,8 +123,28 @@ describe('GET /api/v1/destinations/unclassified', () => {
   });
 });
 
+describe('the count', () => {
+  it('reads only the index of unnamed uploads (migration 0010), never the events themselves', async () => {
+    await longTail();
+    const { db } = built.services;
+    const query = hostCounts(db, Date.now() - 30 * DAY).compile(db);
+    if (testEngine() === 'sqlite') {
+      const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]));
+      expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/USING COVERING INDEX events_unnamed_uploads/);
+    } else {
+      // A handful of rows make a scan the cheapest plan; what matters is that the index can serve the query alone.
+      const plan = await db.transaction().execute(async (trx) => {
+        await sql`set local enable_seqscan = off`.execute(trx);
+        return trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${query.sql}`, [...query.parameters]));
+      });
+      // No other index of events holds both the host and the user: an index-only scan is this one.
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan/);
+    }
+  });
+});
+
 describe('POST /api/v1/destinations/custom', () => {
-  const NEW = { host: 'files.tinyhost.io', name: 'Tinyhost', category: 'cloud_storage' };
+  const NEW = { host: 'portal.quokkabox.io', name: 'Quokkabox', category: 'cloud_storage' };
   const policy = async () => (await call('admin', 'GET', '/api/v1/policy')).json().settings as Record<string, unknown>;
   const audit = async () =>
     (await call('admin', 'GET', '/api/v1/audit?limit=100')).json().entries as { action: string; actor: string; target: string; after: unknown }[];
@@ -135,7 +157,7 @@ describe('POST /api/v1/destinations/custom', () => {
     const res = await call('admin', 'POST', '/api/v1/destinations/custom', NEW);
     expect(res.statusCode).toBe(201);
     const { destination, etag } = res.json() as { destination: { id: string }; etag: string };
-    expect(destination).toEqual({ id: 'custom_files_tinyhost_io', name: 'Tinyhost', category: 'cloud_storage', hosts: ['files.tinyhost.io'] });
+    expect(destination).toEqual({ id: 'custom_portal_quokkabox_io', name: 'Quokkabox', category: 'cloud_storage', hosts: ['portal.quokkabox.io'] });
 
     // The same store as PUT /api/v1/policy: the other keys stay, the ETag moves, browsers see it.
     const settings = await policy();
@@ -145,61 +167,61 @@ describe('POST /api/v1/destinations/custom', () => {
     expect(got.headers.etag).toBe(etag);
     expect(etag).not.toBe(before);
     const synced = parsePolicy(got.json().settings).policy;
-    expect(classifyDestination({ url: 'https://files.tinyhost.io/up' }, { customDestinations: synced.customDestinations })).toMatchObject({
+    expect(classifyDestination({ url: 'https://portal.quokkabox.io/up' }, { customDestinations: synced.customDestinations })).toMatchObject({
       category: 'cloud_storage',
-      serviceId: 'custom_files_tinyhost_io',
-      serviceName: 'Tinyhost',
+      serviceId: 'custom_portal_quokkabox_io',
+      serviceName: 'Quokkabox',
     });
 
     const entry = (await audit()).find((e) => e.action === 'policy.custom_destination_added');
     expect(entry).toMatchObject({ actor: 'admin:test-admin', target: 'policy' });
-    expect(JSON.stringify(entry?.after)).toContain('custom_files_tinyhost_io');
+    expect(JSON.stringify(entry?.after)).toContain('custom_portal_quokkabox_io');
 
-    expect(await hostsOf()).toEqual(['webmail.regional-mail.de', 'convert-one.net']);
+    expect(await hostsOf()).toEqual(['www.lindenpost.de', 'tools.brightkettle.net']);
   });
 
   it('takes the host out of the list with every subdomain when the pattern is its domain', async () => {
     await longTail();
-    await upload('https://a.regional-mail.de/');
-    const res = await call('admin', 'POST', '/api/v1/destinations/custom', { host: 'regional-mail.de', name: 'Regional Mail', category: 'email' });
+    await upload('https://a.lindenpost.de/');
+    const res = await call('admin', 'POST', '/api/v1/destinations/custom', { host: 'lindenpost.de', name: 'Lindenpost', category: 'email' });
     expect(res.statusCode).toBe(201);
-    expect(await hostsOf()).toEqual(['files.tinyhost.io', 'convert-one.net']);
+    expect(await hostsOf()).toEqual(['portal.quokkabox.io', 'tools.brightkettle.net']);
   });
 
   it('refuses a duplicate host with 409 and a clear error, and changes nothing', async () => {
     expect((await call('admin', 'POST', '/api/v1/destinations/custom', NEW)).statusCode).toBe(201);
-    const again = await call('admin', 'POST', '/api/v1/destinations/custom', { ...NEW, host: 'Files.Tinyhost.IO', name: 'Another name' });
+    const again = await call('admin', 'POST', '/api/v1/destinations/custom', { ...NEW, host: 'Portal.QuokkaBox.IO', name: 'Another name' });
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toBe(
-      'files.tinyhost.io is already the custom destination custom_files_tinyhost_io (Tinyhost): change it with PUT /api/v1/policy',
+      'portal.quokkabox.io is already the custom destination custom_portal_quokkabox_io (Quokkabox): change it with PUT /api/v1/policy',
     );
     expect((await policy()).customDestinations).toHaveLength(1);
     expect((await audit()).filter((e) => e.action === 'policy.custom_destination_added')).toHaveLength(1);
   });
 
   it('keeps custom destinations an admin wrote by hand, and gives a new one an id of its own', async () => {
-    const mine = { id: 'custom_files_tinyhost_io', name: 'Mine', category: 'email', hosts: ['mail.tinyhost.io'] };
+    const mine = { id: 'custom_portal_quokkabox_io', name: 'Mine', category: 'email', hosts: ['mail.quokkabox.io'] };
     await call('admin', 'PUT', '/api/v1/policy', { customDestinations: [mine] });
     const res = await call('admin', 'POST', '/api/v1/destinations/custom', NEW);
     expect(res.statusCode).toBe(201);
     expect((await policy()).customDestinations).toEqual([
       mine,
-      { id: 'custom_files_tinyhost_io_2', name: 'Tinyhost', category: 'cloud_storage', hosts: [NEW.host] },
+      { id: 'custom_portal_quokkabox_io_2', name: 'Quokkabox', category: 'cloud_storage', hosts: [NEW.host] },
     ]);
   });
 
   it('adds every one of several destinations sent at once (none overwrites another)', async () => {
     const results = await Promise.all(
-      ['one.tinyhost.io', 'two.tinyhost.io', 'three.tinyhost.io'].map((host) => call('admin', 'POST', '/api/v1/destinations/custom', { ...NEW, host })),
+      ['one.quokkabox.io', 'two.quokkabox.io', 'three.quokkabox.io'].map((host) => call('admin', 'POST', '/api/v1/destinations/custom', { ...NEW, host })),
     );
     expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201]);
     const hosts = ((await policy()).customDestinations as { hosts: string[] }[]).flatMap((d) => d.hosts).sort();
-    expect(hosts).toEqual(['one.tinyhost.io', 'three.tinyhost.io', 'two.tinyhost.io']);
+    expect(hosts).toEqual(['one.quokkabox.io', 'three.quokkabox.io', 'two.quokkabox.io']);
   });
 
   it.each([
-    ['a scheme', { ...NEW, host: 'https://files.tinyhost.io' }],
-    ['a port', { ...NEW, host: 'files.tinyhost.io:8443' }],
+    ['a scheme', { ...NEW, host: 'https://portal.quokkabox.io' }],
+    ['a port', { ...NEW, host: 'portal.quokkabox.io:8443' }],
     ['an empty name', { ...NEW, name: '  ' }],
     ['the unknown category', { ...NEW, category: 'unknown' }],
     ['a category that does not exist', { ...NEW, category: 'file_sharing' }],
