@@ -4,6 +4,7 @@
  * baseline in the same run on the same data, without it (the index dropped, statistics refreshed).
  * Prints the median of 7 calls and the plan of the count query. UPWATCH_BENCH_LONG_TAIL_EVENTS sets
  * the number of events (default 200,000; ~13 % of them go to hosts the catalog does not know).
+ * Run: `npm run bench -- console-long-tail`.
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { hostCounts } from '../console/destinations/unclassified';
@@ -110,5 +111,3 @@ export async function run(): Promise<void> {
   }
   for (const engine of engines) await engine.close();
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) await run();

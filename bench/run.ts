@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   delivery: () => import('./delivery').then((m) => m.run()),
   console: () => import('./console').then((m) => m.run()),
   'console-ui': () => import('./console-ui').then((m) => m.run()),
+  'console-long-tail': () => import('./console-long-tail').then((m) => m.run()),
   'content-size': () => import('./content-size').then((m) => m.run()),
   'page-load': () => import('./page-load').then((m) => m.run()),
   response: () => import('./response').then((m) => m.run()),
