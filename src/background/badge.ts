@@ -8,9 +8,10 @@
  */
 import { browser } from 'wxt/browser';
 import { badgeFor, type Badge } from '../core/view-models';
-import { readState, type StateValue } from './db';
+import type { StateValue } from './db';
 import { EventStore } from './event-store';
 import type { Runtime } from './runtime';
+import { readStorageHealth } from './upload-store';
 
 export interface BadgeApi {
   setBadgeText(details: { text: string }): Promise<void>;
@@ -46,7 +47,7 @@ export function refreshBadge(rt: Runtime, api: BadgeApi = browser.action): Promi
 
 async function showBadge(rt: Runtime, api: BadgeApi): Promise<void> {
   const [db, config] = await Promise.all([rt.db(), rt.config()]);
-  const [unseen, health] = await Promise.all([new EventStore(db).unseenRisky(), readState(db, 'storageHealth')]);
+  const [unseen, health] = await Promise.all([new EventStore(db).unseenRisky(), readStorageHealth(db)]);
   const trouble = storageTrouble(health);
   await applyBadge(api, trouble !== undefined && config.errors.length === 0 ? storageBadge(trouble) : badgeFor(unseen, config.errors));
 }

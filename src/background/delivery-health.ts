@@ -9,6 +9,7 @@ import type { DeliveryState } from '../core/schema/messages';
 import { storageTrouble } from './badge';
 import { readState, writeState, type Database, type StateValue } from './db';
 import type { Outbox } from './outbox';
+import { readStorageHealth } from './upload-store';
 
 /** Storage trouble as the popup and the options page show it. */
 export function storageState(health: StateValue<'storageHealth'>): NonNullable<DeliveryState['storage']> {
@@ -50,7 +51,7 @@ export async function browserHealth(sources: HealthSources): Promise<BrowserHeal
     browserIdOf(db),
     sources.device(),
     sources.userEmail(),
-    readState(db, 'storageHealth'),
+    readStorageHealth(db),
     outbox.deadLetterCount(),
     outbox.deadLetterSummary(),
     outbox.depth(),

@@ -12,6 +12,7 @@ import { browserHealth, storageState } from './delivery-health';
 import type { RiskHistory } from './history';
 import { gzipWithCompressionStream, Outbox } from './outbox';
 import { cached, type Runtime } from './runtime';
+import { readStorageHealth } from './upload-store';
 
 /** Retries a flush every minute while events wait (the outbox's own backoff decides what is due). */
 export const RETRY_ALARM = 'outbox-retry';
@@ -57,7 +58,7 @@ export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>)
         box.depth(),
         box.deadLetterCount(),
         box.deadLetterSummary(),
-        readState(db, 'storageHealth'),
+        readStorageHealth(db),
       ]);
       return {
         ...deliveryState(config, { queued, deadLetters, droppedTotal: stats.droppedTotal, lastSuccessAt: status.lastSuccessAt, lastError: status.lastError }),

@@ -13,10 +13,24 @@ import { ActivityProfile, emptyProfile, recordActivity, type LocalTime } from '.
 import { DestinationRecord } from '../core/risk/destination-history';
 import type { UploadHistory } from '../core/risk/upload-context';
 import type { FileEvent, FileSource } from '../core/schema/event';
-import { readState, STATE, type Database } from './db';
+import { readState, STATE, type Database, type StateValue } from './db';
 import { EventStore, putEventsWithin } from './event-store';
 import type { RiskHistory } from './history';
 import type { Outbox } from './outbox';
+
+type StorageHealth = StateValue<'storageHealth'>;
+
+/**
+ * Storage health that could not be written (on a full disk even that small write can fail), per
+ * database: kept in the worker's memory, so the badge, the popup and the console still learn of
+ * the trouble, until a write of it succeeds.
+ */
+const unwritten = new WeakMap<Database, StorageHealth>();
+
+/** The storage health: the one not yet written, if any, else the stored one. */
+export async function readStorageHealth(db: Database): Promise<StorageHealth> {
+  return unwritten.get(db) ?? readState(db, 'storageHealth');
+}
 
 /** Old local events removed at once to make room when the disk is full. */
 export const ROOM_EVENTS = 1_000;
@@ -145,9 +159,10 @@ export class UploadStore {
       const next = recordActivity(profile, write.activity);
       if (next !== profile) await state.put(next, 'activityProfile');
       // Trouble ends with the first local write that succeeds after it.
-      const health = STATE.storageHealth.schema.safeParse(await state.get('storageHealth'));
-      if (health.success && health.data.lastErrorAt !== undefined && (health.data.lastOkAt ?? 0) <= health.data.lastErrorAt) {
-        await state.put({ ...health.data, lastOkAt: Math.max(this.now(), health.data.lastErrorAt + 1) }, 'storageHealth');
+      const storedHealth = STATE.storageHealth.schema.safeParse(await state.get('storageHealth'));
+      const health = unwritten.get(this.db) ?? (storedHealth.success ? storedHealth.data : undefined);
+      if (health && health.lastErrorAt !== undefined && (health.lastOkAt ?? 0) <= health.lastErrorAt) {
+        await state.put({ ...health, lastOkAt: Math.max(this.now(), health.lastErrorAt + 1) }, 'storageHealth');
       }
     } catch (err) {
       // Nothing of it may stay. A failed request aborts the transaction by itself, but an error
@@ -161,6 +176,7 @@ export class UploadStore {
       throw err;
     }
     await tx.done;
+    unwritten.delete(this.db);
   }
 
   async #noteTrouble(err: unknown, notKept: number, queued = 0): Promise<void> {
@@ -179,14 +195,18 @@ export class UploadStore {
   }
 
   /** Best effort: on a full disk even this small write may fail, and the error is logged instead. */
-  async #updateHealth(change: (health: (typeof STATE.storageHealth)['fallback']) => (typeof STATE.storageHealth)['fallback']): Promise<void> {
+  async #updateHealth(change: (health: StorageHealth) => StorageHealth): Promise<void> {
+    let next: StorageHealth | undefined;
     try {
       const tx = this.db.transaction('state', 'readwrite');
       const parsed = STATE.storageHealth.schema.safeParse(await tx.store.get('storageHealth'));
-      await tx.store.put(STATE.storageHealth.schema.parse(change(parsed.success ? parsed.data : { ...STATE.storageHealth.fallback })), 'storageHealth');
+      next = STATE.storageHealth.schema.parse(change(unwritten.get(this.db) ?? (parsed.success ? parsed.data : { ...STATE.storageHealth.fallback })));
+      await tx.store.put(next, 'storageHealth');
       await tx.done;
+      unwritten.delete(this.db);
     } catch (err) {
       console.error('[upwatch] could not record storage trouble', err);
+      unwritten.set(this.db, next ?? change(unwritten.get(this.db) ?? { ...STATE.storageHealth.fallback }));
     }
   }
 }

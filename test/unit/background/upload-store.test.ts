@@ -4,7 +4,7 @@ import { openDatabase, readState, type Database } from '../../../src/background/
 import { EventStore } from '../../../src/background/event-store';
 import { RiskHistory } from '../../../src/background/history';
 import { Outbox } from '../../../src/background/outbox';
-import { ROOM_EVENTS, UploadStore, type UploadWrite } from '../../../src/background/upload-store';
+import { readStorageHealth, ROOM_EVENTS, UploadStore, type UploadWrite } from '../../../src/background/upload-store';
 import type { FileEvent } from '../../../src/core/schema/event';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
@@ -127,5 +127,28 @@ describe('UploadStore.commit: queue first', () => {
     clock.now = 6_000;
     await store.commit(write([await newEvent()]));
     expect((await readState(db, 'storageHealth')).lastOkAt).toBeGreaterThan(trouble.lastErrorAt!);
+  });
+
+  it('keeps the trouble in memory when even its record cannot be written, until a write succeeds', async () => {
+    const { db, store, clock } = await setup();
+    const event = await newEvent();
+    // The events store and the health record full; the outbox (and its bookkeeping) still takes writes.
+    const original = IDBObjectStore.prototype.put;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'events' || (this.name === 'state' && args[1] === 'storageHealth'))
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return original.apply(this, args);
+    });
+    await store.commit(write([event]));
+    vi.restoreAllMocks();
+    expect(await queuedIds(db)).toEqual([event.id]);
+    expect((await readState(db, 'storageHealth')).lastErrorAt).toBeUndefined();
+    expect(await readStorageHealth(db)).toMatchObject({ lastErrorAt: 5_000, lastError: expect.stringMatching(/the disk is full/), notKeptLocally: 1 });
+    clock.now = 6_000;
+    await store.commit(write([await newEvent()]));
+    const after = await readStorageHealth(db);
+    expect(after).toMatchObject({ lastErrorAt: 5_000, notKeptLocally: 1 });
+    expect(after.lastOkAt).toBeGreaterThan(5_000);
+    expect(await readState(db, 'storageHealth')).toEqual(after);
   });
 });
