@@ -90,9 +90,12 @@ async function purgeBefore(services: ConsoleServices, state: JobState, now: numb
   const { db } = services;
   let deleted = 0;
   // PostgreSQL: whole months go as tables first (./partitions.ts); the rows below delete the rest.
+  let busy: { from: number; to: number }[] = [];
   if (services.engine === 'postgres') {
     await makePartitionsAhead(db, now);
-    deleted += await dropExpiredMonths(db, cutoff, () => state.stopped);
+    const months = await dropExpiredMonths(db, cutoff, () => state.stopped);
+    deleted += months.dropped;
+    busy = months.busy;
   }
   let after: { at: number; seq: number } | undefined;
   // A run under way deletes at least its first chunk; closing the console stops it between chunks.
@@ -108,6 +111,8 @@ async function purgeBefore(services: ConsoleServices, state: JobState, now: numb
         .orderBy('seq')
         .limit(CHUNK);
       // Held events stay in the range: start after the last chunk instead of scanning them again.
+      // A month too busy to drop now is dropped whole by a later run, not deleted row by row.
+      for (const month of busy) q = q.where((eb) => eb.or([eb('received_at', '<', month.from), eb('received_at', '>=', month.to)]));
       const from = after;
       if (from) q = q.where((eb) => eb.or([eb('received_at', '>', from.at), eb.and([eb('received_at', '=', from.at), eb('seq', '>', from.seq)])]));
       const rows = await q.execute();

@@ -5,25 +5,49 @@
  * past the cutoff (the month the cutoff falls in, months with held events) the job deletes row by
  * row as on SQLite (./job.ts), so a held person's events are never dropped with their month.
  */
-import { sql, type Kysely } from 'kysely';
-import { ensureMonthPartitions, listMonthPartitions, MONTHS_AHEAD, monthStart } from '../db/partitions';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ensureMonthPartitions, listMonthPartitions, MONTHS_AHEAD, monthStart, type MonthPartition } from '../db/partitions';
 import type { ConsoleDatabase } from '../db/schema';
 
-/** Dropping a partition waits for the queries reading `events`; beyond this, it waits for the next run. */
-const LOCK_TIMEOUT = '10s';
+/**
+ * Dropping a partition takes the events table's exclusive lock: it waits for the queries reading
+ * it (a long export), and ingest queues behind the wait. Beyond this, the month waits for the next run.
+ */
+const LOCK_TIMEOUT = '2s';
+
+const isLockTimeout = (err: unknown) => err instanceof Error && /lock timeout/.test(err.message);
 
 /** Makes the partitions of this month and the next ones (the retention job does, under its lock). */
 export async function makePartitionsAhead(db: Kysely<ConsoleDatabase>, now: number): Promise<void> {
-  await ensureMonthPartitions(db as Kysely<unknown>, now, monthStart(now, MONTHS_AHEAD));
+  // Making a partition takes the events table's lock too: when busy, the next run makes it (and an
+  // ingest that needs it first makes its own).
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await sql`set local lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(trx);
+      await ensureMonthPartitions(trx as Transaction<unknown>, now, monthStart(now, MONTHS_AHEAD));
+    })
+    .catch((err: unknown) => {
+      if (!isLockTimeout(err)) throw err;
+    });
+  // Autovacuum analyzes the partitions but never the partitioned table, whose statistics plan
+  // every query that spans months: kept fresh here (ANALYZE samples, so it stays cheap).
+  await sql`analyze events`.execute(db);
 }
 
 /**
  * Drops the months that ended at or before `cutoff` and hold no event under legal hold; answers
- * how many events went. One transaction a month: placing a hold waits for it (the holds are
- * locked against new ones while a month is checked and dropped), so a hold placed meanwhile wins.
+ * how many events went, and the months that were busy (left whole for the next run, rather than
+ * deleted row by row). One transaction a month: placing a hold waits for it (the holds are locked
+ * against new ones while a month is checked and dropped), so a hold placed meanwhile wins.
  */
-export async function dropExpiredMonths(db: Kysely<ConsoleDatabase>, cutoff: number, stopped: () => boolean): Promise<number> {
+export async function dropExpiredMonths(
+  db: Kysely<ConsoleDatabase>,
+  cutoff: number,
+  stopped: () => boolean,
+): Promise<{ dropped: number; busy: MonthPartition[] }> {
   let dropped = 0;
+  const busy: MonthPartition[] = [];
   for (const month of await listMonthPartitions(db as Kysely<unknown>)) {
     if (month.to > cutoff || stopped()) break;
     const events = sql.table(month.events);
@@ -41,13 +65,12 @@ export async function dropExpiredMonths(db: Kysely<ConsoleDatabase>, cutoff: num
         await sql`drop table ${sql.table(month.indicators)}`.execute(trx);
         return Number(rows[0]?.n ?? 0);
       })
-      // Busy (a long search, a backup): the month stays for the next run; its rows are past the
-      // cutoff, so this run's row-by-row pass deletes them meanwhile.
       .catch((err: unknown) => {
-        if (err instanceof Error && /lock timeout/.test(err.message)) return 0;
-        throw err;
+        if (!isLockTimeout(err)) throw err;
+        busy.push(month);
+        return 0;
       });
     dropped += n;
   }
-  return dropped;
+  return { dropped, busy };
 }

@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openPostgresPool } from '../../../console/db/database';
 import type { ConsoleDatabase } from '../../../console/db/schema';
@@ -156,6 +157,36 @@ describe.runIf(testEngine() === 'postgres')('events partitioned by month on Post
     await built.app.inject({ method: 'DELETE', url: '/api/v1/legal-holds', headers: built.as('admin'), payload: { email: 'ann@example.com', matter: 'M-1' } });
     clock += DAY;
     expect((await runRetention(built.services)).deleted).toBe(1);
+    expect(await months(db)).not.toContain('events_p202603');
+  });
+
+  it('leaves a month it cannot drop at once (a long reader) whole for the next run, instead of deleting it row by row', async () => {
+    let clock = Date.parse('2026-03-10T12:00:00Z');
+    const built = await makeTestConsole({ now: () => clock });
+    closers.push(() => built.close());
+    const db = built.services.db;
+    const send = async (n: number) =>
+      expect((await ingest(built, built.keys.ingest, [await sampleEvent({ id: sampleId(n), user: { email: 'bob@example.com' } })])).statusCode).toBe(200);
+    await send(1);
+    await send(2);
+    clock = Date.parse('2026-04-20T12:00:00Z');
+    await send(3);
+    expect((await built.app.inject({ method: 'PUT', url: '/api/v1/retention', headers: built.as('admin'), payload: { days: 1 } })).statusCode).toBe(200);
+    clock = Date.parse('2026-04-25T12:00:00Z');
+
+    // A reader inside a transaction (an export, a backup) keeps the events table from being dropped from.
+    const reader = new pg.Client({ connectionString: (await testDatabaseUrl(built.dir))! });
+    await reader.connect();
+    closers.push(() => reader.end());
+    await reader.query('begin');
+    await reader.query('select count(*) from events');
+    const busy = await runRetention(built.services);
+    expect(busy.deleted).toBe(1); // April's, row by row; March waits whole
+    expect((await db.selectFrom('events').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual([sampleId(1), sampleId(2)]);
+    expect(await months(db)).toContain('events_p202603');
+
+    await reader.query('commit');
+    expect((await runRetention(built.services)).deleted).toBe(2);
     expect(await months(db)).not.toContain('events_p202603');
   });
 });
