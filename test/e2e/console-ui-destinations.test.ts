@@ -54,6 +54,9 @@ describe('the unnamed destinations page', () => {
     const form = page.getByRole('form', { name: 'Make custom destination for portal.quokkabox.io' });
     expect(await form.getByLabel('Name').inputValue()).toBe('Quokkabox');
     await form.getByLabel('Name').fill('Quokkabox transfers');
+    // No category is chosen for the admin: the form asks for one.
+    expect(await form.getByLabel('Category').inputValue()).toBe('');
+    expect(await form.getByLabel('Category').evaluate((el: HTMLSelectElement) => el.validity.valueMissing)).toBe(true);
     await form.getByLabel('Category').selectOption('cloud_storage');
     await form.getByRole('button', { name: 'Make custom destination' }).click();
 

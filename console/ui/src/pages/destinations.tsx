@@ -60,10 +60,9 @@ function NameForm(props: { row: UnnamedHost; onDone: (text: string) => void; onC
         </label>
         <label>
           Category
-          <select name="category" required defaultValue="">
-            <option value="" disabled>
-              Choose…
-            </option>
+          {/* The empty first option makes the choice explicit: `required` refuses it (HTML's placeholder label option). */}
+          <select name="category" required>
+            <option value="">Choose…</option>
             <Options values={CATEGORIES} />
           </select>
         </label>
