@@ -75,7 +75,8 @@ export async function launchChromium(
     async openPopup() {
       const page = await context.newPage();
       await page.goto(`chrome-extension://${CHROME_EXTENSION_ID}/popup.html`);
-      await page.waitForSelector('body[data-ready="true"]');
+      // Settled: shaped by the settings in force, not only by the last known ones (a popup opened right after launch).
+      await page.waitForSelector('body[data-settled="true"]');
       return page;
     },
     async close() {
