@@ -211,15 +211,16 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
         },
       }),
     };
-    // Chromium: a drop's File System Access handles can only be asked for during the event.
+    // Chromium: a drop's File System Access handles can only be asked for during the event (Firefox has none).
     type WithHandle = DataTransferItem & { getAsFileSystemHandle?: () => Promise<unknown> };
-    const handles = drop
-      ? Promise.all(
-          Array.from(dt!.items as unknown as WithHandle[], (item) =>
-            item.kind === 'file' && item.getAsFileSystemHandle ? item.getAsFileSystemHandle().catch(() => null) : null,
-          ),
-        )
-      : Promise.resolve([]);
+    const handles =
+      drop && !import.meta.env.FIREFOX
+        ? Promise.all(
+            Array.from(dt!.items as unknown as WithHandle[], (item) =>
+              item.kind === 'file' && item.getAsFileSystemHandle ? item.getAsFileSystemHandle().catch(() => null) : null,
+            ),
+          )
+        : Promise.resolve([]);
     void collect()
       .then(async (collected) => ({ allowed: await decide(channel, collected, startedAt, tamper), collected }))
       .then(

@@ -14,6 +14,7 @@ import { startConsole, type RunningConsole } from '../harness/in-process-console
 import { ROOT } from '../harness/paths';
 import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
+import { storedEvents } from '../harness/stored-events';
 import type { FileEvent } from '../../src/core/schema/event';
 
 let console_: RunningConsole;
@@ -70,6 +71,10 @@ describe('Chromium: a page that goes away in its own change handler', () => {
       setTimeout(() => input.dispatchEvent(new Event('change', { bubbles: true })));
     });
     await expect.poll(() => page.locator('#widget').count()).toBe(0);
+    // Kept by the extension (the frame is gone; its heads never came, so by name after the wait), then delivered.
+    await expect
+      .poll(async () => (await storedEvents(await browser.worker())).some((e) => e.file.name === 'vanishing-frame.csv'), { timeout: 15_000 })
+      .toBe(true);
     const event = await delivered('vanishing-frame.csv');
     expect(event).toMatchObject({
       channel: 'file_picker',

@@ -70,7 +70,16 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
     if (parent && chunk instanceof Blob) chunkParents.set(chunk, parent);
   });
 
-  // File System Access (Chromium; Firefox has none of it).
+  // File System Access: Chromium only. Firefox has none of it, and its build leaves this code out
+  // (every byte here is loaded in every frame; issue 13's budget).
+  if (!import.meta.env.FIREFOX) hookFileSystemAccess(win, bridge);
+
+  // Listeners come back after the document is rewritten.
+  for (const key of ['open', 'write', 'writeln']) wrapMethod(win.Document?.prototype, key, () => bridge.rearm());
+}
+
+/** Picked and dropped File System Access handles; a picked file counts when the page reads it. */
+function hookFileSystemAccess(win: Window & typeof globalThis, bridge: MainBridge): void {
   const pickedDirectories: FileSystemDirectoryHandle[] = [];
   const pickedFiles = new SafeWeakMap<FileSystemHandle, true>();
   const keep = (handle: unknown) => {
@@ -95,7 +104,4 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
   // A picked file counts when the page reads it; a file in a picked directory, with its path. The
   // page gets it only once allowed.
   holdFileRead(win, bridge, (handle) => pickedFiles.get(handle) === true, pickedDirectories);
-
-  // Listeners come back after the document is rewritten.
-  for (const key of ['open', 'write', 'writeln']) wrapMethod(win.Document?.prototype, key, () => bridge.rearm());
 }

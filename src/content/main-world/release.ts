@@ -68,7 +68,8 @@ function dataTransferWith(files: File[], strings: [string, string][] = []): Data
 /** Re-dispatches the held event at `target`; returns false when this browser cannot make it. */
 export function releaseHeld(target: Element, carrier: HTMLInputElement, info: ReleaseInfo, handles?: unknown): boolean {
   const files = filesIn(carrier);
-  rememberHandles(files, handles);
+  // File System Access handles exist in Chromium only; Firefox's build leaves this out.
+  if (!import.meta.env.FIREFOX) rememberHandles(files, handles);
   if (info.kind === 'input') {
     const dt = dataTransferWith(files);
     if (!dt || !setFiles || !(target instanceof HTMLInputElement)) return false;
