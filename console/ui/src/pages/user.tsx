@@ -1,5 +1,6 @@
 /** `/users/{email}`: a person's profile (watchlists, dates, manager, notes) and their timeline. */
 import { api, qs } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { bytes, ErrorBox, LoadState, Loading, Page, SeverityBadge, Table, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { Link } from '../router';
@@ -17,22 +18,8 @@ interface Profile {
   eventCount: number;
 }
 
-/** One browser of the person and its latest health (GET /api/v1/users/{email}/browsers). */
-interface BrowserStatus {
-  browser: string | null;
-  browserVersion: string | null;
-  os: string | null;
-  extensionVersion: string | null;
-  lastSeenAt: string;
-  health: {
-    reportedAt: string | null;
-    storage: { trouble: string | null; troubleSince: string | null; queueFailed: boolean; notKeptLocally: number; prunedForSpace: number };
-    deadLetters: { count: number; oldestAt: string | null; lastError: string | null };
-    queued: number;
-  } | null;
-  droppedEvents: number;
-  lastDroppedAt: string | null;
-}
+/** One browser of the person and its latest health, as the server declares it. */
+type BrowserStatus = ApiAnswer<'/api/v1/users/{email}/browsers'>['browsers'][number];
 
 function storageWords(h: NonNullable<BrowserStatus['health']>): string {
   const s = h.storage;
@@ -53,7 +40,7 @@ function deadLetterWords(h: NonNullable<BrowserStatus['health']>): string {
 }
 
 function Browsers(props: { email: string }) {
-  const state = useLoad(() => api<{ browsers: BrowserStatus[] }>(`/api/v1/users/${encodeURIComponent(props.email)}/browsers`), props.email);
+  const state = useLoad(() => api<ApiAnswer<'/api/v1/users/{email}/browsers'>>(`/api/v1/users/${encodeURIComponent(props.email)}/browsers`), props.email);
   const list = state.data?.browsers;
   return (
     <>
