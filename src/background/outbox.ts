@@ -44,6 +44,14 @@ export interface FlushResult {
 
 type FingerprintedTarget = BackendTarget & { fingerprint: string };
 
+/** What sending one batch (and its halves) settled; `refused`: the backend refused the request itself. */
+interface Delivered {
+  sent: number;
+  dead: number;
+  refused?: boolean;
+  error?: string;
+}
+
 const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
 const MAX_RETRY_AFTER_MS = 86_400_000;
@@ -144,18 +152,21 @@ export class Outbox {
     const perRequest = Math.min(target.maxBatchEvents, target.format.maxEventsPerRequest ?? Infinity);
     let sent = 0;
     let deadLettered = 0;
+    // The backend refused the request itself (a revoked token): health would be refused the same way.
+    let refused = false;
     for (;;) {
       const due = await this.#queue.due(ignoreBackoff || requeued > 0 ? undefined : this.deps.now(), perRequest);
       if (due.length === 0) break;
       const result = await this.#deliver({ ...target, fingerprint }, limitBytes(due, target));
       sent += result.sent;
       deadLettered += result.dead;
+      refused ||= result.refused === true;
       if (result.error) {
         await this.#queue.recordFailure(result.error, this.deps.now());
         return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }), error: result.error };
       }
     }
-    await this.#reportHealthIfChanged(target);
+    if (!refused) await this.#reportHealthIfChanged(target);
     return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }) };
   }
 
@@ -189,7 +200,7 @@ export class Outbox {
   }
 
   /** Sends one batch and settles every entry in it: deleted, rescheduled, split or dead-lettered. */
-  async #deliver(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<{ sent: number; dead: number; error?: string }> {
+  async #deliver(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<Delivered> {
     const outcome = await this.#send(target, batch);
     switch (outcome.kind) {
       case 'ok':
@@ -202,7 +213,7 @@ export class Outbox {
         // One bad event must not park the 199 good ones sent with it: halve until it stands alone.
         if (batch.length > 1 && !REFUSES_EVERY_EVENT.test(outcome.error)) return this.#deliverHalves(target, batch);
         await this.#queue.deadLetter(batch, outcome.error, this.deps.now(), target.fingerprint);
-        return { sent: 0, dead: batch.length };
+        return { sent: 0, dead: batch.length, ...(REFUSES_EVERY_EVENT.test(outcome.error) && { refused: true }) };
       case 'split': {
         if (batch.length === 1) {
           await this.#queue.deadLetter(batch, `${outcome.error} (a single event is too large for this backend)`, this.deps.now(), target.fingerprint);
@@ -225,12 +236,17 @@ export class Outbox {
     }
   }
 
-  async #deliverHalves(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<{ sent: number; dead: number; error?: string }> {
+  async #deliverHalves(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<Delivered> {
     const half = Math.ceil(batch.length / 2);
     const first = await this.#deliver(target, batch.slice(0, half));
     if (first.error) return first;
     const second = await this.#deliver(target, batch.slice(half));
-    return { sent: first.sent + second.sent, dead: first.dead + second.dead, ...(second.error && { error: second.error }) };
+    return {
+      sent: first.sent + second.sent,
+      dead: first.dead + second.dead,
+      ...((first.refused || second.refused) && { refused: true }),
+      ...(second.error && { error: second.error }),
+    };
   }
 
   async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<DeliveryOutcome> {
