@@ -15,7 +15,7 @@ import { backendUrlProblem } from '../core/backend-url';
 import type { BackendTarget } from '../core/effective-config';
 import type { DeliveryOutcome } from '../core/formats';
 import { reportedClientIp } from '../core/risk/network';
-import type { BrowserHealth, FileEvent } from '../core/schema/event';
+import { BrowserHealth, type FileEvent } from '../core/schema/event';
 import { readState, writeState, type Database, type OutboxEntry } from './db';
 import { DEFAULT_OUTBOX_LIMITS, OutboxQueue, type OutboxLimits, type OutboxTransaction } from './outbox-queue';
 
@@ -176,8 +176,8 @@ export class Outbox {
    * console learns of it without waiting for the next upload. Best effort: a refusal changes nothing.
    */
   async #reportHealthIfChanged(target: BackendTarget): Promise<void> {
-    if (target.format.id !== 'native' || !this.deps.health) return;
-    const health = await this.deps.health();
+    const health = await this.#health(target);
+    if (!health) return;
     const key = healthKey(health);
     const reported = await readState(this.deps.db, 'reportedHealth');
     // A browser with nothing wrong that never reported makes no request of its own: its first batch says it.
@@ -251,7 +251,7 @@ export class Outbox {
 
   async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<DeliveryOutcome> {
     const dropped = await this.#queue.droppedSinceLastDelivery();
-    const health = target.format.id === 'native' ? await this.deps.health?.() : undefined;
+    const health = await this.#health(target);
     const text = target.format.encode(
       batch.map((e) => e.event),
       { ...(dropped && { droppedEvents: dropped }), ...(health && { health }) },
@@ -282,6 +282,21 @@ export class Outbox {
       return target.format.interpret(response.status, answer, response.headers.get('Retry-After'), this.deps.now());
     } catch (err) {
       return { kind: 'retry', error: `backend unreachable: ${err instanceof Error ? err.name : 'error'}` };
+    }
+  }
+
+  /**
+   * The health to send with a native batch. One that would not validate is left out rather than
+   * sent: a backend refusing it would refuse the events with it (and split them into dead letters).
+   */
+  async #health(target: BackendTarget): Promise<BrowserHealth | undefined> {
+    if (target.format.id !== 'native' || !this.deps.health) return undefined;
+    try {
+      const health = await this.deps.health();
+      return BrowserHealth.safeParse(health).success ? health : undefined;
+    } catch (err) {
+      console.error('[upwatch] could not read the delivery health', err);
+      return undefined;
     }
   }
 

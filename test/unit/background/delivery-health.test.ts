@@ -132,6 +132,24 @@ describe('health on the native batch', () => {
     expect(await db.get('state', 'reportedHealth')).toContain('"count":0');
   });
 
+  it('is left out, never sent, when it would not validate (the events go without it)', async () => {
+    const console_ = backend();
+    const db = await openDatabase(`delivery-health-${++dbCounter}`);
+    const now = () => 1_800_000_000_000;
+    const outbox: Outbox = new Outbox({
+      db,
+      fetch: console_.fetchFn,
+      now,
+      random: () => 0,
+      target: async () => TARGET,
+      health: () => browserHealth({ db, outbox, now, device: async () => DEVICE, userEmail: async () => `${'a'.repeat(400)}@example.com` }),
+    });
+    await outbox.enqueue(EVENTS.slice(0, 2));
+    expect(await outbox.flush()).toMatchObject({ sent: 2, remaining: 0 });
+    expect(console_.batches).toHaveLength(1);
+    expect(console_.batches[0]!.health).toBeUndefined();
+  });
+
   it('is never put in other formats', async () => {
     const bodies: string[] = [];
     const fetchFn = (async (_url: string, init: RequestInit) => {
