@@ -24,7 +24,7 @@ import * as m0006 from './migrations/0006-postgres-snapshots';
 import * as m0007 from './migrations/0007-rate-limits';
 import * as m0008 from './migrations/0008-postgres-file-name-trigrams';
 import * as m0009 from './migrations/0009-postgres-partitions-and-exposure-deltas';
-import { ensureMonthPartitions, MONTHS_AHEAD, monthStart } from './partitions';
+import { makeMonthsAhead } from './partitions';
 import * as m0010 from './migrations/0010-unnamed-upload-hosts';
 import * as m0011 from './migrations/0011-browser-health';
 import type { ConsoleDatabase } from './schema';
@@ -102,8 +102,7 @@ export async function openConsoleDb(options: { dataDir: string; databaseUrl?: st
       // Kysely takes a PostgreSQL advisory lock around the migrations: nodes starting at once wait in turn.
       await migrate(db, 'postgres');
       // The event partitions of this month and the next ones (the retention job keeps them ahead).
-      const now = Date.now();
-      await ensureMonthPartitions(db as Kysely<unknown>, now, monthStart(now, MONTHS_AHEAD));
+      await makeMonthsAhead(db as Kysely<unknown>, Date.now());
       // As SQLite's `optimize` below: fresh statistics let the planner pick the index that serves
       // a filter (ANALYZE samples a bounded number of rows, so it stays cheap on large tables).
       await sql`analyze events`.execute(db);

@@ -70,6 +70,29 @@ export async function ensureMonthPartitions(
   else await (db as Kysely<unknown>).transaction().execute(run);
 }
 
+/** How long making or dropping a partition waits for the readers of the events table. */
+export const PARTITION_LOCK_TIMEOUT = '2s';
+
+export const isLockTimeout = (err: unknown) => err instanceof Error && /lock timeout/.test(err.message);
+
+/**
+ * This month's partitions and the next MONTHS_AHEAD months'. Making one takes the events table's
+ * lock, which waits for its readers (a long export) while ingest queues behind: when busy for
+ * PARTITION_LOCK_TIMEOUT it gives up, and the next run makes it (an ingest that needs it first
+ * makes its own).
+ */
+export async function makeMonthsAhead(db: Kysely<unknown>, now: number): Promise<void> {
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await sql`set local lock_timeout = ${sql.lit(PARTITION_LOCK_TIMEOUT)}`.execute(trx);
+      await ensureMonthPartitions(trx, now, monthStart(now, MONTHS_AHEAD));
+    })
+    .catch((err: unknown) => {
+      if (!isLockTimeout(err)) throw err;
+    });
+}
+
 /** The monthly partitions of `events` there are, oldest first. */
 export async function listMonthPartitions(db: AnyDb): Promise<MonthPartition[]> {
   const { rows } = await sql<{ name: string }>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid

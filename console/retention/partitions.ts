@@ -5,31 +5,13 @@
  * past the cutoff (the month the cutoff falls in, months with held events) the job deletes row by
  * row as on SQLite (./job.ts), so a held person's events are never dropped with their month.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { ensureMonthPartitions, listMonthPartitions, MONTHS_AHEAD, monthStart, type MonthPartition } from '../db/partitions';
+import { sql, type Kysely } from 'kysely';
+import { isLockTimeout, listMonthPartitions, makeMonthsAhead, PARTITION_LOCK_TIMEOUT, type MonthPartition } from '../db/partitions';
 import type { ConsoleDatabase } from '../db/schema';
-
-/**
- * Dropping a partition takes the events table's exclusive lock: it waits for the queries reading
- * it (a long export), and ingest queues behind the wait. Beyond this, the month waits for the next run.
- */
-const LOCK_TIMEOUT = '2s';
-
-const isLockTimeout = (err: unknown) => err instanceof Error && /lock timeout/.test(err.message);
 
 /** Makes the partitions of this month and the next ones (the retention job does, under its lock). */
 export async function makePartitionsAhead(db: Kysely<ConsoleDatabase>, now: number): Promise<void> {
-  // Making a partition takes the events table's lock too: when busy, the next run makes it (and an
-  // ingest that needs it first makes its own).
-  await db
-    .transaction()
-    .execute(async (trx) => {
-      await sql`set local lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(trx);
-      await ensureMonthPartitions(trx as Transaction<unknown>, now, monthStart(now, MONTHS_AHEAD));
-    })
-    .catch((err: unknown) => {
-      if (!isLockTimeout(err)) throw err;
-    });
+  await makeMonthsAhead(db as Kysely<unknown>, now);
   // Autovacuum analyzes the partitions but never the partitioned table, whose statistics plan
   // every query that spans months: kept fresh here (ANALYZE samples, so it stays cheap).
   await sql`analyze events`.execute(db);
@@ -54,7 +36,7 @@ export async function dropExpiredMonths(
     const n = await db
       .transaction()
       .execute(async (trx) => {
-        await sql`set local lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(trx);
+        await sql`set local lock_timeout = ${sql.lit(PARTITION_LOCK_TIMEOUT)}`.execute(trx);
         await sql`lock table legal_holds in share mode`.execute(trx);
         const held = await sql`select 1 from ${events} where user_email in (select email from legal_holds) limit 1`.execute(trx);
         if (held.rows.length) return 0;
