@@ -63,8 +63,8 @@ async function upsert(trx: Transaction<ConsoleDatabase>, sums: Sums): Promise<vo
   const update: Record<string, ReturnType<typeof plus>> = { events: plus('events') };
   if (table !== 'exposure_hourly') update.score_sum = plus('score_sum');
   if (max) update.max_severity_rank = greater('max_severity_rank');
-  // In key order: two nodes' ingest transactions upserting the same buckets wait for each other
-  // instead of deadlocking (PostgreSQL; harmless on SQLite).
+  // In key order: rows of one page go in together (and on PostgreSQL, where they are deltas that
+  // no other transaction waits for, the fold below sums them).
   const sorted = [...sums.rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
   const rows = sorted.map((r) => ({
     ...Object.fromEntries(key.map((column, i) => [column, r.key[i]!])),
@@ -135,7 +135,8 @@ export async function foldExposure(trx: Transaction<ConsoleDatabase>): Promise<v
       ...sums.map((c) => sql`${sql.ref(c)} = ${sql.table(table)}.${sql.ref(c)} + excluded.${sql.ref(c)}`),
       ...(max ? [sql`max_severity_rank = greatest(${sql.table(table)}.max_severity_rank, excluded.max_severity_rank)`] : []),
     ]);
-    // In key order, as ingest upserted them: a reader never waits long behind one fold.
+    // Readers are not blocked (MVCC); the only other writer of these rows, retention's prune,
+    // takes the same lock.
     await sql`with d as (delete from ${sql.table(`${table}_delta`)} returning *)
         insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
         select ${selected} from d group by ${keys} order by ${keys}
