@@ -20,6 +20,7 @@ beforeAll(async () => {
     ['https://portal.quokkabox.io/up', 'bo@example.com', 'Quokkabox'],
     ['https://portal.quokkabox.io/up', 'ana@example.com', HOSTILE_TITLE],
     ['https://www.lindenpost.de/inbox', 'cy@example.com', 'Lindenpost'],
+    ['https://[2001:db8::7]/upload', 'cy@example.com', 'Lab server'],
   ];
   const events = await Promise.all(
     spec.map(([url, email, title], i) =>
@@ -71,6 +72,18 @@ describe('the unnamed destinations page', () => {
     ]);
     const audit = (await (await rig.console.api('/api/v1/audit?action=policy.custom_destination_added')).json()) as { entries: { actor: string }[] };
     expect(audit.entries.map((e) => e.actor)).toEqual([`admin:${email}`]);
+  });
+
+  it('says why a host cannot be named, and changes nothing', async () => {
+    const { page } = await rig.as('admin');
+    await page.goto('/settings/destinations');
+    await row(page, '[2001:db8::7]').waitFor();
+    await page.getByRole('button', { name: 'Make custom destination for [2001:db8::7]' }).click();
+    const form = page.getByRole('form', { name: 'Make custom destination for [2001:db8::7]' });
+    await form.getByLabel('Category').selectOption('productivity');
+    await form.getByRole('button', { name: 'Make custom destination' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^invalid body: host: host pattern: a lower-case host name/);
+    expect(await row(page, '[2001:db8::7]').count()).toBe(1);
   });
 
   it.each(['read_only', 'analyst'] as const)('shows %s the list and no control that changes it', async (role) => {

@@ -5,7 +5,7 @@
  * Titles come from the pages people uploaded to: shown as text, never as markup.
  */
 import { useState } from 'preact/hooks';
-import { api, qs } from '../api';
+import { api, ApiError, qs } from '../api';
 import { LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
 import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { DESTINATION_CATEGORIES } from '../identifiers';
@@ -41,6 +41,15 @@ export function suggestedName(row: Pick<UnnamedHost, 'host' | 'domain'>): string
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
+/** A 400's reasons said with its message (a host the pattern rules refuse, an IPv6 address, …). */
+function withIssues(err: unknown): never {
+  const issues = err instanceof ApiError ? err.details.issues : undefined;
+  if (!Array.isArray(issues) || !issues.length) throw err;
+  throw new Error(
+    `${(err as Error).message}: ${issues.map((i: { path?: string; message?: string }) => (i.path ? `${i.path}: ${i.message ?? ''}` : (i.message ?? ''))).join('; ')}`,
+  );
+}
+
 function NameForm(props: { row: UnnamedHost; onDone: (text: string) => void; onCancel: () => void }) {
   const { notice, run } = useChange();
   const { row } = props;
@@ -48,7 +57,7 @@ function NameForm(props: { row: UnnamedHost; onDone: (text: string) => void; onC
     const { text } = submitted(e);
     const body = { host: row.host, name: text('name'), category: text('category') };
     const done = `${row.host} is now the custom destination ${body.name} (${body.category}): browsers use it from their next settings sync.`;
-    void run(() => api('/api/v1/destinations/custom', { method: 'POST', body })).then((ok) => ok && props.onDone(done));
+    void run(() => api('/api/v1/destinations/custom', { method: 'POST', body }).catch(withIssues)).then((ok) => ok && props.onDone(done));
   };
   return (
     <div class="card">
