@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
-import { CONTENT_SCRIPTS } from './src/content/content-scripts';
+import { build as viteBuild } from 'vite';
+import { CONTENT_SCRIPTS, CONTENT_SCRIPT_SOURCES } from './src/content/content-scripts';
 import { GECKO_ID } from './src/core/extension-ids';
 import { LOOPBACK_HTTP_CSP_SOURCES } from './src/core/backend-url';
 
@@ -32,7 +33,19 @@ export default defineConfig({
     excludeSources: ['.env*', '**/*.pem', '**/*.key', 'test/**', 'bench/**', 'demo-output/**', 'data/**', '.ci/**'],
   },
   hooks: {
-    // The content scripts are unlisted scripts (see src/content/content-scripts.ts for why).
+    // The content scripts are built here, each alone into one minified IIFE (src/content/content-scripts.ts says why).
+    'build:publicAssets': async (wxt, files) => {
+      for (const [dest, source] of Object.entries(CONTENT_SCRIPT_SOURCES)) {
+        const output = (await viteBuild({
+          configFile: false,
+          logLevel: 'warn',
+          root: wxt.config.root,
+          define: { 'import.meta.env.FIREFOX': JSON.stringify(wxt.config.browser === 'firefox') },
+          build: { write: false, minify: wxt.config.mode === 'production', lib: { entry: source, formats: ['iife'], name: 'upwatch' } },
+        })) as { output: { code?: string }[] }[];
+        files.push({ relativeDest: dest, contents: output[0]!.output[0]!.code! });
+      }
+    },
     'build:manifestGenerated': (_wxt, manifest) => {
       manifest.content_scripts = [
         ...CONTENT_SCRIPTS.map((script) => ({ ...script, matches: [...script.matches], js: [...script.js] })),
