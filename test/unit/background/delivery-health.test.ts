@@ -150,6 +150,22 @@ describe('health on the native batch', () => {
     expect(console_.batches[0]!.health).toBeUndefined();
   });
 
+  it('a failed health read never holds back the events', async () => {
+    const console_ = backend();
+    const db = await openDatabase(`delivery-health-${++dbCounter}`);
+    const outbox = new Outbox({
+      db,
+      fetch: console_.fetchFn,
+      now: () => 1,
+      random: () => 0,
+      target: async () => TARGET,
+      health: () => Promise.reject(new Error('closing')),
+    });
+    await outbox.enqueue(EVENTS.slice(0, 2));
+    expect(await outbox.flush()).toMatchObject({ sent: 2, remaining: 0 });
+    expect(console_.batches[0]!.health).toBeUndefined();
+  });
+
   it('is never put in other formats', async () => {
     const bodies: string[] = [];
     const fetchFn = (async (_url: string, init: RequestInit) => {
