@@ -2,12 +2,14 @@
  * classifyDestination: where is this file going? Pure and synchronous.
  *
  * Precedence: trusted (policy) > host + path > host > title (self-hosted software on hosts the
- * catalog does not know) > `other` for any real http(s) host > `unknown`. Titles are page-controlled,
- * so a title never turns a known host into another service.
+ * catalog does not know) > page words (the cautious generic fallback of page-words.ts, on hosts the
+ * catalog does not know) > `other` for any real http(s) host > `unknown`. Titles are
+ * page-controlled, so a title never turns a known host into another service.
  */
 import type { DestinationCategory } from '../schema/identifiers';
 import { BUILTIN_CATALOG, mergeCatalog, type CatalogService, type CustomDestination } from './catalog';
 import { HostIndex, registrableDomain } from './host-index';
+import { classifyByPageWords } from './page-words';
 import { TitleMatcher } from './title-patterns';
 import { compileTrustList, type TrustList } from './trust';
 import { usableUrlParts, type UrlParts } from './url-parts';
@@ -27,7 +29,8 @@ export interface DestinationOptions {
   customDestinations?: readonly CustomDestination[];
 }
 
-export type MatchedBy = 'trust' | 'url' | 'title' | 'domain' | 'none';
+/** `page`: no catalog entry, the page's own title or path words (page-words.ts) named the category. */
+export type MatchedBy = 'trust' | 'url' | 'title' | 'domain' | 'page' | 'none';
 
 export interface DestinationResult {
   category: DestinationCategory;
@@ -90,10 +93,13 @@ function classifyUrl(parsed: UrlParts, title: string | undefined, options: Desti
     return match ? named(host, domain, match.service, true, 'trust') : { category: 'other', host, domain, trusted: true, matchedBy: 'trust' };
   }
   if (match) return named(host, domain, match.service, false, match.byPath ? 'url' : 'domain');
-  // Titles are page-controlled: they only name self-hosted software on domains the catalog does not know.
-  if (title && compiled.titles.size > 0 && !compiled.index.knowsDomain(domain)) {
-    const service = compiled.titles.match(title);
+  // Titles are page-controlled: they only name self-hosted software on domains the catalog does not
+  // know, and the page's words only guess a category there (never a service).
+  if (!compiled.index.knowsDomain(domain)) {
+    const service = title && compiled.titles.size > 0 ? compiled.titles.match(title) : undefined;
     if (service) return named(host, domain, service, false, 'title');
+    const guess = classifyByPageWords(host, path, title);
+    if (guess) return { category: guess.category, host, domain, trusted: false, matchedBy: 'page' };
   }
   return { category: 'other', host, domain, trusted: false, matchedBy: 'none' };
 }

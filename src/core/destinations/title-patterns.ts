@@ -10,6 +10,7 @@
  * compile or to run is skipped without affecting the others.
  */
 import { RE2JS } from 're2js';
+import { requiredTitleLiteral, screenText } from './title-literals';
 
 /** Titles are cut to this many characters before matching: the page controls the title. */
 export const TITLE_MATCH_CHARS = 512;
@@ -51,6 +52,8 @@ export function compileTitlePattern(source: string): TitlePatternCompilation {
 export interface TitleRule<T> {
   pattern: RE2JS;
   value: T;
+  /** A literal every match contains (title-literals.ts): a title without it skips the pattern. */
+  literal: string | undefined;
 }
 
 /** The first rule (in the given order) whose pattern matches the title, or undefined. */
@@ -64,7 +67,7 @@ export class TitleMatcher<T> {
     const rejected: string[] = [];
     for (const { source, value } of entries) {
       const compiled = compileTitlePattern(source);
-      if (compiled.ok) rules.push({ pattern: compiled.pattern, value });
+      if (compiled.ok) rules.push({ pattern: compiled.pattern, value, literal: requiredTitleLiteral(source) });
       else rejected.push(compiled.error);
     }
     this.#rules = rules;
@@ -77,7 +80,9 @@ export class TitleMatcher<T> {
 
   match(title: string): T | undefined {
     const head = boundedTitle(title);
+    let screened: string | undefined;
     for (const rule of this.#rules) {
+      if (rule.literal !== undefined && !(screened ??= screenText(head)).includes(rule.literal)) continue;
       if (testPattern(rule.pattern, head)) return rule.value;
     }
     return undefined;

@@ -1,0 +1,254 @@
+/**
+ * The generic fallback for hosts the catalog does not know (issue 16, item 3): a few words of the
+ * page itself — its title and its path — that name what the page is for ("Webmail", "Send large
+ * files", "HEIC to JPG", "/merge-pdf", "/-/merge_requests"). Cautious by construction:
+ *
+ * - a title rule looks at one segment of the title at a time (the parts between " - ", " | ",
+ *   ": " …), and the segment must be the words and nothing else but filler ("free", "online",
+ *   "up to 20 GB", "converter"…) or the site's own name (a word of its host): "Send large files up
+ *   to 20 GB" is a file-transfer page, "Ransomware gang exploits file transfer software flaw" is not;
+ * - a title that reads as an article, a help page, a listicle or a question is never used
+ *   (NOT_THE_PAGE_ITSELF);
+ * - a path rule needs a whole path segment to be the words, and (but for GitLab's "/-/" and
+ *   WordPress's "/wp-admin") the first segment or the one after a locale ("/de/heic-to-jpg"), so
+ *   "/blog/convert-heic-to-jpg-on-iphone" and "/wiki/Webmail" are not tools.
+ *
+ * Pure and cheap: our own fixed expressions (no catastrophic shapes), on a title cut to
+ * TITLE_MATCH_CHARS characters.
+ */
+import type { DestinationCategory } from '../schema/identifiers';
+import { boundedTitle } from './title-patterns';
+
+export type UploadCategory = Exclude<DestinationCategory, 'unknown' | 'other'>;
+
+export interface PageWordsMatch {
+  category: UploadCategory;
+  /** Which rule fired (PAGE_WORD_RULES[].id), for evidence and the docs. */
+  rule: string;
+}
+
+export interface PageWordRule {
+  id: string;
+  category: UploadCategory;
+  where: 'title segment' | 'path segment' | 'host label';
+  /** What the rule looks for, in words, for docs/destinations.md. */
+  words: string;
+  /** Title rules: where the words are in a segment (the rest must be filler). Path and host rules: whether the segment is them. */
+  find: (text: string) => RegExpExecArray | boolean | null;
+}
+
+/** Words a tool's own title may carry besides what it does. */
+const FILLER = new Set(
+  (
+    'free online secure securely fast faster quick quickly simple easy easily instant instantly anonymous anonymously private privately encrypted ' +
+    'unlimited large big huge your my the a an and or & for with to up in of no without via by gb mb tb kb go files file service tool tools app apps ' +
+    'platform web website site converter conversion generator login log sign signin account start home new now seconds minutes signup sign-up needed ' +
+    'required registration 100 percent all formats format any quality high hd one click'
+  ).split(' '),
+);
+
+/** True when every word of `rest` is filler, a number or a word of the host (the site's own name). */
+function onlyFiller(rest: string, host: string): boolean {
+  for (const word of rest.toLowerCase().split(/[^\p{L}\p{N}&-]+/u)) {
+    if (word === '' || FILLER.has(word) || /^\d+(?:[.,]\d+)?(?:gb|mb|tb|k|%)?$/.test(word)) continue;
+    if (word.length >= 3 && host.includes(word.replace(/-/g, ''))) continue;
+    return false;
+  }
+  return true;
+}
+
+/** File formats people convert between (lower case). "text" and "speech" are left out: "text to speech" is not a file conversion. */
+const FORMATS =
+  'pdf|docx?|word|xlsx?|excel|pptx?|powerpoint|odt|ods|odp|rtf|txt|csv|json|xml|html?|markdown|md|epub|mobi|azw3|djvu|jpe?g|png|gif|webp|heic|heif|avif|bmp|tiff?|svg|ico|eps|psd|raw|image|images|photo|mp4|mov|avi|mkv|webm|wmv|flv|m4v|3gp|video|mp3|wav|m4a|aac|ogg|flac|opus|wma|audio|ttf|otf|woff2?|zip|rar|7z|dwg|dxf|stl';
+
+const FORMAT_PAIR = new RegExp(`\\b(${FORMATS})\\s*(?:to|2|into|→|->)\\s*(${FORMATS})\\b`, 'i');
+const FORMAT_PAIR_SEGMENT = new RegExp(`^(${FORMATS})-?(?:to|2)-?(${FORMATS})(?:-(?:converter|conversion|online))*(?:\\.(?:html?|php|aspx?))?$`);
+const PDF_ACTION_SEGMENT =
+  /^(?:merge|split|compress|edit|sign|rotate|unlock|protect|crop|organi[sz]e|annotate|flatten|repair|ocr)-pdfs?(?:\.(?:html?|php|aspx?))?$/;
+
+/** A title like this is about something, not the thing itself: articles, help, listings, questions. */
+const NOT_THE_PAGE_ITSELF =
+  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?)\b/i;
+
+const SEGMENT_SEPARATOR = /\s+[-–—|·•»]\s+|\s*[|·•»]\s*|:\s+/;
+
+function segments(title: string): string[] {
+  return title
+    .split(SEGMENT_SEPARATOR)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+const isPdfPair = (m: RegExpExecArray | null) => isPair(m) && (m![1]!.toLowerCase() === 'pdf' || m![2]!.toLowerCase() === 'pdf');
+const isPair = (m: RegExpExecArray | null) => m !== null && m[1]!.toLowerCase() !== m[2]!.toLowerCase();
+const pairIn = (s: string) => {
+  const m = FORMAT_PAIR.exec(s);
+  return isPair(m) ? m : null;
+};
+
+const EMAIL_ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
+
+/** Title rules: `find` locates the words in one segment; everything else in that segment must be filler. */
+export const PAGE_WORD_RULES: readonly PageWordRule[] = [
+  { id: 'webmail_title', category: 'email', where: 'title segment', words: '"webmail"', find: (s) => /\bweb ?mail\b/i.exec(s) },
+  {
+    id: 'inbox_with_address',
+    category: 'email',
+    where: 'title segment',
+    words: '"Inbox" (Posteingang, Boîte de réception, Bandeja de entrada…) when the title also holds an e-mail address',
+    find: (s) => /\b(?:inbox|posteingang|boîte de réception|bandeja de entrada|posta in arrivo|caixa de entrada|skrzynka odbiorcza)\b|входящие/i.exec(s),
+  },
+  {
+    id: 'file_transfer_title',
+    category: 'cloud_storage',
+    where: 'title segment',
+    words:
+      '"file transfer / sharing / hosting / exchange", "send / transfer / share (large) files", "image / photo hosting", "upload (your) files", "file upload", "cloud / online storage"',
+    find: (s) =>
+      /\b(?:(?:secure |large |big )?file (?:transfer|sharing|exchange|hosting|host|locker|drop)|(?:send|transfer|share) (?:large |big |your )?(?:files|photos|videos)|(?:image|photo) (?:hosting|host)|upload (?:and share )?(?:your )?(?:files|images|photos)|file upload(?:er)?|(?:cloud|online) storage)\b/i.exec(
+        s,
+      ),
+  },
+  {
+    id: 'pdf_title',
+    category: 'pdf_manager',
+    where: 'title segment',
+    words: '"merge / split / compress / edit / sign / rotate / unlock … PDF", "PDF editor / tools / converter / compressor", a conversion to or from PDF',
+    find: (s) => {
+      const pair = pairIn(s);
+      if (isPdfPair(pair)) return pair;
+      return /\b(?:(?:merge|split|compress|edit|sign|rotate|unlock|protect|crop|organi[sz]e|annotate|fill|ocr|combine) pdfs?(?: files)?|pdf (?:editor|tools?|converter|merger|compressor|splitter|toolkit))\b/i.exec(
+        s,
+      );
+    },
+  },
+  {
+    id: 'format_pair_title',
+    category: 'file_conversion',
+    where: 'title segment',
+    words:
+      '"<format> to <format>" (HEIC to JPG, MP4 to MP3…, with "convert" or "converter" around it), "<media> converter / compressor / resizer", "compress / resize images / videos"',
+    find: (s) =>
+      pairIn(s) ??
+      /\b(?:(?:file|image|photo|picture|video|audio|music|document|ebook|e-book|font|media|heic|webp|mp3|mp4) (?:converter|compressor|resizer)|(?:compress|resize|crop) (?:images?|photos?|jpe?gs?|pngs?|gifs?|videos?|mp4s?))\b/i.exec(
+        s,
+      ),
+  },
+  {
+    id: 'ai_title',
+    category: 'ai_tools',
+    where: 'title segment',
+    words:
+      '"AI chat / chatbot / assistant", "chat with AI / PDF / your documents", "ask AI", "AI image / video / art / music / voice generator", "AI writer / humanizer / detector"',
+    find: (s) =>
+      /\b(?:ai (?:chat(?:bot)?|assistant|image generator|video generator|art generator|music generator|voice generator|writer|humani[sz]er|detector|search engine)|chat with (?:ai|pdfs?|your (?:pdfs?|documents?|docs|files|data))|ask ai)\b/i.exec(
+        s,
+      ),
+  },
+  { id: 'webmail_host', category: 'email', where: 'host label', words: 'a host whose first label is "webmail"', find: (s) => s === 'webmail' },
+  {
+    id: 'webmail_path',
+    category: 'email',
+    where: 'path segment',
+    words: '"webmail", "owa", "roundcube", "squirrelmail", "rainloop", "snappymail"',
+    find: (s) => /^(?:webmail|owa|roundcube|squirrelmail|rainloop|snappymail)$/.test(s),
+  },
+  {
+    id: 'pdf_path',
+    category: 'pdf_manager',
+    where: 'path segment',
+    words: '"merge-pdf", "compress-pdf", "split-pdf"… and "<format>-to-pdf" / "pdf-to-<format>"',
+    find: (s) => PDF_ACTION_SEGMENT.test(s) || isPdfPair(FORMAT_PAIR_SEGMENT.exec(s)),
+  },
+  {
+    id: 'format_pair_path',
+    category: 'file_conversion',
+    where: 'path segment',
+    words: '"<format>-to-<format>" or "<format>2<format>" (heic-to-jpg, mp4-to-mp3, png2jpg)',
+    find: (s) => isPair(FORMAT_PAIR_SEGMENT.exec(s)),
+  },
+  {
+    id: 'file_transfer_path',
+    category: 'cloud_storage',
+    where: 'path segment',
+    words: '"file-transfer", "filetransfer", "send-files", "share-files", "file-sharing"',
+    find: (s) => /^(?:file-?transfer|send-files|share-files|file-sharing)$/.test(s),
+  },
+  {
+    id: 'gitlab_path',
+    category: 'source_code_repository',
+    where: 'path segment',
+    words: 'GitLab\'s "/-/" followed by tree, blob, merge_requests, commits, pipelines, raw, snippets, issues or wikis (at any depth)',
+    find: (s) => s === '-',
+  },
+  {
+    id: 'wp_admin_path',
+    category: 'web_hosting',
+    where: 'path segment',
+    words: '"wp-admin", a WordPress back office and its media library (at any depth)',
+    find: (s) => s === 'wp-admin',
+  },
+];
+
+const RULES_BY_WHERE = {
+  title: PAGE_WORD_RULES.filter((r) => r.where === 'title segment'),
+  host: PAGE_WORD_RULES.filter((r) => r.where === 'host label'),
+  path: PAGE_WORD_RULES.filter((r) => r.where === 'path segment'),
+};
+const GITLAB_AFTER_DASH = new Set(['tree', 'blob', 'merge_requests', 'commits', 'commit', 'pipelines', 'raw', 'snippets', 'issues', 'wikis']);
+const ANY_DEPTH = new Set(['gitlab_path', 'wp_admin_path']);
+const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/;
+
+/**
+ * Every title rule needs one of these; most titles have none, and then nothing else runs (the
+ * classifier's budget is about 2 µs per call). It must stay a superset of the rules' words: a rule
+ * added without its word here never fires (the true cases in the unit test would fail).
+ */
+const TITLE_SCREEN =
+  /mail|inbox|posteingang|boîte|bandeja|posta|caixa|skrzynka|входящие|file|send|transfer|share|image|photo|upload|storage|pdf|to|2|→|->|convert|compress|resize|crop|\bai\b|chat/i;
+/** Likewise for paths: every path rule's segment contains one of these. */
+const PATH_SCREEN = /mail|owa|roundcube|rainloop|wp-admin|\/-\/|transfer|files|sharing|pdf|to|2/;
+
+function byTitle(title: string, host: string): PageWordsMatch | undefined {
+  const head = boundedTitle(title);
+  if (!TITLE_SCREEN.test(head) || NOT_THE_PAGE_ITSELF.test(head)) return undefined;
+  const parts = segments(head);
+  for (const rule of RULES_BY_WHERE.title) {
+    if (rule.id === 'inbox_with_address' && !EMAIL_ADDRESS.test(head)) continue;
+    for (const part of parts) {
+      const found = rule.find(part);
+      if (!found || found === true) continue;
+      const rest = part.slice(0, found.index) + ' ' + part.slice(found.index + found[0].length);
+      // The address is the account's own name in a mailbox title ("Inbox (3) - jane@acme.example").
+      if (onlyFiller(rule.id === 'inbox_with_address' ? rest.replace(EMAIL_ADDRESS, ' ') : rest, host)) return { category: rule.category, rule: rule.id };
+    }
+  }
+  return undefined;
+}
+
+function byPath(path: string): PageWordsMatch | undefined {
+  if (!PATH_SCREEN.test(path)) return undefined;
+  const parts = path.split('/').filter(Boolean);
+  // Tools live at the top of their site, or under a locale: "/heic-to-jpg", "/de/heic-to-jpg".
+  const top = parts.length > 1 && LOCALE.test(parts[0]!) ? 2 : 1;
+  for (const rule of RULES_BY_WHERE.path) {
+    const depth = ANY_DEPTH.has(rule.id) ? Math.min(parts.length, 12) : Math.min(parts.length, top);
+    for (let i = 0; i < depth; i++) {
+      if (!rule.find(parts[i]!)) continue;
+      if (rule.id === 'gitlab_path' && !GITLAB_AFTER_DASH.has(parts[i + 1] ?? '')) continue;
+      return { category: rule.category, rule: rule.id };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The upload category the page's own words name, or undefined. Only for a host the catalog does
+ * not know (classify.ts decides that); `host` and `path` lower case as UrlParts gives them.
+ */
+export function classifyByPageWords(host: string, path: string, title: string | undefined): PageWordsMatch | undefined {
+  const dot = host.indexOf('.');
+  const first = dot < 0 ? host : host.slice(0, dot);
+  for (const rule of RULES_BY_WHERE.host) if (rule.find(first)) return { category: rule.category, rule: rule.id };
+  return (title ? byTitle(title, host) : undefined) ?? byPath(path);
+}
