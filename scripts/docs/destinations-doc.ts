@@ -1,5 +1,6 @@
 /** Renders docs/destinations.md from the built-in catalog (generated; drift-tested). */
-import { BUILTIN_CATALOG, type CatalogService } from '../../src/core/destinations/catalog';
+import { BUILTIN_CATALOG, type BuiltinService } from '../../src/core/destinations/catalog';
+import { PAGE_WORD_RULES } from '../../src/core/destinations/page-words';
 import { DESTINATION_CATEGORIES, SOURCE_CATEGORIES } from '../../src/core/schema/identifiers';
 
 const CATEGORY_TITLES: Record<string, string> = {
@@ -13,32 +14,128 @@ const CATEGORY_TITLES: Record<string, string> = {
   source_code_repository: 'Source code hosts and paste sites',
   web_hosting: 'Web hosting and site builders',
   ai_tools: 'Generative-AI tools',
-  other: 'Other known services (business applications)',
+  other: 'Other known services (business applications, translation)',
 };
 
 /** Markdown table cell: pipes escaped, code spans for patterns. */
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 const code = (items: readonly string[] | undefined) => (items ?? []).map((i) => `\`${cell(i)}\``).join(', ');
 
-function table(services: readonly CatalogService[]): string {
+function sourceCell(s: BuiltinService): string {
+  return s.source.kind === 'vendor' ? `[vendor](${s.source.url})` : `list \`${s.source.list}\` · ${cell(s.source.category)}`;
+}
+
+function table(services: readonly BuiltinService[]): string {
   const rows = services.map(
-    (s) => `| ${cell(s.name)} | \`${s.id}\` | ${code(s.hosts)} | ${code(s.titles)} | ${s.sourceCategory ? `\`${s.sourceCategory}\`` : ''} |`,
+    (s) => `| ${cell(s.name)} | \`${s.id}\` | ${code(s.hosts)} | ${code(s.titles)} | ${s.sourceCategory ? `\`${s.sourceCategory}\`` : ''} | ${sourceCell(s)} |`,
   );
-  return ['| Service | id | Host patterns | Self-hosted title rules | Source category |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| Service | id | Host patterns | Self-hosted title rules | Source category | Category from |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function sourcesSection(services: readonly BuiltinService[]): string {
+  const vendor = services.filter((s) => s.source.kind === 'vendor').length;
+  const byList = BUILTIN_CATALOG.lists.map((list) => {
+    const taken = services.filter((s) => s.source.kind === 'list' && s.source.list === list.id);
+    const perCategory = Object.entries(list.categories)
+      .map(([name, category]) => `\`${cell(name)}\` → \`${category}\` (${taken.filter((s) => s.source.kind === 'list' && s.source.category === name).length})`)
+      .join(', ');
+    return { list, count: taken.length, perCategory };
+  });
+  const counts = [
+    `| The vendor's own page describes the product (its URL is the entry's source) | ${vendor} |`,
+    ...byList.map((b) => `| Public list \`${b.list.id}\` | ${b.count} |`),
+  ];
+  const lists = byList.map(
+    ({ list, perCategory }) =>
+      `| \`${list.id}\` | [${cell(list.name)}](${list.url}) | [${cell(list.licence)}](${list.licenceUrl}) | \`${list.commit.slice(0, 12)}\` (${list.taken}) | ${perCategory} |`,
+  );
+  return `## Where each category comes from
+
+Every built-in entry has a \`source\`: \`{ "kind": "vendor", "url": … }\` when the vendor's own page describes the
+product, or \`{ "kind": "list", "list": …, "category": … }\` when a public category list puts the host in a category
+(the list is declared once in \`src/core/destinations/catalog/sources.json\`; validation refuses an entry naming an
+undeclared list, or a list category that does not map to the entry's category). Policy custom destinations need no source.
+
+| Category from | Services |
+|---|---|
+${counts.join('\n')}
+
+| List | Name | Licence | Snapshot | List category → destination category (entries) |
+|---|---|---|---|---|
+${lists.join('\n')}
+
+List entries are hand-picked (well-known, live services; never a raw dump) in \`scripts/catalog/picks/<list>.tsv\`, and
+\`npx tsx scripts/catalog/import-lists.ts\` writes \`src/core/destinations/catalog/lists/<list>.json\` from a snapshot of the
+list (a bare git repository): every picked host must be in that category of the snapshot, hosts the list also files under
+adult, warez, gambling, dating, malware or phishing (where the snapshot has those files) are refused, and hand-curated
+services win over picks. The same snapshot and picks give the same bytes. The UT1 entries are a derived work of the UT1
+lists and are shared under the same licence (CC BY-SA 4.0), with attribution to Université Toulouse Capitole.`;
+}
+
+function titleRulesSection(services: readonly BuiltinService[]): string {
+  const rows = services
+    .filter((s) => s.titles?.length)
+    .map((s) => `| ${cell(s.name)} | \`${s.category}\` | ${code(s.titles)} |`)
+    .sort();
+  return `## Self-hosted products known by their title (${rows.length})
+
+Only on registrable domains the catalog does not know: a page titled "Open WebUI" on \`ai.intranet.example\` is Open WebUI;
+on reddit.com it is still Reddit. Patterns are anchored to each product's own title format, case-insensitive, run on RE2
+semantics; each is tested with a real title and an ordinary page that names the product.
+
+| Product | Category | Title patterns |
+|---|---|---|
+${rows.join('\n')}`;
+}
+
+function pathRulesSection(services: readonly BuiltinService[]): string {
+  const rows = services.flatMap((s) => s.hosts.filter((h) => h.includes('/')).map((h) => `| \`${cell(h)}\` | ${cell(s.name)} | \`${s.category}\` |`)).sort();
+  return `## Path rules: sections whose function differs from their site (${rows.length})
+
+A messages page of a social network is messaging, an AI section of a search engine or an office suite is an AI tool,
+the mail section of a portal is email. The longest matching prefix wins, by whole path segments.
+
+| Host and path prefix | Service | Category |
+|---|---|---|
+${rows.join('\n')}`;
+}
+
+function fallbackSection(): string {
+  const rows = PAGE_WORD_RULES.map((r) => `| \`${r.category}\` | ${r.where} | ${cell(r.words)} |`);
+  return `## The generic fallback: the page's own words
+
+For a host the catalog does not know, when no self-hosted title rule matches, a few words of the page itself can still
+name an upload category (\`matchedBy: "page"\`, no service named). It is cautious by construction
+(\`src/core/destinations/page-words.ts\`):
+
+- a title is read one segment at a time (the parts between " - ", " | ", ": " …), and a segment counts only when it is
+  the words plus filler ("free", "online", "up to 20 GB", "converter"…) or the site's own name (a word of its host):
+  "Send large files up to 20 GB" is a file-transfer page, "Ransomware gang exploits file transfer software flaw" is not;
+- a title that reads as an article, a help page, a listing or a question (how, best, vs, review, guide, news, docs,
+  pricing, "?"…) is never used;
+- a path counts by a whole segment at the top of the site or after a locale (\`/heic-to-jpg\`, \`/de/merge-pdf\`), but for
+  GitLab's \`/-/\` and WordPress's \`/wp-admin\`, at any depth.
+
+The unit tests measure it on ordinary pages (news, shops, docs, banks, government, travel, forums) that must stay \`other\`
+(\`test/unit/core/page-words-cases.ts\`): at most 3 % may be pulled into an upload category.
+
+| Category | Where | Words |
+|---|---|---|
+${rows.join('\n')}`;
 }
 
 export function renderDestinationsDoc(): string {
   const services = BUILTIN_CATALOG.services;
   const categories = DESTINATION_CATEGORIES.filter((c) => c !== 'unknown');
   const counts = categories.map((c) => `| \`${c}\` | ${services.filter((s) => s.category === c).length} |`);
-  const sections = categories.map((c) => `## ${CATEGORY_TITLES[c] ?? c} (\`${c}\`)\n\n${table(services.filter((s) => s.category === c))}`);
+  const sections = categories.map((c) => `### ${CATEGORY_TITLES[c] ?? c} (\`${c}\`)\n\n${table(services.filter((s) => s.category === c))}`);
   const sources = SOURCE_CATEGORIES.map((sc) => {
     const names = services.filter((s) => s.sourceCategory === sc).map((s) => s.name);
     return `| \`${sc}\` | ${names.map(cell).join(', ')} |`;
   });
   return `# Destination catalog
 
-<!-- Generated from src/core/destinations/catalog.json by \`npx tsx scripts/generate.ts\`; a unit test fails when this file drifts. Do not edit by hand. -->
+<!-- Generated from src/core/destinations/ (catalog files and page-words.ts) by \`npx tsx scripts/generate.ts\`; a unit test fails when this file drifts. Do not edit by hand. -->
 
 Upwatch names where a file is going from the tab's URL and title (and the frame's URL), with
 \`classifyDestination\` in \`src/core/destinations\`. This page lists the built-in catalog
@@ -54,18 +151,20 @@ Upwatch names where a file is going from the tab's URL and title (and the frame'
 3. **Host** — the most specific catalog host that is the tab's host or a parent of it (\`us-east.app.box.com\` → \`box.com\`).
    A leading \`*\` matches the end of a label: \`*-my.sharepoint.com\` is every tenant's OneDrive.
 4. **Title** — only for registrable domains the catalog does not know, and only the self-hosted-software rules
-   below (Nextcloud, Roundcube, GitLab…). Titles are page-controlled: a title never turns a known host into another service.
-5. **\`other\`** — any other real http(s) host.
-6. **\`unknown\`** — no usable URL: \`about:blank\` with no parent frame URL, \`data:\`, \`blob:\`, \`file:\`, \`javascript:\`, extension pages.
+   below (Nextcloud, Roundcube, GitLab, Open WebUI…). Titles are page-controlled: a title never turns a known host into another service.
+5. **Page words** — only for registrable domains the catalog does not know: the cautious fallback below.
+6. **\`other\`** — any other real http(s) host.
+7. **\`unknown\`** — no usable URL: \`about:blank\` with no parent frame URL, \`data:\`, \`blob:\`, \`file:\`, \`javascript:\`, extension pages.
 
 The frame URL counts when the tab URL is unusable, or when the upload happens in a third-party frame of a known
 service (a Dropbox chooser embedded in a blog). Host names are compared in lower case, without a trailing dot,
 in punycode (\`bücher.de\` is \`xn--bcher-kva.de\`), so lookalike hosts (\`drоpbox.com\` with a Cyrillic о,
 \`dropbox.com.phish.example\`) stay \`other\`. The registrable domain comes from the Public Suffix List (ICANN section).
 
-## Changing the catalog by policy
+## Adding a custom destination (admins)
 
-\`customDestinations\` adds services or changes built-in ones by id (only the fields given change):
+No catalog is complete. \`customDestinations\` in the policy adds services or changes built-in ones by id (only the
+fields given change); a custom entry needs a name, a category and hosts or title patterns, and no source:
 
 \`\`\`json
 [
@@ -77,13 +176,24 @@ in punycode (\`bücher.de\` is \`xn--bcher-kva.de\`), so lookalike hosts (\`drо
 
 A custom service's host pattern takes precedence over the same pattern in the built-in catalog. The list is
 validated with the rest of the policy: if an entry is invalid, the error names it and the last good
-\`customDestinations\` stays in force.
+\`customDestinations\` stays in force. To check what a URL and title give, ask the console
+(\`GET /api/v1/destinations/classify?url=…&title=…\`), which runs the same code.
 
 ## Services per category
 
 | Category | Services |
 |---|---|
 ${counts.join('\n')}
+
+${sourcesSection(services)}
+
+${titleRulesSection(services)}
+
+${pathRulesSection(services)}
+
+${fallbackSection()}
+
+## All services
 
 ${sections.join('\n\n')}
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OUTBOX_LIMITS } from '../../src/background/outbox-queue';
+import { BUILTIN_CATALOG } from '../../src/core/destinations/catalog';
 import { CATEGORY_BY_EXTENSION } from '../../src/core/files/extension-table';
 import { SEVERITY_BANDS } from '../../src/core/risk/severity';
 import { POLICY_DEFAULTS } from '../../src/core/schema/policy';
@@ -24,6 +25,7 @@ describe("the README's figures", () => {
   it.each([
     ['the outbox caps', `capped at ${DEFAULT_OUTBOX_LIMITS.maxEvents.toLocaleString('en-US')} events / ${DEFAULT_OUTBOX_LIMITS.maxBytes / (1024 * 1024)} MiB`],
     ['the extension table', `(${CATEGORY_BY_EXTENSION.size} extensions,`],
+    ['the destination catalog', `a catalog of ${BUILTIN_CATALOG.services.length.toLocaleString('en-US')} services`],
     ['the severity scale', severityScale()],
     ['the local retention', `kept \`retentionDays\`, default ${POLICY_DEFAULTS.retentionDays})`],
   ])('%s', (_what, text) => {
