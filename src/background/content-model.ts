@@ -43,7 +43,51 @@ async function fetchOwnFile(url: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-/** One session per user action (actionId), all sharing the worker's runner. */
-export function createContentModelBudgets(now: () => number = () => performance.now()): ContentModelBudgets {
-  return new ContentModelBudgets({ config: MagikaConfig.parse(configJson), load: () => contentModelRunner(), budgetMs: CONTENT_MODEL_BUDGET_MS, now });
+/**
+ * How long after the worker starts the model is loaded and run once unasked. A worker is often
+ * woken by the upload itself: that upload's session starts the load at once (the same memoised
+ * promise), so the warm-up never stands between a first upload and its event; later uploads find
+ * the model loaded and its operators set up (the first inference costs several later ones).
+ */
+export const WARM_UP_DELAY_MS = 1_000;
+
+/** Loads the model if it is not loaded, and runs it once on a short and on a full input. Never rejects. */
+export async function warmContentModel(config: MagikaConfig, load: () => Promise<ContentModelRunner> = contentModelRunner): Promise<boolean> {
+  try {
+    const runner = await load();
+    const short = new Int32Array(config.beg_size + config.end_size).fill(config.padding_token);
+    short.fill(0x61, 0, 64);
+    short.fill(0x61, short.length - 64);
+    const full = Int32Array.from({ length: short.length }, (_, i) => 32 + (i % 95));
+    await runner.predict([short]);
+    await runner.predict([full]);
+    return true;
+  } catch {
+    // A model that cannot load is reported by the first session that asks for it, with the reason.
+    return false;
+  }
+}
+
+/** Runs `fn` after the current task: a message-channel task, not a timer (no clamping of nested timers). */
+function nextTask(fn: () => void): void {
+  if (typeof MessageChannel === 'undefined') {
+    setTimeout(fn, 0);
+    return;
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    fn();
+  };
+  channel.port2.postMessage(null);
+}
+
+/** One session per user action (actionId), all sharing the worker's runner; the model is warmed up once the worker has been up a moment. */
+export function createContentModelBudgets(
+  now: () => number = () => performance.now(),
+  warmUpDelayMs: number | undefined = WARM_UP_DELAY_MS,
+): ContentModelBudgets {
+  const config = MagikaConfig.parse(configJson);
+  if (warmUpDelayMs !== undefined) setTimeout(() => void warmContentModel(config), warmUpDelayMs);
+  return new ContentModelBudgets({ config, load: () => contentModelRunner(), budgetMs: CONTENT_MODEL_BUDGET_MS, now, defer: nextTask });
 }

@@ -109,6 +109,7 @@ const GENERIC_CONTAINERS = new Set(['zip', 'cfb', 'cfb_encrypted']);
 interface Content extends ContentFacts {
   mime: string;
   evidence: string;
+  unsure?: string;
 }
 
 /** Binary formats whose first bytes are printable: the signature check runs for them even when the head looks like text. */
@@ -130,6 +131,7 @@ async function sniffContent(head: Uint8Array, truncated: boolean): Promise<Conte
     fromText: true,
     code: text.code,
     evidence: text.evidence,
+    ...(text.unsure && { unsure: text.unsure }),
   };
 }
 

@@ -18,6 +18,9 @@ export interface BinaryVerdict {
 
 const PE_SIGNATURE = 'PE\u0000\u0000';
 const GZIP_DEFLATE = [0x1f, 0x8b, 0x08];
+/** gettext .mo magic 0x950412de, in either byte order. */
+const GETTEXT_LE = [0xde, 0x12, 0x04, 0x95];
+const GETTEXT_BE = [0x95, 0x04, 0x12, 0xde];
 
 /** "MZ" alone is two letters a text file may start with; a PE has its "PE\0\0" header where e_lfanew points. */
 function portableExecutableHeader(head: Uint8Array): 'pe' | 'mz-only' | 'not-pe' {
@@ -55,6 +58,10 @@ export async function sniffBinary(head: Uint8Array): Promise<BinaryVerdict | und
     if (zip) return { ...zip, evidence: `${zip.ext.toUpperCase()} (zip entries)` };
   }
   if (hasSignature(head, GZIP_DEFLATE)) return { ext: 'gz', mime: 'application/gzip', evidence: 'GZIP signature' };
+  // gettext catalogs: their string tables read to a model like executables or archives.
+  if (hasSignature(head, GETTEXT_LE) || hasSignature(head, GETTEXT_BE)) {
+    return { ext: 'mo', mime: 'application/x-gettext-translation', evidence: 'gettext message catalog signature' };
+  }
   let found: { ext: string; mime: string } | undefined;
   try {
     // A parser per call: FileTypeParser keeps per-call state, and a shared one answered overlapping

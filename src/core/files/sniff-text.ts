@@ -12,6 +12,8 @@ export interface TextVerdict {
   evidence: string;
   /** True for the language detectors (code and scripts), whose verdict is strong enough to call a .txt a disguise. */
   code: boolean;
+  /** Why this verdict is a guess the content model should check (code found in text that reads like Markdown). */
+  unsure?: string;
 }
 
 const TEXT_WINDOW = 4 * 1024;
@@ -84,11 +86,36 @@ function byMarkup(start: string): TextVerdict | undefined {
   if (start.startsWith('BEGIN:VCALENDAR')) return data('ics', 'iCalendar (BEGIN:VCALENDAR)');
   if (start.startsWith('WEBVTT')) return data('vtt', 'WebVTT subtitles');
   if (/^-----BEGIN [A-Z0-9 ]+-----/.test(start)) return data('pem', 'PEM block (-----BEGIN …-----)');
+  // An XPM image is C source by its syntax; its first line says it is an image.
+  if (/^\/\*\s*XPM\s*\*\//.test(start)) return data('xpm', 'X PixMap image (/* XPM */)');
+  const documentation = byDocumentationMarkup(start);
+  if (documentation) return documentation;
   if (!start.startsWith('<')) return undefined;
   const lower = start.slice(0, 2048).toLowerCase();
   if (/<svg[\s>]/.test(lower)) return data('svg', 'SVG markup (<svg>)');
   if (/^<!doctype html|<html[\s>]|^<head[\s>]|^<body[\s>]/.test(lower)) return data('html', 'HTML markup');
   if (lower.startsWith('<?xml') || /^<[a-z_][\w:.-]*[\s>]/.test(lower)) return data('xml', 'XML markup');
+  return undefined;
+}
+
+/**
+ * Documentation markup whose lines read as code to a language detector or to the content model
+ * (Pod reads as Perl, Org as templates, roff as assembly): each is told by its own line commands.
+ */
+function byDocumentationMarkup(start: string): TextVerdict | undefined {
+  const window = start.slice(0, LANGUAGE_WINDOW);
+  // Pod: a file that opens with Pod commands (a leading version line aside) is documentation; Perl
+  // with Pod inside opens with code.
+  if (/^(?:[^\n=][^\n]*\n\s*)?=(?:pod|head[1-6]|encoding|begin|for|over|item)\b/.test(window) && /^=(?:head[1-6]|item|cut|end|back|pod)\b/m.test(window)) {
+    return data('pod', 'Pod documentation (=head, =item lines)');
+  }
+  const org = window.match(/^#\+[A-Za-z_]+(?::|[ \t]|$)/gm);
+  if (org && org.length >= 2) return data('org', 'Org document (#+ keyword lines)');
+  // roff: comment lines (.\" or '\") or requests, with a title or section request among them.
+  const roff = window.match(/^(?:\.\\"|'\\"|\.[A-Za-z]{1,2}(?:[ \t]|$))/gm);
+  if (roff && roff.length >= 3 && /^\.(?:TH|SH|Dd|Dt|Sh|SS)\b/m.test(window) && /^(?:\.|')/.test(window)) {
+    return data('roff', 'roff manual page (.TH, .SH requests)');
+  }
   return undefined;
 }
 
@@ -197,6 +224,8 @@ function mostly(lines: readonly string[], test: (line: string) => boolean, share
   return true;
 }
 
+const KEY_VALUE = /^(?:export\s+)?[A-Za-z_][\w.\-/]*\s*(?:=|:(?!\/\/))/;
+
 function byStructure(start: string, lines: readonly string[]): TextVerdict | undefined {
   if (/^[[{]\s*(?:"|\[|\{|-?\d|true|false|null|[\]}])/.test(start) && /"[^"\n]{0,200}"\s*:|^\[\s*(?:-?\d|"|\{|\[)/m.test(start)) {
     return data('json', 'JSON');
@@ -210,12 +239,43 @@ function byStructure(start: string, lines: readonly string[]): TextVerdict | und
   return undefined;
 }
 
+/**
+ * Key = value (or key:value) lines and comments only: .properties, .env and the like, configuration.
+ * Indented lines continue a value. Tried after the delimiter count, so tables keep their verdict.
+ */
+function bySettings(lines: readonly string[]): TextVerdict | undefined {
+  const settings = lines.filter((l) => !/^\s*[#!;]/.test(l));
+  const keyed = settings.filter((l) => KEY_VALUE.test(l)).length;
+  if (keyed >= 2 && keyed >= 0.6 * settings.length && mostly(settings, (l) => KEY_VALUE.test(l) || /^\s+\S/.test(l), 0.9)) {
+    return data('properties', 'key = value settings (.properties, .env)');
+  }
+  return undefined;
+}
+
+/** Markdown's own marks (not `#` lines, which are comments in many languages): fences, underlined headings, links, bold. */
+function markdownMarkers(text: string): number {
+  return [/^[ \t]{0,3}(?:`{3,}|~{3,})/m, /^\S[^\n]*\n(?:={3,}|-{3,})[ \t]*$/m, /\[[^\]\n]+\]\((?:https?:|\.{0,2}\/|#)[^)\s]*\)/, /\*\*[^*\n]+\*\*/].filter(
+    (p) => p.test(text),
+  ).length;
+}
+
 function byProse(text: string): TextVerdict {
   const markdown = [/^#{1,6}\s+\S/m, /^\s*[-*+]\s+\S/m, /\[[^\]\n]+\]\([^)\s]+\)/, /^```/m, /\*\*[^*\n]+\*\*/].filter((p) => p.test(text)).length;
   if (markdown >= 2) return data('md', 'Markdown (headings, lists, links)');
   let words = 0;
   for (let i = 1; i < text.length && words <= 20; i++) if (text.charCodeAt(i - 1) === 32 && /\p{L}/u.test(text[i]!)) words++;
   return data('txt', words > 20 ? 'plain text (prose)' : 'plain text');
+}
+
+/** Complete Markdown fenced blocks (``` or ~~~ at a line start, up to the same fence). */
+const FENCED = /^[ \t]{0,3}(`{3,}|~{3,})[^\n`]*\n[\s\S]*?^[ \t]{0,3}\1[ \t]*$/gm;
+
+/** A fence still open where the window ends (the head cut the block). */
+const OPEN_FENCE = /^[ \t]{0,3}(?:`{3,}|~{3,})[^\n`]*\n[\s\S]*$/m;
+
+function withoutFences(text: string): string {
+  if (!text.includes('```') && !text.includes('~~~')) return text;
+  return text.replace(FENCED, '').replace(OPEN_FENCE, '');
 }
 
 /** `truncated`: the head is shorter than the file, so the last line may be cut. */
@@ -231,5 +291,15 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
     .filter((l) => l.trim().length > 0)
     .slice(0, 100);
   const head = text.length > LANGUAGE_WINDOW ? text.slice(0, LANGUAGE_WINDOW) : text;
-  return byShebang(text) ?? byMarkup(start) ?? byStructure(start, lines) ?? byLanguage(head, lines) ?? byDelimiters(lines) ?? byProse(head);
+  // Code inside Markdown's fenced blocks is the document's example, not what the file is: the
+  // language detectors read what is outside them.
+  const unfenced = withoutFences(head);
+  const outside = unfenced === head ? lines : lines.filter((l) => unfenced.includes(l));
+  const firm = byShebang(text) ?? byMarkup(start) ?? byStructure(start, lines);
+  if (firm) return firm;
+  const language = byLanguage(unfenced, outside);
+  // Code in text laid out as Markdown is a guess: a README's example outside its fences reads the same.
+  if (language && markdownMarkers(head) >= 2)
+    return { ...language, code: false, unsure: `text analysis found ${language.evidence} in text laid out as Markdown` };
+  return language ?? byDelimiters(lines) ?? bySettings(lines) ?? byProse(head);
 }

@@ -12,6 +12,7 @@ import { classifyFile } from '../../../src/core/files/classify';
 import { extractFeatures } from '../../../src/core/files/content-model/features';
 import { interpretScores } from '../../../src/core/files/content-model/labels';
 import { MAGIKA_MODEL, type MagikaFileName } from '../../../src/core/files/content-model/model-files';
+import { buildNetwork, paddingRun, type WeightsManifest } from '../../../src/background/content-model-network';
 import { loadContentModelRunner, sha256Hex } from '../../../src/background/content-model-runtime';
 import { MAGIKA_CONFIG, MAGIKA_DIR, nodeRunner, nodeSession, nodeSources } from '../../harness/content-model-node';
 
@@ -81,6 +82,45 @@ describe('inference', () => {
     expect((await classifyFile({ name: 'demo.pyc', size: pyc.length, head: pyc })).categoryByContent).toBe('other');
     expect(compiled.categoryByContent).toBe('executable');
     expect(compiled.evidence.join('\n')).toMatch(/pythonbytecode by the content model/);
+  });
+
+  it('gives the same scores with padding windows in closed form as with every window run', async () => {
+    await nodeRunner(); // sets up the WASM backend
+    const manifest = JSON.parse(readFileSync(`${MAGIKA_DIR}model.json`, 'utf8')) as WeightsManifest;
+    const shardBytes = readFileSync(`${MAGIKA_DIR}group1-shard1of1.bin`);
+    const shard = shardBytes.buffer.slice(shardBytes.byteOffset, shardBytes.byteOffset + shardBytes.byteLength) as ArrayBuffer;
+    const fast = buildNetwork(manifest, shard);
+    const full = buildNetwork(manifest, shard, { paddingShortcut: false });
+    try {
+      let seed = 7;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+      const text = (n: number) => enc('let x = 1;\n'.repeat(Math.ceil(n / 11)).slice(0, n));
+      const files = [
+        text(9),
+        text(300),
+        text(1015),
+        text(1024),
+        text(1030),
+        text(5000),
+        Uint8Array.from({ length: 700 }, random),
+        Uint8Array.from({ length: 9000 }, random),
+      ];
+      const rows = files.map((b) => extractFeatures({ head: b, size: b.length }, MAGIKA_CONFIG)!);
+      expect(paddingRun(rows[1]!)[1] - paddingRun(rows[1]!)[0]).toBeGreaterThan(300);
+      expect(paddingRun(rows[5]!)).toEqual([0, 0]);
+      // One row at a time and all in one batch: both paths must agree.
+      const [a, b] = [await fast.predict(rows), await full.predict(rows)];
+      for (let i = 0; i < rows.length; i++) {
+        const single = (await fast.predict([rows[i]!]))[0]!;
+        for (let j = 0; j < a[i]!.length; j++) {
+          expect(Math.abs(a[i]![j]! - b[i]![j]!)).toBeLessThan(1e-4);
+          expect(Math.abs(single[j]! - b[i]![j]!)).toBeLessThan(1e-4);
+        }
+      }
+    } finally {
+      fast.dispose();
+      full.dispose();
+    }
   });
 
   it('leaves a file too small for the model to our analysis', async () => {

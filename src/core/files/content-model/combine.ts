@@ -19,6 +19,8 @@ export interface ContentOpinion {
   fromText: boolean;
   code: boolean;
   evidence: string;
+  /** Set when the first opinion itself is a guess the model should check, and why. */
+  unsure?: string;
 }
 
 /** Containers our readers name only generically when the head shows no telling entry. */
@@ -35,6 +37,7 @@ export function modelQuestion(first: ContentOpinion | undefined, headLength: num
   if (headLength === 0) return undefined;
   if (!first) return 'neither signatures nor text analysis recognised the content';
   if (!first.fromText) return first.ext in CONTAINER_FAMILIES ? `a ${first.ext} container whose entries the head does not name` : undefined;
+  if (first.unsure) return first.unsure;
   if (first.ext === 'txt' || first.ext === 'md') return 'text analysis found prose only (code in another language or configuration looks alike)';
   if (first.evidence.startsWith('source code by its syntax')) return 'text analysis found code by its syntax, in no language it knows';
   // Statements end in semicolons and many lines hold one separator: two columns, or semicolons or

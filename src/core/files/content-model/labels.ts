@@ -20,7 +20,7 @@ export const LABELS: ReadonlyMap<string, LabelInfo> = new Map(Object.entries(Lab
  * but under a plain-text name they hide no code (so they never make a mismatch on their own).
  */
 const DATA_LABELS = new Set(
-  'json jsonl yaml toml ini xml appleplist rdf textproto sum mum pem crt ignorefile gitattributes gitmodules csproj vcxproj diff csv tsv'.split(' '),
+  'json jsonl yaml toml ini xml sgml appleplist rdf textproto sum mum pem crt ignorefile gitattributes gitmodules csproj vcxproj diff csv tsv'.split(' '),
 );
 
 export interface ModelLabel {
