@@ -33,14 +33,15 @@ const ingest = defineRoute({
   async handler({ body, principal, services, request }) {
     const context = { credentialId: principal.credentialId, clientIp: request.ip, receivedAt: services.now() };
     const result = await services.events.ingest(body.events, context);
-    // The browser's health and drops (issue 15), after its events: they are what must not be lost.
+    // The browser's health and drops (issue 15), after its events, and best effort: the events are
+    // stored, so a failure here must not make the browser send them again and again.
     await recordBrowserReport(services.db, {
       health: body.health,
       droppedEvents: body.droppedEvents,
       events: body.events,
       accepted: result.accepted,
       ...context,
-    });
+    }).catch((err: unknown) => request.log.error({ err }, 'could not record the browser health'));
     // The client's address as this server sees it: the extension uses it for the remote indicator.
     return { ...result, clientIp: request.ip };
   },

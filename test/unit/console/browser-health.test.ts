@@ -1,5 +1,6 @@
 // @vitest-environment node
 // Issue 15, items 3 and 4: the console keeps each browser's latest health and its dropped events, and shows them per person.
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserHealth, FileEvent } from '../../../src/core/schema/event';
 import { makeTestConsole, type TestConsole } from '../support/test-console';
@@ -95,6 +96,13 @@ describe('browser health on ingest', () => {
         .sort(),
     ).toEqual(['Chrome', 'Firefox']);
     expect((await browsers(ADA, 'ingest')).statusCode).toBe(403);
+  });
+
+  it('acknowledges the events even when their health cannot be recorded (no resend loop)', async () => {
+    await sql`drop table browser_health`.execute(built.services.db);
+    const res = await post({ events: [await event(1)], droppedEvents: 2, health: health() });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ accepted: 1 });
   });
 
   it('refuses malformed health with a clear 400 and stores nothing of the batch', async () => {
