@@ -62,7 +62,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await sql`alter sequence events_seq_counter owned by events.seq`.execute(db);
   await sql`alter table events add constraint events_pk primary key (seq, received_at)`.execute(db);
   for (const { def } of indexes) await sql.raw(def).execute(db);
-  // get(id) and the retention of a person's events find rows by id in every partition.
+  // GET /api/v1/events/{id} finds its event by id in every partition.
   await sql`create index events_id on events (id)`.execute(db);
   await sql`alter table event_indicators add constraint event_indicators_pk primary key (indicator, sort_at, event_seq, received_at)`.execute(db);
   await sql`create index event_indicators_event on event_indicators (event_seq)`.execute(db);
