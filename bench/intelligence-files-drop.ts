@@ -1,7 +1,8 @@
 /**
  * bench/intelligence-files-drop (issue 16, item 2): in real Chromium, a trusted drop → stored event
- * for one file that asks the content model (Haskell named .txt: text analysis reads it as prose)
- * and one that does not (CSV), and a 1,000-file folder of such Haskell files, for each extension
+ * for one file that asks the content model (Haskell named .txt: text analysis reads it as prose;
+ * a short one, whose model input is mostly padding, and one of 8 KiB, whose input is full) and one
+ * that does not (CSV), and a 1,000-file folder of such Haskell files, for each extension
  * build named in UPWATCH_EXTENSION_DIRS (`name=dir,name=dir`; default: the built one), in one run,
  * so a build without the model is the baseline of a build with it. Plus each build's packed size.
  *
@@ -48,7 +49,15 @@ async function dropOne(page: Page, worker: Worker, path: string): Promise<number
   return performance.now() - start;
 }
 
-async function measure(name: string, dir: string, files: { model: string[]; plain: string[]; folder: string }): Promise<[string, string][]> {
+interface BenchFiles {
+  model: string[];
+  large: string[];
+  plain: string[];
+  folder: string;
+  sizes: { model: number; large: number };
+}
+
+async function measure(name: string, dir: string, files: BenchFiles): Promise<[string, string][]> {
   const browser = await launchChromium({ extensionDir: dir });
   try {
     const worker = await browser.worker();
@@ -56,9 +65,11 @@ async function measure(name: string, dir: string, files: { model: string[]; plai
     await page.goto('https://www.dropbox.com/home');
     const cold = await dropOne(page, worker, files.model[DROPS]!);
     const model: number[] = [];
+    const large: number[] = [];
     const plain: number[] = [];
     for (let i = 0; i < DROPS; i++) {
       model.push(await dropOne(page, worker, files.model[i]!));
+      large.push(await dropOne(page, worker, files.large[i]!));
       plain.push(await dropOne(page, worker, files.plain[i]!));
     }
     const before = (await storedEvents(worker)).length;
@@ -74,7 +85,8 @@ async function measure(name: string, dir: string, files: { model: string[]; plai
     rmSync(zip);
     return [
       [`${name}: first drop after start, Haskell .txt`, `${fmt(cold, 1)} ms`],
-      [`${name}: drop → stored, Haskell .txt (median of ${DROPS})`, `${fmt(median(model), 1)} ms`],
+      [`${name}: drop → stored, Haskell .txt, ${files.sizes.model} bytes (median of ${DROPS})`, `${fmt(median(model), 1)} ms`],
+      [`${name}: drop → stored, Haskell .txt, ${files.sizes.large} bytes (median of ${DROPS})`, `${fmt(median(large), 1)} ms`],
       [`${name}: drop → stored, CSV (median of ${DROPS})`, `${fmt(median(plain), 1)} ms`],
       [`${name}: ${FOLDER_FILES}-file folder → all stored`, `${fmt(folderMs)} ms (${byModel} named by the model)`],
       [`${name}: packed (zip -9)`, `${fmt(packed / 1e6, 2)} MB`],
@@ -89,10 +101,13 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-intel-'));
   try {
     const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
-    const files = {
+    const large = (i: number) => Array.from({ length: 26 }, (_, j) => haskell(i * 100 + j)).join('\n');
+    const files: BenchFiles = {
       model: Array.from({ length: DROPS + 1 }, (_, i) => write(`words-${i}.txt`, haskell(i))),
+      large: Array.from({ length: DROPS }, (_, i) => write(`modules-${i}.txt`, large(i))),
       plain: Array.from({ length: DROPS }, (_, i) => write(`people-${i}.csv`, csv)),
       folder: join(dir, 'folder'),
+      sizes: { model: Buffer.byteLength(haskell(0)), large: Buffer.byteLength(large(0)) },
     };
     mkdirSync(files.folder);
     for (let i = 0; i < FOLDER_FILES; i++) writeFileSync(join(files.folder, `module-${i}.txt`), haskell(i + 100));

@@ -68,20 +68,6 @@ export async function warmContentModel(config: MagikaConfig, load: () => Promise
   }
 }
 
-/** Runs `fn` after the current task: a message-channel task, not a timer (no clamping of nested timers). */
-function nextTask(fn: () => void): void {
-  if (typeof MessageChannel === 'undefined') {
-    setTimeout(fn, 0);
-    return;
-  }
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    fn();
-  };
-  channel.port2.postMessage(null);
-}
-
 /** One session per user action (actionId), all sharing the worker's runner; the model is warmed up once the worker has been up a moment. */
 export function createContentModelBudgets(
   now: () => number = () => performance.now(),
@@ -89,5 +75,13 @@ export function createContentModelBudgets(
 ): ContentModelBudgets {
   const config = MagikaConfig.parse(configJson);
   if (warmUpDelayMs !== undefined) setTimeout(() => void warmContentModel(config), warmUpDelayMs);
-  return new ContentModelBudgets({ config, load: () => contentModelRunner(), budgetMs: CONTENT_MODEL_BUDGET_MS, now, defer: nextTask });
+  return new ContentModelBudgets({
+    config,
+    load: () => contentModelRunner(),
+    budgetMs: CONTENT_MODEL_BUDGET_MS,
+    now,
+    // No wait for a batch to gather: the network runs one row at a time anyway (a batch saves no
+    // arithmetic on one thread), and files asked while a row runs are queued and taken next.
+    defer: queueMicrotask,
+  });
 }
