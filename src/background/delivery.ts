@@ -14,8 +14,18 @@ import { gzipWithCompressionStream, Outbox } from './outbox';
 import { cached, type Runtime } from './runtime';
 import { readStorageHealth } from './upload-store';
 
-/** Retries a flush every minute while events wait (the outbox's own backoff decides what is due). */
+/**
+ * Retries a flush while events wait: first when the earliest is due (the outbox's backoff or the
+ * backend's Retry-After), then every minute in case that flush was cut short (the worker stopped).
+ */
 export const RETRY_ALARM = 'outbox-retry';
+/** Chrome fires an alarm no sooner than 30 s after it is set. */
+const ALARM_MIN_MS = 30_000;
+/**
+ * Shorter waits (a 429 with Retry-After: 1) are timed in the worker, which lives about 30 s past
+ * its last event: the alarm alone would hold them 30 s at least. The alarm stays behind it.
+ */
+const TIMER_MAX_MS = 25_000;
 
 export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>) {
   // One outbox per worker: it runs one flush at a time.
@@ -34,10 +44,18 @@ export function createDelivery(rt: Runtime, history: () => Promise<RiskHistory>)
     return box;
   }).get;
 
-  const flush = async (ignoreBackoff = false) => {
-    const result = await (await getOutbox()).flush({ ignoreBackoff });
-    if (result.remaining > 0) await browser.alarms.create(RETRY_ALARM, { periodInMinutes: 1 });
-    else await browser.alarms.clear(RETRY_ALARM);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = async (ignoreBackoff = false): Promise<void> => {
+    const box = await getOutbox();
+    const result = await box.flush({ ignoreBackoff });
+    const next = result.remaining > 0 ? await box.nextAttemptAt() : undefined;
+    clearTimeout(timer);
+    timer = undefined;
+    if (next === undefined) return browser.alarms.clear(RETRY_ALARM).then(() => undefined);
+    // Entries due now were not sent (no backend, or it failed mid-queue): the alarm, not a loop of timers.
+    const wait = next - rt.deps.now();
+    if (wait > 0 && wait <= TIMER_MAX_MS) timer = setTimeout(() => rt.track(flush()), wait);
+    await browser.alarms.create(RETRY_ALARM, { when: Date.now() + Math.max(wait, ALARM_MIN_MS), periodInMinutes: 1 });
   };
 
   return {

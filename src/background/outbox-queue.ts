@@ -104,6 +104,12 @@ export class OutboxQueue {
     return this.db.getAllFromIndex('outbox', 'nextAttemptAt', now === undefined ? null : IDBKeyRange.upperBound(now), limit);
   }
 
+  /** The earliest next attempt among queued entries; undefined when none waits. */
+  async nextAttemptAt(): Promise<number | undefined> {
+    const cursor = await this.db.transaction('outbox').store.index('nextAttemptAt').openCursor();
+    return cursor?.value.nextAttemptAt;
+  }
+
   /** Events dropped (outbox full) since the last delivered batch: they travel with the next one. */
   async droppedSinceLastDelivery(): Promise<number> {
     return (await readState(this.db, 'outboxStats')).dropped;

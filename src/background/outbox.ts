@@ -84,6 +84,8 @@ export async function gzipWithCompressionStream(body: string): Promise<Uint8Arra
 export class Outbox {
   readonly #queue: OutboxQueue;
   #flushing: Promise<FlushResult> | undefined;
+  /** The pass that runs after the current one, for callers that arrived during it (and whether one asked to ignore the backoff). */
+  #followUp: { result: Promise<FlushResult>; ignoreBackoff: boolean } | undefined;
   /** Backends that answered 415 to a gzip body get plain bodies until the worker restarts. */
   readonly #noGzip = new Set<string>();
 
@@ -131,12 +133,40 @@ export class Outbox {
     return this.#queue.requeueDeadLetters(this.deps.now());
   }
 
-  /** One flush at a time per worker; callers arriving meanwhile share the running one. */
+  /**
+   * One flush at a time per worker. Callers arriving while one runs share one more pass after it:
+   * the running pass may already have read what is due, and events queued since (an upload
+   * during a request) would otherwise wait for the retry alarm.
+   */
   flush(options: { ignoreBackoff?: boolean } = {}): Promise<FlushResult> {
-    this.#flushing ??= this.#flushAll(options).finally(() => {
-      this.#flushing = undefined;
+    const running = this.#flushing;
+    if (!running) return this.#start(options.ignoreBackoff === true);
+    if (this.#followUp) {
+      this.#followUp.ignoreBackoff ||= options.ignoreBackoff === true;
+      return this.#followUp.result;
+    }
+    const followUp = { ignoreBackoff: options.ignoreBackoff === true } as { result: Promise<FlushResult>; ignoreBackoff: boolean };
+    followUp.result = running
+      .catch(() => undefined)
+      .then(() => {
+        this.#followUp = undefined;
+        return this.#flushing ?? this.#start(followUp.ignoreBackoff);
+      });
+    this.#followUp = followUp;
+    return followUp.result;
+  }
+
+  #start(ignoreBackoff: boolean): Promise<FlushResult> {
+    const run = this.#flushAll({ ignoreBackoff }).finally(() => {
+      if (this.#flushing === run) this.#flushing = undefined;
     });
-    return this.#flushing;
+    this.#flushing = run;
+    return run;
+  }
+
+  /** When the earliest queued entry is due (undefined when none waits): the retry is timed by it. */
+  nextAttemptAt(): Promise<number | undefined> {
+    return this.#queue.nextAttemptAt();
   }
 
   async #flushAll({ ignoreBackoff = false }: { ignoreBackoff?: boolean }): Promise<FlushResult> {
