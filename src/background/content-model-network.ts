@@ -121,6 +121,18 @@ export function buildNetwork(manifest: WeightsManifest, shard: ArrayBuffer, opti
   // 2048 rows an inference.
   const tokenTable = tf.tidy(() => gelu(tf.add(embedding, embeddingBias))); // [257, 64]
   all.push(tokenTable);
+  // Read back once: a row's first layer is then 2048 copies of 64 floats, which beats tf.gather.
+  const tableValues = tokenTable.dataSync() as Float32Array;
+  const rows257 = tokenTable.shape[0]!;
+  const embed = (row: Int32Array): Float32Array => {
+    const x = new Float32Array(TOKENS * 64);
+    for (let i = 0; i < TOKENS; i++) {
+      const token = row[i]!;
+      if (!(token >= 0 && token < rows257)) throw new Error(`content model: token ${token} out of range`);
+      x.set(tableValues.subarray(token * 64, token * 64 + 64), i * 64);
+    }
+    return x;
+  };
   // Layer norm as the graph writes it: variance = E[x²] − E[x]², floored at 0. Returned before its
   // scale and bias, which the padding windows need apart.
   const standardize = (x: tf.Tensor, axis: number, eps: number) => {
@@ -182,8 +194,7 @@ export function buildNetwork(manifest: WeightsManifest, shard: ArrayBuffer, opti
       const out: Float32Array[] = [];
       for (const row of rows) {
         const scores = tf.tidy(() => {
-          const tokens = tf.tensor2d(row, [1, TOKENS], 'int32');
-          const grouped = tf.reshape(tf.gather(tokenTable, tokens), [1, POSITIONS, 256]);
+          const grouped = tf.tensor3d(embed(row), [1, POSITIONS, 256]);
           const z = standardize(grouped, 1, eps0) as tf.Tensor3D;
           const normed = tf.add(tf.mul(z, norm0Scale), norm0Bias) as tf.Tensor3D;
           const pooled = pooledRow(z, normed, paddingRun(row)); // [1, 512]
