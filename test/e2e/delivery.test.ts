@@ -16,6 +16,8 @@ import { CHROME_EXTENSION_ID } from '../harness/paths';
 import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
 import { RECEIVER_PATHS, startReceiver, type Receiver } from '../harness/receiver';
 import { scratchFiles } from '../harness/scratch-files';
+import { storedRecords } from '../harness/stored-events';
+import type { OutboxEntry } from '../../src/background/db';
 
 const TOKEN = 'user:receiver-secret';
 let receiver: Receiver;
@@ -53,6 +55,42 @@ async function upload(...names: string[]): Promise<void> {
 }
 
 const deliveredNames = () => new Set([...receiver.names.entries()].filter(([id]) => receiver.deliveries.has(id)).map(([, name]) => name));
+const answered = (status: number) => receiver.requests.filter((r) => r.status === status).length;
+
+/** What the receiver was asked and what the worker still holds: printed when an event does not arrive. */
+async function deliveryReport(): Promise<string> {
+  const names = (body: string) => [...new Set(body.match(/d\d+\.pdf/g) ?? [])].join(' ') || '(no events)';
+  const requests = receiver.requests.map((r) => `  ${r.status} ${r.path} ${names(r.body)}`);
+  const pending = receiver.pending().map((a) => `  ${a.status}${a.match ? ` for ${a.match}` : ''}`);
+  let outbox: string[];
+  try {
+    const entries = await storedRecords<OutboxEntry>(await browser.worker(), 'outbox');
+    outbox = entries.map(
+      (e) => `  ${e.event.file.name}: attempts ${e.attempts}, next ${new Date(e.nextAttemptAt).toISOString()}, last error ${e.lastError ?? '-'}`,
+    );
+  } catch (err) {
+    outbox = [`  (unreadable: ${String(err)})`];
+  }
+  const line = await deliveryLine().catch((err: unknown) => `(unreadable: ${String(err)})`);
+  return [
+    `now ${new Date().toISOString()}`,
+    'requests:',
+    ...requests,
+    'scripted answers not taken:',
+    ...pending,
+    'outbox:',
+    ...outbox,
+    `options page: ${line}`,
+  ].join('\n');
+}
+
+async function waitDelivered(name: string, timeout = 30_000): Promise<void> {
+  try {
+    await expect.poll(() => deliveredNames().has(name), { timeout }).toBe(true);
+  } catch (err) {
+    throw new Error(`${name} was not delivered within ${timeout} ms\n${await deliveryReport()}`, { cause: err });
+  }
+}
 const deliveredOnce = (name: string) => [...receiver.names.entries()].filter(([, n]) => n === name).length === 1;
 
 /** The options page: the delivery line, and the backend URL in force. */
@@ -94,21 +132,22 @@ describe('Chromium: delivery', () => {
 
   it('retries 500 and 429 (Retry-After), splits on 413, and keeps 401 aside as dead letters', async () => {
     await usePolicy('native', `${receiver.url}${RECEIVER_PATHS.native}`);
-    receiver.queue({ status: 500, headers: { 'Retry-After': '1' } });
+    // Each refusal answers the request carrying its file, whatever the worker sends first (a retry, a health report).
+    receiver.queue({ status: 500, headers: { 'Retry-After': '1' }, match: 'd5.pdf' });
     await upload('d5.pdf');
-    await new Promise((r) => setTimeout(r, 1500));
-    receiver.queue({ status: 429, headers: { 'Retry-After': '1' } });
-    await upload('d6.pdf'); // flushes d5 (due again) and d6 together: 429
-    await new Promise((r) => setTimeout(r, 1500));
-    receiver.queue({ status: 413 });
-    await upload('d7.pdf', 'd8.pdf'); // all four due: 413, then halves
+    await expect.poll(() => answered(500), { timeout: 30_000 }).toBe(1);
+    receiver.queue({ status: 429, headers: { 'Retry-After': '1' }, match: 'd6.pdf' });
+    await upload('d6.pdf'); // d6, with d5 if its retry has not gone yet: 429
+    await expect.poll(() => answered(429), { timeout: 30_000 }).toBe(1);
+    receiver.queue({ status: 413, match: 'd8.pdf' });
+    await upload('d7.pdf', 'd8.pdf'); // queued together, so never alone: 413, then halves
     for (const name of ['d5.pdf', 'd6.pdf', 'd7.pdf', 'd8.pdf']) {
-      await expect.poll(() => deliveredNames().has(name), { timeout: 30_000 }).toBe(true);
+      await waitDelivered(name);
       expect(deliveredOnce(name)).toBe(true);
     }
     expect(receiver.requests.some((r) => r.status === 413)).toBe(true);
 
-    receiver.queue({ status: 401 });
+    receiver.queue({ status: 401, match: 'd9.pdf' });
     await upload('d9.pdf');
     await expect.poll(deliveryLine, { timeout: 30_000 }).toContain('1 refused by the backend (kept as dead letters)');
     expect(deliveredNames().has('d9.pdf')).toBe(false);
@@ -117,26 +156,26 @@ describe('Chromium: delivery', () => {
     await page.goto(`chrome-extension://${CHROME_EXTENSION_ID}/options.html`);
     await page.waitForSelector('body[data-ready="true"]');
     await page.click('#requeue');
-    await expect.poll(() => deliveredNames().has('d9.pdf'), { timeout: 30_000 }).toBe(true);
+    await waitDelivered('d9.pdf');
     await expect.poll(() => page.locator('#requeue').isHidden()).toBe(true);
     await page.close();
   });
 
   it('survives the service worker terminated mid-request: the event is sent again, and kept once', async () => {
-    receiver.queue({ status: 200, hold: true });
+    receiver.queue({ status: 200, hold: true, match: 'd10.pdf' });
     await upload('d10.pdf');
     await expect.poll(() => receiver.held(), { timeout: 30_000 }).toBe(1);
     await stopServiceWorker(browser);
     receiver.release(); // the answer reaches a worker that is gone
     // Waking the worker (the options page messages it) flushes the outbox again.
     await deliveryLine();
-    await expect.poll(() => deliveredNames().has('d10.pdf'), { timeout: 30_000 }).toBe(true);
+    await waitDelivered('d10.pdf');
     expect(deliveredOnce('d10.pdf')).toBe(true);
   });
 
   it('delivers a full outbox after a browser restart', async () => {
     // The backend is down (503) when the files are uploaded: they wait in the outbox.
-    receiver.queue({ status: 503 });
+    receiver.queue({ status: 503, match: 'd11.pdf' });
     await upload('d11.pdf', 'd12.pdf', 'd13.pdf');
     await expect.poll(() => receiver.requests.filter((r) => r.status === 503).length, { timeout: 30_000 }).toBe(1);
     await expect.poll(deliveryLine, { timeout: 30_000 }).toMatch(/3 event\(s\) waiting to be sent/);
@@ -144,7 +183,7 @@ describe('Chromium: delivery', () => {
     browser = await launchChromium({ profileDir });
     await deliveryLine();
     for (const name of ['d11.pdf', 'd12.pdf', 'd13.pdf']) {
-      await expect.poll(() => deliveredNames().has(name), { timeout: 60_000 }).toBe(true);
+      await waitDelivered(name, 60_000);
       expect(deliveredOnce(name)).toBe(true);
     }
   });

@@ -13,6 +13,8 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
   /** Hold the request open until `release()` (a backend that hangs). */
   hold?: boolean;
+  /** Answer only a request whose body contains this (a file name): a retry or a health report sent first does not take it. */
+  match?: string;
 }
 
 export interface ReceivedRequest {
@@ -30,6 +32,8 @@ export interface Receiver {
   names: Map<string, string>;
   /** Answers for the next requests, in order, before the protocol's normal answer. */
   queue(...answers: ScriptedAnswer[]): void;
+  /** The scripted answers no request took yet. */
+  pending(): readonly ScriptedAnswer[];
   release(): void;
   held(): number;
   close(): Promise<void>;
@@ -91,7 +95,8 @@ export async function startReceiver(token: string, port = 0): Promise<Receiver> 
       const path = (req.url ?? '/').split('?')[0]!;
       const record: ReceivedRequest = { path, headers: req.headers, body, status: 0 };
       requests.push(record);
-      const next = scripted.shift();
+      const at = scripted.findIndex((a) => a.match === undefined || body.includes(a.match));
+      const next = at < 0 ? undefined : scripted.splice(at, 1)[0];
       if (next?.hold) {
         holding.push(() => {
           record.status = 200;
@@ -130,6 +135,7 @@ export async function startReceiver(token: string, port = 0): Promise<Receiver> 
     deliveries,
     names,
     queue: (...answers) => scripted.push(...answers),
+    pending: () => [...scripted],
     release: () => holding.splice(0).forEach((respond) => respond()),
     held: () => holding.length,
     close: () =>
