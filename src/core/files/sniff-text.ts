@@ -149,8 +149,18 @@ function signalsIn(text: string, passes: readonly RegExp[], rule: LanguageRule):
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Every gate fragment in one expression: one pass over the text says which languages to try. */
-const GATES = new RegExp([...new Set(LANGUAGES.flatMap((r) => r.gate))].map(escapeRegExp).join('|'), 'gi');
+/**
+ * Every gate fragment in one expression: one pass over the text says which languages to try.
+ * Longest first: at one position the first alternative wins, and a short fragment ("set ") must
+ * not hide a longer one that starts the same way ("set -", the gate of shell and fish).
+ */
+const GATES = new RegExp(
+  [...new Set(LANGUAGES.flatMap((r) => r.gate))]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|'),
+  'gi',
+);
 
 function byLanguage(text: string, lines: readonly string[]): TextVerdict | undefined {
   const seen = new Set<string>();

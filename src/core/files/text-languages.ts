@@ -288,7 +288,8 @@ export const LANGUAGES: LanguageRule[] = [
     needs: 2,
     signals: [
       ['set -l / -g / -x', line(/set\s+-[glxUeq]+\s+\w/)],
-      ['function … end', line(/function\s+[\w-]+(?:\s+--?\w[\w-]*)*/)],
+      // fish declares no parameter list: `function name --description '…'`, never `function name(`.
+      ['function name', line(/function\s+[\w-]+(?:\s+--?[\w-]+(?:[ \t]+(?:'[^'\n]*'|"[^"\n]*"|[^\s(-][^\s(]*))?)*[ \t]*$/)],
       ['end', line(/end\s*$/)],
       ['$argv', any(/\$argv\b/)],
       ['complete -c', line(/complete\s+(?:-\w\s+)*-c\s/)],

@@ -169,6 +169,19 @@ describe('language rules', () => {
     expect(verdict.evidence.join('\n')).toMatch(evidence);
   });
 
+  it('a fish script whose only gate is "set -" is tried as fish (a shorter gate, "set ", does not hide it)', async () => {
+    const fish = '# settings\n\nset -g IFS \\n\\ \\t\nset -l configdir ~/.config\n\nif set -q XDG_CONFIG_HOME\n\tset configdir $XDG_CONFIG_HOME\nend\n';
+    const verdict = await classifyFile(text('config.txt', fish));
+    expect(verdict.categoryByContent).toBe('script');
+    expect(verdict.evidence.join('\n')).toMatch(/fish script/);
+  });
+
+  it('Lua and Julia functions (with a parameter list) are not fish', async () => {
+    const lua =
+      'local M = {}\n\nfunction M.new(x)\n  local self = {x = x}\n  return self\nend\n\nfunction greet(name)\n  print("hi " .. name)\nend\n\nreturn M\n';
+    expect((await classifyFile(text('counter.txt', lua))).evidence.join('\n')).not.toMatch(/fish script/);
+  });
+
   it('a Windows batch script is still batch, not Vim script', async () => {
     const bat = '@echo off\nsetlocal\nset NAME=world\nif exist out.txt del out.txt\ncall :greet\ngoto :eof\n:greet\necho Hello %NAME%\n';
     expect((await classifyFile(text('run.txt', bat))).evidence.join('\n')).toMatch(/Windows batch script/);
