@@ -4,6 +4,7 @@
  * bounded whatever the file's size. Every verdict carries the signals that made it.
  */
 import { LANGUAGES, type LanguageRule } from './text-languages';
+import { byDocumentationMarkup, markdownMarkers, withoutFences } from './text-markup';
 
 export interface TextVerdict {
   /** The canonical extension of the format found (py, sh, csv, json, txt…): its category comes from the extension table. */
@@ -95,27 +96,6 @@ function byMarkup(start: string): TextVerdict | undefined {
   if (/<svg[\s>]/.test(lower)) return data('svg', 'SVG markup (<svg>)');
   if (/^<!doctype html|<html[\s>]|^<head[\s>]|^<body[\s>]/.test(lower)) return data('html', 'HTML markup');
   if (lower.startsWith('<?xml') || /^<[a-z_][\w:.-]*[\s>]/.test(lower)) return data('xml', 'XML markup');
-  return undefined;
-}
-
-/**
- * Documentation markup whose lines read as code to a language detector or to the content model
- * (Pod reads as Perl, Org as templates, roff as assembly): each is told by its own line commands.
- */
-function byDocumentationMarkup(start: string): TextVerdict | undefined {
-  const window = start.slice(0, LANGUAGE_WINDOW);
-  // Pod: a file that opens with Pod commands (a leading version line aside) is documentation; Perl
-  // with Pod inside opens with code.
-  if (/^(?:[^\n=][^\n]*\n\s*)?=(?:pod|head[1-6]|encoding|begin|for|over|item)\b/.test(window) && /^=(?:head[1-6]|item|cut|end|back|pod)\b/m.test(window)) {
-    return data('pod', 'Pod documentation (=head, =item lines)');
-  }
-  const org = window.match(/^#\+[A-Za-z_]+(?::|[ \t]|$)/gm);
-  if (org && org.length >= 2) return data('org', 'Org document (#+ keyword lines)');
-  // roff: comment lines (.\" or '\") or requests, with a title or section request among them.
-  const roff = window.match(/^(?:\.\\"|'\\"|\.[A-Za-z]{1,2}(?:[ \t]|$))/gm);
-  if (roff && roff.length >= 3 && /^\.(?:TH|SH|Dd|Dt|Sh|SS)\b/m.test(window) && /^(?:\.|')/.test(window)) {
-    return data('roff', 'roff manual page (.TH, .SH requests)');
-  }
   return undefined;
 }
 
@@ -262,30 +242,12 @@ function bySettings(lines: readonly string[]): TextVerdict | undefined {
   return undefined;
 }
 
-/** Markdown's own marks (not `#` lines, which are comments in many languages): fences, underlined headings, links, bold. */
-function markdownMarkers(text: string): number {
-  return [/^[ \t]{0,3}(?:`{3,}|~{3,})/m, /^\S[^\n]*\n(?:={3,}|-{3,})[ \t]*$/m, /\[[^\]\n]+\]\((?:https?:|\.{0,2}\/|#)[^)\s]*\)/, /\*\*[^*\n]+\*\*/].filter(
-    (p) => p.test(text),
-  ).length;
-}
-
 function byProse(text: string): TextVerdict {
   const markdown = [/^#{1,6}\s+\S/m, /^\s*[-*+]\s+\S/m, /\[[^\]\n]+\]\([^)\s]+\)/, /^```/m, /\*\*[^*\n]+\*\*/].filter((p) => p.test(text)).length;
   if (markdown >= 2) return data('md', 'Markdown (headings, lists, links)');
   let words = 0;
   for (let i = 1; i < text.length && words <= 20; i++) if (text.charCodeAt(i - 1) === 32 && /\p{L}/u.test(text[i]!)) words++;
   return data('txt', words > 20 ? 'plain text (prose)' : 'plain text');
-}
-
-/** Complete Markdown fenced blocks (``` or ~~~ at a line start, up to the same fence). */
-const FENCED = /^[ \t]{0,3}(`{3,}|~{3,})[^\n`]*\n[\s\S]*?^[ \t]{0,3}\1[ \t]*$/gm;
-
-/** A fence still open where the window ends (the head cut the block). */
-const OPEN_FENCE = /^[ \t]{0,3}(?:`{3,}|~{3,})[^\n`]*\n[\s\S]*$/m;
-
-function withoutFences(text: string): string {
-  if (!text.includes('```') && !text.includes('~~~')) return text;
-  return text.replace(FENCED, '').replace(OPEN_FENCE, '');
 }
 
 /** `truncated`: the head is shorter than the file, so the last line may be cut. */
