@@ -14,6 +14,7 @@ import { openConsoleDb, openPostgresPool, SQLITE_FILE } from '../console/db/data
 import type { ConsoleOptions } from '../console/server';
 import type { FileEvent } from '../src/core/schema/event';
 import { databaseFor, startPostgresCluster, type PostgresCluster } from '../test/unit/support/postgres';
+import { EVENT_COLUMNS } from './event-rows';
 
 export interface BenchStore {
   /** What buildConsole needs to open this store (every node of it). */
@@ -35,9 +36,6 @@ export interface BenchEngine {
   close(): Promise<void>;
 }
 
-const COLUMNS =
-  'id, observed_at, received_at, sort_at, user_email, score, severity_rank, destination_category, service_id, host, file_category, file_name, file_extension, channel, trusted, credential_id, client_ip, body';
-
 function sqliteEngine(): BenchEngine {
   return {
     name: 'SQLite',
@@ -51,7 +49,7 @@ function sqliteEngine(): BenchEngine {
           const sqlite = new Database(join(dir, SQLITE_FILE));
           sqlite.pragma('journal_mode = WAL');
           sqlite.pragma('synchronous = FULL');
-          const insert = sqlite.prepare(`INSERT INTO events (${COLUMNS}) VALUES (${Array(18).fill('?').join(', ')}) ON CONFLICT (id) DO NOTHING`);
+          const insert = sqlite.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (${Array(18).fill('?').join(', ')}) ON CONFLICT (id) DO NOTHING`);
           const indicator = sqlite.prepare('INSERT INTO event_indicators (event_seq, indicator, sort_at) VALUES (?, ?, ?)');
           const store = sqlite.transaction((events: FileEvent[], receivedAt: number) => {
             for (const e of events) {
@@ -108,7 +106,7 @@ function postgresEngine(cluster: PostgresCluster): BenchEngine {
             const params = news.flat();
             const tuples = news.map((_, i) => `(${Array.from({ length: 18 }, (_, j) => `$${i * 18 + j + 1}`).join(', ')})`).join(', ');
             const inserted = news.length
-              ? await client.query<{ seq: string; sort_at: string }>(`INSERT INTO events (${COLUMNS}) VALUES ${tuples} RETURNING seq, sort_at`, params)
+              ? await client.query<{ seq: string; sort_at: string }>(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${tuples} RETURNING seq, sort_at`, params)
               : { rows: [] };
             const indicators = inserted.rows.flatMap((r, i) =>
               [...new Set(newEvents[i]!.risk.indicators.map((x) => x.id))].map((id) => [r.seq, id, r.sort_at]),

@@ -24,11 +24,12 @@ import { migrate, openPostgresPool } from '../console/db/database';
 import { ensureMonthPartitions } from '../console/db/partitions';
 import type { ConsoleDatabase } from '../console/db/schema';
 import { installExposureAggregates } from '../console/events/exposure';
-import { EventStore, sortTime } from '../console/events/store';
+import { EventStore } from '../console/events/store';
 import { dropExpiredMonths } from '../console/retention/partitions';
 import type { FileEvent } from '../src/core/schema/event';
 import { databaseFor, startPostgresCluster } from '../test/unit/support/postgres';
 import { makeWorkload } from './console-data';
+import { EVENT_COLUMNS, eventRow } from './event-rows';
 import { fmt, printResult } from './lib';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -45,34 +46,8 @@ const EVENTS_PER_BROWSER_DAY = env('UPWATCH_BENCH_EVENTS_PER_BROWSER_DAY', 20);
 const PEAK_FACTOR = 3;
 const MONTH = Date.parse('2025-01-01T00:00:00Z');
 const MONTH_END = Date.parse('2025-02-01T00:00:00Z');
-const COLUMNS =
-  'id, observed_at, received_at, sort_at, user_email, score, severity_rank, destination_category, service_id, host, file_category, file_name, file_extension, channel, trusted, credential_id, client_ip, body';
 
 type Layout = 'unpartitioned (0008)' | 'partitioned (0009)';
-
-function row(e: FileEvent, receivedAt: number): unknown[] {
-  const observedAt = Date.parse(e.observedAt);
-  return [
-    e.id,
-    observedAt,
-    receivedAt,
-    sortTime(observedAt, receivedAt),
-    e.user.email?.toLowerCase() ?? null,
-    e.risk.score,
-    ['none', 'low', 'moderate', 'high', 'critical'].indexOf(e.risk.severity),
-    e.destination.category,
-    e.destination.serviceId ?? null,
-    e.destination.host.toLowerCase(),
-    e.file.category,
-    e.file.name.toLowerCase(),
-    e.file.extension.toLowerCase(),
-    e.channel,
-    e.destination.trusted ? 1 : 0,
-    null,
-    '10.0.0.1',
-    JSON.stringify(e),
-  ];
-}
 
 /** One batch in one transaction, with the statements of the layout. */
 async function storeBatch(client: pg.PoolClient, layout: Layout, batch: FileEvent[]): Promise<void> {
@@ -88,11 +63,11 @@ async function storeBatch(client: pg.PoolClient, layout: Layout, batch: FileEven
     events = batch.filter((e) => ids.has(e.id));
   }
   if (events.length) {
-    const values = events.map((e) => row(e, receivedAt));
+    const values = events.map((e) => eventRow(e, receivedAt));
     const tuples = values.map((_, i) => `(${Array.from({ length: 18 }, (_, j) => `$${i * 18 + j + 1}`).join(', ')})`).join(', ');
     const conflict = layout === 'unpartitioned (0008)' ? 'ON CONFLICT (id) DO NOTHING' : '';
     const inserted = await client.query<{ seq: string; sort_at: string; id: string }>(
-      `INSERT INTO events (${COLUMNS}) VALUES ${tuples} ${conflict} RETURNING seq, sort_at, id`,
+      `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${tuples} ${conflict} RETURNING seq, sort_at, id`,
       values.flat(),
     );
     const byId = new Map(events.map((e) => [e.id, e]));
@@ -123,7 +98,7 @@ async function concurrently(batches: FileEvent[][], senders: number, store: (bat
 /** A month of events (one indicator each, the same 1.6 KB body) written by the server itself. */
 async function seedMonth(db: Kysely<ConsoleDatabase>, layout: Layout, body: string): Promise<void> {
   const span = MONTH_END - MONTH - 1;
-  await sql`insert into events (${sql.raw(COLUMNS)})
+  await sql`insert into events (${sql.raw(EVENT_COLUMNS)})
       select 'month-' || g, t, t, t, 'user' || (g % 2000) || '@acme.example', 40, 2, 'cloud_storage', 'dropbox', 'www.dropbox.com',
         'document', 'file-' || g || '.pdf', 'pdf', 'file_picker', 0, null, '10.0.0.1', ${body}
       from generate_series(1, ${MONTH_EVENTS}::bigint) g, lateral (select ${MONTH}::bigint + g * ${span}::bigint / ${MONTH_EVENTS}::bigint as t) x`.execute(db);

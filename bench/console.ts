@@ -15,10 +15,10 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { buildConsole, type BuiltConsole } from '../console/server';
-import { severityRank, sortTime } from '../console/events/store';
 import type { FileEvent } from '../src/core/schema/event';
 import { benchEngines, type BenchEngine, type BenchStore } from './console-engines';
 import { EXPOSURE_BASELINE_SQL, makeWorkload, type Workload } from './console-data';
+import { eventRow } from './event-rows';
 import { fmt, printResult } from './lib';
 
 const TOTAL = Number(process.env.UPWATCH_BENCH_EVENTS ?? 1_000_000);
@@ -43,31 +43,6 @@ async function timed(runs: number, fn: (i: number) => Promise<unknown> | unknown
 }
 
 const ms = (t: { p50: number; p95: number }) => `p50 ${fmt(t.p50, 1)} ms, p95 ${fmt(t.p95, 1)} ms`;
-
-/** The events table's row for an event, as the console computes it, for the plain-INSERT baseline. */
-function plainRow(e: FileEvent, receivedAt: number) {
-  const observedAt = Date.parse(e.observedAt);
-  return [
-    e.id,
-    observedAt,
-    receivedAt,
-    sortTime(observedAt, receivedAt),
-    e.user.email?.toLowerCase() ?? null,
-    e.risk.score,
-    severityRank(e.risk.severity),
-    e.destination.category,
-    e.destination.serviceId ?? null,
-    e.destination.host.toLowerCase(),
-    e.file.category,
-    e.file.name.toLowerCase(),
-    e.file.extension.toLowerCase(),
-    e.channel,
-    e.destination.trusted ? 1 : 0,
-    'bench',
-    '127.0.0.1',
-    JSON.stringify(e),
-  ];
-}
 
 /** Ingest over real sockets through `nodes` consoles on one store, the senders spread over them. */
 async function httpIngest(store: BenchStore, batches: FileEvent[][], nodes: number): Promise<{ perSecond: number; failures: number }> {
@@ -197,7 +172,7 @@ async function ingestFigures(engine: BenchEngine, batches: FileEvent[][]): Promi
   }
   const store = await engine.store('plain');
   try {
-    rows.push([`baseline: plain ${engine.name} INSERT, 1 txn/batch, one connection`, `${fmt(await store.plainInsert(batches, plainRow))} events/s`]);
+    rows.push([`baseline: plain ${engine.name} INSERT, 1 txn/batch, one connection`, `${fmt(await store.plainInsert(batches, eventRow))} events/s`]);
   } finally {
     await store.remove();
   }
