@@ -4,7 +4,7 @@ import { openDatabase, writeState, type Database } from '../../../src/background
 import { browserHealth } from '../../../src/background/delivery-health';
 import { Outbox } from '../../../src/background/outbox';
 import type { BackendTarget } from '../../../src/core/effective-config';
-import { nativeFormat } from '../../../src/core/formats/native';
+import { nativeTarget } from '../support/backend-target';
 import { splunkHecFormat } from '../../../src/core/formats/splunk-hec';
 import { NativeBatch, type BrowserHealth } from '../../../src/core/schema/event';
 import { sampleEvent, sampleId } from '../support/sample-event';
@@ -13,13 +13,7 @@ let dbCounter = 0;
 const EVENTS = await Promise.all(
   Array.from({ length: 8 }, (_, n) => sampleEvent({ id: sampleId(n), observedAt: new Date(1_700_000_000_000 + n).toISOString() })),
 );
-const TARGET: BackendTarget = {
-  url: 'https://backend.example/api/v1/events',
-  token: 'token-a',
-  format: nativeFormat,
-  maxBatchEvents: 200,
-  maxBatchBytes: 1_048_576,
-};
+const TARGET = nativeTarget('token-a');
 const DEVICE = { browser: 'Chrome', browserVersion: '156', os: 'linux', extensionVersion: '1.0.0' };
 
 /** A console that refuses (400) any batch holding a `bad` id; every body it gets is parsed as the console would. */

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, readState } from '../../../src/background/db';
 import { Outbox, targetFingerprint } from '../../../src/background/outbox';
 import { DEFAULT_OUTBOX_LIMITS, OutboxQueue } from '../../../src/background/outbox-queue';
-import type { BackendTarget } from '../../../src/core/effective-config';
-import { nativeFormat } from '../../../src/core/formats/native';
+import { nativeTarget } from '../support/backend-target';
 import { splunkHecFormat } from '../../../src/core/formats/splunk-hec';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
@@ -14,13 +13,7 @@ const freshDb = () => openDatabase(`outbox-dead-letters-${++dbCounter}`);
 const EVENTS = await Promise.all(
   Array.from({ length: 200 }, (_, n) => sampleEvent({ id: sampleId(n), observedAt: new Date(1_700_000_000_000 + n).toISOString() })),
 );
-const TARGET: BackendTarget = {
-  url: 'https://backend.example/api/v1/events',
-  token: 'token-a',
-  format: nativeFormat,
-  maxBatchEvents: 200,
-  maxBatchBytes: 1_048_576,
-};
+const TARGET = nativeTarget('token-a');
 
 /** A backend that refuses (400) any batch holding one of the `bad` ids and takes the rest; 401 to any other token. */
 function strictBackend(bad: ReadonlySet<string>, token = 'token-a') {

@@ -6,18 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/background/db';
 import { Outbox } from '../../../src/background/outbox';
 import type { BrowserHealth } from '../../../src/core/schema/event';
-import type { BackendTarget } from '../../../src/core/effective-config';
-import { nativeFormat } from '../../../src/core/formats/native';
+import { nativeTarget } from '../support/backend-target';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 let dbCounter = 0;
-const TARGET: BackendTarget = {
-  url: 'https://backend.example/api/v1/events',
-  token: 'tok',
-  format: nativeFormat,
-  maxBatchEvents: 200,
-  maxBatchBytes: 1_048_576,
-};
+const TARGET = nativeTarget('tok');
 const event = (n: number) => sampleEvent({ id: sampleId(n), file: { name: `f${n}.py`, size: 1, mimeType: '' } });
 
 /** A fetch whose answers the test releases one at a time, recording the event ids of each request. */

@@ -4,7 +4,7 @@ import { Outbox } from '../../../src/background/outbox';
 import type { BackendTarget } from '../../../src/core/effective-config';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { elasticFormat } from '../../../src/core/formats/elastic';
-import { nativeFormat } from '../../../src/core/formats/native';
+import { nativeTarget } from '../support/backend-target';
 import { xsoarFormat } from '../../../src/core/formats/xsoar';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
@@ -18,13 +18,7 @@ const EVENTS = await Promise.all(
 );
 const event = (n: number) => EVENTS[n]!;
 
-const TARGET: BackendTarget = {
-  url: 'https://backend.example/api/v1/events',
-  token: 'tok',
-  format: nativeFormat,
-  maxBatchEvents: 200,
-  maxBatchBytes: 1_048_576,
-};
+const TARGET = nativeTarget('tok');
 
 type Answer = number | Error | { status: number; body?: string; headers?: Record<string, string> };
 
