@@ -1,6 +1,7 @@
 /** Renders docs/destinations.md from the built-in catalog (generated; drift-tested). */
 import { BUILTIN_CATALOG, type BuiltinService } from '../../src/core/destinations/catalog';
 import { PAGE_WORD_RULES } from '../../src/core/destinations/page-words';
+import { SECTION_KINDS, SECTION_PATHS, SECTION_SUBDOMAINS, type SectionKind } from '../../src/core/destinations/site-sections';
 import { DESTINATION_CATEGORIES, SOURCE_CATEGORIES } from '../../src/core/schema/identifiers';
 
 const CATEGORY_TITLES: Record<string, string> = {
@@ -124,6 +125,37 @@ The unit tests measure it on ordinary pages (news, shops, docs, banks, governmen
 ${rows.join('\n')}`;
 }
 
+function siteSectionsSection(): string {
+  const kinds = Object.keys(SECTION_KINDS) as SectionKind[];
+  const words = (list: readonly string[], shape: (w: string) => string) => list.map((w) => `\`${shape(w)}\``).join(', ');
+  const rows = kinds.map((k) => `| ${SECTION_KINDS[k]} | ${words(SECTION_SUBDOMAINS[k], (w) => `${w}.`)} | ${words(SECTION_PATHS[k], (w) => `/${w}`)} |`);
+  return `## Content sections: a service's own pages, not its product
+
+A service's blog, documentation, help centre, status page and company, legal and pricing pages are not where it keeps
+uploads (\`src/core/destinations/site-sections.ts\`). A page is such a section when the catalog named its host only
+through a parent domain and a label in front of that domain is one of the subdomain words below (\`help.dropbox.com\`,
+\`eu.support.dropbox.com\`), or when it is on the site's front door (the registrable domain or its \`www\` host) and its
+first path segment, after a locale, is one of the path words (\`www.dropbox.com/pricing\`, \`slack.com/help/…\`,
+\`www.canva.com/de_de/help/\`). It is then \`other\`, still naming the service, with \`matchedBy: "section"\` and a
+\`section\` that says which word and why.
+
+The catalog and the admin win: a catalog entry for the host itself (\`docs.google.com\` is Google Docs,
+\`blog.naver.com\` a blogging service), a catalog path rule, and any host pattern of a custom destination. So does an
+application's own route in the address (a webmail host or path, GitLab's \`/-/\`, WordPress's \`/wp-admin\`). Not read
+as sections: the label naming a tenant's own site under a private suffix of the Public Suffix List (\`blog.github.io\`),
+paths on code hosts and social networks (their first segment names users and organisations: \`github.com/docs\`), and
+\`docs\` on productivity services (their documents: \`docs.craft.do\`). A tenant that picks one of these words on a
+multi-tenant service outside the private suffixes is read as the service's section: a custom destination for its host
+puts it back.
+
+On a host the catalog does not know, a content section keeps the page's words from naming an upload category (a blog
+post titled "Merge PDF files online"), but for an application's own route.
+
+| Section | Subdomains | First path segments (front door) |
+|---|---|---|
+${rows.join('\n')}`;
+}
+
 export function renderDestinationsDoc(): string {
   const services = BUILTIN_CATALOG.services;
   const categories = DESTINATION_CATEGORIES.filter((c) => c !== 'unknown');
@@ -149,7 +181,8 @@ Upwatch names where a file is going from the tab's URL and title (and the frame'
 2. **Host + path** — a catalog pattern with a path prefix (\`x.com/i/grok\`, \`facebook.com/messages\`,
    \`mail.google.com/chat\`). Path prefixes match whole segments: \`/messages\` matches \`/messages/1\`, not \`/messagesfan\`.
 3. **Host** — the most specific catalog host that is the tab's host or a parent of it (\`us-east.app.box.com\` → \`box.com\`).
-   A leading \`*\` matches the end of a label: \`*-my.sharepoint.com\` is every tenant's OneDrive.
+   A leading \`*\` matches the end of a label: \`*-my.sharepoint.com\` is every tenant's OneDrive. A content section
+   of the service's site (\`help.dropbox.com\`, \`www.dropbox.com/pricing\`, see below) is \`other\`, naming the service.
 4. **Title** — only for registrable domains the catalog does not know, and only the self-hosted-software rules
    below (Nextcloud, Roundcube, GitLab, Open WebUI…). Titles are page-controlled: a title never turns a known host into another service.
 5. **Page words** — only for registrable domains the catalog does not know: the cautious fallback below.
@@ -190,6 +223,8 @@ ${sourcesSection(services)}
 ${titleRulesSection(services)}
 
 ${pathRulesSection(services)}
+
+${siteSectionsSection()}
 
 ${fallbackSection()}
 

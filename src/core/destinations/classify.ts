@@ -5,11 +5,17 @@
  * catalog does not know) > page words (the cautious generic fallback of page-words.ts, on hosts the
  * catalog does not know) > `other` for any real http(s) host > `unknown`. Titles are
  * page-controlled, so a title never turns a known host into another service.
+ *
+ * A service's content pages (site-sections.ts: help.dropbox.com, www.dropbox.com/pricing) are
+ * `other`, still naming the service, when the catalog named the host only through a parent domain;
+ * on hosts the catalog does not know, a content section keeps the page's title words from naming
+ * an upload category.
  */
 import type { DestinationCategory } from '../schema/identifiers';
 import { BUILTIN_CATALOG, mergeCatalog, type CatalogService, type CustomDestination } from './catalog';
-import { HostIndex, registrableDomain } from './host-index';
-import { classifyByPageWords } from './page-words';
+import { HostIndex, registrableDomain, type HostMatch } from './host-index';
+import { classifyByApplicationRoute, classifyByPageWords } from './page-words';
+import { siteSection, type SiteSection } from './site-sections';
 import { TitleMatcher } from './title-patterns';
 import { compileTrustList, type TrustList } from './trust';
 import { usableUrlParts, type UrlParts } from './url-parts';
@@ -29,8 +35,12 @@ export interface DestinationOptions {
   customDestinations?: readonly CustomDestination[];
 }
 
-/** `page`: no catalog entry, the page's own title or path words (page-words.ts) named the category. */
-export type MatchedBy = 'trust' | 'url' | 'title' | 'domain' | 'page' | 'none';
+/**
+ * `page`: no catalog entry, the page's own title or path words (page-words.ts) named the category.
+ * `section`: the page is in a site's content section (site-sections.ts), so it is `other`; `section`
+ * says which and why.
+ */
+export type MatchedBy = 'trust' | 'url' | 'title' | 'domain' | 'page' | 'section' | 'none';
 
 export interface DestinationResult {
   category: DestinationCategory;
@@ -40,17 +50,21 @@ export interface DestinationResult {
   domain: string;
   trusted: boolean;
   matchedBy: MatchedBy;
+  /** Set when the page is a content section of a site (matchedBy `section`, or `trust` on such a page). */
+  section?: SiteSection;
 }
 
 interface CompiledCatalog {
   index: HostIndex;
+  /** Host patterns an admin gave (custom destinations): a host they name is never a content section. */
+  customPatterns: ReadonlySet<string>;
   /** Title rules in catalog order, each compiled on its own (title-patterns.ts). */
   titles: TitleMatcher<CatalogService>;
 }
 
-function compileCatalog(services: readonly CatalogService[]): CompiledCatalog {
+function compileCatalog(services: readonly CatalogService[], custom: readonly CustomDestination[] = []): CompiledCatalog {
   const titles = new TitleMatcher(services.flatMap((service) => (service.titles ?? []).map((source) => ({ source, value: service }))));
-  return { index: new HostIndex(services), titles };
+  return { index: new HostIndex(services), customPatterns: new Set(custom.flatMap((d) => d.hosts ?? [])), titles };
 }
 
 let builtin: CompiledCatalog | undefined;
@@ -62,7 +76,7 @@ function catalogFor(options: DestinationOptions): CompiledCatalog {
   if (!custom || custom.length === 0) return (builtin ??= compileCatalog(BUILTIN_CATALOG.services));
   let compiled = compiledCustom.get(custom);
   if (!compiled) {
-    compiled = compileCatalog(mergeCatalog(custom));
+    compiled = compileCatalog(mergeCatalog(custom), custom);
     compiledCustom.set(custom, compiled);
   }
   return compiled;
@@ -83,23 +97,50 @@ function named(host: string, domain: string, service: CatalogService, trusted: b
   return { category: service.category, serviceId: service.id, serviceName: service.name, host, domain, trusted, matchedBy };
 }
 
+/**
+ * The content section of a catalog service's site this page is in, or undefined. The catalog wins
+ * when it names the host itself or a path of it, an admin's custom pattern always wins, and so does
+ * an address that is an application's own route (page-words' classifyByApplicationRoute: /wp-admin).
+ */
+function sectionOfService(parsed: UrlParts, domain: string, match: HostMatch, compiled: CompiledCatalog): SiteSection | undefined {
+  if (match.byPath || compiled.customPatterns.has(match.pattern)) return undefined;
+  const { host, path } = parsed;
+  const section = siteSection({ host, path, domain, named: match.host, service: match.service });
+  return section && !classifyByApplicationRoute(host, path) ? section : undefined;
+}
+
+function ofSection(host: string, domain: string, service: CatalogService, section: SiteSection, trusted: boolean): DestinationResult {
+  return { ...named(host, domain, service, trusted, trusted ? 'trust' : 'section'), category: 'other', section };
+}
+
 function classifyUrl(parsed: UrlParts, title: string | undefined, options: DestinationOptions): DestinationResult {
   const { host, path } = parsed;
   const domain = registrableDomain(host);
   const compiled = catalogFor(options);
   const match = compiled.index.lookup(host, path, domain);
+  const section = match && sectionOfService(parsed, domain, match, compiled);
 
   if (trustFor(options)?.matches(host, path)) {
-    return match ? named(host, domain, match.service, true, 'trust') : { category: 'other', host, domain, trusted: true, matchedBy: 'trust' };
+    if (!match) return { category: 'other', host, domain, trusted: true, matchedBy: 'trust' };
+    return section ? ofSection(host, domain, match.service, section, true) : named(host, domain, match.service, true, 'trust');
   }
-  if (match) return named(host, domain, match.service, false, match.byPath ? 'url' : 'domain');
+  if (match)
+    return section ? ofSection(host, domain, match.service, section, false) : named(host, domain, match.service, false, match.byPath ? 'url' : 'domain');
   // Titles are page-controlled: they only name self-hosted software on domains the catalog does not
   // know, and the page's words only guess a category there (never a service).
   if (!compiled.index.knowsDomain(domain)) {
     const service = title && compiled.titles.size > 0 ? compiled.titles.match(title) : undefined;
     if (service) return named(host, domain, service, false, 'title');
     const guess = classifyByPageWords(host, path, title);
-    if (guess) return { category: guess.category, host, domain, trusted: false, matchedBy: 'page' };
+    if (guess) {
+      // In a content section the page's words describe (a blog post on merging PDFs); an
+      // application's own route in the address still names it (/blog/wp-admin).
+      const content = siteSection({ host, path, domain, named: domain });
+      const byAddress = content && classifyByApplicationRoute(host, path);
+      if (content && !byAddress) return { category: 'other', host, domain, trusted: false, matchedBy: 'section', section: content };
+      const used = byAddress || guess;
+      return { category: used.category, host, domain, trusted: false, matchedBy: 'page' };
+    }
   }
   return { category: 'other', host, domain, trusted: false, matchedBy: 'none' };
 }

@@ -6,6 +6,8 @@ import { getDomain } from 'tldts';
 import type { CatalogService } from './catalog';
 
 interface IndexedPattern {
+  /** The pattern as the catalog or the policy wrote it. */
+  pattern: string;
   pathPrefix: string;
   service: CatalogService;
 }
@@ -18,6 +20,14 @@ interface LabelSuffixPattern extends IndexedPattern {
 export interface HostMatch {
   service: CatalogService;
   byPath: boolean;
+  /** The pattern that matched, as written ("dropbox.com", "*-my.sharepoint.com", "x.com/i/grok"). */
+  pattern: string;
+  /**
+   * The part of the looked-up host the pattern covers ("dropbox.com" of "help.dropbox.com",
+   * "acme-my.sharepoint.com" of "eu.acme-my.sharepoint.com"): the labels in front of it are the
+   * ones the catalog did not name.
+   */
+  host: string;
 }
 
 const byPathLength = (a: IndexedPattern, b: IndexedPattern) => b.pathPrefix.length - a.pathPrefix.length;
@@ -51,13 +61,13 @@ export class HostIndex {
           const dot = hostPart.indexOf('.');
           const parent = hostPart.slice(dot + 1);
           const list = this.#byParent.get(parent) ?? [];
-          list.push({ pathPrefix, service, labelSuffix: hostPart.slice(1, dot) });
+          list.push({ pattern, pathPrefix, service, labelSuffix: hostPart.slice(1, dot) });
           this.#byParent.set(parent, list);
           this.#domains.add(registrableDomain(parent));
         } else {
           const paths = this.#byHost.get(hostPart) ?? new Map<string, IndexedPattern>();
           // The first service given wins a pattern (custom services come first).
-          if (!paths.has(pathPrefix)) paths.set(pathPrefix, { pathPrefix, service });
+          if (!paths.has(pathPrefix)) paths.set(pathPrefix, { pattern, pathPrefix, service });
           this.#byHost.set(hostPart, paths);
           this.#domains.add(registrableDomain(hostPart));
         }
@@ -79,7 +89,7 @@ export class HostIndex {
     for (;;) {
       const exact = this.#byHost.get(suffix);
       if (exact) {
-        const match = longestPathMatch(exact, path);
+        const match = longestPathMatch(exact, path, suffix);
         if (match) return match;
       }
       const dot = suffix.indexOf('.');
@@ -91,6 +101,7 @@ export class HostIndex {
         const match = firstMatch(
           wild.filter((w) => label.endsWith(w.labelSuffix) && label.length > w.labelSuffix.length),
           path,
+          suffix,
         );
         if (match) return match;
       }
@@ -109,21 +120,21 @@ export class HostIndex {
  * accepts: stored prefixes never end in "/"), then the bare host. Cost: one map lookup per "/"
  * in the path, whatever the number of patterns.
  */
-function longestPathMatch(paths: ReadonlyMap<string, IndexedPattern>, path: string): HostMatch | undefined {
+function longestPathMatch(paths: ReadonlyMap<string, IndexedPattern>, path: string, host: string): HostMatch | undefined {
   if (paths.size > 1 || !paths.has('')) {
     for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
       const hit = paths.get(path.slice(0, end));
-      if (hit) return { service: hit.service, byPath: true };
+      if (hit) return { service: hit.service, byPath: true, pattern: hit.pattern, host };
     }
   }
   const bare = paths.get('');
-  return bare && { service: bare.service, byPath: false };
+  return bare && { service: bare.service, byPath: false, pattern: bare.pattern, host };
 }
 
-function firstMatch(patterns: readonly IndexedPattern[], path: string): HostMatch | undefined {
+function firstMatch(patterns: readonly IndexedPattern[], path: string, host: string): HostMatch | undefined {
   for (const p of patterns) {
-    if (p.pathPrefix === '') return { service: p.service, byPath: false };
-    if (pathStartsWith(path, p.pathPrefix)) return { service: p.service, byPath: true };
+    if (p.pathPrefix === '') return { service: p.service, byPath: false, pattern: p.pattern, host };
+    if (pathStartsWith(path, p.pathPrefix)) return { service: p.service, byPath: true, pattern: p.pattern, host };
   }
   return undefined;
 }

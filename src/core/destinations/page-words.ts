@@ -226,12 +226,19 @@ function byTitle(title: string, host: string): PageWordsMatch | undefined {
   return undefined;
 }
 
-function byPath(path: string): PageWordsMatch | undefined {
+/**
+ * Rules that read an application's own route, not a page's name: a webmail host or path, GitLab's
+ * "/-/", WordPress's "/wp-admin". A tool's slug ("/merge-pdf") is not one: in a blog it names a post.
+ */
+const APPLICATION_ROUTES = new Set(['webmail_host', 'webmail_path', 'gitlab_path', 'wp_admin_path']);
+
+function byPath(path: string, only?: ReadonlySet<string>): PageWordsMatch | undefined {
   if (!PATH_SCREEN.test(path)) return undefined;
   const parts = path.split('/').filter(Boolean);
   // Tools live at the top of their site, or under a locale: "/heic-to-jpg", "/de/heic-to-jpg".
   const top = parts.length > 1 && LOCALE.test(parts[0]!) ? 2 : 1;
   for (const rule of RULES_BY_WHERE.path) {
+    if (only && !only.has(rule.id)) continue;
     const depth = ANY_DEPTH.has(rule.id) ? Math.min(parts.length, 12) : Math.min(parts.length, top);
     for (let i = 0; i < depth; i++) {
       if (!rule.find(parts[i]!)) continue;
@@ -251,4 +258,16 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   const first = dot < 0 ? host : host.slice(0, dot);
   for (const rule of RULES_BY_WHERE.host) if (rule.find(first)) return { category: rule.category, rule: rule.id };
   return (title ? byTitle(title, host) : undefined) ?? byPath(path);
+}
+
+/**
+ * The category an application's own route in the address names (APPLICATION_ROUTES: webmail,
+ * GitLab's "/-/", "/wp-admin"), or undefined: such a page is the application even in a site's
+ * content section (site-sections.ts), as a WordPress back office at /blog/wp-admin is.
+ */
+export function classifyByApplicationRoute(host: string, path: string): PageWordsMatch | undefined {
+  const dot = host.indexOf('.');
+  const first = dot < 0 ? host : host.slice(0, dot);
+  for (const rule of RULES_BY_WHERE.host) if (APPLICATION_ROUTES.has(rule.id) && rule.find(first)) return { category: rule.category, rule: rule.id };
+  return byPath(path, APPLICATION_ROUTES);
 }
