@@ -51,7 +51,8 @@ export const SECTION_KINDS: Readonly<Record<SectionKind, string>> = {
 /**
  * Subdomain labels. Left out on purpose: api (uploads by script go there), app, files, upload and
  * the like (products), labs, store, shop, marketplace (they can take uploads), go, get, try, info
- * (landing pages of any kind), doc, tech, design (too often a product's own name).
+ * (landing pages of any kind), doc, tech, design (too often a product's own name), ir (also a country's
+ * code: social networks have country subdomains such as ir.linkedin.com).
  */
 export const SECTION_SUBDOMAINS: Readonly<Record<SectionKind, readonly string[]>> = {
   blog: ['blog', 'blogs', 'engineering', 'techblog'],
@@ -60,7 +61,7 @@ export const SECTION_SUBDOMAINS: Readonly<Record<SectionKind, readonly string[]>
   help: ['help', 'helpcenter', 'help-center', 'support', 'kb', 'knowledgebase', 'faq', 'feedback'],
   community: ['community', 'forum', 'forums', 'discuss'],
   status: ['status'],
-  company: ['about', 'careers', 'jobs', 'investor', 'investors', 'ir', 'trust'],
+  company: ['about', 'careers', 'jobs', 'investor', 'investors', 'trust'],
   legal: ['legal'],
   pricing: [],
 };
