@@ -6,56 +6,29 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createBackgroundService, RETRY_ALARM } from '../../../src/background/service';
+import { RETRY_ALARM } from '../../../src/background/service';
 import { PopupState } from '../../../src/core/schema/messages';
-import { sampleId } from '../support/sample-event';
+import { fromPage, fromTab, mockBrowserPlatform, MONDAY_AT_WORK, observedPick, sendSettled, testService } from '../support/background-service';
 
 const BACKEND = 'https://upwatch.acme.example/api/v1/events';
 let dbCounter = 0;
 
 function setup(answers: { status: number; headers?: Record<string, string> }[]) {
-  const clock = { now: Date.parse('2026-11-23T10:00:00Z') }; // a Monday, in working hours
+  const clock = { now: MONDAY_AT_WORK };
   const requests: string[] = [];
   const fetchFn = (async (url: string) => {
     requests.push(String(url));
     const a = answers.shift() ?? { status: 200 };
     return new Response('{}', { status: a.status, headers: a.headers ?? {} });
   }) as unknown as typeof fetch;
-  let id = 0;
-  const service = createBackgroundService({
-    fetch: fetchFn,
-    now: () => clock.now,
-    random: () => 0,
-    newId: () => sampleId(++id),
-    dbName: `delivery-retry-test-${++dbCounter}`,
-    timeZone: 'UTC',
-  });
-  const send = async (message: unknown, sender: unknown) => {
-    const reply = await service.onMessage(message, sender as never);
-    await service.idle();
-    return reply;
-  };
-  const tab = { id: fakeBrowser.runtime.id, tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0, url: 'https://www.dropbox.com/home' };
-  const upload = (name: string) =>
-    send(
-      {
-        type: 'upload/observed',
-        actionId: `act-${name}`,
-        channel: 'file_picker',
-        trustedEvent: true,
-        files: [{ name, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }],
-      },
-      tab,
-    );
-  const queued = async () =>
-    PopupState.parse(await send({ type: 'popup/get-state' }, { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/popup.html') })).delivery.queued;
+  const service = testService({ fetch: fetchFn, now: () => clock.now, dbName: `delivery-retry-test-${++dbCounter}` });
+  const upload = (name: string) => sendSettled(service, observedPick(`act-${name}`, [{ name }]), fromTab('https://www.dropbox.com/home', 'Dropbox'));
+  const queued = async () => PopupState.parse(await sendSettled(service, { type: 'popup/get-state' }, fromPage('/popup.html'))).delivery.queued;
   return { service, clock, requests, upload, queued };
 }
 
 beforeEach(async () => {
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
-  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
-  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+  mockBrowserPlatform();
   await fakeBrowser.storage.managed.set({ backendUrl: BACKEND });
 });
 afterEach(() => {

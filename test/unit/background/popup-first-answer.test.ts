@@ -6,9 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createBackgroundService } from '../../../src/background/service';
 import { PopupState } from '../../../src/core/schema/messages';
-import { sampleId } from '../support/sample-event';
+import { fromPage, fromTab, idCounter, mockBrowserPlatform, MONDAY_AT_WORK, observedPick, sendSettled, testService } from '../support/background-service';
 
 const BACKEND = 'https://upwatch.acme.example/api/v1/events';
 let dbCounter = 0;
@@ -16,36 +15,22 @@ let dbCounter = 0;
 /** One browser profile: services started on it share its database, as worker restarts do. */
 function profile() {
   const dbName = `popup-first-answer-${++dbCounter}`;
-  let id = 0;
+  const newId = idCounter();
   return () =>
-    createBackgroundService({
+    testService({
       fetch: (async () => new Response('{}', { status: 200 })) as unknown as typeof fetch,
-      now: () => Date.parse('2026-11-23T10:00:00Z'),
-      random: () => 0,
-      newId: () => sampleId(++id),
+      now: () => MONDAY_AT_WORK,
       dbName,
-      timeZone: 'UTC',
+      newId,
     });
 }
 
 type Service = ReturnType<ReturnType<typeof profile>>;
-const fromTab = { id: fakeBrowser.runtime.id, tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0, url: 'https://www.dropbox.com/home' };
-const fromPopup = () => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/popup.html') });
 const popup = async (service: Service, provisional?: boolean) =>
-  PopupState.parse(await service.onMessage({ type: 'popup/get-state', ...(provisional && { provisional }) }, fromPopup()));
+  PopupState.parse(await service.onMessage({ type: 'popup/get-state', ...(provisional && { provisional }) }, fromPage('/popup.html')));
 
 async function uploadOn(service: Service, name: string): Promise<void> {
-  await service.onMessage(
-    {
-      type: 'upload/observed',
-      actionId: `act-${name}`,
-      channel: 'file_picker',
-      trustedEvent: true,
-      files: [{ name, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }],
-    },
-    fromTab,
-  );
-  await service.idle();
+  await sendSettled(service, observedPick(`act-${name}`, [{ name }]), fromTab('https://www.dropbox.com/home', 'Dropbox'));
 }
 
 /** The browser's managed-policy read, held until the test lets it answer (as ~4.7 s after a real launch). */
@@ -58,9 +43,7 @@ function holdManagedRead() {
 }
 
 beforeEach(() => {
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
-  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
-  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+  mockBrowserPlatform();
 });
 afterEach(() => {
   vi.restoreAllMocks();

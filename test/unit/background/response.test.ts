@@ -9,9 +9,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { openDatabase } from '../../../src/background/db';
 import { forwardedOf } from '../../../src/background/pipeline';
-import { ACTIVITY_ALARM, createBackgroundService } from '../../../src/background/service';
+import { ACTIVITY_ALARM } from '../../../src/background/service';
 import type { FileEvent } from '../../../src/core/schema/event';
 import { DECIDE_WITHIN_MS, ResponseDecision, ResponsePlan } from '../../../src/core/schema/response';
+import {
+  fromTab as fromTabOf,
+  idCounter,
+  mockBrowserPlatform,
+  MONDAY_AT_WORK,
+  observedPick,
+  sendSettled,
+  testService,
+  type PickedFile,
+} from '../support/background-service';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 const RULES = [
@@ -37,38 +47,19 @@ const DROPBOX = 'https://www.dropbox.com/home';
 const CHATGPT = 'https://chatgpt.com/';
 let dbCounter = 0;
 
-function setup(dbName = `response-test-${++dbCounter}`, clock = { now: Date.parse('2026-11-23T10:00:00Z'), step: 0 }) {
-  let id = 0;
-  const service = createBackgroundService({
+function setup(dbName = `response-test-${++dbCounter}`, clock = { now: MONDAY_AT_WORK, step: 0 }) {
+  const service = testService({
     fetch: (async () => new Response('{}')) as unknown as typeof fetch,
     // `step` moves the clock at every reading: a background slower than the content script's wait.
     now: () => (clock.now += clock.step),
-    random: () => 0,
-    newId: () => sampleId(++id + dbCounter * 1000),
+    newId: idCounter(dbCounter * 1000),
     dbName,
-    timeZone: 'UTC',
   });
-  const fromTab = (url: string, tabId = 7) => ({ id: fakeBrowser.runtime.id, tab: { id: tabId, url, title: '' }, frameId: 0, url });
-  const send = async (message: unknown, sender: ReturnType<typeof fromTab>) => {
-    const reply = await service.onMessage(message, sender);
-    await service.idle();
-    return reply;
-  };
+  const fromTab = (url: string, tabId = 7) => fromTabOf(url, '', tabId);
+  const send = (message: unknown, sender: ReturnType<typeof fromTab>) => sendSettled(service, message, sender);
   const plan = async (url: string) => ResponsePlan.parse(await send({ type: 'response/plan' }, fromTab(url)));
-  const held = async (actionId: string, url: string, files: { name: string; mime?: string; head?: string; size?: number }[], tabId = 7) =>
-    ResponseDecision.parse(
-      await send(
-        {
-          type: 'upload/observed',
-          actionId,
-          channel: 'file_picker',
-          trustedEvent: true,
-          hold: true,
-          files: files.map((f) => ({ name: f.name, size: f.size ?? 8, mimeType: f.mime ?? 'application/pdf', headBase64: btoa(f.head ?? '%PDF-1.7') })),
-        },
-        fromTab(url, tabId),
-      ),
-    );
+  const held = async (actionId: string, url: string, files: PickedFile[], tabId = 7) =>
+    ResponseDecision.parse(await send(observedPick(actionId, files, true), fromTab(url, tabId)));
   const outcome = (decisionId: string, rest: Record<string, unknown>, tabId = 7) =>
     send({ type: 'upload/outcome', decisionId, ...rest }, fromTab(DROPBOX, tabId));
   const stored = async (): Promise<FileEvent[]> => (await (await openDatabase(dbName)).getAll('events')).sort((a, b) => a.id.localeCompare(b.id));
@@ -80,9 +71,7 @@ function setup(dbName = `response-test-${++dbCounter}`, clock = { now: Date.pars
 }
 
 beforeEach(async () => {
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
-  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
-  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+  mockBrowserPlatform();
   await fakeBrowser.storage.managed.set({ userEmail: 'ana@acme.example', responseRules: RULES });
 });
 afterEach(() => {

@@ -8,9 +8,10 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background from '../../../entrypoints/background';
-import { ACTIVITY_ALARM, createBackgroundService, RETRY_ALARM, SYNC_ALARM } from '../../../src/background/service';
+import type { MessageSenderLike } from '../../../src/background/messaging';
+import { ACTIVITY_ALARM, RETRY_ALARM, SYNC_ALARM } from '../../../src/background/service';
 import { OptionsState, PopupState } from '../../../src/core/schema/messages';
-import { sampleId } from '../support/sample-event';
+import { fromPage, fromTab, mockBrowserPlatform, MONDAY_AT_WORK, observedPick, sendSettled, testService } from '../support/background-service';
 
 const BACKEND = 'https://upwatch.acme.example/api/v1/events';
 const SYNC_URL = 'https://upwatch.acme.example/api/v1/policy';
@@ -21,43 +22,19 @@ type Answer = { status: number; body?: string; headers?: Record<string, string> 
 let dbCounter = 0;
 
 function setup(answer: (url: string) => Answer = () => ({ status: 200 })) {
-  const clock = { now: Date.parse('2026-11-23T10:00:00Z') }; // a Monday, in working hours
+  const clock = { now: MONDAY_AT_WORK };
   const requests: { url: string; init: RequestInit }[] = [];
   const fetchFn = (async (url: string, init: RequestInit) => {
     requests.push({ url: String(url), init });
     const a = answer(String(url));
     return new Response(a.status === 304 ? null : (a.body ?? '{}'), { status: a.status, headers: a.headers ?? {} });
   }) as unknown as typeof fetch;
-  let id = 0;
-  const service = createBackgroundService({
-    fetch: fetchFn,
-    now: () => clock.now,
-    random: () => 0,
-    newId: () => sampleId(++id),
-    dbName: `service-test-${++dbCounter}`,
-    timeZone: 'UTC',
-  });
-  const fromTab = (url: string, title = '') => ({ id: fakeBrowser.runtime.id, tab: { url, title }, frameId: 0, url });
-  const fromPage = (path: string) => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL(path) });
-  const send = async (message: unknown, sender: ReturnType<typeof fromTab> | ReturnType<typeof fromPage>) => {
-    const reply = await service.onMessage(message, sender);
-    await service.idle();
-    return reply;
-  };
+  const service = testService({ fetch: fetchFn, now: () => clock.now, dbName: `service-test-${++dbCounter}` });
+  const send = (message: unknown, sender: MessageSenderLike) => sendSettled(service, message, sender);
   const popup = async () => PopupState.parse(await send({ type: 'popup/get-state' }, fromPage('/popup.html')));
   const options = async () => OptionsState.parse(await send({ type: 'options/get-state' }, fromPage('/options.html')));
   const option = async (key: string) => (await options()).keys.find((k) => k.key === key);
-  const upload = (name = 'plan.pdf', url = 'https://www.dropbox.com/home') =>
-    send(
-      {
-        type: 'upload/observed',
-        actionId: `act-${name}`,
-        channel: 'file_picker',
-        trustedEvent: true,
-        files: [{ name, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }],
-      },
-      fromTab(url, 'Dropbox'),
-    );
+  const upload = (name = 'plan.pdf', url = 'https://www.dropbox.com/home') => send(observedPick(`act-${name}`, [{ name }]), fromTab(url, 'Dropbox'));
   const alarm = async (name: string) => {
     service.onAlarm({ name });
     await service.idle();
@@ -66,7 +43,7 @@ function setup(answer: (url: string) => Answer = () => ({ status: 200 })) {
     await service.start();
     await service.idle();
   };
-  return { service, clock, requests, send, fromTab, fromPage, popup, options, option, upload, alarm, start };
+  return { service, clock, requests, send, popup, options, option, upload, alarm, start };
 }
 
 const badge = async () => ({ text: await fakeBrowser.action.getBadgeText({}), title: await fakeBrowser.action.getTitle({}) });
@@ -74,10 +51,7 @@ const alarmNamed = (name: string) => fakeBrowser.alarms.get(name);
 const eventsIn = (init: RequestInit) => JSON.parse(gunzipSync(init.body as Uint8Array).toString('utf8')).events as { id: string; file: { name: string } }[];
 
 beforeEach(() => {
-  // What fakeBrowser leaves unimplemented (WXT docs: stub them).
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
-  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
-  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
+  mockBrowserPlatform();
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -103,7 +77,7 @@ describe('the background service', () => {
     const state = await s.popup();
     expect(state.events.map((e) => [e.file.name, e.destination.serviceId, e.observedAt])).toEqual([['plan.pdf', 'dropbox', '2026-11-23T10:00:00.000Z']]);
     expect(state.events[0]!.risk.indicators.map((i) => i.id)).toContain('first_use_of_destination');
-    expect(await s.send({ type: 'popup/seen' }, s.fromPage('/popup.html'))).toEqual({ ok: true });
+    expect(await s.send({ type: 'popup/seen' }, fromPage('/popup.html'))).toEqual({ ok: true });
     expect((await badge()).text).toBe('');
     expect((await s.popup()).lastSeenAt).toBe(s.clock.now);
   });
@@ -111,8 +85,8 @@ describe('the background service', () => {
   it('lets no tab reach the popup and options handlers, and no other extension reach any', async () => {
     const s = setup();
     await s.start();
-    expect(s.service.onMessage({ type: 'popup/get-state' }, s.fromTab('https://evil.example/'))).toBeUndefined();
-    expect(s.service.onMessage({ type: 'options/requeue-dead-letters' }, s.fromTab('https://evil.example/'))).toBeUndefined();
+    expect(s.service.onMessage({ type: 'popup/get-state' }, fromTab('https://evil.example/'))).toBeUndefined();
+    expect(s.service.onMessage({ type: 'options/requeue-dead-letters' }, fromTab('https://evil.example/'))).toBeUndefined();
     expect(
       s.service.onMessage({ type: 'popup/get-state' }, { id: 'another-extension', url: 'chrome-extension://another-extension/popup.html' }),
     ).toBeUndefined();
@@ -166,7 +140,7 @@ describe('delivery', () => {
     await s.upload();
     expect((await s.options()).delivery).toMatchObject({ format: 'splunk_hec', deadLetters: 1, queued: 0 });
     status = 200;
-    expect(await s.send({ type: 'options/requeue-dead-letters' }, s.fromPage('/options.html'))).toEqual({ requeued: 1 });
+    expect(await s.send({ type: 'options/requeue-dead-letters' }, fromPage('/options.html'))).toEqual({ requeued: 1 });
     expect((await s.options()).delivery).toMatchObject({ deadLetters: 0, queued: 0 });
     expect(s.requests.at(-1)!.url).toBe('https://upwatch.acme.example/api/v1/events/services/collector/event');
   });
@@ -276,7 +250,6 @@ describe('the background entrypoint', () => {
     expect(fakeBrowser.storage.onChanged.hasListeners()).toBe(true);
     expect(fakeBrowser.downloads.onCreated.addListener).toHaveBeenCalledTimes(1);
     expect(fakeBrowser.downloads.onChanged.addListener).toHaveBeenCalledTimes(1);
-    const fromPage = (path: string) => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL(path) });
     const ask = async (type: string, path: string) => (await fakeBrowser.runtime.onMessage.trigger({ type }, fromPage(path), () => undefined))[0];
     expect(PopupState.parse(await ask('popup/get-state', '/popup.html'))).toMatchObject({ events: [] });
     // A managed-policy change reaches the service through storage.onChanged.

@@ -5,17 +5,10 @@
  */
 import { afterEach, beforeEach, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createBackgroundService, SYNC_ALARM } from '../../../src/background/service';
+import { SYNC_ALARM } from '../../../src/background/service';
 import { ResponseDecision, ResponsePlan } from '../../../src/core/schema/response';
-import { sampleId } from './sample-event';
+import { fromTab, mockBrowserPlatform, observedPick, sendSettled, testService } from './background-service';
 import { makeTestConsole, type TestConsole } from './test-console';
-
-/** The platform answers the service asks for at start (call in beforeEach; vi.restoreAllMocks undoes it). */
-export function mockBrowserPlatform(): void {
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Upwatch', version: '0.1.0' });
-  vi.spyOn(fakeBrowser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64', nacl_arch: 'x86-64' } as never);
-  vi.spyOn(fakeBrowser.idle, 'queryState').mockResolvedValue('active' as never);
-}
 
 /**
  * For a test file: a fresh console and a mocked browser platform around each test. Answers the
@@ -55,31 +48,16 @@ export async function browserOnConsole(built: TestConsole, email: string, dbName
     settingsSyncToken: built.keys.ingest,
     userEmail: email,
   });
-  let id = 0;
-  const service = createBackgroundService({ fetch: consoleFetch(built), now: Date.now, random: () => 0, newId: () => sampleId(++id), dbName, timeZone: 'UTC' });
-  const tab = { id: fakeBrowser.runtime.id, tab: { id: 3, ...page }, frameId: 0, url: page.url };
-  const send = async (message: unknown) => {
-    const reply = await service.onMessage(message, tab);
-    await service.idle();
-    return reply;
-  };
+  const service = testService({ fetch: consoleFetch(built), now: Date.now, dbName });
+  const tab = fromTab(page.url, page.title, 3);
+  const send = (message: unknown) => sendSettled(service, message, tab);
   await service.start();
   await service.idle();
   return {
     /** Whether the page must hold files now. */
     plan: async () => ResponsePlan.parse(await send({ type: 'response/plan' })).hold,
     /** A held pick of `name`: the background's decision. */
-    upload: async (n: number, name: string) =>
-      ResponseDecision.parse(
-        await send({
-          type: 'upload/observed',
-          actionId: `act-${n}`,
-          channel: 'file_picker',
-          trustedEvent: true,
-          hold: true,
-          files: [{ name, size: 8, mimeType: 'application/pdf', headBase64: btoa('%PDF-1.7') }],
-        }),
-      ),
+    upload: async (n: number, name: string) => ResponseDecision.parse(await send(observedPick(`act-${n}`, [{ name }], true))),
     /** The settings sync alarm fires now. */
     syncNow: async () => {
       service.onAlarm({ name: SYNC_ALARM });
