@@ -10,7 +10,7 @@ import { DestinationCategory, FileCategory, Severity, SEVERITIES } from '../../s
 import type { FileEvent } from '../../src/core/schema/event';
 import { recordAudit } from '../audit';
 import { actorOf, type Principal } from '../auth/roles';
-import type { ConsoleDatabase } from '../db/schema';
+import type { AlertRulesTable, ConsoleDatabase } from '../db/schema';
 import { HttpError } from '../http/route';
 import { PersonEmail, WatchlistId } from '../watchlists/store';
 
@@ -72,15 +72,7 @@ export function ruleMatches(conditions: AlertConditions, { event, email, watchli
   return true;
 }
 
-const toRule = (r: {
-  id: string;
-  name: string;
-  enabled: number;
-  conditions: string;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-}): AlertRule => ({
+const toRule = (r: AlertRulesTable): AlertRule => ({
   id: r.id,
   name: r.name,
   enabled: Number(r.enabled) === 1,

@@ -186,24 +186,10 @@ export interface ExposureDestinationDailyTable {
   max_severity_rank: number;
 }
 
-/** The same per Monday-to-Sunday UTC week: a long range sums weeks, and days only at its ends. */
-export interface ExposureUserWeeklyTable {
-  week: number;
-  user_email: string;
-  events: number;
-  score_sum: number;
-  max_severity_rank: number;
-}
-
-export interface ExposureDestinationWeeklyTable {
-  week: number;
-  kind: string;
-  destination: string;
-  category: string;
-  events: number;
-  score_sum: number;
-  max_severity_rank: number;
-}
+/** A daily table's rows per Monday-to-Sunday UTC week instead: a long range sums weeks, and days only at its ends. */
+type Weekly<Daily extends { day: number }> = Omit<Daily, 'day'> & { week: number };
+export type ExposureUserWeeklyTable = Weekly<ExposureUserDailyTable>;
+export type ExposureDestinationWeeklyTable = Weekly<ExposureDestinationDailyTable>;
 
 export interface ExposureIndicatorDailyTable {
   day: number;

@@ -55,3 +55,9 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** Throws a store's own refusal (an error of class `kind`, with a status) as the HttpError it means, and any other error as it is. */
+export function rethrowAsHttp(err: unknown, kind: abstract new (...args: never[]) => Error & { readonly statusCode: number }): never {
+  if (err instanceof kind) throw new HttpError(err.statusCode, err.message);
+  throw err;
+}

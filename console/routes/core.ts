@@ -11,7 +11,7 @@ import { recordBrowserReport } from '../events/browser-health';
 import { CredentialError, CredentialInfo, CredentialName } from '../auth/credentials';
 import { actorOf, Role } from '../auth/roles';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { defineRoute, HttpError } from '../http/route';
+import { defineRoute, HttpError, rethrowAsHttp } from '../http/route';
 import { etagOf } from '../policy-store';
 
 export const INGEST_BODY_LIMIT = 20 * 1024 * 1024;
@@ -231,8 +231,7 @@ const createCredential = defineRoute({
       reply.code(201);
       return { credential: info, secret };
     } catch (err) {
-      if (err instanceof CredentialError) throw new HttpError(err.statusCode, err.message);
-      throw err;
+      return rethrowAsHttp(err, CredentialError);
     }
   },
 });

@@ -129,6 +129,12 @@ const signOut = defineRoute({
   },
 });
 
+/** The OIDC sign-in, or a 404 where it is not configured. */
+function configuredOidc(services: ConsoleServices): NonNullable<ConsoleServices['auth']['oidc']> {
+  if (!services.auth.oidc) throw new HttpError(404, 'single sign-on is not configured');
+  return services.auth.oidc;
+}
+
 const oidcCookie = (services: ConsoleServices, request: FastifyRequest, value: string, maxAgeSeconds: number) =>
   cookieHeader(OIDC_BROWSER_COOKIE, value, { secure: services.auth.secureCookie(request), path: '/auth/oidc', maxAgeSeconds });
 
@@ -139,8 +145,7 @@ const oidcLogin = defineRoute({
   summary:
     'Single sign-on: redirects (302) to the OIDC provider with state, nonce and PKCE. 404 when OIDC is not configured, 503 when the provider cannot be reached.',
   async handler({ services, request, reply }) {
-    const oidc = services.auth.oidc;
-    if (!oidc) throw new HttpError(404, 'single sign-on is not configured');
+    const oidc = configuredOidc(services);
     try {
       const { url, browserValue } = await oidc.begin();
       reply.header('Set-Cookie', oidcCookie(services, request, browserValue, OIDC_SIGN_IN_TTL_MS / 1000)).header('Cache-Control', 'no-store');
@@ -159,8 +164,7 @@ const oidcCallback = defineRoute({
   summary:
     'Where the OIDC provider sends the browser back: validates the answer, creates or updates the account, starts a session and redirects (302) to /. A refusal redirects to /?signInError=<expired|denied|invalid|no_email|no_role|conflict|disabled|unavailable>.',
   async handler({ services, request, reply }) {
-    const oidc = services.auth.oidc;
-    if (!oidc) throw new HttpError(404, 'single sign-on is not configured');
+    const oidc = configuredOidc(services);
     const cleared = oidcCookie(services, request, '', 0);
     reply.header('Cache-Control', 'no-store');
     const refuse = (code: string) => reply.header('Set-Cookie', cleared).redirect(`/?signInError=${code}`, 302);

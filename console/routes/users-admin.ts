@@ -8,14 +8,9 @@ import { z } from 'zod';
 import { AccountEmail, AccountError, AccountInfo, accountInfo, AccountName, AccountRole, type AccountPatch } from '../auth/accounts';
 import { Password } from '../auth/passwords';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { defineRoute, HttpError } from '../http/route';
+import { defineRoute, HttpError, rethrowAsHttp } from '../http/route';
 
 const Params = z.object({ email: AccountEmail });
-
-function asHttp(err: unknown): never {
-  if (err instanceof AccountError) throw new HttpError(err.statusCode, err.message);
-  throw err;
-}
 
 const list = defineRoute({
   method: 'GET',
@@ -49,7 +44,7 @@ const create = defineRoute({
       reply.code(201);
       return { account };
     } catch (err) {
-      return asHttp(err);
+      return rethrowAsHttp(err, AccountError);
     }
   },
 });
@@ -73,7 +68,7 @@ const patch = defineRoute({
     try {
       return { account: await services.auth.accounts.update(params.email, body as AccountPatch, principal) };
     } catch (err) {
-      return asHttp(err);
+      return rethrowAsHttp(err, AccountError);
     }
   },
 });

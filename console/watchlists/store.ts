@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { actorOf, type Principal } from '../auth/roles';
-import type { ConsoleDatabase } from '../db/schema';
+import type { ConsoleDatabase, WatchlistMembersTable } from '../db/schema';
 import { HttpError } from '../http/route';
 
 type Db = Kysely<ConsoleDatabase> | Transaction<ConsoleDatabase>;
@@ -152,14 +152,7 @@ export async function updateWatchlist(
   });
 }
 
-function toMember(r: {
-  email: string;
-  notes: string | null;
-  departure_date: string | null;
-  added_at: number;
-  added_by: string;
-  updated_at: number;
-}): WatchlistMember {
+function toMember(r: Omit<WatchlistMembersTable, 'watchlist_id'>): WatchlistMember {
   return { email: r.email, notes: r.notes, departureDate: r.departure_date, addedAt: iso(r.added_at), addedBy: r.added_by, updatedAt: iso(r.updated_at) };
 }
 

@@ -7,7 +7,7 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hostCounts } from '../../../console/destinations/unclassified';
+import { hostCounts, type UnclassifiedHost } from '../../../console/destinations/unclassified';
 import { classifyDestination } from '../../../src/core/destinations/classify';
 import { parsePolicy } from '../../../src/core/schema/policy';
 import type { BuildEventInput } from '../../../src/core/build-event';
@@ -27,18 +27,10 @@ type Role = Parameters<TestConsole['as']>[0];
 const call = (role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
   built.app.inject({ method, url, headers: built.as(role), ...(payload && { payload }) });
 
-interface Listed {
-  host: string;
-  domain: string;
-  uploads: number;
-  users: number;
-  lastSeen: string;
-  sampleTitle: string | null;
-}
 const list = async (query = '') => {
   const res = await call('read_only', 'GET', `/api/v1/destinations/unclassified${query}`);
   expect(res.statusCode).toBe(200);
-  return res.json() as { since: string; hosts: Listed[]; total: number; truncated: boolean; nextOffset: number | null };
+  return res.json() as { since: string; hosts: UnclassifiedHost[]; total: number; truncated: boolean; nextOffset: number | null };
 };
 const hostsOf = async (query = '') => (await list(query)).hosts.map((h) => h.host);
 
@@ -72,7 +64,7 @@ describe('GET /api/v1/destinations/unclassified', () => {
     const { latest } = await longTail();
     const res = await call('read_only', 'GET', '/api/v1/destinations/unclassified');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const body = res.json() as { hosts: Listed[]; total: number; truncated: boolean; nextOffset: number | null };
+    const body = res.json() as { hosts: UnclassifiedHost[]; total: number; truncated: boolean; nextOffset: number | null };
     expect(body.hosts.map((h) => [h.host, h.uploads, h.users])).toEqual([
       ['portal.quokkabox.io', 3, 2],
       ['www.lindenpost.de', 2, 1],

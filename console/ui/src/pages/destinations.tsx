@@ -6,27 +6,15 @@
  */
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, RoleNote, Table, useLoad, when } from '../components';
 import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { DESTINATION_CATEGORIES } from '../identifiers';
 import { Link, navigate } from '../router';
 import { can, ROLE_NEEDED, useSession } from '../session';
 
-interface UnnamedHost {
-  host: string;
-  domain: string;
-  uploads: number;
-  users: number;
-  lastSeen: string;
-  sampleTitle: string | null;
-}
-interface Answer {
-  since: string;
-  hosts: UnnamedHost[];
-  total: number;
-  truncated: boolean;
-  nextOffset: number | null;
-}
+type Answer = ApiAnswer<'/api/v1/destinations/unclassified'>;
+type UnnamedHost = Answer['hosts'][number];
 
 const WINDOWS = ['7', '30', '90', '365'];
 const PAGE_SIZE = 100;
