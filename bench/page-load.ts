@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTENT_SCRIPTS } from '../src/content/content-scripts';
 import { CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR, ROOT, chromiumPath } from '../test/harness/paths';
+import { writeSelfSignedCert } from '../test/unit/support/self-signed-cert';
 import { buildSizes } from './content-size';
 import { fmt, printResult, seededRandom } from './lib';
 
@@ -82,27 +83,7 @@ const c = new URLSearchParams(location.search).get('c');
 </script></body></html>`;
 
 function selfSignedCert(dir: string): { key: Buffer; cert: Buffer } {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${HOST}`,
-      '-addext',
-      `subjectAltName=DNS:${HOST}`,
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  writeSelfSignedCert({ commonName: HOST, subjectAltName: `DNS:${HOST}`, keyFile: join(dir, 'key.pem'), certFile: join(dir, 'cert.pem') });
   return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
 }
 

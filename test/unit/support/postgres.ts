@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { writeSelfSignedCert } from './self-signed-cert';
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust on loopback: no password). */
@@ -74,35 +75,11 @@ async function waitUntil(done: () => boolean, ms: number): Promise<boolean> {
   return done();
 }
 
-/**
- * durable: fsync and synchronous commits on, as a production server (benchmarks); off by default (tests).
- * tls: TLS with a self-signed certificate for 127.0.0.1, and connections without TLS refused.
- */
 /** A self-signed certificate for 127.0.0.1 in the data folder, and pg_hba.conf refusing loopback without TLS. */
 function enableTls(data: string): { cert: string; key: string } {
   const cert = join(data, 'server.crt');
   const key = join(data, 'server.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
+  writeSelfSignedCert({ commonName: '127.0.0.1', subjectAltName: 'IP:127.0.0.1', keyFile: key, certFile: cert });
   writeFileSync(join(data, 'pg_hba.conf'), 'hostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\nlocal all all trust\n');
   if (isRoot()) {
     const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres']).toString()));
@@ -112,6 +89,10 @@ function enableTls(data: string): { cert: string; key: string } {
   return { cert, key };
 }
 
+/**
+ * durable: fsync and synchronous commits on, as a production server (benchmarks); off by default (tests).
+ * tls: TLS with a self-signed certificate for 127.0.0.1, and connections without TLS refused.
+ */
 export async function startPostgresCluster(options: { durable?: boolean; tls?: boolean } = {}): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-pg-'));
   if (isRoot()) {
