@@ -6,7 +6,7 @@ import { createUploadPipeline, processUpload, type PipelineDeps } from '../../..
 import { RiskHistory } from '../../../src/background/history';
 import { UploadStore } from '../../../src/background/upload-store';
 import { effectiveConfig } from '../../../src/core/effective-config';
-import { UploadObserved } from '../../../src/core/schema/messages';
+import { UploadObserved, type UploadSent } from '../../../src/core/schema/messages';
 import type { Policy } from '../../../src/core/schema/policy';
 
 let n = 0;
@@ -259,24 +259,29 @@ describe('script-made and programmatic uploads (issue 13)', () => {
     expect(await readState(db, 'outboxStats')).toMatchObject({ dropped: 3, droppedTotal: 3, scriptMadeDroppedTotal: 3 });
   });
 
+  /** A page script's send of one whole file of action `actionId` to `url`. */
+  const sentMessage = (actionId: string, file: { name: string; size: number }, url: string, via: 'xhr' | 'fetch'): UploadSent => ({
+    type: 'upload/sent',
+    actionId,
+    files: [file],
+    sentTo: { url, bytes: file.size, via },
+  });
+
   it('records a send on the events of the action it belongs to, in the store and the waiting outbox copy', async () => {
     const { d, db, events } = await deps();
     const pipeline = createUploadPipeline(d);
     const site = { tab: { id: 1, url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 };
     await pipeline.observed(message, site);
-    const updated = await pipeline.sent(
-      { type: 'upload/sent', actionId: 'act-1', files: [{ name: 'a.py', size: 10 }], sentTo: { url: 'https://www.dropbox.com/upload', bytes: 10, via: 'xhr' } },
-      site,
-    );
+    const updated = await pipeline.sent(sentMessage('act-1', { name: 'a.py', size: 10 }, 'https://www.dropbox.com/upload', 'xhr'), site);
     expect(updated.map((e) => e.file.name)).toEqual(['a.py']);
     const stored = (await events.recent(10)).find((e) => e.file.name === 'a.py')!;
     expect(stored.transfers).toEqual([expect.objectContaining({ host: 'www.dropbox.com', via: 'xhr', bytes: 10 })]);
     expect((await db.get('outbox', stored.id))?.event.transfers).toHaveLength(1);
     // Another tab cannot attach sends to these events.
-    const other = await pipeline.sent(
-      { type: 'upload/sent', actionId: 'act-1', files: [{ name: 'b.csv', size: 5 }], sentTo: { url: 'https://evil.example/x', bytes: 5, via: 'xhr' } },
-      { tab: { id: 2, url: 'https://evil.example/', title: '' }, frameId: 0 },
-    );
+    const other = await pipeline.sent(sentMessage('act-1', { name: 'b.csv', size: 5 }, 'https://evil.example/x', 'xhr'), {
+      tab: { id: 2, url: 'https://evil.example/', title: '' },
+      frameId: 0,
+    });
     expect(other).toEqual([]);
   });
 
@@ -285,15 +290,7 @@ describe('script-made and programmatic uploads (issue 13)', () => {
     const pipeline = createUploadPipeline(d);
     const [picked] = await pipeline.observed({ ...message, actionId: 'pick-1', channel: 'file_picker' }, intranet);
     expect(picked!.destination.trusted).toBe(true);
-    const out = await pipeline.sent(
-      {
-        type: 'upload/sent',
-        actionId: 'pick-1',
-        files: [{ name: 'a.py', size: 10 }],
-        sentTo: { url: 'https://wetransfer.com/api/v4/transfers', bytes: 10, via: 'xhr' },
-      },
-      intranet,
-    );
+    const out = await pipeline.sent(sentMessage('pick-1', { name: 'a.py', size: 10 }, 'https://wetransfer.com/api/v4/transfers', 'xhr'), intranet);
     expect(out.map((e) => [e.id === picked!.id, e.channel, e.destination.serviceId ?? e.destination.host, e.destination.trusted])).toEqual([
       [true, 'file_picker', 'intranet.acme.example', true],
       [false, 'programmatic', 'wetransfer', false],
@@ -301,15 +298,7 @@ describe('script-made and programmatic uploads (issue 13)', () => {
     expect(out[1]).toMatchObject({ actionId: 'pick-1', trustedEvent: true, file: { name: 'a.py', category: picked!.file.category } });
     expect(out[1]!.risk.score).toBeGreaterThan(0);
     // A send to the trusted page itself changes nothing but the record.
-    const same = await pipeline.sent(
-      {
-        type: 'upload/sent',
-        actionId: 'pick-1',
-        files: [{ name: 'b.csv', size: 5 }],
-        sentTo: { url: 'https://intranet.acme.example/api', bytes: 5, via: 'fetch' },
-      },
-      intranet,
-    );
+    const same = await pipeline.sent(sentMessage('pick-1', { name: 'b.csv', size: 5 }, 'https://intranet.acme.example/api', 'fetch'), intranet);
     expect(same.map((e) => e.file.name)).toEqual(['b.csv']);
     expect(await events.recent(10)).toHaveLength(3);
   });
