@@ -6,20 +6,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleEvent, sampleId } from '../support/sample-event';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { addAlertRule, makeTestConsole, type TestConsole } from '../support/test-console';
 
 const NOW = Date.parse('2026-11-22T12:00:00.000Z');
 let built: TestConsole;
 beforeEach(async () => {
   // One fixed millisecond for everything: the worst case for timestamps.
   built = await makeTestConsole({ now: () => NOW });
-  const rule = await built.app.inject({
-    method: 'POST',
-    url: '/api/v1/alert-rules',
-    headers: built.as('analyst'),
-    payload: { id: 'all', name: 'All', conditions: { minSeverity: 'low' } },
-  });
-  expect(rule.statusCode).toBe(201);
+  await addAlertRule(built, { id: 'all', name: 'All', conditions: { minSeverity: 'low' } });
 });
 afterEach(() => built.close());
 

@@ -11,7 +11,7 @@ import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { FileEvent } from '../../../src/core/schema/event';
 import { BACKOFF_CAP_MS, configureNotifications, runNotificationWorker } from '../../../console/notify/worker';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { addAlertRule, makeTestConsole, type TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 export interface Received {
@@ -81,12 +81,7 @@ export async function notifyConsole(): Promise<NotifyConsole> {
   configureNotifications(built.services, { publicUrl: PUBLIC_URL, random: () => 0.5, automatic: false });
   const call: NotifyConsole['call'] = async (role, method, url, payload) =>
     built.app.inject({ method, url, headers: built.as(role), ...(payload && { payload }) });
-  const rule = await call('analyst', 'POST', '/api/v1/alert-rules', {
-    id: 'exfil',
-    name: 'Uploads to <personal> cloud & "mail"',
-    conditions: { minSeverity: 'low' },
-  });
-  expect(rule.statusCode).toBe(201);
+  await addAlertRule(built, { id: 'exfil', name: 'Uploads to <personal> cloud & "mail"', conditions: { minSeverity: 'low' } });
   return {
     built,
     clock,

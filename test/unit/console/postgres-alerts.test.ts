@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { buildConsole, type BuiltConsole } from '../../../console/server';
-import { makeTestConsole, testDatabaseUrl, testEngine, type TestConsole } from '../support/test-console';
+import { addAlertRule, makeTestConsole, testDatabaseUrl, testEngine, type TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 const SUNDAY_LATE = Date.parse('2026-11-22T23:50:00.000Z');
@@ -27,13 +27,7 @@ afterEach(async () => {
 });
 
 it.runIf(testEngine() === 'postgres')('creates one alert when two nodes file the same user and rule at once', async () => {
-  const rule = await a.app.inject({
-    method: 'POST',
-    url: '/api/v1/alert-rules',
-    headers: a.as('analyst'),
-    payload: { id: 'cloud', name: 'Cloud', conditions: { destinationCategories: ['cloud_storage'] } },
-  });
-  expect(rule.statusCode).toBe(201);
+  await addAlertRule(a, { id: 'cloud', name: 'Cloud', conditions: { destinationCategories: ['cloud_storage'] } });
   const context = { credentialId: 'test', clientIp: '127.0.0.1', receivedAt: NOW };
   const user = { email: 'ann@example.com' };
 

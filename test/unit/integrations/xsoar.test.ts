@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestConsole, type TestConsole } from '../support/test-console';
+import { addAlertRule, makeTestConsole, type TestConsole } from '../support/test-console';
 import { sampleEvent, sampleId } from '../support/sample-event';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -80,13 +80,7 @@ describe('the XSOAR integration', () => {
   });
 
   it('runs every command against a running console, fetch-incidents by cursor included', async () => {
-    const rule = await built.app.inject({
-      method: 'POST',
-      url: '/api/v1/alert-rules',
-      headers: built.as('analyst'),
-      payload: { id: 'cloud', name: 'Uploads to cloud storage', conditions: { destinationCategories: ['cloud_storage'] } },
-    });
-    expect(rule.statusCode).toBe(201);
+    await addAlertRule(built, { id: 'cloud', name: 'Uploads to cloud storage', conditions: { destinationCategories: ['cloud_storage'] } });
     // Alice's two uploads make one alert, then Bob's one: the order fetch-incidents must keep.
     for (const events of [[await upload(1, USERS.alice, 'roadmap.pdf'), await upload(2, USERS.alice, 'pricing.pdf')], [await upload(3, USERS.bob, 'cv.pdf')]]) {
       expect((await built.app.inject({ method: 'POST', url: '/api/v1/events', headers: built.as('ingest'), payload: { events } })).statusCode).toBe(200);

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { Role } from '../../../console/auth/roles';
 import { buildConsole, type BuiltConsole, type ConsoleOptions } from '../../../console/server';
 import { databaseFor, dropDatabaseFor } from './postgres';
@@ -54,4 +54,10 @@ export async function makeTestConsole(options: Partial<ConsoleOptions> = {}): Pr
       if (!options.dataDir) await removeTestData(dir);
     },
   };
+}
+
+/** Adds an alert rule through the API, as an analyst would, and checks the console took it. */
+export async function addAlertRule(built: TestConsole, rule: { id: string; name: string; conditions: Record<string, unknown> }): Promise<void> {
+  const res = await built.app.inject({ method: 'POST', url: '/api/v1/alert-rules', headers: built.as('analyst'), payload: rule });
+  expect(res.statusCode, res.body).toBe(201);
 }
