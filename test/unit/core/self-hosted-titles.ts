@@ -3,6 +3,8 @@
  * a lookalike — an ordinary page that names the product (news, docs, a forum thread, a shop) and
  * must not be taken for it. The registry test checks every title rule has a row here.
  */
+import { SELF_HOSTED_TITLES_V2 } from './self-hosted-titles-v2';
+
 export const SELF_HOSTED_TITLES: Record<string, { real: string[]; lookalike: string }> = {
   filebrowser: { real: ['File Browser', 'Documents - File Browser'], lookalike: 'File Browser for Windows 11: 10 best picks - TechRadar' },
   immich: { real: ['Immich', 'Photos - Immich'], lookalike: 'Immich is the best Google Photos replacement - XDA' },
@@ -110,4 +112,5 @@ export const SELF_HOSTED_TITLES: Record<string, { real: string[]; lookalike: str
   afterlogic_webmail: { real: ['Afterlogic WebMail Lite', 'Afterlogic WebMail'], lookalike: 'Afterlogic WebMail Pro licensing' },
   kerio_connect: { real: ['Kerio Connect Client', 'Kerio Connect WebMail - Inbox'], lookalike: 'Kerio Connect end of life announcement' },
   mailcow: { real: ['mailcow UI'], lookalike: 'mailcow: dockerized documentation' },
+  ...SELF_HOSTED_TITLES_V2,
 };
