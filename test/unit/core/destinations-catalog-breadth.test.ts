@@ -50,6 +50,10 @@ describe('long-tail services', () => {
     ['https://www.hostpoint.ch/', 'hostpoint', 'web_hosting'],
     ['https://www.modelscope.cn/models', 'modelscope', 'source_code_repository'],
     ['https://greasyfork.org/en/scripts', 'greasyfork', 'source_code_repository'],
+    ['https://wenku.baidu.com/view/abc', 'baidu_wenku', 'cloud_storage'],
+    ['https://www.studocu.com/en-us/document/x', 'studocu', 'cloud_storage'],
+    ['https://creators.spotify.com/pod/dashboard', 'spotify_creators', 'social_media'],
+    ['https://qiita.com/someone/items/1', 'qiita', 'social_media'],
   ])('%s → %s (%s)', (url, serviceId, category) => {
     expect(classifyDestination({ url })).toMatchObject({ serviceId, category });
   });
@@ -76,6 +80,10 @@ describe('sections of big sites whose function differs', () => {
     ['https://www.bing.com/images/create', 'bing_image_creator', 'ai_tools', 'https://www.bing.com/images/search?q=x', undefined],
     ['https://www.canva.com/dream-lab', 'canva_dream_lab', 'ai_tools', 'https://www.canva.com/design/abc', 'canva'],
     ['https://github.com/spark', 'github_spark', 'ai_tools', 'https://github.com/sparkle-project/Sparkle', 'github'],
+    ['https://mp.weixin.qq.com/s/abc', 'wechat_official_accounts', 'social_media', 'https://weixin.qq.com/', 'weixin'],
+    ['https://hf.co/chat/', 'hf_chat_short', 'ai_tools', 'https://hf.co/meta-llama', 'hugging_face'],
+    ['https://www.freepik.com/pikaso', 'freepik_ai', 'ai_tools', 'https://www.freepik.com/free-photos', undefined],
+    ['https://www.linkedin.com/sales/inbox/123', 'linkedin_sales_inbox', 'messaging', 'https://www.linkedin.com/sales/home', 'linkedin'],
     ['https://imgflip.com/gif-maker', 'imgflip_gif', 'file_conversion', 'https://imgflip.com/memegenerator', 'imgflip'],
   ])('%s → %s (%s); %s stays %s', (url, serviceId, category, elsewhere, siteId) => {
     expect(classifyDestination({ url })).toMatchObject({ serviceId, category });
