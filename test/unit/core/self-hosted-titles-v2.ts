@@ -102,4 +102,21 @@ export const SELF_HOSTED_TITLES_V2: Record<string, { real: string[]; lookalike: 
   phpbb: { real: ['Acme Community - Index page'], lookalike: 'phpBB 3.3.13 released - phpBB' },
   humhub: { real: ['HumHub', 'Dashboard - HumHub'], lookalike: 'HumHub: open source social network kit review' },
   flarum: { real: ['Flarum', 'All Discussions - Flarum'], lookalike: 'Flarum 1.8 released' },
+  label_studio: { real: ['Label Studio', 'Projects | Label Studio'], lookalike: 'Label Studio 1.13 release notes' },
+  cvat_self_hosted: { real: ['Computer Vision Annotation Tool', 'CVAT'], lookalike: 'CVAT tutorial: annotating bounding boxes' },
+  jupyterlab: {
+    real: ['JupyterLab', 'analysis.ipynb - JupyterLab', 'Untitled - Jupyter Notebook', 'Home Page - Select or create a notebook'],
+    lookalike: 'JupyterLab 4.2 is released',
+  },
+  jupyterhub: { real: ['JupyterHub'], lookalike: 'JupyterHub documentation: zero to JupyterHub with Kubernetes' },
+  rstudio_server: { real: ['RStudio Server', 'RStudio', 'Posit Workbench'], lookalike: 'RStudio Server install guide for Ubuntu' },
+  code_server: { real: ['code-server', 'index.ts - app - code-server'], lookalike: 'code-server: VS Code in the browser (GitHub)' },
+  overleaf_ce: {
+    real: ['Overleaf Community Edition', 'Your Projects - Overleaf Community Edition'],
+    lookalike: 'Install Overleaf Community Edition with Docker',
+  },
+  harbor_registry: { real: ['Harbor'], lookalike: 'Harbor 2.11 adds OCI distribution support' },
+  nexus_repository: { real: ['Nexus Repository Manager', 'Sonatype Nexus Repository'], lookalike: 'Nexus Repository 3.70 release notes' },
+  verdaccio: { real: ['Verdaccio'], lookalike: 'Verdaccio: a lightweight private npm proxy registry (docs)' },
+  opencloud: { real: ['OpenCloud', 'Files - OpenCloud'], lookalike: 'OpenCloud 2.0 released by Heinlein group' },
 };
