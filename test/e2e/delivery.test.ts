@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickPathsTrusted } from '../harness/actions';
+import { pickOnDropbox } from '../harness/actions';
 import { launchChromium, stopServiceWorker, type ChromiumSession } from '../harness/chromium';
 import { startConsole } from '../harness/in-process-console';
 import { SAMPLES as FORMATS } from '../harness/format-samples';
@@ -43,16 +43,11 @@ afterAll(async () => {
   rmSync(profileDir, { recursive: true, force: true });
 });
 
-async function upload(...names: string[]): Promise<void> {
-  const page = await browser.context.newPage();
-  await page.goto('https://www.dropbox.com/home');
-  await pickPathsTrusted(
-    page,
-    "document.getElementById('picker')",
+const upload = (...names: string[]) =>
+  pickOnDropbox(
+    browser.context,
     names.map((n) => files.path(n)),
   );
-  await page.close();
-}
 
 const deliveredNames = () => new Set([...receiver.names.entries()].filter(([id]) => receiver.deliveries.has(id)).map(([, name]) => name));
 const answered = (status: number) => receiver.requests.filter((r) => r.status === status).length;

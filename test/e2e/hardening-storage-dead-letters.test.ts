@@ -7,23 +7,23 @@
  *   letters, and the new token in the managed policy delivers them without anyone clicking.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickPathsTrusted } from '../harness/actions';
-import { launchChromium, type ChromiumSession } from '../harness/chromium';
+import { pickOnDropbox } from '../harness/actions';
+import type { ChromiumSession } from '../harness/chromium';
+import { startChromiumRig, type Rig } from '../harness/extension-rig';
 import { SAMPLES } from '../harness/format-samples';
-import { startConsole, type RunningConsole } from '../harness/in-process-console';
+import type { RunningConsole } from '../harness/in-process-console';
 import { CHROME_EXTENSION_ID } from '../harness/paths';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
+import { ALL_HOURS_WORKING } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
 
 const EMAIL = 'ada.storage@example.com';
 const NAMES = ['full-disk.pdf', 'disk-freed.pdf', 'rotated-a.pdf', 'rotated-b.pdf'];
 const files = scratchFiles(Object.fromEntries(NAMES.map((n) => [n, Buffer.from(SAMPLES.pdf!)])));
-let console_: RunningConsole;
-let policy: PolicyFile;
-let browser: ChromiumSession;
+let rig: Rig<ChromiumSession>;
 
-const policyWith = (backendToken: string, extra: Record<string, unknown> = {}) => ({
-  backendUrl: console_.ingestUrl,
+/** The managed policy pointing at console `c`, with its token unless another is given. */
+const policyWith = (c: RunningConsole, backendToken = c.token, extra: Record<string, unknown> = {}) => ({
+  backendUrl: c.ingestUrl,
   backendToken,
   backendFormat: 'native',
   userEmail: EMAIL,
@@ -32,32 +32,25 @@ const policyWith = (backendToken: string, extra: Record<string, unknown> = {}) =
 });
 
 beforeAll(async () => {
-  console_ = await startConsole();
-  policy = writeChromiumPolicy(`upwatch-e2e-storage-${process.pid}`, policyWith(console_.token));
-  browser = await launchChromium();
+  rig = await startChromiumRig(`upwatch-e2e-storage-${process.pid}`, {
+    policy: (c) => policyWith(c),
+  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  policy?.remove();
-  await console_?.close();
+  await rig?.close();
   files.remove();
 });
 
-async function upload(...names: string[]): Promise<void> {
-  const page = await browser.context.newPage();
-  await page.goto('https://www.dropbox.com/home');
-  await pickPathsTrusted(
-    page,
-    "document.getElementById('picker')",
+const upload = (...names: string[]) =>
+  pickOnDropbox(
+    rig.browser.context,
     names.map((n) => files.path(n)),
   );
-  await page.close();
-}
 
 /** The text of one element of an extension page, read once the page has rendered. */
 async function extensionText(page: 'popup' | 'options', selector: string): Promise<{ hidden: boolean; text: string }> {
-  const tab = await browser.context.newPage();
+  const tab = await rig.browser.context.newPage();
   try {
     await tab.goto(`chrome-extension://${CHROME_EXTENSION_ID}/${page}.html`);
     await tab.waitForSelector('body[data-ready="true"]');
@@ -68,17 +61,17 @@ async function extensionText(page: 'popup' | 'options', selector: string): Promi
   }
 }
 
-const consoleHas = (name: string) => console_.waitForEvents((all) => all.some((e) => e.file.name === name), 60_000);
+const consoleHas = (name: string) => rig.console.waitForEvents((all) => all.some((e) => e.file.name === name), 60_000);
 
 async function browserHealth(): Promise<{ storage: { trouble: string | null }; deadLetters: { count: number } } | undefined> {
-  const res = await console_.api(`/api/v1/users/${encodeURIComponent(EMAIL)}/browsers`);
+  const res = await rig.console.api(`/api/v1/users/${encodeURIComponent(EMAIL)}/browsers`);
   const { browsers } = (await res.json()) as { browsers: { health: { storage: { trouble: string | null }; deadLetters: { count: number } } | null }[] };
   return browsers[0]?.health ?? undefined;
 }
 
 /** Makes every put into the local event store fail as on a full disk, inside the service worker (the outbox and state stores still work). */
 async function fillTheDisk(full: boolean): Promise<void> {
-  const worker = await browser.worker();
+  const worker = await rig.browser.worker();
   await worker.evaluate((on) => {
     const g = globalThis as unknown as { __upwatchRealPut?: IDBObjectStore['put'] };
     g.__upwatchRealPut ??= IDBObjectStore.prototype.put;
@@ -118,16 +111,16 @@ describe('Chromium: a full disk and a rotated token', () => {
 
   it('delivers the dead letters of a revoked token once the policy brings the new one, without a click', async () => {
     // The options page never shows the token: a visible key changed with it says when the policy is in force.
-    policy.update(policyWith('revoked-token-not-known-to-the-console', { retentionDays: 29 }));
+    rig.policy.update(policyWith(rig.console, 'revoked-token-not-known-to-the-console', { retentionDays: 29 }));
     await expect.poll(() => extensionText('options', 'tr[data-key="retentionDays"] td.value'), { timeout: 30_000 }).toMatchObject({ text: '29' });
     await upload('rotated-a.pdf', 'rotated-b.pdf');
     await expect
       .poll(async () => (await extensionText('options', '#delivery')).text, { timeout: 60_000 })
       .toContain('2 refused by the backend (kept as dead letters)');
-    expect((await console_.events()).some((e) => e.file.name.startsWith('rotated-'))).toBe(false);
+    expect((await rig.console.events()).some((e) => e.file.name.startsWith('rotated-'))).toBe(false);
 
-    policy.update(policyWith(console_.token));
-    const events = await console_.waitForEvents((all) => ['rotated-a.pdf', 'rotated-b.pdf'].every((n) => all.some((e) => e.file.name === n)), 60_000);
+    rig.policy.update(policyWith(rig.console));
+    const events = await rig.console.waitForEvents((all) => ['rotated-a.pdf', 'rotated-b.pdf'].every((n) => all.some((e) => e.file.name === n)), 60_000);
     for (const n of ['rotated-a.pdf', 'rotated-b.pdf']) expect(events.filter((e) => e.file.name === n)).toHaveLength(1);
     await expect.poll(async () => (await extensionText('options', '#delivery')).text, { timeout: 30_000 }).not.toContain('refused by the backend');
     await expect.poll(async () => (await browserHealth())?.deadLetters.count, { timeout: 30_000 }).toBe(0);

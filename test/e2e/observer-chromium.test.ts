@@ -7,16 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { dropPaths, pickPathsTrusted } from '../harness/actions';
-import { launchChromium, type ChromiumSession } from '../harness/chromium';
-import { startConsole, type RunningConsole } from '../harness/in-process-console';
-import { ALL_HOURS_WORKING, writeChromiumPolicy, type PolicyFile } from '../harness/policy-files';
+import type { ChromiumSession } from '../harness/chromium';
+import { startChromiumRig, type Rig } from '../harness/extension-rig';
+import { deliveringTo } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
 import { storedEvents } from '../harness/stored-events';
 import type { FileEvent } from '../../src/core/schema/event';
 
-let console_: RunningConsole;
-let policy: PolicyFile;
-let browser: ChromiumSession;
+let rig: Rig<ChromiumSession>;
 const files = scratchFiles({
   'detached-pick.csv': 'id,name\n1,Ana\n',
   'picked-then-xhr.csv': 'id,salary\n1,91000\n',
@@ -30,38 +28,30 @@ const files = scratchFiles({
 });
 
 beforeAll(async () => {
-  console_ = await startConsole();
-  policy = writeChromiumPolicy(`upwatch-observer-${process.pid}`, {
-    backendUrl: console_.ingestUrl,
-    backendToken: console_.token,
-    userEmail: 'ana@acme.example',
-    trustedDomains: ['intranet.acme.example'],
-    riskSettings: ALL_HOURS_WORKING,
+  rig = await startChromiumRig(`upwatch-observer-${process.pid}`, {
+    policy: (c) => deliveringTo(c, { userEmail: 'ana@acme.example', trustedDomains: ['intranet.acme.example'] }),
   });
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  policy?.remove();
-  await console_?.close();
+  await rig?.close();
   files.remove();
 });
 
 async function open(url: string): Promise<Page> {
-  const page = await browser.context.newPage();
+  const page = await rig.browser.context.newPage();
   await page.goto(url);
   return page;
 }
 
 /** The delivered events for one file name, once there is at least one; then waits a moment for strays. */
 async function deliveredOnce(name: string): Promise<FileEvent[]> {
-  await console_.waitForEvents((all) => all.some((e) => e.file.name === name));
+  await rig.console.waitForEvents((all) => all.some((e) => e.file.name === name));
   await new Promise((r) => setTimeout(r, 1500));
-  return (await console_.events()).filter((e) => e.file.name === name);
+  return (await rig.console.events()).filter((e) => e.file.name === name);
 }
 
-const storedNamed = async (name: string) => (await storedEvents(await browser.worker())).filter((e) => e.file.name === name);
+const storedNamed = async (name: string) => (await storedEvents(await rig.browser.worker())).filter((e) => e.file.name === name);
 
 describe('Chromium: ways in without a DOM event of their own', () => {
   it('an input created by script, clicked and never attached', async () => {
@@ -97,9 +87,9 @@ describe('Chromium: ways in without a DOM event of their own', () => {
       await lab.smallTraffic();
       await lab.xhrBlob(2 * 1024 * 1024);
     });
-    await console_.waitForEvents((all) => all.some((e) => e.destination.host === 'github.com' && e.file.anonymous === true));
+    await rig.console.waitForEvents((all) => all.some((e) => e.destination.host === 'github.com' && e.file.anonymous === true));
     await new Promise((r) => setTimeout(r, 1500));
-    const fromPage = (await console_.events()).filter((e) => e.destination.host === 'github.com');
+    const fromPage = (await rig.console.events()).filter((e) => e.destination.host === 'github.com');
     expect(fromPage).toHaveLength(1);
     expect(fromPage[0]).toMatchObject({
       channel: 'programmatic',
@@ -176,7 +166,7 @@ describe('Chromium: destinations, rewrites and floods', () => {
     const page = await open('https://intranet.acme.example/observer/lab');
     await page.evaluate(() => ((window as unknown as { uploadUrl: string }).uploadUrl = 'https://wetransfer.com/api/v4/transfers'));
     await pickPathsTrusted(page, "document.getElementById('picker')", [files.path('intranet-pick.csv')]);
-    await console_.waitForEvents((all) => all.filter((e) => e.file.name === 'intranet-pick.csv').length >= 2);
+    await rig.console.waitForEvents((all) => all.filter((e) => e.file.name === 'intranet-pick.csv').length >= 2);
     const events = await deliveredOnce('intranet-pick.csv');
     expect(events.map((e) => [e.channel, e.destination.serviceId ?? e.destination.host, e.destination.trusted]).sort()).toEqual([
       ['file_picker', 'intranet.acme.example', true],
@@ -228,7 +218,7 @@ describe('Chromium: destinations, rewrites and floods', () => {
     await pickPathsTrusted(page, "document.getElementById('picker')", [files.path('real-pick.csv')]);
     const [real] = await deliveredOnce('real-pick.csv');
     expect(real).toMatchObject({ trustedEvent: true, channel: 'file_picker' });
-    const worker = await browser.worker();
+    const worker = await rig.browser.worker();
     await expect
       .poll(async () => (await storedEvents(worker)).filter((e) => e.file.name.startsWith('flood-')).length, { timeout: 20_000 })
       .toBeGreaterThanOrEqual(20);

@@ -5,16 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { launchFirefox, type FirefoxSession } from '../harness/firefox';
-import { startConsole, type RunningConsole } from '../harness/in-process-console';
-import { ALL_HOURS_WORKING, writeFirefoxPolicy, type PolicyFile } from '../harness/policy-files';
+import { startFirefoxRig } from '../harness/extension-rig';
+import type { FirefoxSession } from '../harness/firefox';
+import type { RunningConsole } from '../harness/in-process-console';
+import { deliveringTo } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
-import { startSiteServer, type SiteServer } from '../harness/site-server';
 import type { FileEvent } from '../../src/core/schema/event';
 
+let rig: Awaited<ReturnType<typeof startFirefoxRig>>;
 let console_: RunningConsole;
-let sites: SiteServer;
-let policy: PolicyFile;
 let firefox: FirefoxSession;
 const files = scratchFiles({
   'ff-detached.csv': 'id,name\n1,Ana\n',
@@ -27,23 +26,14 @@ const files = scratchFiles({
 });
 
 beforeAll(async () => {
-  console_ = await startConsole();
-  sites = await startSiteServer();
-  policy = writeFirefoxPolicy({
-    backendUrl: console_.ingestUrl,
-    backendToken: console_.token,
-    userEmail: 'ff@acme.example',
-    trustedDomains: ['intranet.acme.example'],
-    riskSettings: ALL_HOURS_WORKING,
+  rig = await startFirefoxRig({
+    policy: (c) => deliveringTo(c, { userEmail: 'ff@acme.example', trustedDomains: ['intranet.acme.example'] }),
   });
-  firefox = await launchFirefox({ sitePort: sites.port });
+  ({ console: console_, browser: firefox } = rig);
 });
 
 afterAll(async () => {
-  await firefox?.close();
-  policy?.remove();
-  await sites?.close();
-  await console_?.close();
+  await rig?.close();
   files.remove();
 });
 

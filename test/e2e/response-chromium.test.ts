@@ -10,10 +10,10 @@ import type { Page } from 'playwright-core';
 import { dropPaths, pickPathsTrusted } from '../harness/actions';
 import type { ChromiumSession } from '../harness/chromium';
 import { startChromiumRig, type Rig } from '../harness/extension-rig';
-import { ALL_HOURS_WORKING } from '../harness/policy-files';
+import { deliveringTo } from '../harness/policy-files';
 import { isSimulatedSite } from '../harness/sites';
 import { scratchFiles } from '../harness/scratch-files';
-import { BLOCK_MESSAGE, DIALOG_HOST_SCRIPT, RESPONSE_RULES, UploadLog, WARN_MESSAGE, widgetsPage } from './response-support';
+import { BLOCK_MESSAGE, dialogShown, dismissDialogs, RESPONSE_RULES, responseEventFor, UploadLog, WARN_MESSAGE, widgetsPage } from './response-support';
 
 let rig: Rig<ChromiumSession>;
 const uploads = new UploadLog();
@@ -32,13 +32,7 @@ const files = scratchFiles({
 
 beforeAll(async () => {
   rig = await startChromiumRig(`upwatch-response-${process.pid}`, {
-    policy: (c) => ({
-      backendUrl: c.ingestUrl,
-      backendToken: c.token,
-      userEmail: 'ana@acme.example',
-      riskSettings: ALL_HOURS_WORKING,
-      responseRules: RESPONSE_RULES,
-    }),
+    policy: (c) => deliveringTo(c, { userEmail: 'ana@acme.example', responseRules: RESPONSE_RULES }),
   });
   // Registered after the harness's route, so it is asked first: the widgets page and the receiving server.
   await rig.browser.context.route(
@@ -67,7 +61,6 @@ async function open(host: string): Promise<Page> {
 
 type Got = { via: string; names?: string[]; error?: string; isTrusted?: boolean };
 const got = (page: Page) => page.evaluate(() => (window as unknown as { got: Got[] }).got);
-const dialogShown = (page: Page) => page.evaluate(DIALOG_HOST_SCRIPT) as Promise<boolean>;
 
 /** The dialog's role, accessible name and every text in it, read from the accessibility tree. */
 async function dialogText(page: Page): Promise<{ role: string; name: string; text: string } | undefined> {
@@ -90,19 +83,8 @@ async function dialogText(page: Page): Promise<{ role: string; name: string; tex
 /** Waits for a condition the page or the dialog reaches (the first decision waits for the managed policy to load). */
 const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000 });
 
-async function dismissAll(page: Page) {
-  while (await dialogShown(page)) {
-    await page.keyboard.press('Enter');
-    await until(() => dialogShown(page))
-      .toBe(false)
-      .catch(() => undefined);
-  }
-}
-
-async function eventFor(name: string) {
-  const all = await rig.console.waitForEvents((events) => events.some((e) => e.file.name === name && e.response), 45_000);
-  return all.find((e) => e.file.name === name)!;
-}
+const dismissAll = (page: Page) => dismissDialogs(page, 20_000);
+const eventFor = (name: string) => responseEventFor(rig.console, name);
 
 describe('Chromium: blocked before the page has the file', () => {
   it('a picked file: the page handler never sees it, the dialog says why, the backend records blocked', async () => {

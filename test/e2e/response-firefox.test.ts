@@ -12,15 +12,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { launchFirefox, type FirefoxSession } from '../harness/firefox';
-import { startConsole, type RunningConsole } from '../harness/in-process-console';
-import { ALL_HOURS_WORKING, writeFirefoxPolicy, type PolicyFile } from '../harness/policy-files';
+import { startFirefoxRig } from '../harness/extension-rig';
+import type { FirefoxSession } from '../harness/firefox';
+import type { RunningConsole } from '../harness/in-process-console';
+import { deliveringTo } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
-import { DIALOG_HOST_SCRIPT, RESPONSE_RULES, UploadLog, startWidgetsServer } from './response-support';
+import { dialogShown, dismissDialogs, RESPONSE_RULES, responseEventFor, startWidgetsServer, UploadLog } from './response-support';
 
+let rig: Awaited<ReturnType<typeof startFirefoxRig>>;
 let console_: RunningConsole;
-let server: { port: number; close(): Promise<void> };
-let policy: PolicyFile;
 let firefox: FirefoxSession;
 const uploads = new UploadLog();
 const files = scratchFiles({
@@ -34,29 +34,21 @@ const files = scratchFiles({
 });
 
 beforeAll(async () => {
-  console_ = await startConsole();
-  server = await startWidgetsServer(uploads);
-  policy = writeFirefoxPolicy({
-    backendUrl: console_.ingestUrl,
-    backendToken: console_.token,
-    userEmail: 'ff@acme.example',
-    riskSettings: ALL_HOURS_WORKING,
-    responseRules: RESPONSE_RULES,
+  rig = await startFirefoxRig({
+    policy: (c) => deliveringTo(c, { userEmail: 'ff@acme.example', responseRules: RESPONSE_RULES }),
+    // The widgets page and the receiving server, on the simulated sites' host names.
+    sites: () => startWidgetsServer(uploads),
   });
-  firefox = await launchFirefox({ sitePort: server.port });
+  ({ console: console_, browser: firefox } = rig);
 });
 
 afterAll(async () => {
-  await firefox?.close();
-  policy?.remove();
-  await server?.close();
-  await console_?.close();
+  await rig?.close();
   files.remove();
 });
 
 type Got = { via: string; names?: string[] };
 const got = (page: Page) => page.evaluate(() => (window as unknown as { got: Got[] }).got);
-const dialogShown = (page: Page) => page.evaluate(DIALOG_HOST_SCRIPT) as Promise<boolean>;
 const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000 });
 type Upload = { fetchFile(n: string): Promise<string>; xhrFile(n: string): Promise<string>; beacon(n: string): boolean };
 const upload = (page: Page) => page.evaluateHandle(() => (window as unknown as { upload: Upload }).upload);
@@ -76,19 +68,8 @@ async function uploadTo(page: Page, input: () => HTMLInputElement, name: string)
   await handle.uploadFile(files.path(name));
 }
 
-async function dismissAll(page: Page) {
-  while (await dialogShown(page)) {
-    await page.keyboard.press('Enter');
-    await until(() => dialogShown(page))
-      .toBe(false)
-      .catch(() => undefined);
-  }
-}
-
-async function eventFor(name: string) {
-  const all = await console_.waitForEvents((events) => events.some((e) => e.file.name === name && e.response), 45_000);
-  return all.find((e) => e.file.name === name)!;
-}
+const dismissAll = (page: Page) => dismissDialogs(page, 30_000);
+const eventFor = (name: string) => responseEventFor(console_, name);
 
 describe('Firefox: blocked before the page has the file', () => {
   it('a picked file: the page handler never sees it and the input is empty', async () => {

@@ -1,11 +1,14 @@
 /**
  * Shared by the response end-to-end tests (issue 14): the rules they run under, the fixture page
  * (test/fixtures/pages/response/widgets.html) served on real host names, a receiving server that
- * counts the bytes each upload brings, and where the dialog is.
+ * counts the bytes each upload brings, where the dialog is, and how a test answers it.
  */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { RunningConsole } from '../harness/in-process-console';
 import { ROOT } from '../harness/paths';
 import { SITES } from '../harness/sites';
+import type { FileEvent } from '../../src/core/schema/event';
 
 export const BLOCK_MESSAGE = 'Company files stay in company storage.';
 export const WARN_MESSAGE = 'WeTransfer links are public: send it from OneDrive instead.';
@@ -42,6 +45,31 @@ export class UploadLog {
 
 /** True when the page's document has Upwatch's dialog host (the page sees the host, never what is inside). */
 export const DIALOG_HOST_SCRIPT = `Array.from(document.documentElement.children).some((el) => el.tagName.startsWith('UPWATCH-'))`;
+
+/** What the shared steps use of a page: Playwright's (Chromium) and Puppeteer's (Firefox) pages both have it. */
+interface DialogPage {
+  evaluate(script: string): Promise<unknown>;
+  keyboard: { press(key: 'Enter'): Promise<unknown> };
+}
+
+export const dialogShown = (page: DialogPage) => page.evaluate(DIALOG_HOST_SCRIPT) as Promise<boolean>;
+
+/** Answers each dialog the page shows with Enter (its default button) until none is left. */
+export async function dismissDialogs(page: DialogPage, timeout: number): Promise<void> {
+  while (await dialogShown(page)) {
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => dialogShown(page), { timeout })
+      .toBe(false)
+      .catch(() => undefined);
+  }
+}
+
+/** The console's copy of the event for file `name`, once one carries the response. */
+export async function responseEventFor(console: RunningConsole, name: string): Promise<FileEvent> {
+  const all = await console.waitForEvents((events) => events.some((e) => e.file.name === name && e.response), 45_000);
+  return all.find((e) => e.file.name === name)!;
+}
 
 /** Firefox: the widgets page and the receiving server on loopback, for every simulated host (network.dns.localDomains). */
 export async function startWidgetsServer(uploads: UploadLog): Promise<{ port: number; close(): Promise<void> }> {

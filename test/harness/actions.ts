@@ -1,5 +1,5 @@
 /** User actions on a page: pick, drop (trusted, through CDP) and paste files. */
-import type { ElementHandle, Page } from 'playwright-core';
+import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
 
 export interface FilePayload {
   name: string;
@@ -57,4 +57,12 @@ export async function pickPathsTrusted(page: Page, expression: string, paths: st
   } finally {
     await cdp.detach();
   }
+}
+
+/** A trusted pick of `paths` on the simulated Dropbox page's file input, in a tab opened for it and closed straight after. */
+export async function pickOnDropbox(context: BrowserContext, paths: string[]): Promise<void> {
+  const page = await context.newPage();
+  await page.goto('https://www.dropbox.com/home');
+  await pickPathsTrusted(page, "document.getElementById('picker')", paths);
+  await page.close();
 }

@@ -68,11 +68,14 @@ export function startChromiumRig(name: string, options: RigOptions): Promise<Rig
   );
 }
 
-/** Firefox with the policy in its distribution folder, and the site server its pages come from. */
-export function startFirefoxRig(options: RigOptions): Promise<Rig<FirefoxSession> & { sites: SiteServer }> {
+/**
+ * Firefox with the policy in its distribution folder, and the site server its pages come from (the
+ * simulated sites, unless `sites` starts another server that answers for their host names).
+ */
+export function startFirefoxRig(options: RigOptions & { sites?: () => Promise<SiteServer> }): Promise<Rig<FirefoxSession> & { sites: SiteServer }> {
   let sites: SiteServer | undefined;
   return startRig(options, writeFirefoxPolicy, async (undo) => {
-    const started = await startSiteServer();
+    const started = await (options.sites ?? startSiteServer)();
     sites = started;
     undo.push(() => started.close());
     return launchFirefox({ sitePort: started.port });

@@ -66,3 +66,8 @@ export function writeFirefoxPolicy(policy: Record<string, unknown>, path = FIREF
 
 /** Risk settings for test policies: every hour is a working hour, so off_hours does not depend on when a suite runs. */
 export const ALL_HOURS_WORKING = { history: { workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' } } };
+
+/** A policy delivering to a console (its ingest URL and token) around the clock, with `extra` keys. */
+export function deliveringTo(console: { ingestUrl: string; token: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { backendUrl: console.ingestUrl, backendToken: console.token, riskSettings: ALL_HOURS_WORKING, ...extra };
+}
