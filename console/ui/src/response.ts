@@ -4,6 +4,8 @@
  * validates every rule on save (PUT /api/v1/policy answers 400 naming a bad rule), so a stale copy
  * can only cost a choice in a form, never let a bad rule through.
  */
+import type { ApiAnswer } from './api-types';
+
 export const RESPONSE_ACTIONS = ['allow', 'notify', 'warn', 'block'] as const;
 export const RESPONSE_OUTCOMES = ['allowed', 'notified', 'warned', 'bypassed', 'blocked'] as const;
 export const JUSTIFICATION_MODES = ['none', 'optional', 'required'] as const;
@@ -35,15 +37,7 @@ export interface ResponseRule {
 }
 
 /** `response` on a stored event. */
-export interface EventResponse {
-  action: ResponseAction;
-  outcome: ResponseOutcome;
-  ruleId?: string;
-  justification?: string;
-  decidedInMs: number;
-  failure?: 'timeout' | 'unavailable';
-  temporaryAllowUntil?: string;
-}
+export type EventResponse = NonNullable<ApiAnswer<'/api/v1/events/{id}'>['response']>;
 
 export const ACTION_WORDS: Record<ResponseAction, string> = {
   allow: 'Allow',

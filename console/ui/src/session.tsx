@@ -6,13 +6,11 @@
 import { createContext } from 'preact';
 import { useContext, useState } from 'preact/hooks';
 import { api, ApiError, setCsrfToken } from './api';
+import type { ApiAnswer } from './api-types';
 
-export type Role = 'read_only' | 'analyst' | 'admin';
-export interface SessionUser {
-  email: string;
-  role: Role;
-  name?: string;
-}
+type SessionAnswer = ApiAnswer<'/api/v1/session'>;
+export type SessionUser = SessionAnswer['user'];
+export type Role = SessionUser['role'];
 
 export interface SessionState {
   user: SessionUser | null;
@@ -41,11 +39,6 @@ export const can = {
 };
 
 export const ROLE_NEEDED = { analyst: 'Needs the analyst or admin role.', admin: 'Needs the admin role.' };
-
-interface SessionAnswer {
-  user: SessionUser;
-  csrfToken: string;
-}
 
 export async function loadSession(): Promise<SessionState> {
   try {

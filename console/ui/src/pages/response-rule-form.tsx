@@ -3,6 +3,7 @@
  * console checks it (and answers 400 naming the rule), and that answer is shown inside this form.
  */
 import { useState } from 'preact/hooks';
+import type { ApiAnswer } from '../api-types';
 import { Options } from '../forms';
 import { CHANNELS, DESTINATION_CATEGORIES, FILE_CATEGORIES, SEVERITIES } from '../identifiers';
 import {
@@ -15,11 +16,7 @@ import {
   type ResponseRule,
 } from '../response';
 
-export interface WatchlistInfo {
-  id: string;
-  name: string;
-  syncToBrowsers: boolean;
-}
+export type WatchlistInfo = ApiAnswer<'/api/v1/watchlists'>['watchlists'][number];
 
 const words = (s: string) =>
   s
