@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
+import type { ApiAnswer } from '../api-types';
 import { LoadState, RoleNote, Table, useLoad } from '../components';
 import { NoticeLine, type Notice } from '../forms';
 import { conditionsInWords, problemsByRule, RESPONSE_RULES_KEY, type ResponseRule } from '../response';
@@ -39,7 +40,7 @@ export function ResponseRules() {
   const { user } = useSession();
   const editable = can.admin(user.role);
   const policy = useLoad(() => api<{ settings: Settings }>('/api/v1/policy'), 'response-rules');
-  const lists = useLoad(() => api<{ watchlists: WatchlistInfo[] }>('/api/v1/watchlists'), 'response-watchlists');
+  const lists = useLoad(() => api<ApiAnswer<'/api/v1/watchlists'>>('/api/v1/watchlists'), 'response-watchlists');
   const [editing, setEditing] = useState<Editing>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [notice, setNotice] = useState<Notice>(null);
