@@ -9,9 +9,13 @@
  *   announce every shadow root as it is created and every file input opened by script, and the
  *   observer listens on those directly. Roots the parser makes (declarative shadow DOM) call no
  *   hook: they are found along the path of the interaction that precedes opening a picker.
- * - The files are reported in the listener itself, before any is read and before the page's own
- *   listeners run: a page that removes its frame or navigates away in its `change` handler does not
- *   lose the event (issue 15 item 5). Their heads follow from the core.
+ * - The files are reported in the listener itself, before any is read; their heads follow from the
+ *   core. Chromium opens a message's channel only once the extension's worker runs and took it, and
+ *   drops it, message and all, if the frame is gone by then (issue 15 item 5: a page removing its
+ *   frame in its `change` handler while the worker sleeps or starts; a port opened at document_start
+ *   is lost the same way). Unless the background answered this frame lately, the page's listeners
+ *   get a file input's event once the report was taken (the heads' reply: a frame's messages are
+ *   taken in order), given back as a held event is.
  * - Response (issue 14): a trusted file event is held here, before any page listener, when the
  *   frame's plan says files are held or the plan is not known yet, and given back (re-dispatched by
  *   the MAIN world) only once allowed; see docs/observer.md "Holding".
@@ -21,6 +25,7 @@ import { LIMITS } from '../core/schema/limits';
 import type { ReleaseInfo } from './bridge-protocol';
 import { connectIsolatedBridge } from './bridge-receiver';
 import { takeDataTransfer } from './dropped-entries';
+import { dropHandles, releaseInfoOf } from './held-transfer';
 import { factsOf, type CollectedFile } from './file-head';
 import type { ObserverCore, ObserverDeps, ObserverShell, Remembered, ReportOptions } from './observer-api';
 import { planCache } from './response/plan';
@@ -31,15 +36,29 @@ const SAME_SELECTION_MS = 5_000;
 const SAME_FILE_MS = 30 * 60_000;
 const REMEMBERED_FILES = 500;
 const MAX_DEPTH = 32;
+/** The background answered this frame within this long: its worker runs (it stops after 30 s idle). */
+const AWAKE_MS = 20_000;
+/** A file event waiting for its report to be taken reaches the page after this long at most. */
+const DELIVERY_WAIT_MS = 5_000;
 
 const signatureOf = (f: { name: string; size: number; lastModified?: number }) => `${f.name}\u0000${f.size}\u0000${f.lastModified ?? ''}`;
 const itemSignature = ({ file, size }: CollectedFile) => signatureOf({ name: file.name, size: size ?? file.size, lastModified: file.lastModified });
 
-export function startUploadObserver(win: Window, deps: ObserverDeps): void {
+export function startUploadObserver(win: Window, given: ObserverDeps): void {
   const handledEvents = new WeakSet<Event>();
   const lastSelection = new WeakMap<HTMLInputElement, { signature: string; at: number }>();
   const hooked = new WeakSet<EventTarget>();
-  const heldInputs = new WeakSet<HTMLInputElement>();
+  /** Inputs whose event is held: for a decision (''), or until its report is taken (the selection's signature). */
+  const heldInputs = new WeakMap<HTMLInputElement, string>();
+  let answeredAt = -Infinity;
+  const deps: ObserverDeps = {
+    ...given,
+    send: (message) =>
+      given.send(message).then((reply) => {
+        answeredAt = given.now();
+        return reply;
+      }),
+  };
   const remembered = new Map<string, Remembered>();
   let releasing = false;
   let core: ObserverCore | undefined;
@@ -55,8 +74,9 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
       },
     )).then(work);
 
-  const report = (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}): Promise<unknown[]> => {
-    if (collected.length === 0) return Promise.resolve([]);
+  /** Sends the action's messages at once; `taken` settles at the background's first answer for it (or when none can come). */
+  const send = (channel: Channel, trustedEvent: boolean, collected: CollectedFile[], options: ReportOptions = {}) => {
+    if (collected.length === 0) return { reported: Promise.resolve([]), taken: Promise.resolve() };
     const actionId = options.hold ?? deps.newActionId();
     const extra = {
       ...(options.bridged && { bridged: true }),
@@ -76,17 +96,18 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
       );
       parts.push(part);
     }
-    // Without the core no heads come: the background classifies these files by name.
-    void withCore((c) => c.heads(actionId, parts)).catch(() => undefined);
     const reported = Promise.all(replies);
+    // Without the core no heads come: the background classifies these files by name.
+    const taken = withCore((c) => c.heads(actionId, parts)).catch(() => reported);
     for (const item of collected) {
       const signature = itemSignature(item);
       remembered.delete(signature);
       remembered.set(signature, { actionId, at: deps.now(), reported, sentTo: new Set() });
       if (remembered.size > REMEMBERED_FILES) remembered.delete(remembered.keys().next().value!);
     }
-    return reported;
+    return { reported, taken };
   };
+  const report: ObserverShell['report'] = (...args) => send(...args).reported;
 
   const shell: ObserverShell = {
     win,
@@ -145,21 +166,35 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     handledEvents.add(event);
     const input = event.composedPath()[0];
     if (!(input instanceof HTMLInputElement) || input.type !== 'file') return;
-    // The second event (`change` after `input`) of a pick being held.
-    if (event.isTrusted && heldInputs.has(input)) return event.stopImmediatePropagation();
-    if (!input.files || input.files.length === 0) return;
-    const files = Array.from(input.files);
+    const files = Array.from(input.files ?? []);
     const signature = files.map(signatureOf).join('\u0001');
+    // The second event (`change` after `input`) of a pick being held.
+    const heldAs = heldInputs.get(input);
+    if (heldAs !== undefined && (event.isTrusted || heldAs === signature)) return event.stopImmediatePropagation();
+    if (files.length === 0) return;
     const previous = lastSelection.get(input);
     const now = deps.now();
     if (previous && previous.signature === signature && now - previous.at < SAME_SELECTION_MS) return;
     lastSelection.set(input, { signature, at: now });
     const collected = files.map((file) => ({ file }));
     const tamper = bridge.tamper();
-    if (!shouldHold(event)) return void report('file_picker', event.isTrusted, collected, { tamper });
+    if (!shouldHold(event)) {
+      const { taken } = send('file_picker', event.isTrusted, collected, { tamper });
+      // The worker runs, or nothing could give the event back: the page's listeners run now.
+      if (deps.now() - answeredAt < AWAKE_MS || tamper.includes('hooks_absent')) return;
+      // Until the report is taken; the page keeps input.files meanwhile (nothing is decided here).
+      event.stopImmediatePropagation();
+      heldInputs.set(input, signature);
+      const waited = new Promise((resolve) => setTimeout(resolve, DELIVERY_WAIT_MS));
+      void Promise.race([taken, waited]).then(() => {
+        heldInputs.delete(input);
+        release(input, files, { kind: 'input' });
+      });
+      return;
+    }
     // Held: the page cannot read input.files meanwhile; once allowed the same files come back.
     event.stopImmediatePropagation();
-    heldInputs.add(input);
+    heldInputs.set(input, '');
     input.value = '';
     void decide('file_picker', collected, now, tamper).then((allowed) => {
       heldInputs.delete(input);
@@ -192,35 +227,8 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
     event.stopImmediatePropagation();
     event.preventDefault();
     const startedAt = deps.now();
-    const strings: [string, string][] = [];
-    for (const type of Array.from(dt!.types)) if (type !== 'Files') strings.push([type, dt!.getData(type)]);
-    const m = event as MouseEvent;
-    const info: ReleaseInfo = {
-      kind: drop ? 'drop' : 'paste',
-      ...(strings.length && { strings }),
-      ...(drop && {
-        mouse: {
-          clientX: m.clientX,
-          clientY: m.clientY,
-          screenX: m.screenX,
-          screenY: m.screenY,
-          ctrlKey: m.ctrlKey,
-          shiftKey: m.shiftKey,
-          altKey: m.altKey,
-          metaKey: m.metaKey,
-        },
-      }),
-    };
-    // Chromium: a drop's File System Access handles can only be asked for during the event (Firefox has none).
-    type WithHandle = DataTransferItem & { getAsFileSystemHandle?: () => Promise<unknown> };
-    const handles =
-      drop && !import.meta.env.FIREFOX
-        ? Promise.all(
-            Array.from(dt!.items as unknown as WithHandle[], (item) =>
-              item.kind === 'file' && item.getAsFileSystemHandle ? item.getAsFileSystemHandle().catch(() => null) : null,
-            ),
-          )
-        : Promise.resolve([]);
+    const info = releaseInfoOf(event, dt!, drop);
+    const handles = dropHandles(dt!, drop);
     void collect()
       .then(async (collected) => ({ allowed: await decide(channel, collected, startedAt, tamper), collected }))
       .then(
@@ -234,7 +242,7 @@ export function startUploadObserver(win: Window, deps: ObserverDeps): void {
               (await handles).filter(Boolean),
             );
           // A blocked paste keeps its text: the page gets the paste without the files.
-          else if (!drop && strings.length) release(target, [], info);
+          else if (!drop && info.strings?.length) release(target, [], info);
         },
         () => undefined,
       );
