@@ -2,7 +2,7 @@
  * Issue 15, items 3 and 4, on the console's user page: a browser that reported storage trouble and
  * dead letters with its batch is listed under the person with what each means in words (events
  * still forwarded; refused events sent again by themselves), hostile text shown as text, and the
- * page passes axe-core.
+ * page passes axe-core; and the watchlists the person is on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHealth } from '../../src/core/schema/event';
@@ -35,6 +35,10 @@ beforeAll(async () => {
     body: JSON.stringify({ events: [{ ...event!, id: '0190a0e2-7c4b-7def-8abc-0000000dada1', user: { email: EMAIL } }], droppedEvents: 4, health }),
   });
   if (!res.ok) throw new Error(`ingest refused: ${res.status} ${await res.text()}`);
+  for (const list of ['departing', 'flight_risk']) {
+    const added = await rig.console.api(`/api/v1/watchlists/${list}/members`, { method: 'POST', body: { email: EMAIL } });
+    if (!added.ok) throw new Error(`watchlist ${list} refused: ${added.status} ${await added.text()}`);
+  }
 });
 afterAll(() => rig?.close());
 
@@ -57,5 +61,12 @@ describe('the user page', () => {
     expect(await table.locator('img').count()).toBe(0);
     expect(dialogs).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('names the watchlists the person is on', async () => {
+    const { page } = await rig.as('read_only');
+    await page.goto(`/users/${encodeURIComponent(EMAIL)}`);
+    const watchlists = page.locator('dl.facts > div', { has: page.locator('dt', { hasText: 'Watchlists' }) }).locator('dd');
+    await expect.poll(() => watchlists.textContent()).toBe('departing, flight_risk');
   });
 });

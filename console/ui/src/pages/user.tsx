@@ -4,19 +4,8 @@ import type { ApiAnswer } from '../api-types';
 import { bytes, ErrorBox, LoadState, Loading, Page, SeverityBadge, Table, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { Link } from '../router';
-import type { ApiEvent } from './event';
 
-interface Profile {
-  email: string;
-  startDate: string | null;
-  departureDate: string | null;
-  managerEmail: string | null;
-  notes: string | null;
-  watchlists: { id: string; name?: string }[];
-  legalHolds: { matter: string }[];
-  eventsBySeverity: Record<string, number>;
-  eventCount: number;
-}
+type Profile = ApiAnswer<'/api/v1/users/{email}'>;
 
 /** One browser of the person and its latest health, as the server declares it. */
 type BrowserStatus = ApiAnswer<'/api/v1/users/{email}/browsers'>['browsers'][number];
@@ -71,7 +60,7 @@ function Browsers(props: { email: string }) {
 
 export function UserProfile(props: { email: string }) {
   const profile = useLoad(() => api<Profile>(`/api/v1/users/${encodeURIComponent(props.email)}`), props.email);
-  const timeline = useLoad(() => api<{ events: ApiEvent[]; nextCursor: string | null }>(`/api/v1/events${qs({ user: props.email, limit: 50 })}`), props.email);
+  const timeline = useLoad(() => api<ApiAnswer<'/api/v1/events'>>(`/api/v1/events${qs({ user: props.email, limit: 50 })}`), props.email);
   const p = profile.data;
   return (
     <Page title={props.email}>
@@ -82,7 +71,7 @@ export function UserProfile(props: { email: string }) {
           <dl class="facts">
             <div>
               <dt>Watchlists</dt>
-              <dd>{p.watchlists.length ? p.watchlists.map((w) => w.name ?? w.id).join(', ') : 'none'}</dd>
+              <dd>{p.watchlists.length ? p.watchlists.map((w) => w.watchlist).join(', ') : 'none'}</dd>
             </div>
             <div>
               <dt>Start date</dt>
