@@ -27,6 +27,7 @@ import * as m0009 from './migrations/0009-postgres-partitions-and-exposure-delta
 import { makeMonthsAhead } from './partitions';
 import * as m0010 from './migrations/0010-unnamed-upload-hosts';
 import * as m0011 from './migrations/0011-browser-health';
+import * as m0012 from './migrations/0012-browser-health-last-seen';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0009-postgres-partitions-and-exposure-deltas': m0009,
   '0010-unnamed-upload-hosts': m0010,
   '0011-browser-health': m0011,
+  '0012-browser-health-last-seen': m0012,
 };
 
 export interface ConsoleDb {

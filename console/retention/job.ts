@@ -8,7 +8,8 @@
  * them, so a large purge (after lowering the setting) never holds the database for long. Runs of
  * one console never overlap; each run that deleted something writes one audit entry. On PostgreSQL
  * whole months of events are dropped as partitions first (./partitions.ts), and the run makes the
- * partitions of the months ahead.
+ * partitions of the months ahead. Browsers not heard from within the same window are forgotten
+ * too (./browser-health.ts), and audited in an entry of their own.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -18,6 +19,7 @@ import type { Principal } from '../auth/roles';
 import type { ConsoleDatabase } from '../db/schema';
 import { runExclusive } from '../db/job-lock';
 import { pruneExposureBefore } from '../events/exposure';
+import { purgeBrowsersBefore } from './browser-health';
 import { dropExpiredMonths, makePartitionsAhead } from './partitions';
 import type { ConsoleServices } from '../services';
 
@@ -34,6 +36,8 @@ export interface RetentionRun {
   days: number;
   cutoff: string;
   deleted: number;
+  /** Browsers (browser_health rows) last heard from before the cutoff, forgotten. */
+  browsersDeleted: number;
 }
 
 interface JobState {
@@ -83,7 +87,7 @@ async function purge(services: ConsoleServices, state: JobState, askedWhileOpen:
   const cutoff = now - days * DAY_MS;
   // One node at a time (console/db/job-lock.ts); a node that finds the job running elsewhere skips.
   const exclusive = await runExclusive(db as Kysely<unknown>, services.engine, 'retention', () => purgeBefore(services, state, now, days, cutoff));
-  return exclusive.ran ? exclusive.value : { at: new Date(now).toISOString(), days, cutoff: new Date(cutoff).toISOString(), deleted: 0 };
+  return exclusive.ran ? exclusive.value : { at: new Date(now).toISOString(), days, cutoff: new Date(cutoff).toISOString(), deleted: 0, browsersDeleted: 0 };
 }
 
 async function purgeBefore(services: ConsoleServices, state: JobState, now: number, days: number, cutoff: number): Promise<RetentionRun> {
@@ -139,7 +143,8 @@ async function purgeBefore(services: ConsoleServices, state: JobState, now: numb
     after = { at: Number(last.received_at), seq: Number(last.seq) };
     await nextTurn();
   }
-  const run: RetentionRun = { at: new Date(now).toISOString(), days, cutoff: new Date(cutoff).toISOString(), deleted };
+  const browsersDeleted = await purgeBrowsersBefore(db, cutoff, () => state.stopped);
+  const run: RetentionRun = { at: new Date(now).toISOString(), days, cutoff: new Date(cutoff).toISOString(), deleted, browsersDeleted };
   await db.transaction().execute(async (trx) => {
     // The exposure aggregates age out with the events; a held person's own figures stay.
     const held = await trx.selectFrom('legal_holds').select('email').distinct().execute();
@@ -150,6 +155,12 @@ async function purgeBefore(services: ConsoleServices, state: JobState, now: numb
     );
     if (deleted > 0)
       await recordAudit(trx, { actor: 'system', action: 'retention.purged', target: 'events', after: { deleted, days, cutoff: run.cutoff } }, now);
+    if (browsersDeleted > 0)
+      await recordAudit(
+        trx,
+        { actor: 'system', action: 'retention.purged', target: 'browser_health', after: { deleted: browsersDeleted, days, cutoff: run.cutoff } },
+        now,
+      );
   });
   state.lastRun = run;
   return run;

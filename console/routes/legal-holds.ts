@@ -57,7 +57,15 @@ const RetentionAnswer = z.object({
   /** What ages an event: the time the console received it. */
   basis: z.literal('received time'),
   runsEveryMinutes: z.number(),
-  lastRun: z.object({ at: z.string(), days: z.number(), cutoff: z.string(), deleted: z.number() }).nullable(),
+  lastRun: z
+    .object({
+      at: z.string(),
+      days: z.number(),
+      cutoff: z.string(),
+      deleted: z.number().meta({ description: 'Events deleted' }),
+      browsersDeleted: z.number().meta({ description: 'Browsers not heard from since the cutoff, forgotten (their latest health and dropped events)' }),
+    })
+    .nullable(),
 });
 
 async function retentionAnswer(services: ConsoleServices) {
@@ -74,7 +82,9 @@ const getRetention = defineRoute({
   method: 'GET',
   path: '/api/v1/retention',
   tag: 'retention',
-  summary: 'How many days events are kept after the console received them (people under legal hold excepted), and the last run of this console.',
+  summary:
+    'How many days events are kept after the console received them (people under legal hold excepted), and the last run of this console. ' +
+    'A browser not heard from for as long is forgotten too (its latest health and dropped events), unless its person is under legal hold.',
   response: RetentionAnswer,
   async handler({ services }) {
     return retentionAnswer(services);
