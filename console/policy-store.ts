@@ -1,7 +1,8 @@
 /**
  * The settings the console syncs to browsers (GET /api/v1/policy), stored in the database (one
  * truth for every console node), validated key by key with the extension's own policy schema.
- * The ETag is derived from the content, so unchanged settings cost a 304. Every change is audited.
+ * The ETag is derived from the content, so unchanged settings cost a 304, and a writer that names
+ * the tag it read (If-Match) is refused when the settings changed since. Every change is audited.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +23,17 @@ export interface SyncedPolicy {
 
 export function etagOf(...parts: string[]): string {
   return `"${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * Whether an If-Match header lets a write go ahead over the representation tagged `current`
+ * (RFC 9110 §13.1.1): `*` always (the settings always exist, `{}` at first), else one of the listed
+ * tags by strong comparison, so a weak tag (`W/"…"`) never matches.
+ */
+export function ifMatchAllows(header: string, current: string): boolean {
+  if (header.trim() === '*') return true;
+  const tags = header.match(/(?:W\/)?"[^"]*"/g) ?? [];
+  return tags.some((tag) => tag === current);
 }
 
 /** Problems with a synced policy document; empty when every key is valid and syncable. */
@@ -57,16 +69,18 @@ export class PolicyStore {
    * transaction, which on PostgreSQL holds a lock on the settings first, so two changes made at
    * once (two admins, two console nodes) apply one after the other and neither is lost. `change`
    * may throw to refuse; then nothing is written. Validated, versioned and audited as replace.
+   * `change` also gets the settings' ETag as they are, to refuse a writer who read older ones.
    */
   async amend(
-    change: (settings: Record<string, unknown>) => unknown,
+    change: (settings: Record<string, unknown>, etag: string) => unknown,
     actor: Principal | 'system',
     action: string,
   ): Promise<{ problems: string[]; policy?: SyncedPolicy }> {
     return this.db.transaction().execute(async (trx) => {
       await lockNames(trx, [`console_settings:${KEY}`]);
       const before = await trx.selectFrom('console_settings').select('value').where('key', '=', KEY).executeTakeFirst();
-      const { settings, problems } = syncedPolicyProblems(change(JSON.parse(before?.value ?? '{}') as Record<string, unknown>));
+      const stored = before?.value ?? '{}';
+      const { settings, problems } = syncedPolicyProblems(change(JSON.parse(stored) as Record<string, unknown>, etagOf(stored)));
       if (problems.length) return { problems };
       const value = JSON.stringify(settings);
       const now = this.now();

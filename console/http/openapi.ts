@@ -9,11 +9,14 @@ import { defineRoute, type RouteSpec } from './route';
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
 
-function parameters(schema: z.ZodType | undefined, where: 'query' | 'path'): unknown[] {
+/** `if-match` → `If-Match`: header names as the HTTP specifications write them (they match in any case). */
+const headerName = (name: string) => name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase());
+
+function parameters(schema: z.ZodType | undefined, where: 'query' | 'path' | 'header'): unknown[] {
   if (!schema) return [];
   const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
-    name,
+    name: where === 'header' ? headerName(name) : name,
     in: where,
     required: where === 'path' || (json.required ?? []).includes(name),
     schema: s,
@@ -30,7 +33,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version = '1'): Recor
       tags: [route.tag],
       'x-roles': access === 'public' ? [] : access,
       ...(access === 'public' ? { security: [] } : {}),
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...parameters(route.headers, 'header')],
       ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } }),
       responses: {
         '200': {
@@ -41,7 +44,13 @@ export function buildOpenApi(routes: readonly RouteSpec[], version = '1'): Recor
           '401': { description: 'missing, unknown or revoked credential' },
           '403': { description: 'the credential role may not call this route' },
         }),
-        ...((route.query || route.params || route.body) && { '400': { description: 'invalid request: `{ error, issues }`' } }),
+        ...((route.query || route.params || route.body || route.headers) && { '400': { description: 'invalid request: `{ error, issues }`' } }),
+        ...Object.fromEntries(
+          Object.entries(route.errors ?? {}).map(([status, e]) => [
+            status,
+            { description: e.description, content: { 'application/json': { schema: toSchema(e.body, 'output') } } },
+          ]),
+        ),
       },
     };
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;

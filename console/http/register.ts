@@ -94,6 +94,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
           query: parsePart(route.query, request.query, 'query'),
           params: parsePart(route.params, request.params, 'path'),
           body: parsePart(route.body, request.body, 'body'),
+          headers: parsePart(route.headers, request.headers, 'headers'),
           principal: request.principal!,
           services,
           request,

@@ -10,17 +10,19 @@ import type { ConsoleServices } from '../services';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteContext<Q, P, B> {
+export interface RouteContext<Q, P, B, H = undefined> {
   query: Q;
   params: P;
   body: B;
+  /** The request headers the route's `headers` schema names, parsed (names in lower case). */
+  headers: H;
   principal: Principal;
   services: ConsoleServices;
   request: FastifyRequest;
   reply: FastifyReply;
 }
 
-export interface RouteSpec<Q = unknown, P = unknown, B = unknown> {
+export interface RouteSpec<Q = unknown, P = unknown, B = unknown, H = unknown> {
   method: HttpMethod;
   /** Fastify syntax: `/api/v1/events/:id`. */
   path: string;
@@ -29,19 +31,23 @@ export interface RouteSpec<Q = unknown, P = unknown, B = unknown> {
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   body?: z.ZodType<B>;
+  /** Request headers the route reads (an object schema, names in lower case; other headers pass untouched). */
+  headers?: z.ZodType<H>;
   /** The 200 answer's shape (documentation; handlers are typed against it). */
   response?: z.ZodType;
-  /** Other answers worth documenting, by status. */
+  /** The 200 answer's media type, when not JSON. */
   produces?: string;
+  /** Refusals particular to this route (beyond 400/401/403), by status: what they mean and their body. */
+  errors?: Readonly<Record<number, { description: string; body: z.ZodType }>>;
   /** Bytes the (inflated) body may have; defaults to 1 MiB. */
   bodyLimit?: number;
   /** Subject to the per-credential ingest rate limit. */
   rateLimited?: boolean;
-  handler(ctx: RouteContext<Q, P, B>): Promise<unknown>;
+  handler(ctx: RouteContext<Q, P, B, H>): Promise<unknown>;
 }
 
 /** Keeps each route's handler typed by its own schemas. */
-export function defineRoute<Q = undefined, P = undefined, B = undefined>(spec: RouteSpec<Q, P, B>): RouteSpec {
+export function defineRoute<Q = undefined, P = undefined, B = undefined, H = undefined>(spec: RouteSpec<Q, P, B, H>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 

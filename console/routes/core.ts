@@ -12,7 +12,7 @@ import { CredentialError, CredentialInfo, CredentialName } from '../auth/credent
 import { actorOf, Role } from '../auth/roles';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { defineRoute, HttpError, rethrowAsHttp } from '../http/route';
-import { etagOf } from '../policy-store';
+import { etagOf, ifMatchAllows } from '../policy-store';
 
 export const INGEST_BODY_LIMIT = 20 * 1024 * 1024;
 /** Scores above this make an event high or critical on their own (Incydr's caution). */
@@ -72,16 +72,49 @@ const getPolicy = defineRoute({
   },
 });
 
+/** 412 to PUT /api/v1/policy: the settings changed since the writer read them; nothing was written. */
+export const PolicyChanged = z.object({
+  error: z
+    .string()
+    .meta({ description: 'Says the synced settings changed since they were read: GET them again, apply the change to them, and send it with their ETag' }),
+});
+
 const putPolicy = defineRoute({
   method: 'PUT',
   path: '/api/v1/policy',
   tag: 'policy',
-  summary: 'Replace the synced settings (syncable policy keys only). Audited.',
+  summary:
+    'Replace the synced settings (syncable policy keys only). Audited. With `If-Match: <ETag>` (as GET /api/v1/policy answered it without ' +
+    'X-Upwatch-User, or as a PUT answered it) the settings are replaced only if they are still the ones read: two admins editing at once ' +
+    'cannot overwrite each other unseen, the later one gets 412 and nothing is written. Without If-Match the settings are replaced whatever they are.',
   body: z.record(z.string(), z.unknown()),
+  headers: z.object({
+    'if-match': z
+      .string()
+      .max(2000)
+      .optional()
+      .meta({ description: 'The ETag of the settings this change was made to (or `*`); a stale one gets 412 Precondition Failed' }),
+  }),
   response: z.object({ etag: z.string(), cautions: z.array(z.string()) }),
-  async handler({ body, principal, services }) {
-    const { problems, policy } = await services.policy.replace(body, principal);
+  errors: { 412: { description: 'If-Match names settings that are no longer current: nothing was written', body: PolicyChanged } },
+  async handler({ body, headers, principal, services, reply }) {
+    const ifMatch = headers['if-match'];
+    // The tag is compared inside the write's transaction (PolicyStore.amend holds the settings'
+    // lock first), so of two writers with the same tag exactly one succeeds.
+    const { problems, policy } = await services.policy.amend(
+      (_settings, etag) => {
+        if (ifMatch !== undefined && !ifMatchAllows(ifMatch, etag))
+          throw new HttpError(
+            412,
+            'the synced settings changed since they were read (by someone else?): GET /api/v1/policy again and apply the change to them',
+          );
+        return body;
+      },
+      principal,
+      'policy.updated',
+    );
     if (problems.length || !policy) throw new HttpError(400, 'invalid settings', { problems: problems.slice(0, 50) });
+    reply.header('ETag', policy.etag);
     return { etag: policy.etag, cautions: cautions(effectiveRiskSettings(policy.settings)) };
   },
 });
@@ -133,8 +166,8 @@ const putRiskSettings = defineRoute({
   body: RiskSettingsOverrides,
   response: RiskSettingsAnswer,
   async handler({ body, principal, services }) {
-    const { settings } = await services.policy.current();
-    const { problems } = await services.policy.replace({ ...settings, riskSettings: body }, principal, 'risk_settings.updated');
+    // Amended as the settings are at the write, so a policy change made meanwhile is kept.
+    const { problems } = await services.policy.amend((settings) => ({ ...settings, riskSettings: body }), principal, 'risk_settings.updated');
     if (problems.length) throw new HttpError(400, 'invalid risk settings', { problems });
     const effective = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body);
     return { riskSettings: body, effective, recommended: RECOMMENDED_SCORES, cautions: cautions(effective), appliesTo: 'future events' };
