@@ -16,16 +16,8 @@ class FakeXhr {
   }
 }
 
-function setUp(verdict: () => Verdict) {
-  FakeXhr.calls = [];
-  const nativeFetch = vi.fn((..._args: unknown[]) => Promise.resolve('response'));
-  const nativeBeacon = vi.fn((..._args: unknown[]) => true);
-  const win = {
-    fetch: nativeFetch,
-    Request: class {},
-    XMLHttpRequest: FakeXhr,
-    Navigator: { prototype: { sendBeacon: nativeBeacon } },
-  };
+/** The bridge to the isolated world: records what is reported and asked, and answers with `verdict`. */
+function fakeBridge(verdict: () => Verdict) {
   const reported: BridgeFiles[] = [];
   const asked: BridgeFiles[] = [];
   const bridge = {
@@ -37,6 +29,20 @@ function setUp(verdict: () => Verdict) {
       return verdict();
     },
   };
+  return { bridge, reported, asked };
+}
+
+function setUp(verdict: () => Verdict) {
+  FakeXhr.calls = [];
+  const nativeFetch = vi.fn((..._args: unknown[]) => Promise.resolve('response'));
+  const nativeBeacon = vi.fn((..._args: unknown[]) => true);
+  const win = {
+    fetch: nativeFetch,
+    Request: class {},
+    XMLHttpRequest: FakeXhr,
+    Navigator: { prototype: { sendBeacon: nativeBeacon } },
+  };
+  const { bridge, reported, asked } = fakeBridge(verdict);
   holdSends(win as unknown as Window & typeof globalThis, bridge, (u) => `https://app.example${String(u)}`);
   return { win, nativeFetch, nativeBeacon, reported, asked };
 }
@@ -153,17 +159,7 @@ describe('File System Access getFile', () => {
     const picked = new FakeFileHandle(new File(['a'], 'picked.pdf'));
     const privateFile = new FakeFileHandle(new File(['b'], 'cache.bin'));
     const win = { FileSystemFileHandle: FakeFileHandle };
-    const asked: BridgeFiles[] = [];
-    const reported: BridgeFiles[] = [];
-    const bridge = {
-      node: vi.fn(),
-      rearm: vi.fn(),
-      files: (f: BridgeFiles) => reported.push(f),
-      ask: (f: BridgeFiles) => {
-        asked.push(f);
-        return verdict();
-      },
-    };
+    const { bridge, reported, asked } = fakeBridge(verdict);
     holdFileRead(win as unknown as Window & typeof globalThis, bridge, (h) => h === (picked as unknown as FileSystemHandle), []);
     return { picked, privateFile, asked, reported };
   }
