@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CATALOG } from '../../../src/core/destinations/catalog';
 import { classifyDestination } from '../../../src/core/destinations/classify';
+import { requiredTitleLiteral } from '../../../src/core/destinations/title-literals';
 
 describe('long-tail services', () => {
   it.each([
@@ -97,6 +98,11 @@ describe('the catalog after the breadth pass', () => {
     expect(services.length).toBeGreaterThanOrEqual(2500);
     expect(services.filter((s) => s.titles?.length).length).toBeGreaterThanOrEqual(200);
     expect(services.flatMap((s) => s.hosts).filter((h) => h.includes('/')).length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('gives every new title rule a screening literal (a rule without one runs on every titled page of an unknown host)', () => {
+    const unscreened = BUILTIN_CATALOG.services.flatMap((s) => (s.titles ?? []).filter((t) => requiredTitleLiteral(t) === undefined).map(() => s.id));
+    expect([...new Set(unscreened)].sort()).toEqual(['alist', 'phabricator', 'rainloop']);
   });
 
   it('names no shared tenant suffix as a service host', () => {
