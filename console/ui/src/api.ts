@@ -18,11 +18,15 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/** The status a write answers when the If-Match it sent is stale: someone else changed the thing since it was read. */
+export const PRECONDITION_FAILED = 412;
+
+async function send<T>(path: string, init: { method?: string; body?: unknown; ifMatch?: string }): Promise<{ data: T; etag: string | null }> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (init.ifMatch !== undefined) headers['if-match'] = init.ifMatch;
   const res = await fetch(path, {
     method,
     headers,
@@ -41,7 +45,17 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     if (res.status === 401) window.dispatchEvent(new CustomEvent('upwatch:signed-out'));
     throw new ApiError(res.status, message, data && typeof data === 'object' ? (data as Record<string, unknown>) : {});
   }
-  return data as T;
+  return { data: data as T, etag: res.headers.get('etag') };
+}
+
+/** `ifMatch`: the ETag of what the change was made to; a stale one gets ApiError 412 (PRECONDITION_FAILED) and nothing is written. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; ifMatch?: string } = {}): Promise<T> {
+  return (await send<T>(path, init)).data;
+}
+
+/** A GET that also answers the ETag, to send back as If-Match with a change to what it read. */
+export function apiWithEtag<T>(path: string): Promise<{ data: T; etag: string | null }> {
+  return send<T>(path, {});
 }
 
 /** A query string from the set values of an object (empty strings and undefined are left out). */

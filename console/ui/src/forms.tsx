@@ -47,11 +47,16 @@ export function submitted(e: Event): { form: HTMLFormElement; text: (name: strin
 }
 
 /** `<option>`s for a select: each value shown as it is, or by its label. */
-export function Options(props: { values: readonly string[]; labels?: Record<string, string> }) {
+/**
+ * `selected`: the value chosen when the form is made. Preact has no `defaultValue` for a select
+ * (it sets no such property, and the first option shows), so an uncontrolled select's starting
+ * value is its option's `selected`; re-renders leave what the person chose since alone.
+ */
+export function Options(props: { values: readonly string[]; labels?: Record<string, string>; selected?: string }) {
   return (
     <>
       {props.values.map((v) => (
-        <option key={v} value={v}>
+        <option key={v} value={v} selected={props.selected === undefined ? undefined : v === props.selected}>
           {props.labels?.[v] ?? v}
         </option>
       ))}

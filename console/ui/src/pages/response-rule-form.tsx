@@ -104,14 +104,14 @@ export function ResponseRuleForm(props: {
         </label>
         <label>
           Action
-          <select name="action" defaultValue={r?.action ?? 'warn'}>
-            <Options values={RESPONSE_ACTIONS} labels={ACTION_WORDS} />
+          <select name="action">
+            <Options values={RESPONSE_ACTIONS} labels={ACTION_WORDS} selected={r?.action ?? 'warn'} />
           </select>
         </label>
         <label>
           Justification (warn only)
-          <select name="justification" defaultValue={r?.justification ?? 'none'}>
-            <Options values={JUSTIFICATION_MODES} />
+          <select name="justification">
+            <Options values={JUSTIFICATION_MODES} selected={r?.justification ?? 'none'} />
           </select>
         </label>
         <label>
@@ -138,9 +138,11 @@ export function ResponseRuleForm(props: {
         <div class="filters">
           <label>
             Lowest severity
-            <select name="minSeverity" defaultValue={w.minSeverity ?? ''}>
-              <option value="">any</option>
-              <Options values={SEVERITIES} />
+            <select name="minSeverity">
+              <option value="" selected={!w.minSeverity}>
+                any
+              </option>
+              <Options values={SEVERITIES} selected={w.minSeverity ?? ''} />
             </select>
           </label>
           <Many name="destinationCategories" label="Destination categories" values={DESTINATION_CATEGORIES} chosen={w.destinationCategories} />

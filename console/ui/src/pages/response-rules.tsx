@@ -1,12 +1,14 @@
 /**
  * The Response rules section of `/settings/rules`: the synced `responseRules` in their order (first
- * match wins), and for admins add, edit, remove and reorder. Every change re-reads the synced policy
- * and puts it back whole with only `responseRules` changed (PUT /api/v1/policy replaces every key),
- * so a key someone else saved meanwhile is kept. The console validates each rule; its 400 names the
- * rule by position, and the problem is shown beside that rule.
+ * match wins), and for admins add, edit, remove and reorder. Every change is made to the synced
+ * policy as this page loaded it and put back whole with only `responseRules` changed, with the
+ * ETag it was loaded with (If-Match): when someone else saved the policy meanwhile the console
+ * answers 412 and writes nothing, and the page says so and offers to reload, the form keeping the
+ * admin's edit, so neither change is lost unseen. The console validates each rule; its 400 names
+ * the rule by position, and the problem is shown beside that rule.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, apiWithEtag, PRECONDITION_FAILED } from '../api';
 import type { ApiAnswer } from '../api-types';
 import { LoadState, RoleNote, Table, useLoad } from '../components';
 import { NoticeLine, type Notice } from '../forms';
@@ -39,12 +41,19 @@ function watchlistWarnings(rule: ResponseRule, lists: WatchlistInfo[]): string[]
 export function ResponseRules() {
   const { user } = useSession();
   const editable = can.admin(user.role);
-  const policy = useLoad(() => api<{ settings: Settings }>('/api/v1/policy'), 'response-rules');
+  const policy = useLoad(() => apiWithEtag<{ settings: Settings }>('/api/v1/policy'), 'response-rules');
   const lists = useLoad(() => api<ApiAnswer<'/api/v1/watchlists'>>('/api/v1/watchlists'), 'response-watchlists');
   const [editing, setEditing] = useState<Editing>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [notice, setNotice] = useState<Notice>(null);
-  const rules = policy.data ? rulesOf(policy.data.settings) : [];
+  /** Someone else saved the policy since it was loaded: the page offers to reload. */
+  const [conflict, setConflict] = useState(false);
+  /** The policy every change is made to: as loaded, then as this page last saved it (before the reload is in). */
+  const base = useRef<{ settings: Settings; etag: string | null } | null>(null);
+  useEffect(() => {
+    if (policy.data) base.current = { settings: policy.data.data.settings, etag: policy.data.etag };
+  }, [policy.data]);
+  const rules = policy.data ? rulesOf(policy.data.data.settings) : [];
   const watchlists = lists.data?.watchlists ?? [];
   // A link from an event names its rule in the fragment: mark that row once the rules are in.
   const target = decodeURIComponent(window.location.hash.replace(/^#response-rule-/, ''));
@@ -55,20 +64,32 @@ export function ResponseRules() {
   /** Applies `edit` to the rules as the console has them now and saves; `edited` is the form's rule, if any. */
   const change = async (edit: (rules: ResponseRule[]) => ResponseRule[], done: string, edited?: ResponseRule): Promise<boolean> => {
     setNotice(null);
+    setConflict(false);
     let next: ResponseRule[] = [];
     try {
-      const fresh = await api<{ settings: Settings }>('/api/v1/policy');
-      next = edit(rulesOf(fresh.settings));
-      const settings = { ...fresh.settings };
+      const loaded = base.current;
+      if (!loaded) throw new Error('The policy is not loaded yet.');
+      next = edit(rulesOf(loaded.settings));
+      const settings = { ...loaded.settings };
       // No rule left: the key goes, and browsers are back to monitoring only.
       if (next.length) settings[RESPONSE_RULES_KEY] = next;
       else delete settings[RESPONSE_RULES_KEY];
-      await api('/api/v1/policy', { method: 'PUT', body: settings });
+      const saved = await api<{ etag: string }>('/api/v1/policy', { method: 'PUT', body: settings, ...(loaded.etag && { ifMatch: loaded.etag }) });
+      base.current = { settings, etag: saved.etag };
       setErrors({});
       setNotice({ ok: true, text: done });
       policy.reload();
       return true;
     } catch (err) {
+      if (err instanceof ApiError && err.status === PRECONDITION_FAILED) {
+        setErrors({});
+        setConflict(true);
+        setNotice({
+          ok: false,
+          text: 'Not saved: the synced policy was changed by someone else since this page loaded it. Reload to see their change, then make yours again.',
+        });
+        return false;
+      }
       const problems = err instanceof ApiError && Array.isArray(err.details.problems) ? (err.details.problems as unknown[]).map(String) : [];
       const { byIndex, other } = problemsByRule(problems);
       const found: Errors = {};
@@ -124,6 +145,20 @@ export function ResponseRules() {
       <LoadState state={policy} what="response rules" />
       <LoadState state={lists} what="watchlists" />
       <NoticeLine notice={notice} />
+      {conflict && (
+        <p>
+          <button
+            type="button"
+            onClick={() => {
+              setConflict(false);
+              setNotice(null);
+              policy.reload();
+            }}
+          >
+            Reload the response rules
+          </button>
+        </p>
+      )}
       {policy.data && (
         <div class="card">
           <Table caption={rules.length ? `${rules.length} response rule${rules.length === 1 ? '' : 's'}, in order` : 'No response rules'} columns={columns}>
