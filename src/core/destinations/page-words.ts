@@ -8,7 +8,7 @@
  *   "up to 20 GB", "converter"…) or the site's own name (a word of its host): "Send large files up
  *   to 20 GB" is a file-transfer page, "Ransomware gang exploits file transfer software flaw" is not;
  * - a title that reads as an article, a help page, a listicle or a question is never used
- *   (NOT_THE_PAGE_ITSELF);
+ *   (page-words-about.ts), nor one on an address of an article, a listing or a work ("/products/…");
  * - a path rule needs a whole path segment to be the words, and (but for GitLab's "/-/" and
  *   WordPress's "/wp-admin") the first segment or the one after a locale ("/de/heic-to-jpg"), so
  *   "/blog/convert-heic-to-jpg-on-iphone" and "/wiki/Webmail" are not tools.
@@ -17,6 +17,7 @@
  * TITLE_MATCH_CHARS characters.
  */
 import type { DestinationCategory } from '../schema/identifiers';
+import { aboutSomething } from './page-words-about';
 import { boundedTitle } from './title-patterns';
 
 export type UploadCategory = Exclude<DestinationCategory, 'unknown' | 'other'>;
@@ -66,17 +67,30 @@ const FORMAT_PAIR_SEGMENT = new RegExp(`^(${FORMATS})-?(?:to|2)-?(${FORMATS})(?:
 const PDF_ACTION_SEGMENT =
   /^(?:merge|split|compress|edit|sign|rotate|unlock|protect|crop|organi[sz]e|annotate|flatten|repair|ocr)-pdfs?(?:\.(?:html?|php|aspx?))?$/;
 
-/** A title like this is about something, not the thing itself: articles, help, listings, questions. */
-const NOT_THE_PAGE_ITSELF =
-  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?)\b/i;
+const SEGMENT_SEPARATOR = /\s+[-–—|·•»]\s+|\s*[|·•»]\s*|\s*:\s+/;
 
-const SEGMENT_SEPARATOR = /\s+[-–—|·•»]\s+|\s*[|·•»]\s*|:\s+/;
+interface Segment {
+  text: string;
+  /** The segment after it, when a colon comes between them ("Cloud Storage: Die besten Anbieter"). */
+  afterColon?: string;
+}
 
-function segments(title: string): string[] {
-  return title
-    .split(SEGMENT_SEPARATOR)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+function segments(title: string): Segment[] {
+  const parts: Segment[] = [];
+  let rest = title;
+  let colonBefore = false;
+  for (;;) {
+    const m = SEGMENT_SEPARATOR.exec(rest);
+    const text = (m ? rest.slice(0, m.index) : rest).trim();
+    if (text !== '') {
+      if (colonBefore) parts[parts.length - 1]!.afterColon = text;
+      parts.push({ text });
+    }
+    if (!m) break;
+    rest = rest.slice(m.index + m[0].length);
+    colonBefore = parts.length > 0 && m[0].includes(':');
+  }
+  return parts;
 }
 
 const isPdfPair = (m: RegExpExecArray | null) => isPair(m) && (m![1]!.toLowerCase() === 'pdf' || m![2]!.toLowerCase() === 'pdf');
@@ -209,21 +223,41 @@ const TITLE_SCREEN =
 /** Likewise for paths: every path rule's segment contains one of these. */
 const PATH_SCREEN = /mail|owa|roundcube|rainloop|wp-admin|\/-\/|transfer|files|sharing|pdf|to|2/;
 
-function byTitle(title: string, host: string): PageWordsMatch | undefined {
+/** Whether `text` is the rule's words and nothing else but filler or the site's own name. */
+function segmentIs(rule: PageWordRule, text: string, host: string): boolean {
+  const found = rule.find(text);
+  if (!found || found === true) return false;
+  const rest = text.slice(0, found.index) + ' ' + text.slice(found.index + found[0].length);
+  // The address is the account's own name in a mailbox title ("Inbox (3) - jane@acme.example").
+  return onlyFiller(rule.id === 'inbox_with_address' ? rest.replace(EMAIL_ADDRESS, ' ') : rest, host);
+}
+
+/**
+ * "Webmail: Anbieter, Sicherheit und Alternativen", "Cloud Storage : les meilleurs services…": the
+ * words head an article whose text follows the colon. A tool's own title goes on about itself
+ * after a colon ("PDF Editor: Edit PDF files online") or says nothing more ("Drop: Secure file sharing").
+ */
+function headsAnArticle(part: Segment, host: string): boolean {
+  const next = part.afterColon;
+  return next !== undefined && !onlyFiller(next, host) && !RULES_BY_WHERE.title.some((rule) => segmentIs(rule, next, host));
+}
+
+/** The title's match; `about` when the title or address says the page is about something (then no tool slug counts either). */
+function byTitle(title: string, host: string, path: string): PageWordsMatch | 'about' | undefined {
   const head = boundedTitle(title);
-  if (!TITLE_SCREEN.test(head) || NOT_THE_PAGE_ITSELF.test(head)) return undefined;
+  if (!TITLE_SCREEN.test(head)) return undefined;
+  if (aboutSomething(head, path)) return 'about';
   const parts = segments(head);
+  let heading = false;
   for (const rule of RULES_BY_WHERE.title) {
     if (rule.id === 'inbox_with_address' && !EMAIL_ADDRESS.test(head)) continue;
     for (const part of parts) {
-      const found = rule.find(part);
-      if (!found || found === true) continue;
-      const rest = part.slice(0, found.index) + ' ' + part.slice(found.index + found[0].length);
-      // The address is the account's own name in a mailbox title ("Inbox (3) - jane@acme.example").
-      if (onlyFiller(rule.id === 'inbox_with_address' ? rest.replace(EMAIL_ADDRESS, ' ') : rest, host)) return { category: rule.category, rule: rule.id };
+      if (!segmentIs(rule, part.text, host)) continue;
+      if (!headsAnArticle(part, host)) return { category: rule.category, rule: rule.id };
+      heading = true;
     }
   }
-  return undefined;
+  return heading ? 'about' : undefined;
 }
 
 /**
@@ -257,7 +291,11 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   const dot = host.indexOf('.');
   const first = dot < 0 ? host : host.slice(0, dot);
   for (const rule of RULES_BY_WHERE.host) if (rule.find(first)) return { category: rule.category, rule: rule.id };
-  return (title ? byTitle(title, host) : undefined) ?? byPath(path);
+  const named = title ? byTitle(title, host, path) : undefined;
+  // An article's address carries its topic ("/merge-pdf" of "How to merge PDFs"): then only an
+  // application's own route names the page.
+  if (named === 'about') return byPath(path, APPLICATION_ROUTES);
+  return named ?? byPath(path);
 }
 
 /**

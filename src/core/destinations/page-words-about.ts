@@ -1,0 +1,48 @@
+/**
+ * When a page is about something rather than being it (issue 16: `other` pages pulled into an
+ * upload category by their words): page-words.ts uses none of a title's words, and no tool slug of
+ * its address, when the title reads as an article, a help page, a listing, a question or a work
+ * ("File Transfer (2023) - IMDb"), or the address is a shop's product, a job ad, an article or a
+ * wiki entry. Pure, our own fixed expressions.
+ */
+
+/** Same as page-words' locale segment: "/de/…", "/en-us/…". */
+const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/;
+
+/** A title like this is about something, not the thing itself: articles, help, listings, questions. */
+const NOT_THE_PAGE_ITSELF =
+  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?)\b/i;
+
+/**
+ * The same, in the other languages people read the web in: a German, French or Polish article
+ * about "Cloud Storage" or a "PDF Editor" borrows the English words for its topic, and a non-English
+ * encyclopedia names itself with an accent ("Wikipédia").
+ */
+const NOT_THE_PAGE_ITSELF_ELSEWHERE =
+  /\b(?:wikip[eé]dia|enciclop[eé]dia|encyclop[eé]die|die besten|im test|vergleich|anleitung|ratgeber|erklärt|was ist|meilleur(?:e)?s?|qu'est-ce|mejores|qué es|cómo|migliori|cos'è|melhores|o que é|de beste|wat is|najlepsze|getest)(?=$|[^\p{L}])|википеди|维基百科|ウィキペディア/iu;
+
+/** "(2023)", "(1999)": a film's, a book's or a record's title. */
+const A_WORKS_YEAR = /\((?:1[89]|20)\d\d\)/;
+
+/**
+ * First path segments (after a locale) of pages whose title names what they list, sell or write
+ * about: a shop's product or category ("/products/cloud-storage", eBay's "/b/"), a film's or a
+ * book's page ("/title/"), a job ad, an article, a wiki entry. The title's words are the subject
+ * there, not what the page does. (Blogs, news and help are site sections: site-sections.ts.)
+ */
+const SUBJECT_PATHS = new Set(
+  (
+    'products product p dp b c category categories collections shop store item itm title titles book books movie movies film films show shows ' +
+    'watch s search jobs job viewjob job-listing article artikel wiki story stories reviews review'
+  ).split(' '),
+);
+
+function firstPathSegment(path: string): string {
+  const parts = path.split('/', 4).filter(Boolean);
+  return (parts.length > 1 && LOCALE.test(parts[0]!) ? parts[1] : parts[0]) ?? '';
+}
+
+/** A title that reads as being about something (an article, a listing, a work), on such an address. */
+export function aboutSomething(head: string, path: string): boolean {
+  return NOT_THE_PAGE_ITSELF.test(head) || NOT_THE_PAGE_ITSELF_ELSEWHERE.test(head) || A_WORKS_YEAR.test(head) || SUBJECT_PATHS.has(firstPathSegment(path));
+}
