@@ -15,6 +15,7 @@ import type { DestinationCategory } from '../schema/identifiers';
 import { BUILTIN_CATALOG, mergeCatalog, type CatalogService, type CustomDestination } from './catalog';
 import { HostIndex, registrableDomain, type HostMatch } from './host-index';
 import { classifyByApplicationRoute, classifyByPageWords } from './page-words';
+import { namesAProductItIsAbout } from './page-words-about';
 import { siteSection, type SiteSection } from './site-sections';
 import { TitleMatcher } from './title-patterns';
 import { compileTrustList, type TrustList } from './trust';
@@ -129,7 +130,8 @@ function classifyUrl(parsed: UrlParts, title: string | undefined, options: Desti
   // Titles are page-controlled: they only name self-hosted software on domains the catalog does not
   // know, and the page's words only guess a category there (never a service).
   if (!compiled.index.knowsDomain(domain)) {
-    const service = title && compiled.titles.size > 0 ? compiled.titles.match(title) : undefined;
+    // An encyclopedia entry or a review names the software it is about (page-words-about.ts).
+    const service = title && compiled.titles.size > 0 && !namesAProductItIsAbout(title) ? compiled.titles.match(title) : undefined;
     if (service) return named(host, domain, service, false, 'title');
     const guess = classifyByPageWords(host, path, title);
     if (guess) {

@@ -46,3 +46,16 @@ function firstPathSegment(path: string): string {
 export function aboutSomething(head: string, path: string): boolean {
   return NOT_THE_PAGE_ITSELF.test(head) || NOT_THE_PAGE_ITSELF_ELSEWHERE.test(head) || A_WORKS_YEAR.test(head) || SUBJECT_PATHS.has(firstPathSegment(path));
 }
+
+/** Reviews and comparisons name a product in their title: "SFTPGo Reviews - G2", "Perplexica Alternatives". */
+const A_REVIEW = /\b(?:reviews|alternatives?|vs\.?|versus|comparison|compared)\b/i;
+
+/**
+ * A title that names self-hosted software because it is about it — its encyclopedia entry, a review
+ * or a comparison ("BigBlueButton - Wikipedia") — not the software's own page. The catalog's title
+ * rules take the product's name with any site name around it, so classify.ts asks this first. The
+ * product's own titles carry none of these words ("Gerrit Code Review" is singular).
+ */
+export function namesAProductItIsAbout(title: string): boolean {
+  return NOT_THE_PAGE_ITSELF_ELSEWHERE.test(title) || A_REVIEW.test(title);
+}

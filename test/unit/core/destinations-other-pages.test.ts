@@ -64,4 +64,19 @@ describe('page words: ordinary pages stay `other`', () => {
       matchedBy: 'page',
     });
   });
+
+  it("takes no self-hosted product from a title that is its encyclopedia entry or a review, and keeps the product's own titles", () => {
+    expect(classifyDestination({ url: 'https://en.wikipedia.org/wiki/BigBlueButton', title: 'BigBlueButton - Wikipedia' })).toMatchObject({
+      category: 'other',
+    });
+    expect(classifyDestination({ url: 'https://de.wikipedia.org/wiki/Gitblit', title: 'Gitblit – Wikipédia' }).category).toBe('other');
+    expect(
+      classifyDestination({ url: 'https://www.g2.com/products/sftpgo/reviews', title: 'SFTPGo Reviews 2025: Details, Pricing, & Features | G2' }).category,
+    ).toBe('other');
+    expect(classifyDestination({ url: 'https://meet.school.example/', title: 'BigBlueButton - Room 12' })).toMatchObject({
+      serviceId: 'bigbluebutton',
+      matchedBy: 'title',
+    });
+    expect(classifyDestination({ url: 'https://review.acme.example/', title: 'Gerrit Code Review' })).toMatchObject({ matchedBy: 'title' });
+  });
 });
