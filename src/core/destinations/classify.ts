@@ -130,9 +130,9 @@ function classifyUrl(parsed: UrlParts, title: string | undefined, options: Desti
   // Titles are page-controlled: they only name self-hosted software on domains the catalog does not
   // know, and the page's words only guess a category there (never a service).
   if (!compiled.index.knowsDomain(domain)) {
+    const service = title && compiled.titles.size > 0 ? compiled.titles.match(title) : undefined;
     // An encyclopedia entry or a review names the software it is about (page-words-about.ts).
-    const service = title && compiled.titles.size > 0 && !namesAProductItIsAbout(title) ? compiled.titles.match(title) : undefined;
-    if (service) return named(host, domain, service, false, 'title');
+    if (service && !namesAProductItIsAbout(title!)) return named(host, domain, service, false, 'title');
     const guess = classifyByPageWords(host, path, title);
     if (guess) {
       // In a content section the page's words describe (a blog post on merging PDFs); an

@@ -242,11 +242,9 @@ function headsAnArticle(part: Segment, host: string): boolean {
   return next !== undefined && !onlyFiller(next, host) && !RULES_BY_WHERE.title.some((rule) => segmentIs(rule, next, host));
 }
 
-/** The title's match; `about` when the title or address says the page is about something (then no tool slug counts either). */
-function byTitle(title: string, host: string, path: string): PageWordsMatch | 'about' | undefined {
-  const head = boundedTitle(title);
+/** The title's match; `about` when its words head an article ("Webmail: Anbieter, Sicherheit…"). */
+function byTitle(head: string, host: string): PageWordsMatch | 'about' | undefined {
   if (!TITLE_SCREEN.test(head)) return undefined;
-  if (aboutSomething(head, path)) return 'about';
   const parts = segments(head);
   let heading = false;
   for (const rule of RULES_BY_WHERE.title) {
@@ -291,11 +289,15 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   const dot = host.indexOf('.');
   const first = dot < 0 ? host : host.slice(0, dot);
   for (const rule of RULES_BY_WHERE.host) if (rule.find(first)) return { category: rule.category, rule: rule.id };
-  const named = title ? byTitle(title, host, path) : undefined;
-  // An article's address carries its topic ("/merge-pdf" of "How to merge PDFs"): then only an
-  // application's own route names the page.
-  if (named === 'about') return byPath(path, APPLICATION_ROUTES);
-  return named ?? byPath(path);
+  const head = title ? boundedTitle(title) : undefined;
+  const named = head !== undefined ? byTitle(head, host) : undefined;
+  // Asked only once some rule would fire (page-words-about.ts is the dearer check): a page about
+  // something names no tool by its title, nor by its address's topic ("/merge-pdf" of "How to
+  // merge PDFs"); only an application's own route still names it.
+  if (named !== undefined && named !== 'about' && !aboutSomething(head!, path)) return named;
+  if (named !== undefined) return byPath(path, APPLICATION_ROUTES);
+  const slug = byPath(path);
+  return slug && head !== undefined && !APPLICATION_ROUTES.has(slug.rule) && aboutSomething(head, path) ? undefined : slug;
 }
 
 /**
