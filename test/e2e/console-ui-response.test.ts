@@ -165,6 +165,41 @@ describe('response rules on /settings/rules', () => {
     expect((await policyRules()).map((r) => r.id)).toEqual(ids);
   });
 
+  it('says the policy was changed by someone else (412) instead of overwriting it, keeps the edit, and saves it after a reload', async () => {
+    const { page } = await rig.as('admin');
+    await page.goto('/settings/rules');
+    await loaded(page);
+    await page.locator('#response-rule-ai-warn').waitFor();
+    await page.getByRole('button', { name: 'Edit ai-warn' }).click();
+    const edit = page.getByRole('form', { name: 'Edit response rule ai-warn' });
+    await edit.getByLabel('Message shown to the person').fill('Think twice.');
+
+    // Another admin saves the policy meanwhile (a script without If-Match).
+    const { settings } = (await (await rig.console.api('/api/v1/policy')).json()) as { settings: Record<string, unknown> };
+    await ok(rig.console.api('/api/v1/policy', { method: 'PUT', body: { ...settings, trustedDomains: ['intranet.example'] } }));
+    const theirs = await policyRules();
+
+    await edit.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByText('changed by someone else since this page loaded it').waitFor();
+    const after = (await (await rig.console.api('/api/v1/policy')).json()) as { settings: Record<string, unknown> };
+    expect(after.settings.trustedDomains).toEqual(['intranet.example']);
+    expect(await policyRules()).toEqual(theirs);
+    // The edit is still in the form.
+    expect(await edit.getByLabel('Message shown to the person').inputValue()).toBe('Think twice.');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Reload the response rules' }).click();
+    await expect.poll(() => page.getByText('changed by someone else').count()).toBe(0);
+    await edit.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Response rule ai-warn saved.' }).waitFor();
+    const both = (await (await rig.console.api('/api/v1/policy')).json()) as {
+      settings: { trustedDomains?: string[]; responseRules?: { id: string; message?: string }[] };
+    };
+    expect(both.settings.trustedDomains).toEqual(['intranet.example']);
+    // Only the message changed: the form started from the rule's own action and justification.
+    expect(both.settings.responseRules?.find((r) => r.id === 'ai-warn')).toEqual({ ...SEEDED, message: 'Think twice.' });
+  });
+
   it('a read-only person sees the rules but no edit control, and a forged change gets 403', async () => {
     const { page } = await rig.as('read_only');
     await page.goto('/settings/rules');

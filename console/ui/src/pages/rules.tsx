@@ -76,8 +76,8 @@ export function Rules() {
           </label>
           <label>
             Lowest severity
-            <select name="minSeverity" defaultValue="high">
-              <Options values={SEVERITIES} />
+            <select name="minSeverity">
+              <Options values={SEVERITIES} selected="high" />
             </select>
           </label>
           <label>

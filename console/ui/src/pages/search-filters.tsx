@@ -76,10 +76,13 @@ export function Filters(props: { filters: Record<string, string>; limit?: string
       {SELECT_FILTERS.map(([k, label, values]) => (
         <label key={k}>
           {label}
-          <select name={k} defaultValue={f[k] ?? ''}>
-            <option value="">any</option>
+          {/* The current filter as each option's `selected`: Preact sets no defaultValue on a select (see Options, ../forms.tsx). */}
+          <select name={k}>
+            <option value="" selected={!f[k]}>
+              any
+            </option>
             {values.map((v) => (
-              <option key={v} value={v}>
+              <option key={v} value={v} selected={v === f[k]}>
                 {v}
               </option>
             ))}
