@@ -31,6 +31,7 @@ describe.each(Object.keys(CHANNELS) as (keyof typeof CHANNELS)[])('notifications
   it('delivers every notification of an outage once when the receiver is back', async () => {
     await each.c.putChannel(kind, CHANNELS[kind]());
     await outageThenBack(each, 2);
+    expect(each.server.received).toHaveLength(3);
     const keys = each.server.received.map((r) => String(r.headers['x-upwatch-idempotency-key']));
     expect(new Set(keys).size).toBe(3);
     const text = each.server.received.map((r) => r.raw.toString('utf8')).join('\n');

@@ -1,9 +1,10 @@
 // @vitest-environment node
 /**
  * E-mail notifications against a real SMTP server (smtp-server on 127.0.0.1, random port): the
- * manager's notice (golden), the lesson to the user, text/plain only with hostile names kept as
- * text and out of the headers, a missing manager dead-lettered with the reason, and SMTP down →
- * every message of the outage delivered once after it.
+ * manager's notice and the default lesson to the user (both golden), a lesson with its own
+ * template, text/plain only with hostile names kept as text and out of the headers, a missing
+ * manager dead-lettered with the reason, and SMTP down → every message of the outage delivered
+ * once after it.
  */
 import { describe, expect, it } from 'vitest';
 import { configureNotifications, runNotificationWorker } from '../../../console/notify/worker';
@@ -59,6 +60,16 @@ describe('notifications: e-mail', () => {
     expectGolden('email-manager', goldenMail(mail!, await alertId()));
   });
 
+  it('sends the default Instructor-style lesson to the user, in plain text (golden)', async () => {
+    await each.c.putChannel('lesson', { name: 'Lessons', rules: '*', config: { kind: 'email', to: 'user' } });
+    await each.c.ingest(await hostileUpload(1, 'ann@acme.com'));
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    const [mail] = each.server.mails;
+    expect(mail!.to).toEqual(['ann@acme.com']);
+    expect(mail!.raw).not.toMatch(/text\/html/i);
+    expectGolden('email-lesson', goldenMail(mail!, await alertId()));
+  });
+
   it('sends the lesson to the user, from the channel’s own SMTP settings and template', async () => {
     await each.c.putChannel('lesson', {
       name: 'Lessons',
@@ -102,6 +113,7 @@ describe('notifications: e-mail', () => {
   it('delivers every message of an SMTP outage once when the server is back', async () => {
     await each.c.putChannel('soc', { name: 'SOC mailbox', rules: '*', config: { kind: 'email', to: ['soc@acme.com'] } });
     await outageThenBack(each, 1);
+    expect(each.server.mails).toHaveLength(3);
     const keys = each.server.mails.map((m) => header(m, 'X-Upwatch-Idempotency-Key'));
     expect(new Set(keys).size).toBe(3);
   });

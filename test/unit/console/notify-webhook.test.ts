@@ -6,10 +6,13 @@
  * once after it, permanent refusal → dead letter → re-sent from the API, and no secret in any answer
  * or in the audit log.
  */
+import { execFileSync } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { BACKOFF_CAP_MS, configureNotifications, MAX_ATTEMPTS, runNotificationWorker, WORKER_INTERVAL_MS } from '../../../console/notify/worker';
 import { sampleEvent, sampleId } from '../support/sample-event';
+import { addAlertRule } from '../support/test-console';
 import { expectGolden, goldenText, hostileUpload, MIN, notifyEachTest, Receiver, T0 } from './notify-support';
 
 const SECRET = 'whsec_0123456789abcdef0123456789abcdef';
@@ -32,6 +35,24 @@ function verify(headers: Record<string, unknown>, raw: Buffer, secret: string, n
   return given !== undefined && timingSafeEqual(Buffer.from(given, 'hex'), expected);
 }
 
+/**
+ * The Python verifier that docs/integrations/webhooks.md tells receivers to use, taken from the page
+ * as written and run by python3 on the received bytes: the documented recipe is checked too.
+ */
+function verifyWithDocumentedPython(headers: Record<string, unknown>, raw: Buffer, secret: string, nowSeconds: number): boolean {
+  const page = readFileSync(new URL('../../../docs/integrations/webhooks.md', import.meta.url), 'utf8');
+  const code = /```python\n([\s\S]*?)```/.exec(page)?.[1];
+  expect(code, 'docs/integrations/webhooks.md has no Python verifier').toBeDefined();
+  const input = JSON.stringify({
+    raw: raw.toString('base64'),
+    headers: { 'X-Upwatch-Timestamp': String(headers['x-upwatch-timestamp']), 'X-Upwatch-Signature': String(headers['x-upwatch-signature']) },
+    secret,
+    now: nowSeconds,
+  });
+  const run = `${code!}\nimport base64, json, sys\na = json.load(sys.stdin)\nprint(json.dumps(verify(base64.b64decode(a['raw']), a['headers'], a['secret'], a['now'])))\n`;
+  return JSON.parse(execFileSync('python3', ['-c', run], { input, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })) as boolean;
+}
+
 describe('notifications: the signed webhook', () => {
   it('sends one signed notification per new alert, whose bytes match the golden file', async () => {
     await webhook();
@@ -46,6 +67,10 @@ describe('notifications: the signed webhook', () => {
     expect(verify(got!.headers, Buffer.concat([got!.raw, Buffer.from(' ')]), SECRET, Math.floor(each.c.clock.now / 1000))).toBe(false);
     // Outside the replay window the same bytes are refused.
     expect(verify(got!.headers, got!.raw, SECRET, Math.floor(each.c.clock.now / 1000) + 301)).toBe(false);
+    // The documented Python recipe agrees, on the same bytes.
+    expect(verifyWithDocumentedPython(got!.headers, got!.raw, SECRET, Math.floor(each.c.clock.now / 1000))).toBe(true);
+    expect(verifyWithDocumentedPython(got!.headers, got!.raw, 'another secret of some length', Math.floor(each.c.clock.now / 1000))).toBe(false);
+    expect(verifyWithDocumentedPython(got!.headers, got!.raw, SECRET, Math.floor(each.c.clock.now / 1000) + 301)).toBe(false);
     expect(got!.json).toMatchObject({
       type: 'upwatch.alert',
       idempotencyKey: got!.headers['x-upwatch-idempotency-key'],
@@ -84,6 +109,33 @@ describe('notifications: the signed webhook', () => {
     // The snapshot is the alert as each change left it.
     expect(each.server.received.map((r) => (r.json.alert as { eventCount: number; state: string }).eventCount)).toEqual([1, 2, 2]);
     expect(each.server.received.map((r) => (r.json.alert as { state: string }).state)).toEqual(['OPEN', 'OPEN', 'PENDING']);
+  });
+
+  it('notifies only for the rules and kinds of change a channel asks for', async () => {
+    await addAlertRule(each.c.built, { id: 'bob-only', name: 'Bob', conditions: { users: ['bob@acme.com'] } });
+    await each.c.putChannel('bob-hook', {
+      name: 'Bob rule only',
+      rules: ['bob-only'],
+      on: ['created', 'events_added'],
+      config: { kind: 'webhook', url: each.server.url('/bob') },
+      secret: SECRET,
+    });
+    await webhook(['created']);
+    // Two batches for ann: one alert of the 'exfil' rule, created, then events added to it.
+    await each.c.ingest(await sampleEvent({ id: sampleId(1), observedAt: new Date(T0).toISOString(), user: { email: 'ann@acme.com' } }));
+    await each.c.ingest(await sampleEvent({ id: sampleId(2), observedAt: new Date(T0 + MIN).toISOString(), user: { email: 'ann@acme.com' } }));
+    await runNotificationWorker(each.c.built.services);
+    // The '*' channel sends the creation only (not events_added); the Bob rule's channel nothing.
+    expect(each.server.received.map((r) => [r.path, r.json.change])).toEqual([['/hook', ['created']]]);
+    await each.c.ingest(await sampleEvent({ id: sampleId(3), observedAt: new Date(T0 + 2 * MIN).toISOString(), user: { email: 'bob@acme.com' } }));
+    await runNotificationWorker(each.c.built.services);
+    const sent = each.server.received.slice(1).map((r) => [r.path, (r.json.alert as { ruleId: string; user: string }).ruleId]);
+    // Bob's upload opens an alert of each rule: the '*' channel tells both, the Bob channel its own.
+    expect(sent.sort()).toEqual([
+      ['/bob', 'bob-only'],
+      ['/hook', 'bob-only'],
+      ['/hook', 'exfil'],
+    ]);
   });
 
   it('keeps what happens while the receiver is down and delivers each of it once when it is back', async () => {
