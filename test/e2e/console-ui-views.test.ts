@@ -1,0 +1,174 @@
+/**
+ * What the console's pages show, in real Chromium against a real console, beyond the flows of
+ * console-ui.test.ts and console-ui-flows.test.ts: the dashboard's chart and top tables (each a
+ * link to the same search), the search sorted by a column, a person's profile and timeline, an
+ * alert rule created and switched off through the page, and the dark theme chosen with the toggle:
+ * it stays chosen, focus stays visible, and every page passes axe-core in it too (contrast).
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_PAGES } from '../../console/http/static-ui';
+import { HOSTILE_NAME, seriousViolations, startUiRig, type UiRig } from './console-ui-support';
+
+let rig: UiRig;
+beforeAll(async () => {
+  rig = await startUiRig();
+});
+afterAll(() => rig?.close());
+
+/** Waits until the page has loaded its data: the title is there and nothing says "Loading". */
+async function loaded(page: Page): Promise<void> {
+  await page.locator('#page-title').waitFor();
+  await expect.poll(() => page.getByText(/^Loading/).count()).toBe(0);
+}
+
+/** The focused element's outline as the browser draws it. */
+const focusRing = (page: Page) =>
+  page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement!);
+    return { style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+  });
+
+describe('the dashboard', () => {
+  it('draws severity over time and lists top users, destinations and indicators, each a link to its search', async () => {
+    const { page, dialogs } = await rig.as('read_only');
+    await page.goto('/?range=7d');
+    await loaded(page);
+    // uPlot draws on a canvas inside the figure; its text alternative sums the events by severity.
+    await page.locator('figure.chart canvas').first().waitFor();
+    expect(await page.getByRole('img', { name: /^Events by severity over time: / }).getAttribute('aria-label')).toMatch(
+      /3 high.*2 moderate|2 moderate.*3 high/,
+    );
+    const destinations = page.getByRole('table', { name: 'Top destinations' });
+    await expect.poll(() => destinations.locator('tbody tr').count()).toBe(5);
+    const indicators = page.getByRole('table', { name: /Top indicators/ });
+    expect(await indicators.locator('tbody tr').count()).toBeGreaterThan(0);
+
+    // A destination's link opens the search for it, over the same range.
+    await destinations
+      .locator('tbody tr', { hasText: /dropbox/i })
+      .getByRole('link')
+      .click();
+    await page.waitForURL(/\/events\?(serviceId|host)=[^&]+&observedFrom=[^&]+&observedTo=/);
+    const rows = page.locator('table.events tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('q3-forecast.xlsx');
+    expect(dialogs).toEqual([]);
+  });
+});
+
+describe('the forensic search', () => {
+  it('sorts the loaded rows by a column and says so to a screen reader', async () => {
+    const { page } = await rig.as('read_only');
+    await page.goto('/events');
+    const names = () => page.locator('table.events tbody td.filename').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? ''));
+    await expect.poll(async () => (await names()).length).toBe(5);
+    const newestFirst = await names();
+    const byName = [...newestFirst].sort((a, b) => a.localeCompare(b));
+    expect(byName).not.toEqual(newestFirst); // the sort has something to change
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Observed');
+
+    await page.getByRole('button', { name: 'File', exact: true }).click();
+    await expect.poll(names).toEqual(byName);
+    expect(await page.locator('th[aria-sort="ascending"]').textContent()).toBe('File');
+    expect(byName).toContain(HOSTILE_NAME);
+
+    await page.getByRole('button', { name: 'Score', exact: true }).click();
+    const scores = await page.locator('table.events tbody td.num').allTextContents();
+    expect(scores.map(Number)).toEqual([...scores.map(Number)].sort((a, b) => b - a));
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Score');
+  });
+});
+
+describe("a person's page", () => {
+  it('shows the profile (dates, manager, notes as text) and the timeline of their uploads', async () => {
+    const patched = await rig.console.api('/api/v1/users/alice%40example.com', {
+      method: 'PATCH',
+      body: { startDate: '2021-03-01', departureDate: '2026-12-18', managerEmail: 'mona@example.com', notes: 'Resigned <b>Friday</b>.' },
+    });
+    expect(patched.status).toBe(200);
+    const { page, dialogs } = await rig.as('read_only');
+    await page.goto('/users/alice%40example.com');
+    await loaded(page);
+    const fact = (term: string) => page.locator('dl.facts > div', { has: page.locator('dt', { hasText: term }) }).locator('dd');
+    expect(await fact('Start date').textContent()).toBe('2021-03-01');
+    expect(await fact('Departure date').textContent()).toBe('2026-12-18');
+    expect(await fact('Manager').textContent()).toBe('mona@example.com');
+    expect(await fact('Notes').textContent()).toBe('Resigned <b>Friday</b>.');
+    expect(await page.locator('dd b').count()).toBe(0);
+    const timeline = page.locator('ol.timeline li');
+    await expect.poll(() => timeline.count()).toBe(2);
+    expect(await timeline.nth(0).textContent()).toContain('q3-forecast.xlsx');
+    expect(await timeline.nth(1).textContent()).toContain('customers.csv');
+    expect(dialogs).toEqual([]);
+  });
+});
+
+describe('alert rules on /settings/rules', () => {
+  it('an analyst creates a rule (lowest severity high unless changed) and switches it off, each audited', async () => {
+    const { page } = await rig.as('analyst');
+    await page.goto('/settings/rules');
+    await loaded(page);
+    const form = page.getByRole('form', { name: 'New alert rule' });
+    expect(await form.getByLabel('Lowest severity').inputValue()).toBe('high');
+    await form.getByLabel('Name').fill('Departing people');
+    await form.getByLabel('Watchlists (ids, optional)').fill('departing');
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rule created.' }).waitFor();
+    const row = page.locator('tbody tr', { hasText: 'Departing people' });
+    expect(await row.textContent()).toContain('minSeverity: high; watchlists: departing');
+    const enabled = row.getByRole('checkbox', { name: 'Departing people enabled' });
+    expect(await enabled.isChecked()).toBe(true);
+    await enabled.click();
+    await page.getByRole('status').filter({ hasText: 'Departing people disabled.' }).waitFor();
+    await expect.poll(() => enabled.isChecked()).toBe(false);
+
+    const { rules } = (await (await rig.console.api('/api/v1/alert-rules')).json()) as { rules: { id: string; name: string; enabled: boolean }[] };
+    const rule = rules.find((r) => r.name === 'Departing people')!;
+    expect(rule.enabled).toBe(false);
+    const audit = (await (await rig.console.api('/api/v1/audit?limit=100')).json()) as { entries: { action: string; target: string }[] };
+    expect(audit.entries.filter((e) => e.target.includes(rule.id)).length).toBe(2);
+  });
+});
+
+describe('the dark theme', () => {
+  it('is chosen with the toggle and kept, shows focus, and every page passes axe-core in it', async () => {
+    const { page, dialogs } = await rig.as('admin');
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    await page.keyboard.press('Tab'); // the skip link, then the first control
+    await page.keyboard.press('Tab');
+    const lightRing = await focusRing(page);
+    expect(lightRing.style).toBe('solid');
+    expect(parseFloat(lightRing.width)).toBeGreaterThanOrEqual(2);
+
+    await page.getByLabel('Theme').selectOption('dark');
+    await expect.poll(background).not.toBe(light);
+    await page.reload();
+    await loaded(page);
+    expect(await background()).not.toBe(light);
+    expect(await page.getByLabel('Theme').inputValue()).toBe('dark');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const darkRing = await focusRing(page);
+    expect(darkRing.style).toBe('solid');
+    expect(darkRing.color).not.toBe(lightRing.color);
+
+    const events = await rig.console.events();
+    const alerts = (await (await rig.console.api('/api/v1/alerts')).json()) as { alerts: { id: string }[] };
+    const opened: Record<string, string> = {
+      '/events/:id': `/events/${events[0]!.id}`,
+      '/users/:email': '/users/alice%40example.com',
+      '/alerts/:id': `/alerts/${alerts.alerts[0]!.id}`,
+    };
+    const found: Record<string, string[]> = {};
+    for (const path of UI_PAGES.map((p) => opened[p] ?? p)) {
+      await page.goto(path);
+      await loaded(page);
+      const violations = await seriousViolations(page);
+      if (violations.length) found[path] = violations;
+    }
+    expect(found).toEqual({});
+    expect(dialogs).toEqual([]);
+  });
+});
