@@ -6,7 +6,13 @@
  *   script-made drop is not held: its files already belong to the page);
  * - a trusted paste of files: the simulated sites are plain HTTP, where Firefox has no async
  *   Clipboard API to put an image on the clipboard, and a File added by a page's copy handler does
- *   not reach the clipboard (tried: the paste that follows carries no file);
+ *   not reach the clipboard (tried: the paste that follows carries no file). Tried too with the host
+ *   made a secure context (pref dom.securecontext.allowlist): navigator.clipboard.write of an
+ *   image/png and a text/plain item succeeds, but headless Firefox's clipboard keeps only the text,
+ *   so a trusted Ctrl+V carries no file either.
+ * Held drops and pastes are proven in Chromium (response-chromium.test.ts); Firefox's own path for
+ * them (the event re-made in the MAIN world, ClipboardEvent's clipboardData as an own property) has
+ * no automated proof. A watchlist-scoped block in Firefox: response-watchlist-firefox.test.ts.
  * - the dialog's text: checked in Chromium, where the accessibility tree can be read; here the
  *   tests check that it shows and that the keyboard alone answers it.
  */
