@@ -78,7 +78,8 @@ export interface SetEntry {
   rule: string;
 }
 
-function linguistEntries(): SetEntry[] {
+/** The first PER_LANGUAGE samples of each language after `skip` (the evaluation set skips none). */
+export function linguistEntries(skip = 0): SetEntry[] {
   const listing = execFileSync('git', ['-C', LINGUIST_GIT, 'ls-tree', '-r', '-l', LINGUIST_COMMIT, 'samples'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const byLanguage = new Map<string, string[]>();
   for (const line of listing.split('\n')) {
@@ -91,7 +92,7 @@ function linguistEntries(): SetEntry[] {
   return [...byLanguage].flatMap(([language, paths]) =>
     paths
       .sort()
-      .slice(0, PER_LANGUAGE)
+      .slice(skip, skip + PER_LANGUAGE)
       .map((path) => ({ source: 'linguist' as const, path, label: LANGUAGE_CATEGORY.get(language)!, rule: `language ${language}` })),
   );
 }
@@ -117,13 +118,14 @@ function walk(dir: string, out: string[], depth = 0): void {
   }
 }
 
-function localEntries(): SetEntry[] {
+/** PER_EXTENSION files of each extension spread over the sorted list, none of `exclude`. */
+export function localEntries(exclude: ReadonlySet<string> = new Set()): SetEntry[] {
   const files: string[] = [];
   for (const root of LOCAL_ROOTS) walk(root, files);
   const byExtension = new Map<string, string[]>();
   for (const path of files) {
     const m = /\.([a-z0-9]+)$/.exec(path.split('/').pop()!);
-    if (!m || !EXTENSION_CATEGORY.has(m[1]!) || path.includes('/.git/')) continue;
+    if (!m || !EXTENSION_CATEGORY.has(m[1]!) || path.includes('/.git/') || exclude.has(path)) continue;
     byExtension.set(m[1]!, [...(byExtension.get(m[1]!) ?? []), path]);
   }
   return [...byExtension].flatMap(([ext, paths]) => {

@@ -15,24 +15,28 @@ import type { FileCategory } from '../src/core/schema/identifiers';
 import { LIMITS } from '../src/core/schema/limits';
 import { MAGIKA_CONFIG, nodeRunner, nodeSession } from '../test/harness/content-model-node';
 import { LINGUIST_COMMIT, LINGUIST_GIT, SET_FILE, type SetEntry } from './intelligence-files-set';
+import { DEV_SET_FILE } from './intelligence-files-dev-set';
 import { fmt, printResult } from './lib';
 
 interface Sample extends FileInput {
   label: FileCategory;
   source: string;
-  /** `dev` files may be looked at one by one (--misses) to study the policy; `held-out` files never are. */
-  split: 'dev' | 'held-out';
+  /**
+   * `dev` files may be looked at one by one (--misses) to study the policy; `held-out` files never
+   * are. `extra-dev`: the additional development set (--extra), outside the evaluation set.
+   */
+  split: 'dev' | 'held-out' | 'extra-dev';
 }
 
 /** FNV-1a of the path: a fixed split that does not depend on the order of the list. */
-export function splitOf(path: string): Sample['split'] {
+export function splitOf(path: string): 'dev' | 'held-out' {
   let h = 0x811c9dc5;
   for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
   return h % 2 === 0 ? 'dev' : 'held-out';
 }
 
-function readSet(): SetEntry[] {
-  return readFileSync(SET_FILE, 'utf8')
+function readSet(file: URL): SetEntry[] {
+  return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => {
@@ -47,7 +51,7 @@ function edges(bytes: Uint8Array): Pick<FileInput, 'head' | 'tail' | 'size'> {
 }
 
 /** Linguist samples in one `git cat-file --batch` call; only their heads and tails are kept. */
-function linguistSamples(entries: SetEntry[]): Sample[] {
+function linguistSamples(entries: SetEntry[], split: (path: string) => Sample['split']): Sample[] {
   if (entries.length === 0 || !existsSync(LINGUIST_GIT)) return [];
   const out = execFileSync('git', ['-C', LINGUIST_GIT, 'cat-file', '--batch'], {
     input: entries.map((e) => `${LINGUIST_COMMIT}:${e.path}\n`).join(''),
@@ -66,12 +70,12 @@ function linguistSamples(entries: SetEntry[]): Sample[] {
     const size = Number(m[1]);
     const bytes = new Uint8Array(out.subarray(nl + 1, nl + 1 + size));
     at = nl + 1 + size + 1;
-    samples.push({ name: e.path.split('/').pop()!, ...edges(bytes), label: e.label, source: `linguist ${e.rule}`, split: splitOf(e.path) });
+    samples.push({ name: e.path.split('/').pop()!, ...edges(bytes), label: e.label, source: `linguist ${e.rule}`, split: split(e.path) });
   }
   return samples;
 }
 
-function localSample(e: SetEntry): Sample | undefined {
+function localSample(e: SetEntry, split: (path: string) => Sample['split']): Sample | undefined {
   if (!existsSync(e.path)) return undefined;
   const size = statSync(e.path).size;
   const fd = openSync(e.path, 'r');
@@ -83,7 +87,7 @@ function localSample(e: SetEntry): Sample | undefined {
       tail = new Uint8Array(Math.min(size, TAIL_BYTES));
       readSync(fd, tail, 0, tail.length, size - tail.length);
     }
-    return { name: e.path.split('/').pop()!, size, head, ...(tail && { tail }), label: e.label, source: `local ${e.rule}`, split: splitOf(e.path) };
+    return { name: e.path.split('/').pop()!, size, head, ...(tail && { tail }), label: e.label, source: `local ${e.rule}`, split: split(e.path) };
   } finally {
     closeSync(fd);
   }
@@ -92,10 +96,22 @@ function localSample(e: SetEntry): Sample | undefined {
 type Tally = Record<string, { n: number; today: number; model: number; todayFinal: number; modelFinal: number }>;
 
 export async function run(): Promise<void> {
-  const entries = readSet();
+  // --dev: the development half only (no held-out file is classified or counted), for studying
+  // the policy between the full runs that report held-out beside dev; --extra adds the additional
+  // development set (bench/intelligence-files-dev-set.ts).
+  const devOnly = process.argv.includes('--dev');
+  const extra = process.argv.includes('--extra');
+  const load = (entries: SetEntry[], split: (path: string) => Sample['split']) => [
+    ...linguistSamples(
+      entries.filter((e) => e.source === 'linguist'),
+      split,
+    ),
+    ...entries.filter((e) => e.source === 'local').flatMap((e) => localSample(e, split) ?? []),
+  ];
+  const entries = [...readSet(SET_FILE), ...(extra ? readSet(DEV_SET_FILE) : [])];
   const samples = [
-    ...linguistSamples(entries.filter((e) => e.source === 'linguist')),
-    ...entries.filter((e) => e.source === 'local').flatMap((e) => localSample(e) ?? []),
+    ...load(readSet(SET_FILE), splitOf).filter((s) => !devOnly || s.split === 'dev'),
+    ...(extra ? load(readSet(DEV_SET_FILE), () => 'extra-dev') : []),
   ];
   console.log(
     `\nbench/intelligence-files: ${samples.length} of ${entries.length} listed files found (linguist at ${LINGUIST_GIT}, local files of this machine)`,
@@ -120,15 +136,16 @@ export async function run(): Promise<void> {
     verdicts.push([s, await classifyFile(withoutTail), model]);
   }
   const classifyMs = performance.now() - started;
-  for (const split of ['held-out', 'dev'] as const)
+  const splits: Sample['split'][] = [...(devOnly ? [] : (['held-out'] as const)), 'dev', ...(extra ? (['extra-dev'] as const) : [])];
+  for (const split of splits)
     report(
       split,
       verdicts.filter(([s]) => s.split === split),
     );
   if (process.argv.includes('--misses')) {
     for (const [s, , model] of verdicts) {
-      if (s.split === 'dev' && model.categoryByContent !== s.label)
-        console.log(`  dev miss: ${s.label} ← ${model.categoryByContent}  ${s.source}  ${s.name}  | ${model.evidence.slice(1).join(' | ')}`);
+      if (s.split !== 'held-out' && model.categoryByContent !== s.label)
+        console.log(`  ${s.split} miss: ${s.label} ← ${model.categoryByContent}  ${s.source}  ${s.name}  | ${model.evidence.slice(1).join(' | ')}`);
     }
   }
   printResult(
@@ -139,7 +156,7 @@ export async function run(): Promise<void> {
     ],
     [],
   );
-  await costs(loadMs);
+  if (!devOnly) await costs(loadMs);
 }
 
 const pct = (a: number, n: number) => (n ? `${fmt((100 * a) / n, 1)} %` : '—').padStart(7);

@@ -5,6 +5,7 @@
  */
 import { LANGUAGES, type LanguageRule } from './text-languages';
 import { byDocumentationMarkup, markdownMarkers, withoutFences } from './text-markup';
+import { byDirectives, byRequirements, bySettings, mostly } from './text-settings';
 
 export interface TextVerdict {
   /** The canonical extension of the format found (py, sh, csv, json, txt…): its category comes from the extension table. */
@@ -188,7 +189,9 @@ function countFields(line: string, delimiter: number): number {
 }
 
 function byDelimiters(lines: readonly string[]): TextVerdict | undefined {
-  const sample = lines.slice(0, 50);
+  // A table may open with comment lines (a VCF's ## meta lines, a list's "# kinds:" header).
+  const body = lines.findIndex((l) => !l.startsWith('#'));
+  const sample = lines.slice(Math.max(body, 0), Math.max(body, 0) + 50);
   if (sample.length < 2) return undefined;
   for (const [delimiter, ext, name] of [
     ['\t', 'tsv', 'tab'],
@@ -206,16 +209,6 @@ function byDelimiters(lines: readonly string[]): TextVerdict | undefined {
   return undefined;
 }
 
-/** True when at least `share` of the lines pass; stops as soon as that can no longer happen. */
-function mostly(lines: readonly string[], test: (line: string) => boolean, share: number): boolean {
-  const allowedFailures = Math.floor(lines.length * (1 - share));
-  let failures = 0;
-  for (const l of lines) if (!test(l) && ++failures > allowedFailures) return false;
-  return true;
-}
-
-const KEY_VALUE = /^(?:export\s+)?[A-Za-z_][\w.\-/]*\s*(?:=|:(?!\/\/))/;
-
 function byStructure(start: string, lines: readonly string[]): TextVerdict | undefined {
   if (/^[[{]\s*(?:"|\[|\{|-?\d|true|false|null|[\]}])/.test(start) && /"[^"\n]{0,200}"\s*:|^\[\s*(?:-?\d|"|\{|\[)/m.test(start)) {
     return data('json', 'JSON');
@@ -226,19 +219,6 @@ function byStructure(start: string, lines: readonly string[]): TextVerdict | und
     return meaningful.some((l) => /=\s*(?:"|\[|\{|true|false|\d)/.test(l)) ? data('toml', 'TOML sections and keys') : data('ini', 'INI sections and keys');
   }
   if (mostly(meaningful, (l) => /^\s*(?:- )?[\w.\-"']+:(?:\s|$)|^\s*- \S|^---\s*$/.test(l), 0.8)) return data('yaml', 'YAML keys and lists');
-  return undefined;
-}
-
-/**
- * Key = value (or key:value) lines and comments only: .properties, .env and the like, configuration.
- * Indented lines continue a value. Tried after the delimiter count, so tables keep their verdict.
- */
-function bySettings(lines: readonly string[]): TextVerdict | undefined {
-  const settings = lines.filter((l) => !/^\s*[#!;]/.test(l));
-  const keyed = settings.filter((l) => KEY_VALUE.test(l)).length;
-  if (keyed >= 2 && keyed >= 0.6 * settings.length && mostly(settings, (l) => KEY_VALUE.test(l) || /^\s+\S/.test(l), 0.9)) {
-    return data('properties', 'key = value settings (.properties, .env)');
-  }
   return undefined;
 }
 
@@ -255,13 +235,11 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
   const text = decodeText(bytes);
   if (text === undefined || text.trim().length === 0) return undefined;
   const start = text.trimStart();
-  const all = text.split('\n');
+  // Line ends of any system: classic Mac OS (and Smalltalk change sets) end lines with CR alone.
+  const all = text.split(/\r\n|\r|\n/);
   // The last line may be cut when the head is shorter than the file.
   if (truncated || bytes.length > TEXT_WINDOW) all.pop();
-  const lines = all
-    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
-    .filter((l) => l.trim().length > 0)
-    .slice(0, 100);
+  const lines = all.filter((l) => l.trim().length > 0).slice(0, 100);
   const head = text.length > LANGUAGE_WINDOW ? text.slice(0, LANGUAGE_WINDOW) : text;
   // Code inside Markdown's fenced blocks is the document's example, not what the file is: the
   // language detectors read what is outside them.
@@ -273,5 +251,5 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
   // Code in text laid out as Markdown is a guess: a README's example outside its fences reads the same.
   if (language && markdownMarkers(head) >= 2)
     return { ...language, code: false, unsure: `text analysis found ${language.evidence} in text laid out as Markdown` };
-  return language ?? byDelimiters(lines) ?? bySettings(lines) ?? byProse(head);
+  return language ?? byDelimiters(lines) ?? bySettings(lines) ?? byDirectives(lines) ?? byRequirements(lines) ?? byProse(head);
 }

@@ -29,6 +29,12 @@ const CONTAINER_FAMILIES: Record<string, ReadonlySet<string>> = {
   cfb: new Set(['doc', 'xls', 'ppt', 'msi', 'outlook', 'one']),
 };
 
+/**
+ * Labels Magika gives to a format in either encoding, though its table calls them binary: `crt` is a
+ * DER certificate or its text forms (PEM, `openssl x509 -text` dumps), which the model names alike.
+ */
+const EITHER_ENCODING = new Set(['crt']);
+
 /** Structured data and configuration text: `source_code` by the product decision of issue 16. */
 const STRUCTURED_TEXT = new Set(['json', 'yaml', 'toml', 'ini', 'xml', 'properties']);
 
@@ -61,7 +67,7 @@ function fromModel(best: ModelLabel, categoryScore: number | undefined, first: C
     mime: best.info.mime,
     category: best.info.category,
     // A text label on content our analysis read as text; a binary one stays binary.
-    fromText: best.info.text && (first?.fromText ?? true),
+    fromText: (best.info.text || EITHER_ENCODING.has(best.label)) && (first?.fromText ?? best.info.text),
     code: best.code,
     evidence:
       categoryScore === undefined
@@ -76,7 +82,7 @@ function accepts(first: ContentOpinion | undefined, best: ModelLabel): boolean {
   if (!first) return true;
   if (!first.fromText) return CONTAINER_FAMILIES[first.ext]?.has(best.label) ?? false;
   // Text stays text: a binary label for what decodes as text is the model misreading it.
-  return best.info.text;
+  return best.info.text || EITHER_ENCODING.has(best.label);
 }
 
 export interface Refined {

@@ -1,0 +1,128 @@
+// @vitest-environment node
+/**
+ * Configuration text and line ends (issue 16), found on the development half of
+ * bench/intelligence-files and checked on bench/data/intelligence-files-dev.tsv: directive files,
+ * settings under comments, requirement lists, tables that open with comments, lines ended by CR
+ * alone, and certificates in text form. Each has a case it must catch and a near miss it must
+ * leave alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyFile } from '../../../src/core/files/classify';
+import { ContentModelSession, type ContentModelRunner } from '../../../src/core/files/content-model/session';
+import { MAGIKA_CONFIG } from '../../harness/content-model-node';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const text = (name: string, s: string) => ({ name, size: enc(s).length, head: enc(s) });
+
+/** A model that answers `label` with full confidence and counts the files it was asked about. */
+function modelSaying(label: string) {
+  const asked = { files: 0 };
+  const i = MAGIKA_CONFIG.target_labels_space.indexOf(label);
+  const runner: ContentModelRunner = {
+    async predict(rows) {
+      asked.files += rows.length;
+      return rows.map(() => {
+        const out = new Float32Array(MAGIKA_CONFIG.target_labels_space.length);
+        out[i] = 1;
+        return out;
+      });
+    },
+  };
+  return { session: new ContentModelSession({ config: MAGIKA_CONFIG, load: async () => runner, budgetMs: 1000, now: () => 0 }), asked };
+}
+
+describe('directive configuration', () => {
+  it.each([
+    ['ssh_config', 'Host build-01\n  Hostname 10.0.0.12\n  User deploy\n  Port 2222\n  IdentitiesOnly yes\n  ForwardAgent no\n'],
+    [
+      'site.vhost',
+      '# the site\n<VirtualHost *:80>\n    ServerAdmin admin@example.org\n    DocumentRoot "/var/www/site"\n    <Directory "/var/www/site">\n        AllowOverride All\n        Require all granted\n    </Directory>\n</VirtualHost>\n',
+    ],
+    [
+      'HiFi.conf',
+      'Syntax 4\nSectionUseCase."HiFi" {\n\tFile "/codecs/HiFi.conf"\n\tComment "Play HiFi quality Music"\n}\nEnableSequence [\n\tcset "name=\'Speaker Switch\' on"\n]\n',
+    ],
+  ])('%s is configuration (source code), without asking the model', async (name, s) => {
+    const model = modelSaying('shell');
+    const verdict = await classifyFile(text(name, s), { contentModel: model.session });
+    expect(verdict.categoryByContent).toBe('source_code');
+    expect(verdict.evidence.join('\n')).toMatch(/configuration directives/);
+    expect(model.asked.files).toBe(0);
+  });
+
+  it('a list of people with their addresses, and short lines of prose, are not directives', async () => {
+    const authors =
+      'Ada Lovelace <ada@example.org>\nAlan Turing <alan@example.org>\nGrace Hopper <grace@example.org> (https://example.org/grace)\nKaren Jones <karen@example.org>\n';
+    const notes = 'Shopping list\nBuy milk and bread\nCall the plumber today\nPick up the children\nWater the plants\n';
+    for (const [name, s] of [
+      ['AUTHORS', authors],
+      ['notes.txt', notes],
+    ] as const) {
+      const verdict = await classifyFile(text(name, s));
+      expect(verdict.categoryByContent).toBe('document');
+      expect(verdict.evidence.join('\n')).not.toMatch(/directives/);
+    }
+  });
+});
+
+describe('settings under comments', () => {
+  it('one key = value setting under its comments, or settings commented out, are configuration', async () => {
+    const one = '#\n# The assistive technology classes to load when the toolkit starts.\n#\nassistive_technologies=org.example.Bridge\n';
+    const commented = '# uncomment to set the default look and feel\n#swing.defaultlaf=com.example.LookAndFeel\n';
+    for (const s of [one, commented]) expect((await classifyFile(text('a.properties', s))).categoryByContent).toBe('source_code');
+  });
+
+  it('a Markdown heading over a "Note:" line, and comments with no setting, are not', async () => {
+    expect((await classifyFile(text('a.txt', '# Release notes\nNote: the installer now asks before it replaces files.\n'))).categoryByContent).toBe('document');
+    expect((await classifyFile(text('a.txt', '# just a remark\n# and another one, with x = y inside\n'))).categoryByContent).toBe('document');
+  });
+});
+
+describe('package requirement lists', () => {
+  it('requirements.txt is configuration; a list of plain words is text', async () => {
+    const requirements = 'numpy==1.26.4\nrequests>=2.31,<3\nrich\npydantic[email]~=2.5\n-r base.txt\n';
+    const verdict = await classifyFile(text('requirements.txt', requirements));
+    expect(verdict.categoryByContent).toBe('source_code');
+    expect(verdict.evidence.join('\n')).toMatch(/package requirements/);
+    expect((await classifyFile(text('words.txt', 'apple\nbanana\ncherry\ndate\nelderberry\n'))).categoryByContent).toBe('document');
+  });
+});
+
+describe('tables that open with comments', () => {
+  it('a tab-separated list under a # header line is a table; a commented script with tabs is not', async () => {
+    const table = '# kinds: apt\n' + Array.from({ length: 8 }, (_, i) => `apt\tpackage-${i}\t1.${i}-1`).join('\n') + '\n';
+    expect((await classifyFile(text('installed.txt', table))).categoryByContent).toBe('spreadsheet');
+    const script = '#!/bin/sh\n# install\nfor p in a b c; do\n\techo "$p"\n\tapt-get install -y "$p"\ndone\n';
+    expect((await classifyFile(text('install', script))).categoryByContent).toBe('script');
+  });
+});
+
+describe('line ends', () => {
+  it('lines ended by CR alone are lines: a table written that way is still a table', async () => {
+    const rows = ['name,size,owner', 'a.txt,12,ann', 'b.txt,40,bob', 'c.txt,7,cy', 'd.txt,9,di'];
+    expect((await classifyFile(text('files.csv', rows.join('\r')))).categoryByContent).toBe('spreadsheet');
+    // The same cells on one line, commas and all, are no table.
+    expect((await classifyFile(text('files.csv', rows.join(' ')))).categoryByContent).not.toBe('spreadsheet');
+  });
+});
+
+describe('certificates in text form', () => {
+  const dump =
+    'Certificate:\n    Data:\n        Version: 3 (0x2)\n        Serial Number: 12655831530416757420\n    Signature Algorithm: sha1WithRSAEncryption\n';
+
+  it("the model's certificate label is taken for text (PEM and openssl dumps are certificates too)", async () => {
+    const model = modelSaying('crt');
+    const verdict = await classifyFile(text('ca.pem', dump.repeat(20)), { contentModel: model.session });
+    expect(model.asked.files).toBe(1);
+    expect(verdict.categoryByContent).toBe('source_code');
+    expect(verdict.evidence.join('\n')).toMatch(/crt by the content model/);
+  });
+
+  it('another binary label for text is still the model misreading it', async () => {
+    const model = modelSaying('pebin');
+    const verdict = await classifyFile(text('ca.pem', dump.repeat(20)), { contentModel: model.session });
+    expect(model.asked.files).toBe(1);
+    expect(verdict.categoryByContent).toBe('document');
+    expect(verdict.evidence.join('\n')).toMatch(/does not fit/);
+  });
+});
