@@ -2,9 +2,10 @@
  * The upload pipeline: a validated observation from a content script → one scored, stored and
  * queued event per file. URL, title and frame come from the browser-stamped sender only.
  *
- * Compute first, then write: every file is classified, the history is read once, the events are
- * scored as pure functions of what was read (core/risk/upload-context, core/build-event), and
- * only then are events, history and outbox entries written, in one transaction.
+ * Compute first, then write: every file is classified, the history is read once (while the files
+ * are classified: it needs only where they go, their names and sizes), the events are scored as
+ * pure functions of what was read (core/risk/upload-context, core/build-event), and only then are
+ * events, history and outbox entries written, in one transaction (upload-store.ts).
  */
 import { assembleFileEvent, classifyObservedFile, type ClassifiedFile, type ObservedFileFacts } from '../core/build-event';
 import { classifyDestination } from '../core/destinations/classify';
@@ -20,7 +21,7 @@ import { redactUrl } from '../core/build-event';
 import type { LocalTime } from '../core/risk/activity';
 import type { DestinationRecord } from '../core/risk/destination-history';
 import type { ScriptMadeLimit } from './script-made-limit';
-import type { UploadStore } from './upload-store';
+import type { UploadFacts, UploadStore } from './upload-store';
 
 /** The parts of runtime.MessageSender the pipeline trusts. */
 export interface StampedSender {
@@ -81,6 +82,10 @@ export async function scoreObserved(message: UploadObserved, sender: StampedSend
   if (files.length === 0) return undefined;
   const receiverUrl = message.channel === 'programmatic' ? message.sentTo?.url : undefined;
   const transfers = message.sentTo ? [transferOf(message.sentTo, new Date(now).toISOString(), policy.keepUrlQuery)] : undefined;
+  // Where the files go does not depend on what they are: the history is read while they are
+  // classified (the content model may run), not after. Every file of an observation goes to the same place.
+  const destination = classifyDestination({ url: tab.url ?? '', title: tab.title, frameUrl, receiverUrl }, config.destinationOptions);
+  const early = prefetch(deps, now, [destination], files);
   // One session per user action: the requests of this Promise.all run as one batch, within the action's budget.
   const contentModel = deps.contentModel?.sessionFor(message.actionId);
   const classified = await Promise.all(
@@ -91,8 +96,28 @@ export async function scoreObserved(message: UploadObserved, sender: StampedSend
     { actionId: message.actionId, channel: message.channel, trustedEvent: message.trustedEvent, bridged: message.bridged, tamper: message.tamper, transfers },
     { tab, frameUrl },
     deps,
+    early,
   );
 }
+
+/** What scoring needs besides the verdicts, started before the files are classified. */
+interface Prefetched {
+  now: number;
+  keys: readonly string[];
+  facts: Promise<UploadFacts>;
+  device: Promise<FileEvent['device']>;
+}
+
+function prefetch(deps: PipelineDeps, now: number, destinations: Parameters<typeof destinationKeysOf>[0], files: readonly ObservedFileFacts[]): Prefetched {
+  const keys = destinationKeysOf(destinations);
+  const early = { now, keys, facts: deps.store.read(keys, files, now), device: deps.device() };
+  // Awaited by score(); if classifying throws first, a failed read must not surface as unhandled.
+  early.facts.catch(() => undefined);
+  early.device.catch(() => undefined);
+  return early;
+}
+
+const sameKeys = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
 
 export async function processUpload(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
   const scored = await scoreObserved(message, sender, deps);
@@ -121,16 +146,22 @@ async function score(
   action: ActionFacts,
   where: { tab: { url?: string; title?: string }; frameUrl: string | undefined },
   deps: PipelineDeps,
+  early?: Prefetched,
 ): Promise<ScoredUpload> {
-  const [config, device] = await Promise.all([deps.config(), deps.device()]);
+  const [config, device] = await Promise.all([deps.config(), early?.device ?? deps.device()]);
   const { policy } = config;
-  const now = deps.now();
+  const now = early?.now ?? deps.now();
   const destinations = items.map((c) => c.classified.destination);
-  const facts = await deps.store.read(
-    destinationKeysOf(destinations),
-    items.map((i) => i.file),
-    now,
-  );
+  const keys = destinationKeysOf(destinations);
+  // The early read is of the same destinations (the same classifier on the same page): read again only if not.
+  const facts =
+    early && sameKeys(early.keys, keys)
+      ? await early.facts
+      : await deps.store.read(
+          keys,
+          items.map((i) => i.file),
+          now,
+        );
   const upload = uploadContext(destinations, facts, {
     now,
     timeZone: deps.timeZone,

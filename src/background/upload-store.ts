@@ -1,9 +1,11 @@
 /**
- * What an upload reads before it is scored, and how it is stored: queue first, then keep locally.
+ * What an upload reads before it is scored, and how it is stored: queued and kept in one
+ * transaction, and queue first when that fails.
  *
- * The outbox is what must not lose an event, so the events to forward are queued in their own
- * transaction first. The local history (events, destination records, activity profile, unseen
- * count) follows in one transaction, written together or not at all. On a full disk
+ * The events to forward (outbox) and the local history (events, destination records, activity
+ * profile, unseen count) are written in one transaction, together or not at all: a drop waits
+ * for one commit instead of two in a row (docs/content-model.md has the figures). The outbox is what must not lose an event, so if that transaction fails the events to forward are
+ * queued in their own transaction, and the local history follows in another. On a full disk
  * (QuotaExceededError) old local events make room and the write is tried once more; if the local
  * history still cannot be written, the upload is forwarded all the same and the trouble is
  * recorded (storageHealth) for the badge, the popup, the options page and the console to show:
@@ -121,6 +123,13 @@ export class UploadStore {
   async commit(write: UploadWrite): Promise<void> {
     if (write.forward.length > 0) {
       try {
+        await this.#withRoom(() => this.#keepLocally(write, write.forward));
+        return;
+      } catch {
+        // Nothing of it was written. Queue first, alone: the outbox may still fit where both did
+        // not, and a fault in the local history must not stop forwarding.
+      }
+      try {
         await this.#withRoom(() => this.outbox.enqueue(write.forward));
       } catch (err) {
         await this.#noteTrouble(err, 0);
@@ -147,23 +156,42 @@ export class UploadStore {
     }
   }
 
-  async #keepLocally(write: UploadWrite): Promise<void> {
-    const tx = this.db.transaction(['events', 'destinations', 'state'], 'readwrite');
+  /**
+   * Writes the local history, and queues `queue` in the same transaction. Its parts touch
+   * different records (outbox and outboxStats; events and the unseen count; destinations; the
+   * activity profile; storage health), so their requests are issued side by side: each part's
+   * round trips overlap the others' instead of following them.
+   */
+  async #keepLocally(write: UploadWrite, queue: readonly FileEvent[] = []): Promise<void> {
+    const stores: ('outbox' | 'events' | 'destinations' | 'state')[] =
+      queue.length > 0 ? ['outbox', 'events', 'destinations', 'state'] : ['events', 'destinations', 'state'];
+    const tx = this.db.transaction(stores, 'readwrite');
     try {
-      await putEventsWithin(tx, write.events);
-      for (const record of write.destinations) await tx.objectStore('destinations').put(record);
-      // The profile is read again here: the activity sampler may have counted this hour meanwhile.
       const state = tx.objectStore('state');
-      const stored = ActivityProfile.safeParse(await state.get('activityProfile'));
-      const profile = stored.success ? stored.data : emptyProfile();
-      const next = recordActivity(profile, write.activity);
-      if (next !== profile) await state.put(next, 'activityProfile');
-      // Trouble ends with the first local write that succeeds after it.
-      const storedHealth = STATE.storageHealth.schema.safeParse(await state.get('storageHealth'));
-      const health = unwritten.get(this.db) ?? (storedHealth.success ? storedHealth.data : undefined);
-      if (health && health.lastErrorAt !== undefined && (health.lastOkAt ?? 0) <= health.lastErrorAt) {
-        await state.put({ ...health, lastOkAt: Math.max(this.now(), health.lastErrorAt + 1) }, 'storageHealth');
-      }
+      const parts = await Promise.allSettled([
+        (async () => (queue.length > 0 ? this.outbox.enqueueWithin(tx, queue) : undefined))(),
+        (async () => putEventsWithin(tx, write.events))(),
+        // Each part is an async function: a put that throws (not only one that fails) settles it.
+        (async () => Promise.all(write.destinations.map((record) => tx.objectStore('destinations').put(record))))(),
+        (async () => {
+          // The profile is read again here: the activity sampler may have counted this hour meanwhile.
+          const stored = ActivityProfile.safeParse(await state.get('activityProfile'));
+          const profile = stored.success ? stored.data : emptyProfile();
+          const next = recordActivity(profile, write.activity);
+          if (next !== profile) await state.put(next, 'activityProfile');
+        })(),
+        (async () => {
+          // Trouble ends with the first local write that succeeds after it.
+          const storedHealth = STATE.storageHealth.schema.safeParse(await state.get('storageHealth'));
+          const health = unwritten.get(this.db) ?? (storedHealth.success ? storedHealth.data : undefined);
+          if (health && health.lastErrorAt !== undefined && (health.lastOkAt ?? 0) <= health.lastErrorAt) {
+            await state.put({ ...health, lastOkAt: Math.max(this.now(), health.lastErrorAt + 1) }, 'storageHealth');
+          }
+        })(),
+      ]);
+      // Every part has settled (none left issuing requests); the first failure is the one to report.
+      const failed = parts.find((part) => part.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (err) {
       // Nothing of it may stay. A failed request aborts the transaction by itself, but an error
       // thrown between requests would let it commit what it holds: abort it explicitly.

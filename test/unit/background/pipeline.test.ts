@@ -7,6 +7,9 @@ import { RiskHistory } from '../../../src/background/history';
 import { UploadStore } from '../../../src/background/upload-store';
 import { effectiveConfig } from '../../../src/core/effective-config';
 import { UploadObserved, type UploadSent } from '../../../src/core/schema/messages';
+import { ContentModelBudgets } from '../../../src/core/files/content-model/budgets';
+import { MagikaConfig } from '../../../src/core/files/content-model/features';
+import configJson from '../../../vendor/magika/standard_v3_3/config.min.json';
 import type { Policy } from '../../../src/core/schema/policy';
 
 let n = 0;
@@ -160,8 +163,10 @@ describe('compute first, then write', () => {
   it('records nothing, not even first use, when storing the upload fails', async () => {
     const { d, db, events, outbox } = await deps({}, monday());
     const afterStore = vi.fn();
-    vi.spyOn(outbox, 'enqueueWithin').mockRejectedValueOnce(new Error('QuotaExceededError'));
+    // Queuing fails in the shared transaction and again in the queue-first retry.
+    const failing = vi.spyOn(outbox, 'enqueueWithin').mockRejectedValue(new Error('QuotaExceededError'));
     await expect(processUpload(message, dropbox, { ...d, afterStore })).rejects.toThrow('QuotaExceededError');
+    failing.mockRestore();
     expect(afterStore).not.toHaveBeenCalled();
     expect(await events.recent(10)).toEqual([]);
     expect(await db.getAll('destinations')).toEqual([]);
@@ -186,12 +191,45 @@ describe('compute first, then write', () => {
   it('keeps going after a failed upload', async () => {
     const { d, outbox, events } = await deps({}, monday());
     const upload = createUploadPipeline(d).observed;
-    vi.spyOn(outbox, 'enqueueWithin').mockRejectedValueOnce(new Error('boom'));
+    // The first upload's queuing fails twice: in the shared transaction and in the queue-first retry.
+    vi.spyOn(outbox, 'enqueueWithin').mockRejectedValueOnce(new Error('boom')).mockRejectedValueOnce(new Error('boom'));
     const failed = upload(message, dropbox);
     const next = upload(message, dropbox);
     await expect(failed).rejects.toThrow('boom');
     expect(await next).toHaveLength(2);
     expect(await events.recent(10)).toHaveLength(2);
+  });
+});
+
+describe('the history read', () => {
+  const MAGIKA_CONFIG = MagikaConfig.parse(configJson);
+  const dropbox = { tab: { url: 'https://www.dropbox.com/home', title: 'Dropbox' }, frameId: 0 };
+
+  it('runs while the content model classifies the files, not after', async () => {
+    const { d, events } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });
+    const read = vi.spyOn(d.store, 'read');
+    const readsWhenPredicting: number[] = [];
+    const contentModel = new ContentModelBudgets({
+      config: MAGIKA_CONFIG,
+      budgetMs: 60_000,
+      now: () => 0,
+      load: async () => ({
+        async predict(rows) {
+          readsWhenPredicting.push(read.mock.calls.length);
+          return rows.map(() => new Float32Array(MAGIKA_CONFIG.target_labels_space.length));
+        },
+      }),
+    });
+    const haskell = 'module Main where\n\nimport Data.List (sortBy)\n\nmain :: IO ()\nmain = getContents >>= mapM_ print . lines\n';
+    const asks = UploadObserved.parse({
+      ...message,
+      files: [{ name: 'notes.txt', size: haskell.length, mimeType: 'text/plain', headBase64: btoa(haskell) }],
+    });
+    const [event] = await processUpload(asks, dropbox, { ...d, contentModel });
+    // The model was asked, and the history was being read by then; it is read once.
+    expect(readsWhenPredicting).toEqual([1]);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect((await events.recent(1))[0]?.id).toBe(event!.id);
   });
 });
 

@@ -152,3 +152,63 @@ describe('UploadStore.commit: queue first', () => {
     expect(await readState(db, 'storageHealth')).toEqual(after);
   });
 });
+
+describe('UploadStore.commit: one transaction', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('queues and keeps an upload in one read-write transaction (a drop waits for one commit)', async () => {
+    const { db, store } = await setup();
+    const event = await newEvent();
+    const scopes: string[][] = [];
+    const original = IDBDatabase.prototype.transaction;
+    vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if (args[1] === 'readwrite') scopes.push([...(typeof args[0] === 'string' ? [args[0]] : args[0])].sort());
+      return original.apply(this, args);
+    });
+    await store.commit({ ...write([event]), destinations: [{ key: 'dropbox', firstUsedAt: 1, lastUsedAt: 1, uploads: 1 }] });
+    vi.restoreAllMocks();
+    expect(scopes).toEqual([['destinations', 'events', 'outbox', 'state']]);
+    expect(await queuedIds(db)).toEqual([event.id]);
+    expect(await storedIds(db)).toEqual([event.id]);
+    expect(await db.get('destinations', 'dropbox')).toMatchObject({ uploads: 1 });
+    expect((await readState(db, 'activityProfile'))?.observedDays).toBe(1);
+  });
+
+  it('writes none of the local history when the queue part of the transaction fails', async () => {
+    const { db, store } = await setup();
+    const original = IDBObjectStore.prototype.put;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'outbox') throw new DOMException('The backing store failed.', 'UnknownError');
+      return original.apply(this, args);
+    });
+    await expect(
+      store.commit({ ...write([await newEvent()]), destinations: [{ key: 'dropbox', firstUsedAt: 1, lastUsedAt: 1, uploads: 1 }] }),
+    ).rejects.toMatchObject({
+      name: 'UnknownError',
+    });
+    vi.restoreAllMocks();
+    expect(await storedIds(db)).toEqual([]);
+    expect(await db.getAll('destinations')).toEqual([]);
+    expect(await readState(db, 'activityProfile')).toBeNull();
+    expect(await readState(db, 'storageHealth')).toMatchObject({ lastError: expect.stringMatching(/could not queue events: UnknownError/) });
+  });
+
+  it('loses nothing when the local history fails once: the transaction is rolled back, then the upload is queued and kept', async () => {
+    const { db, store } = await setup();
+    const event = await newEvent();
+    const original = IDBObjectStore.prototype.put;
+    let failures = 1;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'events' && failures-- > 0) throw new DOMException('The backing store failed.', 'UnknownError');
+      return original.apply(this, args);
+    });
+    await store.commit(write([event]));
+    vi.restoreAllMocks();
+    expect(await queuedIds(db)).toEqual([event.id]);
+    expect(await storedIds(db)).toEqual([event.id]);
+    // Queued once: the rolled-back attempt left no bytes counted.
+    const [entry] = await db.getAll('outbox');
+    expect((await readState(db, 'outboxStats')).bytes).toBe(entry!.bytes);
+    expect((await readState(db, 'storageHealth')).lastErrorAt).toBeUndefined();
+  });
+});
