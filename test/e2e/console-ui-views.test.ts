@@ -1,7 +1,8 @@
 /**
  * What the console's pages show, in real Chromium against a real console, beyond the flows of
  * console-ui.test.ts and console-ui-flows.test.ts: the dashboard's chart and top tables (each a
- * link to the same search), the search sorted by a column, a person's profile and timeline, an
+ * link to the same search), the search sorted by a column, the alerts queue filtered by rule and
+ * user in the URL, a person's profile and timeline, an
  * alert rule created and switched off through the page, and the dark theme chosen with the toggle:
  * it stays chosen, focus stays visible, and every page passes axe-core in it too (contrast).
  */
@@ -77,6 +78,30 @@ describe('the forensic search', () => {
     const scores = await page.locator('table.events tbody td.num').allTextContents();
     expect(scores.map(Number)).toEqual([...scores.map(Number)].sort((a, b) => b - a));
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Score');
+  });
+});
+
+describe('the alerts queue', () => {
+  it('filters by rule and by user, in the URL, and opens on a shared URL with its filters shown', async () => {
+    const { page } = await rig.as('read_only');
+    await page.goto('/alerts');
+    const rows = page.locator('tbody tr[data-index]');
+    await expect.poll(() => rows.count()).toBe(1);
+    const form = page.getByRole('form', { name: 'Alert filters' });
+    await form.getByLabel('Rule').selectOption({ label: "Carol's uploads" });
+    await page.waitForURL(/\/alerts\?state=OPEN%2CPENDING&ruleId=carol-uploads$/);
+    await expect.poll(() => rows.count()).toBe(1);
+    await form.getByLabel('User email').fill('alice@example.com');
+    await form.getByLabel('User email').press('Enter');
+    await page.waitForURL(/ruleId=carol-uploads&user=alice%40example.com$/);
+    await expect.poll(() => page.locator('caption').first().textContent()).toBe('0 alerts, newest first');
+
+    await page.goto('/alerts?user=carol%40example.com&ruleId=carol-uploads');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('carol@example.com');
+    expect(await form.getByLabel('Rule').inputValue()).toBe('carol-uploads');
+    expect(await form.getByLabel('User email').inputValue()).toBe('carol@example.com');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
 

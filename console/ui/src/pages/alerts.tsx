@@ -1,4 +1,4 @@
-/** `/alerts`: the triage queue, filtered by state and severity in the query string. */
+/** `/alerts`: the triage queue, filtered by state, severity, rule and user in the query string. */
 import { api, qs } from '../api';
 import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, SeverityBadge, useLoad, when } from '../components';
@@ -22,17 +22,28 @@ export function Alerts(props: { query: URLSearchParams }) {
   const filters = {
     state: props.query.get('state') ?? 'OPEN,PENDING',
     minSeverity: props.query.get('minSeverity') ?? undefined,
+    ruleId: props.query.get('ruleId') ?? undefined,
+    user: props.query.get('user') ?? undefined,
     cursor: props.query.get('cursor') ?? undefined,
   };
   const key = qs(filters);
   const state = useLoad(() => api<ApiAnswer<'/api/v1/alerts'>>(`/api/v1/alerts${qs({ ...filters, limit: 100 })}`), key);
-  const change = (e: Event) => {
-    const form = new FormData((e.currentTarget as HTMLSelectElement).form!);
-    navigate(`/alerts${qs({ state: String(form.get('state') ?? ''), minSeverity: String(form.get('minSeverity') ?? '') })}`);
+  const rules = useLoad(() => api<ApiAnswer<'/api/v1/alert-rules'>>('/api/v1/alert-rules'), 'rules');
+  // Every filter of GET /api/v1/alerts but the polling ones, in the URL: a queue is a link to share.
+  const apply = (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const text = (k: string) => String(data.get(k) ?? '').trim();
+    navigate(`/alerts${qs({ state: text('state'), minSeverity: text('minSeverity'), ruleId: text('ruleId'), user: text('user').toLowerCase() })}`);
   };
+  const change = (e: Event) => apply((e.currentTarget as HTMLSelectElement).form!);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    apply(e.currentTarget as HTMLFormElement);
+  };
+  const ruleIds = rules.data?.rules.map((r) => r.id) ?? [];
   return (
     <Page title="Alerts">
-      <form class="filters card inline" aria-label="Alert filters" onSubmit={(e) => e.preventDefault()}>
+      <form class="filters card inline" aria-label="Alert filters" onSubmit={submit}>
         <label>
           State
           <select name="state" value={filters.state} onChange={change}>
@@ -48,6 +59,23 @@ export function Alerts(props: { query: URLSearchParams }) {
             <Options values={SEVERITIES} />
           </select>
         </label>
+        <label>
+          Rule
+          {/* The rule in the URL stays an option while the rules load (or if it is gone). */}
+          <select name="ruleId" value={filters.ruleId ?? ''} onChange={change}>
+            <option value="">any</option>
+            <Options
+              values={filters.ruleId && !ruleIds.includes(filters.ruleId) ? [...ruleIds, filters.ruleId] : ruleIds}
+              labels={Object.fromEntries(rules.data?.rules.map((r) => [r.id, r.name]) ?? [])}
+            />
+          </select>
+        </label>
+        <label>
+          User email
+          {/* Keyed by the filter: another URL (back, a link) shows its own email; a select keeps its focus. */}
+          <input key={filters.user ?? ''} name="user" type="email" defaultValue={filters.user ?? ''} maxLength={320} placeholder="a@example.com" />
+        </label>
+        <button type="submit">Filter</button>
       </form>
       <LoadState state={state} what="alerts" always />
       {state.data && (
