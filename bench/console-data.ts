@@ -50,6 +50,13 @@ export interface Workload {
   categories: string[];
   indicators: string[];
   nameParts: string[];
+  /** Values of the other filters, taken from the scored templates once `ready`. */
+  hosts: string[];
+  serviceIds: string[];
+  extensions: string[];
+  fileCategories: string[];
+  /** A score only about 1 % of the events reach (a rare `minScore`). */
+  rareScore: number;
   destinationCount: number;
   start: number;
   end: number;
@@ -70,6 +77,11 @@ export function makeWorkload(total: number): Workload {
     ...Array.from({ length: UNKNOWN_HOSTS }, (_, i) => ({ url: `https://app${i}.partner-${i % 7}.example/files`, title: 'Upload' })),
   ];
   const templates: FileEvent[] = [];
+  const hosts: string[] = [];
+  const serviceIds: string[] = [];
+  const extensions: string[] = [];
+  const fileCategories: string[] = [];
+  let rareScore = 0;
   const ready = (async () => {
     for (let t = 0; t < TEMPLATES; t++) {
       const tab = tabs[t % tabs.length]!;
@@ -99,6 +111,13 @@ export function makeWorkload(total: number): Workload {
         }),
       );
     }
+    const distinct = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
+    hosts.push(...distinct(templates.map((t) => t.destination.host)));
+    serviceIds.push(...distinct(templates.map((t) => t.destination.serviceId)));
+    extensions.push(...distinct(templates.map((t) => t.file.extension)));
+    fileCategories.push(...distinct(templates.map((t) => t.file.category)));
+    const scores = templates.map((t) => t.risk.score).sort((a, b) => a - b);
+    rareScore = scores[Math.floor(scores.length * 0.99)]!;
   })();
   // Heavy users first: user k gets a share falling off with k (a few hundred events for a typical one).
   const userOf = (n: number) => users[Math.floor(USERS * Math.pow(((n * 2654435761) >>> 0) / 4294967296, 1.6))]!;
@@ -108,6 +127,13 @@ export function makeWorkload(total: number): Workload {
     categories: ['cloud_storage', 'email', 'ai_tools', 'messaging', 'source_code_repository', 'productivity', 'social_media', 'pdf_manager'],
     indicators: ['off_hours', 'remote', 'first_use_of_destination', 'rare_use_of_destination', 'departing_watchlist', 'ai_tools', 'spreadsheet', 'executable'],
     nameParts: NAME_PARTS,
+    hosts,
+    serviceIds,
+    extensions,
+    fileCategories,
+    get rareScore() {
+      return rareScore;
+    },
     destinationCount: tabs.length,
     start,
     end,
