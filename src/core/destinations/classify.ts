@@ -15,7 +15,7 @@ import type { DestinationCategory } from '../schema/identifiers';
 import { BUILTIN_CATALOG, mergeCatalog, type CatalogService, type CustomDestination } from './catalog';
 import { HostIndex, registrableDomain, type HostMatch } from './host-index';
 import { classifyByApplicationRoute, classifyByPageWords } from './page-words';
-import { namesAProductItIsAbout } from './page-words-about';
+import { isArticleAddress, isSearchResults, namesAProductItIsAbout } from './page-words-about';
 import { siteSection, type SiteSection } from './site-sections';
 import { TitleMatcher } from './title-patterns';
 import { compileTrustList, type TrustList } from './trust';
@@ -103,10 +103,10 @@ function named(host: string, domain: string, service: CatalogService, trusted: b
  * when it names the host itself or a path of it, an admin's custom pattern always wins, and so does
  * an address that is an application's own route (page-words' classifyByApplicationRoute: /wp-admin).
  */
-function sectionOfService(parsed: UrlParts, domain: string, match: HostMatch, compiled: CompiledCatalog): SiteSection | undefined {
+function sectionOfService(parsed: UrlParts, domain: string, match: HostMatch, compiled: CompiledCatalog, title: string | undefined): SiteSection | undefined {
   if (match.byPath || compiled.customPatterns.has(match.pattern)) return undefined;
   const { host, path } = parsed;
-  const section = siteSection({ host, path, domain, named: match.host, service: match.service });
+  const section = siteSection({ host, path, domain, named: match.host, service: match.service, ...(title !== undefined && { title }) });
   return section && !classifyByApplicationRoute(host, path) ? section : undefined;
 }
 
@@ -114,12 +114,28 @@ function ofSection(host: string, domain: string, service: CatalogService, sectio
   return { ...named(host, domain, service, trusted, trusted ? 'trust' : 'section'), category: 'other', section };
 }
 
-function classifyUrl(parsed: UrlParts, title: string | undefined, options: DestinationOptions): DestinationResult {
+/**
+ * Self-hosted software's title on a page that is not an instance of it: its encyclopedia entry or a
+ * review (page-words-about.ts), an article about it ("Synology DiskStation - heise online" at
+ * /tests/synology-diskstation-…-9000000.html), or the vendor's own website ("BigBlueButton - Virtual
+ * Classroom Software" on bigbluebutton.org, the domain of the entry's vendor source): instances run
+ * on their users' hosts.
+ */
+function titleNamesNoInstance(service: CatalogService, title: string, path: string, domain: string): boolean {
+  if (namesAProductItIsAbout(title) || isArticleAddress(path)) return true;
+  const source = service.source;
+  if (source?.kind !== 'vendor') return false;
+  const vendor = usableUrlParts(source.url);
+  return vendor !== undefined && registrableDomain(vendor.host) === domain;
+}
+
+/** `url`: the raw address, read only when the page's words would name a category (a search query in it). */
+function classifyUrl(parsed: UrlParts, title: string | undefined, options: DestinationOptions, url?: string): DestinationResult {
   const { host, path } = parsed;
   const domain = registrableDomain(host);
   const compiled = catalogFor(options);
   const match = compiled.index.lookup(host, path, domain);
-  const section = match && sectionOfService(parsed, domain, match, compiled);
+  const section = match && sectionOfService(parsed, domain, match, compiled, title);
 
   if (trustFor(options)?.matches(host, path)) {
     if (!match) return { category: 'other', host, domain, trusted: true, matchedBy: 'trust' };
@@ -131,15 +147,17 @@ function classifyUrl(parsed: UrlParts, title: string | undefined, options: Desti
   // know, and the page's words only guess a category there (never a service).
   if (!compiled.index.knowsDomain(domain)) {
     const service = title && compiled.titles.size > 0 ? compiled.titles.match(title) : undefined;
-    // An encyclopedia entry or a review names the software it is about (page-words-about.ts).
-    if (service && !namesAProductItIsAbout(title!)) return named(host, domain, service, false, 'title');
+    if (service && !titleNamesNoInstance(service, title!, path, domain)) return named(host, domain, service, false, 'title');
     const guess = classifyByPageWords(host, path, title);
     if (guess) {
-      // In a content section the page's words describe (a blog post on merging PDFs); an
-      // application's own route in the address still names it (/blog/wp-admin).
+      // In a content section the page's words describe (a blog post on merging PDFs), and on a
+      // results page they are the search ("mp4 to mp3 - Qwant"); an application's own route in the
+      // address still names it (/blog/wp-admin, GitLab's /-/issues?search=…).
       const content = siteSection({ host, path, domain, named: domain });
-      const byAddress = content && classifyByApplicationRoute(host, path);
+      const searched = !content && url !== undefined && isSearchResults(url);
+      const byAddress = (content || searched) && classifyByApplicationRoute(host, path);
       if (content && !byAddress) return { category: 'other', host, domain, trusted: false, matchedBy: 'section', section: content };
+      if (searched && !byAddress) return { category: 'other', host, domain, trusted: false, matchedBy: 'none' };
       const used = byAddress || guess;
       return { category: used.category, host, domain, trusted: false, matchedBy: 'page' };
     }
@@ -167,7 +185,7 @@ export function classifyDestination(input: DestinationInput, options: Destinatio
   const title = typeof input.title === 'string' ? input.title : undefined;
   let result: DestinationResult;
   if (tab) {
-    result = classifyUrl(tab, title, options);
+    result = classifyUrl(tab, title, options, input.url);
     // An upload inside a third-party frame (an embedded Dropbox chooser on a blog) goes to the
     // frame's service; the frame's title is not known, so only its URL counts.
     if (frame && frame.host !== tab.host) result = landingElsewhere(result, frame, options);

@@ -59,3 +59,29 @@ const A_REVIEW = /\b(?:reviews|alternatives?|vs\.?|versus|comparison|compared)\b
 export function namesAProductItIsAbout(title: string): boolean {
   return NOT_THE_PAGE_ITSELF_ELSEWHERE.test(title) || A_REVIEW.test(title);
 }
+
+/**
+ * A search query in the address (?q=, ?query=, ?s=, ?search=, ?text=, ?wd=…): a results page, whose
+ * title repeats what was searched for ("mp4 to mp3 - Qwant", "You searched for heic to jpg"). Its
+ * words are the visitor's, not what the page does. Read from the raw URL, only once a page word
+ * would fire.
+ */
+const SEARCH_QUERY = /[?&](?:q|query|s|search|search_query|searchterm|keywords?|k|wd|text|term|st)=[^&#]/i;
+
+export function isSearchResults(url: string): boolean {
+  const hash = url.indexOf('#');
+  const query = url.indexOf('?');
+  return query >= 0 && (hash < 0 || query < hash) && SEARCH_QUERY.test(hash < 0 ? url.slice(query) : url.slice(query, hash));
+}
+
+/**
+ * An article's address: a last segment of at least four words joined by hyphens that ends in a
+ * page extension or a long number, as news and review sites name their articles
+ * ("/tests/synology-diskstation-ds224-im-test-9000000.html"). An application's routes are not made
+ * of prose.
+ */
+const ARTICLE_SLUG = /\/[a-z0-9]+(?:-[a-z0-9]+){3,}(?:\.s?html?|-\d{5,})\/?$/;
+
+export function isArticleAddress(path: string): boolean {
+  return ARTICLE_SLUG.test(path);
+}

@@ -264,6 +264,14 @@ function byTitle(head: string, host: string): PageWordsMatch | 'about' | undefin
  */
 const APPLICATION_ROUTES = new Set(['webmail_host', 'webmail_path', 'gitlab_path', 'wp_admin_path']);
 
+/**
+ * The routes that still name the application when the title says the page is about something:
+ * GitLab's "/-/" and "/wp-admin" are nobody's topic, but "/webmail/" is also where a site files its
+ * article about webmail ("Webmail: Anbieter, Sicherheit und Alternativen"). A webmail's own pages
+ * are titled for the mailbox or the login, never as an article.
+ */
+const ROUTES_UNDER_AN_ARTICLE = new Set(['gitlab_path', 'wp_admin_path']);
+
 function byPath(path: string, only?: ReadonlySet<string>): PageWordsMatch | undefined {
   if (!PATH_SCREEN.test(path)) return undefined;
   const parts = path.split('/').filter(Boolean);
@@ -295,7 +303,7 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   // something names no tool by its title, nor by its address's topic ("/merge-pdf" of "How to
   // merge PDFs"); only an application's own route still names it.
   if (named !== undefined && named !== 'about' && !aboutSomething(head!, path)) return named;
-  if (named !== undefined) return byPath(path, APPLICATION_ROUTES);
+  if (named !== undefined) return byPath(path, ROUTES_UNDER_AN_ARTICLE);
   const slug = byPath(path);
   return slug && head !== undefined && !APPLICATION_ROUTES.has(slug.rule) && aboutSomething(head, path) ? undefined : slug;
 }

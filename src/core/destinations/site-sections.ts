@@ -24,7 +24,7 @@
 import { getDomain } from 'tldts';
 import type { DestinationCategory } from '../schema/identifiers';
 
-export type SectionKind = 'blog' | 'news' | 'docs' | 'help' | 'community' | 'status' | 'company' | 'legal' | 'pricing';
+export type SectionKind = 'blog' | 'news' | 'docs' | 'help' | 'community' | 'status' | 'company' | 'legal' | 'pricing' | 'tenant';
 
 export interface SiteSection {
   where: 'subdomain' | 'path';
@@ -46,6 +46,7 @@ export const SECTION_KINDS: Readonly<Record<SectionKind, string>> = {
   company: 'company pages (about, careers, investors)',
   legal: 'legal pages',
   pricing: 'pricing and product tour pages',
+  tenant: "a customer's own site on a web hosting service (acme.netlify.app, acme.readthedocs.io), not the hosting service",
 };
 
 /**
@@ -64,12 +65,14 @@ export const SECTION_SUBDOMAINS: Readonly<Record<SectionKind, readonly string[]>
   company: ['about', 'careers', 'jobs', 'investor', 'investors', 'trust'],
   legal: ['legal'],
   pricing: [],
+  // Not a word: the label in front of a private public suffix (byTenant).
+  tenant: [],
 };
 
 /** First path segments on the site's front door (after a locale: /de/help, /intl/en_us/about). */
 export const SECTION_PATHS: Readonly<Record<SectionKind, readonly string[]>> = {
   blog: ['blog', 'blogs'],
-  news: ['news', 'newsroom', 'press', 'changelog', 'release-notes', 'whats-new'],
+  news: ['news', 'newsroom', 'press', 'changelog', 'release-notes', 'whats-new', 'magazine', 'magazin'],
   docs: ['docs', 'documentation', 'developers', 'developer', 'guides', 'tutorials', 'learn', 'academy'],
   help: ['help', 'support', 'hc', 'kb', 'knowledge-base', 'knowledgebase', 'faq', 'faqs', 'articles', 'contact', 'contact-us'],
   community: ['community', 'forum', 'forums'],
@@ -77,6 +80,7 @@ export const SECTION_PATHS: Readonly<Record<SectionKind, readonly string[]>> = {
   company: ['about', 'about-us', 'company', 'careers', 'jobs', 'investors'],
   legal: ['legal', 'privacy', 'privacy-policy', 'terms', 'terms-of-service', 'terms-of-use', 'tos', 'cookies', 'cookie-policy'],
   pricing: ['pricing', 'plans', 'features'],
+  tenant: [],
 };
 
 const byWord = (table: Readonly<Record<SectionKind, readonly string[]>>) =>
@@ -86,6 +90,22 @@ const PATH_KIND = byWord(SECTION_PATHS);
 
 /** Code hosts and social networks: the first path segment is a user or an organisation. */
 const NAMESPACE_PATHS: ReadonlySet<DestinationCategory> = new Set(['source_code_repository', 'social_media']);
+
+/**
+ * First path segments a code host or a social network keeps for its own pages: no account may take
+ * them, because the platform needs them for its pricing, product tour, company and legal pages
+ * (github.com/pricing, x.com/tos). Left out: words an account does hold on some platform (docs,
+ * blog, help, status, jobs: github.com/docs is an organisation, LinkedIn's jobs take CVs).
+ */
+const RESERVED_ON_NAMESPACE_HOSTS: ReadonlySet<string> = new Set(['pricing', 'features', 'about', 'careers', 'press', 'legal', 'privacy', 'terms', 'tos']);
+
+/**
+ * Section words a site also puts one level down, under a product or a hub (dropbox.com/business/pricing,
+ * perplexity.ai/hub/blog/…). One level down is where an application keeps its users' own folders
+ * too (dropbox.com/home/blog), so there the page's title must say the same, with other words
+ * around it ("Dropbox Business pricing", "Perplexity Blog"): a folder's title is its bare name.
+ */
+const SECOND_LEVEL_PATHS: ReadonlySet<string> = new Set(['pricing', 'blog']);
 
 /**
  * Words that name the product itself for a service of a category: to a documents product
@@ -108,6 +128,8 @@ export interface SectionContext {
   named: string;
   /** The named service, when there is one. */
   service?: { name: string; category: DestinationCategory };
+  /** The page's title, when known: a section word one level down counts only when the title says it too. */
+  title?: string;
 }
 
 /**
@@ -145,19 +167,41 @@ function bySubdomain(c: SectionContext): SiteSection | undefined {
 function byPath(c: SectionContext): SiteSection | undefined {
   const { host, path, domain } = c;
   if (host !== domain && !(host.length === domain.length + 4 && host.startsWith('www.') && host.endsWith(domain))) return undefined;
-  if (c.service && NAMESPACE_PATHS.has(c.service.category)) return undefined;
-  // The first segment, or the one after a locale (at most two of them: /intl/en_gb/privacy).
-  for (let from = 1, n = 0; n < 3 && from < path.length; n++) {
+  const namespaces = c.service !== undefined && NAMESPACE_PATHS.has(c.service.category);
+  // The first segment, or the one after a locale (at most two of them: /intl/en_gb/privacy); then,
+  // with the title's word, the one after that (SECOND_LEVEL_PATHS).
+  let first: string | undefined;
+  for (let from = 1, n = 0; n < 4 && from < path.length; n++) {
     const slash = path.indexOf('/', from);
     const segment = path.slice(from, slash < 0 ? path.length : slash);
     if (segment === '') return undefined;
     const word = segment.includes('.') ? segment.replace(PAGE_EXTENSION, '') : segment;
-    const kind = isProductNoun(c, word) ? undefined : PATH_KIND.get(word);
-    if (kind) return { where: 'path', word, kind, reason: reasonFor(c, `/${word} on ${host}`, kind) };
-    if (slash < 0 || !LOCALE.test(word)) return undefined;
+    if (first === undefined) {
+      const kind = isProductNoun(c, word) || (namespaces && !RESERVED_ON_NAMESPACE_HOSTS.has(word)) ? undefined : PATH_KIND.get(word);
+      if (kind) return { where: 'path', word, kind, reason: reasonFor(c, `/${word} on ${host}`, kind) };
+      if (slash < 0 || namespaces) return undefined;
+      if (!LOCALE.test(word) || n === 2) first = word;
+    } else {
+      if (!SECOND_LEVEL_PATHS.has(word) || !titleSays(c.title, word)) return undefined;
+      const kind = PATH_KIND.get(word)!;
+      return { where: 'path', word, kind, reason: reasonFor(c, `/${first}/${word} on ${host}`, kind) };
+    }
     from = slash + 1;
   }
   return undefined;
+}
+
+/** Whether a part of the title (between " - ", " | ", ": " …) holds `word` beside other words: "Perplexity Blog", not "Blog". */
+function titleSays(title: string | undefined, word: string): boolean {
+  if (title === undefined) return false;
+  return title
+    .slice(0, 512)
+    .toLowerCase()
+    .split(/\s+[-–—|·•»:\\]\s+|\s*[|·•»]\s*|:\s+/)
+    .some((part) => {
+      const words = part.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      return words.length > 1 && words.includes(word);
+    });
 }
 
 function reasonFor(c: SectionContext, place: string, kind: SectionKind, owner?: string): string {
@@ -167,9 +211,29 @@ function reasonFor(c: SectionContext, place: string, kind: SectionKind, owner?: 
 }
 
 /**
+ * A customer's own site on a web hosting service: the catalog named the hosting service's private
+ * public suffix ("netlify.app", "readthedocs.io", "blogspot.com") and the page is on a label in front
+ * of it. What is there is the customer's published site (a library's documentation, a blog), whose
+ * uploads, if any, go to the customer, not to the hosting service; the service's own back office
+ * (app.netlify.com, a /wp-admin route: classify.ts) is not under the suffix.
+ */
+function byTenant(c: SectionContext): SiteSection | undefined {
+  const { host, named } = c;
+  if (c.service?.category !== 'web_hosting' || host.length <= named.length) return undefined;
+  const start = tenantStart(host, c.domain);
+  // The catalog named the suffix or above it, not the tenant's own site.
+  if (start < 0 || host.length - start <= named.length) return undefined;
+  const site = host.slice(start);
+  const label = site.slice(0, site.indexOf('.'));
+  // "www.pythonanywhere.com" is the service's own front door, not a customer called "www".
+  if (label === 'www') return undefined;
+  return { where: 'subdomain', word: label, kind: 'tenant', reason: `${site} is a site hosted on ${c.service.name}, not ${c.service.name} itself` };
+}
+
+/**
  * The content section a page is in, or undefined. `host` and `path` lower case as UrlParts gives
  * them. Cost: a few map lookups; the public suffix list is consulted only when a word is found.
  */
 export function siteSection(c: SectionContext): SiteSection | undefined {
-  return bySubdomain(c) ?? byPath(c);
+  return bySubdomain(c) ?? byPath(c) ?? byTenant(c);
 }

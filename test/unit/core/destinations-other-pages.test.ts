@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyDestination } from '../../../src/core/destinations/classify';
 import { classifyByPageWords } from '../../../src/core/destinations/page-words';
+import { isArticleAddress, isSearchResults } from '../../../src/core/destinations/page-words-about';
 
 const rule = (host: string, path: string, title: string) => classifyByPageWords(host, path, title)?.rule;
 
@@ -78,5 +79,92 @@ describe('page words: ordinary pages stay `other`', () => {
       matchedBy: 'title',
     });
     expect(classifyDestination({ url: 'https://review.acme.example/', title: 'Gerrit Code Review' })).toMatchObject({ matchedBy: 'title' });
+  });
+});
+
+const classify = (url: string, title?: string) => classifyDestination({ url, ...(title !== undefined && { title }) });
+
+describe('upload services’ own pages and hosted sites stay `other`', () => {
+  it('reads a pricing page or a blog one level down when the title says so beside other words, never a folder', () => {
+    expect(classify('https://www.dropbox.com/business/pricing', 'Dropbox Business pricing: Compare plans')).toMatchObject({
+      category: 'other',
+      serviceId: 'dropbox',
+      section: { kind: 'pricing', word: 'pricing' },
+    });
+    expect(classify('https://www.perplexity.ai/hub/blog/introducing-perplexity-pro', 'Introducing Perplexity Pro | Perplexity Blog')).toMatchObject({
+      category: 'other',
+      section: { kind: 'blog' },
+    });
+    // A user's folder one level down: its title is its bare name, or the title is not known.
+    expect(classify('https://www.dropbox.com/home/pricing', 'Pricing - Dropbox').category).toBe('cloud_storage');
+    expect(classify('https://www.dropbox.com/home/blog').category).toBe('cloud_storage');
+    // Other section words stay first-level only.
+    expect(classify('https://www.dropbox.com/home/help', 'Team help folder - Dropbox').category).toBe('cloud_storage');
+  });
+
+  it("reads the pages a code host or a social network keeps for itself, not its accounts' pages", () => {
+    expect(classify('https://github.com/pricing', 'Pricing · Plans for every developer · GitHub')).toMatchObject({
+      category: 'other',
+      section: { kind: 'pricing' },
+    });
+    expect(classify('https://github.com/about/careers', 'Careers · GitHub')).toMatchObject({ category: 'other', section: { kind: 'company' } });
+    expect(classify('https://github.com/acme/pricing', 'acme/pricing: price tables').category).toBe('source_code_repository');
+    expect(classify('https://github.com/docs/docs', 'github/docs').category).toBe('source_code_repository');
+    expect(classify('https://github.com/blog').category).toBe('source_code_repository');
+  });
+
+  it("reads a portal's magazine as its news", () => {
+    expect(classify('https://www.gmx.net/magazine/digital/', 'Digital-News | GMX')).toMatchObject({ category: 'other', section: { kind: 'news' } });
+    expect(classify('https://www.gmx.net/', 'GMX: E-Mail, FreeMail, Themen- & Shopping-Portal').category).toBe('email');
+  });
+
+  it("reads a customer's site on a web hosting service as the customer's, and keeps the service's own back office", () => {
+    expect(classify('https://requests.readthedocs.io/en/latest/', 'Requests documentation')).toMatchObject({
+      category: 'other',
+      serviceId: 'readthedocs',
+      section: { kind: 'tenant', word: 'requests' },
+    });
+    expect(classify('https://acme.netlify.app/').section?.reason).toBe('acme.netlify.app is a site hosted on Netlify, not Netlify itself');
+    expect(classify('https://acme.blogspot.com/2025/01/hello.html').category).toBe('other');
+    expect(classify('https://readthedocs.org/dashboard/').category).toBe('web_hosting');
+    expect(classify('https://app.netlify.com/drop', 'Netlify Drop').category).toBe('web_hosting');
+    expect(classify('https://www.pythonanywhere.com/user/acme/files/').category).toBe('web_hosting');
+    expect(classify('https://www.blogger.com/blog/posts/1234').category).toBe('web_hosting');
+  });
+});
+
+describe('page words: results pages, articles and vendors’ sites', () => {
+  it('takes no words from the title of a results page, but still an application route', () => {
+    expect(isSearchResults('https://www.qwant.com/?q=mp4+to+mp3')).toBe(true);
+    expect(isSearchResults('https://shop.example/?page=2&s=heic+to+jpg')).toBe(true);
+    expect(isSearchResults('https://tool.example/?lang=de')).toBe(false);
+    expect(isSearchResults('https://tool.example/#/x?q=1')).toBe(false);
+    expect(isSearchResults('https://tool.example/?q=')).toBe(false);
+    expect(classify('https://www.qwant.com/?q=mp4+to+mp3', 'mp4 to mp3 - Qwant')).toMatchObject({ category: 'other', matchedBy: 'none' });
+    expect(classify('https://convert.example/?lang=de', 'MP4 to MP3 Converter')).toMatchObject({ category: 'file_conversion', matchedBy: 'page' });
+    expect(classify('https://git.acme.example/acme/app/-/issues?search=upload', 'Issues · acme / app')).toMatchObject({
+      category: 'source_code_repository',
+      matchedBy: 'page',
+    });
+  });
+
+  it('takes no webmail from a /webmail/ address whose title heads an article, but from a webmail login', () => {
+    expect(rule('www.netzwelt.de', '/webmail/index.html', 'Webmail: Anbieter, Sicherheit und Alternativen | netzwelt')).toBeUndefined();
+    expect(rule('www.isp.example', '/webmail/', 'Webmail Login')).toBe('webmail_title');
+    expect(rule('www.isp.example', '/webmail/', 'Anmelden | ISP')).toBe('webmail_path');
+    // GitLab's and WordPress's routes are nobody's topic: they still name the application.
+    expect(rule('www.site.example', '/wp-admin/upload.php', 'Webmail: Anbieter und Alternativen ‹ Site — WordPress')).toBe('wp_admin_path');
+  });
+
+  it("takes no self-hosted product from an article's address or from the vendor's own site", () => {
+    expect(isArticleAddress('/tests/synology-diskstation-ds224-im-test-9000000.html')).toBe(true);
+    expect(isArticleAddress('/acme/my-long-repo-name')).toBe(false);
+    expect(isArticleAddress('/index.php/apps/files/')).toBe(false);
+    expect(classify('https://www.heise.de/tests/Synology-DiskStation-DS224-im-Test-9000000.html', 'Synology DiskStation - heise online').category).toBe(
+      'other',
+    );
+    expect(classify('https://bigbluebutton.org/', 'BigBlueButton - Virtual Classroom Software').category).toBe('other');
+    expect(classify('https://nas.acme.example:5001/', 'Synology DiskStation - nas')).toMatchObject({ serviceId: 'synology_dsm', matchedBy: 'title' });
+    expect(classify('https://meet.school.example/b/ann-x7k-2pq', 'BigBlueButton - Ann’s room')).toMatchObject({ serviceId: 'bigbluebutton' });
   });
 });

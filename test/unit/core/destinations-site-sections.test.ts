@@ -59,8 +59,8 @@ const PRODUCT_PAGES: [string, string, string][] = [
   // To a documents product, "docs" are its documents.
   ['https://docs.craft.do/editor/d/abc', 'craft', 'productivity'],
   ['https://shimo.im/docs/abc123', 'shimo', 'productivity'],
-  // A tenant's own site under a private public suffix, whatever its name.
-  ['https://blog.blogspot.com/', 'blogger', 'web_hosting'],
+  // The hosting service's own front door under its private suffix is not a customer called "www".
+  ['https://www.pythonanywhere.com/user/acme/files/', 'pythonanywhere', 'web_hosting'],
   // An application's own route in the address (a WordPress back office) is the application.
   ['https://news.wordpress.com/wp-admin/upload.php', 'wordpress_com', 'web_hosting'],
 ];
