@@ -3,7 +3,8 @@
  * text, markup and prose. Works on at most the first TEXT_WINDOW bytes of the head, so its cost is
  * bounded whatever the file's size. Every verdict carries the signals that made it.
  */
-import { LANGUAGES, type LanguageRule } from './text-languages';
+import { LANGUAGES as BASE_LANGUAGES, type LanguageRule } from './text-languages';
+import { MORE_LANGUAGES } from './text-languages-more';
 import { byDocumentationMarkup, markdownMarkers, withoutFences } from './text-markup';
 import { byDirectives, byRequirements, bySettings, mostly } from './text-settings';
 
@@ -99,6 +100,8 @@ function byMarkup(start: string): TextVerdict | undefined {
   if (lower.startsWith('<?xml') || /^<[a-z_][\w:.-]*[\s>]/.test(lower)) return data('xml', 'XML markup');
   return undefined;
 }
+
+const LANGUAGES = [...BASE_LANGUAGES, ...MORE_LANGUAGES];
 
 /**
  * Signals compiled once, one expression per language and kind (line start or anywhere) and case

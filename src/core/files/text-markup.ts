@@ -10,6 +10,9 @@ const LANGUAGE_WINDOW = 2 * 1024;
 
 const data = (ext: string, evidence: string): TextVerdict => ({ ext, evidence, code: false });
 
+/** Formatting requests of roff itself (not of a macro package), alone on their line or with arguments. */
+const ROFF_REQUESTS = /^\.(sp|br|ti|pa|he|fo|nf|fi|in|ce|bp|ft|ll|ls|ne|na|ad|ul|bd|it|th|sh|pl|po|tl|ta|hy|nh|vs|ps)(?=[ \t]|$)/gm;
+
 /**
  * Documentation markup whose lines read as code to a language detector or to the content model
  * (Pod reads as Perl, Org as templates, roff as assembly): each is told by its own line commands.
@@ -27,6 +30,12 @@ export function byDocumentationMarkup(start: string): TextVerdict | undefined {
   const roff = window.match(/^(?:\.\\"|'\\"|\.[A-Za-z]{1,2}(?:[ \t]|$))/gm);
   if (roff && roff.length >= 3 && /^\.(?:TH|SH|Dd|Dt|Sh|SS)\b/m.test(window) && /^(?:\.|')/.test(window)) {
     return data('roff', 'roff manual page (.TH, .SH requests)');
+  }
+  if (/^\./.test(window)) {
+    // Older roff (the first Unix manuals: .th, .sh, .pa, .ti, .sp) has no .TH: three of roff's own
+    // formatting requests, used five times or more, tell it from assembly, whose directives differ.
+    const requests = [...window.matchAll(ROFF_REQUESTS)].map((m) => m[1]!);
+    if (requests.length >= 5 && new Set(requests).size >= 3) return data('roff', 'roff document (formatting requests: .sp, .ti, .br…)');
   }
   return undefined;
 }

@@ -126,3 +126,47 @@ describe('certificates in text form', () => {
     expect(verdict.evidence.join('\n')).toMatch(/does not fit/);
   });
 });
+
+describe('languages read as prose', () => {
+  it.each([
+    [
+      'Gherkin',
+      'login.feature',
+      'Feature: Log in\n  As a user I want to log in\n\nScenario: right password\n  Given a user "ann"\n  When she logs in with "secret"\n  Then she sees her inbox\n',
+    ],
+    [
+      'GraphQL',
+      'schema.graphql',
+      '# The API\nschema {\n  query: Query\n}\n\ntype Query {\n  user(id: ID!): User\n}\n\ntype User implements Node {\n  id: ID!\n  name: String\n}\n',
+    ],
+    [
+      'Smalltalk',
+      'Counter.st',
+      "Object subclass: #Counter\n\tinstanceVariableNames: 'count'\n\tclassVariableNames: ''\n\tpackage: 'Demo'!\n\n!Counter methodsFor: 'counting'!\nincrement\n\tcount := count + 1.\n\t^ self! !\n",
+    ],
+  ])('%s is source code by its syntax', async (language, name, s) => {
+    const verdict = await classifyFile(text(name.replace(/\.\w+$/, '.txt'), s));
+    expect(verdict.categoryByContent).toBe('source_code');
+    expect(verdict.evidence.join('\n')).toContain(language);
+  });
+
+  it('prose that names the keywords is still prose', async () => {
+    const prose =
+      'Feature: the new release notes\n\nThis release adds a type system for queries. Given the feedback, the schema of each type is now documented, ' +
+      'and a subclass of the reader can report them. Then we fixed bugs.\n';
+    const verdict = await classifyFile(text('notes.txt', prose));
+    expect(verdict.categoryByContent).toBe('document');
+  });
+});
+
+describe('older roff', () => {
+  it('a manual page of the first Unix manuals is a document; assembly with dot directives is not roff', async () => {
+    const roff =
+      '.th MAN I 8/20/73\n.sh NAME\nman \\- run off section of UNIX manual\n.sh SYNOPSIS\n.bd man\n[ section ] [ title ]\n.sp\n.ti 0\nDESCRIPTION\n.it Man\nis a shell command file.\n';
+    const verdict = await classifyFile(text('man.1m', roff));
+    expect(verdict.categoryByContent).toBe('document');
+    expect(verdict.evidence.join('\n')).toMatch(/roff document/);
+    const asm = '.db 0x01, 0x02\n.dw table\n.org 0x100\nstart:\n  mov a, #1\n  jmp start\n.db 0x03\n.dw end\n.if DEBUG\n.db 0\n';
+    expect((await classifyFile(text('boot.s', asm))).evidence.join('\n')).not.toMatch(/roff/);
+  });
+});
