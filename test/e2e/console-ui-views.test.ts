@@ -59,7 +59,7 @@ describe('the dashboard', () => {
 });
 
 describe('the forensic search', () => {
-  it('sorts the loaded rows by a column and says so to a screen reader', async () => {
+  it('sorts the loaded rows by a column, keeps the order in the URL, and says so to a screen reader', async () => {
     const { page } = await rig.as('read_only');
     await page.goto('/events');
     const names = () => page.locator('table.events tbody td.filename').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? ''));
@@ -70,11 +70,14 @@ describe('the forensic search', () => {
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Observed');
 
     await page.getByRole('button', { name: 'File', exact: true }).click();
+    await page.waitForURL(/\/events\?sort=file$/);
     await expect.poll(names).toEqual(byName);
     expect(await page.locator('th[aria-sort="ascending"]').textContent()).toBe('File');
     expect(byName).toContain(HOSTILE_NAME);
 
-    await page.getByRole('button', { name: 'Score', exact: true }).click();
+    // The sort is part of the URL: opened anew, the search comes in the same order.
+    await page.goto('/events?sort=score');
+    await expect.poll(async () => (await names()).length).toBe(5);
     const scores = await page.locator('table.events tbody td.num').allTextContents();
     expect(scores.map(Number)).toEqual([...scores.map(Number)].sort((a, b) => b - a));
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Score');

@@ -80,8 +80,12 @@ export function Search(props: { query: URLSearchParams }) {
   const filters = filtersOf(props.query);
   const cursor = props.query.get('cursor') ?? undefined;
   const limit = PAGE_SIZES.find((s) => s === props.query.get('limit')) ?? PAGE_SIZES[0]!;
+  const limitParam = limit === PAGE_SIZES[0] ? undefined : limit;
   const key = qs({ ...filters, cursor, limit });
-  const [sort, setSort] = useState<SortKey>('time');
+  // The sort is in the URL too (`sort=score`), so a shared search opens in the same order.
+  const sortParam = props.query.get('sort') as SortKey | null;
+  const sort: SortKey = sortParam && Object.hasOwn(SORTS, sortParam) ? sortParam : 'time';
+  const setSort = (k: SortKey) => navigate(`/events${qs({ ...filters, cursor, limit: limitParam, sort: k === 'time' ? undefined : k })}`, { replace: true });
   const load = (from?: string) => api<Answer>(`/api/v1/events${qs({ ...filters, cursor: from, limit })}`);
   const state = useLoad(() => load(cursor), key);
   const more = useMorePages(key, load);
@@ -146,13 +150,13 @@ export function Search(props: { query: URLSearchParams }) {
           />
           {more.error && <ErrorBox error={more.error} />}
           <nav class="pager" aria-label="Pages">
-            {cursor && <Link href={`/events${qs({ ...filters, limit })}`}>First page</Link>}
+            {cursor && <Link href={`/events${qs({ ...filters, limit, sort: sortParam ?? undefined })}`}>First page</Link>}
             {nextCursor && (
               <button type="button" class="secondary" disabled={more.loading} onClick={() => void more.loadFrom(nextCursor)}>
                 {more.loading ? 'Loading…' : `Load ${limit} more`}
               </button>
             )}
-            {nextCursor && <Link href={`/events${qs({ ...filters, limit, cursor: nextCursor })}`}>Next page</Link>}
+            {nextCursor && <Link href={`/events${qs({ ...filters, limit, cursor: nextCursor, sort: sortParam ?? undefined })}`}>Next page</Link>}
             {pageSize}
           </nav>
         </div>
