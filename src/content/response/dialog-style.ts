@@ -1,5 +1,11 @@
-/** The dialog's styles, all inside its closed shadow root; `all: initial` keeps the page's CSS out. */
-export const HOST_STYLE = [
+/**
+ * The host's style, twice: inline (its only attribute) and as `:host` rules with `!important` in
+ * the closed root. For important declarations the shadow tree's context wins over the page's, inline
+ * style attribute included, so no page stylesheet or `style` edit can hide, shrink, clip, dim or
+ * move the host; the guard (dialog-guard.ts) also puts the attribute back. Effects an ancestor could
+ * lay on the box (opacity, filter, transform, clip-path of <html>) do not reach the top layer.
+ */
+const HOST_DECLARATIONS = [
   'all: initial !important',
   'position: fixed !important',
   'top: 0 !important',
@@ -10,10 +16,17 @@ export const HOST_STYLE = [
   'visibility: visible !important',
   'opacity: 1 !important',
   'z-index: 2147483647 !important',
-].join(';');
+  'pointer-events: auto !important',
+  'transform: none !important',
+  'filter: none !important',
+  'clip-path: none !important',
+  'content-visibility: visible !important',
+];
+
+export const HOST_STYLE = HOST_DECLARATIONS.join(';');
 
 export const DIALOG_CSS = `
-:host { all: initial; }
+:host { ${HOST_DECLARATIONS.join('; ')}; }
 * { box-sizing: border-box; }
 .box { all: initial; display: block; box-sizing: border-box; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: #1b1f24; background: #fff; border: 1px solid #c9ced6; border-radius: 10px; padding: 20px 22px; margin: auto;

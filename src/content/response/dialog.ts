@@ -3,11 +3,13 @@
  * custom-element name (the page cannot pre-define it) appended to <html>, a closed shadow root,
  * styles only inside it, and the top layer (`<dialog>.showModal()`, a popover for a notice) so no
  * page z-index covers it. It acts only on trusted events: a page's synthetic clicks and keys do
- * nothing. Text is set with textContent only. Built lazily (entrypoints/response-dialog.ts).
+ * nothing. Text is set with textContent only. Built lazily (entrypoints/response.ts). While it is
+ * shown, dialog-guard.ts puts it back whenever the page's script takes it away or covers it.
  */
 import type { ResponseDecision, ResponseFailure } from '../../core/schema/response';
 import type { DialogResult, ResponseDialog } from './module-api';
 import { DIALOG_CSS, HOST_STYLE } from './dialog-style';
+import { guardDialog } from './dialog-guard';
 import { canConfirm, dialogView, type ButtonAction, type DialogView, type Translate } from './dialog-view';
 
 function element<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, text?: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
@@ -91,6 +93,52 @@ export function createResponseDialog(doc: Document, t: Translate): ResponseDialo
 
 function display(doc: Document, t: Translate, decision: ResponseDecision, failure?: ResponseFailure): Promise<DialogResult> {
   const view = dialogView(decision, t, failure);
+  return new Promise<DialogResult>((resolve) => {
+    let done = false;
+    let stopGuard = () => {};
+    let shown: Mounted;
+    const finish = (proceed: boolean) => {
+      if (done) return;
+      done = true;
+      const justification = shown.textarea?.value.trim().slice(0, view.justification?.maxLength);
+      stopGuard(); // before the host goes, or the guard would put it back
+      shown.host.remove();
+      resolve({ proceed, ...(proceed && justification && { justification }) });
+    };
+    const act = (action: ButtonAction) => {
+      if (action === 'proceed' && !canConfirm(view, shown.textarea?.value ?? '')) return;
+      finish(action === 'proceed' || (action === 'ok' && view.kind === 'notify'));
+    };
+    shown = mount(doc, view, act);
+    stopGuard = guardDialog({
+      doc,
+      hostStyle: HOST_STYLE,
+      modal: view.modal,
+      current: () => shown,
+      remount: () => {
+        // A rewritten document (document.open) has erased every listener of the old host: a new one, same answer so far.
+        const typed = shown.textarea?.value;
+        shown.host.remove();
+        shown = mount(doc, view, act, typed);
+      },
+      refocus: () => shown.focus(),
+    });
+    if (!view.modal) setTimeout(() => finish(true), view.autoDismissMs);
+    // A notice never holds the upload.
+    if (view.kind === 'notify') resolve({ proceed: true });
+  });
+}
+
+interface Mounted {
+  host: HTMLElement;
+  box: HTMLElement;
+  textarea?: HTMLTextAreaElement;
+  /** Focuses the control that last had the focus (the first one at the start). */
+  focus(): void;
+}
+
+/** Builds the host, its closed root and the box on <html>, wires the trusted controls and opens it. */
+function mount(doc: Document, view: DialogView, act: (action: ButtonAction) => void, typed?: string): Mounted {
   const host = doc.createElement(randomName());
   host.setAttribute('style', HOST_STYLE);
   const root = host.attachShadow({ mode: 'closed' });
@@ -98,67 +146,60 @@ function display(doc: Document, t: Translate, decision: ResponseDecision, failur
   const box = view.modal ? element(doc, 'dialog') : element(doc, 'div');
   root.append(style, box);
   const { textarea, buttons } = render(doc, view, box);
+  if (textarea && typed) textarea.value = typed;
   doc.documentElement.append(host);
 
-  return new Promise<DialogResult>((resolve) => {
-    let done = false;
-    const finish = (proceed: boolean) => {
-      if (done) return;
-      done = true;
-      const justification = textarea?.value.trim().slice(0, view.justification?.maxLength);
-      host.remove();
-      resolve({ proceed, ...(proceed && justification && { justification }) });
-    };
-    const confirmButton = buttons.get('proceed');
-    const update = () => {
-      if (confirmButton) confirmButton.disabled = !canConfirm(view, textarea?.value ?? '');
-    };
-    update();
-    textarea?.addEventListener('input', update);
-    const act = (action: ButtonAction) => {
-      if (action === 'proceed' && !canConfirm(view, textarea?.value ?? '')) return;
-      finish(action === 'proceed' || (action === 'ok' && view.kind === 'notify'));
-    };
-    for (const [action, button] of buttons) {
-      button.addEventListener('click', (event) => {
-        // Only the person: a page can reach neither the root nor, through it, a trusted click.
-        if (event.isTrusted) act(action);
-      });
-    }
-    const focusables = () => Array.from(root.querySelectorAll<HTMLElement>('a[href], textarea, button:not(:disabled)'));
-    box.addEventListener('keydown', (e) => {
-      const event = e as KeyboardEvent;
-      if (!event.isTrusted) return;
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        act(view.kind === 'warn' ? 'cancel' : 'ok');
-      } else if (event.key === 'Enter' && !event.shiftKey && !(event.target instanceof HTMLButtonElement) && !(event.target instanceof HTMLAnchorElement)) {
-        event.preventDefault();
-        act(view.kind === 'warn' ? 'proceed' : 'ok');
-      } else if (event.key === 'Tab') {
-        const list = focusables();
-        const at = list.indexOf(root.activeElement as HTMLElement);
-        const next = event.shiftKey ? (at <= 0 ? list.length - 1 : at - 1) : at === list.length - 1 ? 0 : at + 1;
-        event.preventDefault();
-        list[next]?.focus();
-      }
+  const confirmButton = buttons.get('proceed');
+  const update = () => {
+    if (confirmButton) confirmButton.disabled = !canConfirm(view, textarea?.value ?? '');
+  };
+  update();
+  textarea?.addEventListener('input', update);
+  for (const [action, button] of buttons) {
+    button.addEventListener('click', (event) => {
+      // Only the person: a page can reach neither the root nor, through it, a trusted click.
+      if (event.isTrusted) act(action);
     });
-    if (box instanceof HTMLDialogElement) {
-      // Esc on a modal dialog fires `cancel` first: handled above, the dialog stays ours to close.
-      box.addEventListener('cancel', (event) => event.preventDefault());
-      box.showModal();
-    } else {
-      box.setAttribute('popover', 'manual');
-      try {
-        box.showPopover();
-      } catch {
-        // No popover support: the host's fixed position and maximum z-index still show it.
-      }
-      setTimeout(() => finish(true), view.autoDismissMs);
-    }
-    // A modal takes the focus (the rest of the page is inert); a notice never takes it from the page.
-    if (view.modal) (textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok'))?.focus();
-    // A notice never holds the upload.
-    if (view.kind === 'notify') resolve({ proceed: true });
+  }
+  const focusables = () => Array.from(root.querySelectorAll<HTMLElement>('a[href], textarea, button:not(:disabled)'));
+  let last: HTMLElement | undefined = textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok');
+  root.addEventListener('focusin', () => {
+    if (root.activeElement instanceof HTMLElement) last = root.activeElement;
   });
+  box.addEventListener('keydown', (e) => {
+    const event = e as KeyboardEvent;
+    if (!event.isTrusted) return;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      act(view.kind === 'warn' ? 'cancel' : 'ok');
+    } else if (event.key === 'Enter' && !event.shiftKey && !(event.target instanceof HTMLButtonElement) && !(event.target instanceof HTMLAnchorElement)) {
+      event.preventDefault();
+      act(view.kind === 'warn' ? 'proceed' : 'ok');
+    } else if (event.key === 'Tab') {
+      const list = focusables();
+      const at = list.indexOf(root.activeElement as HTMLElement);
+      const next = event.shiftKey ? (at <= 0 ? list.length - 1 : at - 1) : at === list.length - 1 ? 0 : at + 1;
+      event.preventDefault();
+      list[next]?.focus();
+    }
+  });
+  if (box instanceof HTMLDialogElement) {
+    // Esc on a modal dialog fires `cancel` first: handled above, the dialog stays ours to close.
+    box.addEventListener('cancel', (event) => event.preventDefault());
+    box.showModal();
+  } else {
+    box.setAttribute('popover', 'manual');
+    try {
+      box.showPopover();
+    } catch {
+      // No popover support: the host's fixed position and maximum z-index still show it.
+    }
+  }
+  // A modal takes the focus (the rest of the page is inert); a notice never takes it from the page.
+  const focus = () => {
+    if (view.modal && (!last?.isConnected || (last as HTMLButtonElement).disabled)) last = textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok');
+    if (view.modal) last?.focus();
+  };
+  focus();
+  return { host, box, textarea, focus };
 }
