@@ -27,6 +27,11 @@ export interface PostgresCluster {
   port: number;
   pid: number;
   stop(): Promise<void>;
+  /**
+   * Immediate shutdown (SIGQUIT, as `pg_ctl stop -m immediate`), waited for synchronously, then the
+   * folder removed: for a process about to exit (a signal or `exit` handler cannot await).
+   */
+  stopNow(): void;
 }
 
 function binDir(): string {
@@ -66,6 +71,16 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+/** Blocks this thread (no event loop: usable in an `exit` handler) until `done` or `ms` passed. */
+function waitUntilSync(done: () => boolean, ms: number): boolean {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (done()) return true;
+    Atomics.wait(pause, 0, 0, 20);
+  }
+  return done();
+}
 
 async function waitUntil(done: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end;) {
@@ -136,6 +151,12 @@ export async function startPostgresCluster(options: { durable?: boolean; tls?: b
           if (alive(pid)) process.kill(pid, 'SIGINT');
           if (!(await waitUntil(() => !alive(pid), 15_000)) && alive(pid)) process.kill(pid, 'SIGQUIT');
           await waitUntil(() => !alive(pid), 5_000);
+          rmSync(dir, { recursive: true, force: true });
+        },
+        stopNow() {
+          if (alive(pid)) process.kill(pid, 'SIGQUIT');
+          // The backends exit within moments of their postmaster; the folder goes once they are gone.
+          waitUntilSync(() => !alive(pid), 5_000);
           rmSync(dir, { recursive: true, force: true });
         },
       };
