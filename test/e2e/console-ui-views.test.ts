@@ -33,6 +33,7 @@ const focusRing = (page: Page) =>
 describe('the dashboard', () => {
   it('draws severity over time and lists top users, destinations and indicators, each a link to its search', async () => {
     const { page, dialogs } = await rig.as('read_only');
+    await page.setViewportSize({ width: 1440, height: 960 }); // three top tables side by side, as the demo shows them
     await page.goto('/?range=7d');
     await loaded(page);
     // uPlot draws on a canvas inside the figure; its text alternative sums the events by severity.
@@ -42,6 +43,19 @@ describe('the dashboard', () => {
     );
     const destinations = page.getByRole('table', { name: 'Top destinations' });
     await expect.poll(() => destinations.locator('tbody tr').count()).toBe(5);
+    // A severity badge is one word on one line, even in a narrow column that wraps long names.
+    const badgeLines = await page
+      .getByRole('table', { name: /Top users/ })
+      .locator('.sev')
+      .evaluateAll((badges) =>
+        badges.map((b) => {
+          const range = document.createRange();
+          range.selectNodeContents(b);
+          return range.getClientRects().length;
+        }),
+      );
+    expect(badgeLines.length).toBeGreaterThan(0);
+    expect(badgeLines.every((n) => n === 1)).toBe(true);
     const indicators = page.getByRole('table', { name: /Top indicators/ });
     expect(await indicators.locator('tbody tr').count()).toBeGreaterThan(0);
 
