@@ -11,7 +11,7 @@ const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/;
 
 /** A title like this is about something, not the thing itself: articles, help, listings, questions. */
 const NOT_THE_PAGE_ITSELF =
-  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?)\b/i;
+  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?|forums|encyclopedia|definitions?|meaning|glossary|dictionary|for (?:windows|mac|macos|pc|linux))\b/i;
 
 /**
  * The same, in the other languages people read the web in: a German, French or Polish article
@@ -33,7 +33,8 @@ const A_WORKS_YEAR = /\((?:1[89]|20)\d\d\)/;
 const SUBJECT_PATHS = new Set(
   (
     'products product p dp b c category categories collections shop store item itm title titles book books movie movies film films show shows ' +
-    'watch s search jobs job viewjob job-listing article artikel wiki story stories reviews review'
+    'watch s search jobs job viewjob job-listing article artikel wiki story stories reviews review tag tags topic topics questions question ' +
+    'threads thread definitions definition glossary encyclopedia dictionary'
   ).split(' '),
 );
 
@@ -84,4 +85,39 @@ const ARTICLE_SLUG = /\/[a-z0-9]+(?:-[a-z0-9]+){3,}(?:\.s?html?|-\d{5,})\/?$/;
 
 export function isArticleAddress(path: string): boolean {
   return ARTICLE_SLUG.test(path);
+}
+
+/**
+ * Institutions' sites: a university's or a public body's page about one of its services ("Cloud
+ * storage | IT Services", "Send large files | Australian Taxation Office") sits in the site's tree;
+ * the service itself runs on a host of its own (filesender.uni.example, webmail.univ.edu).
+ */
+const INSTITUTION_HOST =
+  /\.(?:edu|gov|mil)(?:\.[a-z]{2})?$|\.(?:ac|gob|gouv|govt|go|gv)\.[a-z]{2}$|(?:^|\.)(?:uni|univ|tu|fh)-[a-z0-9-]+\.[a-z]{2,}$|(?:^|\.)(?:nhs\.uk|europa\.eu|admin\.ch|bund\.de|canada\.ca)$/;
+
+/**
+ * A page a site files among its own pages under the words its title names: an institution's page
+ * anywhere but its front page, or a page at least two segments deep (after a locale) whose last
+ * segment spells the words ("/tag/ai-assistant", "/services/transfer-large-files/", a forum's
+ * "/threads/200000-send-large-files.html"). A tool sits at the top of its site ("/heic-to-jpg");
+ * one filed by kind keeps its tool's slug (`isToolSlug`: "/image/heic-to-jpg/"), one filed under a
+ * tools folder is one ("/tools/pdf-editor").
+ */
+const TOOL_FOLDERS: ReadonlySet<string> = new Set(['tools', 'tool', 'app', 'apps', 'online', 'convert', 'converter', 'converters']);
+
+export function placedInASite(host: string, path: string, words: string, isToolSlug: (segment: string) => boolean): boolean {
+  const parts = path.split('/').filter(Boolean);
+  if (parts.length > 0 && !/^index\.\w+$/.test(parts[0]!) && INSTITUTION_HOST.test(host)) return true;
+  let from = 0;
+  while (from < 2 && from < parts.length - 1 && LOCALE.test(parts[from]!)) from++;
+  if (parts.length - from < 2) return false;
+  // A site that files its tools under a folder says so ("/tools/pdf-editor", "/online/compress-pdf").
+  for (let i = from; i < parts.length - 1; i++) if (TOOL_FOLDERS.has(parts[i]!)) return false;
+  const last = parts[parts.length - 1]!.replace(/\.\w+$/, '').replace(/_/g, '-');
+  const slug = words
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join('-');
+  return slug !== '' && last.includes(slug) && !isToolSlug(last);
 }

@@ -17,7 +17,7 @@
  * TITLE_MATCH_CHARS characters.
  */
 import type { DestinationCategory } from '../schema/identifiers';
-import { aboutSomething } from './page-words-about';
+import { aboutSomething, placedInASite } from './page-words-about';
 import { boundedTitle } from './title-patterns';
 
 export type UploadCategory = Exclude<DestinationCategory, 'unknown' | 'other'>;
@@ -92,6 +92,9 @@ function segments(title: string): Segment[] {
   }
   return parts;
 }
+
+/** A converter's or a PDF tool's own slug ("heic-to-jpg", "merge-pdf"): such sites file tools by kind (/image/heic-to-jpg). */
+const isToolSlug = (segment: string) => PDF_ACTION_SEGMENT.test(segment) || isPair(FORMAT_PAIR_SEGMENT.exec(segment));
 
 const isPdfPair = (m: RegExpExecArray | null) => isPair(m) && (m![1]!.toLowerCase() === 'pdf' || m![2]!.toLowerCase() === 'pdf');
 const isPair = (m: RegExpExecArray | null) => m !== null && m[1]!.toLowerCase() !== m[2]!.toLowerCase();
@@ -223,13 +226,13 @@ const TITLE_SCREEN =
 /** Likewise for paths: every path rule's segment contains one of these. */
 const PATH_SCREEN = /mail|owa|roundcube|rainloop|wp-admin|\/-\/|transfer|files|sharing|pdf|to|2/;
 
-/** Whether `text` is the rule's words and nothing else but filler or the site's own name. */
-function segmentIs(rule: PageWordRule, text: string, host: string): boolean {
+/** The rule's words when `text` is them and nothing else but filler or the site's own name. */
+function segmentIs(rule: PageWordRule, text: string, host: string): string | undefined {
   const found = rule.find(text);
-  if (!found || found === true) return false;
+  if (!found || found === true) return undefined;
   const rest = text.slice(0, found.index) + ' ' + text.slice(found.index + found[0].length);
   // The address is the account's own name in a mailbox title ("Inbox (3) - jane@acme.example").
-  return onlyFiller(rule.id === 'inbox_with_address' ? rest.replace(EMAIL_ADDRESS, ' ') : rest, host);
+  return onlyFiller(rule.id === 'inbox_with_address' ? rest.replace(EMAIL_ADDRESS, ' ') : rest, host) ? found[0] : undefined;
 }
 
 /**
@@ -239,19 +242,25 @@ function segmentIs(rule: PageWordRule, text: string, host: string): boolean {
  */
 function headsAnArticle(part: Segment, host: string): boolean {
   const next = part.afterColon;
-  return next !== undefined && !onlyFiller(next, host) && !RULES_BY_WHERE.title.some((rule) => segmentIs(rule, next, host));
+  return next !== undefined && !onlyFiller(next, host) && !RULES_BY_WHERE.title.some((rule) => segmentIs(rule, next, host) !== undefined);
+}
+
+interface TitleMatch extends PageWordsMatch {
+  /** The words the rule found ("Cloud storage"). */
+  words: string;
 }
 
 /** The title's match; `about` when its words head an article ("Webmail: Anbieter, Sicherheit…"). */
-function byTitle(head: string, host: string): PageWordsMatch | 'about' | undefined {
+function byTitle(head: string, host: string): TitleMatch | 'about' | undefined {
   if (!TITLE_SCREEN.test(head)) return undefined;
   const parts = segments(head);
   let heading = false;
   for (const rule of RULES_BY_WHERE.title) {
     if (rule.id === 'inbox_with_address' && !EMAIL_ADDRESS.test(head)) continue;
     for (const part of parts) {
-      if (!segmentIs(rule, part.text, host)) continue;
-      if (!headsAnArticle(part, host)) return { category: rule.category, rule: rule.id };
+      const words = segmentIs(rule, part.text, host);
+      if (words === undefined) continue;
+      if (!headsAnArticle(part, host)) return { category: rule.category, rule: rule.id, words };
       heading = true;
     }
   }
@@ -301,8 +310,14 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   const named = head !== undefined ? byTitle(head, host) : undefined;
   // Asked only once some rule would fire (page-words-about.ts is the dearer check): a page about
   // something names no tool by its title, nor by its address's topic ("/merge-pdf" of "How to
-  // merge PDFs"); only an application's own route still names it.
-  if (named !== undefined && named !== 'about' && !aboutSomething(head!, path)) return named;
+  // merge PDFs"); only an application's own route still names it. Nor does a page that a site
+  // files among its own pages under the title's words (/tag/ai-assistant, an institution's
+  // /services/transfer-large-files): there the words are what the page is about.
+  if (named !== undefined && named !== 'about') {
+    if (aboutSomething(head!, path)) return byPath(path, ROUTES_UNDER_AN_ARTICLE);
+    if (placedInASite(host, path, named.words, isToolSlug)) return byPath(path, APPLICATION_ROUTES);
+    return { category: named.category, rule: named.rule };
+  }
   if (named !== undefined) return byPath(path, ROUTES_UNDER_AN_ARTICLE);
   const slug = byPath(path);
   return slug && head !== undefined && !APPLICATION_ROUTES.has(slug.rule) && aboutSomething(head, path) ? undefined : slug;

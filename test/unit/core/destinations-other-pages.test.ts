@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyDestination } from '../../../src/core/destinations/classify';
 import { classifyByPageWords } from '../../../src/core/destinations/page-words';
-import { isArticleAddress, isSearchResults } from '../../../src/core/destinations/page-words-about';
+import { isArticleAddress, isSearchResults, placedInASite } from '../../../src/core/destinations/page-words-about';
 
 const rule = (host: string, path: string, title: string) => classifyByPageWords(host, path, title)?.rule;
 
@@ -166,5 +166,52 @@ describe('page words: results pages, articles and vendors’ sites', () => {
     expect(classify('https://bigbluebutton.org/', 'BigBlueButton - Virtual Classroom Software').category).toBe('other');
     expect(classify('https://nas.acme.example:5001/', 'Synology DiskStation - nas')).toMatchObject({ serviceId: 'synology_dsm', matchedBy: 'title' });
     expect(classify('https://meet.school.example/b/ann-x7k-2pq', 'BigBlueButton - Ann’s room')).toMatchObject({ serviceId: 'bigbluebutton' });
+  });
+});
+
+describe('page words: a page a site files under the words its title names', () => {
+  const never = () => false;
+
+  it("reads an institution's page about one of its services as a page of its site, not the service", () => {
+    expect(rule('www.it.ox.ac.uk', '/cloud-storage', 'Cloud storage | IT Services')).toBeUndefined();
+    expect(rule('www.ato.gov.au', '/online-services/send-large-files', 'Send large files | Australian Taxation Office')).toBeUndefined();
+    expect(rule('its.unc.edu', '/pdf-tools/', 'PDF tools | Information Technology Services')).toBeUndefined();
+    expect(rule('www.uni-koeln.de', '/it/cloud-storage', 'Cloud Storage | Universität zu Köln')).toBeUndefined();
+    // The service on a host of its own, at its front page, is the service.
+    expect(rule('bigfiles.example.ac.uk', '/', 'Send large files | Example University')).toBe('file_transfer_title');
+    expect(rule('filesender.example.edu', '/index.php', 'Send large files | Example University')).toBe('file_transfer_title');
+    // An institution's webmail route still names it.
+    expect(rule('www.example.edu', '/webmail/', 'Webmail | Example University')).toBe('webmail_path');
+  });
+
+  it('reads a page two segments deep whose last segment spells the words as filed under them: tags, topics, forum threads', () => {
+    expect(rule('techcrunch.com', '/tag/ai-assistant/', 'AI assistant | TechCrunch')).toBeUndefined();
+    expect(rule('www.golem.de', '/specials/cloud-storage/', 'Cloud Storage - Golem.de')).toBeUndefined();
+    expect(rule('www.theregister.com', '/tag/file_sharing/', 'file sharing • The Register')).toBeUndefined();
+    expect(rule('www.visitscotland.com', '/inspiration/share-your-photos', 'Share your photos | VisitScotland')).toBeUndefined();
+    expect(rule('www.tenforums.com', '/general-support/200000-send-large-files.html', 'Send large files - Windows 10 Forums')).toBeUndefined();
+    // A tool at the top of its site, under a locale, filed by kind with its own slug, or under a tools folder.
+    expect(rule('sendbig.example', '/send-large-files', 'Send large files | SendBig')).toBe('file_transfer_title');
+    expect(rule('vault.example.io', '/de/cloud-storage', 'Cloud Storage | Vault')).toBe('file_transfer_title');
+    expect(rule('www.aconvert.example', '/image/heic-to-jpg/', 'HEIC to JPG | AConvert')).toBe('format_pair_title');
+    expect(rule('www.pdfsuite.example', '/tools/pdf-editor', 'PDF Editor | PDF Suite')).toBe('pdf_title');
+    // An application's deep route is not named for the title's words.
+    expect(rule('chat.example.ai', '/app/chat/123', 'AI Chat | Example')).toBe('ai_title');
+  });
+
+  it('spells the words as a slug, whole', () => {
+    expect(placedInASite('news.example', '/tag/ai-assistant', 'AI assistant', never)).toBe(true);
+    expect(placedInASite('news.example', '/tag/ai', 'AI assistant', never)).toBe(false);
+    expect(placedInASite('news.example', '/ai-assistant', 'AI assistant', never)).toBe(false);
+    expect(placedInASite('news.example', '/en/ai-assistant', 'AI assistant', never)).toBe(false);
+  });
+
+  it('knows forum, encyclopedia, definition and desktop-software titles as being about the words', () => {
+    expect(rule('www.sevenforums.com', '/', 'PDF editor - Windows 7 Forums')).toBeUndefined();
+    expect(rule('www.encyclopedia.com', '/', 'File Sharing | Encyclopedia.com')).toBeUndefined();
+    expect(rule('www.any-video-converter.com', '/', 'Any Video Converter - Free Video Converter for Windows and Mac')).toBeUndefined();
+    expect(rule('www.linuxquestions.org', '/questions/linux-software-2/x', 'File sharing - LinuxQuestions.org')).toBeUndefined();
+    // A web tool's title does not say which desktop it runs on.
+    expect(rule('videoconverter.example', '/', 'Free Video Converter | VideoConverter')).toBe('format_pair_title');
   });
 });
