@@ -5,6 +5,9 @@
  * link and buttons, read through CDP, which pierces the closed shadow root); the keyboard alone
  * moves through it without leaving it (Tab and Shift+Tab wrap), and Enter on a focused button does
  * what that button says; the page's own script sees no shadow root and its synthetic keys do nothing.
+ * A page's script that takes the dialog away — hides the host by its style attribute, removes it,
+ * removes it again in a loop — sees it come back, in the accessibility tree and answered by the
+ * person's click, and the tab keeps running through the loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
@@ -17,7 +20,7 @@ import { scratchFiles } from '../harness/scratch-files';
 import { DIALOG_HOST_SCRIPT, dialogShown, RESPONSE_RULES, responseEventFor, widgetsPage } from './response-support';
 
 let rig: Rig<ChromiumSession>;
-const files = scratchFiles({ 'colours.csv': 'a,b\n', 'keyboard.csv': 'a,b\n1,2\n' });
+const files = scratchFiles({ 'colours.csv': 'a,b\n', 'keyboard.csv': 'a,b\n1,2\n', 'hidden.csv': 'a,b\n3,4\n', 'looped.csv': 'a,b\n5,6\n' });
 
 beforeAll(async () => {
   rig = await startChromiumRig(`upwatch-response-dialog-${process.pid}`, {
@@ -48,6 +51,7 @@ async function pickInto(host: string, name: string): Promise<Page> {
 interface DomNode {
   nodeId: number;
   localName: string;
+  nodeValue?: string;
   attributes?: string[];
   children?: DomNode[];
   shadowRoots?: DomNode[];
@@ -197,6 +201,95 @@ describe('the keyboard and the page', () => {
     await until(() => page.evaluate(DIALOG_HOST_SCRIPT)).toBe(false);
     expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([]);
     expect((await responseEventFor(rig.console, 'keyboard.csv')).response).toMatchObject({ action: 'warn', outcome: 'warned' });
+    await page.close();
+  });
+});
+
+/** True when the accessibility tree has the dialog (a page that hid or removed the host takes it out of the tree). */
+async function dialogInTree(page: Page): Promise<boolean> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; ignored?: boolean }[] };
+    return nodes.some((n) => n.role?.value === 'alertdialog' && !n.ignored);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The person clicks the dialog's button named `label` (a trusted click where CDP, piercing the closed root, lays it out). */
+async function clickButton(page: Page, label: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    const { inside } = await dialogNodes(cdp);
+    const button = inside.find((n) => n.localName === 'button' && n.children?.some((c) => c.nodeValue === label));
+    if (!button) throw new Error(`no button ${label} in the dialog`);
+    const { model } = (await cdp.send('DOM.getBoxModel', { nodeId: button.nodeId })) as { model: { content: number[] } };
+    const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The page's own script, in its main world: what it can do to the host it sees on <html>. */
+const HOST = `Array.from(document.documentElement.children).find((el) => el.tagName.startsWith('UPWATCH-'))`;
+
+describe('a page that takes the dialog away', () => {
+  it('hidden by its style attribute and then removed, it comes back and the click on Cancel answers', async () => {
+    const page = await pickInto('wetransfer.com', 'hidden.csv');
+    expect(await dialogInTree(page)).toBe(true);
+
+    await page.evaluate(`${HOST}.setAttribute('style', 'display:none !important')`);
+    await until(() => page.evaluate(`${HOST}.getAttribute('style')`)).not.toContain('display:none');
+    expect(await dialogInTree(page)).toBe(true);
+
+    expect(await page.evaluate(`(() => { const host = ${HOST}; host.remove(); return host.isConnected; })()`)).toBe(false);
+    await until(() => dialogShown(page)).toBe(true);
+    await until(() => dialogInTree(page)).toBe(true);
+    // The focus is back inside: the person types where they were.
+    expect(await focused(page)).toBe('textbox:Why do you need to upload this?');
+
+    await clickButton(page, 'Cancel upload');
+    await until(() => dialogShown(page)).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([]);
+    expect((await responseEventFor(rig.console, 'hidden.csv')).response).toMatchObject({ action: 'warn', outcome: 'warned' });
+    await page.close();
+  });
+
+  // Last: going ahead starts WeTransfer's 30 minutes of temporary allow.
+  it('removed in a loop by the page, the tab stays responsive; when the page stops, the dialog is back and Upload anyway answers', async () => {
+    const page = await pickInto('wetransfer.com', 'looped.csv');
+    // The page removes the host whenever it appears, and counts the frames it renders meanwhile.
+    await page.evaluate(`(() => {
+      window.removals = 0;
+      window.frames = 0;
+      const count = () => { window.frames++; requestAnimationFrame(count); };
+      requestAnimationFrame(count);
+      window.remover = new MutationObserver(() => { const host = ${HOST}; if (host) { window.removals++; host.remove(); } });
+      window.remover.observe(document.documentElement, { childList: true });
+      window.removals++;
+      ${HOST}.remove();
+    })()`);
+    // Each removal is answered by a repair and that one by a removal, until the guard stops for the second.
+    await until(() => page.evaluate('window.removals')).toBeGreaterThan(1);
+    // The tab is not hung: it renders frames and runs the page's timers while the page fights.
+    const frames = (await page.evaluate('window.frames')) as number;
+    await until(() => page.evaluate('window.frames')).toBeGreaterThan(frames + 10);
+    expect(await page.evaluate(() => new Promise((resolve) => setTimeout(() => resolve('ran'), 20)))).toBe('ran');
+
+    await page.evaluate('window.remover.disconnect()');
+    await until(() => dialogInTree(page)).toBe(true);
+    expect(await focused(page)).toBe('textbox:Why do you need to upload this?');
+    await page.keyboard.type('Sending the test data');
+    await clickButton(page, 'Upload anyway');
+    await until(() => dialogShown(page)).toBe(false);
+    await until(() => page.evaluate(() => (window as unknown as { got: { names: string[] }[] }).got.map((g) => g.names))).toEqual([['looped.csv']]);
+    expect((await responseEventFor(rig.console, 'looped.csv')).response).toMatchObject({
+      action: 'warn',
+      outcome: 'bypassed',
+      justification: 'Sending the test data',
+    });
     await page.close();
   });
 });

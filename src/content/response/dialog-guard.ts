@@ -37,7 +37,7 @@ const matches = (el: Element, selector: string, fallback: boolean) => {
 };
 
 /** A delay the page cannot cancel: `scheduler.postTask` takes no id (a page can clear every timer id). */
-function later(ms: number, run: () => void): void {
+export function later(ms: number, run: () => void): void {
   const scheduler = (globalThis as { scheduler?: { postTask?: (cb: () => void, o: { delay: number }) => Promise<void> } }).scheduler;
   if (typeof scheduler?.postTask === 'function') void scheduler.postTask(run, { delay: ms }).catch(() => undefined);
   else setTimeout(run, ms);

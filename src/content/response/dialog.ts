@@ -9,7 +9,7 @@
 import type { ResponseDecision, ResponseFailure } from '../../core/schema/response';
 import type { DialogResult, ResponseDialog } from './module-api';
 import { DIALOG_CSS, HOST_STYLE } from './dialog-style';
-import { guardDialog } from './dialog-guard';
+import { guardDialog, later } from './dialog-guard';
 import { canConfirm, dialogView, type ButtonAction, type DialogView, type Translate } from './dialog-view';
 
 function element<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, text?: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
@@ -123,7 +123,8 @@ function display(doc: Document, t: Translate, decision: ResponseDecision, failur
       },
       refocus: () => shown.focus(),
     });
-    if (!view.modal) setTimeout(() => finish(true), view.autoDismissMs);
+    // A timer the page cannot clear: a notice the page kept up would be put back for ever.
+    if (!view.modal) later(view.autoDismissMs, () => finish(true));
     // A notice never holds the upload.
     if (view.kind === 'notify') resolve({ proceed: true });
   });
