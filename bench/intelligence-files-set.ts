@@ -78,23 +78,31 @@ export interface SetEntry {
   rule: string;
 }
 
-/** The first PER_LANGUAGE samples of each language after `skip` (the evaluation set skips none). */
-export function linguistEntries(skip = 0): SetEntry[] {
+/** Every linguist sample of MIN_BYTES or more, by its language folder, in path order. */
+export function linguistByLanguage(): Map<string, string[]> {
   const listing = execFileSync('git', ['-C', LINGUIST_GIT, 'ls-tree', '-r', '-l', LINGUIST_COMMIT, 'samples'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const byLanguage = new Map<string, string[]>();
   for (const line of listing.split('\n')) {
     const m = /^\d+ blob [0-9a-f]+\s+(\d+)\t(samples\/([^/]+)\/.+)$/.exec(line);
     if (!m || Number(m[1]) < MIN_BYTES) continue;
-    const language = m[3]!;
-    if (!LANGUAGE_CATEGORY.has(language)) continue;
-    byLanguage.set(language, [...(byLanguage.get(language) ?? []), m[2]!]);
+    byLanguage.set(m[3]!, [...(byLanguage.get(m[3]!) ?? []), m[2]!]);
   }
-  return [...byLanguage].flatMap(([language, paths]) =>
-    paths
-      .sort()
-      .slice(skip, skip + PER_LANGUAGE)
-      .map((path) => ({ source: 'linguist' as const, path, label: LANGUAGE_CATEGORY.get(language)!, rule: `language ${language}` })),
-  );
+  for (const paths of byLanguage.values()) paths.sort();
+  return byLanguage;
+}
+
+/** Whether the evaluation set's language map names the language (its samples may be in the set). */
+export const languageCategory = (language: string): FileCategory | undefined => LANGUAGE_CATEGORY.get(language);
+
+/** The first PER_LANGUAGE samples of each language after `skip` (the evaluation set skips none). */
+export function linguistEntries(skip = 0): SetEntry[] {
+  return [...linguistByLanguage()]
+    .filter(([language]) => LANGUAGE_CATEGORY.has(language))
+    .flatMap(([language, paths]) =>
+      paths
+        .slice(skip, skip + PER_LANGUAGE)
+        .map((path) => ({ source: 'linguist' as const, path, label: LANGUAGE_CATEGORY.get(language)!, rule: `language ${language}` })),
+    );
 }
 
 function walk(dir: string, out: string[], depth = 0): void {

@@ -170,3 +170,22 @@ describe('older roff', () => {
     expect((await classifyFile(text('boot.s', asm))).evidence.join('\n')).not.toMatch(/roff/);
   });
 });
+
+describe("the model's table labels", () => {
+  it('a ragged table the column count missed is a spreadsheet when the model says CSV', async () => {
+    const ragged = 'id,name,tags\n1,ann,a,b\n2,bob\n3,cy,c\n4,di,d,e,f\n5,ed\n6,flo,g\n';
+    const model = modelSaying('csv');
+    const verdict = await classifyFile(text('export.txt', ragged), { contentModel: model.session });
+    expect(model.asked.files).toBe(1);
+    expect(verdict.categoryByContent).toBe('spreadsheet');
+  });
+
+  it('code with a comma on a few lines is not a table, whatever the model says', async () => {
+    const basic = '10 REM circles\n20 CLS\n30 FOR R = 1 TO 10\n40 CIRCLE 0, 0, R\n50 NEXT R\n60 PRINT "DONE"\n70 END\n';
+    const model = modelSaying('csv');
+    const verdict = await classifyFile(text('CIRCLES.txt', basic), { contentModel: model.session });
+    expect(model.asked.files).toBe(1);
+    expect(verdict.categoryByContent).not.toBe('spreadsheet');
+    expect(verdict.evidence.join('\n')).toMatch(/said csv .*does not fit/);
+  });
+});

@@ -9,6 +9,7 @@ import type { FileCategory } from '../../schema/identifiers';
 import type { FileBytes } from './features';
 import type { ModelLabel } from './labels';
 import type { ContentModelSession } from './session';
+import { decodeText } from '../sniff-text';
 import { sniffTrailer } from './trailer';
 
 /** What classifyFile knows of the content: the same shape as its internal verdict. */
@@ -76,11 +77,24 @@ function fromModel(best: ModelLabel, categoryScore: number | undefined, first: C
   };
 }
 
+/**
+ * Whether most lines of the text hold a field delimiter (comma, semicolon, tab or pipe): every row
+ * of delimited data does, and code in a language the model does not know, which it may call CSV or
+ * TSV, mostly does not.
+ */
+export function mostLinesDelimited(head: Uint8Array): boolean {
+  const lines = (decodeText(head) ?? '').split(/\r\n|\r|\n/).filter((l) => l.trim().length > 0);
+  if (lines.length === 0) return false;
+  return lines.filter((l) => /[,;\t|]/.test(l)).length >= 0.8 * lines.length;
+}
+
 /** When the model's confident label may replace the first opinion. */
-function accepts(first: ContentOpinion | undefined, best: ModelLabel): boolean {
+function accepts(first: ContentOpinion | undefined, best: ModelLabel, head: Uint8Array): boolean {
   if (best.info.category === 'other' && first) return false;
   if (!first) return true;
   if (!first.fromText) return CONTAINER_FAMILIES[first.ext]?.has(best.label) ?? false;
+  // A table the text analysis's column count missed still has a delimiter on nearly every line.
+  if (best.info.category === 'spreadsheet' && !mostLinesDelimited(head)) return false;
   // Text stays text: a binary label for what decodes as text is the model misreading it.
   return best.info.text || EITHER_ENCODING.has(best.label);
 }
@@ -112,7 +126,7 @@ export async function refineWithModel(first: ContentOpinion | undefined, bytes: 
   if (answer.kind === 'skipped') return { content: base, evidence: [`content model not used (${question}): ${answer.reason}; ${fallbackWords(base)}`] };
   const { result } = answer;
   if (!result.confident) return { content: base, evidence: [`content model unsure (${result.why}); ${fallbackWords(base)}`] };
-  if (!accepts(base, result.best)) {
+  if (!accepts(base, result.best, bytes.head)) {
     return {
       content: base,
       evidence: [`content model said ${result.best.label} (${result.best.score.toFixed(2)}), which does not fit; ${fallbackWords(base)}`],
