@@ -6,6 +6,11 @@
  * 2. In real Chromium with the built extension: the time from a trusted drop to the stored event
  *    for a 1 KiB, a 64 KiB and a 2 GiB sparse file (goal: 2 GiB / 1 KiB ≤ 1.2), beside a baseline in the same
  *    run where the page reads the whole file, as a classifier that hashed or scanned it would.
+ *    Two figures: from the start of the CDP drop until the harness's poll sees the event (as
+ *    before), and from the page's drop event to the commit of the event in the worker's store, on
+ *    the browser's own clocks (drop-clock.ts), which is what issue 16's "single-file drop → stored
+ *    event ≤ 60 ms" names; for the 1 KiB file also on drops where the harness waits without polling.
+ *    `npx tsx -e 'import("./bench/files.ts").then((m) => m.dropLatency())'` runs this part alone.
  * 3. In real Chromium: a folder drop until every event is stored, on an empty store and again with
  *    100,000 stored risky events the popup has not shown (issue 15, item 9: 5.0 s against 59 s for
  *    1,000 files before the unseen count was kept as a number). Goal: with history / empty ≤ 1.5.
@@ -24,6 +29,7 @@ import { launchChromium } from '../test/harness/chromium';
 import { SAMPLES, randomBytes } from '../test/harness/format-samples';
 import { CHROME_EXTENSION_DIR, ROOT } from '../test/harness/paths';
 import { storedEvents } from '../test/harness/stored-events';
+import { clearDrops, dropToCommit, installDropClock, waitCommitted } from './drop-clock';
 import { fmt, printResult, seededRandom, pick } from './lib';
 
 const HEAD = 4096;
@@ -94,6 +100,19 @@ function writeSample(path: string, size: number): void {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** The drop → stored figures of one drop (dropLatency): by the harness's polling, and by the browser's clocks. */
+async function timedDrop(page: Page, worker: Worker, path: string, name: string, poll: boolean): Promise<{ harness: number; inBrowser: number }> {
+  await clearDrops(page);
+  const start = performance.now();
+  if (poll) await timeToStoredEvent(page, worker, path, name);
+  else {
+    await dropPaths(page, '#dropzone', [path]);
+    await waitCommitted(worker, name);
+  }
+  const harness = performance.now() - start;
+  return { harness, inBrowser: await dropToCommit(page, worker, name) };
+}
+
 async function timeToStoredEvent(page: Page, worker: Worker, path: string, name: string): Promise<number> {
   const start = performance.now();
   await dropPaths(page, '#dropzone', [path]);
@@ -114,7 +133,7 @@ async function timeToWholeRead(page: Page, path: string): Promise<number> {
   return performance.now() - start;
 }
 
-async function dropLatency(): Promise<void> {
+export async function dropLatency(): Promise<void> {
   if (!existsSync(`${CHROME_EXTENSION_DIR}/manifest.json`)) execSync('npx wxt build -b chrome', { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-files-'));
   const browser = await launchChromium();
@@ -123,7 +142,7 @@ async function dropLatency(): Promise<void> {
     const sizes: Record<string, number> = { small: 1024, mid: 65_536, large: 2 * 1024 ** 3 };
     const paths: Record<string, string[]> = Object.fromEntries(Object.keys(sizes).map((k) => [k, []]));
     for (const [label, size] of Object.entries(sizes)) {
-      for (let i = 0; i <= DROPS; i++) {
+      for (let i = 0; i <= 2 * DROPS; i++) {
         const path = join(dir, `${label}-${i}.csv`);
         writeSample(path, size);
         paths[label]!.push(path);
@@ -132,11 +151,19 @@ async function dropLatency(): Promise<void> {
     const worker = await browser.worker();
     const page = await browser.context.newPage();
     await page.goto('https://www.dropbox.com/home');
+    await installDropClock(page, worker);
     // Warm-up: service worker start, first policy read, first classification.
-    await timeToStoredEvent(page, worker, paths.small![DROPS]!, `small-${DROPS}.csv`);
+    await timeToStoredEvent(page, worker, paths.small![2 * DROPS]!, `small-${2 * DROPS}.csv`);
     const extension: Record<string, number[]> = Object.fromEntries(Object.keys(sizes).map((k) => [k, []]));
+    const inBrowser: Record<string, number[]> = Object.fromEntries(Object.keys(sizes).map((k) => [k, []]));
+    const quiet: number[] = [];
     for (let i = 0; i < DROPS; i++) {
-      for (const label of Object.keys(sizes)) extension[label]!.push(await timeToStoredEvent(page, worker, paths[label]![i]!, `${label}-${i}.csv`));
+      for (const label of Object.keys(sizes)) {
+        const times = await timedDrop(page, worker, paths[label]![i]!, `${label}-${i}.csv`, true);
+        extension[label]!.push(times.harness);
+        inBrowser[label]!.push(times.inBrowser);
+      }
+      quiet.push((await timedDrop(page, worker, paths.small![DROPS + i]!, `small-${DROPS + i}.csv`, false)).inBrowser);
     }
 
     const reader = await browser.context.newPage();
@@ -167,15 +194,23 @@ async function dropLatency(): Promise<void> {
     printResult(
       `files: drop → stored event in Chromium, median of ${DROPS} drops each`,
       [
-        ['Upwatch, 1 KiB file', `${fmt(median(extension.small!), 1)} ms`],
-        ['Upwatch, 2 GiB sparse file', `${fmt(median(extension.large!), 1)} ms`],
+        ['Upwatch, 1 KiB file: CDP dispatch → harness sees it (as before)', `${fmt(median(extension.small!), 1)} ms`],
+        ['Upwatch, 2 GiB sparse file: CDP dispatch → harness sees it', `${fmt(median(extension.large!), 1)} ms`],
         ['Upwatch ratio 2 GiB / 1 KiB', `${fmt(ratio, 2)}`],
-        ['Upwatch, 64 KiB file (a whole head)', `${fmt(median(extension.mid!), 1)} ms`],
+        ['Upwatch, 64 KiB file (a whole head): CDP dispatch → harness sees it', `${fmt(median(extension.mid!), 1)} ms`],
+        [
+          "Upwatch, 1 KiB file: page's drop event → committed in the worker",
+          `${fmt(median(quiet), 1)} ms (${fmt(median(inBrowser.small!), 1)} ms while the harness polls)`,
+        ],
+        ["Upwatch, 2 GiB sparse file: page's drop event → committed (harness polling)", `${fmt(median(inBrowser.large!), 1)} ms`],
         ['baseline: page reads the whole 1 KiB file', `${fmt(median(whole.small!), 1)} ms`],
         ['baseline: page reads the whole 2 GiB file', `${fmt(median(whole.large!), 1)} ms`],
         ['baseline ratio 2 GiB / 1 KiB', `${fmt(wholeRatio, 1)}`],
       ],
-      [{ label: 'ratio ≤ 1.2', met: ratio <= 1.2 }],
+      [
+        { label: 'ratio ≤ 1.2', met: ratio <= 1.2 },
+        { label: "single-file drop (1 KiB CSV, no model), page's drop event → committed, median ≤ 60 ms", met: median(quiet) <= 60 },
+      ],
     );
   } finally {
     await browser.close();
