@@ -124,7 +124,7 @@ function display(doc: Document, t: Translate, decision: ResponseDecision, failur
       refocus: () => shown.focus(),
     });
     // A timer the page cannot clear: a notice the page kept up would be put back for ever.
-    if (!view.modal) later(view.autoDismissMs, () => finish(true));
+    if (!view.modal) later(view.autoDismissMs ?? 0, () => finish(true));
     // A notice never holds the upload.
     if (view.kind === 'notify') resolve({ proceed: true });
   });
