@@ -11,15 +11,16 @@ const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/;
 
 /** A title like this is about something, not the thing itself: articles, help, listings, questions. */
 const NOT_THE_PAGE_ITSELF =
-  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?|forums|encyclopedia|definitions?|meaning|glossary|dictionary|for (?:windows|mac|macos|pc|linux))\b/i;
+  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?|forums|encyclopedia|definitions?|meaning|glossary|dictionary|translation|for (?:windows|mac|macos|pc|linux))\b/i;
 
 /**
  * The same, in the other languages people read the web in: a German, French or Polish article
- * about "Cloud Storage" or a "PDF Editor" borrows the English words for its topic, and a non-English
- * encyclopedia names itself with an accent ("Wikipédia").
+ * about "Cloud Storage" or a "PDF Editor" borrows the English words for its topic, a non-English
+ * encyclopedia names itself with an accent ("Wikipédia"), and a dictionary's entry translates them
+ * ("file transfer - Deutsch-Übersetzung – Linguee Wörterbuch"; translation tools are `other`).
  */
 const NOT_THE_PAGE_ITSELF_ELSEWHERE =
-  /\b(?:wikip[eé]dia|enciclop[eé]dia|encyclop[eé]die|die besten|im test|vergleich|anleitung|ratgeber|erklärt|was ist|meilleur(?:e)?s?|qu'est-ce|mejores|qué es|cómo|migliori|cos'è|melhores|o que é|de beste|wat is|najlepsze|getest)(?=$|[^\p{L}])|википеди|维基百科|ウィキペディア/iu;
+  /(?<![\p{L}\p{N}])(?:wikip[eé]dia|enciclop[eé]dia|encyclop[eé]die|die besten|im test|vergleich|anleitung|ratgeber|erklärt|was ist|meilleur(?:e)?s?|qu'est-ce|mejores|qué es|cómo|migliori|cos'è|melhores|o que é|de beste|wat is|najlepsze|getest|wörterbuch|übersetzung|dictionnaire|traduction|diccionario|traducción|dizionario|traduzione|dicionário|tradução|woordenboek|vertaling|słownik|tłumaczenie)(?=$|[^\p{L}])|википеди|维基百科|ウィキペディア/iu;
 
 /** "(2023)", "(1999)": a film's, a book's or a record's title. */
 const A_WORKS_YEAR = /\((?:1[89]|20)\d\d\)/;

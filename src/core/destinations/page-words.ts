@@ -18,6 +18,7 @@
  */
 import type { DestinationCategory } from '../schema/identifiers';
 import { aboutSomething, placedInASite } from './page-words-about';
+import { onlyFiller, segments, type Segment } from './page-words-segments';
 import { boundedTitle } from './title-patterns';
 
 export type UploadCategory = Exclude<DestinationCategory, 'unknown' | 'other'>;
@@ -38,26 +39,6 @@ export interface PageWordRule {
   find: (text: string) => RegExpExecArray | boolean | null;
 }
 
-/** Words a tool's own title may carry besides what it does. */
-const FILLER = new Set(
-  (
-    'free online secure securely fast faster quick quickly simple easy easily instant instantly anonymous anonymously private privately encrypted ' +
-    'unlimited large big huge your my the a an and or & for with to up in of no without via by gb mb tb kb go files file service tool tools app apps ' +
-    'platform web website site converter conversion generator login log sign signin account start home new now seconds minutes signup sign-up needed ' +
-    'required registration 100 percent all formats format any quality high hd one click'
-  ).split(' '),
-);
-
-/** True when every word of `rest` is filler, a number or a word of the host (the site's own name). */
-function onlyFiller(rest: string, host: string): boolean {
-  for (const word of rest.toLowerCase().split(/[^\p{L}\p{N}&-]+/u)) {
-    if (word === '' || FILLER.has(word) || /^\d+(?:[.,]\d+)?(?:gb|mb|tb|k|%)?$/.test(word)) continue;
-    if (word.length >= 3 && host.includes(word.replace(/-/g, ''))) continue;
-    return false;
-  }
-  return true;
-}
-
 /** File formats people convert between (lower case). "text" and "speech" are left out: "text to speech" is not a file conversion. */
 const FORMATS =
   'pdf|docx?|word|xlsx?|excel|pptx?|powerpoint|odt|ods|odp|rtf|txt|csv|json|xml|html?|markdown|md|epub|mobi|azw3|djvu|jpe?g|png|gif|webp|heic|heif|avif|bmp|tiff?|svg|ico|eps|psd|raw|image|images|photo|mp4|mov|avi|mkv|webm|wmv|flv|m4v|3gp|video|mp3|wav|m4a|aac|ogg|flac|opus|wma|audio|ttf|otf|woff2?|zip|rar|7z|dwg|dxf|stl';
@@ -66,32 +47,6 @@ const FORMAT_PAIR = new RegExp(`\\b(${FORMATS})\\s*(?:to|2|into|→|->)\\s*(${FO
 const FORMAT_PAIR_SEGMENT = new RegExp(`^(${FORMATS})-?(?:to|2)-?(${FORMATS})(?:-(?:converter|conversion|online))*(?:\\.(?:html?|php|aspx?))?$`);
 const PDF_ACTION_SEGMENT =
   /^(?:merge|split|compress|edit|sign|rotate|unlock|protect|crop|organi[sz]e|annotate|flatten|repair|ocr)-pdfs?(?:\.(?:html?|php|aspx?))?$/;
-
-const SEGMENT_SEPARATOR = /\s+[-–—|·•»]\s+|\s*[|·•»]\s*|\s*:\s+/;
-
-interface Segment {
-  text: string;
-  /** The segment after it, when a colon comes between them ("Cloud Storage: Die besten Anbieter"). */
-  afterColon?: string;
-}
-
-function segments(title: string): Segment[] {
-  const parts: Segment[] = [];
-  let rest = title;
-  let colonBefore = false;
-  for (;;) {
-    const m = SEGMENT_SEPARATOR.exec(rest);
-    const text = (m ? rest.slice(0, m.index) : rest).trim();
-    if (text !== '') {
-      if (colonBefore) parts[parts.length - 1]!.afterColon = text;
-      parts.push({ text });
-    }
-    if (!m) break;
-    rest = rest.slice(m.index + m[0].length);
-    colonBefore = parts.length > 0 && m[0].includes(':');
-  }
-  return parts;
-}
 
 /** A converter's or a PDF tool's own slug ("heic-to-jpg", "merge-pdf"): such sites file tools by kind (/image/heic-to-jpg). */
 const isToolSlug = (segment: string) => PDF_ACTION_SEGMENT.test(segment) || isPair(FORMAT_PAIR_SEGMENT.exec(segment));

@@ -206,11 +206,16 @@ describe('page words: a page a site files under the words its title names', () =
     expect(placedInASite('news.example', '/en/ai-assistant', 'AI assistant', never)).toBe(false);
   });
 
-  it('knows forum, encyclopedia, definition and desktop-software titles as being about the words', () => {
+  it('knows forum, encyclopedia, definition, dictionary and desktop-software titles as being about the words', () => {
     expect(rule('www.sevenforums.com', '/', 'PDF editor - Windows 7 Forums')).toBeUndefined();
     expect(rule('www.encyclopedia.com', '/', 'File Sharing | Encyclopedia.com')).toBeUndefined();
     expect(rule('www.any-video-converter.com', '/', 'Any Video Converter - Free Video Converter for Windows and Mac')).toBeUndefined();
     expect(rule('www.linuxquestions.org', '/questions/linux-software-2/x', 'File sharing - LinuxQuestions.org')).toBeUndefined();
+    expect(
+      rule('www.linguee.de', '/deutsch-englisch/uebersetzung/file+transfer.html', 'file transfer - Deutsch-Übersetzung – Linguee Wörterbuch'),
+    ).toBeUndefined();
+    expect(rule('www.dict.example', '/', 'cloud storage - Traduction en français')).toBeUndefined();
+    expect(rule('uebersend.example', '/', 'Übersend - Send large files')).toBe('file_transfer_title');
     // A web tool's title does not say which desktop it runs on.
     expect(rule('videoconverter.example', '/', 'Free Video Converter | VideoConverter')).toBe('format_pair_title');
   });
