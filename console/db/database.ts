@@ -28,6 +28,7 @@ import { makeMonthsAhead } from './partitions';
 import * as m0010 from './migrations/0010-unnamed-upload-hosts';
 import * as m0011 from './migrations/0011-browser-health';
 import * as m0012 from './migrations/0012-browser-health-last-seen';
+import * as m0013 from './migrations/0013-event-outcome-and-trusted-indexes';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0010-unnamed-upload-hosts': m0010,
   '0011-browser-health': m0011,
   '0012-browser-health-last-seen': m0012,
+  '0013-event-outcome-and-trusted-indexes': m0013,
 };
 
 export interface ConsoleDb {

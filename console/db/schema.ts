@@ -25,6 +25,8 @@ export interface EventsTable {
   file_extension: string;
   channel: string;
   trusted: number;
+  /** What a response rule did (`response.outcome`); null when none acted (migration 0013). */
+  response_outcome: string | null;
   /** The credential (ingest token) that delivered the event. */
   credential_id: string | null;
   client_ip: string | null;

@@ -60,6 +60,7 @@ export function toRow(event: FileEvent, context: IngestContext): Omit<EventsTabl
     file_extension: event.file.extension.toLowerCase(),
     channel: event.channel,
     trusted: event.destination.trusted ? 1 : 0,
+    response_outcome: event.response?.outcome ?? null,
     credential_id: context.credentialId,
     client_ip: context.clientIp,
     body: JSON.stringify(event),
