@@ -14,8 +14,8 @@ import { MAGIKA_CONFIG } from '../../harness/content-model-node';
 const enc = (s: string) => new TextEncoder().encode(s);
 const text = (name: string, s: string) => ({ name, size: enc(s).length, head: enc(s) });
 
-/** A model that answers `label` with full confidence and counts the files it was asked about. */
-function modelSaying(label: string) {
+/** A model that answers `label` (with `score`, the rest spread over `txt`) and counts the files it was asked about. */
+function modelSaying(label: string, score = 1) {
   const asked = { files: 0 };
   const i = MAGIKA_CONFIG.target_labels_space.indexOf(label);
   const runner: ContentModelRunner = {
@@ -23,7 +23,8 @@ function modelSaying(label: string) {
       asked.files += rows.length;
       return rows.map(() => {
         const out = new Float32Array(MAGIKA_CONFIG.target_labels_space.length);
-        out[i] = 1;
+        out[i] = score;
+        out[MAGIKA_CONFIG.target_labels_space.indexOf('txt')] = 1 - score;
         return out;
       });
     },
@@ -187,5 +188,26 @@ describe("the model's table labels", () => {
     expect(model.asked.files).toBe(1);
     expect(verdict.categoryByContent).not.toBe('spreadsheet');
     expect(verdict.evidence.join('\n')).toMatch(/said csv .*does not fit/);
+  });
+});
+
+describe("the model's script labels for code it does not know", () => {
+  const code = 'Procedure Main()\n  Define x.i = 10\n  For i = 1 To x\n    Debug Str(i)\n  Next\nEndProcedure\n\nMain()\n'.repeat(4);
+
+  it.each([
+    ['vba', 0.7],
+    ['autohotkey', 0.84],
+  ])('%s at %s is code, not surely a script', async (label, score) => {
+    const verdict = await classifyFile(text('sine.txt', code), { contentModel: modelSaying(label, score).session });
+    expect(verdict.categoryByContent).toBe('source_code');
+    expect(verdict.evidence.join('\n')).toMatch(/not surely a script/);
+  });
+
+  it.each([
+    ['vba', 0.95],
+    ['shell', 0.7],
+  ])('%s at %s is a script', async (label, score) => {
+    const verdict = await classifyFile(text('sine.txt', code), { contentModel: modelSaying(label, score).session });
+    expect(verdict.categoryByContent).toBe('script');
   });
 });

@@ -132,8 +132,23 @@ export async function refineWithModel(first: ContentOpinion | undefined, bytes: 
       evidence: [`content model said ${result.best.label} (${result.best.score.toFixed(2)}), which does not fit; ${fallbackWords(base)}`],
     };
   }
-  const content = fromModel(result.best, result.categoryScore, base);
+  const content = asCodeUnlessSure(fromModel(result.best, result.categoryScore, base), result.best);
   return { content, evidence: [`content model (${question}): ${content.evidence} → ${content.category}`] };
+}
+
+/**
+ * The script labels the model gives to code of languages it does not know (on the additional
+ * development set's languages without a rule: BASIC dialects, Clarion, LiveCode as vba; PureBasic,
+ * Turing, Verse, mIRC as autohotkey): under SCRIPT_SURE (Magika's own threshold for the labels it
+ * finds error-prone) such an answer says code, not a script. Shell, PowerShell and batch answers
+ * are not of this kind, and stand.
+ */
+const CATCH_ALL_SCRIPT_LABELS = new Set(['vba', 'autohotkey']);
+export const SCRIPT_SURE = 0.9;
+
+function asCodeUnlessSure(content: ContentOpinion, best: ModelLabel): ContentOpinion {
+  if (content.category !== 'script' || !CATCH_ALL_SCRIPT_LABELS.has(best.label) || best.score >= SCRIPT_SURE) return content;
+  return { ...content, category: 'source_code', evidence: `${content.evidence}, code but not surely a script (under ${SCRIPT_SURE})` };
 }
 
 function fallbackWords(first: ContentOpinion | undefined): string {
