@@ -5,6 +5,11 @@
  * 64 KiB) beside the new one (the same, plus the Magika model where they are silent or unsure, with
  * the last 4 KiB) in the same run; then the model's cost: load, one inference, batches, and how
  * many files of the set asked it. Goal: ≥ 95 % from content.
+ *
+ * `--dev` classifies the development half only (no held-out file is read, for studying the policy
+ * between full runs); `--extra` adds the additional development set (bench/data/
+ * intelligence-files-dev.tsv, built by bench/intelligence-files-dev-set.ts); `--misses` lists the
+ * development files (either set) the new classifier gets wrong, never a held-out one.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
