@@ -137,6 +137,13 @@ async function searches(built: BuiltConsole, workload: Workload) {
         return `observedFrom=${new Date(to - 7 * 86_400_000).toISOString()}&observedTo=${new Date(to).toISOString()}`;
       },
     ],
+    [
+      'received within one week',
+      (i) => {
+        const to = workload.end - ((i % 10) + 1) * 7 * 86_400_000;
+        return `receivedFrom=${new Date(to - 7 * 86_400_000).toISOString()}&receivedTo=${new Date(to).toISOString()}`;
+      },
+    ],
   ];
   const results: [string, { p50: number; p95: number }][] = [];
   const baseline = await timed(RUNS, () => page(''));

@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'console-ui': () => import('./console-ui').then((m) => m.run()),
   'console-long-tail': () => import('./console-long-tail').then((m) => m.run()),
   'console-partitions': () => import('./console-partitions').then((m) => m.run()),
+  'console-upgrade': () => import('./console-upgrade').then((m) => m.run()),
   'content-size': () => import('./content-size').then((m) => m.run()),
   'page-load': () => import('./page-load').then((m) => m.run()),
   response: () => import('./response').then((m) => m.run()),

@@ -23,8 +23,8 @@
  * The fill runs in ranges of seq, one UPDATE each, touching only events whose JSON names an
  * outcome (a cheap filter: the JSON functions decide): a large table is updated in bounded
  * statements, and on PostgreSQL the events without a response keep their row versions. The
- * migrations run in one transaction, so a console upgrading a large database is down for the fill
- * (about a second per 100,000 events measured here; docs/scaling.md, upgrades).
+ * migrations run in one transaction, so a console upgrading a large database is down for the fill,
+ * one read of every event's JSON (docs/scaling.md, upgrades).
  */
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../engine';
