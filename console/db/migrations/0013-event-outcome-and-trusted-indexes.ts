@@ -17,6 +17,9 @@
  *    SQLite the time index serves both (its planner follows the order asked for), so it goes
  *    without the cost of another index on every write.
  *
+ * 4. PostgreSQL only: a trigger fills the column of an event stored without it, by a node of the
+ *    release before this one still running during a rolling upgrade. (SQLite has one process.)
+ *
  * On PostgreSQL the column is added to the partitioned `events` and so to each month; an index
  * made on `events` is made on each month and on every month made later.
  *
@@ -52,4 +55,17 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .execute();
   await db.schema.createIndex('events_trusted_sort').on('events').columns(['trusted', 'sort_at', 'seq']).execute();
   if (engine === 'postgres') await db.schema.createIndex('events_observed').on('events').columns(['observed_at', 'seq']).execute();
+  if (engine === 'postgres') {
+    // Nodes of the release before keep storing events until each is replaced (docs/scaling.md,
+    // upgrades), without this column: the database fills it from the JSON for them.
+    await sql`create function events_response_outcome() returns trigger language plpgsql as $$
+        begin
+          if new.response_outcome is null and new.body like '%"outcome":%' then
+            new.response_outcome := new.body::json -> 'response' ->> 'outcome';
+          end if;
+          return new;
+        end $$`.execute(db);
+    await sql`create trigger events_response_outcome before insert on events
+        for each row execute function events_response_outcome()`.execute(db);
+  }
 }

@@ -29,13 +29,13 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await removeTestData(d);
 });
 
-/** A database as release 0012 left it: its tables, written by its code (no outcome column). */
-async function previousRelease(dir: string): Promise<Kysely<ConsoleDatabase>> {
+/** A database as release 0012 left it, written by its code (no outcome column); `migrated`: one a newer node migrated since. */
+async function previousRelease(dir: string, migrated = false): Promise<Kysely<ConsoleDatabase>> {
   const url = await testDatabaseUrl(dir);
   const db = new Kysely<ConsoleDatabase>({
     dialect: url ? new PostgresDialect({ pool: openPostgresPool(url) }) : new SqliteDialect({ database: openSqlite(dir) }),
   });
-  await migrate(db, testEngine(), '0012-browser-health-last-seen');
+  if (!migrated) await migrate(db, testEngine(), '0012-browser-health-last-seen');
   return db;
 }
 
@@ -104,5 +104,19 @@ describe('migration 0013: the response outcome as a column', () => {
     await store.ingest([fresh, faker], { credentialId: 'c1', clientIp: '10.0.0.2', receivedAt });
     expect(await ids('blocked')).toEqual(['main.py', 'blocked-2.pdf', 'blocked-1.pdf']);
     expect(await ids('warned')).toEqual([`${FAKE}.txt`, 'warned.pdf']);
+
+    if (testEngine() === 'postgres') {
+      // A node of the release before, still running during a rolling upgrade, stores events without the column.
+      const oldNode = await previousRelease(dir, true);
+      const late = await sampleEvent({ id: sampleId(9_000_003), observedAt: new Date(receivedAt + 1).toISOString() });
+      late.file.name = 'late.pdf';
+      late.response = respond('blocked');
+      const { response_outcome: _none, ...row } = toRow(late, { credentialId: 'c1', clientIp: '10.0.0.3', receivedAt });
+      await oldNode.insertInto('events').values(row).execute();
+      await oldNode.destroy();
+      expect(await ids('blocked')).toEqual(['late.pdf', 'main.py', 'blocked-2.pdf', 'blocked-1.pdf']);
+      // The migration is still recorded as applied: opening again runs nothing.
+      opened.push(await openConsoleDb({ dataDir: dir }));
+    }
   });
 });
