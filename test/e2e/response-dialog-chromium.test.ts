@@ -6,7 +6,7 @@
  * moves through it without leaving it (Tab and Shift+Tab wrap), and Enter on a focused button does
  * what that button says; the page's own script sees no shadow root and its synthetic keys do nothing.
  * A page's script that takes the dialog away — hides the host by its style attribute, removes it,
- * removes it again in a loop — sees it come back, in the accessibility tree and answered by the
+ * opens its own modal over it, removes it again in a loop — sees it come back, in the accessibility tree and answered by the
  * person's click, and the tab keeps running through the loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,8 @@ async function colours(cdp: CDPSession) {
 describe('the dialog on a page that tries to hide it', () => {
   it('is laid out and readable in light and in dark', async () => {
     const page = await pickInto('www.dropbox.com', 'colours.csv');
+    // The focus is on OK (Enter dismisses), not on the learn-more link the dialog opens at.
+    expect(await focused(page)).toBe('button:OK');
     const cdp = await page.context().newCDPSession(page);
     try {
       await cdp.send('DOM.enable');
@@ -236,7 +238,7 @@ async function clickButton(page: Page, label: string): Promise<void> {
 const HOST = `Array.from(document.documentElement.children).find((el) => el.tagName.startsWith('UPWATCH-'))`;
 
 describe('a page that takes the dialog away', () => {
-  it('hidden by its style attribute and then removed, it comes back and the click on Cancel answers', async () => {
+  it('hidden by its style attribute, removed, then covered by the page’s own modal, it comes back and the click on Cancel answers', async () => {
     const page = await pickInto('wetransfer.com', 'hidden.csv');
     expect(await dialogInTree(page)).toBe(true);
 
@@ -249,6 +251,15 @@ describe('a page that takes the dialog away', () => {
     await until(() => dialogInTree(page)).toBe(true);
     // The focus is back inside: the person types where they were.
     expect(await focused(page)).toBe('textbox:Why do you need to upload this?');
+
+    // The page opens a modal dialog of its own over it, which would make ours inert and hide it: ours goes back on top.
+    await page.evaluate(`(() => {
+      const cover = document.createElement('dialog');
+      cover.style.cssText = 'width: 100vw; height: 100vh; max-width: none; max-height: none; margin: 0; background: #fff';
+      document.body.append(cover);
+      cover.showModal();
+    })()`);
+    await until(() => dialogInTree(page)).toBe(true);
 
     await clickButton(page, 'Cancel upload');
     await until(() => dialogShown(page)).toBe(false);

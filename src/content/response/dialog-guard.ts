@@ -18,8 +18,8 @@ export interface GuardedDialog {
   current(): { host: HTMLElement; box: HTMLElement };
   /** Builds a fresh host on the new <html> (a rewritten document has erased the old one's listeners). */
   remount(): void;
-  /** Gives the focus back to the control that had it (modal only). */
-  refocus(): void;
+  /** Modal: opens the box again, last in the top layer (closing it first if open), the focus back on the control that had it. */
+  reopen(): void;
 }
 
 export interface GuardOptions {
@@ -61,7 +61,10 @@ export function guardDialog(dialog: GuardedDialog, options: GuardOptions = {}): 
       windowStart = now;
       repairs = 0;
     }
-    if (repairs < maxRepairs) return ++repairs > 0;
+    if (repairs < maxRepairs) {
+      repairs++;
+      return true;
+    }
     if (!putOff) {
       putOff = true;
       later(1000 - (now - windowStart), () => {
@@ -75,10 +78,7 @@ export function guardDialog(dialog: GuardedDialog, options: GuardOptions = {}): 
   const reopen = (box: HTMLElement, raise: boolean) => {
     if (box instanceof HTMLDialogElement) {
       if (!raise && matches(box, ':modal', box.open)) return;
-      // Removed from the document, a dialog leaves the top layer but keeps `open`: close, then open again.
-      if (box.open) box.close();
-      box.showModal();
-      dialog.refocus();
+      dialog.reopen();
     } else if (typeof box.showPopover === 'function') {
       const open = matches(box, ':popover-open', true);
       if (open && !raise) return;
@@ -139,7 +139,7 @@ export function guardDialog(dialog: GuardedDialog, options: GuardOptions = {}): 
   const tree = new MutationObserver(() => check(false));
   // A page's own dialog opening (in its light DOM) would cover ours and make it inert: ours goes back on top.
   const opened = new MutationObserver((records) => {
-    if (records.some((r) => (r.target as Element).hasAttribute?.('open'))) check(false, true);
+    if (records.some((r) => r.target instanceof HTMLDialogElement && r.target.open)) check(false, true);
   });
   const observe = () => {
     tree.disconnect();

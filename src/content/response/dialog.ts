@@ -121,7 +121,7 @@ function display(doc: Document, t: Translate, decision: ResponseDecision, failur
         shown.host.remove();
         shown = mount(doc, view, act, typed);
       },
-      refocus: () => shown.focus(),
+      reopen: () => shown.reopen(),
     });
     // A timer the page cannot clear: a notice the page kept up would be put back for ever.
     if (!view.modal) later(view.autoDismissMs ?? 0, () => finish(true));
@@ -134,8 +134,8 @@ interface Mounted {
   host: HTMLElement;
   box: HTMLElement;
   textarea?: HTMLTextAreaElement;
-  /** Focuses the control that last had the focus (the first one at the start). */
-  focus(): void;
+  /** Opens the modal again, the focus back on the control that last had it. */
+  reopen(): void;
 }
 
 /** Builds the host, its closed root and the box on <html>, wires the trusted controls and opens it. */
@@ -163,9 +163,12 @@ function mount(doc: Document, view: DialogView, act: (action: ButtonAction) => v
     });
   }
   const focusables = () => Array.from(root.querySelectorAll<HTMLElement>('a[href], textarea, button:not(:disabled)'));
-  let last: HTMLElement | undefined = textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok');
+  // The control to give the focus back to when the guard re-opens the box; not the one showModal() picks.
+  const first = textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok');
+  let last: HTMLElement | undefined = first;
+  let opening = false;
   root.addEventListener('focusin', () => {
-    if (root.activeElement instanceof HTMLElement) last = root.activeElement;
+    if (!opening && root.activeElement instanceof HTMLElement) last = root.activeElement;
   });
   box.addEventListener('keydown', (e) => {
     const event = e as KeyboardEvent;
@@ -184,10 +187,24 @@ function mount(doc: Document, view: DialogView, act: (action: ButtonAction) => v
       list[next]?.focus();
     }
   });
+  // A modal takes the focus (the rest of the page is inert); a notice never takes it from the page.
+  const open = () => {
+    if (!(box instanceof HTMLDialogElement)) return;
+    opening = true;
+    try {
+      // Removed from the document, a dialog leaves the top layer but keeps `open`: close, then open again.
+      if (box.open) box.close();
+      box.showModal();
+    } finally {
+      opening = false;
+    }
+    if (!last?.isConnected || (last as HTMLButtonElement).disabled) last = first;
+    last?.focus();
+  };
   if (box instanceof HTMLDialogElement) {
     // Esc on a modal dialog fires `cancel` first: handled above, the dialog stays ours to close.
     box.addEventListener('cancel', (event) => event.preventDefault());
-    box.showModal();
+    open();
   } else {
     box.setAttribute('popover', 'manual');
     try {
@@ -196,11 +213,5 @@ function mount(doc: Document, view: DialogView, act: (action: ButtonAction) => v
       // No popover support: the host's fixed position and maximum z-index still show it.
     }
   }
-  // A modal takes the focus (the rest of the page is inert); a notice never takes it from the page.
-  const focus = () => {
-    if (view.modal && (!last?.isConnected || (last as HTMLButtonElement).disabled)) last = textarea ?? buttons.get(view.kind === 'warn' ? 'cancel' : 'ok');
-    if (view.modal) last?.focus();
-  };
-  focus();
-  return { host, box, textarea, focus };
+  return { host, box, textarea, reopen: open };
 }

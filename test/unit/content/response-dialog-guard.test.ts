@@ -15,7 +15,7 @@ function shown(maxRepairsPerSecond = 10) {
   host.attachShadow({ mode: 'closed' }).append(box);
   document.documentElement.append(host);
   box.showModal();
-  const state = { host, box, remounts: 0, refocused: 0 };
+  const state = { host, box, remounts: 0, reopened: 0 };
   const stop = guardDialog(
     {
       doc: document,
@@ -26,7 +26,11 @@ function shown(maxRepairsPerSecond = 10) {
         state.remounts++;
         document.documentElement.append(state.host);
       },
-      refocus: () => state.refocused++,
+      reopen: () => {
+        if (box.open) box.close();
+        box.showModal();
+        state.reopened++;
+      },
     },
     { maxRepairsPerSecond },
   );
@@ -69,7 +73,25 @@ describe('the dialog guard', () => {
     state.box.close();
     await settled();
     expect(state.box.open).toBe(true);
-    expect(state.refocused).toBeGreaterThan(0);
+    expect(state.reopened).toBeGreaterThan(0);
+  });
+
+  it('goes back on top when the page opens a modal dialog of its own, not for other elements opening', async () => {
+    const { state } = shown();
+    const details = document.createElement('details');
+    document.body.append(details);
+    details.open = true;
+    await settled();
+    expect(state.reopened).toBe(0);
+    const cover = document.createElement('dialog');
+    document.body.append(cover);
+    cover.showModal();
+    await settled();
+    // Closed and shown again: last in the top layer, above the page's, with the focus back inside.
+    expect(state.reopened).toBe(1);
+    expect(state.box.open).toBe(true);
+    cover.remove();
+    details.remove();
   });
 
   it('mounts again on a new <html> when the page replaces it', async () => {

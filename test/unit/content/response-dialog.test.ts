@@ -96,6 +96,25 @@ describe('the dialog', () => {
     }
   });
 
+  it('a block has the focus on OK, and gives it back there after the page removes the dialog', async () => {
+    const capture = captureRoot();
+    try {
+      void createResponseDialog(document, t).show(decision());
+      await Promise.resolve();
+      const root = capture.root();
+      const ok = root.querySelector('button')!;
+      expect(ok.textContent).toBe('responseOk');
+      expect(root.activeElement).toBe(ok);
+      document.documentElement.lastElementChild!.remove();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(document.documentElement.lastElementChild?.tagName).toMatch(/^UPWATCH-/);
+      expect(root.querySelector('dialog')!.open).toBe(true);
+      expect(root.activeElement).toBe(ok);
+    } finally {
+      capture.restore();
+    }
+  });
+
   it('a notice resolves at once: it never holds the upload', async () => {
     await expect(createResponseDialog(document, t).show(decision({ action: 'notify' }))).resolves.toEqual({ proceed: true });
   });
