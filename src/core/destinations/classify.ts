@@ -122,11 +122,19 @@ function ofSection(host: string, domain: string, service: CatalogService, sectio
  * on their users' hosts.
  */
 function titleNamesNoInstance(service: CatalogService, title: string, path: string, domain: string): boolean {
-  if (namesAProductItIsAbout(title) || isArticleAddress(path)) return true;
-  const source = service.source;
-  if (source?.kind !== 'vendor') return false;
-  const vendor = usableUrlParts(source.url);
-  return vendor !== undefined && registrableDomain(vendor.host) === domain;
+  return namesAProductItIsAbout(title) || isArticleAddress(path) || vendorDomain(service) === domain;
+}
+
+/** The registrable domain of a service's vendor source, or '' (looked up once per service: tldts is the dear part). */
+const vendorDomains = new WeakMap<CatalogService, string>();
+function vendorDomain(service: CatalogService): string {
+  let domain = vendorDomains.get(service);
+  if (domain === undefined) {
+    const vendor = service.source?.kind === 'vendor' ? usableUrlParts(service.source.url) : undefined;
+    domain = vendor ? registrableDomain(vendor.host) : '';
+    vendorDomains.set(service, domain);
+  }
+  return domain;
 }
 
 /** `url`: the raw address, read only when the page's words would name a category (a search query in it). */
