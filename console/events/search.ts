@@ -245,7 +245,7 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
   const upper = upperBound(filters, after);
   const wanted = limit + 1;
 
-  const scan = (value: string | number | undefined) => {
+  const scan = (value: string | number | undefined, part?: { from: number; below: boolean }) => {
     const viaIndicators = driver.kind === 'indicator';
     const s = viaIndicators ? 'ei.sort_at' : 'events.sort_at';
     const q = viaIndicators ? 'ei.event_seq' : 'events.seq';
@@ -267,6 +267,7 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
         all.push(postgres ? eb(sql<number>`(${sql.ref(q)} + 0)`, '<=', maxSeq) : eb(q, '<=', maxSeq));
         if (visible) all.push(visible);
         if (upper) all.push(eb(eb.refTuple(s, q), '<', eb.tuple(upper.s, upper.q)));
+        if (part) all.push(eb(s, part.below ? '<' : '>=', part.from));
         return eb.and(all);
       })
       .orderBy(s, 'desc')
@@ -276,7 +277,15 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
   };
 
   let keys: { seq: number; sort_at: number }[];
-  if (driver.kind === 'time') {
+  if (driver.kind === 'time' && postgres && filters.observedFrom !== undefined) {
+    // An event observed in the range sorts at or after its start, but for one a browser clock far
+    // ahead sorted at its receipt (sort_at < observed_at). So the range is read in two parts: the
+    // time index from the range's end down to its start, which the planner sees bounded on both
+    // sides (it read the whole range through the observed-time index and sorted it), and only
+    // when that leaves the page short, the few such events below the start.
+    keys = await scan(undefined, { from: filters.observedFrom, below: false });
+    if (keys.length < wanted) keys = [...keys, ...(await scan(undefined, { from: filters.observedFrom, below: true }))].slice(0, wanted);
+  } else if (driver.kind === 'time') {
     keys = await scan(undefined);
   } else {
     // One ordered scan per value, merged; an event with two of the wanted indicators comes once.

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsoleDb, type ConsoleDb } from '../../../console/db/database';
 import { ensureMonthPartitions } from '../../../console/db/partitions';
-import { EventFilters, searchEvents } from '../../../console/events/search';
+import { EventFilters, searchEvents, type SearchPosition } from '../../../console/events/search';
 import { toRow } from '../../../console/events/store';
 import type { FileEvent } from '../../../src/core/schema/event';
 import { sampleEvent } from '../support/sample-event';
@@ -23,6 +23,10 @@ const NEWEST = Date.parse('2026-06-10T00:00:00Z');
 const EVENTS = 5_000;
 const outcomeOf = (i: number) => (i % 1000 === 7 ? 'blocked' : i % 50 === 3 ? 'warned' : undefined);
 const trustedOf = (i: number) => i % 20 === 0;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const WINDOW = { from: NEWEST - 2 * 24 * 60 * MIN, to: NEWEST - (2 * 24 - 6) * 60 * MIN };
+const inWindow = (at: number) => at >= WINDOW.from && at < WINDOW.to;
 
 let consoleDb: ConsoleDb;
 let dir: string;
@@ -46,6 +50,9 @@ beforeAll(async () => {
     };
     return toRow(event, { credentialId: 'c1', clientIp: '10.0.0.1', receivedAt: observed + 1000 });
   });
+  // A browser clock days ahead: observed inside the test window, received (and sorted) a day before it.
+  const ahead: FileEvent = { ...base, id: 'clock-ahead', observedAt: new Date(WINDOW.from + 30 * MIN).toISOString() };
+  rows.push(toRow(ahead, { credentialId: 'c1', clientIp: '10.0.0.1', receivedAt: WINDOW.from - 24 * 60 * MIN }));
   for (let i = 0; i < rows.length; i += 200)
     await db
       .insertInto('events')
@@ -93,10 +100,6 @@ const expected = (match: (i: number) => boolean) =>
     .slice(0, 50)
     .map((i) => `indexed-${i}`);
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const WINDOW = { from: NEWEST - 2 * 24 * 60 * MIN, to: NEWEST - (2 * 24 - 6) * 60 * MIN };
-const inWindow = (at: number) => at >= WINDOW.from && at < WINDOW.to;
-
 const CASES: { name: string; query: Record<string, string>; match: (i: number) => boolean; sqliteIndex: RegExp; postgresIndex: RegExp }[] = [
   {
     name: 'a rare outcome',
@@ -129,6 +132,18 @@ const CASES: { name: string; query: Record<string, string>; match: (i: number) =
 ];
 
 describe('search filters served by an index (5,000 events, fresh statistics)', () => {
+  it('lists every event observed in a range, one sorted at its receipt before the range (a clock ahead) last', async () => {
+    const inRange = Array.from({ length: EVENTS }, (_, i) => i).filter((i) => inWindow(NEWEST - i * MIN));
+    const all: string[] = [];
+    let after: SearchPosition | undefined;
+    do {
+      const page = await searchEvents(consoleDb.db, EventFilters.parse({ observedFrom: iso(WINDOW.from), observedTo: iso(WINDOW.to) }), 100, after);
+      all.push(...page.rows.map((r) => (JSON.parse(r.body) as FileEvent).id));
+      after = page.next;
+    } while (after);
+    expect(all).toEqual([...inRange.map((i) => `indexed-${i}`), 'clock-ahead']);
+  });
+
   it.each(CASES)('$name: the right events, read through its index', async ({ query, match, sqliteIndex, postgresIndex }) => {
     const { ids, keys } = await search(query);
     expect(ids).toEqual(expected(match));
