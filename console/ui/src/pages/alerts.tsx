@@ -81,7 +81,7 @@ export function Alerts(props: { query: URLSearchParams }) {
       {state.data && (
         <div class="card">
           <VirtualTable
-            caption={`${state.data.alerts.length} alerts, newest first`}
+            caption={`${state.data.alerts.length} alert${state.data.alerts.length === 1 ? '' : 's'}, newest first`}
             columns={[
               { heading: 'Alert', width: '20%' },
               { heading: 'User', width: '19%' },
