@@ -5,7 +5,9 @@
  * (column, sort_at, seq) index, one ordered scan per value when the filter lists several (merged
  * here), the indicator table for indicators, or the (sort_at, seq, file_name) index when no filter
  * has one.
- * The other filters are checked on the rows the driving index yields.
+ * The other filters are checked on the rows the driving index yields. (One exception: when the
+ * time index drives on PostgreSQL, the time ranges are left for its planner to weigh, see
+ * `conditions`, and an observed range is read in two parts, see `searchEvents`.)
  *
  * Paging stays exact while events arrive: the first page fixes what it saw and every later page
  * reads only that, so each event present at the first page is listed once and no other is.
