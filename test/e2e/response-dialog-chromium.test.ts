@@ -6,7 +6,7 @@
  * moves through it without leaving it (Tab and Shift+Tab wrap), and Enter on a focused button does
  * what that button says; the page's own script sees no shadow root and its synthetic keys do nothing.
  * A page's script that takes the dialog away — hides the host by its style attribute, removes it,
- * opens its own modal over it, removes it again in a loop — sees it come back, in the accessibility tree and answered by the
+ * opens its own modal over it, rewrites the document, removes it again in a loop — sees it come back, in the accessibility tree and answered by the
  * person's click, and the tab keeps running through the loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,13 @@ import { scratchFiles } from '../harness/scratch-files';
 import { DIALOG_HOST_SCRIPT, dialogShown, RESPONSE_RULES, responseEventFor, widgetsPage } from './response-support';
 
 let rig: Rig<ChromiumSession>;
-const files = scratchFiles({ 'colours.csv': 'a,b\n', 'keyboard.csv': 'a,b\n1,2\n', 'hidden.csv': 'a,b\n3,4\n', 'looped.csv': 'a,b\n5,6\n' });
+const files = scratchFiles({
+  'colours.csv': 'a,b\n',
+  'keyboard.csv': 'a,b\n1,2\n',
+  'hidden.csv': 'a,b\n3,4\n',
+  'looped.csv': 'a,b\n5,6\n',
+  'rewritten.csv': 'a,b\n7,8\n',
+});
 
 beforeAll(async () => {
   rig = await startChromiumRig(`upwatch-response-dialog-${process.pid}`, {
@@ -265,6 +271,25 @@ describe('a page that takes the dialog away', () => {
     await until(() => dialogShown(page)).toBe(false);
     expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([]);
     expect((await responseEventFor(rig.console, 'hidden.csv')).response).toMatchObject({ action: 'warn', outcome: 'warned' });
+    await page.close();
+  });
+
+  it('a page that rewrites its document (document.open) gets a new dialog, answered by the keyboard', async () => {
+    const page = await pickInto('wetransfer.com', 'rewritten.csv');
+    await page.keyboard.type('typed before');
+    // document.open() erases every listener in the document and removes <html>; the page writes a new one.
+    await page.evaluate(() => {
+      document.open();
+      document.write('<!doctype html><html><body><p>Rewritten</p></body></html>');
+      document.close();
+    });
+    await until(() => dialogInTree(page)).toBe(true);
+    expect(await page.evaluate(() => document.body.textContent)).toBe('Rewritten');
+    expect(await focused(page)).toBe('textbox:Why do you need to upload this?');
+    // The new dialog's keys work (the old one's listeners are gone): Escape cancels.
+    await page.keyboard.press('Escape');
+    await until(() => dialogShown(page)).toBe(false);
+    expect((await responseEventFor(rig.console, 'rewritten.csv')).response).toMatchObject({ action: 'warn', outcome: 'warned' });
     await page.close();
   });
 

@@ -136,6 +136,10 @@ export function guardDialog(dialog: GuardedDialog, options: GuardOptions = {}): 
     if (what && budget()) repair(what);
   };
 
+  // A page's popover shown over ours: `toggle` does not bubble, but a capturing listener sees it.
+  const toggled = (event: Event) => {
+    if ((event as ToggleEvent).newState === 'open' && event.target !== dialog.current().host) check(false, true);
+  };
   const tree = new MutationObserver(() => check(false));
   // A page's own dialog opening (in its light DOM) would cover ours and make it inert: ours goes back on top.
   const opened = new MutationObserver((records) => {
@@ -148,13 +152,10 @@ export function guardDialog(dialog: GuardedDialog, options: GuardOptions = {}): 
     if (doc.documentElement) tree.observe(doc.documentElement, { childList: true });
     tree.observe(dialog.current().host, { attributes: true });
     opened.observe(doc, { subtree: true, attributeFilter: ['open'] });
+    // Again after a rewrite: document.open() erases the window's listeners too.
+    doc.defaultView?.addEventListener('toggle', toggled, true);
   };
   observe();
-  // A page's popover shown over ours: `toggle` does not bubble, but a capturing listener sees it.
-  const toggled = (event: Event) => {
-    if ((event as ToggleEvent).newState === 'open' && event.target !== dialog.current().host) check(false, true);
-  };
-  doc.defaultView?.addEventListener('toggle', toggled, true);
   const tick = () => {
     if (stopped) return;
     check(true);
