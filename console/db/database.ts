@@ -29,6 +29,7 @@ import * as m0010 from './migrations/0010-unnamed-upload-hosts';
 import * as m0011 from './migrations/0011-browser-health';
 import * as m0012 from './migrations/0012-browser-health-last-seen';
 import * as m0013 from './migrations/0013-event-outcome-and-trusted-indexes';
+import * as m0014 from './migrations/0014-event-score-index';
 import type { ConsoleDatabase } from './schema';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0011-browser-health': m0011,
   '0012-browser-health-last-seen': m0012,
   '0013-event-outcome-and-trusted-indexes': m0013,
+  '0014-event-score-index': m0014,
 };
 
 export interface ConsoleDb {

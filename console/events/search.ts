@@ -1,6 +1,11 @@
 /**
- * Forensic search: combinable filters over the stored events, newest first by (sort_at, seq),
- * paged by keyset. A page reads about as many rows as it returns because the query is driven by
+ * Forensic search: combinable filters over the stored events, paged by keyset, in one of three
+ * orders (`SEARCH_ORDERS`): newest first by (sort_at, seq) (the default), oldest first by the same
+ * key, or riskiest first by (score, sort_at, seq), which the (score, sort_at, seq) index of
+ * migration 0014 serves when no filter has an index of its own. A filter's own index yields its
+ * rows in time order, both ways; in the riskiest order those rows are sorted (their count is the
+ * cost: fine for a selective filter, docs/scaling.md). The cursor carries the order and its key,
+ * and a cursor of one order is refused by another. A page reads about as many rows as it returns because the query is driven by
  * one ordered index chosen here, not left to the planner: the most selective filter's
  * (column, sort_at, seq) index, one ordered scan per value when the filter lists several (merged
  * here), the indicator table for indicators, or the (sort_at, seq, file_name) index when no filter
@@ -98,8 +103,22 @@ export function filterQuery<E extends z.ZodRawShape>(extra: E) {
 export const EventFilters = filterQuery({});
 export type EventFilters = z.infer<typeof EventFilters>;
 
-/** Where a listing continues: the snapshot's highest seq, the last (sort_at, seq) answered and, on PostgreSQL, the snapshot. */
-export const SearchPosition = z.object({ m: z.number().int(), s: z.number(), q: z.number().int(), x: CompactSnapshot.optional() });
+/** The orders a search lists in; `newest` is the default, and its cursors carry no order. */
+export const SEARCH_ORDERS = ['newest', 'oldest', 'riskiest'] as const;
+export type SearchOrder = (typeof SEARCH_ORDERS)[number];
+
+/**
+ * Where a listing continues: the snapshot's highest seq, the last (sort_at, seq) answered and, on
+ * PostgreSQL, the snapshot; for another order than newest, the order (`o`) and, riskiest, the last score (`r`).
+ */
+export const SearchPosition = z.object({
+  m: z.number().int(),
+  s: z.number(),
+  q: z.number().int(),
+  x: CompactSnapshot.optional(),
+  o: z.enum(['oldest', 'riskiest']).optional(),
+  r: z.number().int().optional(),
+});
 export type SearchPosition = z.infer<typeof SearchPosition>;
 
 export const ROW_COLUMNS = ['seq', 'sort_at', 'body', 'received_at', 'credential_id', 'client_ip'] as const;
@@ -131,8 +150,12 @@ function severityRanks(filters: EventFilters): number[] | undefined {
   return lowest > 0 ? SEVERITIES.map((_, i) => i).filter((i) => i >= lowest) : undefined;
 }
 
-/** The driving index: the filter likely to match the fewest rows (by how many distinct values its column has). */
-function chooseDriver(filters: EventFilters): Driver {
+/**
+ * The driving index: the filter likely to match the fewest rows (by how many distinct values its
+ * column has). Riskiest first, a severity (or lowest score) never drives: severity follows the
+ * score, so its matches lead the score index, which serves the order without a sort.
+ */
+function chooseDriver(filters: EventFilters, order: SearchOrder): Driver {
   const candidates: [Column | 'indicator', readonly (string | number)[] | undefined][] = [
     ['user_email', filters.user],
     ['host', filters.host],
@@ -144,7 +167,7 @@ function chooseDriver(filters: EventFilters): Driver {
     ['file_category', filters.fileCategory],
     ['destination_category', filters.destinationCategory],
     ['channel', filters.channel],
-    ['severity_rank', severityRanks(filters)],
+    ['severity_rank', order === 'riskiest' ? undefined : severityRanks(filters)],
     ['trusted', filters.trusted === undefined ? undefined : [filters.trusted ? 1 : 0]],
   ];
   for (const [column, values] of candidates) {
@@ -225,9 +248,29 @@ export interface SearchPage {
   next: SearchPosition | undefined;
 }
 
-/** One page of a search. `after` is the position a previous page returned (its `m` bounds the snapshot). */
-export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFilters, limit: number, after?: SearchPosition): Promise<SearchPage> {
+type Key = { seq: number; sort_at: number; score?: number };
+/** Negative when `a` is listed before `b`. */
+const COMPARE: Record<SearchOrder, (a: Key, b: Key) => number> = {
+  newest: (a, b) => Number(b.sort_at) - Number(a.sort_at) || Number(b.seq) - Number(a.seq),
+  oldest: (a, b) => Number(a.sort_at) - Number(b.sort_at) || Number(a.seq) - Number(b.seq),
+  riskiest: (a, b) => Number(b.score) - Number(a.score) || COMPARE.newest(a, b),
+};
+
+/**
+ * One page of a search. `after` is the position a previous page returned (its `m` bounds the
+ * snapshot); it must have been returned for the same `order`.
+ */
+export async function searchEvents(
+  db: Kysely<ConsoleDatabase>,
+  filters: EventFilters,
+  limit: number,
+  after?: SearchPosition,
+  order: SearchOrder = 'newest',
+): Promise<SearchPage> {
   const postgres = engineOf(db) === 'postgres';
+  if (after && ((after.o ?? 'newest') !== order || (order === 'riskiest') !== (after.r !== undefined))) {
+    throw new HttpError(400, `invalid cursor: it continues a search in another order than ${order}; pass it back with the order it came from`);
+  }
   let maxSeq = after?.m;
   let snapshot = after?.x;
   if (maxSeq === undefined) {
@@ -243,8 +286,10 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
   if (!maxSeq) return { rows: [], next: undefined };
   if (postgres && !snapshot) throw new HttpError(400, 'invalid cursor: pass back the nextCursor of a previous answer unchanged');
   const visible = snapshot && sql<SqlBool>`pg_visible_in_snapshot(${sql.ref('events.ingest_xact')}, ${pgSnapshot(snapshot)}::pg_snapshot)`;
-  const driver = chooseDriver(filters);
-  const upper = upperBound(filters, after);
+  const driver = chooseDriver(filters, order);
+  // Newest first, the cursor and the time filters bound the scan's start together; in the other
+  // orders the time filters bound sort_at alone (below what they imply), and the cursor its key.
+  const upper = upperBound(filters, order === 'newest' ? after : undefined);
   const wanted = limit + 1;
 
   const scan = (value: string | number | undefined, part?: { from: number; below: boolean }) => {
@@ -259,27 +304,37 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
           .where('ei.indicator', '=', value as string)
       : db.selectFrom('events')) as unknown as Base;
     if (driver.kind === 'column') query = query.where(`events.${driver.column}`, '=', value!);
+    const direction = order === 'oldest' ? 'asc' : 'desc';
     // Keys only: a scan that an index covers never reads the rows (the event JSON) it skips.
     return query
       .select([`${q} as seq`, `${s} as sort_at`])
+      .$if(order === 'riskiest', (qb) => qb.select('events.score as score'))
       .where((eb) => {
         const all = conditions(eb, filters, driver, postgres);
         // Wrapped on PostgreSQL like the other filters: without fresh statistics its planner took
         // this bound to the primary key for the driving index and read the whole table.
         all.push(postgres ? eb(sql<number>`(${sql.ref(q)} + 0)`, '<=', maxSeq) : eb(q, '<=', maxSeq));
         if (visible) all.push(visible);
-        if (upper) all.push(eb(eb.refTuple(s, q), '<', eb.tuple(upper.s, upper.q)));
+        if (order === 'newest' && upper) all.push(eb(eb.refTuple(s, q), '<', eb.tuple(upper.s, upper.q)));
+        if (order !== 'newest' && upper) {
+          // Riskiest reads the score index: on SQLite a bare sort_at bound could lead its planner to the time index instead.
+          const at = order === 'riskiest' && !postgres ? sql<number>`(${sql.ref(s)} + 0)` : sql.ref<number>(s);
+          all.push(eb(at, '<', upper.s));
+        }
+        if (order === 'oldest' && after) all.push(eb(eb.refTuple(s, q), '>', eb.tuple(after.s, after.q)));
+        if (order === 'riskiest' && after) all.push(eb(eb.refTuple('events.score', s, q), '<', eb.tuple(after.r!, after.s, after.q)));
         if (part) all.push(eb(s, part.below ? '<' : '>=', part.from));
         return eb.and(all);
       })
-      .orderBy(s, 'desc')
-      .orderBy(q, 'desc')
+      .$if(order === 'riskiest', (qb) => qb.orderBy('events.score', 'desc'))
+      .orderBy(s, direction)
+      .orderBy(q, direction)
       .limit(wanted)
-      .execute();
+      .execute() as Promise<Key[]>;
   };
 
-  let keys: { seq: number; sort_at: number }[];
-  if (driver.kind === 'time' && postgres && filters.observedFrom !== undefined) {
+  let keys: Key[];
+  if (order === 'newest' && driver.kind === 'time' && postgres && filters.observedFrom !== undefined) {
     // An event observed in the range sorts at or after its start, but for one a browser clock far
     // ahead sorted at its receipt (sort_at < observed_at). So the range is read in two parts: the
     // time index from the range's end down to its start, which the planner sees bounded on both
@@ -291,9 +346,9 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
     keys = await scan(undefined);
   } else {
     // One ordered scan per value, merged; an event with two of the wanted indicators comes once.
-    const bySeq = new Map<number, { seq: number; sort_at: number }>();
+    const bySeq = new Map<number, Key>();
     for (const value of driver.values) for (const k of await scan(value)) bySeq.set(Number(k.seq), k);
-    keys = [...bySeq.values()].sort((a, b) => Number(b.sort_at) - Number(a.sort_at) || Number(b.seq) - Number(a.seq)).slice(0, wanted);
+    keys = [...bySeq.values()].sort(COMPARE[order]).slice(0, wanted);
   }
   const page = keys.slice(0, limit).map((k) => Number(k.seq));
   const found = page.length ? await db.selectFrom('events').select(ROW_COLUMNS).where('seq', 'in', page).execute() : [];
@@ -303,6 +358,16 @@ export async function searchEvents(db: Kysely<ConsoleDatabase>, filters: EventFi
   const last = keys[limit - 1];
   return {
     rows,
-    next: keys.length > limit && last ? { m: maxSeq, s: Number(last.sort_at), q: Number(last.seq), ...(snapshot && { x: snapshot }) } : undefined,
+    next:
+      keys.length > limit && last
+        ? {
+            m: maxSeq,
+            s: Number(last.sort_at),
+            q: Number(last.seq),
+            ...(snapshot && { x: snapshot }),
+            ...(order !== 'newest' && { o: order }),
+            ...(order === 'riskiest' && { r: Number(last.score) }),
+          }
+        : undefined,
   };
 }

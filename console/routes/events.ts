@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FileEvent } from '../../src/core/schema/event';
 import { computeExposure, ExposureAnswer, ExposureQuery } from '../events/exposure';
 import { CONTENT_TYPES, CSV_COLUMNS, exportFileName, exportStream } from '../events/export';
-import { filterQuery, searchEvents, SearchPosition } from '../events/search';
+import { filterQuery, SEARCH_ORDERS, searchEvents, SearchPosition } from '../events/search';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { defineRoute, HttpError } from '../http/route';
 
@@ -18,7 +18,15 @@ const ApiEventSchema = FileEvent.extend({
 
 const SearchQuery = filterQuery({
   limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Events per page (1–500, default 100).' }),
-  cursor: z.string().max(512).optional().meta({ description: 'The nextCursor of the previous page, unchanged.' }),
+  cursor: z.string().max(512).optional().meta({ description: 'The nextCursor of the previous page, unchanged (with the same order).' }),
+  order: z
+    .enum(SEARCH_ORDERS, { error: `order must be one of: ${SEARCH_ORDERS.join(', ')}` })
+    .default('newest')
+    .meta({
+      description:
+        'newest (default): newest first by observed time; oldest: oldest first; riskiest: highest risk score first, then newest. ' +
+        'A cursor continues the order it was given for and is refused by another.',
+    }),
 });
 
 const listEvents = defineRoute({
@@ -26,14 +34,14 @@ const listEvents = defineRoute({
   path: '/api/v1/events',
   tag: 'events',
   summary:
-    'Forensic search: stored events matching every filter given (a comma-separated filter matches any of its values), newest first by observed time — ' +
+    'Forensic search: stored events matching every filter given (a comma-separated filter matches any of its values), newest first by observed time (or as `order` says) — ' +
     'an observed time more than 5 minutes after receipt counts as the receipt time. `nextCursor` continues the listing (null at the end); ' +
     'paging lists every event stored when the first page was served exactly once, whatever arrives meanwhile.',
   query: SearchQuery,
   response: z.object({ events: z.array(ApiEventSchema), nextCursor: z.string().nullable() }),
   async handler({ query, services }) {
-    const { limit, cursor, ...filters } = query;
-    const page = await searchEvents(services.db, filters, limit, decodeCursor(SearchPosition, cursor));
+    const { limit, cursor, order, ...filters } = query;
+    const page = await searchEvents(services.db, filters, limit, decodeCursor(SearchPosition, cursor), order);
     return { events: await services.events.toApiEvents(page.rows), nextCursor: page.next ? encodeCursor(page.next) : null };
   },
 });

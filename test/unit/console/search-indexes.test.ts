@@ -2,7 +2,8 @@
 /**
  * The outcome, trusted and time-range filters of GET /api/v1/events are served by an index on
  * both engines (migration 0013, console/events/search.ts): the planner's own choice, over a
- * month of 5,000 events with fresh statistics, reads an index and never the whole table.
+ * month of 5,000 events with fresh statistics, reads an index and never the whole table; and the
+ * riskiest order reads the (score, sort_at, seq) index of migration 0014 from its top, unsorted.
  */
 import { CompiledQuery, Kysely, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { mkdtempSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsoleDb, type ConsoleDb } from '../../../console/db/database';
 import { ensureMonthPartitions } from '../../../console/db/partitions';
-import { EventFilters, searchEvents, type SearchPosition } from '../../../console/events/search';
+import { EventFilters, searchEvents, type SearchOrder, type SearchPosition } from '../../../console/events/search';
 import { toRow } from '../../../console/events/store';
 import type { FileEvent } from '../../../src/core/schema/event';
 import { sampleEvent } from '../support/sample-event';
@@ -23,6 +24,8 @@ const NEWEST = Date.parse('2026-06-10T00:00:00Z');
 const EVENTS = 5_000;
 const outcomeOf = (i: number) => (i % 1000 === 7 ? 'blocked' : i % 50 === 3 ? 'warned' : undefined);
 const trustedOf = (i: number) => i % 20 === 0;
+/** Scores spread over 0–100, unrelated to time. */
+const scoreOf = (i: number) => (i * 37) % 101;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const WINDOW = { from: NEWEST - 2 * 24 * 60 * MIN, to: NEWEST - (2 * 24 - 6) * 60 * MIN };
@@ -48,11 +51,11 @@ beforeAll(async () => {
       destination: { ...base.destination, trusted: trustedOf(i) },
       ...(outcome && { response: { action: outcome === 'blocked' ? 'block' : 'warn', outcome, decidedInMs: 3 } }),
     };
-    return toRow(event, { credentialId: 'c1', clientIp: '10.0.0.1', receivedAt: observed + 1000 });
+    return { ...toRow(event, { credentialId: 'c1', clientIp: '10.0.0.1', receivedAt: observed + 1000 }), score: scoreOf(i) };
   });
   // A browser clock days ahead: observed inside the test window, received (and sorted) a day before it.
   const ahead: FileEvent = { ...base, id: 'clock-ahead', observedAt: new Date(WINDOW.from + 30 * MIN).toISOString() };
-  rows.push(toRow(ahead, { credentialId: 'c1', clientIp: '10.0.0.1', receivedAt: WINDOW.from - 24 * 60 * MIN }));
+  rows.push({ ...toRow(ahead, { credentialId: 'c1', clientIp: '10.0.0.1', receivedAt: WINDOW.from - 24 * 60 * MIN }), score: 0 });
   for (let i = 0; i < rows.length; i += 200)
     await db
       .insertInto('events')
@@ -67,14 +70,14 @@ afterAll(async () => {
 });
 
 /** The first page of a search, and the statement that read its keys (the one ordered scan). */
-async function search(query: Record<string, string>) {
+async function search(query: Record<string, string>, order: SearchOrder = 'newest') {
   const nodes: RootOperationNode[] = [];
   const capture: KyselyPlugin = {
     transformQuery: ({ node }) => (nodes.push(node), node),
     transformResult: async ({ result }) => result,
   };
   const { db } = consoleDb;
-  const page = await searchEvents(db.withPlugin(capture), EventFilters.parse(query), 50);
+  const page = await searchEvents(db.withPlugin(capture), EventFilters.parse(query), 50, undefined, order);
   const keys = nodes.map((n) => db.getExecutor().compileQuery(n, { queryId: 'explain' })).find((q) => /order by/i.test(q.sql));
   if (!keys) throw new Error('no ordered key query');
   return { ids: page.rows.map((r) => (JSON.parse(r.body) as FileEvent).id), keys };
@@ -156,6 +159,33 @@ describe('search filters served by an index (5,000 events, fresh statistics)', (
       const { text, filled } = await postgresPlan(keys);
       expect(text, text).toMatch(postgresIndex);
       // Every month holding events is read through an index; a sequential scan only of an empty one.
+      const seqScans = [...text.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]!);
+      expect(
+        seqScans.filter((part) => filled.has(part)),
+        text,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('the riskiest order (migration 0014)', () => {
+  it('lists the highest scores first, newest first among equals, read from the score index without a sort', async () => {
+    const { ids, keys } = await search({}, 'riskiest');
+    // (The clock-ahead event scores 0: never among the first 50.)
+    const want = Array.from({ length: EVENTS }, (_, i) => ({ id: `indexed-${i}`, score: scoreOf(i), i }))
+      .sort((a, b) => b.score - a.score || a.i - b.i)
+      .slice(0, 50)
+      .map((e) => e.id);
+    expect(ids).toEqual(want);
+    if (testEngine() === 'sqlite') {
+      const plan = await sqlitePlan(keys);
+      expect(plan, plan).toMatch(/USING (COVERING )?INDEX events_score_sort/);
+      expect(plan, plan).not.toMatch(/TEMP B-TREE|SCAN events$/m);
+    } else {
+      const { text, filled } = await postgresPlan(keys);
+      expect(text, text).toMatch(/using events_p202606_score_sort_at_seq_idx/);
+      // Months merged in order (Merge Append), none sorted.
+      expect(text, text).not.toMatch(/(^|->)\s*(Incremental )?Sort\s+\(/m);
       const seqScans = [...text.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]!);
       expect(
         seqScans.filter((part) => filled.has(part)),
