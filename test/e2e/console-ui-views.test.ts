@@ -1,7 +1,8 @@
 /**
  * What the console's pages show, in real Chromium against a real console, beyond the flows of
  * console-ui.test.ts and console-ui-flows.test.ts: the dashboard's chart and top tables (each a
- * link to the same search), the search sorted by a column, the alerts queue filtered by rule and
+ * link to the same search), the search sorted by a column (the loaded rows) and by time or score (every
+ * event, on the server, past the first page), the alerts queue filtered by rule and
  * user in the URL, a person's profile and timeline, an
  * alert rule created and switched off through the page, and the dark theme chosen with the toggle:
  * it stays chosen, focus stays visible, and every page passes axe-core in it too (contrast).
@@ -9,6 +10,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_PAGES } from '../../console/http/static-ui';
+import { sampleEvent, sampleId } from '../unit/support/sample-event';
 import { HOSTILE_NAME, seriousViolations, startUiRig, type UiRig } from './console-ui-support';
 
 let rig: UiRig;
@@ -22,6 +24,9 @@ async function loaded(page: Page): Promise<void> {
   await page.locator('#page-title').waitFor();
   await expect.poll(() => page.getByText(/^Loading/).count()).toBe(0);
 }
+
+/** The file names of the search's rendered rows, top down. */
+const names = (page: Page) => page.locator('table.events tbody td.filename').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? ''));
 
 /** The focused element's outline as the browser draws it. */
 const focusRing = (page: Page) =>
@@ -73,25 +78,37 @@ describe('the dashboard', () => {
 });
 
 describe('the forensic search', () => {
-  it('sorts the loaded rows by a column, keeps the order in the URL, and says so to a screen reader', async () => {
+  it('sorts the loaded rows by a column and every event by time or score on the server, keeps both in the URL, and says so to a screen reader', async () => {
     const { page } = await rig.as('read_only');
     await page.goto('/events');
-    const names = () => page.locator('table.events tbody td.filename').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? ''));
-    await expect.poll(async () => (await names()).length).toBe(5);
-    const newestFirst = await names();
+    await expect.poll(async () => (await names(page)).length).toBe(5);
+    const newestFirst = await names(page);
     const byName = [...newestFirst].sort((a, b) => a.localeCompare(b));
     expect(byName).not.toEqual(newestFirst); // the sort has something to change
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Observed');
+    expect(await page.locator('table.events caption').textContent()).toMatch(
+      /newest first\. Observed and Score order every matching event on the server; User, File and Destination sort the loaded rows\.$/,
+    );
 
     await page.getByRole('button', { name: 'File', exact: true }).click();
     await page.waitForURL(/\/events\?sort=file$/);
-    await expect.poll(names).toEqual(byName);
+    await expect.poll(() => names(page)).toEqual(byName);
     expect(await page.locator('th[aria-sort="ascending"]').textContent()).toBe('File');
+    expect(await page.locator('th[aria-sort="descending"]').count()).toBe(0);
     expect(byName).toContain(HOSTILE_NAME);
 
-    // The sort is part of the URL: opened anew, the search comes in the same order.
-    await page.goto('/events?sort=score');
-    await expect.poll(async () => (await names()).length).toBe(5);
+    // Observed orders on the server: the next click turns it to oldest first, from the first page.
+    await page.getByRole('button', { name: 'Observed', exact: true }).click();
+    await page.waitForURL(/\/events$/);
+    await expect.poll(() => names(page)).toEqual(newestFirst);
+    await page.getByRole('button', { name: 'Observed', exact: true }).click();
+    await page.waitForURL(/\/events\?order=oldest$/);
+    await expect.poll(() => names(page)).toEqual([...newestFirst].reverse());
+    expect(await page.locator('th[aria-sort="ascending"]').textContent()).toBe('Observed');
+
+    // The order is part of the URL: opened anew, the search comes in the same order.
+    await page.goto('/events?order=riskiest');
+    await expect.poll(async () => (await names(page)).length).toBe(5);
     const scores = await page.locator('table.events tbody td.num').allTextContents();
     expect(scores.map(Number)).toEqual([...scores.map(Number)].sort((a, b) => b - a));
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Score');
@@ -212,5 +229,49 @@ describe('the dark theme', () => {
     }
     expect(found).toEqual({});
     expect(dialogs).toEqual([]);
+  });
+});
+
+// Last: it stores more events than a page, which the counts of the tests above do not expect.
+describe('the forensic search over more events than a page', () => {
+  it('orders every event by score on the server: the riskiest first though not in the newest page, and so again from its URL', async () => {
+    type Listed = { id: string; file: { name: string }; risk: { score: number } };
+    const seeded = (await (await rig.console.api('/api/v1/events?limit=500')).json()) as { events: Listed[] };
+    const top = [...seeded.events].sort((a, b) => b.risk.score - a.risk.score)[0]!;
+    // A page of harmless uploads newer than every seeded event, all scoring below the top one.
+    const now = Date.now();
+    const newer = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        sampleEvent({
+          id: sampleId(7000 + i),
+          observedAt: new Date(now - 60_000 - i * 1000).toISOString(),
+          user: { email: 'dave@example.com' },
+          // To a trusted intranet host: no risk.
+          tab: { url: 'https://files.intranet.example/upload', title: 'Files' },
+          destinationOptions: { trusted: ['files.intranet.example'] },
+          file: { name: 'notes.txt', size: 10, mimeType: 'text/plain' },
+        }),
+      ),
+    );
+    expect(Math.max(...newer.map((e) => e.risk.score))).toBeLessThan(top.risk.score);
+    await rig.console.built.services.events.ingest(newer, { credentialId: 'test', clientIp: '127.0.0.1', receivedAt: now });
+    const newestPage = (await (await rig.console.api('/api/v1/events?limit=100')).json()) as { events: Listed[] };
+    expect(newestPage.events.map((e) => e.id)).not.toContain(top.id);
+
+    const { page } = await rig.as('read_only');
+    await page.goto('/events');
+    await expect.poll(() => page.locator('table.events caption').textContent()).toMatch(/^100 events loaded, more on the server; newest first\./);
+    expect((await names(page))[0]).not.toBe(top.file.name);
+
+    await page.getByRole('button', { name: 'Score', exact: true }).click();
+    await page.waitForURL(/\/events\?order=riskiest$/);
+    await expect.poll(async () => (await names(page))[0]).toBe(top.file.name);
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Score');
+    expect(await page.locator('table.events caption').textContent()).toMatch(/more on the server; highest score first, then newest\./);
+
+    await page.goto('/events?order=riskiest');
+    await expect.poll(async () => (await names(page))[0]).toBe(top.file.name);
+    expect(Number(await page.locator('table.events tbody td.num').first().textContent())).toBe(top.risk.score);
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toBe('Score');
   });
 });

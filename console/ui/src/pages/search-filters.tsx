@@ -51,7 +51,8 @@ export function filtersOf(query: URLSearchParams): Record<string, string> {
   return out;
 }
 
-export function Filters(props: { filters: Record<string, string>; limit?: string }) {
+/** `limit` and `order` (the server's order) are kept when the filters change. */
+export function Filters(props: { filters: Record<string, string>; limit?: string; order?: string }) {
   const submit = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
@@ -61,7 +62,7 @@ export function Filters(props: { filters: Record<string, string>; limit?: string
       if (!raw) continue;
       next[k] = DATE_FILTERS.some((d) => d[0] === k) ? new Date(raw).toISOString() : raw;
     }
-    navigate(`/events${qs({ ...next, limit: props.limit })}`);
+    navigate(`/events${qs({ ...next, limit: props.limit, order: props.order })}`);
   };
   const f = props.filters;
   const outcomes = new Set((f[OUTCOME] ?? '').split(','));

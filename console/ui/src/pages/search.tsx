@@ -3,6 +3,10 @@
  * to share); the console pages on the server (nextCursor), "Load more" appends the next page to the
  * same table, and the table renders only the rows in view (virtual-table.tsx), so thousands of
  * loaded rows cost the DOM of a screenful.
+ *
+ * Two kinds of sort, both in the URL: the Observed and Score headers choose the server's order
+ * (`order=oldest|riskiest`, newest by default), which orders every matching event and starts again
+ * from page one; the User, File and Destination headers (`sort=`) order the rows already loaded.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../api';
@@ -18,12 +22,13 @@ import { Filters, filtersOf } from './search-filters';
 type Answer = ApiAnswer<'/api/v1/events'>;
 export const PAGE_SIZES = ['100', '250', '500'];
 
-type SortKey = 'time' | 'score' | 'user' | 'file' | 'destination';
-const ASCENDING: readonly SortKey[] = ['user', 'file', 'destination'];
+/** The server's orders (GET /api/v1/events `order`), as the caption says them. */
+const ORDERS = { newest: 'newest first', oldest: 'oldest first', riskiest: 'highest score first, then newest' } as const;
+type Order = keyof typeof ORDERS;
+/** Sorts of the loaded rows, A to Z. */
+type SortKey = 'user' | 'file' | 'destination';
 const destinationOf = (e: ApiEvent) => e.destination.serviceName ?? e.destination.host;
 const SORTS: Record<SortKey, (a: ApiEvent, b: ApiEvent) => number> = {
-  time: () => 0,
-  score: (a, b) => b.risk.score - a.risk.score,
   user: (a, b) => (a.user.email ?? '').localeCompare(b.user.email ?? ''),
   file: (a, b) => a.file.name.localeCompare(b.file.name),
   destination: (a, b) => destinationOf(a).localeCompare(destinationOf(b)),
@@ -81,24 +86,43 @@ export function Search(props: { query: URLSearchParams }) {
   const cursor = props.query.get('cursor') ?? undefined;
   const limit = PAGE_SIZES.find((s) => s === props.query.get('limit')) ?? PAGE_SIZES[0]!;
   const limitParam = limit === PAGE_SIZES[0] ? undefined : limit;
-  const key = qs({ ...filters, cursor, limit });
-  // The sort is in the URL too (`sort=score`), so a shared search opens in the same order.
-  const sortParam = props.query.get('sort') as SortKey | null;
-  const sort: SortKey = sortParam && Object.hasOwn(SORTS, sortParam) ? sortParam : 'time';
-  const setSort = (k: SortKey) => navigate(`/events${qs({ ...filters, cursor, limit: limitParam, sort: k === 'time' ? undefined : k })}`, { replace: true });
-  const load = (from?: string) => api<Answer>(`/api/v1/events${qs({ ...filters, cursor: from, limit })}`);
+  // The order and the sort are in the URL too (`order=riskiest`, `sort=file`), so a shared search opens in the same order.
+  const orderParam = props.query.get('order');
+  const order: Order = orderParam && Object.hasOwn(ORDERS, orderParam) ? (orderParam as Order) : 'newest';
+  const orderQuery = order === 'newest' ? undefined : order;
+  const key = qs({ ...filters, order: orderQuery, cursor, limit });
+  const sortParam = props.query.get('sort');
+  const sort = sortParam && Object.hasOwn(SORTS, sortParam) ? (sortParam as SortKey) : undefined;
+  const setSort = (k: SortKey) => navigate(`/events${qs({ ...filters, order: orderQuery, cursor, limit: limitParam, sort: k })}`, { replace: true });
+  // Another order is another listing: its first page (a cursor continues only the order it came from).
+  const setOrder = (o: Order) => navigate(`/events${qs({ ...filters, order: o === 'newest' ? undefined : o, limit: limitParam })}`);
+  const load = (from?: string) => api<Answer>(`/api/v1/events${qs({ ...filters, order: orderQuery, cursor: from, limit })}`);
   const state = useLoad(() => load(cursor), key);
   const more = useMorePages(key, load);
-  const loaded = useMemo(() => (state.data ? [...state.data.events, ...more.events].sort(SORTS[sort]) : []), [state.data, more.events, sort]);
+  const loaded = useMemo(() => {
+    const rows = state.data ? [...state.data.events, ...more.events] : [];
+    return sort ? rows.sort(SORTS[sort]) : rows;
+  }, [state.data, more.events, sort]);
   const nextCursor = more.next !== undefined ? more.next : (state.data?.nextCursor ?? null);
   useEffect(() => {
     if (state.data) markRendered('search');
   }, [state.data]);
   const column = (k: SortKey, label: string, width: string): Column => ({
     width,
-    sort: sort === k ? (ASCENDING.includes(k) ? 'ascending' : 'descending') : 'none',
+    sort: sort === k ? 'ascending' : 'none',
     heading: (
-      <button type="button" class="sort" onClick={() => setSort(k)}>
+      <button type="button" class="sort" title="Sort the loaded rows" onClick={() => setSort(k)}>
+        {label}
+      </button>
+    ),
+  });
+  // The server's order shows while no sort of the loaded rows hides it.
+  const timeOrder = sort ? undefined : order === 'newest' ? 'descending' : order === 'oldest' ? 'ascending' : undefined;
+  const serverColumn = (label: string, width: string, shown: Column['sort'], next: Order): Column => ({
+    width,
+    sort: shown ?? 'none',
+    heading: (
+      <button type="button" class="sort" title="Order every matching event (from the first page)" onClick={() => setOrder(next)}>
         {label}
       </button>
     ),
@@ -107,7 +131,7 @@ export function Search(props: { query: URLSearchParams }) {
   const pageSize = (
     <label class="page-size">
       Rows per page{' '}
-      <select value={limit} onChange={(e) => navigate(`/events${qs({ ...filters, limit: (e.currentTarget as HTMLSelectElement).value })}`)}>
+      <select value={limit} onChange={(e) => navigate(`/events${qs({ ...filters, order: orderQuery, limit: (e.currentTarget as HTMLSelectElement).value })}`)}>
         {PAGE_SIZES.map((s) => (
           <option key={s}>{s}</option>
         ))}
@@ -128,19 +152,23 @@ export function Search(props: { query: URLSearchParams }) {
         </div>
       }
     >
-      <Filters key={key} filters={filters} limit={limit === PAGE_SIZES[0] ? undefined : limit} />
+      <Filters key={key} filters={filters} limit={limitParam} order={orderQuery} />
       <LoadState state={state} what="events" always />
       {state.data && (
         <div class="card">
           <VirtualTable
             class="events"
-            caption={`${loaded.length} event${loaded.length === 1 ? '' : 's'} loaded${cursor ? ' (from a later page)' : ''}${nextCursor ? ', more on the server' : ''}; newest first unless sorted by a column (sorting orders the loaded rows).`}
+            caption={
+              `${loaded.length} event${loaded.length === 1 ? '' : 's'} loaded${cursor ? ' (from a later page)' : ''}${nextCursor ? ', more on the server' : ''}; ` +
+              `${sort ? `the loaded rows sorted by ${sort}` : ORDERS[order]}. ` +
+              'Observed and Score order every matching event on the server; User, File and Destination sort the loaded rows.'
+            }
             columns={[
-              column('time', 'Observed', '17%'),
+              serverColumn('Observed', '17%', timeOrder, timeOrder === 'descending' ? 'oldest' : 'newest'),
               column('user', 'User', '17%'),
               column('file', 'File', '22%'),
               column('destination', 'Destination', '16%'),
-              column('score', 'Score', '7%'),
+              serverColumn('Score', '7%', !sort && order === 'riskiest' ? 'descending' : undefined, 'riskiest'),
               { heading: 'Severity', width: '9%' },
               { heading: 'Outcome', width: '12%' },
             ]}
@@ -150,13 +178,13 @@ export function Search(props: { query: URLSearchParams }) {
           />
           {more.error && <ErrorBox error={more.error} />}
           <nav class="pager" aria-label="Pages">
-            {cursor && <Link href={`/events${qs({ ...filters, limit, sort: sortParam ?? undefined })}`}>First page</Link>}
+            {cursor && <Link href={`/events${qs({ ...filters, order: orderQuery, limit, sort })}`}>First page</Link>}
             {nextCursor && (
               <button type="button" class="secondary" disabled={more.loading} onClick={() => void more.loadFrom(nextCursor)}>
                 {more.loading ? 'Loading…' : `Load ${limit} more`}
               </button>
             )}
-            {nextCursor && <Link href={`/events${qs({ ...filters, limit, cursor: nextCursor, sort: sortParam ?? undefined })}`}>Next page</Link>}
+            {nextCursor && <Link href={`/events${qs({ ...filters, order: orderQuery, limit, cursor: nextCursor, sort })}`}>Next page</Link>}
             {pageSize}
           </nav>
         </div>
