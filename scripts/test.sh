@@ -8,13 +8,22 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-setup.sh npm
 node --version
 
-echo "==> types"
-npm run --silent typecheck
-echo "==> lint"
-npm run --silent lint
-
-echo "==> format"
-npm run --silent format:check
+# Types, lint and format side by side (each is single-threaded; CI has 2 cores): each one's output
+# is printed whole after it ends, and any failure stops the run here, in the first minutes.
+echo "==> types, lint and format"
+# The console UI's API types are generated first: lint and format read that file too.
+npx tsx scripts/api-types.ts
+checks_dir=$(mktemp -d)
+(npx tsc --noEmit && npx tsc --noEmit -p console/ui) >"$checks_dir/types" 2>&1 & types_pid=$!
+npm run --silent lint >"$checks_dir/lint" 2>&1 & lint_pid=$!
+npm run --silent format:check >"$checks_dir/format" 2>&1 & format_pid=$!
+checks_failed=0
+for check in types:$types_pid lint:$lint_pid format:$format_pid; do
+  if wait "${check#*:}"; then echo "--> ${check%%:*}: ok"; else echo "--> ${check%%:*}: FAILED" && checks_failed=1; fi
+  cat "$checks_dir/${check%%:*}"
+done
+rm -rf "$checks_dir"
+[ "$checks_failed" = 0 ]
 
 rm -rf test-results
 echo "==> unit tests"
