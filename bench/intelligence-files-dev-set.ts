@@ -16,9 +16,22 @@
  *   configuration, documents and images, so they are left out). These check that a rule holds for
  *   languages no rule was written for.
  *
+ * A second file, bench/data/intelligence-files-dev-text.tsv (TEXT_SET_FILE, also read by `--extra`),
+ * grows the categories the classifier is weakest on from content, documents and scripts (documents
+ * and scripts are a sixth of the evaluation set, and the held-out half's weakest categories by
+ * their totals), with the same labelling rules:
+ * - linguist: the samples of each document or script language after the 8 the sets above take,
+ *   TEXT_PER_LANGUAGE at most;
+ * - local: TEXT_PER_EXTENSION files of each document or script extension, spread over what is left
+ *   once both sets above are taken out.
+ * No file of it has the content of a file of the evaluation set or of the first development set
+ * (compared by SHA-256 of the whole file; only the number of files left out is printed, no held-out
+ * file is named or shown).
+ *
  * Run: `npx tsx bench/intelligence-files-dev-set.ts` (needs the linguist snapshot at LINGUIST_GIT).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { FileCategory } from '../src/core/schema/identifiers';
 import {
@@ -72,21 +85,78 @@ function otherLanguageEntries(): SetEntry[] {
 }
 
 export const DEV_SET_FILE = new URL('./data/intelligence-files-dev.tsv', import.meta.url);
+export const TEXT_SET_FILE = new URL('./data/intelligence-files-dev-text.tsv', import.meta.url);
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const evaluation = new Set(
-    readFileSync(SET_FILE, 'utf8')
-      .split('\n')
-      .filter((l) => l && !l.startsWith('#'))
-      .map((l) => l.split('\t')[1]!),
-  );
-  const entries = [...linguistEntries(4), ...otherLanguageEntries(), ...localEntries(evaluation)].filter((e) => !evaluation.has(e.path));
+const TEXT_PER_LANGUAGE = 40;
+const TEXT_PER_EXTENSION = 80;
+const TEXT_CATEGORIES = new Set<FileCategory>(['document', 'script']);
+
+const readPaths = (file: URL) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('\t'))
+    .map(([source, path]) => ({ source: source as SetEntry['source'], path: path! }));
+
+/** SHA-256 of each entry's whole content (linguist blobs through one `git cat-file --batch`), in order; undefined when missing. */
+function contentHashes(entries: readonly Pick<SetEntry, 'source' | 'path'>[]): (string | undefined)[] {
+  const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+  const linguist = entries.filter((e) => e.source === 'linguist');
+  const out = linguist.length
+    ? execFileSync('git', ['-C', LINGUIST_GIT, 'cat-file', '--batch'], {
+        input: linguist.map((e) => `${LINGUIST_COMMIT}:${e.path}\n`).join(''),
+        maxBuffer: 512 << 20,
+      })
+    : Buffer.alloc(0);
+  const blobs = new Map<string, string | undefined>();
+  let at = 0;
+  for (const e of linguist) {
+    const nl = out.indexOf(10, at);
+    const m = / blob (\d+)$/.exec(out.subarray(at, nl).toString());
+    if (!m) {
+      at = nl + 1;
+      continue;
+    }
+    const size = Number(m[1]);
+    blobs.set(e.path, sha(out.subarray(nl + 1, nl + 1 + size)));
+    at = nl + 1 + size + 1;
+  }
+  return entries.map((e) => (e.source === 'linguist' ? blobs.get(e.path) : existsSync(e.path) ? sha(readFileSync(e.path)) : undefined));
+}
+
+function writeSet(file: URL, entries: readonly SetEntry[]): void {
   const lines = [
     '# source\tpath\tlabel\trule (see bench/intelligence-files-dev-set.ts; a development set, never the evaluation set)',
     ...entries.map((e) => `${e.source}\t${e.path}\t${e.label}\t${e.rule}`),
   ];
-  writeFileSync(DEV_SET_FILE, `${lines.join('\n')}\n`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
-  console.log(`${entries.length} files written to ${DEV_SET_FILE.pathname}:`, Object.fromEntries(counts));
+  console.log(`${entries.length} files written to ${file.pathname}:`, Object.fromEntries(counts));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const evaluation = readPaths(SET_FILE);
+  const evaluationPaths = new Set(evaluation.map((e) => e.path));
+  if (!process.argv.includes('--text-only')) {
+    writeSet(
+      DEV_SET_FILE,
+      [...linguistEntries(4), ...otherLanguageEntries(), ...localEntries(evaluationPaths)].filter((e) => !evaluationPaths.has(e.path)),
+    );
+  }
+  const first = readPaths(DEV_SET_FILE);
+  const taken = new Set([...evaluationPaths, ...first.map((e) => e.path)]);
+  const candidates = [...linguistEntries(8, TEXT_PER_LANGUAGE, TEXT_CATEGORIES), ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES)].filter(
+    (e) => !taken.has(e.path),
+  );
+  const known = new Set(contentHashes([...evaluation, ...first]).filter((h) => h !== undefined));
+  const seen = new Set<string>();
+  const kept = candidates.filter((_, i, all) => {
+    const hash = contentHashes([all[i]!])[0];
+    if (!hash || known.has(hash) || seen.has(hash)) return false;
+    seen.add(hash);
+    return true;
+  });
+  console.log(`${candidates.length - kept.length} candidates left out: missing, or the content of a file of either set (or of another candidate)`);
+  writeSet(TEXT_SET_FILE, kept);
 }

@@ -94,13 +94,13 @@ export function linguistByLanguage(): Map<string, string[]> {
 /** Whether the evaluation set's language map names the language (its samples may be in the set). */
 export const languageCategory = (language: string): FileCategory | undefined => LANGUAGE_CATEGORY.get(language);
 
-/** The first PER_LANGUAGE samples of each language after `skip` (the evaluation set skips none). */
-export function linguistEntries(skip = 0): SetEntry[] {
+/** The first `count` samples of each language (of a category of `only`, if given) after `skip` (the evaluation set skips none). */
+export function linguistEntries(skip = 0, count = PER_LANGUAGE, only?: ReadonlySet<FileCategory>): SetEntry[] {
   return [...linguistByLanguage()]
-    .filter(([language]) => LANGUAGE_CATEGORY.has(language))
+    .filter(([language]) => LANGUAGE_CATEGORY.has(language) && (!only || only.has(LANGUAGE_CATEGORY.get(language)!)))
     .flatMap(([language, paths]) =>
       paths
-        .slice(skip, skip + PER_LANGUAGE)
+        .slice(skip, skip + count)
         .map((path) => ({ source: 'linguist' as const, path, label: LANGUAGE_CATEGORY.get(language)!, rule: `language ${language}` })),
     );
 }
@@ -126,19 +126,20 @@ function walk(dir: string, out: string[], depth = 0): void {
   }
 }
 
-/** PER_EXTENSION files of each extension spread over the sorted list, none of `exclude`. */
-export function localEntries(exclude: ReadonlySet<string> = new Set()): SetEntry[] {
+/** `perExtension` files of each extension (of `only`, if given) spread over the sorted list, none of `exclude`. */
+export function localEntries(exclude: ReadonlySet<string> = new Set(), perExtension = PER_EXTENSION, only?: ReadonlySet<FileCategory>): SetEntry[] {
   const files: string[] = [];
   for (const root of LOCAL_ROOTS) walk(root, files);
   const byExtension = new Map<string, string[]>();
   for (const path of files) {
     const m = /\.([a-z0-9]+)$/.exec(path.split('/').pop()!);
-    if (!m || !EXTENSION_CATEGORY.has(m[1]!) || path.includes('/.git/') || exclude.has(path)) continue;
-    byExtension.set(m[1]!, [...(byExtension.get(m[1]!) ?? []), path]);
+    const category = m && EXTENSION_CATEGORY.get(m[1]!);
+    if (!category || (only && !only.has(category)) || path.includes('/.git/') || exclude.has(path)) continue;
+    byExtension.set(m![1]!, [...(byExtension.get(m![1]!) ?? []), path]);
   }
   return [...byExtension].flatMap(([ext, paths]) => {
-    const step = Math.max(1, Math.floor(paths.length / PER_EXTENSION));
-    const picked = paths.filter((_, i) => i % step === 0).slice(0, PER_EXTENSION);
+    const step = Math.max(1, Math.floor(paths.length / perExtension));
+    const picked = paths.filter((_, i) => i % step === 0).slice(0, perExtension);
     return picked.map((path) => ({ source: 'local' as const, path, label: EXTENSION_CATEGORY.get(ext)!, rule: `extension .${ext}` }));
   });
 }

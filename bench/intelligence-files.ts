@@ -8,7 +8,8 @@
  *
  * `--dev` classifies the development half only (no held-out file is read, for studying the policy
  * between full runs); `--extra` adds the additional development set (bench/data/
- * intelligence-files-dev.tsv, built by bench/intelligence-files-dev-set.ts); `--misses` lists the
+ * intelligence-files-dev.tsv and its documents and scripts, bench/data/intelligence-files-dev-text.tsv, both built by
+ * bench/intelligence-files-dev-set.ts); `--misses` lists the
  * development files (either set) the new classifier gets wrong, never a held-out one.
  */
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ import type { FileCategory } from '../src/core/schema/identifiers';
 import { LIMITS } from '../src/core/schema/limits';
 import { MAGIKA_CONFIG, nodeRunner, nodeSession } from '../test/harness/content-model-node';
 import { LINGUIST_COMMIT, LINGUIST_GIT, SET_FILE, type SetEntry } from './intelligence-files-set';
-import { DEV_SET_FILE } from './intelligence-files-dev-set';
+import { DEV_SET_FILE, TEXT_SET_FILE } from './intelligence-files-dev-set';
 import { fmt, printResult } from './lib';
 
 interface Sample extends FileInput {
@@ -113,11 +114,9 @@ export async function run(): Promise<void> {
     ),
     ...entries.filter((e) => e.source === 'local').flatMap((e) => localSample(e, split) ?? []),
   ];
-  const entries = [...readSet(SET_FILE), ...(extra ? readSet(DEV_SET_FILE) : [])];
-  const samples = [
-    ...load(readSet(SET_FILE), splitOf).filter((s) => !devOnly || s.split === 'dev'),
-    ...(extra ? load(readSet(DEV_SET_FILE), () => 'extra-dev') : []),
-  ];
+  const extraSets = extra ? [DEV_SET_FILE, TEXT_SET_FILE].filter((file) => existsSync(file)) : [];
+  const entries = [...readSet(SET_FILE), ...extraSets.flatMap(readSet)];
+  const samples = [...load(readSet(SET_FILE), splitOf).filter((s) => !devOnly || s.split === 'dev'), ...load(extraSets.flatMap(readSet), () => 'extra-dev')];
   console.log(
     `\nbench/intelligence-files: ${samples.length} of ${entries.length} listed files found (linguist at ${LINGUIST_GIT}, local files of this machine)`,
   );

@@ -3,11 +3,12 @@
  * The content rules added while studying the development half of bench/intelligence-files
  * (issue 16): signatures the model misread (gettext catalogs, XPM images), documentation markup
  * that reads as code (Pod, Org, roff), Markdown whose examples read as code, key = value
- * configuration, and language rules for Perl, Vim script, fish and AppleScript. Each rule has a
- * case it must catch and a near miss it must leave alone.
+ * configuration, language rules for Perl, Vim script, fish and AppleScript, and prose in # comments.
+ * Each rule has a case it must catch and a near miss it must leave alone.
  */
 import { describe, expect, it } from 'vitest';
 import { classifyFile } from '../../../src/core/files/classify';
+import { COMMENTED_PROSE, commentShare } from '../../../src/core/files/content-model/combine';
 import { LABELS } from '../../../src/core/files/content-model/labels';
 import { ContentModelSession, type ContentModelRunner } from '../../../src/core/files/content-model/session';
 import { MAGIKA_CONFIG } from '../../harness/content-model-node';
@@ -185,6 +186,46 @@ describe('language rules', () => {
   it('a Windows batch script is still batch, not Vim script', async () => {
     const bat = '@echo off\nsetlocal\nset NAME=world\nif exist out.txt del out.txt\ncall :greet\ngoto :eof\n:greet\necho Hello %NAME%\n';
     expect((await classifyFile(text('run.txt', bat))).evidence.join('\n')).toMatch(/Windows batch script/);
+  });
+});
+
+/** A model that answers these scores (the rest zero). */
+function modelScoring(scores: Record<string, number>) {
+  const runner: ContentModelRunner = {
+    async predict(rows) {
+      return rows.map(() => {
+        const out = new Float32Array(MAGIKA_CONFIG.target_labels_space.length);
+        for (const [label, score] of Object.entries(scores)) out[MAGIKA_CONFIG.target_labels_space.indexOf(label)] = score;
+        return out;
+      });
+    },
+  };
+  return new ContentModelSession({ config: MAGIKA_CONFIG, load: async () => runner, budgetMs: 1000, now: () => 0 });
+}
+
+describe('prose in # comments', () => {
+  const notes =
+    '# Check error on an internal shell error (unable to find command).\n#\n# The test runner reads these lines and runs what\n' +
+    '# follows the marker under its own shell, then compares the output.\n#\n# RUN: not-a-real-command\n';
+
+  it('text whose every line is a # comment stays prose against a guess of the model (category-level or under 0.9)', async () => {
+    for (const scores of [{ makefile: 0.45, python: 0.4 }, { shell: 0.78 }] as Record<string, number>[]) {
+      const verdict = await classifyFile(text('error-0.txt', notes), { contentModel: modelScoring(scores) });
+      expect(verdict.categoryByContent).toBe('document');
+      expect(verdict.evidence.join('\n')).toMatch(/every line is a # comment/);
+    }
+  });
+
+  it('one setting among the comments, or a sure label, is configuration; #define lines are not comments', async () => {
+    const withSetting = await classifyFile(text('logging.properties', `${notes}.level = WARNING\n`), {
+      contentModel: modelScoring({ makefile: 0.45, python: 0.4 }),
+    });
+    expect(withSetting.categoryByContent).toBe('source_code');
+    const sure = await classifyFile(text('management.txt', notes), { contentModel: modelScoring({ ini: 0.97 }) });
+    expect(sure.categoryByContent).toBe('source_code');
+    const header = '#ifndef X_H\n#define X_H\n# define WIDTH 16\n#endif\n';
+    expect(commentShare(enc(header))).toBeLessThan(COMMENTED_PROSE);
+    expect(commentShare(enc(notes))).toBe(1);
   });
 });
 

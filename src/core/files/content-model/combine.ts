@@ -132,8 +132,34 @@ export async function refineWithModel(first: ContentOpinion | undefined, bytes: 
       evidence: [`content model said ${result.best.label} (${result.best.score.toFixed(2)}), which does not fit; ${fallbackWords(base)}`],
     };
   }
+  const comments = base?.ext === 'txt' ? commentShare(bytes.head) : 0;
+  if (comments >= COMMENTED_PROSE && (result.categoryScore !== undefined || result.best.score < COMMENTED_PROSE_SURE)) {
+    const said = result.categoryScore === undefined ? `${result.best.label} (${result.best.score.toFixed(2)})` : `${result.best.info.category} over its labels`;
+    return {
+      content: base,
+      evidence: [`content model said ${said}, but every line is a # comment (prose in comments); ${fallbackWords(base)}`],
+    };
+  }
   const content = asCodeUnlessSure(fromModel(result.best, result.categoryScore, base), result.best);
   return { content, evidence: [`content model (${question}): ${content.evidence} → ${content.category}`] };
+}
+
+/**
+ * Text whose every line is a `#` comment (the `#` followed by a space or nothing; `#define` and
+ * the like are code) reads to the model like the code of some language that comments with `#`
+ * (Makefile, shell, Python, .htaccess), though all it holds is prose: notes, lists, test
+ * descriptions. Where our analysis found prose, such an answer stands only from one label at
+ * COMMENTED_PROSE_SURE or more. One setting among the comments (`.level = WARNING`) makes it
+ * configuration again, so the rule wants every line.
+ */
+export const COMMENTED_PROSE = 1;
+export const COMMENTED_PROSE_SURE = 0.9;
+
+/** The share of non-blank lines of the head that are `#` comments. */
+export function commentShare(head: Uint8Array): number {
+  const lines = (decodeText(head) ?? '').split(/\r\n|\r|\n/).filter((l) => l.trim().length > 0);
+  if (lines.length < 2) return 0;
+  return lines.filter((l) => /^\s*#(\s|#|$)/.test(l)).length / lines.length;
 }
 
 /**
