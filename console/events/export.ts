@@ -1,7 +1,8 @@
 /**
  * Export of a whole search as CSV or NDJSON, produced page by page (500 rows by keyset) as the
  * reader takes it: never the whole result in memory, and nothing read ahead of a slow client.
- * The export is a snapshot: events arriving while it streams are not in it.
+ * The export is a snapshot: events arriving while it streams are not in it. It lists the events in
+ * the search's order (`order`: newest first by default, oldest, or riskiest), as the search shows them.
  *
  * CSV columns (fixed; RFC 4180 quoting, CRLF line ends, a header row):
  * id, observedAt, receivedAt, user, severity, score, indicators (ids joined by `;`), channel,
@@ -14,7 +15,7 @@
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { ConsoleDatabase } from '../db/schema';
-import { searchEvents, type EventFilters, type SearchPosition } from './search';
+import { searchEvents, type EventFilters, type SearchOrder, type SearchPosition } from './search';
 import type { ApiEvent, EventStore } from './store';
 
 export const EXPORT_PAGE_ROWS = 500;
@@ -70,19 +71,25 @@ export function formatEvent(event: ApiEvent, format: ExportFormat): string {
 }
 
 /** The export's text, one chunk per page, produced only when the reader asks for more. */
-export async function* exportChunks(db: Kysely<ConsoleDatabase>, events: EventStore, filters: EventFilters, format: ExportFormat): AsyncGenerator<string> {
+export async function* exportChunks(
+  db: Kysely<ConsoleDatabase>,
+  events: EventStore,
+  filters: EventFilters,
+  format: ExportFormat,
+  order: SearchOrder = 'newest',
+): AsyncGenerator<string> {
   if (format === 'csv') yield csvLine(CSV_COLUMNS.map(([name]) => name));
   let after: SearchPosition | undefined;
   do {
-    const page = await searchEvents(db, filters, EXPORT_PAGE_ROWS, after);
+    const page = await searchEvents(db, filters, EXPORT_PAGE_ROWS, after, order);
     if (page.rows.length) yield (await events.toApiEvents(page.rows)).map((e) => formatEvent(e, format)).join('');
     after = page.next;
   } while (after);
 }
 
 /** A byte stream over exportChunks: its small buffer is what gives the client backpressure. */
-export function exportStream(db: Kysely<ConsoleDatabase>, events: EventStore, filters: EventFilters, format: ExportFormat): Readable {
-  return Readable.from(exportChunks(db, events, filters, format), { objectMode: false });
+export function exportStream(db: Kysely<ConsoleDatabase>, events: EventStore, filters: EventFilters, format: ExportFormat, order?: SearchOrder): Readable {
+  return Readable.from(exportChunks(db, events, filters, format, order), { objectMode: false });
 }
 
 export function exportFileName(format: ExportFormat, now: number): string {

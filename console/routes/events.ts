@@ -16,17 +16,19 @@ const ApiEventSchema = FileEvent.extend({
   }),
 });
 
+const OrderQuery = z
+  .enum(SEARCH_ORDERS, { error: `order must be one of: ${SEARCH_ORDERS.join(', ')}` })
+  .default('newest')
+  .meta({
+    description:
+      'newest (default): newest first by observed time; oldest: oldest first; riskiest: highest risk score first, then newest. ' +
+      'A cursor continues the order it was given for and is refused by another.',
+  });
+
 const SearchQuery = filterQuery({
   limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Events per page (1–500, default 100).' }),
   cursor: z.string().max(512).optional().meta({ description: 'The nextCursor of the previous page, unchanged (with the same order).' }),
-  order: z
-    .enum(SEARCH_ORDERS, { error: `order must be one of: ${SEARCH_ORDERS.join(', ')}` })
-    .default('newest')
-    .meta({
-      description:
-        'newest (default): newest first by observed time; oldest: oldest first; riskiest: highest risk score first, then newest. ' +
-        'A cursor continues the order it was given for and is refused by another.',
-    }),
+  order: OrderQuery,
 });
 
 const listEvents = defineRoute({
@@ -51,19 +53,19 @@ const exportEvents = defineRoute({
   path: '/api/v1/events/export',
   tag: 'events',
   summary:
-    'The whole search (same filters as GET /api/v1/events) as a download, streamed: `format=csv` (text/csv, columns ' +
+    'The whole search (same filters and `order` as GET /api/v1/events) as a download, streamed: `format=csv` (text/csv, columns ' +
     CSV_COLUMNS.map(([name]) => name).join(', ') +
     ' (indicators ;-joined); ' +
     "cells starting with =, +, -, @, tab or CR are prefixed with ') or `format=ndjson` (application/x-ndjson, one event per line).",
-  query: filterQuery({ format: z.enum(['csv', 'ndjson']).default('csv').meta({ description: 'csv (default) or ndjson.' }) }),
+  query: filterQuery({ format: z.enum(['csv', 'ndjson']).default('csv').meta({ description: 'csv (default) or ndjson.' }), order: OrderQuery }),
   produces: 'text/csv',
   async handler({ query, services, reply }) {
-    const { format, ...filters } = query;
+    const { format, order, ...filters } = query;
     return reply
       .header('Content-Disposition', `attachment; filename=${exportFileName(format, services.now())}`)
       .header('Cache-Control', 'no-store')
       .type(CONTENT_TYPES[format])
-      .send(exportStream(services.db, services.events, filters, format));
+      .send(exportStream(services.db, services.events, filters, format, order));
   },
 });
 

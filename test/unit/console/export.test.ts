@@ -216,6 +216,51 @@ describe('GET /api/v1/events/export', () => {
     expect(csvCell(12)).toBe('12');
   });
 
+  it('lists the events in the order the search was in (oldest, riskiest), the same as paging the search', async () => {
+    // Scores spread over the range, several events per score (ties fall back to newest first), over more than two export pages.
+    const template = await sampleEvent({ user: { email: 'rita@acme.example' } });
+    const scored = Array.from({ length: EXPORT_PAGE_ROWS * 2 + 11 }, (_, n) => ({
+      ...template,
+      id: sampleId(30_000 + n),
+      observedAt: new Date(BASE - 5_000_000 - n * 1000).toISOString(),
+      risk: { ...template.risk, score: (n * 37) % 101 },
+    }));
+    const ingestKey = await built.services.credentials.authenticate(built.keys.ingest);
+    await built.services.events.ingest(scored, { credentialId: ingestKey!.credentialId, clientIp: '192.0.2.7', receivedAt: BASE });
+    const searched = async (order: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/v1/events?user=rita@acme.example&order=${order}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page: { events: ApiEvent[]; nextCursor: string | null } = (await get(url)).json();
+        ids.push(...page.events.map((e) => e.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    const exported = async (order: string) =>
+      (await get(`/api/v1/events/export?format=ndjson&user=rita@acme.example&order=${order}`)).body
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as ApiEvent).id);
+
+    const riskiest = await exported('riskiest');
+    expect(riskiest).toHaveLength(scored.length);
+    expect(riskiest).toEqual(await searched('riskiest'));
+    const score = new Map(scored.map((e) => [e.id, e.risk.score]));
+    expect(riskiest.map((id) => score.get(id))).toEqual(scored.map((e) => e.risk.score).sort((a, b) => b - a));
+    // Ties in score: newest first, as the search lists them.
+    const top = scored.filter((e) => e.risk.score === 100).map((e) => e.id);
+    expect(top.length).toBeGreaterThan(1);
+    expect(riskiest.slice(0, top.length)).toEqual(top);
+
+    const oldest = await exported('oldest');
+    expect(oldest).toEqual([...scored].reverse().map((e) => e.id));
+    expect(oldest).toEqual(await searched('oldest'));
+    expect(await exported('newest')).toEqual(scored.map((e) => e.id));
+    expect((await get('/api/v1/events/export?order=largest')).statusCode).toBe(400);
+  });
+
   it('validates like the search, and is for reading roles only', async () => {
     expect((await get('/api/v1/events/export?format=xlsx')).statusCode).toBe(400);
     expect((await get('/api/v1/events/export?minSeverity=extreme')).statusCode).toBe(400);

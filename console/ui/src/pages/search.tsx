@@ -127,7 +127,7 @@ export function Search(props: { query: URLSearchParams }) {
       </button>
     ),
   });
-  const exportHref = (format: string) => `/api/v1/events/export${qs({ ...filters, format })}`;
+  const exportHref = (format: string) => `/api/v1/events/export${qs({ ...filters, order: orderQuery, format })}`;
   const pageSize = (
     <label class="page-size">
       Rows per page{' '}
