@@ -115,10 +115,17 @@ name an upload category (\`matchedBy: "page"\`, no service named). It is cautiou
 - a title that reads as an article, a help page, a listing or a question (how, best, vs, review, guide, news, docs,
   pricing, "?"…) is never used;
 - a path counts by a whole segment at the top of the site or after a locale (\`/heic-to-jpg\`, \`/de/merge-pdf\`), but for
-  GitLab's \`/-/\` and WordPress's \`/wp-admin\`, at any depth.
+  GitLab's \`/-/\` and WordPress's \`/wp-admin\`, at any depth; and a tool's slug counts only when the page has no title,
+  or its title is the site's name or holds every word of the slug ("Members' gallery" at \`/file-sharing\` is not a tool);
+- on a company's main site (\`www.\` or the bare domain, not named for what tools do), a product name ("Movavi Video
+  Converter", "Lenovo AI Assistant") is desktop software or a feature unless the title says it works online, and an AI or
+  file-transfer title on a page named for its words ("AI assistant | Klarna US" at \`/us/ai-assistant/\`) is that
+  feature's landing page (\`src/core/destinations/page-words-vendor.ts\`).
 
 The unit tests measure it on ordinary pages (news, shops, docs, banks, government, travel, forums) that must stay \`other\`
-(\`test/unit/core/page-words-cases.ts\`): at most 3 % may be pulled into an upload category.
+(\`test/unit/core/page-words-cases.ts\`): at most 3 % may be pulled into an upload category. A larger development set
+(\`bench/data/destinations-other-dev.tsv\`, \`npx tsx bench/destinations-other-dev.ts\`) prints the share pulled by the page's
+words apart from the catalog's own verdicts, and how many upload pages are still named.
 
 | Category | Where | Words |
 |---|---|---|

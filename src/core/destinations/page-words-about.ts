@@ -11,7 +11,7 @@ const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/;
 
 /** A title like this is about something, not the thing itself: articles, help, listings, questions. */
 const NOT_THE_PAGE_ITSELF =
-  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?|forums|encyclopedia|definitions?|meaning|glossary|dictionary|translation|for (?:windows|mac|macos|pc|linux))\b/i;
+  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?|forums|encyclopedia|definitions?|meaning|glossary|dictionary|translation|for (?:windows|mac|macos|pc|linux)|archives|category|tagged|explained)\b/i;
 
 /**
  * The same, in the other languages people read the web in: a German, French or Polish article
@@ -20,7 +20,7 @@ const NOT_THE_PAGE_ITSELF =
  * ("file transfer - Deutsch-Übersetzung – Linguee Wörterbuch"; translation tools are `other`).
  */
 const NOT_THE_PAGE_ITSELF_ELSEWHERE =
-  /(?<![\p{L}\p{N}])(?:wikip[eé]dia|enciclop[eé]dia|encyclop[eé]die|die besten|im test|vergleich|anleitung|ratgeber|erklärt|was ist|meilleur(?:e)?s?|qu'est-ce|mejores|qué es|cómo|migliori|cos'è|melhores|o que é|de beste|wat is|najlepsze|getest|wörterbuch|übersetzung|dictionnaire|traduction|diccionario|traducción|dizionario|traduzione|dicionário|tradução|woordenboek|vertaling|słownik|tłumaczenie)(?=$|[^\p{L}])|википеди|维基百科|ウィキペディア/iu;
+  /(?<![\p{L}\p{N}])(?:wikip[eé]dia|enciclop[eé]dia|encyclop[eé]die|die besten|im test|vergleich|anleitung|ratgeber|erklärt|was ist|meilleur(?:e)?s?|qu'est-ce|mejores|qué es|cómo|migliori|cos'è|melhores|o que é|de beste|wat is|najlepsze|getest|wörterbuch|übersetzung|dictionnaire|traduction|diccionario|traducción|dizionario|traduzione|dicionário|tradução|woordenboek|vertaling|słownik|tłumaczenie|t[ée]l[ée]charger|descargar|baixar|pobierz|scarica|herunterladen|downloaden|indir)(?=$|[^\p{L}])|википеди|скачать|维基百科|ウィキペディア|下载/iu;
 
 /** "(2023)", "(1999)": a film's, a book's or a record's title. */
 const A_WORKS_YEAR = /\((?:1[89]|20)\d\d\)/;
@@ -44,9 +44,22 @@ function firstPathSegment(path: string): string {
   return (parts.length > 1 && LOCALE.test(parts[0]!) ? parts[1] : parts[0]) ?? '';
 }
 
+/**
+ * A word of any path segment that files the page among a site's help, manuals or articles, where
+ * site-sections.ts does not see it (it reads first segments and subdomains):
+ * "/en/online/online_help", "/support/product/readynas/user_guide/file-sharing".
+ */
+const HELP_IN_PATH = /(?:^|[/_.-])(?:help|support|faqs?|manual|manuals|docs|documentation|guide|guides|user-?guides?|kb|knowledgebase|tutorials?)(?=$|[/_.-])/;
+
 /** A title that reads as being about something (an article, a listing, a work), on such an address. */
 export function aboutSomething(head: string, path: string): boolean {
-  return NOT_THE_PAGE_ITSELF.test(head) || NOT_THE_PAGE_ITSELF_ELSEWHERE.test(head) || A_WORKS_YEAR.test(head) || SUBJECT_PATHS.has(firstPathSegment(path));
+  return (
+    NOT_THE_PAGE_ITSELF.test(head) ||
+    NOT_THE_PAGE_ITSELF_ELSEWHERE.test(head) ||
+    A_WORKS_YEAR.test(head) ||
+    SUBJECT_PATHS.has(firstPathSegment(path)) ||
+    HELP_IN_PATH.test(path)
+  );
 }
 
 /** Reviews and comparisons name a product in their title: "SFTPGo Reviews - G2", "Perplexica Alternatives". */
@@ -121,4 +134,31 @@ export function placedInASite(host: string, path: string, words: string, isToolS
     .filter(Boolean)
     .join('-');
   return slug !== '' && last.includes(slug) && !isToolSlug(last);
+}
+
+/** Words of a tool's slug that say nothing of what it does. */
+const SLUG_GLUE = new Set(['to', 'into', 'converter', 'conversion', 'online', 'html', 'htm', 'php', 'asp', 'aspx']);
+
+const squeeze = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/jpeg/g, 'jpg')
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+
+/**
+ * A tool's slug in the address ("/heic-to-jpg", "/merge-pdf", "/file-sharing") names the page only
+ * when its title does not say the page is something else: the title is the site's own name and
+ * filler ("PDFKit"), or it holds every word of the slug ("HEIC in JPG umwandeln" at /de/heic-to-jpg).
+ * "Members' gallery | Photo Club" at /file-sharing or "Bookshop - eBooks and PDFs" at /pdf-to-word
+ * are pages of their own that a site happens to file there.
+ */
+export function titleBacksSlug(head: string, host: string, segment: string, onlyFiller: (rest: string, host: string) => boolean): boolean {
+  if (onlyFiller(head, host)) return true;
+  const title = squeeze(head);
+  const words = segment
+    .toLowerCase()
+    .replace(/\.\w+$/, '')
+    .split(/[-_.]+|(?<=[a-z])2(?=[a-z])/)
+    .filter((w) => w !== '' && !SLUG_GLUE.has(w));
+  return words.length > 0 && words.every((w) => title.includes(squeeze(w.length > 3 ? w.replace(/s$/, '') : w)));
 }

@@ -14,10 +14,15 @@ const FILLER = new Set(
   ).split(' '),
 );
 
+/** A word a tool's title may carry besides what it does (lower case): filler or a size or count ("20gb", "100%"). */
+export function isFillerWord(word: string): boolean {
+  return word === '' || FILLER.has(word) || /^\d+(?:[.,]\d+)?(?:gb|mb|tb|k|%)?$/.test(word);
+}
+
 /** True when every word of `rest` is filler, a number or a word of the host (the site's own name). */
 export function onlyFiller(rest: string, host: string): boolean {
   for (const word of rest.toLowerCase().split(/[^\p{L}\p{N}&-]+/u)) {
-    if (word === '' || FILLER.has(word) || /^\d+(?:[.,]\d+)?(?:gb|mb|tb|k|%)?$/.test(word)) continue;
+    if (isFillerWord(word)) continue;
     if (word.length >= 3 && host.includes(word.replace(/-/g, ''))) continue;
     return false;
   }

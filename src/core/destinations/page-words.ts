@@ -17,8 +17,10 @@
  * TITLE_MATCH_CHARS characters.
  */
 import type { DestinationCategory } from '../schema/identifiers';
-import { aboutSomething, placedInASite } from './page-words-about';
-import { onlyFiller, segments, type Segment } from './page-words-segments';
+import { aboutSomething, placedInASite, titleBacksSlug } from './page-words-about';
+import { FORMAT_PAIR_SEGMENT, PDF_ACTION_SEGMENT, isPair, isPdfPair, isToolSlug, pairIn } from './page-words-formats';
+import { isFillerWord, onlyFiller, segments, type Segment } from './page-words-segments';
+import { aFeaturesLandingPage, aVendorsMainSite, namesAProduct } from './page-words-vendor';
 import { boundedTitle } from './title-patterns';
 
 export type UploadCategory = Exclude<DestinationCategory, 'unknown' | 'other'>;
@@ -38,25 +40,6 @@ export interface PageWordRule {
   /** Title rules: where the words are in a segment (the rest must be filler). Path and host rules: whether the segment is them. */
   find: (text: string) => RegExpExecArray | boolean | null;
 }
-
-/** File formats people convert between (lower case). "text" and "speech" are left out: "text to speech" is not a file conversion. */
-const FORMATS =
-  'pdf|docx?|word|xlsx?|excel|pptx?|powerpoint|odt|ods|odp|rtf|txt|csv|json|xml|html?|markdown|md|epub|mobi|azw3|djvu|jpe?g|png|gif|webp|heic|heif|avif|bmp|tiff?|svg|ico|eps|psd|raw|image|images|photo|mp4|mov|avi|mkv|webm|wmv|flv|m4v|3gp|video|mp3|wav|m4a|aac|ogg|flac|opus|wma|audio|ttf|otf|woff2?|zip|rar|7z|dwg|dxf|stl';
-
-const FORMAT_PAIR = new RegExp(`\\b(${FORMATS})\\s*(?:to|2|into|→|->)\\s*(${FORMATS})\\b`, 'i');
-const FORMAT_PAIR_SEGMENT = new RegExp(`^(${FORMATS})-?(?:to|2)-?(${FORMATS})(?:-(?:converter|conversion|online))*(?:\\.(?:html?|php|aspx?))?$`);
-const PDF_ACTION_SEGMENT =
-  /^(?:merge|split|compress|edit|sign|rotate|unlock|protect|crop|organi[sz]e|annotate|flatten|repair|ocr)-pdfs?(?:\.(?:html?|php|aspx?))?$/;
-
-/** A converter's or a PDF tool's own slug ("heic-to-jpg", "merge-pdf"): such sites file tools by kind (/image/heic-to-jpg). */
-const isToolSlug = (segment: string) => PDF_ACTION_SEGMENT.test(segment) || isPair(FORMAT_PAIR_SEGMENT.exec(segment));
-
-const isPdfPair = (m: RegExpExecArray | null) => isPair(m) && (m![1]!.toLowerCase() === 'pdf' || m![2]!.toLowerCase() === 'pdf');
-const isPair = (m: RegExpExecArray | null) => m !== null && m[1]!.toLowerCase() !== m[2]!.toLowerCase();
-const pairIn = (s: string) => {
-  const m = FORMAT_PAIR.exec(s);
-  return isPair(m) ? m : null;
-};
 
 const EMAIL_ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
 
@@ -181,13 +164,21 @@ const TITLE_SCREEN =
 /** Likewise for paths: every path rule's segment contains one of these. */
 const PATH_SCREEN = /mail|owa|roundcube|rainloop|wp-admin|\/-\/|transfer|files|sharing|pdf|to|2/;
 
+interface InSegment {
+  /** The words the rule found ("Cloud storage"). */
+  words: string;
+  /** What the segment holds before them ("Movavi " of "Movavi Video Converter"). */
+  before: string;
+}
+
 /** The rule's words when `text` is them and nothing else but filler or the site's own name. */
-function segmentIs(rule: PageWordRule, text: string, host: string): string | undefined {
+function segmentIs(rule: PageWordRule, text: string, host: string): InSegment | undefined {
   const found = rule.find(text);
   if (!found || found === true) return undefined;
-  const rest = text.slice(0, found.index) + ' ' + text.slice(found.index + found[0].length);
+  const before = text.slice(0, found.index);
+  const rest = before + ' ' + text.slice(found.index + found[0].length);
   // The address is the account's own name in a mailbox title ("Inbox (3) - jane@acme.example").
-  return onlyFiller(rule.id === 'inbox_with_address' ? rest.replace(EMAIL_ADDRESS, ' ') : rest, host) ? found[0] : undefined;
+  return onlyFiller(rule.id === 'inbox_with_address' ? rest.replace(EMAIL_ADDRESS, ' ') : rest, host) ? { words: found[0], before } : undefined;
 }
 
 /**
@@ -203,22 +194,33 @@ function headsAnArticle(part: Segment, host: string): boolean {
 interface TitleMatch extends PageWordsMatch {
   /** The words the rule found ("Cloud storage"). */
   words: string;
+  /** Some segment the rules match puts a brand before the words ("Movavi Video Converter"), webmail aside. */
+  branded: boolean;
 }
+
+/** A webmail's own title names its provider ("Posteo Webmail", "STRATO Webmail"); only other tools' products are brochures. */
+const MAILBOX_RULES = new Set(['webmail_title', 'inbox_with_address']);
+/** The rules whose words large sites also use for a feature's landing page ("AI assistant | Klarna US", "Secure File Transfer | Kiteworks"). */
+const FEATURE_RULES = new Set(['ai_title', 'file_transfer_title']);
 
 /** The title's match; `about` when its words head an article ("Webmail: Anbieter, Sicherheit…"). */
 function byTitle(head: string, host: string): TitleMatch | 'about' | undefined {
   if (!TITLE_SCREEN.test(head)) return undefined;
   const parts = segments(head);
   let heading = false;
+  let found: TitleMatch | undefined;
+  let branded = false;
   for (const rule of RULES_BY_WHERE.title) {
     if (rule.id === 'inbox_with_address' && !EMAIL_ADDRESS.test(head)) continue;
     for (const part of parts) {
-      const words = segmentIs(rule, part.text, host);
-      if (words === undefined) continue;
-      if (!headsAnArticle(part, host)) return { category: rule.category, rule: rule.id, words };
-      heading = true;
+      const match = segmentIs(rule, part.text, host);
+      if (match === undefined) continue;
+      if (!MAILBOX_RULES.has(rule.id) && match.before.trim() !== '') branded ||= namesAProduct(match.before, head, isFillerWord);
+      if (headsAnArticle(part, host)) heading = true;
+      else found ??= { category: rule.category, rule: rule.id, words: match.words, branded: false };
     }
   }
+  if (found) return { ...found, branded };
   return heading ? 'about' : undefined;
 }
 
@@ -236,7 +238,12 @@ const APPLICATION_ROUTES = new Set(['webmail_host', 'webmail_path', 'gitlab_path
  */
 const ROUTES_UNDER_AN_ARTICLE = new Set(['gitlab_path', 'wp_admin_path']);
 
-function byPath(path: string, only?: ReadonlySet<string>): PageWordsMatch | undefined {
+interface PathMatch extends PageWordsMatch {
+  /** The path segment that named it ("heic-to-jpg"). */
+  segment: string;
+}
+
+function byPath(path: string, only?: ReadonlySet<string>): PathMatch | undefined {
   if (!PATH_SCREEN.test(path)) return undefined;
   const parts = path.split('/').filter(Boolean);
   // Tools live at the top of their site, or under a locale: "/heic-to-jpg", "/de/heic-to-jpg".
@@ -247,10 +254,16 @@ function byPath(path: string, only?: ReadonlySet<string>): PageWordsMatch | unde
     for (let i = 0; i < depth; i++) {
       if (!rule.find(parts[i]!)) continue;
       if (rule.id === 'gitlab_path' && !GITLAB_AFTER_DASH.has(parts[i + 1] ?? '')) continue;
-      return { category: rule.category, rule: rule.id };
+      return { category: rule.category, rule: rule.id, segment: parts[i]! };
     }
   }
   return undefined;
+}
+
+/** A company's main site presenting a product or a feature under the title's words (page-words-vendor.ts). */
+function presentedByAVendor(host: string, path: string, named: TitleMatch): boolean {
+  if (!named.branded && !(FEATURE_RULES.has(named.rule) && aFeaturesLandingPage(path, named.words))) return false;
+  return aVendorsMainSite(host);
 }
 
 /**
@@ -270,12 +283,16 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   // /services/transfer-large-files): there the words are what the page is about.
   if (named !== undefined && named !== 'about') {
     if (aboutSomething(head!, path)) return byPath(path, ROUTES_UNDER_AN_ARTICLE);
-    if (placedInASite(host, path, named.words, isToolSlug)) return byPath(path, APPLICATION_ROUTES);
+    if (placedInASite(host, path, named.words, isToolSlug) || presentedByAVendor(host, path, named)) return byPath(path, APPLICATION_ROUTES);
     return { category: named.category, rule: named.rule };
   }
   if (named !== undefined) return byPath(path, ROUTES_UNDER_AN_ARTICLE);
+  // A tool's slug speaks alone only when the title does not say the page is something else.
   const slug = byPath(path);
-  return slug && head !== undefined && !APPLICATION_ROUTES.has(slug.rule) && aboutSomething(head, path) ? undefined : slug;
+  if (!slug) return undefined;
+  const alone =
+    head === undefined || APPLICATION_ROUTES.has(slug.rule) || (!aboutSomething(head, path) && titleBacksSlug(head, host, slug.segment, onlyFiller));
+  return alone ? { category: slug.category, rule: slug.rule } : undefined;
 }
 
 /**
