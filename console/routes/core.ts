@@ -151,24 +151,58 @@ const getRiskSettings = defineRoute({
   tag: 'risk settings',
   summary: 'The synced risk settings, the effective scores, the recommended defaults and cautions for scores above 7.',
   response: RiskSettingsAnswer,
-  async handler({ services }) {
+  async handler({ services, reply }) {
     const { settings } = await services.policy.current();
     const effective = effectiveRiskSettings(settings);
+    reply.header('ETag', riskSettingsEtag(settings)).header('Cache-Control', 'no-cache');
     return { riskSettings: settings.riskSettings ?? {}, effective, recommended: RECOMMENDED_SCORES, cautions: cautions(effective), appliesTo: 'future events' };
   },
 });
+
+/**
+ * The risk settings' own tag: a change to another policy key (a response rule, a trusted domain)
+ * leaves it as it was, so an analyst saving scores is refused only when the scores changed.
+ */
+function riskSettingsEtag(settings: Record<string, unknown>): string {
+  return etagOf('riskSettings', JSON.stringify(settings.riskSettings ?? {}));
+}
 
 const putRiskSettings = defineRoute({
   method: 'PUT',
   path: '/api/v1/risk-settings',
   tag: 'risk settings',
-  summary: 'Replace the risk settings (analysts and admins). Applies to future events only; stored events keep their scores. Audited.',
+  summary:
+    'Replace the risk settings (analysts and admins). Applies to future events only; stored events keep their scores. Audited. ' +
+    'With `If-Match: <ETag>` (as GET /api/v1/risk-settings or a previous PUT answered it) the settings are replaced only if they are ' +
+    'still the ones read: of two people saving scores at once, the later gets 412 and nothing is written. Changes to other policy keys do not count.',
   body: RiskSettingsOverrides,
+  headers: z.object({
+    'if-match': z
+      .string()
+      .max(2000)
+      .optional()
+      .meta({ description: 'The ETag of the risk settings this change was made to (or `*`); a stale one gets 412 Precondition Failed' }),
+  }),
   response: RiskSettingsAnswer,
-  async handler({ body, principal, services }) {
-    // Amended as the settings are at the write, so a policy change made meanwhile is kept.
-    const { problems } = await services.policy.amend((settings) => ({ ...settings, riskSettings: body }), principal, 'risk_settings.updated');
-    if (problems.length) throw new HttpError(400, 'invalid risk settings', { problems });
+  errors: { 412: { description: 'If-Match names risk settings that are no longer current: nothing was written', body: PolicyChanged } },
+  async handler({ body, headers, principal, services, reply }) {
+    const ifMatch = headers['if-match'];
+    // Amended as the settings are at the write, so a policy change made meanwhile is kept; the tag
+    // is compared inside the write's transaction, so of two writers with the same tag one succeeds.
+    const { problems, policy } = await services.policy.amend(
+      (settings) => {
+        if (ifMatch !== undefined && !ifMatchAllows(ifMatch, riskSettingsEtag(settings)))
+          throw new HttpError(
+            412,
+            'the risk settings changed since they were read (by someone else?): GET /api/v1/risk-settings again and make the change to them',
+          );
+        return { ...settings, riskSettings: body };
+      },
+      principal,
+      'risk_settings.updated',
+    );
+    if (problems.length || !policy) throw new HttpError(400, 'invalid risk settings', { problems });
+    reply.header('ETag', riskSettingsEtag(policy.settings));
     const effective = mergeRiskSettings(DEFAULT_RISK_SETTINGS, body);
     return { riskSettings: body, effective, recommended: RECOMMENDED_SCORES, cautions: cautions(effective), appliesTo: 'future events' };
   },

@@ -4,7 +4,7 @@
  * events only (stored events keep their scores) and is audited by the console.
  */
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, ApiError, apiWithEtag, PRECONDITION_FAILED } from '../api';
 import type { ApiAnswer } from '../api-types';
 import { LoadState, Page, RoleNote, SeverityBadge, Table, useLoad } from '../components';
 import { NoticeLine, useChange } from '../forms';
@@ -29,12 +29,13 @@ const CAUTION_ABOVE = 7;
 
 export function RiskSettings() {
   const { user } = useSession();
-  const state = useLoad(() => api<RiskAnswer>('/api/v1/risk-settings'), 'risk');
+  // With its ETag: a save is made to the settings as loaded, and refused if someone saved others meanwhile.
+  const state = useLoad(() => apiWithEtag<RiskAnswer>('/api/v1/risk-settings'), 'risk');
   const [draft, setDraft] = useState<Scores | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const { notice, run } = useChange();
   const editable = can.editRiskSettings(user.role);
-  const data = state.data;
+  const data = state.data?.data;
   const scores = draft ?? data?.effective.scores ?? null;
   const settingsWith = (s: Scores) => ({ ...(data?.riskSettings ?? {}), scores: s });
   const set = (group: string, key: string, value: number) => {
@@ -49,7 +50,17 @@ export function RiskSettings() {
     );
   const save = () =>
     run(async () => {
-      await api('/api/v1/risk-settings', { method: 'PUT', body: settingsWith(scores!) });
+      const etag = state.data?.etag;
+      try {
+        await api('/api/v1/risk-settings', { method: 'PUT', body: settingsWith(scores!), ...(etag && { ifMatch: etag }) });
+      } catch (err) {
+        // The draft stays, so nothing typed is lost; the reload shows what the other person saved.
+        if (err instanceof ApiError && err.status === PRECONDITION_FAILED)
+          throw new Error(
+            'Not saved: someone else changed the risk settings since this page loaded them. Reload the page to see their change, then make yours again.',
+          );
+        throw err;
+      }
       setDraft(null);
       setPreview(null);
       state.reload();
