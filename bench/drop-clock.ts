@@ -87,6 +87,31 @@ export function waitCommitted(worker: Worker, name: string, timeoutMs = 60_000):
 }
 
 /**
+ * Waits until the events of `count` files whose names start with `prefix` are committed (a folder's
+ * files), and returns the page's one drop since clearDrops → the last of those commits, in ms
+ * (browser clocks). The harness looks at the worker's in-memory list of commits every 20 ms, a
+ * count over a map; it never reads the store while the extension works.
+ */
+export async function folderDropToCommit(page: Page, worker: Worker, prefix: string, count: number, timeoutMs = 120_000): Promise<number> {
+  const last = await worker.evaluate<number>(`(() => {
+    const clock = globalThis.__upwatchDropClock;
+    const prefix = ${JSON.stringify(prefix)};
+    const times = () => [...clock.committed].filter(([name]) => name.startsWith(prefix)).map(([, at]) => at);
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const timer = setInterval(() => {
+        const found = times();
+        if (found.length >= ${count}) { clearInterval(timer); resolve(Math.max(...found)); }
+        else if (Date.now() - started > ${timeoutMs}) { clearInterval(timer); reject(new Error(found.length + ' of ${count} committed')); }
+      }, 20);
+    });
+  })()`);
+  const drops = await page.evaluate<[number, number][]>('window.__upwatchDrops.slice()');
+  if (drops.length !== 1) throw new Error(`the page saw ${drops.length} drop events, not 1`);
+  return last - drops[0]![0];
+}
+
+/**
  * The page's one drop since clearDrops → the commit of `name`'s event, in ms (browser clocks).
  * The drop's time is its event's timeStamp (when the browser made the event), which must not be
  * later than the first listener's run, nor long before it (`listenerLagMs` says how long).

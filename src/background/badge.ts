@@ -36,11 +36,27 @@ function storageBadge(trouble: string): Badge {
 
 /** The refresh in progress per runtime (one worker): the next one starts after it. */
 const inTurn = new WeakMap<Runtime, Promise<void>>();
+/** A refresh queued behind the one in progress and not started yet, per runtime and API. */
+const waiting = new WeakMap<Runtime, Map<BadgeApi, Promise<void>>>();
 
-/** Shows the risky uploads since the popup was last opened (or "!" for policy errors or storage trouble). */
+/**
+ * Shows the risky uploads since the popup was last opened (or "!" for policy errors or storage
+ * trouble). A refresh asked while another waits to start shares it: that one reads the stores
+ * after both asked (the twenty stores of a thousand-file folder made one refresh each).
+ */
 export function refreshBadge(rt: Runtime, api: BadgeApi = browser.action): Promise<void> {
+  const queued = waiting.get(rt) ?? new Map<BadgeApi, Promise<void>>();
+  waiting.set(rt, queued);
+  const pending = queued.get(api);
+  if (pending) return pending;
   const previous = inTurn.get(rt) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => showBadge(rt, api));
+  const next = previous
+    .catch(() => undefined)
+    .then(() => {
+      queued.delete(api);
+      return showBadge(rt, api);
+    });
+  queued.set(api, next);
   inTurn.set(rt, next);
   return next;
 }

@@ -83,5 +83,21 @@ export function createContentModelBudgets(
     // No wait for a batch to gather: the network runs one row at a time anyway (a batch saves no
     // arithmetic on one thread), and files asked while a row runs are queued and taken next.
     defer: queueMicrotask,
+    // One row, then the event loop: a folder's parts keep arriving, and the content script reads
+    // the next part's heads only once the worker has answered this one's.
+    maxBatch: 1,
+    pause: nextTask,
+  });
+}
+
+/** Resolves in a task of its own, after the tasks already waiting (a message, without the timers' clamp). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
   });
 }

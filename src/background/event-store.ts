@@ -40,12 +40,17 @@ export async function putEventsWithin(tx: EventTransaction, events: readonly Fil
   const store = tx.objectStore('events');
   const lastSeen = await lastSeenIn(tx.objectStore('state'));
   const sinceIso = new Date(lastSeen).toISOString();
+  // Every read and write issued at once (a transaction runs them in order, so each read sees the
+  // store before this batch): a thousand-file folder waited on two round trips per event in turn.
+  const [stored] = await Promise.all([Promise.all(events.map((event) => store.get(event.id))), Promise.all(events.map((event) => store.put(event)))]);
+  // An id twice in one batch: its second version replaces its first, not what was stored before.
+  const current = new Map<string, FileEvent | undefined>();
   let delta = 0;
-  for (const event of events) {
-    const previous = await store.get(event.id);
-    await store.put(event);
+  events.forEach((event, i) => {
+    const previous = current.has(event.id) ? current.get(event.id) : stored[i];
     delta += Number(isUnseenRisky(event, sinceIso)) - Number(isUnseenRisky(previous, sinceIso));
-  }
+    current.set(event.id, event);
+  });
   await adjustCounter(tx, lastSeen, delta);
 }
 

@@ -39,13 +39,27 @@ export class OutboxQueue {
   /** Queues events in the caller's transaction; past the caps the lowest-severity (then oldest) entries are dropped and counted. */
   async enqueueWithin(tx: OutboxTransaction, events: readonly FileEvent[], now: number): Promise<void> {
     const outbox = tx.objectStore('outbox');
-    const stats = await statsIn(tx.objectStore('state'));
-    for (const event of events) {
-      const previous = await outbox.get(event.id);
-      const bytes = JSON.stringify(event).length;
-      await outbox.put({ id: event.id, event, enqueuedAt: now, attempts: 0, nextAttemptAt: now, rank: rankOf(event), bytes });
-      stats.bytes += bytes - (previous?.bytes ?? 0);
-    }
+    const entries = events.map((event) => ({
+      id: event.id,
+      event,
+      enqueuedAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      rank: rankOf(event),
+      bytes: JSON.stringify(event).length,
+    }));
+    // Every read and write issued at once (in order within the transaction, so each read sees the
+    // queue before this batch); an id twice in one batch replaces its own first entry.
+    const [stats, stored] = await Promise.all([
+      statsIn(tx.objectStore('state')),
+      Promise.all(entries.map((entry) => outbox.get(entry.id))),
+      Promise.all(entries.map((entry) => outbox.put(entry))),
+    ]);
+    const current = new Map<string, number>();
+    entries.forEach((entry, i) => {
+      stats.bytes += entry.bytes - (current.get(entry.id) ?? stored[i]?.bytes ?? 0);
+      current.set(entry.id, entry.bytes);
+    });
     let count = await outbox.count();
     const over = () => count > this.limits.maxEvents || stats.bytes > this.limits.maxBytes;
     for (let cursor = over() ? await outbox.index('rankAge').openCursor() : null; cursor && over(); cursor = await cursor.continue()) {

@@ -82,7 +82,7 @@ export class UploadStore {
     const [activityProfile, clientIp, sources] = await Promise.all([
       readState(this.db, 'activityProfile'),
       readState(this.db, 'network'),
-      Promise.all(files.map((f) => this.history.sourcesFor(f.name, f.size, now))),
+      this.history.sourcesForAll(files, now),
     ]);
     return { activityProfile, clientIp, destinations, sources };
   }

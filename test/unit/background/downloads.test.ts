@@ -47,6 +47,18 @@ describe('download provenance', () => {
     ]);
     expect(await history.sourcesFor('payroll.xlsx', 5121, now)).toEqual([]);
     expect(await history.sourcesFor('C:\\Users\\ana\\payroll.xlsx', 5120, now)).toHaveLength(1);
+    // A folder's files are looked up together, in order; names that share a download share its sources.
+    const all = await history.sourcesForAll(
+      [
+        { name: 'notes.txt', size: 5120 },
+        { name: 'payroll.xlsx', size: 5120 },
+        { name: 'export/payroll.xlsx', size: 5120 },
+      ],
+      now,
+    );
+    expect(all.map((s) => s.length)).toEqual([0, sources.length, sources.length]);
+    expect(all[1]).toEqual(sources);
+    expect(all[1]).not.toBe(all[2]);
   });
 
   it('ignores downloads that are still running or were interrupted', async () => {

@@ -191,6 +191,37 @@ describe('the badge and "seen" are ordered', () => {
     expect(log.at(-1)).toBe('show ');
   });
 
+  it('refreshes asked while one waits to start share it, and it counts what the last of them saw', async () => {
+    const db = await freshDb();
+    await new EventStore(db).add(await many(3));
+    const rt = runtime(db);
+    const { api, shown, release, started } = slowAction();
+    const first = refreshBadge(rt, api);
+    await vi.waitUntil(started, { timeout: 30_000 });
+    // The stores of a folder's parts, each asking for a refresh while the first still shows its count.
+    const waiting = [refreshBadge(rt, api), refreshBadge(rt, api)];
+    await new EventStore(db).add(await many(2, 100));
+    waiting.push(refreshBadge(rt, api));
+    expect(new Set(waiting).size).toBe(1);
+    release();
+    await Promise.all([first, ...waiting]);
+    expect(shown).toEqual(['3', '5']);
+    // Once it has started, a new request is a refresh of its own.
+    await writeState(db, 'popupLastSeenAt', T0 + 86_400_000);
+    await refreshBadge(rt, api);
+    expect(shown).toEqual(['3', '5', '']);
+  });
+
+  it('an event twice in one batch counts once (its second version replaces its first)', async () => {
+    const db = await freshDb();
+    const risky = await eventAt(1);
+    const trusted = { ...(await eventAt(2, false)), id: risky.id };
+    await new EventStore(db).add([risky, trusted, risky]);
+    expect(await new EventStore(db).unseenRisky()).toBe(1);
+    await new EventStore(db).add([trusted]);
+    expect(await new EventStore(db).unseenRisky()).toBe(0);
+  });
+
   it('shows storage trouble unless policy errors claim the badge', async () => {
     const db = await freshDb();
     await writeState(db, 'storageHealth', { lastErrorAt: 10, lastError: '3 event(s) not kept on this device', notKeptLocally: 3, prunedForSpace: 0 });

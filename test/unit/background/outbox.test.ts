@@ -183,6 +183,15 @@ describe('Outbox: refusals, splits, Retry-After, caps, gzip', () => {
     expect(await outbox.depth()).toBe(2);
   });
 
+  it('counts the bytes of an event queued twice in one batch once, as its second version', async () => {
+    const { db, outbox } = await make([]);
+    const second = { ...event(2), id: event(1).id };
+    await outbox.enqueue([event(3)]);
+    await outbox.enqueue([event(1), second]);
+    expect(await outbox.depth()).toBe(2);
+    expect(await readState(db, 'outboxStats')).toMatchObject({ bytes: JSON.stringify(event(3)).length + JSON.stringify(second).length });
+  });
+
   it('bounds batches by bytes', async () => {
     const size = JSON.stringify(event(1)).length;
     const { calls, outbox } = await make([200, 200], { target: async () => ({ ...TARGET, maxBatchBytes: size * 2 + 10 }) });

@@ -124,6 +124,27 @@ describe('session', () => {
     expect(answers.every((a) => a.kind === 'prediction' && a.result.best.label === 'verilog')).toBe(true);
   });
 
+  it('one row at a time with a pause between rows: work that arrives meanwhile runs before the next row, within the budget', async () => {
+    const clock = { t: 0 };
+    const log: string[] = [];
+    const { runner } = fakeRunner('verilog', clock, 10);
+    const predict = runner.predict.bind(runner);
+    runner.predict = async (rows) => (log.push(`row at ${clock.t}`), predict(rows));
+    const s = new ContentModelSession({
+      config: MAGIKA_CONFIG,
+      load: async () => runner,
+      budgetMs: 30,
+      now: () => clock.t,
+      estimatedRowMs: 10,
+      maxBatch: 1,
+      // A message arrives during each pause (the pause itself costs no model time).
+      pause: async () => void log.push('message'),
+    });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => s.ask({ head: text, size: text.length })));
+    expect(log).toEqual(['row at 0', 'message', 'row at 10', 'message', 'row at 20', 'message']);
+    expect(answers.map((a) => a.kind)).toEqual(['prediction', 'prediction', 'prediction', 'skipped', 'skipped']);
+  });
+
   it('stops asking the model once the budget is spent, and says so', async () => {
     const clock = { t: 0 };
     const { runner, batches } = fakeRunner('verilog', clock, 10);

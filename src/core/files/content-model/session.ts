@@ -30,6 +30,11 @@ export interface SessionOptions {
   defer?: (fn: () => void) => void;
   /** Resolves after `ms`: bounds the wait for a model still loading. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Awaited between batches while files wait: gives the event loop back, so an action's model time
+   * (up to its budget, in one stretch otherwise) does not hold up the messages that arrive meanwhile.
+   */
+  pause?: () => Promise<void>;
 }
 
 interface Pending {
@@ -117,6 +122,7 @@ export class ContentModelSession {
         this.spentMs += took;
         this.rowMs = Math.max(1, took / batch.length);
       }
+      if (this.queue.length > 0 && this.options.pause) await this.options.pause();
     }
   }
 
