@@ -64,6 +64,37 @@ export function transferOf(sentTo: NonNullable<UploadObserved['sentTo']>, at: st
  * upload (script-made over the per-tab rate, or only small unnamed bodies).
  */
 export async function scoreObserved(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<ScoredUpload | undefined> {
+  const upload = await classifyObserved(message, sender, deps, true);
+  return upload && scoreClassified(upload, deps);
+}
+
+/** What a held upload's decision does: early, out of the pipeline's turn, or in it (createUploadPipeline's `held`). */
+export interface HeldWork<T> {
+  /** As soon as the files are classified: the reply now, or undefined to decide in turn. */
+  early: (upload: ClassifiedUpload | undefined) => Promise<T | undefined>;
+  decide: (scored: ScoredUpload | undefined) => Promise<{ reply: T; after?: Promise<unknown> }>;
+}
+
+/** An observation's files classified (what and where), before any history is read. */
+export interface ClassifiedUpload {
+  items: { file: ObservedFileFacts; classified: ClassifiedFile; sources: undefined }[];
+  action: ActionFacts;
+  where: { tab: { url?: string; title?: string }; frameUrl: string | undefined };
+  now: number;
+  early?: Prefetched;
+}
+
+/**
+ * The first half of scoreObserved: what the files are and where they go, which needs no history,
+ * so it may run out of the pipeline's turn (a held upload's decision, response.ts). `readHistory`:
+ * the history is read meanwhile (only in turn: out of it, it could miss the upload before).
+ */
+export async function classifyObserved(
+  message: UploadObserved,
+  sender: StampedSender,
+  deps: PipelineDeps,
+  readHistory = false,
+): Promise<ClassifiedUpload | undefined> {
   const now = deps.now();
   if (!message.trustedEvent && deps.scriptMadeLimit && !deps.scriptMadeLimit.admit(sender.tab?.id, message.actionId, now)) {
     await deps.store.countScriptMadeDropped(message.files.length);
@@ -85,19 +116,39 @@ export async function scoreObserved(message: UploadObserved, sender: StampedSend
   // Where the files go does not depend on what they are: the history is read while they are
   // classified (the content model may run), not after. Every file of an observation goes to the same place.
   const destination = classifyDestination({ url: tab.url ?? '', title: tab.title, frameUrl, receiverUrl }, config.destinationOptions);
-  const early = prefetch(deps, now, [destination], files);
+  const early = readHistory ? prefetch(deps, now, [destination], files) : undefined;
   // One session per user action: the requests of this Promise.all run as one batch, within the action's budget.
   const contentModel = deps.contentModel?.sessionFor(message.actionId);
   const classified = await Promise.all(
     files.map((file) => classifyObservedFile({ file, tab, frameUrl, receiverUrl, destinationOptions: config.destinationOptions, contentModel })),
   );
-  return score(
-    files.map((file, i) => ({ file, classified: classified[i]!, sources: undefined })),
-    { actionId: message.actionId, channel: message.channel, trustedEvent: message.trustedEvent, bridged: message.bridged, tamper: message.tamper, transfers },
-    { tab, frameUrl },
-    deps,
-    early,
-  );
+  return {
+    items: files.map((file, i) => ({ file, classified: classified[i]!, sources: undefined })),
+    action: {
+      actionId: message.actionId,
+      channel: message.channel,
+      trustedEvent: message.trustedEvent,
+      bridged: message.bridged,
+      tamper: message.tamper,
+      transfers,
+    },
+    where: { tab, frameUrl },
+    now,
+    ...(early && { early }),
+  };
+}
+
+/** The second half: the history read (in turn) and the events scored; nothing is written. */
+export function scoreClassified(upload: ClassifiedUpload, deps: PipelineDeps): Promise<ScoredUpload> {
+  const early =
+    upload.early ??
+    prefetch(
+      deps,
+      upload.now,
+      upload.items.map((i) => i.classified.destination),
+      upload.items.map((i) => i.file),
+    );
+  return score(upload.items, upload.action, upload.where, deps, early);
 }
 
 /** What scoring needs besides the verdicts, started before the files are classified. */
@@ -286,21 +337,27 @@ export function createUploadPipeline(deps: PipelineDeps) {
     observed: (message: UploadObserved, sender: StampedSender) => queued(() => processUpload(message, sender, deps)),
     sent: (message: UploadSent, sender: StampedSender) => queued(() => recordSend(message, sender, deps)),
     /**
-     * A held observation: scored in turn, then handed to `decide`. The reply is given as soon as it
-     * is decided (the page is waiting for it); the storing it started (`after`) still finishes
-     * before the next upload's turn, so history and outcomes stay in order.
+     * A held observation: classified at once, out of turn (what and where need no history), and
+     * handed to `work.early`, which may answer the page then; scored in turn and handed to
+     * `work.decide`, whose reply is given unless an early one was. The storing it started (`after`)
+     * still finishes before the next upload's turn, so history and outcomes stay in order.
      */
-    held: <T>(
-      message: UploadObserved,
-      sender: StampedSender,
-      decide: (scored: ScoredUpload | undefined) => Promise<{ reply: T; after?: Promise<unknown> }>,
-    ): Promise<T> =>
+    held: <T>(message: UploadObserved, sender: StampedSender, work: HeldWork<T>): Promise<T> =>
       new Promise<T>((resolve, reject) => {
+        const classified = classifyObserved(message, sender, deps);
+        // An early answer that fails is no answer: the turn's decides.
+        const early = classified.then(work.early).catch(() => undefined);
+        void early.then((reply) => reply !== undefined && resolve(reply));
         queued(async () => {
-          const decided = await decide(await scoreObserved(message, sender, deps)).catch((err: unknown) => {
-            reject(err);
-            throw err;
-          });
+          const decided = await classified
+            .then(async (upload) => {
+              await early;
+              return work.decide(upload && (await scoreClassified(upload, deps)));
+            })
+            .catch((err: unknown) => {
+              reject(err);
+              throw err;
+            });
           resolve(decided.reply);
           await decided.after;
         }).catch((err: unknown) => console.error('[upwatch] storing a held upload failed', err));

@@ -54,8 +54,25 @@ export interface StoredRecord {
   record: DecisionRecord;
 }
 
+/**
+ * The temporary allows in memory, shared by every ResponseState of one worker: read from the
+ * database once, then kept with every grant (written through), so a decision reads no database
+ * (a read would wait for the writes of the uploads before it). Only this worker writes them.
+ */
+export class AllowanceMemo {
+  known?: Promise<Allowances>;
+}
+
 export class ResponseState {
+  private memo = new AllowanceMemo();
+
   constructor(private readonly db: Database) {}
+
+  /** Shares `memo` (the responder's) instead of reading the allows from the database each time. */
+  remembering(memo: AllowanceMemo): this {
+    this.memo = memo;
+    return this;
+  }
 
   private async read(prefix: string): Promise<StoredRecord[]> {
     const [keys, values] = await Promise.all([this.db.getAllKeys('state', range(prefix)), this.db.getAll('state', range(prefix))]);
@@ -83,12 +100,24 @@ export class ResponseState {
     await Promise.all([...keys.map((k) => tx.store.delete(k)), tx.done]);
   }
 
-  async allowances(): Promise<Allowances> {
+  allowances(): Promise<Allowances> {
+    const memo = this.memo;
+    return (memo.known ??= this.readAllowances().catch((err: unknown) => {
+      // A failed read is tried again next time, not remembered.
+      memo.known = undefined;
+      throw err;
+    }));
+  }
+
+  private async readAllowances(): Promise<Allowances> {
     const parsed = Allowances.safeParse(await this.db.get('state', ALLOWANCES));
     return parsed.success ? parsed.data : {};
   }
 
+  /** Remembered once stored: a grant that could not be stored is not in force either. */
   async saveAllowances(map: Allowances): Promise<void> {
-    await this.db.put('state', Allowances.parse(map), ALLOWANCES);
+    const valid = Allowances.parse(map);
+    await this.db.put('state', valid, ALLOWANCES);
+    this.memo.known = Promise.resolve(valid);
   }
 }

@@ -7,15 +7,16 @@
  */
 import { classifyDestination } from '../core/destinations/classify';
 import type { EffectiveConfig } from '../core/effective-config';
-import { decide, destinationFacts, eventResponse, IMMEDIATE_OUTCOME, watchlistsOf } from '../core/response/decide';
+import { decide, destinationFacts, eventResponse, IMMEDIATE_OUTCOME, watchlistsOf, type Decided } from '../core/response/decide';
 import { mustHold, stricter } from '../core/response/match';
 import type { FileEvent } from '../core/schema/event';
 import type { UploadObserved } from '../core/schema/messages';
 import { DECIDE_WITHIN_MS, WARN_OUTCOME_TIMEOUT_MS, type ResponseDecision, type ResponsePlan, type UploadOutcome } from '../core/schema/response';
-import type { ScoredUpload, StampedSender } from './pipeline';
+import type { ClassifiedUpload, HeldWork, ScoredUpload, StampedSender } from './pipeline';
+import { allowedBeforeScoring, factsBeforeScoring, verdictBeforeScoring } from './response-early';
 import { leaderOf, settleGroup, type GroupDeps } from './response-group';
 import { settleOutcome, type OutcomeReply } from './response-outcome';
-import { ResponseState, type DecisionRecord, type StoredRecord } from './response-state';
+import { AllowanceMemo, ResponseState, type DecisionRecord, type StoredRecord } from './response-state';
 
 /** Decisions are kept this long, so a late answer or a late failure report still finds its events. */
 export const DECISION_KEEP_MS = 60 * 60_000;
@@ -28,12 +29,10 @@ export interface ResponderDeps extends GroupDeps {
   state: () => Promise<ResponseState>;
   /** Runs the work in the upload pipeline's turn (after the uploads before it are stored). */
   inTurn: <T>(work: () => Promise<T>) => Promise<T>;
-  /** Scores a held observation in the pipeline's turn and hands it to `work`. */
-  held: <T>(
-    message: UploadObserved,
-    sender: StampedSender,
-    work: (scored: ScoredUpload | undefined) => Promise<{ reply: T; after?: Promise<unknown> }>,
-  ) => Promise<T>;
+  /** Classifies a held observation at once (`work.early`), scores it in the pipeline's turn (`work.decide`). */
+  held: <T>(message: UploadObserved, sender: StampedSender, work: HeldWork<T>) => Promise<T>;
+  /** Scores classified files now, out of the pipeline's turn (nothing is stored). */
+  score: (upload: ClassifiedUpload) => Promise<ScoredUpload>;
   warn?: (message: string) => void;
 }
 
@@ -58,6 +57,30 @@ function byAction(records: readonly StoredRecord[]): StoredRecord[][] {
 
 export function createResponder(deps: ResponderDeps): Responder {
   const warn = deps.warn ?? ((m: string) => console.warn(`[upwatch] ${m}`));
+  const memo = new AllowanceMemo();
+  const stateOf = async () => (await deps.state()).remembering(memo);
+  /** Outcomes received and not yet settled: one may grant a temporary allow a warn decision must see. */
+  let outcomesPending = 0;
+  const whoOf = (config: EffectiveConfig) => ({
+    ...(config.identity.email !== undefined && { user: config.identity.email }),
+    watchlists: watchlistsOf(config),
+  });
+
+  /**
+   * The decision before scoring (response-early.ts), or undefined to wait for the turn. The page may
+   * have the files: answered at once. A notice, warning or block shows the severity and reasons, so
+   * the files are scored now, out of turn (the history as stored so far; the event stored in turn).
+   */
+  async function decideEarly(upload: ClassifiedUpload | undefined, now: number): Promise<Decided | undefined> {
+    const config = await deps.config();
+    const rules = config.policy.responseRules;
+    const who = whoOf(config);
+    if (!upload) return decide(rules, [], who, {}, now);
+    const verdict = verdictBeforeScoring(rules, factsBeforeScoring(upload, who.watchlists));
+    if (!verdict || (verdict.action === 'warn' && outcomesPending > 0)) return undefined;
+    const allowances = await (await stateOf()).allowances();
+    return allowedBeforeScoring(verdict, upload, who, allowances, now) ?? decide(rules, (await deps.score(upload)).events, who, allowances, now);
+  }
 
   /** A new part of an action: decided alone, then recorded as the strictest part so far says. */
   async function record(state: ResponseState, own: DecisionRecord, events: FileEvent[], scored: ScoredUpload, lateBy: number, failureMode: 'allow' | 'block') {
@@ -89,7 +112,7 @@ export function createResponder(deps: ResponderDeps): Responder {
 
   /** Warnings past the wait are stored as `warned`; actions past the keep time, or over the cap, are forgotten. */
   async function expire(now: number): Promise<number> {
-    const state = await deps.state();
+    const state = await stateOf();
     const actions = byAction(await state.all()).sort((a, b) => Math.max(...a.map((r) => r.record.at)) - Math.max(...b.map((r) => r.record.at)));
     let stored = 0;
     for (const [i, action] of actions.entries()) {
@@ -119,13 +142,24 @@ export function createResponder(deps: ResponderDeps): Responder {
 
     observed(message, sender) {
       const receivedAt = deps.now();
-      return deps.held(message, sender, async (scored) => {
+      /** The decision the page got before scoring: the turn records it, not another. */
+      let early: { decided: Decided; at: number } | undefined;
+      return deps.held(message, sender, {
+        early: async (upload) => {
+          const decided = await decideEarly(upload, deps.now());
+          if (!decided) return undefined;
+          early = { decided, at: deps.now() };
+          return { decisionId: message.actionId, ...decided.decision };
+        },
+        decide: (scored) => inTurn(scored),
+      });
+
+      async function inTurn(scored: ScoredUpload | undefined) {
         const config = await deps.config();
-        const state = await deps.state();
+        const state = await stateOf();
         const events = scored?.events ?? [];
-        const who = { ...(config.identity.email !== undefined && { user: config.identity.email }), watchlists: watchlistsOf(config) };
-        const now = deps.now();
-        const decided = decide(config.policy.responseRules, events, who, await state.allowances(), now);
+        const now = early?.at ?? deps.now();
+        const decided = early?.decided ?? decide(config.policy.responseRules, events, whoOf(config), await state.allowances(), now);
         const decision: ResponseDecision = { decisionId: message.actionId, ...decided.decision };
         if (!scored || events.length === 0) return { reply: decision };
         const own: DecisionRecord = {
@@ -144,13 +178,18 @@ export function createResponder(deps: ResponderDeps): Responder {
           at: receivedAt,
           storedIds: [],
         };
-        // The page gets the decision now; the events are stored right after, before the next upload's turn.
+        // The page gets the decision now (unless it had it early); the events are stored right after, before the next upload's turn.
         return { reply: decision, after: record(state, own, events, scored, now - receivedAt, config.policy.responseFailureMode) };
-      });
+      }
     },
 
-    outcome(message, sender) {
-      return deps.inTurn(async () => settleOutcome(message, sender, { ...deps, state: await deps.state(), warn }));
+    async outcome(message, sender) {
+      outcomesPending++;
+      try {
+        return await deps.inTurn(async () => settleOutcome(message, sender, { ...deps, state: await stateOf(), warn }));
+      } finally {
+        outcomesPending--;
+      }
     },
 
     sweep() {

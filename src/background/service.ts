@@ -12,7 +12,7 @@ import { createDownloadTracker, type DownloadItemLike } from './downloads';
 import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
 import { createHeadJoin } from './late-heads';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
-import { createUploadPipeline, storeScored, type PipelineDeps } from './pipeline';
+import { createUploadPipeline, scoreClassified, storeScored, type PipelineDeps } from './pipeline';
 import { allowUnheld, createResponder } from './response';
 import { ResponseState } from './response-state';
 import { createScriptMadeLimit } from './script-made-limit';
@@ -102,13 +102,14 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     now: rt.deps.now,
     state: async () => new ResponseState(await rt.db()),
     inTurn: async (work) => (await pipeline()).inTurn(work),
-    held: async (message, sender, work) =>
-      (await pipeline()).held(message, sender, async (scored) => {
-        const decided = await work(scored);
-        // Stored after the reply: idle() (tests, shutdown) waits for it too.
-        if (decided.after) rt.track(decided.after);
-        return decided;
-      }),
+    held: async (message, sender, work) => {
+      const uploads = await pipeline();
+      const reply = uploads.held(message, sender, work);
+      // Scored and stored in turn, after the reply: idle() (tests, shutdown) waits for that turn too.
+      rt.track(uploads.inTurn(async () => undefined));
+      return reply;
+    },
+    score: async (upload) => scoreClassified(upload, await pipelineDeps()),
     store: async (scored) => storeScored(scored, await pipelineDeps()),
     readStored: async (ids) => {
       const db = await rt.db();
