@@ -74,11 +74,22 @@ describe('an analyst', () => {
     };
     expect(JSON.stringify(settings)).toContain('"cloud_storage":9');
 
+    // Someone else saves other scores while this page still shows its own: the page's next save is
+    // refused (If-Match), says so, keeps what was typed, and the other person's scores stand.
+    const theirs = await rig.console.api('/api/v1/risk-settings', { method: 'PUT', body: { scores: { destination: { cloud_storage: 4 } } } });
+    expect(theirs.status).toBe(200);
+    await cloud.fill('8');
+    await page.getByRole('button', { name: 'Save risk settings' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('someone else changed the risk settings');
+    expect(await cloud.inputValue()).toBe('8');
+    expect(JSON.stringify(await (await rig.console.api('/api/v1/risk-settings')).json())).toContain('"cloud_storage":4');
+
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Audit log' }).click();
     await loaded(page);
     const row = page.locator('tbody tr', { hasText: 'risk_settings.updated' });
-    await expect.poll(() => row.count()).toBe(1);
-    expect(await row.textContent()).toMatch(/analyst-\d+@example\.test/);
+    // The analyst's save and the other one's; the refused save wrote nothing.
+    await expect.poll(() => row.count()).toBe(2);
+    expect(await row.last().textContent()).toMatch(/analyst-\d+@example\.test/);
   });
 
   it('triages an alert: state, assignee and a note, each audited', async () => {
