@@ -11,7 +11,7 @@ const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/;
 
 /** A title like this is about something, not the thing itself: articles, help, listings, questions. */
 const NOT_THE_PAGE_ITSELF =
-  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?|forums|encyclopedia|definitions?|meaning|glossary|dictionary|translation|for (?:windows|mac|macos|pc|linux)|archives|category|tagged|explained)\b/i;
+  /\?|\b(?:how|why|what|when|where|which|best|top \d+|\d+ (?:best|ways|tips)|vs\.?|versus|review|reviews|alternatives?|comparison|compared|guide|tutorial|tips|help|support|faq|docs|documentation|manual|api|sdk|reference|blog|news|forum|reddit|wikipedia|github|youtube|download|downloads|app store|google play|podcast|course|jobs?|careers|pricing|price|prices|plans|buy|shop|sale|deal|deals|announces?|launch(?:es|ed)?|released?|raises|acquires?|update|updates|changelog|release notes|cve-\d+|vulnerability|attack|breach|outage|status|terms|privacy|policy|login issues?|forums|encyclopedia|definitions?|meaning|glossary|dictionary|translation|for (?:windows|mac|macos|pc|linux)|archives|category|tagged|explained|library|libraries|cli|command[- ]line|plugins?|extensions?|add-?ons?|widgets?|components?|templates?|themes?)\b/i;
 
 /**
  * The same, in the other languages people read the web in: a German, French or Polish article
@@ -76,12 +76,12 @@ export function namesAProductItIsAbout(title: string): boolean {
 }
 
 /**
- * A search query in the address (?q=, ?query=, ?s=, ?search=, ?text=, ?wd=…): a results page, whose
+ * A search query or a listing's filter in the address (?q=, ?s=, ?text=, ?wd=, ?tag=, ?category=…): a results page, whose
  * title repeats what was searched for ("mp4 to mp3 - Qwant", "You searched for heic to jpg"). Its
  * words are the visitor's, not what the page does. Read from the raw URL, only once a page word
  * would fire.
  */
-const SEARCH_QUERY = /[?&](?:q|query|s|search|search_query|searchterm|keywords?|k|wd|text|term|st)=[^&#]/i;
+const SEARCH_QUERY = /[?&](?:q|query|s|search|search_query|searchterm|keywords?|k|wd|text|term|st|tag|tags|category|topic)=[^&#]/i;
 
 export function isSearchResults(url: string): boolean {
   const hash = url.indexOf('#');

@@ -35,6 +35,8 @@ export interface Segment {
   text: string;
   /** The segment after it, when a colon comes between them ("Cloud Storage: Die besten Anbieter"). */
   afterColon?: string;
+  /** The segment before it, when a colon comes between them ("Self-hosted apps: File sharing"). */
+  beforeColon?: string;
 }
 
 /** The title's segments, in order. */
@@ -46,8 +48,9 @@ export function segments(title: string): Segment[] {
     const m = SEGMENT_SEPARATOR.exec(rest);
     const text = (m ? rest.slice(0, m.index) : rest).trim();
     if (text !== '') {
-      if (colonBefore) parts[parts.length - 1]!.afterColon = text;
-      parts.push({ text });
+      const previous = colonBefore ? parts[parts.length - 1]! : undefined;
+      if (previous) previous.afterColon = text;
+      parts.push(previous ? { text, beforeColon: previous.text } : { text });
     }
     if (!m) break;
     rest = rest.slice(m.index + m[0].length);

@@ -29,6 +29,8 @@ const LOCALE = /^[a-z]{2}(?:[-_][a-z]{2,4})?$/;
 const NAMED_FOR_TOOLS =
   /pdf|conver|img|image|photo|pic|video|audio|mp3|mp4|jpe?g|png|gif|heic|webp|compress|resiz|file|transfer|send|share|upload|drop|stor|cloud|drive|mail|chat|gpt|bot|llm|(?:^|[.-])ai(?:[.-]|$)|[a-z]ai\./;
 
+export const namedForTools = (host: string) => NAMED_FOR_TOOLS.test(host);
+
 /** A company's main website: "www." (www2…) or the bare registrable domain, and not named for tools. */
 export function aVendorsMainSite(host: string): boolean {
   const bare = host.replace(/^www\d?\./, '');

@@ -11,139 +11,23 @@
  *   (page-words-about.ts), nor one on an address of an article, a listing or a work ("/products/…");
  * - a path rule needs a whole path segment to be the words, and (but for GitLab's "/-/" and
  *   WordPress's "/wp-admin") the first segment or the one after a locale ("/de/heic-to-jpg"), so
- *   "/blog/convert-heic-to-jpg-on-iphone" and "/wiki/Webmail" are not tools.
+ *   "/blog/convert-heic-to-jpg-on-iphone" and "/wiki/Webmail" are not tools; and a tool's slug
+ *   counts only when the title does not say the page is something else ("Members' gallery" at
+ *   /file-sharing);
+ * - on a company's main site a product name or a feature's landing page is not a tool
+ *   (page-words-vendor.ts: "Movavi Video Converter", "AI assistant | Klarna US").
  *
  * Pure and cheap: our own fixed expressions (no catastrophic shapes), on a title cut to
  * TITLE_MATCH_CHARS characters.
  */
-import type { DestinationCategory } from '../schema/identifiers';
 import { aboutSomething, placedInASite, titleBacksSlug } from './page-words-about';
-import { FORMAT_PAIR_SEGMENT, PDF_ACTION_SEGMENT, isPair, isPdfPair, isToolSlug, pairIn } from './page-words-formats';
+import { isToolSlug } from './page-words-formats';
+import { EMAIL_ADDRESS, PAGE_WORD_RULES, type PageWordRule, type PageWordsMatch } from './page-words-rules';
 import { isFillerWord, onlyFiller, segments, type Segment } from './page-words-segments';
-import { aFeaturesLandingPage, aVendorsMainSite, namesAProduct } from './page-words-vendor';
+import { aFeaturesLandingPage, aVendorsMainSite, namedForTools, namesAProduct } from './page-words-vendor';
 import { boundedTitle } from './title-patterns';
 
-export type UploadCategory = Exclude<DestinationCategory, 'unknown' | 'other'>;
-
-export interface PageWordsMatch {
-  category: UploadCategory;
-  /** Which rule fired (PAGE_WORD_RULES[].id), for evidence and the docs. */
-  rule: string;
-}
-
-export interface PageWordRule {
-  id: string;
-  category: UploadCategory;
-  where: 'title segment' | 'path segment' | 'host label';
-  /** What the rule looks for, in words, for docs/destinations.md. */
-  words: string;
-  /** Title rules: where the words are in a segment (the rest must be filler). Path and host rules: whether the segment is them. */
-  find: (text: string) => RegExpExecArray | boolean | null;
-}
-
-const EMAIL_ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
-
-/** Title rules: `find` locates the words in one segment; everything else in that segment must be filler. */
-export const PAGE_WORD_RULES: readonly PageWordRule[] = [
-  { id: 'webmail_title', category: 'email', where: 'title segment', words: '"webmail"', find: (s) => /\bweb ?mail\b/i.exec(s) },
-  {
-    id: 'inbox_with_address',
-    category: 'email',
-    where: 'title segment',
-    words: '"Inbox" (Posteingang, Boîte de réception, Bandeja de entrada…) when the title also holds an e-mail address',
-    find: (s) => /\b(?:inbox|posteingang|boîte de réception|bandeja de entrada|posta in arrivo|caixa de entrada|skrzynka odbiorcza)\b|входящие/i.exec(s),
-  },
-  {
-    id: 'file_transfer_title',
-    category: 'cloud_storage',
-    where: 'title segment',
-    words:
-      '"file transfer / sharing / hosting / exchange", "send / transfer / share (large) files", "image / photo hosting", "upload (your) files", "file upload", "cloud / online storage"',
-    find: (s) =>
-      /\b(?:(?:secure |large |big )?file (?:transfer|sharing|exchange|hosting|host|locker|drop)|(?:send|transfer|share) (?:large |big |your )?(?:files|photos|videos)|(?:image|photo) (?:hosting|host)|upload (?:and share )?(?:your )?(?:files|images|photos)|file upload(?:er)?|(?:cloud|online) storage)\b/i.exec(
-        s,
-      ),
-  },
-  {
-    id: 'pdf_title',
-    category: 'pdf_manager',
-    where: 'title segment',
-    words: '"merge / split / compress / edit / sign / rotate / unlock … PDF", "PDF editor / tools / converter / compressor", a conversion to or from PDF',
-    find: (s) => {
-      const pair = pairIn(s);
-      if (isPdfPair(pair)) return pair;
-      return /\b(?:(?:merge|split|compress|edit|sign|rotate|unlock|protect|crop|organi[sz]e|annotate|fill|ocr|combine) pdfs?(?: files)?|pdf (?:editor|tools?|converter|merger|compressor|splitter|toolkit))\b/i.exec(
-        s,
-      );
-    },
-  },
-  {
-    id: 'format_pair_title',
-    category: 'file_conversion',
-    where: 'title segment',
-    words:
-      '"<format> to <format>" (HEIC to JPG, MP4 to MP3…, with "convert" or "converter" around it), "<media> converter / compressor / resizer", "compress / resize images / videos"',
-    find: (s) =>
-      pairIn(s) ??
-      /\b(?:(?:file|image|photo|picture|video|audio|music|document|ebook|e-book|font|media|heic|webp|mp3|mp4) (?:converter|compressor|resizer)|(?:compress|resize|crop) (?:images?|photos?|jpe?gs?|pngs?|gifs?|videos?|mp4s?))\b/i.exec(
-        s,
-      ),
-  },
-  {
-    id: 'ai_title',
-    category: 'ai_tools',
-    where: 'title segment',
-    words:
-      '"AI chat / chatbot / assistant", "chat with AI / PDF / your documents", "ask AI", "AI image / video / art / music / voice generator", "AI writer / humanizer / detector"',
-    find: (s) =>
-      /\b(?:ai (?:chat(?:bot)?|assistant|image generator|video generator|art generator|music generator|voice generator|writer|humani[sz]er|detector|search engine)|chat with (?:ai|pdfs?|your (?:pdfs?|documents?|docs|files|data))|ask ai)\b/i.exec(
-        s,
-      ),
-  },
-  { id: 'webmail_host', category: 'email', where: 'host label', words: 'a host whose first label is "webmail"', find: (s) => s === 'webmail' },
-  {
-    id: 'webmail_path',
-    category: 'email',
-    where: 'path segment',
-    words: '"webmail", "owa", "roundcube", "squirrelmail", "rainloop", "snappymail"',
-    find: (s) => /^(?:webmail|owa|roundcube|squirrelmail|rainloop|snappymail)$/.test(s),
-  },
-  {
-    id: 'pdf_path',
-    category: 'pdf_manager',
-    where: 'path segment',
-    words: '"merge-pdf", "compress-pdf", "split-pdf"… and "<format>-to-pdf" / "pdf-to-<format>"',
-    find: (s) => PDF_ACTION_SEGMENT.test(s) || isPdfPair(FORMAT_PAIR_SEGMENT.exec(s)),
-  },
-  {
-    id: 'format_pair_path',
-    category: 'file_conversion',
-    where: 'path segment',
-    words: '"<format>-to-<format>" or "<format>2<format>" (heic-to-jpg, mp4-to-mp3, png2jpg)',
-    find: (s) => isPair(FORMAT_PAIR_SEGMENT.exec(s)),
-  },
-  {
-    id: 'file_transfer_path',
-    category: 'cloud_storage',
-    where: 'path segment',
-    words: '"file-transfer", "filetransfer", "send-files", "share-files", "file-sharing"',
-    find: (s) => /^(?:file-?transfer|send-files|share-files|file-sharing)$/.test(s),
-  },
-  {
-    id: 'gitlab_path',
-    category: 'source_code_repository',
-    where: 'path segment',
-    words: 'GitLab\'s "/-/" followed by tree, blob, merge_requests, commits, pipelines, raw, snippets, issues or wikis (at any depth)',
-    find: (s) => s === '-',
-  },
-  {
-    id: 'wp_admin_path',
-    category: 'web_hosting',
-    where: 'path segment',
-    words: '"wp-admin", a WordPress back office and its media library (at any depth)',
-    find: (s) => s === 'wp-admin',
-  },
-];
+export { PAGE_WORD_RULES, type PageWordRule, type PageWordsMatch, type UploadCategory } from './page-words-rules';
 
 const RULES_BY_WHERE = {
   title: PAGE_WORD_RULES.filter((r) => r.where === 'title segment'),
@@ -187,8 +71,17 @@ function segmentIs(rule: PageWordRule, text: string, host: string): InSegment | 
  * after a colon ("PDF Editor: Edit PDF files online") or says nothing more ("Drop: Secure file sharing").
  */
 function headsAnArticle(part: Segment, host: string): boolean {
-  const next = part.afterColon;
-  return next !== undefined && !onlyFiller(next, host) && !RULES_BY_WHERE.title.some((rule) => segmentIs(rule, next, host) !== undefined);
+  return saysMore(part.afterColon, host) || saysMore(part.beforeColon, host);
+}
+
+/**
+ * Words beside a colon that are neither filler, the site's name nor a tool's words themselves. After
+ * the tool's words, an article's text; before them, the heading of a listing the words are a
+ * category of ("Self-hosted apps: File sharing", "Software: Cloud storage"). A tool names itself
+ * there ("Drop: Secure file sharing").
+ */
+function saysMore(beside: string | undefined, host: string): boolean {
+  return beside !== undefined && !onlyFiller(beside, host) && !RULES_BY_WHERE.title.some((rule) => segmentIs(rule, beside, host) !== undefined);
 }
 
 interface TitleMatch extends PageWordsMatch {
@@ -201,7 +94,7 @@ interface TitleMatch extends PageWordsMatch {
 /** A webmail's own title names its provider ("Posteo Webmail", "STRATO Webmail"); only other tools' products are brochures. */
 const MAILBOX_RULES = new Set(['webmail_title', 'inbox_with_address']);
 /** The rules whose words large sites also use for a feature's landing page ("AI assistant | Klarna US", "Secure File Transfer | Kiteworks"). */
-const FEATURE_RULES = new Set(['ai_title', 'file_transfer_title']);
+const FEATURE_RULES = new Set(['ai_title', 'file_transfer_title', 'upload_title']);
 
 /** The title's match; `about` when its words head an article ("Webmail: Anbieter, Sicherheit…"). */
 function byTitle(head: string, host: string): TitleMatch | 'about' | undefined {
@@ -283,6 +176,7 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   // /services/transfer-large-files): there the words are what the page is about.
   if (named !== undefined && named !== 'about') {
     if (aboutSomething(head!, path)) return byPath(path, ROUTES_UNDER_AN_ARTICLE);
+    if (named.rule === 'upload_title' && !namedForTools(host)) return byPath(path);
     if (placedInASite(host, path, named.words, isToolSlug) || presentedByAVendor(host, path, named)) return byPath(path, APPLICATION_ROUTES);
     return { category: named.category, rule: named.rule };
   }

@@ -95,6 +95,31 @@ describe("page words: a tool's slug in the address of a page that says it is som
   });
 });
 
+describe('page words: upload pages of sites that are not file hosts, listings and developer tools', () => {
+  it('reads "upload your files / photos" as a file host only on a host named for what tools do', () => {
+    expect(rule('www.walgreens.com', '/photo/upload', 'Upload Photos | Walgreens Photo')).toBeUndefined();
+    expect(rule('efiling.court.example', '/case/123/documents', 'Upload files | Superior Court e-Filing')).toBeUndefined();
+    expect(rule('share.example.net', '/', 'Upload files')).toBe('upload_title');
+    expect(rule('bigfile.small-host.example', '/upload', 'Upload your files - BigFile')).toBe('upload_title');
+    // "Upload and share" says what a file host is for, on any host.
+    expect(rule('www.dropzone.example', '/', 'Dropzone - Upload and share your files')).toBe('file_transfer_title');
+  });
+
+  it('reads the words after a listing\'s heading ("Self-hosted apps: File sharing") or under a ?tag= filter as its category', () => {
+    expect(rule('selfh.example', '/apps/', 'Self-hosted apps: File sharing - selfh.example')).toBeUndefined();
+    expect(classifyDestination({ url: 'https://apps.example/list?tag=file-sharing', title: 'File sharing - Apps' })).toMatchObject({ category: 'other' });
+    expect(rule('drop.example.co', '/', 'Drop: Secure file sharing')).toBe('file_transfer_title');
+    expect(rule('online.example', '/', 'Fast & free: Send large files')).toBe('file_transfer_title');
+  });
+
+  it("reads a library's, a plugin's, an extension's or a template's page as about the words", () => {
+    expect(rule('www.pdflib.example', '/', 'HTML to PDF | PDFLib - Java library')).toBeUndefined();
+    expect(rule('www.monica.example', '/', 'Monica - Your ChatGPT AI Assistant Chrome Extension')).toBeUndefined();
+    expect(rule('www.framer.example', '/templates/ai-chatbot', 'AI Chatbot Template | Framer')).toBeUndefined();
+    expect(rule('www.pdfmagic.example', '/', 'HTML to PDF | PDFMagic')).toBe('pdf_title');
+  });
+});
+
 describe('classifyDestination with these pages', () => {
   it('leaves a brand’s feature page and a desktop converter `other`, and keeps the tools', () => {
     expect(classifyDestination({ url: 'https://www.klarna.com/us/ai-assistant/', title: 'AI assistant | Klarna US' })).toMatchObject({
