@@ -97,8 +97,23 @@ function byMarkup(start: string): TextVerdict | undefined {
   const lower = start.slice(0, 2048).toLowerCase();
   if (/<svg[\s>]/.test(lower)) return data('svg', 'SVG markup (<svg>)');
   if (/^<!doctype html|<html[\s>]|^<head[\s>]|^<body[\s>]/.test(lower)) return data('html', 'HTML markup');
-  if (lower.startsWith('<?xml') || /^<[a-z_][\w:.-]*[\s>]/.test(lower)) return data('xml', 'XML markup');
-  return undefined;
+  if (lower.startsWith('<?xml')) return data('xml', 'XML markup');
+  const element = /^<([a-z_][\w:.-]*)[\s>]/.exec(lower);
+  return element && isMarkup(start, element[1]!) ? data('xml', 'XML markup') : undefined;
+}
+
+/**
+ * Whether text that opens with a tag is XML: the element is closed somewhere (its end tag, or an
+ * empty element), and the text is not a Markdown or reStructuredText page that only opens with an
+ * HTML heading or a `<NAME>` placeholder title (its other lines prose, most not a tag).
+ */
+function isMarkup(start: string, name: string): boolean {
+  const window = start.slice(0, 8192);
+  const lower = window.toLowerCase();
+  if (!lower.includes(`</${name}`) && !lower.includes('/>')) return false;
+  const lines = window.split(/\r\n|\r|\n/).filter((l) => l.trim().length > 0);
+  const tags = lines.filter((l) => l.trimStart().startsWith('<')).length;
+  return !(markdownMarkers(window) + Number(/^#{1,6}\s+\S/m.test(window)) >= 2 && tags < lines.length / 2);
 }
 
 const LANGUAGES = [...BASE_LANGUAGES, ...MORE_LANGUAGES];
@@ -221,7 +236,9 @@ function byStructure(start: string, lines: readonly string[]): TextVerdict | und
   if (meaningful.some((l) => /^\s*\[/.test(l)) && mostly(meaningful, (l) => /^\s*\[[\w.\-" ]+\]\s*$|^\s*[\w.\-"]+\s*=\s*\S/.test(l), 0.8)) {
     return meaningful.some((l) => /=\s*(?:"|\[|\{|true|false|\d)/.test(l)) ? data('toml', 'TOML sections and keys') : data('ini', 'INI sections and keys');
   }
-  if (mostly(meaningful, (l) => /^\s*(?:- )?[\w.\-"']+:(?:\s|$)|^\s*- \S|^---\s*$/.test(l), 0.8)) return data('yaml', 'YAML keys and lists');
+  // A key or a document marker too: lines that are only "- item" are a list (Markdown's, or plain text's).
+  const yaml = (l: string) => /^\s*(?:- )?[\w.\-"']+:(?:\s|$)|^---\s*$/.test(l);
+  if (meaningful.some(yaml) && mostly(meaningful, (l) => yaml(l) || /^\s*- \S/.test(l), 0.8)) return data('yaml', 'YAML keys and lists');
   return undefined;
 }
 

@@ -3,7 +3,8 @@
  * The content rules added while studying the development half of bench/intelligence-files
  * (issue 16): signatures the model misread (gettext catalogs, XPM images), documentation markup
  * that reads as code (Pod, Org, roff), Markdown whose examples read as code, key = value
- * configuration, language rules for Perl, Vim script, fish and AppleScript, and prose in # comments.
+ * configuration, language rules for Perl, Vim script, fish and AppleScript, prose in # comments, and
+ * Markdown or reStructuredText that opens like XML or YAML.
  * Each rule has a case it must catch and a near miss it must leave alone.
  */
 import { describe, expect, it } from 'vitest';
@@ -186,6 +187,34 @@ describe('language rules', () => {
   it('a Windows batch script is still batch, not Vim script', async () => {
     const bat = '@echo off\nsetlocal\nset NAME=world\nif exist out.txt del out.txt\ncall :greet\ngoto :eof\n:greet\necho Hello %NAME%\n';
     expect((await classifyFile(text('run.txt', bat))).evidence.join('\n')).toMatch(/Windows batch script/);
+  });
+});
+
+describe('Markdown and reStructuredText that open like XML or YAML', () => {
+  it('a page that opens with an HTML heading, or a <NAME> placeholder title, is a document; XML stays XML', async () => {
+    const page =
+      '<h1 align="center">Fastify</h1>\n\n## Logging\n\nLogging is disabled by default. Enable it by passing a logger when creating an\n' +
+      'instance. See [the routes documentation](./Routes.md#custom-log-level) for the level per route.\n';
+    const rst = '<PROJECT-NAME>_SOURCE_DIR\n-------------------------\n\nTop level source directory for the named project, made by the\nproject command.\n';
+    for (const [name, body] of [
+      ['Logging.md', page],
+      ['SOURCE_DIR.rst', rst],
+    ]) {
+      expect((await classifyFile(text(name!, body!))).categoryByContent).toBe('document');
+    }
+    const xml = '<config>\n  <item name="a" value="1"/>\n  <item name="b">two</item>\n</config>\n';
+    expect((await classifyFile(text('settings.txt', xml))).evidence.join('\n')).toMatch(/XML markup/);
+    // Markup with prose between its tags is still markup when most lines are tags.
+    const docbook = '<article>\n<title>Notes</title>\n<para>One paragraph of prose.</para>\n<para>Another one, **bold**.</para>\n</article>\n';
+    expect((await classifyFile(text('notes.txt', docbook))).evidence.join('\n')).toMatch(/XML markup/);
+  });
+
+  it('a list of links under a heading is Markdown, not YAML; YAML with keys stays YAML', async () => {
+    const list = '# Documentation\n\n- [API Reference](https://github.com/example/socks#api-reference)\n\n- [Code Examples](./examples/index.md)\n';
+    expect((await classifyFile(text('index.md', list))).categoryByContent).toBe('document');
+    const playbook = '- hosts: all\n  tasks:\n  - name: install\n    apt: name=nginx\n  - debug\n';
+    expect((await classifyFile(text('site.txt', playbook))).evidence.join('\n')).toMatch(/YAML keys and lists/);
+    expect((await classifyFile(text('list.txt', '---\n- alpha\n- beta\n- gamma\n'))).evidence.join('\n')).toMatch(/YAML keys and lists/);
   });
 });
 
