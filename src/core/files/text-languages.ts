@@ -61,7 +61,8 @@ export const LANGUAGES: LanguageRule[] = [
     signals: [
       ['@echo off', line(/@?echo\s+off\b/i)],
       ['rem comments', line(/(?:rem\s|::)/i)],
-      ['set / setlocal', line(/(?:set\s+\/?\w+=?|setlocal\b)/i)],
+      // set NAME=value, set "NAME=value", set /a, set /p: Tcl's and gnuplot's "set name value" has no "=" or switch.
+      ['set / setlocal', line(/(?:set\s+(?:\/[ap]\s|"?\w+=)|setlocal\b)/i)],
       ['goto / call :label', line(/(?:goto\s+:?\w+|call\s+:\w+|:\w+\s*$)/i)],
       ['%variables%', any(/%(?:~dp0|\w+%|\d)/)],
       ['if exist / errorlevel', any(/\bif\s+(?:not\s+)?(?:exist|errorlevel|defined)\b/i)],

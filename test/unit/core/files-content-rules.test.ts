@@ -188,6 +188,14 @@ describe('language rules', () => {
     const bat = '@echo off\nsetlocal\nset NAME=world\nif exist out.txt del out.txt\ncall :greet\ngoto :eof\n:greet\necho Hello %NAME%\n';
     expect((await classifyFile(text('run.txt', bat))).evidence.join('\n')).toMatch(/Windows batch script/);
   });
+
+  it('Tcl and gnuplot "set name value" with % formats are not batch; batch "set NAME=value" and "set /a" are', async () => {
+    const tcl = 'set width 80\nset fmt "%5d %s"\nproc show {n} {\n  global fmt\n  puts [format $fmt $n %1]\n}\n';
+    const gnuplot = 'set terminal png size 800,600\nset output "out.png"\nset title "Defense %1"\nplot "data.dat" using 1:2 with lines\n';
+    for (const body of [tcl, gnuplot]) expect((await classifyFile(text('plot.txt', body))).evidence.join('\n')).not.toMatch(/Windows batch/);
+    const bat = 'set /a COUNT=%1+1\nset "OUT=%TEMP%\\out.txt"\necho %COUNT% > %OUT%\n';
+    expect((await classifyFile(text('count.txt', bat))).evidence.join('\n')).toMatch(/Windows batch script/);
+  });
 });
 
 describe('Markdown and reStructuredText that open like XML or YAML', () => {
