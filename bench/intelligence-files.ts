@@ -147,9 +147,11 @@ export async function run(): Promise<void> {
       verdicts.filter(([s]) => s.split === split),
     );
   if (process.argv.includes('--misses')) {
-    for (const [s, , model] of verdicts) {
+    for (const [s, today, model] of verdicts) {
+      // "(today right)": a miss the model brought, which the classifier without it did not make.
+      const brought = today.categoryByContent === s.label ? ' (today right)' : '';
       if (s.split !== 'held-out' && model.categoryByContent !== s.label)
-        console.log(`  ${s.split} miss: ${s.label} ← ${model.categoryByContent}  ${s.source}  ${s.name}  | ${model.evidence.slice(1).join(' | ')}`);
+        console.log(`  ${s.split} miss${brought}: ${s.label} ← ${model.categoryByContent}  ${s.source}  ${s.name}  | ${model.evidence.slice(1).join(' | ')}`);
     }
   }
   printResult(
