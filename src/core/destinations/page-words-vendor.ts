@@ -31,8 +31,12 @@ const NAMED_FOR_TOOLS =
 
 export const namedForTools = (host: string) => NAMED_FOR_TOOLS.test(host);
 
-/** A company's main website: "www." (www2…) or the bare registrable domain, and not named for tools. */
+/**
+ * A company's main website: "www." (www2…) or the bare registrable domain, and not named for tools.
+ * An intranet name or an address (http://assistant/, 10.0.0.5, [::1]) is an application's host.
+ */
 export function aVendorsMainSite(host: string): boolean {
+  if (!host.includes('.') || host.startsWith('[') || /^[\d.]+$/.test(host)) return false;
   const bare = host.replace(/^www\d?\./, '');
   if (bare !== host) return !NAMED_FOR_TOOLS.test(bare);
   return registrableDomain(host) === host && !NAMED_FOR_TOOLS.test(host);

@@ -48,6 +48,9 @@ describe("page words: a company's site presenting a product or a feature", () =>
     expect(aVendorsMainSite('www.heic2jpg.example')).toBe(false);
     expect(aVendorsMainSite('felo.ai')).toBe(false);
     expect(aVendorsMainSite('www.deepai.org')).toBe(false);
+    expect(aVendorsMainSite('nova')).toBe(false);
+    expect(aVendorsMainSite('10.0.0.5')).toBe(false);
+    expect(rule('nova', '/', 'Nova AI Assistant')).toBe('ai_title');
   });
 
   it('spells a landing page by its only path segment after any locale', () => {
