@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   files: () => import('./files').then((m) => m.run()),
   'intelligence-files': () => import('./intelligence-files').then((m) => m.run()),
   'intelligence-files-drop': () => import('./intelligence-files-drop').then((m) => m.run()),
+  'intelligence-files-drop-profile': () => import('./intelligence-files-drop-profile').then((m) => m.run()),
   'intelligence-destinations': () => import('./intelligence-destinations').then((m) => m.run()),
   risk: () => import('./risk').then((m) => m.run()),
   delivery: () => import('./delivery').then((m) => m.run()),
