@@ -14,6 +14,7 @@
  * - Also prints the background's own decidedInMs from the stored events.
  * Writes a Chromium policy file: run it alone, like the e2e tests (flock /tmp/e2e.lock npm run bench -- response).
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CDPSession, Page } from 'playwright-core';
 import { startChromiumRig } from '../test/harness/extension-rig';
@@ -71,6 +72,7 @@ async function pickOnce(tab: Tab, path: string, name: string): Promise<number> {
 }
 
 export async function run(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
   const names = Array.from({ length: 2 * (N + WARMUP) }, (_, i) => `bench-${i}.csv`);
   const files = scratchFiles(Object.fromEntries(names.map((n) => [n, `id,value\n${n},1\n`])));
   const rig = await startChromiumRig(`upwatch-bench-response-${process.pid}`, {
@@ -133,6 +135,8 @@ export async function run(): Promise<void> {
         ['baseline: no rule on the page (plain observation, untouched)', row(times.plain)],
         ['decision time (held − baseline of the same turn)', row(times.paired)],
         ['background decidedInMs (stored events)', decided.length ? row(decided) : 'none stored'],
+        // The machine is shared: the figures are only comparable at a similar load.
+        ['load average (1 min) before / after', `${fmt(loadBefore, 2)} / ${fmt(loadavg()[0]!, 2)}`],
       ],
       [{ label: 'decision time p95 ≤ 50 ms', met: decisionP95 <= 50 }],
     );

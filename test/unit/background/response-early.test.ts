@@ -7,11 +7,20 @@ import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../src/background/db';
 import { RiskHistory } from '../../../src/background/history';
 import { Outbox } from '../../../src/background/outbox';
-import { createUploadPipeline, type ClassifiedUpload, type PipelineDeps, type ScoredUpload } from '../../../src/background/pipeline';
+import {
+  classifyObserved,
+  createUploadPipeline,
+  scoreClassified,
+  type ClassifiedUpload,
+  type PipelineDeps,
+  type ScoredUpload,
+} from '../../../src/background/pipeline';
 import { UploadStore } from '../../../src/background/upload-store';
 import { effectiveConfig } from '../../../src/core/effective-config';
 import { UploadObserved } from '../../../src/core/schema/messages';
-import { verdictBeforeScoring, type FactsBeforeScoring } from '../../../src/background/response-early';
+import { allowedBeforeScoring, factsBeforeScoring, verdictBeforeScoring, type FactsBeforeScoring } from '../../../src/background/response-early';
+import type { Allowances } from '../../../src/core/response/allowances';
+import { decide } from '../../../src/core/response/decide';
 import { decideAction, type ActionVerdict, type FileFacts } from '../../../src/core/response/match';
 import { SEVERITIES, type Severity } from '../../../src/core/schema/identifiers';
 import type { ResponseConditions, ResponseRule } from '../../../src/core/schema/response';
@@ -176,7 +185,7 @@ describe('a held upload in the pipeline', () => {
       await released;
       return commit(...args);
     });
-    return { pipeline: createUploadPipeline(deps), release };
+    return { pipeline: createUploadPipeline(deps), release, deps };
   }
 
   it('answers early, while the upload before it is stored, and scores it in its turn with the same classification', async () => {
@@ -195,6 +204,34 @@ describe('a held upload in the pipeline', () => {
     await pipeline.inTurn(async () => undefined);
     expect(inTurn.map((s) => s.events.map((e) => [e.file.name, e.file.category, e.destination.serviceId]))).toEqual([[['held.csv', 'spreadsheet', 'dropbox']]]);
     expect(early[0]!.items[0]!.classified.verdict.category).toBe('spreadsheet');
+  });
+
+  it('gives an allowed upload the decision scoring would give, reasons aside', async () => {
+    const { deps } = await slowStores();
+    const who = { user: 'Ana@acme.example', watchlists: [] };
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    const warnAi = rule('ai', 'warn', { destinationCategories: ['ai_tools'] });
+    const cases: [ResponseRule[], string, Allowances][] = [
+      [[], 'https://www.dropbox.com/home', {}],
+      [[rule('ok', 'allow', { fileCategories: ['spreadsheet'] }), rule('b', 'block')], 'https://www.dropbox.com/home', {}],
+      [
+        [{ ...warnAi, message: 'Think twice.', learnMoreUrl: 'https://intranet.example/dlp' }],
+        'https://chatgpt.com/',
+        { 'ana@acme.example\u0000chatgpt': { until: now + 1, ruleId: 'ai' } },
+      ],
+    ];
+    for (const [rules, url, allowances] of cases) {
+      const sender = { tab: { url, title: '' }, frameId: 0 };
+      const upload = (await classifyObserved(pick('act-1', 'held.csv'), sender, deps))!;
+      const verdict = verdictBeforeScoring(rules, factsBeforeScoring(upload, who.watchlists))!;
+      const early = allowedBeforeScoring(verdict, upload, who, allowances, now);
+      const scored = decide(rules, (await scoreClassified(upload, deps)).events, who, allowances, now);
+      expect(early).toEqual({ ...scored, decision: { ...scored.decision, reasons: [], severity: 'none' } });
+      expect(early!.decision.action).toBe('allow');
+    }
+    // A block is no allow: the dialog needs the score.
+    const upload = (await classifyObserved(pick('act-2', 'held.csv'), { tab: { url: 'https://www.dropbox.com/home' }, frameId: 0 }, deps))!;
+    expect(allowedBeforeScoring({ action: 'block', rule: rule('b', 'block'), decidingFile: 0 }, upload, who, {}, now)).toBeUndefined();
   });
 
   it('answers in turn when the early step has no answer, or fails', async () => {
