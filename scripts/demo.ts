@@ -21,7 +21,8 @@ import { SAMPLES as FORMATS } from '../test/harness/format-samples';
 import { scratchFiles } from '../test/harness/scratch-files';
 import type { FileEvent } from '../src/core/schema/event';
 
-const OUT = `${ROOT}demo-output`;
+// UPWATCH_DEMO_OUT: another folder for what the demo saves (its test keeps the user's demo-output untouched).
+const OUT = process.env.UPWATCH_DEMO_OUT ?? `${ROOT}demo-output`;
 const DEMO_USER = 'demo.user@acme.example';
 
 const UPLOADS: { url: string; how: 'pick' | 'drop'; files: string[] }[] = [
