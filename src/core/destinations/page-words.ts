@@ -168,7 +168,10 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   const first = dot < 0 ? host : host.slice(0, dot);
   for (const rule of RULES_BY_WHERE.host) if (rule.find(first)) return { category: rule.category, rule: rule.id };
   const head = title ? boundedTitle(title) : undefined;
-  const named = head !== undefined ? byTitle(head, host) : undefined;
+  const found = head !== undefined ? byTitle(head, host) : undefined;
+  // "Upload files" names a file host only on a host named for what tools do; elsewhere it is a step
+  // of the site's own business (prints, claims, filings), and only the address may name a tool.
+  const named = found !== undefined && found !== 'about' && found.rule === 'upload_title' && !namedForTools(host) ? undefined : found;
   // Asked only once some rule would fire (page-words-about.ts is the dearer check): a page about
   // something names no tool by its title, nor by its address's topic ("/merge-pdf" of "How to
   // merge PDFs"); only an application's own route still names it. Nor does a page that a site
@@ -176,7 +179,6 @@ export function classifyByPageWords(host: string, path: string, title: string | 
   // /services/transfer-large-files): there the words are what the page is about.
   if (named !== undefined && named !== 'about') {
     if (aboutSomething(head!, path)) return byPath(path, ROUTES_UNDER_AN_ARTICLE);
-    if (named.rule === 'upload_title' && !namedForTools(host)) return byPath(path);
     if (placedInASite(host, path, named.words, isToolSlug) || presentedByAVendor(host, path, named)) return byPath(path, APPLICATION_ROUTES);
     return { category: named.category, rule: named.rule };
   }

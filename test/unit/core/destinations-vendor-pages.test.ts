@@ -102,6 +102,9 @@ describe('page words: upload pages of sites that are not file hosts, listings an
   it('reads "upload your files / photos" as a file host only on a host named for what tools do', () => {
     expect(rule('www.walgreens.com', '/photo/upload', 'Upload Photos | Walgreens Photo')).toBeUndefined();
     expect(rule('efiling.court.example', '/case/123/documents', 'Upload files | Superior Court e-Filing')).toBeUndefined();
+    // Nor does its tool-like address, unless the title holds the slug's words.
+    expect(rule('www.printshop.example', '/file-transfer', 'Upload files | PrintShop')).toBeUndefined();
+    expect(rule('www.printshop.example', '/file-transfer', 'Upload files for transfer | PrintShop')).toBe('file_transfer_path');
     expect(rule('share.example.net', '/', 'Upload files')).toBe('upload_title');
     expect(rule('bigfile.small-host.example', '/upload', 'Upload your files - BigFile')).toBe('upload_title');
     // "Upload and share" says what a file host is for, on any host.
