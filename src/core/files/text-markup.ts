@@ -1,6 +1,6 @@
 /**
  * Markup that the language rules and the content model misread (issue 16): documentation formats
- * whose lines read as code (Pod, Org, roff), and Markdown, whose fenced examples are not what the
+ * whose lines read as code (Pod, Org, roff, Vim help), and Markdown, whose fenced examples are not what the
  * file is. Pure string work on the text analysis's window.
  */
 import type { TextVerdict } from './sniff-text';
@@ -23,6 +23,11 @@ export function byDocumentationMarkup(start: string): TextVerdict | undefined {
   // with Pod inside opens with code.
   if (/^(?:[^\n=][^\n]*\n\s*)?=(?:pod|head[1-6]|encoding|begin|for|over|item)\b/.test(window) && /^=(?:head[1-6]|item|cut|end|back|pod)\b/m.test(window)) {
     return data('pod', 'Pod documentation (=head, =item lines)');
+  }
+  // Vim's help files open with their own tag (*name.txt*, then "For Vim version…") and link by
+  // |name|: what they document (VBScript, zip, assembly…) is quoted in them, not what they are.
+  if (/^\*[\w.+-]+\.txt\*[ \t]/.test(window) && (window.match(/\|[\w.:+-]+\||\*[\w.:+-]+\*/g)?.length ?? 0) >= 3) {
+    return data('text', 'Vim help file (*name.txt* tag line, |links|)');
   }
   const org = window.match(/^#\+[A-Za-z_]+(?::|[ \t]|$)/gm);
   if (org && org.length >= 2) return data('org', 'Org document (#+ keyword lines)');

@@ -3,8 +3,8 @@
  * The content rules added while studying the development half of bench/intelligence-files
  * (issue 16): signatures the model misread (gettext catalogs, XPM images), documentation markup
  * that reads as code (Pod, Org, roff), Markdown whose examples read as code, key = value
- * configuration, language rules for Perl, Vim script, fish and AppleScript, prose in # comments, and
- * Markdown or reStructuredText that opens like XML or YAML.
+ * configuration, language rules for Perl, Vim script, fish and AppleScript, prose in # comments,
+ * Markdown or reStructuredText that opens like XML or YAML, and Vim help files.
  * Each rule has a case it must catch and a near miss it must leave alone.
  */
 import { describe, expect, it } from 'vitest';
@@ -84,6 +84,20 @@ describe('documentation markup', () => {
     expect(model.asked.files).toBe(0);
     // A shell script with a comment line that starts like Org is not Org.
     expect((await classifyFile(text('x', '#!/bin/sh\n#+x: y\n#+z: w\necho hi\n'))).categoryByContent).toBe('script');
+  });
+
+  it('a Vim help file is a document whatever it quotes, and the model is not asked; a *bold* Markdown line is not one', async () => {
+    const model = modelSaying('vba');
+    const help =
+      '*if_ole.txt*    For Vim version 9.0.  Last change: 2022 Oct 08\n\n\t\t  VIM REFERENCE MANUAL\n\n' +
+      'The OLE Interface to Vim\t\t\t\t*ole-interface*\n\n1. Activation\t\t\t|ole-activation|\n2. Methods\t\t\t|ole-methods|\n\n' +
+      '    Dim Vim\n    Set Vim = CreateObject("Vim.Application")\n    Vim.SendKeys ":set nu<CR>"\nEnd Sub\n';
+    const verdict = await classifyFile(text('if_ole.txt', help), { contentModel: model.session });
+    expect(verdict).toMatchObject({ categoryByContent: 'document', mismatch: false });
+    expect(verdict.evidence.join('\n')).toMatch(/Vim help file/);
+    expect(model.asked.files).toBe(0);
+    const vbs = '*notes.txt* below\n\nDim fso\nSet fso = CreateObject("Scripting.FileSystemObject")\nWScript.Echo fso.GetTempName()\nEnd Sub\n';
+    expect((await classifyFile(text('run.txt', vbs))).evidence.join('\n')).not.toMatch(/Vim help file/);
   });
 });
 
