@@ -6,9 +6,11 @@
  *   of executables there: the page's plan says hold, the .csv files picked are allowed), and
  *   mail.google.com, where no rule applies (the plan says no hold: today's observation, untouched).
  * - Each turn picks a new file into each tab's plain input through CDP DOM.setFileInputFiles (the
- *   trusted events of the browser's own file chooser) and times, from Node, the handover until the
- *   page's own change handler has the file. On the no-rule tab the handler runs at the handover, so
- *   its time is the measuring path's own cost (CDP, the page's callback to Node); on the held tab the
+ *   trusted events of the browser's own file chooser) and times the handover (stamped here, just
+ *   before the command) until the page's own change handler has the file (stamped in the page, on
+ *   the same epoch clock: this process also runs the console that receives the events, and its own
+ *   delays are no part of the decision). On the no-rule tab the handler runs at the handover, so its
+ *   time is the measuring path's own cost (CDP, the event's dispatch); on the held tab the
  *   handler runs when the decision is known in the content script (the re-dispatch is synchronous).
  *   The decision time is the difference within each turn. Warm-up turns are discarded.
  * - Also prints the background's own decidedInMs from the stored events.
@@ -45,14 +47,15 @@ async function openTab(open: () => Promise<Page>, host: string): Promise<Tab> {
   const page = await open();
   const arrived = new Map<string, number>();
   const waiting = new Map<string, () => void>();
-  await page.exposeFunction('benchArrived', (name: string) => {
-    arrived.set(name, performance.now());
+  await page.exposeFunction('benchArrived', (name: string, at: number) => {
+    arrived.set(name, at);
     waiting.get(name)?.();
   });
   await page.goto(`https://${host}/response/widgets`);
   await page.evaluate(() =>
     document.getElementById('plain')!.addEventListener('change', (e) => {
-      for (const f of Array.from((e.target as HTMLInputElement).files ?? [])) (window as unknown as { benchArrived(n: string): void }).benchArrived(f.name);
+      for (const f of Array.from((e.target as HTMLInputElement).files ?? []))
+        (window as unknown as { benchArrived(n: string, at: number): void }).benchArrived(f.name, performance.timeOrigin + performance.now());
     }),
   );
   // A person clicks the input before the chooser opens: the frame asks for its plan then.
@@ -62,10 +65,13 @@ async function openTab(open: () => Promise<Page>, host: string): Promise<Tab> {
   return { page, cdp, objectId: result.objectId!, arrived, waiting };
 }
 
-/** Handover → the page's handler has the file, in ms. */
+/** The same clock in this process and in the page (the time since the epoch, in ms, sub-millisecond). */
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** Handover → the page's handler has the file, in ms (the page stamps the end itself: this process may be busy meanwhile). */
 async function pickOnce(tab: Tab, path: string, name: string): Promise<number> {
   const got = new Promise<void>((resolve) => tab.waiting.set(name, resolve));
-  const start = performance.now();
+  const start = epochNow();
   await tab.cdp.send('DOM.setFileInputFiles', { files: [path], objectId: tab.objectId });
   await got;
   return tab.arrived.get(name)! - start;
