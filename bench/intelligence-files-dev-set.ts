@@ -23,7 +23,10 @@
  * - linguist: the samples of each document or script language after the 8 the sets above take,
  *   TEXT_PER_LANGUAGE at most;
  * - local: TEXT_PER_EXTENSION files of each document or script extension, spread over what is left
- *   once both sets above are taken out.
+ *   once both sets above are taken out; and of documentation formats the evaluation set has from
+ *   linguist only (TEXT_MORE_EXTENSIONS: manual pages in roff, `.1` to `.8` in a man/manN folder,
+ *   and Pod), labelled
+ *   `document` as linguist's Roff Manpage and Pod are.
  * No file of it has the content of a file of the evaluation set or of the first development set
  * (compared by SHA-256 of the whole file; only the number of files left out is printed, no held-out
  * file is named or shown).
@@ -90,6 +93,7 @@ export const TEXT_SET_FILE = new URL('./data/intelligence-files-dev-text.tsv', i
 const TEXT_PER_LANGUAGE = 40;
 const TEXT_PER_EXTENSION = 80;
 const TEXT_CATEGORIES = new Set<FileCategory>(['document', 'script']);
+const TEXT_MORE_EXTENSIONS = new Map<string, FileCategory>(['1', '2', '3', '4', '5', '6', '7', '8', 'pod'].map((ext) => [ext, 'document']));
 
 const readPaths = (file: URL) =>
   readFileSync(file, 'utf8')
@@ -146,9 +150,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const first = readPaths(DEV_SET_FILE);
   const taken = new Set([...evaluationPaths, ...first.map((e) => e.path)]);
-  const candidates = [...linguistEntries(8, TEXT_PER_LANGUAGE, TEXT_CATEGORIES), ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES)].filter(
-    (e) => !taken.has(e.path),
-  );
+  const candidates = [
+    ...linguistEntries(8, TEXT_PER_LANGUAGE, TEXT_CATEGORIES),
+    ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES),
+    // A manual page is in a man/manN folder (a name ending in .2 elsewhere is a library's version, a licence…).
+    ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES, TEXT_MORE_EXTENSIONS, (path) => path.endsWith('.pod') || /\/man\/man\d\w*\//.test(path)),
+  ].filter((e) => !taken.has(e.path));
   const known = new Set(contentHashes([...evaluation, ...first]).filter((h) => h !== undefined));
   const seen = new Set<string>();
   const kept = candidates.filter((_, i, all) => {

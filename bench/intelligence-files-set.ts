@@ -126,21 +126,31 @@ function walk(dir: string, out: string[], depth = 0): void {
   }
 }
 
-/** `perExtension` files of each extension (of `only`, if given) spread over the sorted list, none of `exclude`. */
-export function localEntries(exclude: ReadonlySet<string> = new Set(), perExtension = PER_EXTENSION, only?: ReadonlySet<FileCategory>): SetEntry[] {
+/**
+ * `perExtension` files of each extension (of `only`, if given) spread over the sorted list, none of
+ * `exclude`; `extensions` replaces the evaluation set's extension map and `accept` narrows the
+ * paths (a development set's own).
+ */
+export function localEntries(
+  exclude: ReadonlySet<string> = new Set(),
+  perExtension = PER_EXTENSION,
+  only?: ReadonlySet<FileCategory>,
+  extensions: ReadonlyMap<string, FileCategory> = EXTENSION_CATEGORY,
+  accept: (path: string) => boolean = () => true,
+): SetEntry[] {
   const files: string[] = [];
   for (const root of LOCAL_ROOTS) walk(root, files);
   const byExtension = new Map<string, string[]>();
   for (const path of files) {
     const m = /\.([a-z0-9]+)$/.exec(path.split('/').pop()!);
-    const category = m && EXTENSION_CATEGORY.get(m[1]!);
-    if (!category || (only && !only.has(category)) || path.includes('/.git/') || exclude.has(path)) continue;
+    const category = m && extensions.get(m[1]!);
+    if (!category || (only && !only.has(category)) || path.includes('/.git/') || exclude.has(path) || !accept(path)) continue;
     byExtension.set(m![1]!, [...(byExtension.get(m![1]!) ?? []), path]);
   }
   return [...byExtension].flatMap(([ext, paths]) => {
     const step = Math.max(1, Math.floor(paths.length / perExtension));
     const picked = paths.filter((_, i) => i % step === 0).slice(0, perExtension);
-    return picked.map((path) => ({ source: 'local' as const, path, label: EXTENSION_CATEGORY.get(ext)!, rule: `extension .${ext}` }));
+    return picked.map((path) => ({ source: 'local' as const, path, label: extensions.get(ext)!, rule: `extension .${ext}` }));
   });
 }
 

@@ -19,9 +19,12 @@ const ROFF_REQUESTS = /^\.(sp|br|ti|pa|he|fo|nf|fi|in|ce|bp|ft|ll|ls|ne|na|ad|ul
  */
 export function byDocumentationMarkup(start: string): TextVerdict | undefined {
   const window = start.slice(0, LANGUAGE_WINDOW);
-  // Pod: a file that opens with Pod commands (a leading version line aside) is documentation; Perl
-  // with Pod inside opens with code.
-  if (/^(?:[^\n=][^\n]*\n\s*)?=(?:pod|head[1-6]|encoding|begin|for|over|item)\b/.test(window) && /^=(?:head[1-6]|item|cut|end|back|pod)\b/m.test(window)) {
+  // Pod: a file that opens with Pod commands (a leading version line and # comment lines aside) is
+  // documentation; Perl with Pod inside opens with code.
+  if (
+    /^(?:#[^\n]*\n\s*)*(?:[^\n=#][^\n]*\n\s*)?=(?:pod|head[1-6]|encoding|begin|for|over|item)\b/.test(window) &&
+    /^=(?:head[1-6]|item|cut|end|back|pod)\b/m.test(window)
+  ) {
     return data('pod', 'Pod documentation (=head, =item lines)');
   }
   // Vim's help files open with their own tag (*name.txt*, then "For Vim version…") and link by

@@ -68,6 +68,13 @@ describe('documentation markup', () => {
     const verdict = await classifyFile(text('Bar.pm', perl));
     expect(verdict.categoryByContent).toBe('source_code');
     expect(verdict.evidence.join('\n')).toMatch(/Perl source/);
+    // Comment lines before the first Pod command (a note on the format) still open a Pod document;
+    // the same comments before code do not.
+    const note = '# This document contains text in Perl "POD" format.\n# Use a POD viewer like perldoc to render it.\n\n';
+    const cookbook = await classifyFile(text('Cookbook.pod', `${note}=encoding utf-8\n\n${pod}`));
+    expect(cookbook.categoryByContent).toBe('document');
+    expect(cookbook.evidence.join('\n')).toMatch(/Pod documentation/);
+    expect((await classifyFile(text('Bar.pm', `${note}${perl}`))).evidence.join('\n')).toMatch(/Perl source/);
   });
 
   it('an Org file and a roff manual page are documents, and the model is not asked', async () => {
