@@ -1,6 +1,7 @@
 /** Renders docs/destinations.md from the built-in catalog (generated; drift-tested). */
 import { BUILTIN_CATALOG, type BuiltinService } from '../../src/core/destinations/catalog';
 import { PAGE_WORD_RULES } from '../../src/core/destinations/page-words';
+import { RULE_KINDS, SECTION_RULES } from '../../src/core/destinations/section-rules';
 import { SECTION_KINDS, SECTION_PATHS, SECTION_SUBDOMAINS, type SectionKind } from '../../src/core/destinations/site-sections';
 import { DESTINATION_CATEGORIES, SOURCE_CATEGORIES } from '../../src/core/schema/identifiers';
 
@@ -133,7 +134,8 @@ ${rows.join('\n')}`;
 }
 
 function siteSectionsSection(): string {
-  const kinds = Object.keys(SECTION_KINDS) as SectionKind[];
+  // The path rules' kinds have no words: their own table follows (sectionRulesSection).
+  const kinds = (Object.keys(SECTION_KINDS) as SectionKind[]).filter((k) => !Object.hasOwn(RULE_KINDS, k));
   const words = (list: readonly string[], shape: (w: string) => string) => list.map((w) => `\`${shape(w)}\``).join(', ');
   const rows = kinds.map((k) => `| ${SECTION_KINDS[k]} | ${words(SECTION_SUBDOMAINS[k], (w) => `${w}.`)} | ${words(SECTION_PATHS[k], (w) => `/${w}`)} |`);
   return `## Content sections: a service's own pages, not its product
@@ -160,6 +162,31 @@ post titled "Merge PDF files online"), but for an application's own route.
 
 | Section | Subdomains | First path segments (front door) |
 |---|---|---|
+${rows.join('\n')}`;
+}
+
+function sectionRulesSection(): string {
+  const byId = new Map(BUILTIN_CATALOG.services.map((s) => [s.id, s]));
+  const rows = SECTION_RULES.map((r) => {
+    const service = byId.get(r.service)!;
+    const note = r.note ? ` ${cell(r.note)}` : '';
+    return `| ${RULE_KINDS[r.kind]} | ${cell(service.name)} (\`${service.category}\`) | ${code(r.hosts)} | ${code(r.paths)} | ${code(r.except)} | [source](${r.source})${note} |`;
+  });
+  return `### Path rules: sites whose sections differ
+
+Some sites the catalog names by their host keep pages of another function beside the service's own: a package's page
+on a registry is read by people choosing a library while publishing goes through the registry's client or its upload
+page; a question on a Q&A site is read, asking is another page; a product or a book listed on a discovery site is
+read; and a vendor's marketing site describes a product that runs elsewhere (an app host, customers' own servers).
+The rules below (\`src/core/destinations/catalog/section-rules.json\`, validated against the catalog by
+\`section-rules.ts\`) make those pages \`other\`, still naming the service, with \`matchedBy: "section"\`. A path
+pattern is a prefix by whole segments, read after a locale (\`/en/\`); \`*\` is any one segment, \`/\` every page and
+\`/*\` every page but the home page (where a hosting company's customers sign in). The service's own upload, publish
+and manage pages under those paths are the exceptions, and stay the service. As with the words above, a catalog entry
+for the host or a path of it, and an admin's custom destination, win.
+
+| Section | Service | Hosts (and \`www.\`) | Reading pages | Stay the service | Where the paths come from |
+|---|---|---|---|---|---|
 ${rows.join('\n')}`;
 }
 
@@ -232,6 +259,8 @@ ${titleRulesSection(services)}
 ${pathRulesSection(services)}
 
 ${siteSectionsSection()}
+
+${sectionRulesSection()}
 
 ${fallbackSection()}
 

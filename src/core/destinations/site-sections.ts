@@ -23,8 +23,9 @@
  */
 import { getDomain } from 'tldts';
 import type { DestinationCategory } from '../schema/identifiers';
+import { RULE_KINDS, sectionRuleFor, type RuleKind } from './section-rules';
 
-export type SectionKind = 'blog' | 'news' | 'docs' | 'help' | 'community' | 'status' | 'company' | 'legal' | 'pricing' | 'tenant';
+export type SectionKind = 'blog' | 'news' | 'docs' | 'help' | 'community' | 'status' | 'company' | 'legal' | 'pricing' | 'tenant' | RuleKind;
 
 export interface SiteSection {
   where: 'subdomain' | 'path';
@@ -45,8 +46,9 @@ export const SECTION_KINDS: Readonly<Record<SectionKind, string>> = {
   status: 'status page',
   company: 'company pages (about, careers, investors)',
   legal: 'legal pages',
-  pricing: 'pricing and product tour pages',
+  pricing: 'pricing, product tour and solutions pages',
   tenant: "a customer's own site on a web hosting service (acme.netlify.app, acme.readthedocs.io), not the hosting service",
+  ...RULE_KINDS,
 };
 
 /**
@@ -67,6 +69,11 @@ export const SECTION_SUBDOMAINS: Readonly<Record<SectionKind, readonly string[]>
   pricing: [],
   // Not a word: the label in front of a private public suffix (byTenant).
   tenant: [],
+  // Not words: the path rules of catalog/section-rules.json (byRule).
+  package: [],
+  question: [],
+  listing: [],
+  marketing: [],
 };
 
 /** First path segments on the site's front door (after a locale: /de/help, /intl/en_us/about). */
@@ -79,8 +86,12 @@ export const SECTION_PATHS: Readonly<Record<SectionKind, readonly string[]>> = {
   status: ['status'],
   company: ['about', 'about-us', 'company', 'careers', 'jobs', 'investors'],
   legal: ['legal', 'privacy', 'privacy-policy', 'terms', 'terms-of-service', 'terms-of-use', 'tos', 'cookies', 'cookie-policy'],
-  pricing: ['pricing', 'plans', 'features'],
+  pricing: ['pricing', 'plans', 'features', 'product', 'products', 'solutions', 'use-cases', 'customers', 'industries'],
   tenant: [],
+  package: [],
+  question: [],
+  listing: [],
+  marketing: [],
 };
 
 const byWord = (table: Readonly<Record<SectionKind, readonly string[]>>) =>
@@ -126,8 +137,8 @@ export interface SectionContext {
   domain: string;
   /** The part of the host the catalog named ("dropbox.com" for "help.dropbox.com"), or the domain when it named none. */
   named: string;
-  /** The named service, when there is one. */
-  service?: { name: string; category: DestinationCategory };
+  /** The named service, when there is one (its id for the path rules of catalog/section-rules.json). */
+  service?: { id?: string; name: string; category: DestinationCategory };
   /** The page's title, when known: a section word one level down counts only when the title says it too. */
   title?: string;
 }
@@ -235,5 +246,19 @@ function byTenant(c: SectionContext): SiteSection | undefined {
  * them. Cost: a few map lookups; the public suffix list is consulted only when a word is found.
  */
 export function siteSection(c: SectionContext): SiteSection | undefined {
-  return bySubdomain(c) ?? byPath(c) ?? byTenant(c);
+  return byRule(c) ?? bySubdomain(c) ?? byPath(c) ?? byTenant(c);
+}
+
+/**
+ * A path rule of the named service (section-rules.ts): a package's page on a registry, a question
+ * on a Q&A site, a listed item on a discovery site, a vendor's marketing pages.
+ */
+function byRule(c: SectionContext): SiteSection | undefined {
+  const id = c.service?.id;
+  const match = id === undefined ? undefined : sectionRuleFor(id, c.host, c.path);
+  if (!match) return undefined;
+  const { kind } = match.rule;
+  const word = match.pattern.split('/').find((w) => w !== '' && w !== '*') ?? c.host;
+  const place = match.pattern === '/' ? c.host : `${match.pattern} on ${c.host}`;
+  return { where: 'path', word, kind, reason: reasonFor(c, place, kind) };
 }

@@ -364,7 +364,8 @@ const BY_CATEGORY: Record<DestinationCategory, Row[]> = {
     ['https://dev.azure.com/acme/app/_git/app', 'azure_devops'],
     ['https://acme.visualstudio.com/', 'azure_devops'],
     ['https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories', 'aws_codecommit'],
-    ['https://sourceforge.net/projects/x/', 'sourceforge'],
+    // A project's developer tools (its /projects/ page is a download page: section-rules.json).
+    ['https://sourceforge.net/p/x/code/', 'sourceforge'],
     ['https://codeberg.org/acme/app', 'codeberg'],
     ['https://gitea.com/acme/app', 'gitea'],
     ['https://git.acme.example/acme/app', 'gitea', 'app - Gitea: Git with a cup of tea'],

@@ -1,0 +1,107 @@
+// Issue 16, item 3: path rules for sites whose sections differ (catalog/section-rules.json). A
+// package's page on a registry, a question on a Q&A site, a listed product and a vendor's marketing
+// pages are read, not uploaded to; the same sites' upload, publish and manage pages stay the
+// service. Fixtures written for this test from how these sites are laid out; none is taken from an
+// evaluation set.
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_CATALOG } from '../../../src/core/destinations/catalog';
+import { classifyDestination } from '../../../src/core/destinations/classify';
+import { SectionRules, sectionRuleFor, SECTION_RULES, type RuleKind } from '../../../src/core/destinations/section-rules';
+import { SECTION_KINDS } from '../../../src/core/destinations/site-sections';
+
+/** [url, service whose site it is, kind of section] */
+const READING_PAGES: [string, string, RuleKind][] = [
+  ['https://www.npmjs.com/package/multer', 'npm_registry', 'package'],
+  ['https://www.npmjs.com/package/@aws-sdk/client-s3', 'npm_registry', 'package'],
+  ['https://pypi.org/project/boto3/', 'pypi', 'package'],
+  ['https://test.pypi.org/project/example-pkg/', 'pypi', 'package'],
+  ['https://crates.io/crates/serde', 'crates_io', 'package'],
+  ['https://www.nuget.org/packages/Newtonsoft.Json/', 'nuget', 'package'],
+  ['https://anaconda.org/conda-forge/numpy', 'anaconda_org', 'package'],
+  ['https://hub.docker.com/_/postgres', 'docker_hub', 'package'],
+  ['https://hub.docker.com/r/linuxserver/nextcloud', 'docker_hub', 'package'],
+  ['https://sourceforge.net/projects/pdfsam/', 'sourceforge', 'package'],
+  ['https://stackoverflow.com/questions/1234567/how-to-upload-a-file', 'stack_overflow', 'question'],
+  // Every site of the network under stackexchange.com.
+  ['https://unix.stackexchange.com/questions/12345/rsync-exclude', 'stack_overflow', 'question'],
+  ['https://askubuntu.com/q/1400000', 'stack_exchange', 'question'],
+  ['https://www.producthunt.com/products/sendfast', 'producthunt', 'listing'],
+  ['https://www.goodreads.com/book/show/12345.Cloud_Atlas', 'goodreads', 'listing'],
+  ['https://www.kiteworks.com/', 'kiteworks', 'marketing'],
+  ['https://www.kiteworks.com/secure-file-transfer/', 'kiteworks', 'marketing'],
+  ['https://www.hostgator.com/email', 'hostgator', 'marketing'],
+  // After a locale.
+  ['https://www.one.com/en/email', 'one_com', 'marketing'],
+  ['https://www.ovhcloud.com/en-gb/emails/', 'ovhcloud', 'marketing'],
+];
+
+/** [url, service, category]: the same sites' own upload, publish and manage pages. */
+const SERVICE_PAGES: [string, string, string][] = [
+  ['https://www.nuget.org/packages/manage/upload', 'nuget', 'source_code_repository'],
+  ['https://www.npmjs.com/package/multer/access', 'npm_registry', 'source_code_repository'],
+  ['https://www.npmjs.com/package/@acme/ui/access', 'npm_registry', 'source_code_repository'],
+  ['https://pypi.org/manage/project/boto3/releases/', 'pypi', 'source_code_repository'],
+  ['https://pub.dev/packages/file_picker/admin', 'pub_dev', 'source_code_repository'],
+  ['https://hub.docker.com/repository/docker/acme/api/general', 'docker_hub', 'source_code_repository'],
+  ['https://sourceforge.net/projects/pdfsam/files/', 'sourceforge', 'source_code_repository'],
+  ['https://stackoverflow.com/questions/ask', 'stack_overflow', 'social_media'],
+  ['https://www.producthunt.com/posts/new', 'producthunt', 'social_media'],
+  ['https://acme.kiteworks.com/#/files', 'kiteworks', 'cloud_storage'],
+  ['https://portal.hostgator.com/hosting', 'hostgator', 'web_hosting'],
+  // A hosting company's home page is where its customers sign in ("/*" leaves it).
+  ['https://www.hostgator.com/', 'hostgator', 'web_hosting'],
+  ['https://www.one.com/admin/', 'one_com', 'web_hosting'],
+  ['https://www.one.com/en/admin/', 'one_com', 'web_hosting'],
+  ['https://www.strato.de/apps/CustomerService', 'strato_hosting', 'web_hosting'],
+];
+
+describe('section rules: reading pages of sites whose sections differ', () => {
+  it.each(READING_PAGES)('%s → other, on %s’s site (%s)', (url, serviceId, kind) => {
+    const service = BUILTIN_CATALOG.services.find((s) => s.id === serviceId)!;
+    expect(service.category).not.toBe('other');
+    const result = classifyDestination({ url, title: 'A page' });
+    expect(result).toMatchObject({ category: 'other', serviceId, serviceName: service.name, matchedBy: 'section' });
+    expect(result.section?.kind).toBe(kind);
+    expect(result.section?.reason).toContain(service.name);
+    expect(result.section?.reason).toContain(SECTION_KINDS[kind]);
+  });
+
+  it.each(SERVICE_PAGES)('%s → %s (%s): the service’s own page', (url, serviceId, category) => {
+    const result = classifyDestination({ url, title: 'A page' });
+    expect(result).toMatchObject({ serviceId, category });
+    expect(result.section).toBeUndefined();
+  });
+
+  it('gives way to an admin’s custom destination for the host', () => {
+    const customDestinations = [{ id: 'npm_registry', hosts: ['npmjs.com'] }];
+    expect(classifyDestination({ url: 'https://www.npmjs.com/package/multer' }, { customDestinations })).toMatchObject({
+      category: 'source_code_repository',
+      matchedBy: 'domain',
+    });
+  });
+
+  it('reads paths by whole segments: "/package/*" is not /packages, "/*" is not the home page', () => {
+    expect(sectionRuleFor('npm_registry', 'www.npmjs.com', '/packages/x')).toBeUndefined();
+    expect(sectionRuleFor('npm_registry', 'www.npmjs.com', '/package')).toBeUndefined();
+    expect(sectionRuleFor('npm_registry', 'docs.npmjs.com', '/package/x')).toBeUndefined();
+    expect(sectionRuleFor('hostgator', 'www.hostgator.com', '/')).toBeUndefined();
+    expect(sectionRuleFor('one_com', 'www.one.com', '/en/')).toBeUndefined();
+    expect(sectionRuleFor('hostgator', 'www.hostgator.com', '/web-hosting')?.pattern).toBe('/*');
+  });
+
+  it('names only catalog services and their own hosts, one rule per service and kind', () => {
+    const rule = { kind: 'package', service: 'npm_registry', hosts: ['npmjs.com'], paths: ['/package/*'], source: 'https://docs.npmjs.com/' };
+    expect(SectionRules.safeParse({ rules: [rule] }).success).toBe(true);
+    const refused = (changes: object) => SectionRules.safeParse({ rules: [{ ...rule, ...changes }] }).error?.issues[0]?.message;
+    expect(refused({ service: 'no_such_service' })).toContain('not a catalog service');
+    expect(refused({ hosts: ['yarnpkg.com'] })).toContain('not a host of npm_registry');
+    expect(refused({ service: 'papago', hosts: ['papago.naver.com'] })).toContain('already other');
+    expect(refused({ paths: ['package/*'] })).toContain('path pattern');
+    expect(refused({ paths: ['/Package'] })).toContain('path pattern');
+    expect(refused({ source: 'http://docs.npmjs.com/' })).toBeDefined();
+    expect(SectionRules.safeParse({ rules: [rule, rule] }).error?.issues[0]?.message).toContain('two package rules');
+    // The built-in rules load (the module parses them) and each says where its paths come from.
+    expect(SECTION_RULES.length).toBeGreaterThan(20);
+    for (const r of SECTION_RULES) expect(r.source).toMatch(/^https:\/\//);
+  });
+});
