@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyDestination, type DestinationResult } from '../src/core/destinations/classify';
 import { classifyByPageWords } from '../src/core/destinations/page-words';
+import { RULE_KINDS, SECTION_RULES } from '../src/core/destinations/section-rules';
 import { usableUrlParts } from '../src/core/destinations/url-parts';
 import { DestinationCategory } from '../src/core/schema/identifiers';
 import { fmt } from './lib';
@@ -81,6 +82,17 @@ function main(): void {
     `destinations-other-dev: ${positive.length} upload pages, ${positive.length - missed.length} named right = ${fmt((100 * (positive.length - missed.length)) / positive.length, 1)} %`,
   );
   for (const { page, r } of missed) console.log(`${show(page, r)}  (expected ${page.expected})`);
+  // The path rules (catalog/section-rules.json): the reading pages they make `other`, and the same
+  // sites' own upload, publish and manage pages, which they must leave named.
+  const byRule = ordinary.filter(({ r }) => r.section !== undefined && Object.hasOwn(RULE_KINDS, r.section.kind));
+  // Upload pages on a rule's hosts or their subdomains (portal.hostgator.com, unix.stackexchange.com).
+  const ruledSites = positive.filter(({ page }) => {
+    const parts = usableUrlParts(page.url);
+    return parts !== undefined && SECTION_RULES.some((rule) => rule.hosts.some((h) => parts.host.endsWith(h.replace(/^\*\./, ''))));
+  });
+  console.log(
+    `destinations-other-dev: the path rules make ${byRule.length} ordinary pages other; on the sites they cover, ${ruledSites.filter(({ page, r }) => r.category === page.expected).length} of ${ruledSites.length} upload pages are named right`,
+  );
   // The fallback alone, as if the catalog knew none of these hosts: what its caution costs on real
   // tools' own titles (most upload pages here are catalog services), and how often it would fire.
   const alone = (page: DevPage) => {

@@ -47,6 +47,7 @@ const SERVICE_PAGES: [string, string, string][] = [
   ['https://stackoverflow.com/questions/ask', 'stack_overflow', 'social_media'],
   ['https://www.producthunt.com/posts/new', 'producthunt', 'social_media'],
   ['https://acme.kiteworks.com/#/files', 'kiteworks', 'cloud_storage'],
+  ['https://www.idrive.com/idrive/home/', 'idrive', 'cloud_storage'],
   ['https://portal.hostgator.com/hosting', 'hostgator', 'web_hosting'],
   // A hosting company's home page is where its customers sign in ("/*" leaves it).
   ['https://www.hostgator.com/', 'hostgator', 'web_hosting'],
