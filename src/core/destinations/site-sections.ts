@@ -13,6 +13,10 @@
  * rules, which name a product function by the address itself (/wp-admin of a blog, /-/ of GitLab,
  * a webmail host): those pages are the product.
  *
+ * Sites whose sections differ in function beyond these words (a package's page on a registry, a
+ * question on a Q&A site, a vendor's marketing site for a product that runs elsewhere) have path
+ * rules of their own, as data: catalog/section-rules.json, read by section-rules.ts (byRule).
+ *
  * Tenants are not sections: on a platform under a private suffix of the public suffix list
  * (github.io, herokuapp.com, netlify.app…) the label in front of the suffix is a customer's own
  * site, whatever its name ("blog.github.io"). On code hosts and social networks the top of the path
