@@ -250,7 +250,7 @@ function byTenant(c: SectionContext): SiteSection | undefined {
  * them. Cost: a few map lookups; the public suffix list is consulted only when a word is found.
  */
 export function siteSection(c: SectionContext): SiteSection | undefined {
-  return byRule(c) ?? bySubdomain(c) ?? byPath(c) ?? byTenant(c);
+  return bySubdomain(c) ?? byPath(c) ?? byRule(c) ?? byTenant(c);
 }
 
 /**

@@ -30,6 +30,10 @@ const READING_PAGES: [string, string, RuleKind][] = [
   ['https://www.kiteworks.com/', 'kiteworks', 'marketing'],
   ['https://www.kiteworks.com/secure-file-transfer/', 'kiteworks', 'marketing'],
   ['https://www.hostgator.com/email', 'hostgator', 'marketing'],
+  ['https://mega.io/', 'mega', 'marketing'],
+  ['https://www.box.com/resources/what-is-cloud-storage', 'box', 'marketing'],
+  ['https://openai.com/chatgpt/enterprise/', 'openai_web', 'marketing'],
+  ['https://www.anthropic.com/claude/sonnet', 'anthropic_web', 'marketing'],
   // After a locale.
   ['https://www.one.com/en/email', 'one_com', 'marketing'],
   ['https://www.ovhcloud.com/en-gb/emails/', 'ovhcloud', 'marketing'],
@@ -49,6 +53,11 @@ const SERVICE_PAGES: [string, string, string][] = [
   ['https://acme.kiteworks.com/#/files', 'kiteworks', 'cloud_storage'],
   ['https://www.idrive.com/idrive/home/', 'idrive', 'cloud_storage'],
   ['https://portal.hostgator.com/hosting', 'hostgator', 'web_hosting'],
+  ['https://mega.nz/fm/', 'mega', 'cloud_storage'],
+  ['https://app.box.com/folder/0', 'box', 'cloud_storage'],
+  ['https://www.box.com/s/abc123', 'box', 'cloud_storage'],
+  ['https://platform.openai.com/playground', 'openai_platform', 'ai_tools'],
+  ['https://console.anthropic.com/workbench', 'anthropic_console', 'ai_tools'],
   // A hosting company's home page is where its customers sign in ("/*" leaves it).
   ['https://www.hostgator.com/', 'hostgator', 'web_hosting'],
   ['https://www.one.com/admin/', 'one_com', 'web_hosting'],
