@@ -25,6 +25,11 @@ const READING_PAGES: [string, string, RuleKind][] = [
   // Every site of the network under stackexchange.com.
   ['https://unix.stackexchange.com/questions/12345/rsync-exclude', 'stack_overflow', 'question'],
   ['https://askubuntu.com/q/1400000', 'stack_exchange', 'question'],
+  // Stack Overflow in other languages and the sites' meta sites.
+  ['https://ru.stackoverflow.com/questions/1000000/x', 'stack_overflow', 'question'],
+  ['https://meta.askubuntu.com/questions/20000/x', 'stack_exchange', 'question'],
+  // After a locale.
+  ['https://greasyfork.org/en/scripts/12345-youtube-tweaks', 'greasyfork', 'package'],
   ['https://www.producthunt.com/products/sendfast', 'producthunt', 'listing'],
   ['https://www.goodreads.com/book/show/12345.Cloud_Atlas', 'goodreads', 'listing'],
   ['https://www.kiteworks.com/', 'kiteworks', 'marketing'],
@@ -49,6 +54,9 @@ const SERVICE_PAGES: [string, string, string][] = [
   ['https://hub.docker.com/repository/docker/acme/api/general', 'docker_hub', 'source_code_repository'],
   ['https://sourceforge.net/projects/pdfsam/files/', 'sourceforge', 'source_code_repository'],
   ['https://stackoverflow.com/questions/ask', 'stack_overflow', 'social_media'],
+  ['https://ru.stackoverflow.com/questions/ask', 'stack_overflow', 'social_media'],
+  ['https://greasyfork.org/en/scripts/12345-youtube-tweaks/versions/new', 'greasyfork', 'source_code_repository'],
+  ['https://greasyfork.org/en/script_versions/new', 'greasyfork', 'source_code_repository'],
   ['https://www.producthunt.com/posts/new', 'producthunt', 'social_media'],
   ['https://acme.kiteworks.com/#/files', 'kiteworks', 'cloud_storage'],
   ['https://www.idrive.com/idrive/home/', 'idrive', 'cloud_storage'],
