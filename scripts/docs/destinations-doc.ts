@@ -182,8 +182,9 @@ The rules below (\`src/core/destinations/catalog/section-rules.json\`, validated
 \`section-rules.ts\`) make those pages \`other\`, still naming the service, with \`matchedBy: "section"\`. A path
 pattern is a prefix by whole segments, read after a locale (\`/en/\`); \`*\` is any one segment, \`/\` every page and
 \`/*\` every page but the home page (where a hosting company's customers sign in). The service's own upload, publish
-and manage pages under those paths are the exceptions, and stay the service. As with the words above, a catalog entry
-for the host or a path of it, and an admin's custom destination, win.
+and manage pages under those paths are the exceptions, and stay the service. The words above are read first (a help
+page under a rule's path is help), and as with them a catalog entry for the host or a path of it, and an admin's
+custom destination, win.
 
 | Section | Service | Hosts (and \`www.\`) | Reading pages | Stay the service | Where the paths come from |
 |---|---|---|---|---|---|

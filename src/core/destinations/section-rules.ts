@@ -43,15 +43,15 @@ export const SectionRule = z.strictObject({
   paths: z.array(PathPattern).min(1).max(20),
   /** The service's own upload, publish or manage pages under those paths: they stay the service. */
   except: z.array(PathPattern).max(20).optional(),
-  /** Where the site's paths are shown: the vendor's page or documentation. */
+  /** Where the site's paths are shown: the vendor's documentation, help centre, or a page of the shape. */
   source: z.url({ protocol: /^https$/ }),
   /** Why, when the kind alone does not say it (where the product runs instead). */
   note: z.string().min(1).max(300).optional(),
 });
 export type SectionRule = z.infer<typeof SectionRule>;
 
-/** Host patterns without a path, for checking that a rule's hosts are the service's. */
-const hostsOf = (id: string) => BUILTIN_CATALOG.services.find((s) => s.id === id);
+/** Built-in services by id, for checking that a rule names one and only its hosts. */
+const SERVICES = new Map(BUILTIN_CATALOG.services.map((s) => [s.id, s]));
 
 export const SectionRules = z.strictObject({ rules: z.array(SectionRule) }).superRefine(({ rules }, ctx) => {
   const seen = new Set<string>();
@@ -59,7 +59,7 @@ export const SectionRules = z.strictObject({ rules: z.array(SectionRule) }).supe
     const key = `${rule.service} ${rule.kind}`;
     if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `two ${rule.kind} rules for ${rule.service}: make them one`, path: ['rules', i] });
     seen.add(key);
-    const service = hostsOf(rule.service);
+    const service = SERVICES.get(rule.service);
     if (!service) {
       ctx.addIssue({ code: 'custom', message: `${rule.service} is not a catalog service`, path: ['rules', i, 'service'] });
       return;
