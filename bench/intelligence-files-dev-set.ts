@@ -31,12 +31,19 @@
  * (compared by SHA-256 of the whole file; only the number of files left out is printed, no held-out
  * file is named or shown).
  *
- * Run: `npx tsx bench/intelligence-files-dev-set.ts` (needs the linguist snapshot at LINGUIST_GIT).
+ * A third file, bench/data/intelligence-files-dev-scripts.tsv (SCRIPT_SET_FILE, also read by
+ * `--extra`), holds scripts of other shells and shell code without a shebang from this machine and
+ * from fetched snapshots: its sources are in bench/intelligence-files-dev-scripts.ts, and it is
+ * disjoint by SHA-256 from the three sets above.
+ *
+ * Run: `npx tsx bench/intelligence-files-dev-set.ts` (needs the linguist snapshot at LINGUIST_GIT);
+ * `--text-only` rebuilds the last two files, `--scripts-only` the last one.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { FileCategory } from '../src/core/schema/identifiers';
+import { githubContents, SCRIPT_SET_FILE, scriptEntries } from './intelligence-files-dev-scripts';
 import {
   languageCategory,
   LINGUIST_COMMIT,
@@ -125,7 +132,12 @@ function contentHashes(entries: readonly Pick<SetEntry, 'source' | 'path'>[]): (
     blobs.set(e.path, sha(out.subarray(nl + 1, nl + 1 + size)));
     at = nl + 1 + size + 1;
   }
-  return entries.map((e) => (e.source === 'linguist' ? blobs.get(e.path) : existsSync(e.path) ? sha(readFileSync(e.path)) : undefined));
+  const github = githubContents(entries);
+  return entries.map((e) => {
+    if (e.source === 'linguist') return blobs.get(e.path);
+    if (e.source === 'github') return github.has(e.path) ? sha(github.get(e.path)!) : undefined;
+    return existsSync(e.path) ? sha(readFileSync(e.path)) : undefined;
+  });
 }
 
 function writeSet(file: URL, entries: readonly SetEntry[]): void {
@@ -139,10 +151,25 @@ function writeSet(file: URL, entries: readonly SetEntry[]): void {
   console.log(`${entries.length} files written to ${file.pathname}:`, Object.fromEntries(counts));
 }
 
+/** Candidates without the content of a file of `known` sets or of an earlier candidate; prints how many were left out. */
+function disjoint(candidates: readonly SetEntry[], known: ReadonlySet<string>): SetEntry[] {
+  const hashes = contentHashes(candidates);
+  const seen = new Set<string>();
+  const kept = candidates.filter((_, i) => {
+    const hash = hashes[i];
+    if (!hash || known.has(hash) || seen.has(hash)) return false;
+    seen.add(hash);
+    return true;
+  });
+  console.log(`${candidates.length - kept.length} candidates left out: missing, or the content of a file of the other sets (or of another candidate)`);
+  return kept;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const evaluation = readPaths(SET_FILE);
   const evaluationPaths = new Set(evaluation.map((e) => e.path));
-  if (!process.argv.includes('--text-only')) {
+  const scriptsOnly = process.argv.includes('--scripts-only');
+  if (!process.argv.includes('--text-only') && !scriptsOnly) {
     writeSet(
       DEV_SET_FILE,
       [...linguistEntries(4), ...otherLanguageEntries(), ...localEntries(evaluationPaths)].filter((e) => !evaluationPaths.has(e.path)),
@@ -150,20 +177,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const first = readPaths(DEV_SET_FILE);
   const taken = new Set([...evaluationPaths, ...first.map((e) => e.path)]);
-  const candidates = [
-    ...linguistEntries(8, TEXT_PER_LANGUAGE, TEXT_CATEGORIES),
-    ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES),
-    // A manual page is in a man/manN folder (a name ending in .2 elsewhere is a library's version, a licence…).
-    ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES, TEXT_MORE_EXTENSIONS, (path) => path.endsWith('.pod') || /\/man\/man\d\w*\//.test(path)),
-  ].filter((e) => !taken.has(e.path));
-  const known = new Set(contentHashes([...evaluation, ...first]).filter((h) => h !== undefined));
-  const seen = new Set<string>();
-  const kept = candidates.filter((_, i, all) => {
-    const hash = contentHashes([all[i]!])[0];
-    if (!hash || known.has(hash) || seen.has(hash)) return false;
-    seen.add(hash);
-    return true;
-  });
-  console.log(`${candidates.length - kept.length} candidates left out: missing, or the content of a file of either set (or of another candidate)`);
-  writeSet(TEXT_SET_FILE, kept);
+  if (!scriptsOnly) {
+    const candidates = [
+      ...linguistEntries(8, TEXT_PER_LANGUAGE, TEXT_CATEGORIES),
+      ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES),
+      // A manual page is in a man/manN folder (a name ending in .2 elsewhere is a library's version, a licence…).
+      ...localEntries(taken, TEXT_PER_EXTENSION, TEXT_CATEGORIES, TEXT_MORE_EXTENSIONS, (path) => path.endsWith('.pod') || /\/man\/man\d\w*\//.test(path)),
+    ].filter((e) => !taken.has(e.path));
+    writeSet(TEXT_SET_FILE, disjoint(candidates, new Set(contentHashes([...evaluation, ...first]).filter((h) => h !== undefined))));
+  }
+  // Scripts: disjoint from all three sets above by content.
+  const text = readPaths(TEXT_SET_FILE);
+  const known = new Set(contentHashes([...evaluation, ...first, ...text]).filter((h) => h !== undefined));
+  const scripts = scriptEntries().filter((e) => !taken.has(e.path));
+  writeSet(SCRIPT_SET_FILE, disjoint(scripts, known));
 }

@@ -72,7 +72,8 @@ const PER_EXTENSION = 10;
 const MIN_BYTES = 64;
 
 export interface SetEntry {
-  source: 'linguist' | 'local';
+  /** `github`: a snapshot fetched to this machine (bench/intelligence-files-dev-scripts.ts), path `owner/name:path`. */
+  source: 'linguist' | 'local' | 'github';
   path: string;
   label: FileCategory;
   rule: string;

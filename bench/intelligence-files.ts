@@ -8,8 +8,8 @@
  *
  * `--dev` classifies the development half only (no held-out file is read, for studying the policy
  * between full runs); `--extra` adds the additional development set (bench/data/
- * intelligence-files-dev.tsv and its documents and scripts, bench/data/intelligence-files-dev-text.tsv, both built by
- * bench/intelligence-files-dev-set.ts); `--misses` lists the
+ * intelligence-files-dev.tsv, its documents and scripts, bench/data/intelligence-files-dev-text.tsv, and its
+ * scripts, bench/data/intelligence-files-dev-scripts.tsv, all built by bench/intelligence-files-dev-set.ts); `--misses` lists the
  * development files (either set) the new classifier gets wrong, never a held-out one.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,6 +22,7 @@ import { LIMITS } from '../src/core/schema/limits';
 import { MAGIKA_CONFIG, nodeRunner, nodeSession } from '../test/harness/content-model-node';
 import { LINGUIST_COMMIT, LINGUIST_GIT, SET_FILE, type SetEntry } from './intelligence-files-set';
 import { DEV_SET_FILE, TEXT_SET_FILE } from './intelligence-files-dev-set';
+import { githubContents, SCRIPT_SET_FILE } from './intelligence-files-dev-scripts';
 import { fmt, printResult } from './lib';
 
 interface Sample extends FileInput {
@@ -99,6 +100,15 @@ function localSample(e: SetEntry, split: (path: string) => Sample['split']): Sam
   }
 }
 
+/** Files of snapshots fetched to this machine (the scripts development set), `owner/name:path`. */
+function githubSamples(entries: SetEntry[], split: (path: string) => Sample['split']): Sample[] {
+  const contents = githubContents(entries);
+  return entries.flatMap((e) => {
+    const bytes = e.source === 'github' ? contents.get(e.path) : undefined;
+    return bytes ? [{ name: e.path.split('/').pop()!, ...edges(bytes), label: e.label, source: `github ${e.rule}`, split: split(e.path) }] : [];
+  });
+}
+
 type Tally = Record<string, { n: number; today: number; model: number; todayFinal: number; modelFinal: number }>;
 
 export async function run(): Promise<void> {
@@ -113,8 +123,9 @@ export async function run(): Promise<void> {
       split,
     ),
     ...entries.filter((e) => e.source === 'local').flatMap((e) => localSample(e, split) ?? []),
+    ...githubSamples(entries, split),
   ];
-  const extraSets = extra ? [DEV_SET_FILE, TEXT_SET_FILE].filter((file) => existsSync(file)) : [];
+  const extraSets = extra ? [DEV_SET_FILE, TEXT_SET_FILE, SCRIPT_SET_FILE].filter((file) => existsSync(file)) : [];
   const entries = [...readSet(SET_FILE), ...extraSets.flatMap(readSet)];
   const samples = [...load(readSet(SET_FILE), splitOf).filter((s) => !devOnly || s.split === 'dev'), ...load(extraSets.flatMap(readSet), () => 'extra-dev')];
   console.log(

@@ -115,6 +115,12 @@ interface Content extends ContentFacts {
 /** Binary formats whose first bytes are printable: the signature check runs for them even when the head looks like text. */
 const PRINTABLE_SIGNATURES = ['%PDF-', '!<arch>'];
 
+/**
+ * Scripts of shells the extension table (what a name says) does not list yet, named from content
+ * (text-languages-shells.ts, the shebang table): Elvish and Xonsh.
+ */
+const TEXT_CATEGORY: Readonly<Record<string, FileCategory>> = { elv: 'script', xsh: 'script' };
+
 async function sniffContent(head: Uint8Array, truncated: boolean): Promise<Content | undefined> {
   // Text has no binary signature to find: skip the signature scan (the costlier half) for it.
   const textLike = looksLikeText(head) && !PRINTABLE_SIGNATURES.some((sig) => hasSignature(head, sig));
@@ -127,7 +133,7 @@ async function sniffContent(head: Uint8Array, truncated: boolean): Promise<Conte
   return {
     ext: text.ext,
     mime: TEXT_MIME[text.ext] ?? 'text/plain',
-    category: categoryOfExtension(text.ext),
+    category: TEXT_CATEGORY[text.ext] ?? categoryOfExtension(text.ext),
     fromText: true,
     code: text.code,
     evidence: text.evidence,

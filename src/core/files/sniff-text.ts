@@ -5,6 +5,7 @@
  */
 import { LANGUAGES as BASE_LANGUAGES, type LanguageRule } from './text-languages';
 import { MORE_LANGUAGES } from './text-languages-more';
+import { byShellAliases, SHELL_LANGUAGES } from './text-languages-shells';
 import { byDocumentationMarkup, markdownMarkers, withoutFences } from './text-markup';
 import { byDirectives, byRequirements, bySettings, mostly } from './text-settings';
 
@@ -66,6 +67,11 @@ const SHEBANGS: [RegExp, string, string][] = [
   [/^lua[\d.]*$/, 'lua', 'Lua source'],
   [/^Rscript$/, 'r', 'R source'],
   [/^osascript$/, 'applescript', 'AppleScript'],
+  [/^nu$/, 'nu', 'Nushell script'],
+  [/^elvish$/, 'elv', 'Elvish script'],
+  [/^xonsh$/, 'xsh', 'Xonsh script'],
+  [/^[gnm]?awk$/, 'awk', 'Awk script'],
+  [/^sed$/, 'sed', 'sed script'],
 ];
 
 const code = (ext: string, evidence: string): TextVerdict => ({ ext, evidence, code: true });
@@ -116,7 +122,7 @@ function isMarkup(start: string, name: string): boolean {
   return !(markdownMarkers(window) + Number(/^#{1,6}\s+\S/m.test(window)) >= 2 && tags < lines.length / 2);
 }
 
-const LANGUAGES = [...BASE_LANGUAGES, ...MORE_LANGUAGES];
+const LANGUAGES = [...BASE_LANGUAGES, ...MORE_LANGUAGES, ...SHELL_LANGUAGES];
 
 /**
  * Signals compiled once, one expression per language and kind (line start or anywhere) and case
@@ -271,5 +277,5 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
   // Code in text laid out as Markdown is a guess: a README's example outside its fences reads the same.
   if (language && markdownMarkers(head) >= 2)
     return { ...language, code: false, unsure: `text analysis found ${language.evidence} in text laid out as Markdown` };
-  return language ?? byDelimiters(lines) ?? bySettings(lines) ?? byDirectives(lines) ?? byRequirements(lines) ?? byProse(head);
+  return language ?? byShellAliases(lines) ?? byDelimiters(lines) ?? bySettings(lines) ?? byDirectives(lines) ?? byRequirements(lines) ?? byProse(head);
 }
