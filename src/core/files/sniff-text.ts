@@ -5,7 +5,7 @@
  */
 import { LANGUAGES as BASE_LANGUAGES, type LanguageRule } from './text-languages';
 import { MORE_LANGUAGES } from './text-languages-more';
-import { byShellAliases, SHELL_LANGUAGES } from './text-languages-shells';
+import { byShellCommandLines, byZshDeclaration, SHELL_LANGUAGES } from './text-languages-shells';
 import { byDocumentationMarkup, markdownMarkers, withoutFences } from './text-markup';
 import { byDirectives, byRequirements, bySettings, mostly } from './text-settings';
 
@@ -271,11 +271,11 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
   // language detectors read what is outside them.
   const unfenced = withoutFences(head);
   const outside = unfenced === head ? lines : lines.filter((l) => unfenced.includes(l));
-  const firm = byShebang(text) ?? byMarkup(start) ?? byStructure(start, lines);
+  const firm = byShebang(text) ?? byZshDeclaration(text) ?? byMarkup(start) ?? byStructure(start, lines);
   if (firm) return firm;
   const language = byLanguage(unfenced, outside);
   // Code in text laid out as Markdown is a guess: a README's example outside its fences reads the same.
   if (language && markdownMarkers(head) >= 2)
     return { ...language, code: false, unsure: `text analysis found ${language.evidence} in text laid out as Markdown` };
-  return language ?? byShellAliases(lines) ?? byDelimiters(lines) ?? bySettings(lines) ?? byDirectives(lines) ?? byRequirements(lines) ?? byProse(head);
+  return language ?? byShellCommandLines(lines) ?? byDelimiters(lines) ?? bySettings(lines) ?? byDirectives(lines) ?? byRequirements(lines) ?? byProse(head);
 }

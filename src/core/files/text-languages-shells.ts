@@ -12,7 +12,7 @@ import { any, line, type LanguageRule } from './text-languages';
 export const SHELL_LANGUAGES: LanguageRule[] = [
   {
     ext: 'zsh',
-    gate: ['#compdef', 'autoload', 'zmodload', 'setopt', 'zstyle', 'bindkey', 'compdef', '_arguments', '_describe', '$+', 'typeset', '%{$', 'zle '],
+    gate: ['#compdef', 'autoload', 'zmodload', 'setopt', 'zstyle', 'bindkey', 'compdef', '_arguments', '_describe', '$+', 'typeset', '%{$', 'zle ', 'prompt'],
     name: 'zsh script',
     needs: 2,
     signals: [
@@ -25,11 +25,12 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
       ['$+functions[…]', any(/\$\+(?:functions|commands|parameters|aliases)\[/)],
       ['typeset -g / local -a', line(/(?:typeset|local)\s+-[aAgUxHr]+\s+\w/)],
       ['%{$fg…%} prompt escapes', any(/%\{\$(?:fg|bg|fg_bold|reset_color|terminfo)\b/)],
+      ['PROMPT= / RPROMPT= / PS1=', line(/(?:export\s+)?(?:PROMPT|RPROMPT|PS1|PS2|PS4|PROMPT_COMMAND)\+?=/)],
     ],
   },
   {
     ext: 'nu',
-    gate: ['def ', 'extern ', '$env.', '$in', '$it', 'let ', 'mut ', '(-'],
+    gate: ['def ', 'extern ', '$env.', '$in', '$it', 'let ', 'mut ', '(-', '...'],
     name: 'Nushell script',
     needs: 2,
     signals: [
@@ -45,6 +46,8 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
       ],
       ['$in / $it', any(/\$(?:in|it)\b/)],
       ['--flag(-f)', any(/--[\w-]+\(-\w\)/)],
+      // A signature holding only a rest parameter, on lines of its own (JavaScript's spread sits in `[...xs]` or ends in a comma).
+      ['[ ...rest ] signature', any(/\[[ \t]*\n\s*\.\.\.[\w-]+(?:\s*:\s*[\w<>]+)?\s*\n\s*\]/)],
     ],
   },
   {
@@ -54,7 +57,7 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
     needs: 2,
     signals: [
       // `fn name {|a b| … }` (or the older `fn name [a b]{ … }`): Rust and Zig write `fn name(`.
-      ['fn name { … }', line(/fn\s+[\w:-]+\s*(?:\{\s*(?:\|[^|\n]*\|)?|\[[^\]\n]*\]\s*\{)/)],
+      ['fn name { … }', line(/fn\s+(?:'[^'\n]+'|[\w:-]+)\s*(?:\{\s*(?:\|[^|\n]*\|)?|\[[^\]\n]*\]\s*\{)/)],
       ['var x', line(/var\s+-?[\w:-]+(?:\s+[\w:-]+)*(?:\s*=\s|\s*$)/)],
       ['use module', line(/use\s+[\w./-]+\s*$/)],
       ['$ns:name', any(/\$(?:E|e|edit|re|str|path|os|file|math|platform|runtime|epm):[\w-]/)],
@@ -64,13 +67,30 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
 ];
 
 /**
- * A file of shell aliases (`alias name='command'`), as zsh and bash plugins are: two or more, and
- * most lines outside comments. mutt's `alias name Full Name <address>` has no `=`, and a Git
- * config's `[alias]` section writes `name = command`: both stay configuration.
+ * Lines of one shell command, which plugins and completion files are made of: `alias name=…`
+ * (sh, bash, zsh), fish's `complete -c command …` and bash's `complete -F function command`. Two
+ * or more, and most lines outside comments. mutt's `alias name Full Name <address>` has no `=`,
+ * and a Git config's `[alias]` section writes `name = command`: both stay configuration.
  */
-export function byShellAliases(lines: readonly string[]): TextVerdict | undefined {
+const COMMAND_LINES: [pattern: RegExp, ext: string, name: string, form: string][] = [
+  [/^\s*alias\s+(?:-\w+\s+)*[\w.:@+-]+=\S/, 'sh', 'shell aliases', 'alias name=…'],
+  [/^\s*complete\s+(?:-{1,2}[\w-]+(?:\s+(?!-)\S+)?\s+)*-(?:c|-command)\s+\S/, 'fish', 'fish completions', 'complete -c command …'],
+  [/^\s*complete\s+(?:-[a-zA-Z]+\s+\S+\s+)*-F\s+\S+\s+\S/, 'sh', 'bash completions', 'complete -F function command'],
+];
+
+export function byShellCommandLines(lines: readonly string[]): TextVerdict | undefined {
   const statements = lines.filter((l) => !/^\s*#/.test(l));
-  const aliases = statements.filter((l) => /^\s*alias\s+(?:-\w+\s+)*[\w.:@+-]+=\S/.test(l)).length;
-  if (aliases >= 2 && aliases >= 0.6 * statements.length) return { ext: 'sh', evidence: `shell aliases (${aliases} alias name=… lines)`, code: true };
+  for (const [pattern, ext, name, form] of COMMAND_LINES) {
+    const n = statements.filter((l) => pattern.test(l)).length;
+    if (n >= 2 && n >= 0.6 * statements.length) return { ext, evidence: `${name} (${n} ${form} lines)`, code: true };
+  }
   return undefined;
+}
+
+/**
+ * zsh reads a completion function's first line: `#compdef name…` or `#autoload`. That line says what
+ * the file is, as a shebang does, however long the licence under it.
+ */
+export function byZshDeclaration(text: string): TextVerdict | undefined {
+  return /^#(?:compdef\s+\S|autoload(?:\s|$))/.test(text) ? { ext: 'zsh', evidence: 'zsh completion function (#compdef first line)', code: true } : undefined;
 }

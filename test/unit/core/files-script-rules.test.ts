@@ -30,13 +30,33 @@ describe('shebangs of other shells and of awk and sed', () => {
 });
 
 describe('zsh', () => {
-  it('a completion function (#compdef, _arguments) is a zsh script', async () => {
-    const src = '#compdef frob\n\nlocal -a commands\n_arguments \\\n  "--verbose[talk more]" \\\n  "1: :->cmds"\n';
-    expect(await byContent('_frob', src)).toBe('script');
-    expect(await evidence('_frob', src)).toMatch(/zsh script/);
+  it('a completion helper without #compdef ($+functions[…], _arguments) is a zsh script by its syntax', async () => {
+    const src =
+      '# helpers for _frob\n(( $+functions[_frob_commands] )) || _frob_commands() {\n  local -a commands\n  _arguments \\\n    "--verbose[talk more]" \\\n    "1: :->cmds"\n}\n';
+    expect(await byContent('_frob_helpers', src)).toBe('script');
+    expect(await evidence('_frob_helpers', src)).toMatch(/zsh script/);
   });
 
-  it('a prompt theme (%{$fg…%} and setopt) is a zsh script, not key = value settings', async () => {
+  it('a completion function is a zsh script by its #compdef first line, however long the licence under it', async () => {
+    const src =
+      '#compdef http https\n' +
+      '# Redistribution and use in source and binary forms, with or without modification.\n'.repeat(40) +
+      '_arguments -s "--json[data]"\n';
+    expect(await evidence('_http', src)).toMatch(/#compdef first line/);
+    expect(await byContent('_http', src)).toBe('script');
+  });
+
+  it('#compdef named further down (a page about zsh) does not say so', async () => {
+    const src = 'Writing completions\n\nA completion function starts with a line such as\n#compdef mytool\nand zsh reads it when compinit runs.\n';
+    expect(await evidence('notes.txt', src)).not.toMatch(/#compdef first line/);
+  });
+
+  it('a prompt theme (PROMPT= with %{$fg…%} escapes) is a zsh script, not key = value settings', async () => {
+    const src = 'PROMPT=\'%{$fg_bold[red]%}➜ %{$fg[cyan]%}%c%{$reset_color%} \'\nZSH_THEME_GIT_PROMPT_PREFIX="git:("\nZSH_THEME_GIT_PROMPT_SUFFIX=")"\n';
+    expect(await byContent('theme.zsh-theme', src)).toBe('script');
+  });
+
+  it('a prompt theme with setopt is a zsh script', async () => {
     const src = "setopt prompt_subst\nPROMPT='%{$fg[green]%}%n%{$reset_color%} %~ '\nRPROMPT='%{$fg[red]%}%T%{$reset_color%}'\n";
     expect(await byContent('theme.zsh-theme', src)).toBe('script');
   });
@@ -55,6 +75,17 @@ describe('Nushell', () => {
     expect(await evidence('make.nu', src)).toMatch(/Nushell script/);
   });
 
+  it('generated extern signatures holding only a rest parameter are a Nushell script', async () => {
+    const src = '# List coredumps\nextern "coredumpctl list" [\n\n\t...args\n]\n\n# Show one\nextern "coredumpctl info" [\n\n\t...args\n]\n';
+    expect(await evidence('coredumpctl.nu', src)).toMatch(/Nushell script/);
+  });
+
+  it("JavaScript's spread in an array literal is not a rest parameter signature", async () => {
+    // `let x =` is one Nushell signal; a spread in an array or call must not be a second.
+    const src = 'let all = [\n  ...defaults,\n  extra,\n];\nlet more = [...all];\n';
+    expect(await evidence('list.js', src)).not.toMatch(/Nushell/);
+  });
+
   it("Python's generic function def f[T](…) is not a Nushell signature", async () => {
     // The docstring's $it is one Nushell signal; the generic signature must not be a second.
     const src = 'def first[T](items: list[T]) -> T:\n    """The first item, what `$it` is in a pipeline."""\n    return items[0]\n';
@@ -69,6 +100,11 @@ describe('Elvish', () => {
     expect(await evidence('greet.elv', src)).toMatch(/Elvish script/);
   });
 
+  it("declarations with quoted names (fn '<s' {|@s| }) are an Elvish script", async () => {
+    const src = "# Compares strings.\nfn '<s' {|@string| }\n\n# Width.\nfn wcswidth {|string| }\nvar value-out-indicator\n";
+    expect(await evidence('str.d.elv', src)).toMatch(/Elvish script/);
+  });
+
   it('Rust functions (fn name(…)) are not Elvish', async () => {
     const src =
       'use std::io;\n\nfn main() {\n    let mut line = String::new();\n    io::stdin().read_line(&mut line).unwrap();\n    println!("{}", line);\n}\n';
@@ -77,7 +113,24 @@ describe('Elvish', () => {
   });
 });
 
-describe('shell aliases', () => {
+describe('lines of one shell command', () => {
+  it('a file of fish complete -c lines is a fish script', async () => {
+    const src =
+      '# Completions for frob\ncomplete -c frob -s h -l help -d "Show help"\ncomplete -c frob -s v -l verbose -d "Talk more"\ncomplete -c frob -f -a "(__fish_complete_path)"\n';
+    expect(await byContent('frob.fish', src)).toBe('script');
+    expect(await evidence('frob.fish', src)).toMatch(/fish completions \(3 /);
+  });
+
+  it('a file of bash complete -F lines is a shell script', async () => {
+    const src = 'complete -F _longopt frob\ncomplete -o default -F _frob_files frobnicate\n';
+    expect(await evidence('frob', src)).toMatch(/bash completions/);
+  });
+
+  it('prose about completing tasks is not a completion file', async () => {
+    const src = 'complete -c is how fish registers a completion.\nYou complete the form before you complete the task.\nThen complete the review.\n';
+    expect(await evidence('todo.txt', src)).not.toMatch(/completions/);
+  });
+
   it('a plugin of alias name=… lines is a shell script, not configuration directives', async () => {
     const src = '# snap aliases\nalias sv="snap version"\nalias sf="snap find"\nalias si="snap install"\nalias sr="snap remove"\n';
     expect(await byContent('snap.plugin.zsh', src)).toBe('script');
