@@ -5,7 +5,7 @@
  */
 import { LANGUAGES as BASE_LANGUAGES, type LanguageRule } from './text-languages';
 import { MORE_LANGUAGES } from './text-languages-more';
-import { byShellCommandLines, byZshDeclaration, SHELL_LANGUAGES } from './text-languages-shells';
+import { bySedProgram, byShellCommandLines, byZshDeclaration, SHELL_LANGUAGES } from './text-languages-shells';
 import { byDocumentationMarkup, markdownMarkers, withoutFences } from './text-markup';
 import { byDirectives, byRequirements, bySettings, mostly } from './text-settings';
 
@@ -277,5 +277,14 @@ export function sniffText(bytes: Uint8Array, truncated: boolean): TextVerdict | 
   // Code in text laid out as Markdown is a guess: a README's example outside its fences reads the same.
   if (language && markdownMarkers(head) >= 2)
     return { ...language, code: false, unsure: `text analysis found ${language.evidence} in text laid out as Markdown` };
-  return language ?? byShellCommandLines(lines) ?? byDelimiters(lines) ?? bySettings(lines) ?? byDirectives(lines) ?? byRequirements(lines) ?? byProse(head);
+  return (
+    language ??
+    byShellCommandLines(lines) ??
+    bySedProgram(lines) ??
+    byDelimiters(lines) ??
+    bySettings(lines) ??
+    byDirectives(lines) ??
+    byRequirements(lines) ??
+    byProse(head)
+  );
 }

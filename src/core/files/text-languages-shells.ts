@@ -94,3 +94,32 @@ export function byShellCommandLines(lines: readonly string[]): TextVerdict | und
 export function byZshDeclaration(text: string): TextVerdict | undefined {
   return /^#(?:compdef\s+\S|autoload(?:\s|$))/.test(text) ? { ext: 'zsh', evidence: 'zsh completion function (#compdef first line)', code: true } : undefined;
 }
+
+/** One address: a line number, `$`, or `/regex/` (with I or M). */
+const SED_ADDRESS = String.raw`(?:\d+|\$|\/(?:[^/\\\n]|\\.)*\/[IM]*)`;
+/** One command: s and y with any delimiter, branches and labels, the one-letter commands, text and file commands, braces. */
+const SED_COMMAND = [
+  String.raw`s([^\w\s\\])(?:(?!\1)[^\\\n]|\\.)*\1(?:(?!\1)[^\\\n]|\\.)*\1[gpiImMe0-9]*(?:w\s+\S+)?`,
+  String.raw`y([^\w\s\\])(?:(?!\2)[^\\\n]|\\.)*\2(?:(?!\2)[^\\\n]|\\.)*\2`,
+  String.raw`[bt]\s*[\w.-]*`,
+  String.raw`:\s*[\w.-]+`,
+  String.raw`[dDpPnNgGhHxqQ=lz]`,
+  String.raw`[aic]\\`,
+  String.raw`[rRwW]\s+\S+`,
+  String.raw`[{}]`,
+].join('|');
+const SED_LINE = new RegExp(String.raw`^\s*(?:${SED_ADDRESS}(?:\s*,\s*(?:${SED_ADDRESS}|[+~]\d+))?\s*!?\s*)?(?:${SED_COMMAND})\s*(?:[;}].*)?$`);
+const SED_SUBSTITUTION = /^\s*(?:\S*\s*)?s([^\w\s\\]).*\1.*\1/;
+
+/**
+ * A sed program (gettext's quot.sed, groff's font scripts): most lines outside comments are sed
+ * commands — `s/…/…/g`, `/regex/d`, `/regex/b label`, `:label` — and one at least substitutes.
+ * The model reads one as JavaScript or Perl. A list of paths (`/usr/bin`) or of patterns
+ * (`/build/`) has no command after its slashes, and stays what it was.
+ */
+export function bySedProgram(lines: readonly string[]): TextVerdict | undefined {
+  const statements = lines.filter((l) => !/^\s*#/.test(l));
+  if (statements.length < 3 || !statements.some((l) => SED_SUBSTITUTION.test(l))) return undefined;
+  const commands = statements.filter((l) => SED_LINE.test(l)).length;
+  return commands >= 0.8 * statements.length ? { ext: 'sed', evidence: `sed program (${commands} sed command lines)`, code: true } : undefined;
+}

@@ -142,3 +142,16 @@ describe('lines of one shell command', () => {
     expect(await evidence('muttrc', src)).not.toMatch(/shell aliases/);
   });
 });
+
+describe('sed programs', () => {
+  it('lines of s/…/…/g and /regex/ commands are a sed script', async () => {
+    const src = 's/"\\([^"]*\\)"/“\\1”/g\ns/`\\([^`\']*\\)\'/‘\\1’/g\n/^C .*N bracketlefttp/bx\n/^$/d\n:x\ns/“”/""/g\n';
+    expect(await byContent('quot.sed', src)).toBe('script');
+    expect(await evidence('quot.sed', src)).toMatch(/sed program \(6 /);
+  });
+
+  it('a list of paths or of /patterns/ is not a sed program', async () => {
+    const paths = '/usr/bin\n/usr/local/bin\n/build/\n/dist/\n/node_modules/\ns/home/user\n';
+    expect(await evidence('paths.txt', paths)).not.toMatch(/sed/);
+  });
+});
