@@ -19,7 +19,9 @@
  *   completions: .sh .bash .zsh .fish .csh .tcsh .ps1 .bat .cmd .vbs .awk .sed);
  * - github, by extension, from snapshots fetched to this machine (MIRRORS, at the commit named):
  *   fish-shell/fish-shell (.fish), nushell/nu_scripts (.nu), elves/elvish (.elv), xonsh/xonsh
- *   (.xsh), ohmyzsh/ohmyzsh (.zsh, .zsh-theme, and zsh completion functions named `_name`).
+ *   (.xsh), ohmyzsh/ohmyzsh (.zsh, .zsh-theme, and zsh completion functions named `_name`),
+ *   ScoopInstaller/Scoop (.ps1), npocmaka/batch.scripts (.bat), onetrueawk/awk (.awk, and the AWK
+ *   book's programs in testdir/p.*).
  * At most PER_GROUP files a group, spread over its sorted list. No file has the content of a file
  * of the evaluation set or of the other development sets (SHA-256, in intelligence-files-dev-set.ts).
  */
@@ -36,6 +38,9 @@ export const MIRRORS: Record<string, string> = {
   'elves/elvish': '26a8bd5c4ee1eb5c0a2d53578d0368de2b8b3274',
   'xonsh/xonsh': '375f703fa4867fa181d5afe3bc6424304e6cdd6e',
   'ohmyzsh/ohmyzsh': '830a5bcfd29fd577fdcd5f3b8e98cbaf973421fa',
+  'ScoopInstaller/Scoop': 'b588a06e41d920d2123ec70aee682bae14935939',
+  'npocmaka/batch.scripts': '00a8ab0fe4f4e98e526dfa6a70382b80e4e22831',
+  'onetrueawk/awk': 'd7f37646965ee26214da0e1d97f3c1d54349ae2d',
 };
 export const mirrorGit = (repo: string) => `/work/.mirror/${repo.replace('/', '+')}/repo`;
 
@@ -141,6 +146,10 @@ function githubGroups(): [string, string[]][] {
         20,
       ),
     ],
+    ['PowerShell (Scoop)', spread(list('ScoopInstaller/Scoop', ext('.ps1')))],
+    ['batch (batch.scripts)', spread(list('npocmaka/batch.scripts', ext('.bat')))],
+    // The one true awk's tests: .awk files and testdir/p.*, the programs of the AWK book.
+    ['awk (onetrueawk)', spread(list('onetrueawk/awk', (p) => p.endsWith('.awk') || /^testdir\/p\.\w+$/.test(p)))],
   ];
 }
 

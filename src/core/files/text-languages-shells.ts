@@ -1,7 +1,7 @@
 /**
  * Shells beyond POSIX sh, fish and PowerShell (issue 16, the scripts development set of
  * bench/intelligence-files): zsh (completion functions, plugins, prompt themes), Nushell and
- * Elvish. The content model has no label for Nushell or Elvish and reads them as Tcl, Lua or
+ * Elvish, and awk programs without a shebang. The content model has no label for Nushell or Elvish and reads them as Tcl, Lua or
  * Markdown; it reads zsh completion functions as YAML, ERB or Makefiles, and our analysis read
  * a plugin of `alias` lines as configuration directives. Each rule needs two signals of its own
  * syntax; a file of shell aliases alone is named by `byShellAliases`.
@@ -62,6 +62,20 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
       ['use module', line(/use\s+[\w./-]+\s*$/)],
       ['$ns:name', any(/\$(?:E|e|edit|re|str|path|os|file|math|platform|runtime|epm):[\w-]/)],
       ['&option=', any(/\s&[\w-]+=\S/)],
+    ],
+  },
+  {
+    // Perl has BEGIN blocks and substr() too: three signals, and Perl's own rule comes first on a tie.
+    ext: 'awk',
+    gate: ['begin', 'end', 'getline', 'nr', 'nf', 'print'],
+    name: 'Awk script',
+    needs: 3,
+    signals: [
+      ['BEGIN { / END {', line(/(?:BEGIN|END|BEGINFILE|ENDFILE)\s*\{/)],
+      ['/pattern/ { action }', line(/(?:\/(?:[^/\\\n]|\\.)+\/|\$\d+\s*[=!~<>]=?|N?F?NR\s*[=<>!]=?\s*\d+)[^{\n]*\{/)],
+      ['print / printf', line(/printf?[\s(]/)],
+      ['getline / split() / substr() / gsub()', any(/\b(?:getline\b|split\(|substr\(|g?sub\(|sprintf\(|tolower\(|toupper\()/)],
+      ['NR / NF / FS / OFS', any(/\b(?:NR|NF|FNR|FS|OFS|ORS|RS|SUBSEP)\b/)],
     ],
   },
 ];

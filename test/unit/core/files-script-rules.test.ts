@@ -155,3 +155,18 @@ describe('sed programs', () => {
     expect(await evidence('paths.txt', paths)).not.toMatch(/sed/);
   });
 });
+
+describe('awk programs without a shebang', () => {
+  it('BEGIN blocks, print and awk built-ins are an Awk script', async () => {
+    const src = 'BEGIN {\n  a[1] = "elephant"\n  print split(a[1], parts, "e"), substr(a[1], 1, 3)\n}\n$3 > 100 { total += $3 }\nEND { print total / NR }\n';
+    expect(await byContent('split.awk', src)).toBe('script');
+    expect(await evidence('split.awk', src)).toMatch(/Awk script/);
+  });
+
+  it('Perl with a BEGIN block, substr() and print stays Perl source', async () => {
+    const src =
+      'use strict;\nuse warnings;\nBEGIN { unshift @INC, "lib" }\nmy $name = substr($ARGV[0], 0, 3);\nprint "$name\\n";\nsub greet { my ($who) = @_; print "hi $who\\n" }\n';
+    expect(await evidence('greet.pl', src)).toMatch(/Perl source/);
+    expect(await byContent('greet.pl', src)).toBe('source_code');
+  });
+});
