@@ -46,6 +46,7 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
       ],
       ['$in / $it', any(/\$(?:in|it)\b/)],
       ['--flag(-f)', any(/--[\w-]+\(-\w\)/)],
+      ['--flag  # description', line(/--[\w-]+(?:\(-\w\))?(?:\s*:\s*\w+)?[ \t]+#\s/)],
       // A signature holding only a rest parameter, on lines of its own (JavaScript's spread sits in `[...xs]` or ends in a comma).
       ['[ ...rest ] signature', any(/\[[ \t]*\n\s*\.\.\.[\w-]+(?:\s*:\s*[\w<>]+)?\s*\n\s*\]/)],
     ],
@@ -74,7 +75,8 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
       ['BEGIN { / END {', line(/(?:BEGIN|END|BEGINFILE|ENDFILE)\s*\{/)],
       ['/pattern/ { action }', line(/(?:\/(?:[^/\\\n]|\\.)+\/|\$\d+\s*[=!~<>]=?|N?F?NR\s*[=<>!]=?\s*\d+)[^{\n]*\{/)],
       ['print / printf', line(/printf?[\s(]/)],
-      ['getline / split() / substr() / gsub()', any(/\b(?:getline\b|split\(|substr\(|g?sub\(|sprintf\(|tolower\(|toupper\()/)],
+      // Functions, never methods: Python's and JavaScript's `.split(`, Python's `re.sub(`, PHP's `->substr(` are not awk's.
+      ['getline / split() / substr() / gsub()', any(/(?<![.$>:\w])(?:getline\b|split\(|substr\(|g?sub\(|sprintf\(|tolower\(|toupper\()/)],
       ['NR / NF / FS / OFS', any(/\b(?:NR|NF|FNR|FS|OFS|ORS|RS|SUBSEP)\b/)],
     ],
   },
@@ -82,12 +84,14 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
 
 /**
  * Lines of one shell command, which plugins and completion files are made of: `alias name=…`
- * (sh, bash, zsh), fish's `complete -c command …` and bash's `complete -F function command`. Two
+ * (sh, bash, zsh), Nushell's `export alias name = …`, fish's `complete -c command …` and bash's `complete -F function command`. Two
  * or more, and most lines outside comments. mutt's `alias name Full Name <address>` has no `=`,
  * and a Git config's `[alias]` section writes `name = command`: both stay configuration.
  */
 const COMMAND_LINES: [pattern: RegExp, ext: string, name: string, form: string][] = [
   [/^\s*alias\s+(?:-\w+\s+)*[\w.:@+-]+=\S/, 'sh', 'shell aliases', 'alias name=…'],
+  // Nushell writes spaces around the `=`, which sh forbids.
+  [/^\s*(?:export\s+)?alias\s+[\w-]+\s+=\s+\S/, 'nu', 'Nushell aliases', 'alias name = …'],
   [/^\s*complete\s+(?:-{1,2}[\w-]+(?:\s+(?!-)\S+)?\s+)*-(?:c|-command)\s+\S/, 'fish', 'fish completions', 'complete -c command …'],
   [/^\s*complete\s+(?:-[a-zA-Z]+\s+\S+\s+)*-F\s+\S+\s+\S/, 'sh', 'bash completions', 'complete -F function command'],
 ];

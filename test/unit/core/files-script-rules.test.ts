@@ -80,6 +80,17 @@ describe('Nushell', () => {
     expect(await evidence('coredumpctl.nu', src)).toMatch(/Nushell script/);
   });
 
+  it('generated extern signatures of --flags with # descriptions are a Nushell script', async () => {
+    const src = 'extern "gv" [\n\t--monochrome\t\t\t# Display document using only black and white\n\t--grayscale\t\t\t# Display without colors\n]\n';
+    expect(await evidence('gv.nu', src)).toMatch(/Nushell script/);
+  });
+
+  it('a file of export alias name = … lines is Nushell aliases', async () => {
+    const src = 'export alias b = bat\nexport alias bn = bat --number\nexport alias bp = bat --plain\n';
+    expect(await byContent('bat-aliases.nu', src)).toBe('script');
+    expect(await evidence('bat-aliases.nu', src)).toMatch(/Nushell aliases/);
+  });
+
   it("JavaScript's spread in an array literal is not a rest parameter signature", async () => {
     // `let x =` is one Nushell signal; a spread in an array or call must not be a second.
     const src = 'let all = [\n  ...defaults,\n  extra,\n];\nlet more = [...all];\n';
@@ -161,6 +172,11 @@ describe('awk programs without a shebang', () => {
     const src = 'BEGIN {\n  a[1] = "elephant"\n  print split(a[1], parts, "e"), substr(a[1], 1, 3)\n}\n$3 > 100 { total += $3 }\nEND { print total / NR }\n';
     expect(await byContent('split.awk', src)).toBe('script');
     expect(await evidence('split.awk', src)).toMatch(/Awk script/);
+  });
+
+  it("Ruby's END block with print and the .split / .sub methods is not awk", async () => {
+    const src = 'END { print "done" }\nwords = line.split(",")\nname = title.sub("a", "b")\nprint words.size\n';
+    expect(await evidence('done.rb', src)).not.toMatch(/Awk script/);
   });
 
   it('Perl with a BEGIN block, substr() and print stays Perl source', async () => {
