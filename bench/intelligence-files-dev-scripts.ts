@@ -21,7 +21,8 @@
  *   fish-shell/fish-shell (.fish), nushell/nu_scripts (.nu), elves/elvish (.elv), xonsh/xonsh
  *   (.xsh), ohmyzsh/ohmyzsh (.zsh, .zsh-theme, and zsh completion functions named `_name`),
  *   ScoopInstaller/Scoop (.ps1), npocmaka/batch.scripts (.bat), onetrueawk/awk (.awk, and the AWK
- *   book's programs in testdir/p.*).
+ *   book's programs in testdir/p.*), andrewp-as-is/applescript-examples and unforswearing/applescript
+ *   (.applescript), denolfe/AutoHotkey (.ahk).
  * At most PER_GROUP files a group, spread over its sorted list. No file has the content of a file
  * of the evaluation set or of the other development sets (SHA-256, in intelligence-files-dev-set.ts).
  */
@@ -41,6 +42,9 @@ export const MIRRORS: Record<string, string> = {
   'ScoopInstaller/Scoop': 'b588a06e41d920d2123ec70aee682bae14935939',
   'npocmaka/batch.scripts': '00a8ab0fe4f4e98e526dfa6a70382b80e4e22831',
   'onetrueawk/awk': 'd7f37646965ee26214da0e1d97f3c1d54349ae2d',
+  'andrewp-as-is/applescript-examples': '071248da8f00862b17530a014d8fd004a0ed329a',
+  'unforswearing/applescript': '1e404d61b610254d5e96dd42a38b3a34daafe132',
+  'denolfe/AutoHotkey': 'd7fa8b42c477c186a323f8d3d98276239bff0295',
 };
 export const mirrorGit = (repo: string) => `/work/.mirror/${repo.replace('/', '+')}/repo`;
 
@@ -150,6 +154,9 @@ function githubGroups(): [string, string[]][] {
     ['batch (batch.scripts)', spread(list('npocmaka/batch.scripts', ext('.bat')))],
     // The one true awk's tests: .awk files and testdir/p.*, the programs of the AWK book.
     ['awk (onetrueawk)', spread(list('onetrueawk/awk', (p) => p.endsWith('.awk') || /^testdir\/p\.\w+$/.test(p)))],
+    ['AppleScript (applescript-examples)', spread(list('andrewp-as-is/applescript-examples', ext('.applescript')))],
+    ['AppleScript (unforswearing)', spread(list('unforswearing/applescript', ext('.applescript')), 20)],
+    ['AutoHotkey (denolfe)', spread(list('denolfe/AutoHotkey', ext('.ahk')))],
   ];
 }
 

@@ -66,6 +66,37 @@ export const SHELL_LANGUAGES: LanguageRule[] = [
     ],
   },
   {
+    // AutoHotkey v1 (the model's autohotkey label under 0.9 says code, and hotstrings of SQL
+    // keywords read as SQL): hotstrings and hotkeys on their own lines, directives, commands with
+    // comma-separated arguments, %variables% and A_ built-ins.
+    ext: 'ahk',
+    gate: ['::', '#noenv', '#singleinstance', '#include', '#persistent', 'sendmode', 'setworkingdir', 'a_', 'gui,', 'send,', 'sendinput', 'winactivate'],
+    name: 'AutoHotkey script',
+    needs: 2,
+    signals: [
+      // `:*:btw::by the way`, `::btw::`; C++'s `: base(x)` and `std::` never open a line with `:opts:`.
+      ['hotstrings', line(/:[*?BbCcKkOoPpRrSsTtXxZz0-9]*:[^:\s][^:\n]*::/)],
+      // `#n::`, `^!s::Run x`, `F12::`: a modifier or a key name before `::`.
+      ['hotkeys', line(/(?:[#!^+<>*~$]+\w+|F\d{1,2}|(?:Numpad|Media_|Browser_|Launch_)\w+|CapsLock|ScrollLock|AppsKey|PrintScreen|Pause)::/)],
+      // Case as AutoHotkey's documentation writes them: C's `#include` is not `#Include`.
+      [
+        '#NoEnv / #SingleInstance / #Include',
+        line(/#(?:NoEnv|SingleInstance|Persistent|Include|IfWinActive|IfWinExist|HotkeyInterval|MaxHotkeysPerInterval|Warn|Requires|NoTrayIcon)\b/),
+      ],
+      ['SendMode / SetWorkingDir', line(/(?:SendMode|SetWorkingDir|SetTitleMatchMode|SetBatchLines|DetectHiddenWindows|CoordMode)\b/)],
+      [
+        'Command, arguments',
+        line(
+          /(?:Gui|Send|SendInput|Sleep|MsgBox|FormatTime|WinActivate|WinWait|IfWinActive|Run|StringReplace|StringSplit|IniRead|IniWrite|SetTimer|Menu|Hotkey|ControlSend|ControlClick|ToolTip|FileRead|FileAppend|Loop|Process),\s/,
+        ),
+      ],
+      [
+        '%A_ built-ins% / A_Now',
+        any(/%A_\w+%|\bA_(?:Now|ScriptDir|ScriptName|Index|LoopField|LoopFileName|TickCount|WorkingDir|UserName|ComputerName|AhkPath)\b/),
+      ],
+    ],
+  },
+  {
     // Perl has BEGIN blocks and substr() too: three signals, and Perl's own rule comes first on a tie.
     ext: 'awk',
     gate: ['begin', 'end', 'getline', 'nr', 'nf', 'print'],

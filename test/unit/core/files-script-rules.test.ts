@@ -186,3 +186,18 @@ describe('awk programs without a shebang', () => {
     expect(await byContent('greet.pl', src)).toBe('source_code');
   });
 });
+
+describe('AutoHotkey', () => {
+  it('hotstrings and hotkeys with commands are an AutoHotkey script (not SQL, though they expand SQL keywords)', async () => {
+    const src = ':*:sel;::SELECT * FROM\n:*:wh;::WHERE\n::currdate::\n  FormatTime, today, A_Now, M/d/yyyy\n  SendInput, %today%\nreturn\n#n::Run notepad\n';
+    expect(await byContent('Hotstrings.ahk', src)).toBe('script');
+    expect(await evidence('Hotstrings.ahk', src)).toMatch(/AutoHotkey script/);
+  });
+
+  it("Perl's $Package::variable lines and C's #include are not AutoHotkey", async () => {
+    const perl = 'use Data::Dumper;\n$Data::Dumper::Sortkeys = 1;\n$Data::Dumper::Indent = 1;\nprint Dumper($config);\n';
+    expect(await evidence('dump.pl', perl)).not.toMatch(/AutoHotkey/);
+    const c = '#include <stdio.h>\n#include "frob.h"\nint main(void) { Sleep(100); return 0; }\n';
+    expect(await evidence('frob.c', c)).not.toMatch(/AutoHotkey/);
+  });
+});
