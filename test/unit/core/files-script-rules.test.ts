@@ -1,8 +1,10 @@
 // @vitest-environment node
 /**
  * The script rules added while studying the scripts development set of bench/intelligence-files
- * (issue 16): shebangs of Nushell, Elvish, Xonsh, awk and sed; zsh, Nushell and Elvish by their
- * syntax; files of shell aliases. Each rule has a case it must catch and a near miss it must leave alone.
+ * (issue 16, src/core/files/text-languages-shells.ts): shebangs of Nushell, Elvish, Xonsh, awk and
+ * sed; zsh's #compdef first line; zsh, Nushell, Elvish, awk and AutoHotkey by their syntax; files
+ * of one shell command's lines (aliases, completions); sed programs. Each rule has a case it must
+ * catch and a near miss it must leave alone.
  */
 import { describe, expect, it } from 'vitest';
 import { classifyFile } from '../../../src/core/files/classify';
