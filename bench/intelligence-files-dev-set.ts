@@ -43,7 +43,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { FileCategory } from '../src/core/schema/identifiers';
-import { githubContents, SCRIPT_SET_FILE, scriptEntries } from './intelligence-files-dev-scripts';
+import { githubContents, gitBlobs, SCRIPT_SET_FILE, scriptEntries } from './intelligence-files-dev-scripts';
 import {
   languageCategory,
   LINGUIST_COMMIT,
@@ -112,29 +112,14 @@ const readPaths = (file: URL) =>
 /** SHA-256 of each entry's whole content (linguist blobs through one `git cat-file --batch`), in order; undefined when missing. */
 function contentHashes(entries: readonly Pick<SetEntry, 'source' | 'path'>[]): (string | undefined)[] {
   const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-  const linguist = entries.filter((e) => e.source === 'linguist');
-  const out = linguist.length
-    ? execFileSync('git', ['-C', LINGUIST_GIT, 'cat-file', '--batch'], {
-        input: linguist.map((e) => `${LINGUIST_COMMIT}:${e.path}\n`).join(''),
-        maxBuffer: 512 << 20,
-      })
-    : Buffer.alloc(0);
-  const blobs = new Map<string, string | undefined>();
-  let at = 0;
-  for (const e of linguist) {
-    const nl = out.indexOf(10, at);
-    const m = / blob (\d+)$/.exec(out.subarray(at, nl).toString());
-    if (!m) {
-      at = nl + 1;
-      continue;
-    }
-    const size = Number(m[1]);
-    blobs.set(e.path, sha(out.subarray(nl + 1, nl + 1 + size)));
-    at = nl + 1 + size + 1;
-  }
+  const linguist = gitBlobs(
+    LINGUIST_GIT,
+    LINGUIST_COMMIT,
+    entries.filter((e) => e.source === 'linguist').map((e) => e.path),
+  );
   const github = githubContents(entries);
   return entries.map((e) => {
-    if (e.source === 'linguist') return blobs.get(e.path);
+    if (e.source === 'linguist') return linguist.has(e.path) ? sha(linguist.get(e.path)!) : undefined;
     if (e.source === 'github') return github.has(e.path) ? sha(github.get(e.path)!) : undefined;
     return existsSync(e.path) ? sha(readFileSync(e.path)) : undefined;
   });
