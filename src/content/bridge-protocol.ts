@@ -93,12 +93,14 @@ export interface BridgePart {
 export const FRAME_REQUEST = 'uw-observe';
 
 /**
- * How long a subframe's MAIN world keeps a file event or a send waiting for the ISOLATED world to
- * arrive: the bound of a held file's decision (DECIDE_WITHIN_MS; a unit test keeps them equal; not
- * imported, the schema module would come with it). Then the page gets it (nothing could decide,
- * as when no observer runs), and the report still goes once the ISOLATED world arrives.
+ * How long a file event or a send may wait for its report to be safe before the page gets it: a
+ * subframe's MAIN world waiting for the ISOLATED world to arrive, and a file event in the top frame
+ * waiting for its report to be taken (observer.ts, issue 15 item 5). A page removing its frame in its
+ * own handler loses the report when the page gets the event first. Then the page gets it (nothing
+ * could decide, as when no observer runs) and the report still goes once the observer arrives; a
+ * held file's decision then has its own bound (DECIDE_WITHIN_MS).
  */
-export const OBSERVER_WAIT_MS = 1500;
+export const OBSERVER_WAIT_MS = 5000;
 
 /** Channels of DOM file events, claimed by a subframe's MAIN world (the front line there). */
 export type DomChannel = 'file_picker' | 'drag_drop' | 'paste';

@@ -17,8 +17,11 @@ export interface BridgeHandlers {
 }
 
 export interface IsolatedBridge {
-  /** Meets the MAIN world (called once the bridge is assigned: what waited for it is handed over at once). */
-  connect(): void;
+  /**
+   * Meets the MAIN world (called once the bridge is assigned: what waited for it is handed over at
+   * once). False when it did not answer now (in the top frame it may still start after us).
+   */
+  connect(): boolean;
   /** Hooks the page removed or restored, asked of the MAIN world now; `hooks_absent` when it does not answer. */
   tamper(): string[];
   /** Answers a held claim: `p` pass, `h` held (then `a` allowed or `b` blocked). */
@@ -128,6 +131,7 @@ export function connectIsolatedBridge(win: Window, handlers: BridgeHandlers, ope
       const asker = doc.createElement('span');
       asker.addEventListener(BRIDGE.here, (event) => connect((event as SubmitEvent).submitter));
       meeting.dispatchEvent(new SubmitEvent(BRIDGE.ask, { submitter: asker }));
+      return connected;
     },
     verdict: (hold, letter) => node.dispatchEvent(new CustomEvent(BRIDGE.verdict, { detail: `${letter}${hold}` })),
     release(target, files, info, handles) {

@@ -22,7 +22,7 @@
  */
 import type { Channel } from '../core/schema/identifiers';
 import { LIMITS } from '../core/schema/limits';
-import type { ReleaseInfo } from './bridge-protocol';
+import { OBSERVER_WAIT_MS, type ReleaseInfo } from './bridge-protocol';
 import { connectIsolatedBridge, parseBridgeFiles } from './bridge-receiver';
 import { takeDataTransfer } from './dropped-entries';
 import { dropHandles, releaseInfoOf } from './held-transfer';
@@ -40,14 +40,19 @@ const MAX_DEPTH = 32;
 /** The background answered this frame within this long: its worker runs (it stops after 30 s idle). */
 const AWAKE_MS = 20_000;
 /** A file event waiting for its report to be taken reaches the page after this long at most. */
-const DELIVERY_WAIT_MS = 5_000;
+const DELIVERY_WAIT_MS = OBSERVER_WAIT_MS;
 
 const signatureOf = (f: { name: string; size: number; lastModified?: number }) => `${f.name}\u0000${f.size}\u0000${f.lastModified ?? ''}`;
 const itemSignature = ({ file, size }: CollectedFile) => signatureOf({ name: file.name, size: size ?? file.size, lastModified: file.lastModified });
 
 export function startUploadObserver(win: Window, given: ObserverDeps): void {
-  /** A subframe: injected on demand, after page scripts ran (observer-frames.ts). */
-  const late = win !== win.top;
+  /**
+   * A subframe: injected on demand, after page scripts ran (observer-frames.ts), its MAIN world being
+   * the front line. Without a MAIN world to meet (its script could not start there), this observer
+   * listens itself, as in the top frame: late, but better than not at all.
+   */
+  const subframe = win !== win.top;
+  let late = subframe;
   /** Hosts of shadow roots the MAIN world saw created (a subframe's MAIN world listens on those). */
   const announced = new WeakSet<Element>();
   const handledEvents = new WeakSet<Event>();
@@ -299,7 +304,7 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
       win.addEventListener('input', onFileInput, true);
       win.addEventListener('drop', onDrop, true);
       win.addEventListener('paste', onPaste, true);
-      win.addEventListener('message', onFrameRequest, true);
+      if (!subframe) win.addEventListener('message', onFrameRequest, true);
     }
     win.addEventListener('dragenter', onDragEnter, true);
     for (const type of ['pointerdown', 'focusin', 'keydown']) win.addEventListener(type, onInteraction, true);
@@ -350,9 +355,9 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
     else hookElement(el);
   };
   const bridge = connectIsolatedBridge(win, { node: onNode, files: onBridgedFiles, rearm: arm }, deps.shadowRootOf, late);
+  if (!bridge.connect() && subframe) late = false;
   arm();
-  bridge.connect();
-  if (!late) observeFramesAfterLoad(win, deps.send);
+  if (!subframe) observeFramesAfterLoad(win, deps.send);
 }
 
 function isFileInputOrLabel(target: EventTarget): boolean {

@@ -59,6 +59,18 @@ export interface FrontLine {
   arm(): void;
 }
 
+const NativeFile = File;
+/**
+ * A file as the bridge carries it. A file of another frame's realm (a same-origin parent's script
+ * set it on this frame's input) is copied into this realm: Firefox's content script does not see it
+ * as a Blob through its Xray wrappers. The copy refers to the same bytes.
+ */
+function domPart(file: File, path?: string) {
+  // Typed File, but possibly another realm's: `instanceof` is the question here.
+  const ours: boolean = (file as unknown) instanceof NativeFile;
+  return filePart(ours ? file : new NativeFile([file], file.name, { type: file.type, lastModified: file.lastModified }), path);
+}
+
 const isFileInput = (at: unknown): at is HTMLInputElement => at instanceof NativeInput && call(inputType, at) === 'file';
 
 /** Indexed lists (FileList, DataTransferItemList, entries) as arrays, without the page's Array methods. */
@@ -88,13 +100,13 @@ function readAll(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> 
 /** The files of a drop: plain ones, then those inside dropped folders with their paths. */
 async function walk(files: File[], folders: FileSystemEntry[]): Promise<BridgePart[]> {
   const parts: BridgePart[] = [];
-  for (const file of files) parts[parts.length] = filePart(file);
+  for (const file of files) parts[parts.length] = domPart(file);
   for (let i = 0; i < folders.length && parts.length < FOLDER_WALK_FILES; i++) {
     const entry = folders[i]!;
     if (entry.isDirectory) for (const inner of await readAll((entry as FileSystemDirectoryEntry).createReader())) folders[folders.length] = inner;
     else {
       const file = await new Promise<File | null>((resolve) => (entry as FileSystemFileEntry).file(resolve, () => resolve(null)));
-      if (file) parts[parts.length] = filePart(file, apply(stringSlice, entry.fullPath, [1]) as string);
+      if (file) parts[parts.length] = domPart(file, apply(stringSlice, entry.fullPath, [1]) as string);
     }
   }
   return parts;
@@ -145,7 +157,7 @@ export function frontLine(win: Window & typeof globalThis, bridge: MainBridge): 
     if (previous && previous.signature === signature && now - previous.at < SAME_SELECTION_MS) return;
     lastSelection.set(input, { signature, at: now });
     const parts: BridgePart[] = [];
-    for (const file of files) parts[parts.length] = filePart(file);
+    for (const file of files) parts[parts.length] = domPart(file);
     claim(
       'file_picker',
       event,
@@ -220,7 +232,7 @@ export function frontLine(win: Window & typeof globalThis, bridge: MainBridge): 
     };
     if (folders.length === 0) {
       const parts: BridgePart[] = [];
-      for (const file of files) parts[parts.length] = filePart(file);
+      for (const file of files) parts[parts.length] = domPart(file);
       return claim(channel, event, parts, stop, then(parts));
     }
     // Folders are read after the event: the drop waits here, and is given back with their files.
