@@ -19,16 +19,18 @@ interface TabState {
   next?: 'all' | Set<number>;
 }
 
-export function createFrameInjector(deps: FrameInjectorDeps): (tabId: number, frameId?: number) => Promise<void> {
+/** An injection that has not settled by then (a frame stuck navigating) no longer holds up the tab's next one. */
+export const INJECT_WITHIN_MS = 5_000;
+
+export function createFrameInjector(deps: FrameInjectorDeps, withinMs = INJECT_WITHIN_MS): (tabId: number, frameId?: number) => Promise<void> {
   const tabs = new Map<number, TabState>();
 
   const run = (tabId: number, frames: FrameTarget): Promise<void> => {
-    const state: TabState = {
-      running: deps.inject(tabId, frames).then(
-        () => undefined,
-        () => undefined,
-      ),
-    };
+    const injected = deps.inject(tabId, frames).then(
+      () => undefined,
+      () => undefined,
+    );
+    const state: TabState = { running: Promise.race([injected, new Promise<void>((resolve) => setTimeout(resolve, withinMs))]) };
     tabs.set(tabId, state);
     state.running = state.running.then(() => {
       const next = state.next;

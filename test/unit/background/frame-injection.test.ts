@@ -3,15 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { createFrameInjector, type FrameTarget } from '../../../src/background/frame-injection';
 
-function rig(fail = false) {
+function rig(fail = false, withinMs = 60_000) {
   const calls: [number, FrameTarget][] = [];
   const pending: (() => void)[] = [];
-  const inject = createFrameInjector({
-    inject: (tabId, frames) => {
-      calls.push([tabId, frames]);
-      return new Promise((resolve, reject) => pending.push(() => (fail ? reject(new Error('frame gone')) : resolve(undefined))));
+  const inject = createFrameInjector(
+    {
+      inject: (tabId, frames) => {
+        calls.push([tabId, frames]);
+        return new Promise((resolve, reject) => pending.push(() => (fail ? reject(new Error('frame gone')) : resolve(undefined))));
+      },
     },
-  });
+    withinMs,
+  );
   const finishOne = async () => {
     pending.shift()!();
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -72,5 +75,16 @@ describe('frame injection', () => {
     await expect(first).resolves.toBeUndefined();
     void inject(1, 9);
     expect(calls).toHaveLength(3);
+  });
+
+  it('an injection that never settles holds up the next one only for its bound', async () => {
+    const { calls, inject } = rig(false, 20);
+    const first = inject(1, 7);
+    void inject(1, 8);
+    await first;
+    expect(calls).toEqual([
+      [1, [7]],
+      [1, [8]],
+    ]);
   });
 });
