@@ -191,13 +191,19 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
     }
   };
 
-  // The handshake (bridge-protocol.ts): C inside D's closed root hears the hello; D is announced now
-  // (to an observer already there, the top frame's) and given to an observer that asks later.
-  const d = apply(createElement, doc, ['span']) as HTMLElement;
-  const c = apply(createElement, doc, ['span']) as HTMLElement;
-  apply(appendChild, apply(attachShadow, d, [{ mode: 'closed' }]), [c]);
-  apply(addListener, c, [BRIDGE.hello, onHello]);
-  const here = () => NativeSubmitEvent && new NativeSubmitEvent(BRIDGE.here, { submitter: d });
+  // The handshake (bridge-protocol.ts): C inside D's closed root hears the hello. In the top frame D
+  // is announced now, to the observer already there; a subframe's is made when its observer asks
+  // (no work at document_start in every frame for an observer that may never come).
+  let d: HTMLElement | undefined;
+  const here = () => {
+    if (!d) {
+      d = apply(createElement, doc, ['span']) as HTMLElement;
+      const c = apply(createElement, doc, ['span']) as HTMLElement;
+      apply(appendChild, apply(attachShadow, d, [{ mode: 'closed' }]), [c]);
+      apply(addListener, c, [BRIDGE.hello, onHello]);
+    }
+    return NativeSubmitEvent && new NativeSubmitEvent(BRIDGE.here, { submitter: d });
+  };
   const meeting = win.visualViewport ?? win;
   apply(addListener, meeting, [
     BRIDGE.ask,
@@ -207,7 +213,7 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
       if (asker) apply(dispatch, asker, [here()]);
     },
   ]);
-  apply(dispatch, meeting, [here()]);
+  if (!subframe) apply(dispatch, meeting, [here()]);
 
   return {
     node: (node) => NativeSubmitEvent && send(new NativeSubmitEvent(BRIDGE.node, { submitter: node as HTMLElement })),
