@@ -57,7 +57,8 @@ export default defineConfig({
     name: 'Upwatch',
     description: 'Insider-risk detection for managed browsers: sees files handed to web pages, scores where they go, reports to your security team.',
     // identity + identity.email: the signed-in Chrome profile's email, when policy sets no userEmail.
-    permissions: ['storage', 'alarms', 'downloads', 'idle', ...(browser === 'firefox' ? [] : ['identity', 'identity.email'])],
+    // scripting: the observer into subframes on demand (src/content/observer-frames.ts, docs/permissions.md).
+    permissions: ['storage', 'alarms', 'downloads', 'idle', 'scripting', ...(browser === 'firefox' ? [] : ['identity', 'identity.email'])],
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
     storage: { managed_schema: 'managed_schema.json' },

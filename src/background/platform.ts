@@ -56,3 +56,18 @@ export async function readProfileEmail(): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/**
+ * The observer into subframes, on demand (frame-injection.ts). `injectImmediately`: it runs now,
+ * not at the frame's next idle time (Chromium 102+, Firefox 102+). The file is the one the
+ * manifest registers for the top frame; it starts once per frame.
+ */
+export function injectObserver(tabId: number, frames: number[] | 'all'): Promise<unknown> {
+  // WXT types `files` from its own public folder; this file is built by wxt.config.ts's hook.
+  const files = ['/upload-observer.js'] as unknown as ScriptPublicPath[];
+  return browser.scripting.executeScript({
+    target: frames === 'all' ? { tabId, allFrames: true } : { tabId, frameIds: frames },
+    files,
+    injectImmediately: true,
+  });
+}

@@ -10,6 +10,8 @@ import { refreshBadge } from './badge';
 import { createDelivery, RETRY_ALARM } from './delivery';
 import { createDownloadTracker, type DownloadItemLike } from './downloads';
 import { DOWNLOAD_RETENTION_MS, RiskHistory } from './history';
+import { createFrameInjector } from './frame-injection';
+import { injectObserver } from './platform';
 import { createHeadJoin } from './late-heads';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
 import { createUploadPipeline, scoreClassified, storeScored, type PipelineDeps } from './pipeline';
@@ -124,6 +126,7 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
   });
 
   const lateHeads = createHeadJoin();
+  const injectFrames = createFrameInjector({ inject: injectObserver });
   const onMessage = createMessageRouter({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
@@ -141,6 +144,12 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
       'upload/sent': async (message, sender) => ({ updated: (await (await pipeline()).sent(message, sender)).length }),
       'response/plan': (_message, sender) => responder.plan(sender),
       'upload/outcome': (message, sender) => responder.outcome(message, sender),
+      // Only the top frame's observer asks, for frames of its own tab.
+      'frames/observe': async (message, sender) => {
+        if (sender.tab?.id === undefined || sender.frameId !== 0) return { injected: false };
+        await injectFrames(sender.tab.id, message.frameId);
+        return { injected: true };
+      },
     },
     page: {
       'popup/get-state': (message) => views.popup(message),

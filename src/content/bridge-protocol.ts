@@ -1,23 +1,38 @@
 /**
  * The event names of the bridge between the MAIN-world hooks and the ISOLATED-world observer.
  *
- * The two worlds share DOM nodes but no JavaScript objects. The ISOLATED world makes a detached
- * element (the bridge node) and hands it to the MAIN world once, at document_start, before any page
- * script runs. After that every message is an event dispatched on that node: events on a detached
- * node reach only listeners on that node, so pages never see them. Nodes travel as
- * `SubmitEvent.submitter`, which is not retargeted across shadow boundaries (`relatedTarget` is),
- * and script-made files as `CustomEvent.detail` (structured-cloned across worlds in Chromium,
- * seen through Xray wrappers in Firefox).
+ * The two worlds share DOM nodes but no JavaScript objects. Every message is an event dispatched
+ * on a detached node, which reaches only listeners on that node, so pages never see it. Nodes
+ * travel as `SubmitEvent.submitter`, which is not retargeted across shadow boundaries
+ * (`relatedTarget` is), and files as `CustomEvent.detail` (structured-cloned across worlds in
+ * Chromium, seen through Xray wrappers in Firefox).
  *
- * A page that learns the bridge node can dispatch the same events: the ISOLATED world treats all
- * of them as claims (never trusted events) and validates every field.
+ * The handshake (issue 13, Observer v2): the MAIN world runs in every frame at document_start;
+ * the ISOLATED world at document_start in the top frame only, and in a subframe when it is
+ * injected later, after page scripts ran. So the handshake must hold against a page that already
+ * runs:
+ * - The MAIN world keeps a detached element D with a CLOSED shadow root holding a node C, and
+ *   listens for the hello on C only. Only an extension context can open a closed root
+ *   (shadow-roots.ts), so a page can neither see the hello nor connect first to blind the frame.
+ * - The ISOLATED world learns D on `window.visualViewport`, an event target that document.open()
+ *   does not clear, where both worlds listen from before any page script (the MAIN world from
+ *   document_start; a late ISOLATED world asks with `ask`, the MAIN world's first-registered
+ *   listener takes the question, stops it and answers at the asker's own detached node).
+ * - It then dispatches its hello, its bridge node as `submitter`, at C, not composed.
+ *
+ * Claims of script-made files are claims: the ISOLATED world validates every field and never
+ * makes them trusted events. Only in a subframe, where the MAIN world is the front line (its
+ * capture listeners on window are the first), a DOM file event's trust mark, read by the MAIN
+ * world from the event itself, is honoured, and only through this authenticated bridge.
  */
 // The names are short: both content scripts carry them, in every frame (issue 13's size budget).
 export const BRIDGE = {
-  /** ISOLATED → document: the bridge node, as `submitter`. */
+  /** ISOLATED → C (inside D's closed root): the bridge node, as `submitter`. */
   hello: 'uw-hi',
-  /** MAIN → document: the MAIN world started after the ISOLATED one; send hello again. */
-  helloAgain: 'uw-hi2',
+  /** MAIN → visualViewport at start, or → the asker's node: D, as `submitter`. */
+  here: 'uw-d',
+  /** ISOLATED → visualViewport: where is D? The asker's detached node as `submitter`. */
+  ask: 'uw-a',
   /** MAIN → bridge: a shadow host or a file input the page is using, as `submitter`. */
   node: 'uw-n',
   /** MAIN → bridge: files the page took or sent by script, in `detail` (see BridgeFiles). */
@@ -71,8 +86,29 @@ export interface BridgePart {
   anonymous?: boolean;
 }
 
+/**
+ * A subframe's MAIN world asks the top frame to have its ISOLATED world injected: `top.postMessage`
+ * of this string. The top frame's observer takes it first and stops it (observer-frames.ts).
+ */
+export const FRAME_REQUEST = 'uw-observe';
+
+/**
+ * How long a file event or a send may wait for its report to be safe before the page gets it: a
+ * subframe's MAIN world waiting for the ISOLATED world to arrive, and a file event in the top frame
+ * waiting for its report to be taken (observer.ts, issue 15 item 5). A page removing its frame in its
+ * own handler loses the report when the page gets the event first. Then the page gets it (nothing
+ * could decide, as when no observer runs) and the report still goes once the observer arrives; a
+ * held file's decision then has its own bound (DECIDE_WITHIN_MS).
+ */
+export const OBSERVER_WAIT_MS = 5000;
+
+/** Channels of DOM file events, claimed by a subframe's MAIN world (the front line there). */
+export type DomChannel = 'file_picker' | 'drag_drop' | 'paste';
+
 export interface BridgeFiles {
-  channel: 'fs_access' | 'programmatic';
+  channel: 'fs_access' | 'programmatic' | DomChannel;
+  /** A DOM event's own isTrusted, read by the MAIN world (honoured only in a subframe). */
+  trusted?: boolean;
   parts: BridgePart[];
   /** Where a programmatic upload went: the request URL as the page gave it, resolved, and the bytes sent. */
   sentTo?: { url: string; bytes: number; via: SendVia };

@@ -17,8 +17,11 @@ export interface BridgeHandlers {
 }
 
 export interface IsolatedBridge {
-  /** (Again) listens on the document for the MAIN world's request for the bridge node. */
-  listen(): void;
+  /**
+   * Meets the MAIN world (called once the bridge is assigned: what waited for it is handed over at
+   * once). False when it did not answer now (in the top frame it may still start after us).
+   */
+  connect(): boolean;
   /** Hooks the page removed or restored, asked of the MAIN world now; `hooks_absent` when it does not answer. */
   tamper(): string[];
   /** Answers a held claim: `p` pass, `h` held (then `a` allowed or `b` blocked). */
@@ -53,11 +56,25 @@ function parsePart(raw: unknown): CollectedFile | undefined {
   return { file, ...(size !== file.size && { size }), ...(r.anonymous === true && { anonymous: true }), ...(relativePath && { relativePath }) };
 }
 
-/** The files of a bridge message, or undefined when it is malformed. */
-export function parseBridgeFiles(detail: unknown): { channel: Channel; files: CollectedFile[]; sentTo: SentTo | undefined; hold?: string } | undefined {
+const DOM_CHANNELS = new Set(['file_picker', 'drag_drop', 'paste']);
+
+export interface ParsedBridgeFiles {
+  channel: Channel;
+  files: CollectedFile[];
+  sentTo: SentTo | undefined;
+  hold?: string;
+  /** A DOM event's own isTrusted, as the MAIN world read it (only with `dom`). */
+  trusted?: boolean;
+}
+
+/**
+ * The files of a bridge message, or undefined when it is malformed. `dom`: a subframe's DOM event
+ * claimed by its MAIN world (front-line.ts) — only those channels, and its trust mark kept.
+ */
+export function parseBridgeFiles(detail: unknown, dom = false): ParsedBridgeFiles | undefined {
   if (!detail || typeof detail !== 'object') return undefined;
   const d = detail as Record<string, unknown>;
-  if (d.channel !== 'fs_access' && d.channel !== 'programmatic') return undefined;
+  if (dom ? !DOM_CHANNELS.has(d.channel as string) : d.channel !== 'fs_access' && d.channel !== 'programmatic') return undefined;
   const parts = d.parts;
   if (!Array.isArray(parts)) return undefined;
   const files = parts.slice(0, LIMITS.filesPerMessage).map(parsePart);
@@ -65,7 +82,7 @@ export function parseBridgeFiles(detail: unknown): { channel: Channel; files: Co
   const sentTo = d.channel === 'programmatic' ? parseSentTo(d.sentTo) : undefined;
   if (d.channel === 'programmatic' && !sentTo) return undefined;
   const hold = typeof d.hold === 'string' && d.hold.length > 0 && d.hold.length <= 16 ? d.hold : undefined;
-  return { channel: d.channel, files: files as CollectedFile[], sentTo, ...(hold && { hold }) };
+  return { channel: d.channel as Channel, files: files as CollectedFile[], sentTo, ...(hold && { hold }), ...(dom && { trusted: d.trusted === true }) };
 }
 
 /** The nearest HTML element at or above `el` (a SubmitEvent's submitter must be one), across shadow roots. */
@@ -75,15 +92,27 @@ function htmlElementAt(el: Element): HTMLElement | undefined {
   return at ?? undefined;
 }
 
-export function connectIsolatedBridge(doc: Document, handlers: BridgeHandlers): IsolatedBridge {
+/**
+ * The handshake (bridge-protocol.ts). `openRoot` opens a closed shadow root (shadow-roots.ts).
+ * `late`: injected after page scripts ran (a subframe): D is taken only as the answer to our own
+ * question, at once; at document_start (the top frame) also from the MAIN world's announcement,
+ * which comes before any page script when the MAIN world starts after us.
+ */
+export function connectIsolatedBridge(win: Window, handlers: BridgeHandlers, openRoot: (element: Element) => ShadowRoot | null, late = false): IsolatedBridge {
+  const doc = win.document;
   const node = doc.createElement('span');
+  const meeting: EventTarget = win.visualViewport ?? win;
   let connected = false;
-  const hello = () => doc.dispatchEvent(new SubmitEvent(BRIDGE.hello, { submitter: node }));
-  const onHelloAgain = () => {
-    // Answered once: afterwards only a page could be asking, to learn the bridge node.
-    if (connected) return;
+  const connect = (d: Element | null | undefined) => {
+    const c = !connected && d instanceof Element ? openRoot(d)?.firstChild : undefined;
+    if (!c) return;
     connected = true;
-    hello();
+    meeting.removeEventListener(BRIDGE.here, onHere);
+    c.dispatchEvent(new SubmitEvent(BRIDGE.hello, { submitter: node }));
+  };
+  const onHere = (event: Event) => {
+    event.stopImmediatePropagation();
+    connect((event as SubmitEvent).submitter);
   };
 
   node.addEventListener(BRIDGE.node, (event) => {
@@ -91,16 +120,19 @@ export function connectIsolatedBridge(doc: Document, handlers: BridgeHandlers): 
     if (element instanceof Element) handlers.node(element);
   });
   node.addEventListener(BRIDGE.files, (event) => handlers.files((event as CustomEvent).detail));
-  node.addEventListener(BRIDGE.rearm, () => {
-    connected = true;
-    handlers.rearm();
-  });
+  node.addEventListener(BRIDGE.rearm, () => handlers.rearm());
 
   // The files of a released event travel in a detached file input: DOM objects need no cloning
   // between the worlds, and the MAIN world reads the very File objects the person gave.
   let carrier: HTMLInputElement | undefined;
-  hello();
   return {
+    connect() {
+      if (!late) meeting.addEventListener(BRIDGE.here, onHere);
+      const asker = doc.createElement('span');
+      asker.addEventListener(BRIDGE.here, (event) => connect((event as SubmitEvent).submitter));
+      meeting.dispatchEvent(new SubmitEvent(BRIDGE.ask, { submitter: asker }));
+      return connected;
+    },
     verdict: (hold, letter) => node.dispatchEvent(new CustomEvent(BRIDGE.verdict, { detail: `${letter}${hold}` })),
     release(target, files, info, handles) {
       const at = htmlElementAt(target);
@@ -119,7 +151,6 @@ export function connectIsolatedBridge(doc: Document, handlers: BridgeHandlers): 
       node.dispatchEvent(new SubmitEvent(BRIDGE.release, { submitter: at }));
       carrier.value = '';
     },
-    listen: () => doc.addEventListener(BRIDGE.helloAgain, onHelloAgain, true),
     tamper() {
       let answer: unknown;
       const onPong = (event: Event) => {

@@ -12,7 +12,7 @@
  */
 import type { Channel } from '../core/schema/identifiers';
 import type { UploadOutcome } from '../core/schema/response';
-import type { SentTo, UploadHeads, UploadObserved, UploadSent } from '../core/schema/messages';
+import type { FramesObserve, SentTo, UploadHeads, UploadObserved, UploadSent } from '../core/schema/messages';
 import type { IsolatedBridge } from './bridge-receiver';
 import type { takeDataTransfer } from './dropped-entries';
 import type { CollectedFile } from './file-head';
@@ -20,7 +20,7 @@ import type { HeldAction } from './response/module-api';
 import type { PlanCache } from './response/plan';
 
 export interface ObserverDeps {
-  send: (message: UploadObserved | UploadHeads | UploadSent | { type: 'response/plan' } | UploadOutcome) => Promise<unknown>;
+  send: (message: UploadObserved | UploadHeads | UploadSent | { type: 'response/plan' } | UploadOutcome | FramesObserve) => Promise<unknown>;
   /** Loads the core (module-loader.ts). */
   loadCore: () => Promise<StartCore>;
   shadowRootOf: (element: Element) => ShadowRoot | null;

@@ -22,11 +22,12 @@
  */
 import type { Channel } from '../core/schema/identifiers';
 import { LIMITS } from '../core/schema/limits';
-import type { ReleaseInfo } from './bridge-protocol';
-import { connectIsolatedBridge } from './bridge-receiver';
+import { OBSERVER_WAIT_MS, type ReleaseInfo } from './bridge-protocol';
+import { connectIsolatedBridge, parseBridgeFiles } from './bridge-receiver';
 import { takeDataTransfer } from './dropped-entries';
 import { dropHandles, releaseInfoOf } from './held-transfer';
 import { factsOf, type CollectedFile } from './file-head';
+import { frameRequestListener, observeFramesAfterLoad } from './observer-frames';
 import type { ObserverCore, ObserverDeps, ObserverShell, Remembered, ReportOptions } from './observer-api';
 import { planCache } from './response/plan';
 
@@ -39,12 +40,21 @@ const MAX_DEPTH = 32;
 /** The background answered this frame within this long: its worker runs (it stops after 30 s idle). */
 const AWAKE_MS = 20_000;
 /** A file event waiting for its report to be taken reaches the page after this long at most. */
-const DELIVERY_WAIT_MS = 5_000;
+const DELIVERY_WAIT_MS = OBSERVER_WAIT_MS;
 
 const signatureOf = (f: { name: string; size: number; lastModified?: number }) => `${f.name}\u0000${f.size}\u0000${f.lastModified ?? ''}`;
 const itemSignature = ({ file, size }: CollectedFile) => signatureOf({ name: file.name, size: size ?? file.size, lastModified: file.lastModified });
 
 export function startUploadObserver(win: Window, given: ObserverDeps): void {
+  /**
+   * A subframe: injected on demand, after page scripts ran (observer-frames.ts), its MAIN world being
+   * the front line. Without a MAIN world to meet (its script could not start there), this observer
+   * listens itself, as in the top frame: late, but better than not at all.
+   */
+  const subframe = win !== win.top;
+  let late = subframe;
+  /** Hosts of shadow roots the MAIN world saw created (a subframe's MAIN world listens on those). */
+  const announced = new WeakSet<Element>();
   const handledEvents = new WeakSet<Event>();
   const lastSelection = new WeakMap<HTMLInputElement, { signature: string; at: number }>();
   const hooked = new WeakSet<EventTarget>();
@@ -130,9 +140,9 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
   const shouldHold = (event: Event) => event.isTrusted && (shell.plans.known()?.hold ?? true);
 
   /** Reports a held action at once, then lets the core decide it; true when the page may have the files. */
-  const decide = (channel: Channel, collected: CollectedFile[], startedAt: number, tamper: string[]): Promise<boolean> => {
+  const decide = (channel: Channel, collected: CollectedFile[], startedAt: number, tamper: string[], trusted = true): Promise<boolean> => {
     const actionId = deps.newActionId();
-    const replies = report(channel, true, collected, { tamper, hold: actionId });
+    const replies = report(channel, trusted, collected, { tamper, hold: actionId });
     const files = collected.map((c) => ({ name: c.file.name, size: c.size ?? c.file.size }));
     // No core (the extension went away): nothing can decide, and the file goes.
     return withCore((c) => c.settle({ actionId, startedAt, files, replies })).catch(() => true);
@@ -260,6 +270,9 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
     target.addEventListener('input', onFileInput, true);
   };
   const hookElement = (el: Element) => {
+    // A subframe: the MAIN world watches inputs, the roots it saw created and open ones; here only
+    // closed roots the parser made (declarative shadow DOM), which it cannot open.
+    if (late && (el instanceof HTMLInputElement || announced.has(el) || el.shadowRoot)) return;
     if (el instanceof HTMLInputElement) {
       if (el.type === 'file') {
         listenOn(el);
@@ -283,18 +296,53 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
     if ((event as DragEvent).dataTransfer?.types.includes('Files')) warm();
   };
 
+  const onFrameRequest = frameRequestListener(win, deps.send);
   const arm = () => {
-    win.addEventListener('change', onFileInput, true);
-    win.addEventListener('input', onFileInput, true);
-    win.addEventListener('drop', onDrop, true);
-    win.addEventListener('paste', onPaste, true);
+    // A subframe's MAIN world takes file events first (main-world/front-line.ts) and hands them over.
+    if (!late) {
+      win.addEventListener('change', onFileInput, true);
+      win.addEventListener('input', onFileInput, true);
+      win.addEventListener('drop', onDrop, true);
+      win.addEventListener('paste', onPaste, true);
+      if (!subframe) win.addEventListener('message', onFrameRequest, true);
+    }
     win.addEventListener('dragenter', onDragEnter, true);
     for (const type of ['pointerdown', 'focusin', 'keydown']) win.addEventListener(type, onInteraction, true);
-    bridge.listen();
+  };
+
+  /**
+   * A subframe's DOM file event, claimed by its MAIN world (the front line there): its trust mark
+   * counts, the bridge being authenticated (bridge-protocol.ts). Answered at once: `p` reported and
+   * the page has it; `h` held, then `a`/`b` — as a file event held here would be.
+   */
+  const onDomClaim = (detail: unknown) => {
+    const parsed = late ? parseBridgeFiles(detail, true) : undefined;
+    const hold = parsed?.hold;
+    if (!parsed) {
+      // Nothing to report (none come in the top frame): the page's event goes on.
+      const claimed = (detail as { hold?: unknown } | null)?.hold;
+      return void (typeof claimed === 'string' && bridge.verdict(claimed, 'p'));
+    }
+    const { channel, files: collected, trusted = false } = parsed;
+    const tamper = bridge.tamper();
+    if (!hold) return void report(channel, trusted, collected, { tamper });
+    // Held by the plan only when trusted (shouldHold); any until its report was taken.
+    if (!trusted || shell.plans.known()?.hold === false) {
+      const { taken } = send(channel, trusted, collected, { tamper });
+      if (deps.now() - answeredAt < AWAKE_MS) return bridge.verdict(hold, 'p');
+      // Until the report is taken (see the head of this file), then given back.
+      bridge.verdict(hold, 'h');
+      void Promise.race([taken, new Promise((resolve) => setTimeout(resolve, DELIVERY_WAIT_MS))]).then(() => bridge.verdict(hold, 'a'));
+      return;
+    }
+    bridge.verdict(hold, 'h');
+    void decide(channel, collected, deps.now(), tamper, trusted).then((allowed) => bridge.verdict(hold, allowed ? 'a' : 'b'));
   };
 
   /** A claim from the hooks. A held one is answered now, inside the page's call: the core decides later. */
   const onBridgedFiles = (detail: unknown) => {
+    const channel = (detail as { channel?: unknown } | null)?.channel;
+    if (channel === 'file_picker' || channel === 'drag_drop' || channel === 'paste') return onDomClaim(detail);
     if (core) return core.files(detail);
     const hold = (detail as { hold?: unknown } | null)?.hold;
     const held = typeof hold === 'string' && hold.length > 0 && hold.length <= 16 ? hold : undefined;
@@ -302,8 +350,14 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
     void withCore((c) => c.files(detail, held)).catch(() => held && bridge.verdict(held, 'a'));
   };
 
-  const bridge = connectIsolatedBridge(win.document, { node: hookElement, files: onBridgedFiles, rearm: arm });
+  const onNode = (el: Element) => {
+    if (late) announced.add(el);
+    else hookElement(el);
+  };
+  const bridge = connectIsolatedBridge(win, { node: onNode, files: onBridgedFiles, rearm: arm }, deps.shadowRootOf, late);
+  if (!bridge.connect() && subframe) late = false;
   arm();
+  if (!subframe) observeFramesAfterLoad(win, deps.send);
 }
 
 function isFileInputOrLabel(target: EventTarget): boolean {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { CHROME_EXTENSION_DIR, CHROME_EXTENSION_ID, chromiumPath } from './paths';
-import { isSimulatedSite, renderSite, siteFile } from './sites';
+import { HANGING_PATH, isSimulatedSite, renderSite, siteFile } from './sites';
 
 export interface ChromiumSession {
   context: BrowserContext;
@@ -46,6 +46,8 @@ export async function launchChromium(
   });
   await context.route(isSimulatedSite, (route) => {
     const url = new URL(route.request().url());
+    // Never answered (sites.ts): the request stays pending.
+    if (url.pathname === HANGING_PATH) return;
     const file = siteFile(url);
     if (file) {
       return route.fulfill({

@@ -64,10 +64,15 @@ export function siteFile(url: URL): SiteFile | undefined {
   return SITE_FILES[`${url.hostname}${url.pathname}`];
 }
 
+/** A request the simulated sites never answer: an image of it keeps a page from its `load` event. */
+export const HANGING_PATH = '/observer/hang';
+
 function observerPage(url: URL, site: SiteSpec): string {
   const frame = url.searchParams.get('frame');
   const port = url.port ? `:${url.port}` : '';
-  const extra = frame ? `<iframe id="frame" src="${url.protocol}//${frame.replace('/', `${port}/`)}"></iframe>` : '';
+  let extra = frame ? `<iframe id="frame" src="${url.protocol}//${frame.replace('/', `${port}/`)}"></iframe>` : '';
+  // ?loading: the page never reaches `load` (its observer's sweep of subframes after the load never comes).
+  if (url.searchParams.has('loading')) extra += `<img src="${HANGING_PATH}" alt="">`;
   return fixture('observer/lab').replace('{{TITLE}}', site.title).replace('{{EXTRA}}', extra);
 }
 

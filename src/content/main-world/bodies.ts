@@ -26,14 +26,15 @@ function fileOf(blob: Blob): File | undefined {
   return isFile(blob) ? blob : chunkParents.get(blob);
 }
 
-function filePart(file: File): BridgePart {
+/** A file as the bridge carries it; `path`: where it was inside a dropped folder. */
+export function filePart(file: File, path = file.webkitRelativePath): BridgePart {
   return {
     blob: file,
     name: file.name,
     size: file.size,
     type: file.type,
     lastModified: file.lastModified,
-    ...(file.webkitRelativePath ? { relativePath: file.webkitRelativePath } : {}),
+    ...(path ? { relativePath: path } : {}),
   };
 }
 

@@ -1,12 +1,17 @@
-/** The MAIN world's end of the bridge (see bridge-protocol.ts). */
-import { BRIDGE, type BridgeFiles, type ReleaseInfo } from '../bridge-protocol';
+/**
+ * The MAIN world's end of the bridge (see bridge-protocol.ts for the handshake). In a subframe the
+ * ISOLATED world comes later, on demand (observer-frames.ts): until it is there, files and sends are
+ * kept here (bounded) and the top frame is asked to have it injected; a send or a file event that
+ * could be held waits for it like a held file waits for its decision, at most OBSERVER_WAIT_MS.
+ */
+import { BRIDGE, FRAME_REQUEST, OBSERVER_WAIT_MS, type BridgeFiles, type ReleaseInfo } from '../bridge-protocol';
 import { tamperedHooks } from './disguise';
 import { releaseHeld } from './release';
 
 const { apply } = Reflect;
 const addListener = EventTarget.prototype.addEventListener;
-const removeListener = EventTarget.prototype.removeEventListener;
 const dispatch = EventTarget.prototype.dispatchEvent;
+const stopImmediate = Event.prototype.stopImmediatePropagation;
 const NativeSubmitEvent = typeof SubmitEvent === 'function' ? SubmitEvent : undefined;
 const NativeCustomEvent = CustomEvent;
 const NativeEvent = Event;
@@ -14,7 +19,14 @@ const NativeHTMLInputElement = HTMLInputElement;
 const NativeElement = Element;
 const parseJson = JSON.parse;
 const NativePromise = Promise;
+const promiseThen = Promise.prototype.then;
 const stringSlice = String.prototype.slice;
+const createElement = Document.prototype.createElement;
+const attachShadow = Element.prototype.attachShadow;
+const appendChild = Node.prototype.appendChild;
+const nativeSetTimeout = setTimeout;
+const nativePostMessage = postMessage;
+const perfNow = performance.now.bind(performance);
 const submitterOf = NativeSubmitEvent && Reflect.getOwnPropertyDescriptor(NativeSubmitEvent.prototype, 'submitter')?.get;
 const detailOf = Reflect.getOwnPropertyDescriptor(NativeCustomEvent.prototype, 'detail')?.get;
 
@@ -27,10 +39,28 @@ export interface MainBridge {
   rearm(): void;
   /** Hands the files over for a decision before the page may send or read them (absent in tests of observation alone). */
   ask?(files: BridgeFiles): Verdict;
+  /** A subframe: asks the top frame for this frame's ISOLATED world (a sign that a file may come). */
+  request?(): void;
 }
 
-export function connectMainBridge(doc: Document): MainBridge {
+/** Claims kept for a subframe's ISOLATED world; beyond this many the page's calls go unobserved. */
+const MAX_QUEUED = 200;
+/** A subframe asks the top frame again after this long without an ISOLATED world. */
+const REQUEST_EVERY_MS = 1000;
+const isDomChannel = (channel: string) => channel !== 'programmatic' && channel !== 'fs_access';
+
+interface Queued {
+  files: BridgeFiles;
+  /** Set while the page's call (or a file event) waits for a verdict. */
+  resolve?: (allowed: boolean) => void;
+}
+
+/** `subframe`: the ISOLATED world comes on demand, so claims are kept until it does. */
+export function connectMainBridge(win: Window & typeof globalThis, subframe = false): MainBridge {
+  const doc = win.document;
   let bridge: Element | undefined;
+  let queued: Queued[] = [];
+  let requestedAt = -Infinity;
   // Null-prototype records: the page cannot intercept them by patching Map or Object.prototype.
   const waiting: Record<string, (allowed: boolean) => void> = Object.create(null) as Record<string, (allowed: boolean) => void>;
   const answered: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -39,7 +69,8 @@ export function connectMainBridge(doc: Document): MainBridge {
   let releaseHandles: unknown;
   let nextId = 0;
 
-  const submitter = (event: Event) => (submitterOf ? (apply(submitterOf, event, []) as HTMLElement | null) : null);
+  // The native getter (a page cannot fake it); happy-dom (unit tests) has a plain property instead.
+  const submitter = (event: Event) => (submitterOf ? (apply(submitterOf, event, []) as HTMLElement | null) : (event as SubmitEvent).submitter);
   const detail = (event: Event) => (detailOf ? (apply(detailOf, event, []) as unknown) : undefined);
 
   const onVerdict = (event: Event) => {
@@ -82,12 +113,9 @@ export function connectMainBridge(doc: Document): MainBridge {
   };
 
   const onHello = (event: Event) => {
-    const node = (event as SubmitEvent).submitter;
+    const node = submitter(event);
     if (bridge || !node) return;
     bridge = node;
-    apply(removeListener, doc, [BRIDGE.hello, onHello, true]);
-    // Tells the observer the bridge is up, so it stops answering requests for the node.
-    apply(dispatch, node, [new NativeEvent(BRIDGE.rearm)]);
     // The observer asks before it reports a DOM event: are the hooks still in place?
     apply(addListener, node, [BRIDGE.ping, () => apply(dispatch, node, [new NativeCustomEvent(BRIDGE.pong, { detail: tamperedHooks().join(',') })])]);
     apply(addListener, node, [BRIDGE.verdict, onVerdict]);
@@ -95,29 +123,107 @@ export function connectMainBridge(doc: Document): MainBridge {
     apply(addListener, node, [BRIDGE.releaseInfo, onReleaseInfo]);
     apply(addListener, node, [BRIDGE.releaseHandles, onReleaseHandles]);
     apply(addListener, node, [BRIDGE.release, onRelease]);
+    drain();
   };
-  apply(addListener, doc, [BRIDGE.hello, onHello, true]);
-  // If the observer started first, its hello is gone: ask for it again (no page script has run yet).
-  apply(dispatch, doc, [new NativeEvent(BRIDGE.helloAgain)]);
 
   const send = (event: Event) => {
     if (bridge) apply(dispatch, bridge, [event]);
   };
+  const sendFiles = (files: BridgeFiles) => send(new NativeCustomEvent(BRIDGE.files, { detail: files }));
+  const askNow = (files: BridgeFiles): Verdict => {
+    const id = `${++nextId}`;
+    send(new NativeCustomEvent(BRIDGE.files, { detail: { ...files, hold: id } }));
+    const now = answered[id];
+    delete answered[id];
+    // `h`: held, the verdict comes later; `a`/`b`: decided at once; `p` or no answer (no observer): pass.
+    if (now === 'h') return new NativePromise<boolean>((resolve) => (waiting[id] = resolve));
+    if (now === 'a' || now === 'b') return NativePromise.resolve(now === 'a');
+    return 'pass';
+  };
+
+  const request = () => {
+    const now = perfNow();
+    if (bridge || !subframe || now - requestedAt < REQUEST_EVERY_MS) return;
+    requestedAt = now;
+    const top = win.top;
+    try {
+      // The native first: a same-origin top page may have replaced its postMessage.
+      apply(nativePostMessage, top, [FRAME_REQUEST, '*']);
+    } catch {
+      try {
+        // A cross-origin top (its postMessage is the browser's own; this realm's cannot be called on it).
+        top?.postMessage(FRAME_REQUEST, '*');
+      } catch {
+        // No top to ask: the top frame's sweep after its load still comes.
+      }
+    }
+  };
+  const enqueue = (files: BridgeFiles, resolve?: (allowed: boolean) => void) => {
+    request();
+    if (queued.length >= MAX_QUEUED) return resolve?.(true);
+    const item: Queued = { files, resolve };
+    queued[queued.length] = item;
+    if (!resolve) return;
+    // Nothing could decide in time: the page gets it now; the report still goes when the observer arrives.
+    nativeSetTimeout(() => {
+      if (item.resolve) item.resolve(true);
+      item.resolve = undefined;
+    }, OBSERVER_WAIT_MS);
+  };
+  /** The ISOLATED world is here: what waited for it, in order. */
+  const drain = () => {
+    const items = queued;
+    queued = [];
+    for (let i = 0; i < items.length; i++) {
+      const { files, resolve } = items[i]!;
+      items[i]!.resolve = undefined;
+      if (!resolve) {
+        sendFiles(files);
+        continue;
+      }
+      const verdict = askNow(files);
+      // A pass of a send: it runs now and is reported as sent; a DOM event the observer reported itself.
+      if (verdict !== 'pass') apply(promiseThen, verdict, [resolve]);
+      else {
+        if (!isDomChannel(files.channel)) sendFiles(files);
+        resolve(true);
+      }
+    }
+  };
+
+  // The handshake (bridge-protocol.ts): C inside D's closed root hears the hello. In the top frame D
+  // is announced now, to the observer already there; a subframe's is made when its observer asks
+  // (no work at document_start in every frame for an observer that may never come).
+  let d: HTMLElement | undefined;
+  const here = () => {
+    if (!d) {
+      d = apply(createElement, doc, ['span']) as HTMLElement;
+      const c = apply(createElement, doc, ['span']) as HTMLElement;
+      apply(appendChild, apply(attachShadow, d, [{ mode: 'closed' }]), [c]);
+      apply(addListener, c, [BRIDGE.hello, onHello]);
+    }
+    return NativeSubmitEvent && new NativeSubmitEvent(BRIDGE.here, { submitter: d });
+  };
+  const meeting = win.visualViewport ?? win;
+  apply(addListener, meeting, [
+    BRIDGE.ask,
+    (event: Event) => {
+      apply(stopImmediate, event, []);
+      const asker = submitter(event);
+      if (asker) apply(dispatch, asker, [here()]);
+    },
+  ]);
+  if (!subframe) apply(dispatch, meeting, [here()]);
+
   return {
     node: (node) => NativeSubmitEvent && send(new NativeSubmitEvent(BRIDGE.node, { submitter: node as HTMLElement })),
-    files: (files) => send(new NativeCustomEvent(BRIDGE.files, { detail: files })),
+    files: (files) => (bridge || !subframe ? sendFiles(files) : enqueue(files)),
     rearm: () => send(new NativeEvent(BRIDGE.rearm)),
     ask(files) {
-      // No observer to ask (it was never connected): nothing can decide, so nothing is held.
-      if (!bridge) return 'pass';
-      const id = `${++nextId}`;
-      send(new NativeCustomEvent(BRIDGE.files, { detail: { ...files, hold: id } }));
-      const now = answered[id];
-      delete answered[id];
-      // `h`: held, the verdict comes later; `a`/`b`: decided at once; `p` or no answer (no observer): pass.
-      if (now === 'h') return new NativePromise<boolean>((resolve) => (waiting[id] = resolve));
-      if (now === 'a' || now === 'b') return NativePromise.resolve(now === 'a');
-      return 'pass';
+      if (bridge) return askNow(files);
+      // A subframe's observer is on its way; elsewhere none was ever connected: nothing can decide, so nothing is held.
+      return subframe ? new NativePromise<boolean>((resolve) => enqueue(files, resolve)) : 'pass';
     },
+    request,
   };
 }

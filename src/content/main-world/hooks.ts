@@ -38,7 +38,8 @@ function isFileInput(value: unknown): value is HTMLInputElement {
   return value instanceof HTMLInputElement && value.type === 'file';
 }
 
-export function installHooks(win: Window & typeof globalThis, bridge: MainBridge): void {
+/** `watch`: a subframe's front line listens on shadow roots and script-opened inputs itself (front-line.ts). */
+export function installHooks(win: Window & typeof globalThis, bridge: MainBridge, watch?: (target: EventTarget) => void): void {
   const baseUrl = () => win.document.baseURI;
   const resolveUrl = (target: unknown) => {
     try {
@@ -54,9 +55,16 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
   };
 
   // Shadow roots and file inputs.
-  wrapMethod(win.Element?.prototype, 'attachShadow', (host) => bridge.node(host as Element));
+  wrapMethod(win.Element?.prototype, 'attachShadow', (host, _args, root) => {
+    bridge.node(host as Element);
+    if (root instanceof ShadowRoot) watch?.(root);
+  });
   const announceInput = (input: unknown) => {
-    if (isFileInput(input)) bridge.node(input);
+    if (!isFileInput(input)) return;
+    bridge.node(input);
+    watch?.(input);
+    // A picker opens: a subframe's observer is asked for now.
+    bridge.request?.();
   };
   // click() is HTMLElement's; showPicker() is the input's own.
   wrapMethod(win.HTMLElement?.prototype, 'click', announceInput, true);

@@ -65,9 +65,12 @@ function dataTransferWith(files: File[], strings: [string, string][] = []): Data
   return dt;
 }
 
-/** Re-dispatches the held event at `target`; returns false when this browser cannot make it. */
-export function releaseHeld(target: Element, carrier: HTMLInputElement, info: ReleaseInfo, handles?: unknown): boolean {
-  const files = filesIn(carrier);
+/** Re-dispatches the held event at `target` with the carrier's files; returns false when this browser cannot make it. */
+export const releaseHeld = (target: Element, carrier: HTMLInputElement, info: ReleaseInfo, handles?: unknown): boolean =>
+  releaseFiles(target, filesIn(carrier), info, handles);
+
+/** Re-dispatches a held event at `target` with these files (a subframe's front line holds them itself). */
+export function releaseFiles(target: Element, files: File[], info: ReleaseInfo, handles?: unknown): boolean {
   // File System Access handles exist in Chromium only; Firefox's build leaves this out.
   if (!import.meta.env.FIREFOX) rememberHandles(files, handles);
   if (info.kind === 'input') {

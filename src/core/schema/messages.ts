@@ -102,6 +102,17 @@ export const UploadSent = z.object({
 });
 export type UploadSent = z.infer<typeof UploadSent>;
 
+/**
+ * Sent by the top frame's observer: give subframes their observer (issue 13, Observer v2; see
+ * src/content/observer-frames.ts). `frameId`: the one frame that asked (Firefox resolves it); without
+ * it, every frame of the tab (frames that have it ignore it).
+ */
+export const FramesObserve = z.object({
+  type: z.literal('frames/observe'),
+  frameId: z.number().int().positive().optional(),
+});
+export type FramesObserve = z.infer<typeof FramesObserve>;
+
 /** Sent by the popup when the person has looked at the list: clears the badge. */
 export const PopupSeen = z.object({ type: z.literal('popup/seen') });
 export type PopupSeen = z.infer<typeof PopupSeen>;
@@ -198,7 +209,7 @@ export const OptionsState = z.object({
 export type OptionsState = z.infer<typeof OptionsState>;
 
 /** Which senders may use each message: content scripts never reach extension-page handlers. */
-export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved, UploadHeads, UploadSent, ResponsePlanRequest, UploadOutcome]);
+export const CONTENT_MESSAGES = z.discriminatedUnion('type', [UploadObserved, UploadHeads, UploadSent, ResponsePlanRequest, UploadOutcome, FramesObserve]);
 export const EXTENSION_PAGE_MESSAGES = z.discriminatedUnion('type', [PopupSeen, PopupGetState, OptionsGetState, OptionsRequeueDeadLetters]);
 export type ContentMessage = z.infer<typeof CONTENT_MESSAGES>;
 export type ExtensionPageMessage = z.infer<typeof EXTENSION_PAGE_MESSAGES>;

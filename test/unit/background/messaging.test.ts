@@ -16,6 +16,7 @@ function router() {
     'upload/heads': vi.fn(async () => 'heads'),
     'response/plan': vi.fn(async () => 'plan'),
     'upload/outcome': vi.fn(async () => 'outcome'),
+    'frames/observe': vi.fn(async () => 'frames'),
   };
   const page = {
     'popup/seen': vi.fn(async () => 'seen-ok'),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BRIDGE } from '../../../src/content/bridge-protocol';
 import { startUploadObserver } from '../../../src/content/observer';
 import type { ObserverCore, ObserverDeps } from '../../../src/content/observer-api';
+import { fakeMainSide } from '../support/main-side';
 
 type Sent = Parameters<ObserverDeps['send']>[0];
 
@@ -14,21 +15,10 @@ const sent: Sent[] = [];
 let answering = false;
 let take!: () => void;
 const taken = new Promise<void>((resolve) => (take = resolve));
-startUploadObserver(window, {
-  send: (message) => {
-    sent.push(message);
-    return answering ? Promise.resolve({}) : new Promise(() => undefined);
-  },
-  loadCore: async () => () => ({ heads: () => taken }) as unknown as ObserverCore,
-  shadowRootOf: () => null,
-  newActionId: () => `action-${sent.length}`,
-  now: () => 0,
-});
-
+const main = fakeMainSide();
 /** The MAIN world's side of the bridge: hooks in place (pong), and a held event given back (release). */
 const given: string[] = [];
-document.addEventListener(BRIDGE.hello, (event) => {
-  const node = (event as SubmitEvent).submitter!;
+main.onHello((node) => {
   node.addEventListener(BRIDGE.ping, () => node.dispatchEvent(new CustomEvent(BRIDGE.pong, { detail: '' })));
   node.addEventListener(BRIDGE.release, (release) => {
     const target = (release as SubmitEvent).submitter!;
@@ -36,7 +26,17 @@ document.addEventListener(BRIDGE.hello, (event) => {
     target.dispatchEvent(new Event('change', { bubbles: true }));
   });
 });
-document.dispatchEvent(new Event(BRIDGE.helloAgain));
+
+startUploadObserver(window, {
+  send: (message) => {
+    sent.push(message);
+    return answering ? Promise.resolve({}) : new Promise(() => undefined);
+  },
+  loadCore: async () => () => ({ heads: () => taken }) as unknown as ObserverCore,
+  shadowRootOf: main.shadowRootOf,
+  newActionId: () => `action-${sent.length}`,
+  now: () => 0,
+});
 
 function fileInput(seen: string[]) {
   const input = document.createElement('input');
