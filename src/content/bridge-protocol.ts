@@ -61,6 +61,12 @@ export const BRIDGE = {
   releaseHandles: 'uw-rh',
   /** ISOLATED → bridge: re-dispatch the held event at this target (`submitter`) with the carrier's files. */
   release: 'uw-rl',
+  /**
+   * MAIN → bridge: would a DOM file event pass now, unstopped? `detail`: `t` or `u` (its isTrusted)
+   * then an id; the ISOLATED world answers at once with the verdict `p` for that id when it would
+   * (see main-world/front-line.ts: a dropped folder then reaches the page as it is).
+   */
+  probe: 'uw-pb',
 } as const;
 
 /** How a held DOM event is given back to the page once allowed (see docs/observer.md, "Holding"). */

@@ -14,6 +14,8 @@ export interface BridgeHandlers {
   /** Files the page took or sent by script, unchecked (parseBridgeFiles checks them); a `hold` claim waits for `verdict(hold, …)`. */
   files: (detail: unknown) => void;
   rearm: () => void;
+  /** Would a DOM file event with this isTrusted pass now, unheld (the MAIN world asks before it lets a folder drop through)? */
+  passes?: (trusted: boolean) => boolean;
 }
 
 export interface IsolatedBridge {
@@ -121,6 +123,11 @@ export function connectIsolatedBridge(win: Window, handlers: BridgeHandlers, ope
   });
   node.addEventListener(BRIDGE.files, (event) => handlers.files((event as CustomEvent).detail));
   node.addEventListener(BRIDGE.rearm, () => handlers.rearm());
+  node.addEventListener(BRIDGE.probe, (event) => {
+    const detail: unknown = (event as CustomEvent).detail;
+    if (typeof detail !== 'string' || detail.length < 2 || detail.length > 17) return;
+    if (handlers.passes?.(detail[0] === 't')) node.dispatchEvent(new CustomEvent(BRIDGE.verdict, { detail: `p${detail.slice(1)}` }));
+  });
 
   // The files of a released event travel in a detached file input: DOM objects need no cloning
   // between the worlds, and the MAIN world reads the very File objects the person gave.

@@ -315,6 +315,8 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
    * counts, the bridge being authenticated (bridge-protocol.ts). Answered at once: `p` reported and
    * the page has it; `h` held, then `a`/`b` — as a file event held here would be.
    */
+  const unheld = (trusted: boolean) => !trusted || shell.plans.known()?.hold === false;
+  const awake = () => deps.now() - answeredAt < AWAKE_MS;
   const onDomClaim = (detail: unknown) => {
     const parsed = late ? parseBridgeFiles(detail, true) : undefined;
     const hold = parsed?.hold;
@@ -327,9 +329,9 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
     const tamper = bridge.tamper();
     if (!hold) return void report(channel, trusted, collected, { tamper });
     // Held by the plan only when trusted (shouldHold); any until its report was taken.
-    if (!trusted || shell.plans.known()?.hold === false) {
+    if (unheld(trusted)) {
       const { taken } = send(channel, trusted, collected, { tamper });
-      if (deps.now() - answeredAt < AWAKE_MS) return bridge.verdict(hold, 'p');
+      if (awake()) return bridge.verdict(hold, 'p');
       // Until the report is taken (see the head of this file), then given back.
       bridge.verdict(hold, 'h');
       void Promise.race([taken, new Promise((resolve) => setTimeout(resolve, DELIVERY_WAIT_MS))]).then(() => bridge.verdict(hold, 'a'));
@@ -354,7 +356,13 @@ export function startUploadObserver(win: Window, given: ObserverDeps): void {
     if (late) announced.add(el);
     else hookElement(el);
   };
-  const bridge = connectIsolatedBridge(win, { node: onNode, files: onBridgedFiles, rearm: arm }, deps.shadowRootOf, late);
+  const bridge = connectIsolatedBridge(
+    win,
+    // A DOM file event would pass at once (the MAIN world lets a dropped folder through then, entries and all).
+    { node: onNode, files: onBridgedFiles, rearm: arm, passes: (trusted) => unheld(trusted) && awake() },
+    deps.shadowRootOf,
+    late,
+  );
   if (!bridge.connect() && subframe) late = false;
   arm();
   if (!subframe) observeFramesAfterLoad(win, deps.send);

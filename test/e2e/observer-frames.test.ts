@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import type { ChromiumSession } from '../harness/chromium';
 import { startChromiumRig, type Rig } from '../harness/extension-rig';
+import { dropPaths } from '../harness/actions';
 import { deliveringTo } from '../harness/policy-files';
 import { scratchFiles } from '../harness/scratch-files';
 import { storedEvents } from '../harness/stored-events';
@@ -20,6 +21,9 @@ const files = scratchFiles({
   'after-observer.csv': 'id,iban\n2,DE01\n',
   'after-forgery.csv': 'id,iban\n3,DE02\n',
   'warm-up.csv': 'id\n0\n',
+  'first-folder/first-drop.txt': 'one\n',
+  'second-folder/notes/second-drop.md': '# two\n',
+  'second-folder/second-drop.csv': 'id\n2\n',
 });
 
 beforeAll(async () => {
@@ -87,6 +91,25 @@ describe('Chromium: a cross-origin subframe, observed on demand', () => {
     await expect.poll(async () => (await picked(frame)).map((p) => p.names[0])).toEqual(['before-observer.csv', 'after-observer.csv']);
     // The requests for an observer never reached the top page.
     expect(await page.evaluate(() => (window as unknown as { __messages: unknown[] }).__messages)).toEqual([]);
+    await page.close();
+  });
+
+  it('a folder dropped in a frame whose observer is there reaches the page as a folder; its files are reported with their paths', async () => {
+    const { page, frame } = await framedLab(false);
+    const zone = page.frameLocator('#frame').locator('#dropzone');
+    // The first drop may come before the frame's observer (or before it knows the frame's plan): it is
+    // then held and given back as the files inside. Once it is there and nothing is held, the page
+    // gets the drop itself.
+    await dropPaths(page, zone, [files.path('first-folder')]);
+    expect(await deliveredOnce('first-drop.txt')).toHaveLength(1);
+    await dropPaths(page, zone, [files.path('second-folder')]);
+    await rig.console.waitForEvents((all) => all.filter((e) => e.file.name.startsWith('second-drop')).length === 2);
+    const second = (await rig.console.events()).filter((e) => e.file.name.startsWith('second-drop'));
+    expect(second.map((e) => e.file.relativePath).sort()).toEqual(['second-folder/notes/second-drop.md', 'second-folder/second-drop.csv']);
+    expect(new Set(second.map((e) => e.actionId)).size).toBe(1);
+    for (const e of second) expect(e).toMatchObject({ channel: 'drag_drop', trustedEvent: true, destination: { serviceId: 'wetransfer', trusted: false } });
+    const dropped = await frame.evaluate(() => (window as unknown as { __dropped: { trusted: boolean; items: string[] }[] }).__dropped);
+    expect(dropped.at(-1)).toEqual({ trusted: true, items: ['folder'] });
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 /** User actions on a page: pick, drop (trusted, through CDP) and paste files. */
-import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
+import type { BrowserContext, ElementHandle, Locator, Page } from 'playwright-core';
 
 export interface FilePayload {
   name: string;
@@ -18,9 +18,10 @@ export async function pickFiles(page: Page, target: string | ElementHandle, file
  * the file manager: CDP Input.dispatchDragEvent with paths on disk.
  * https://chromedevtools.github.io/devtools-protocol/tot/Input/#method-dispatchDragEvent
  */
-export async function dropPaths(page: Page, selector: string, paths: string[]): Promise<void> {
-  const box = await page.locator(selector).boundingBox();
-  if (!box) throw new Error(`${selector} is not visible`);
+export async function dropPaths(page: Page, selector: string | Locator, paths: string[]): Promise<void> {
+  // A Locator reaches into frames (page.frameLocator); its box is in the page's coordinates.
+  const box = await (typeof selector === 'string' ? page.locator(selector) : selector).boundingBox();
+  if (!box) throw new Error(`${String(selector)} is not visible`);
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
   const cdp = await page.context().newCDPSession(page);

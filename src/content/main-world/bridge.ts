@@ -41,6 +41,8 @@ export interface MainBridge {
   ask?(files: BridgeFiles): Verdict;
   /** A subframe: asks the top frame for this frame's ISOLATED world (a sign that a file may come). */
   request?(): void;
+  /** True when the ISOLATED world is here and says a DOM file event with this isTrusted would pass now, unheld. */
+  passes?(trusted: boolean): boolean;
 }
 
 /** Claims kept for a subframe's ISOLATED world; beyond this many the page's calls go unobserved. */
@@ -225,5 +227,13 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
       return subframe ? new NativePromise<boolean>((resolve) => enqueue(files, resolve)) : 'pass';
     },
     request,
+    passes(trusted) {
+      if (!bridge) return false;
+      const id = `${++nextId}`;
+      send(new NativeCustomEvent(BRIDGE.probe, { detail: `${trusted ? 't' : 'u'}${id}` }));
+      const now = answered[id];
+      delete answered[id];
+      return now === 'p';
+    },
   };
 }

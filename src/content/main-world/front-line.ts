@@ -235,10 +235,18 @@ export function frontLine(win: Window & typeof globalThis, bridge: MainBridge): 
       for (const file of files) parts[parts.length] = domPart(file);
       return claim(channel, event, parts, stop, then(parts));
     }
-    // Folders are read after the event: the drop waits here, and is given back with their files.
+    const trusted = event.isTrusted;
+    // Nothing would hold it (the observer is here, knows no file is held and the extension is awake):
+    // the page gets the drop as it is, folders and all, and their files are read meanwhile and reported.
+    if (drop && bridge.passes?.(trusted)) {
+      void walk(files, folders).then((parts) => bridge.files({ channel, trusted, parts }));
+      return;
+    }
+    // Folders are read after the event: the drop waits here, and is given back with their files
+    // (a DataTransfer made by script has no directory entries).
     stop();
     void walk(files, folders).then((parts) => {
-      const verdict = bridge.ask ? bridge.ask({ channel, trusted: event.isTrusted, parts }) : 'pass';
+      const verdict = bridge.ask ? bridge.ask({ channel, trusted, parts }) : 'pass';
       if (verdict === 'pass') then(parts)(true);
       else apply(promiseThen, verdict, [then(parts)]);
     });

@@ -37,9 +37,10 @@ const claim = (name: string, channel: BridgeFiles['channel'] = 'programmatic'): 
 type Got = { name: string; hold?: string; trusted?: boolean };
 
 /** The ISOLATED end: records what arrives; answers held claims with `answer`. */
-function observer(win: Window, late: boolean, answer: (detail: Got) => 'p' | 'h' | 'a' | 'b' = () => 'p') {
+function observer(win: Window, late: boolean, answer: (detail: Got) => 'p' | 'h' | 'a' | 'b' = () => 'p', passes?: BridgeHandlers['passes']) {
   const got: Got[] = [];
   const handlers: BridgeHandlers = {
+    ...(passes && { passes }),
     node: () => undefined,
     rearm: () => undefined,
     files: (detail) => {
@@ -84,6 +85,34 @@ describe('a subframe: the MAIN world first, the observer injected later', () => 
     const { bridge, got } = observer(win, true, () => 'h');
     bridge.verdict(got[0]!.hold!, 'b');
     await expect(picked).resolves.toBe(false);
+  });
+
+  it('tells the front line at once whether a DOM file event would pass unheld (a dropped folder then reaches the page as it is)', () => {
+    const win = frame();
+    const main = connectMainBridge(win, true);
+    // No observer yet: nothing can say, so the event is stopped.
+    expect(main.passes!(true)).toBe(false);
+    let planHolds = true;
+    const asked: boolean[] = [];
+    observer(win, true, undefined, (trusted) => {
+      asked.push(trusted);
+      return !trusted || !planHolds;
+    });
+    expect(main.passes!(true)).toBe(false);
+    expect(main.passes!(false)).toBe(true);
+    planHolds = false;
+    expect(main.passes!(true)).toBe(true);
+    expect(asked).toEqual([true, false, true]);
+  });
+
+  it('a page answering the probe itself is not heard: only the bridge node, which the page cannot reach, answers', () => {
+    const win = frame();
+    const main = connectMainBridge(win, true);
+    observer(win, true, undefined, () => false);
+    // The page dispatches made-up verdicts where it can: on the meeting target and the document.
+    for (const target of [win.visualViewport!, win.document])
+      for (let id = 0; id < 10; id++) target.dispatchEvent(new CustomEvent(BRIDGE.verdict, { detail: `p${id}` }));
+    expect(main.passes!(true)).toBe(false);
   });
 
   it('asks the top frame for its observer, at most once a second', async () => {
