@@ -70,7 +70,8 @@ export const HANGING_PATH = '/observer/hang';
 function observerPage(url: URL, site: SiteSpec): string {
   const frame = url.searchParams.get('frame');
   const port = url.port ? `:${url.port}` : '';
-  let extra = frame ? `<iframe id="frame" src="${url.protocol}//${frame.replace('/', `${port}/`)}"></iframe>` : '';
+  // Large enough to show the framed lab's drop zone (a drop lands where the frame is visible).
+  let extra = frame ? `<iframe id="frame" width="640" height="400" src="${url.protocol}//${frame.replace('/', `${port}/`)}"></iframe>` : '';
   // ?loading: the page never reaches `load` (its observer's sweep of subframes after the load never comes).
   if (url.searchParams.has('loading')) extra += `<img src="${HANGING_PATH}" alt="">`;
   return fixture('observer/lab').replace('{{TITLE}}', site.title).replace('{{EXTRA}}', extra);
