@@ -45,8 +45,13 @@ export interface MainBridge {
   passes?(trusted: boolean): boolean;
 }
 
-/** Claims kept for a subframe's ISOLATED world; beyond this many the page's calls go unobserved. */
+/** Script-made claims kept for a subframe's ISOLATED world; beyond this many the page's calls go unobserved. */
 const MAX_QUEUED = 200;
+/**
+ * A person's own file events (trusted: no page can make one up) are kept apart, up to this many: a
+ * page flooding made-up drops or sends before the observer arrives cannot push a real pick out.
+ */
+const MAX_QUEUED_TRUSTED = 1000;
 /** A subframe asks the top frame again after this long without an ISOLATED world. */
 const REQUEST_EVERY_MS = 1000;
 const isDomChannel = (channel: string) => channel !== 'programmatic' && channel !== 'fs_access';
@@ -62,6 +67,7 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
   const doc = win.document;
   let bridge: Element | undefined;
   let queued: Queued[] = [];
+  let queuedTrusted = 0;
   let requestedAt = -Infinity;
   // Null-prototype records: the page cannot intercept them by patching Map or Object.prototype.
   const waiting: Record<string, (allowed: boolean) => void> = Object.create(null) as Record<string, (allowed: boolean) => void>;
@@ -162,7 +168,9 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
   };
   const enqueue = (files: BridgeFiles, resolve?: (allowed: boolean) => void) => {
     request();
-    if (queued.length >= MAX_QUEUED) return resolve?.(true);
+    const trusted = files.trusted === true;
+    if (trusted ? queuedTrusted >= MAX_QUEUED_TRUSTED : queued.length - queuedTrusted >= MAX_QUEUED) return resolve?.(true);
+    if (trusted) queuedTrusted++;
     const item: Queued = { files, resolve };
     queued[queued.length] = item;
     if (!resolve) return;
@@ -176,6 +184,7 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
   const drain = () => {
     const items = queued;
     queued = [];
+    queuedTrusted = 0;
     for (let i = 0; i < items.length; i++) {
       const { files, resolve } = items[i]!;
       items[i]!.resolve = undefined;

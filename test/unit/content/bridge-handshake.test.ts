@@ -115,6 +115,17 @@ describe('a subframe: the MAIN world first, the observer injected later', () => 
     expect(main.passes!(true)).toBe(false);
   });
 
+  it("a page flooding made-up claims before the observer arrives cannot push out a person's own pick", () => {
+    const win = frame();
+    const main = connectMainBridge(win, true);
+    for (let i = 0; i < 250; i++) main.files({ ...claim(`flood-${i}.txt`, 'drag_drop'), trusted: false });
+    const real = main.ask!({ ...claim('real-pick.csv', 'file_picker'), trusted: true });
+    expect(real).toBeInstanceOf(Promise);
+    const { got } = observer(win, true);
+    expect(got.filter((g) => g.name.startsWith('flood-'))).toHaveLength(200);
+    expect(got.at(-1)).toEqual({ name: 'real-pick.csv', hold: expect.any(String), trusted: true });
+  });
+
   it('asks the top frame for its observer, at most once a second', async () => {
     const win = frame();
     // Requests of the frames of earlier tests are delivered first (postMessage is asynchronous).
