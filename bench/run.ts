@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'console-upgrade': () => import('./console-upgrade').then((m) => m.run()),
   'content-size': () => import('./content-size').then((m) => m.run()),
   'page-load': () => import('./page-load').then((m) => m.run()),
+  'frame-start': () => import('./frame-start').then((m) => m.run()),
   response: () => import('./response').then((m) => m.run()),
 };
 
