@@ -6,7 +6,7 @@
  * the requests for an observer gets no bridge, makes no trusted event and does not blind the frame.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frame, Page } from 'playwright-core';
+import type { ElementHandle, Frame, Page } from 'playwright-core';
 import type { ChromiumSession } from '../harness/chromium';
 import { startChromiumRig, type Rig } from '../harness/extension-rig';
 import { dropPaths } from '../harness/actions';
@@ -24,6 +24,8 @@ const files = scratchFiles({
   'first-folder/first-drop.txt': 'one\n',
   'second-folder/notes/second-drop.md': '# two\n',
   'second-folder/second-drop.csv': 'id\n2\n',
+  'opens-observer.csv': 'id\n4\n',
+  'closed-root.csv': 'id,iban\n5,DE05\n',
 });
 
 beforeAll(async () => {
@@ -110,6 +112,23 @@ describe('Chromium: a cross-origin subframe, observed on demand', () => {
     for (const e of second) expect(e).toMatchObject({ channel: 'drag_drop', trustedEvent: true, destination: { serviceId: 'wetransfer', trusted: false } });
     const dropped = await frame.evaluate(() => (window as unknown as { __dropped: { trusted: boolean; items: string[] }[] }).__dropped);
     expect(dropped.at(-1)).toEqual({ trusted: true, items: ['folder'] });
+    await page.close();
+  });
+
+  it('a pick in a closed shadow root the page made before the frame had its observer: one event', async () => {
+    const { page, frame } = await framedLab(false);
+    // The root was made while the frame loaded; its observer comes later (here with this pick).
+    await frame.setInputFiles('#picker', files.path('opens-observer.csv'));
+    expect(await deliveredOnce('opens-observer.csv')).toHaveLength(1);
+    // The observer sees the person reach into the root; the front line watches it already.
+    await frame.locator('#closed-host').click();
+    const input = (await frame.evaluateHandle(
+      () => (window as unknown as { __closedInput: HTMLInputElement }).__closedInput,
+    )) as ElementHandle<HTMLInputElement>;
+    await input.setInputFiles(files.path('closed-root.csv'));
+    const events = await deliveredOnce('closed-root.csv');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ channel: 'file_picker', destination: { serviceId: 'wetransfer' } });
     await page.close();
   });
 

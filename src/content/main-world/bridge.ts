@@ -52,6 +52,12 @@ const MAX_QUEUED = 200;
  * page flooding made-up drops or sends before the observer arrives cannot push a real pick out.
  */
 const MAX_QUEUED_TRUSTED = 1000;
+/**
+ * Shadow hosts and file inputs announced before the observer arrives, kept for it up to this many:
+ * it must know the roots the front line already watches (most are made while the page loads), or
+ * it would listen on a closed one itself and report its picks a second time.
+ */
+const MAX_PENDING_NODES = 2000;
 /** A subframe asks the top frame again after this long without an ISOLATED world. */
 const REQUEST_EVERY_MS = 1000;
 const isDomChannel = (channel: string) => channel !== 'programmatic' && channel !== 'fs_access';
@@ -68,6 +74,7 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
   let bridge: Element | undefined;
   let queued: Queued[] = [];
   let queuedTrusted = 0;
+  let pendingNodes: Element[] = [];
   let requestedAt = -Infinity;
   // Null-prototype records: the page cannot intercept them by patching Map or Object.prototype.
   const waiting: Record<string, (allowed: boolean) => void> = Object.create(null) as Record<string, (allowed: boolean) => void>;
@@ -181,7 +188,11 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
     }, OBSERVER_WAIT_MS);
   };
   /** The ISOLATED world is here: what waited for it, in order. */
+  const announce = (node: Element) => NativeSubmitEvent && send(new NativeSubmitEvent(BRIDGE.node, { submitter: node as HTMLElement }));
   const drain = () => {
+    const nodes = pendingNodes;
+    pendingNodes = [];
+    for (let i = 0; i < nodes.length; i++) announce(nodes[i]!);
     const items = queued;
     queued = [];
     queuedTrusted = 0;
@@ -227,7 +238,10 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
   if (!subframe) apply(dispatch, meeting, [here()]);
 
   return {
-    node: (node) => NativeSubmitEvent && send(new NativeSubmitEvent(BRIDGE.node, { submitter: node as HTMLElement })),
+    node(node) {
+      if (bridge) announce(node);
+      else if (pendingNodes.length < MAX_PENDING_NODES) pendingNodes[pendingNodes.length] = node;
+    },
     files: (files) => (bridge || !subframe ? sendFiles(files) : enqueue(files)),
     rearm: () => send(new NativeEvent(BRIDGE.rearm)),
     ask(files) {

@@ -35,13 +35,14 @@ const claim = (name: string, channel: BridgeFiles['channel'] = 'programmatic'): 
 });
 
 type Got = { name: string; hold?: string; trusted?: boolean };
+const announced = new WeakMap<Window, Element[]>();
 
 /** The ISOLATED end: records what arrives; answers held claims with `answer`. */
 function observer(win: Window, late: boolean, answer: (detail: Got) => 'p' | 'h' | 'a' | 'b' = () => 'p', passes?: BridgeHandlers['passes']) {
   const got: Got[] = [];
   const handlers: BridgeHandlers = {
     ...(passes && { passes }),
-    node: () => undefined,
+    node: (element) => announced.set(win, [...(announced.get(win) ?? []), element]),
     rearm: () => undefined,
     files: (detail) => {
       const d = detail as BridgeFiles & { hold?: string };
@@ -113,6 +114,20 @@ describe('a subframe: the MAIN world first, the observer injected later', () => 
     for (const target of [win.visualViewport!, win.document])
       for (let id = 0; id < 10; id++) target.dispatchEvent(new CustomEvent(BRIDGE.verdict, { detail: `p${id}` }));
     expect(main.passes!(true)).toBe(false);
+  });
+
+  it('shadow hosts and file inputs announced before the observer arrives reach it when it does (it must not listen on them a second time)', () => {
+    const win = frame();
+    const main = connectMainBridge(win, true);
+    const host = win.document.createElement('div');
+    const input = win.document.createElement('input');
+    main.node(host);
+    main.node(input);
+    observer(win, true);
+    expect(announced.get(win)).toEqual([host, input]);
+    const later = win.document.createElement('section');
+    main.node(later);
+    expect(announced.get(win)).toEqual([host, input, later]);
   });
 
   it("a page flooding made-up claims before the observer arrives cannot push out a person's own pick", () => {
