@@ -78,6 +78,31 @@ export interface ReleaseInfo {
   strings?: [string, string][];
 }
 
+/**
+ * A held drop's or paste's ReleaseInfo, taken during the event: its non-file strings (each world
+ * reads them its own way: the MAIN world through natives captured at document_start) and a drop's
+ * pointer and modifiers.
+ */
+export function releaseInfo(event: Event, strings: [string, string][], drop: boolean): ReleaseInfo {
+  const m = event as MouseEvent;
+  return {
+    kind: drop ? 'drop' : 'paste',
+    ...(strings.length && { strings }),
+    ...(drop && {
+      mouse: {
+        clientX: m.clientX,
+        clientY: m.clientY,
+        screenX: m.screenX,
+        screenY: m.screenY,
+        ctrlKey: m.ctrlKey,
+        shiftKey: m.shiftKey,
+        altKey: m.altKey,
+        metaKey: m.metaKey,
+      },
+    }),
+  };
+}
+
 export type SendVia = 'fetch' | 'xhr' | 'beacon' | 'websocket';
 
 /** One file or body handed over by script. `size` is the whole body's; `blob` may hold only its head. */

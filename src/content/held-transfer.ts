@@ -3,28 +3,12 @@
  * during the event: its strings, the pointer of a drop, and (Chromium) the dropped items' File
  * System Access handles, which can only be asked for during the event.
  */
-import type { ReleaseInfo } from './bridge-protocol';
+import { releaseInfo, type ReleaseInfo } from './bridge-protocol';
 
 export function releaseInfoOf(event: Event, dt: DataTransfer, drop: boolean): ReleaseInfo {
   const strings: [string, string][] = [];
   for (const type of Array.from(dt.types)) if (type !== 'Files') strings.push([type, dt.getData(type)]);
-  const m = event as MouseEvent;
-  return {
-    kind: drop ? 'drop' : 'paste',
-    ...(strings.length && { strings }),
-    ...(drop && {
-      mouse: {
-        clientX: m.clientX,
-        clientY: m.clientY,
-        screenX: m.screenX,
-        screenY: m.screenY,
-        ctrlKey: m.ctrlKey,
-        shiftKey: m.shiftKey,
-        altKey: m.altKey,
-        metaKey: m.metaKey,
-      },
-    }),
-  };
+  return releaseInfo(event, strings, drop);
 }
 
 type WithHandle = DataTransferItem & { getAsFileSystemHandle?: () => Promise<unknown> };

@@ -12,7 +12,7 @@
  * (until their report was taken). What is captured below is captured at document_start, before any
  * page script can replace it.
  */
-import type { BridgePart, DomChannel, ReleaseInfo } from '../bridge-protocol';
+import { releaseInfo, type BridgePart, type DomChannel, type ReleaseInfo } from '../bridge-protocol';
 import { filePart } from './bodies';
 import type { MainBridge } from './bridge';
 import { SafeWeakMap } from './disguise';
@@ -200,23 +200,7 @@ export function frontLine(win: Window & typeof globalThis, bridge: MainBridge): 
     const strings: [string, string][] = [];
     for (const type of listed(call<readonly string[]>(dtTypes, dt)))
       if (type !== 'Files') strings[strings.length] = [type, call<string>(getData, dt, type) ?? ''];
-    const m = event as MouseEvent;
-    const info: ReleaseInfo = {
-      kind: drop ? 'drop' : 'paste',
-      ...(strings.length && { strings }),
-      ...(drop && {
-        mouse: {
-          clientX: m.clientX,
-          clientY: m.clientY,
-          screenX: m.screenX,
-          screenY: m.screenY,
-          ctrlKey: m.ctrlKey,
-          shiftKey: m.shiftKey,
-          altKey: m.altKey,
-          metaKey: m.metaKey,
-        },
-      }),
-    };
+    const info = releaseInfo(event, strings, drop);
     const target = (apply(composedPath, event, []) as EventTarget[])[0];
     const stop = () => {
       apply(stopImmediate, event, []);
