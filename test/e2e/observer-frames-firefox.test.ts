@@ -18,6 +18,8 @@ const files = scratchFiles({
   'ff-before-observer.csv': 'id,iban\n1,DE00\n',
   'ff-after-observer.csv': 'id,iban\n2,DE01\n',
   'ff-after-forgery.csv': 'id,iban\n3,DE02\n',
+  'ff-opens-observer.csv': 'id\n4\n',
+  'ff-closed-root.csv': 'id,iban\n5,DE05\n',
 });
 
 beforeAll(async () => {
@@ -75,6 +77,23 @@ describe('Firefox: a cross-origin subframe, observed on demand', () => {
     expect(after[0]).toMatchObject({ channel: 'file_picker', trustedEvent: true, destination: { serviceId: 'wetransfer', trusted: false } });
     await expect.poll(() => picked(frame)).toEqual(['ff-before-observer.csv', 'ff-after-observer.csv']);
     expect(await topMessages(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a pick in a closed shadow root the page made before the frame had its observer: one event', async () => {
+    const { page, frame } = await framedLab(false);
+    // The root was made while the frame loaded; its observer comes later (here with this pick).
+    await pick(frame, 'ff-opens-observer.csv');
+    expect(await deliveredOnce('ff-opens-observer.csv')).toHaveLength(1);
+    // The observer sees the person reach into the root; the front line watches it already.
+    await (await frame.$('#closed-host'))!.click();
+    const input = (await frame.evaluateHandle(
+      () => (window as unknown as { __closedInput: HTMLInputElement }).__closedInput,
+    )) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(files.path('ff-closed-root.csv'));
+    const events = await deliveredOnce('ff-closed-root.csv');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ channel: 'file_picker', destination: { serviceId: 'wetransfer' } });
     await page.close();
   });
 

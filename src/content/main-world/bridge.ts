@@ -187,8 +187,8 @@ export function connectMainBridge(win: Window & typeof globalThis, subframe = fa
       item.resolve = undefined;
     }, OBSERVER_WAIT_MS);
   };
-  /** The ISOLATED world is here: what waited for it, in order. */
   const announce = (node: Element) => NativeSubmitEvent && send(new NativeSubmitEvent(BRIDGE.node, { submitter: node as HTMLElement }));
+  /** The ISOLATED world is here: what waited for it, in order (the nodes first: its claims may come from inside them). */
   const drain = () => {
     const nodes = pendingNodes;
     pendingNodes = [];
