@@ -80,6 +80,17 @@ describe('Chromium: ways in without a DOM event of their own', () => {
     await page.close();
   });
 
+  it('a page that replaced File, Blob and FormData and moved its objects off their prototypes still has its fetch(FormData) reported', async () => {
+    const page = await open('https://www.dropbox.com/observer/lab');
+    const result = await page.evaluate(() =>
+      (window as unknown as { lab: { disguisedFetch(n: string): Promise<string> } }).lab.disguisedFetch('disguised-ledger.csv'),
+    );
+    expect(result).toBe('sent');
+    const [event] = await deliveredOnce('disguised-ledger.csv');
+    expect(event).toMatchObject({ channel: 'programmatic', file: { name: 'disguised-ledger.csv', category: 'spreadsheet' }, transfers: [{ via: 'fetch' }] });
+    await page.close();
+  });
+
   it('XMLHttpRequest.send(Blob) above the policy size is an unnamed upload; beacons and small posts are not', async () => {
     const page = await open('https://github.com/observer/lab');
     await page.evaluate(async () => {

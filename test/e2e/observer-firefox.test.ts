@@ -78,6 +78,18 @@ describe('Firefox: ways in without a DOM event of their own', () => {
     await page.close();
   });
 
+  it('a page that replaced File, Blob and FormData and moved its objects off their prototypes still has its fetch(FormData) reported', async () => {
+    const page = await firefox.newPage(firefox.site('github.com', '/observer/lab'));
+    expect(await lab(page, 'disguisedFetch', 'ff-disguised.csv')).toBe('sent');
+    const [event] = await deliveredOnce('ff-disguised.csv');
+    expect(event).toMatchObject({
+      channel: 'programmatic',
+      file: { name: 'ff-disguised.csv', category: 'spreadsheet' },
+      transfers: [{ via: 'fetch', host: 'github.com' }],
+    });
+    await page.close();
+  });
+
   it('a picked file sent with XMLHttpRequest is one event; chunked uploads are one event each', async () => {
     const page = await firefox.newPage(firefox.site('www.dropbox.com', '/observer/lab'));
     await upload(await page.$('#picker'), 'ff-picked-then-xhr.csv');

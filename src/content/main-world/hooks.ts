@@ -18,7 +18,7 @@
  *   nothing is held the observer answers at once and the call runs as before (see hold.ts).
  */
 import type { SendVia } from '../bridge-protocol';
-import { partsOf, chunkParents } from './bodies';
+import { partsOf, rememberChunk } from './bodies';
 import type { MainBridge } from './bridge';
 import { aroundMethod, SafeWeakMap, wrapMethod } from './disguise';
 import { holdFileRead, holdSends } from './hold';
@@ -73,10 +73,7 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
   // Files sent by script: fetch, XHR and beacons wait for a decision when the observer holds files.
   holdSends(win, bridge, resolveUrl);
   wrapMethod(win.WebSocket?.prototype, 'send', (socket, [data]) => sent('websocket', (socket as WebSocket).url, data));
-  wrapMethod(win.Blob?.prototype, 'slice', (blob, _args, chunk) => {
-    const parent = blob instanceof File ? blob : chunkParents.get(blob as Blob);
-    if (parent && chunk instanceof Blob) chunkParents.set(chunk, parent);
-  });
+  wrapMethod(win.Blob?.prototype, 'slice', (blob, _args, chunk) => rememberChunk(blob, chunk));
 
   // File System Access: Chromium only. Firefox has none of it, and its build leaves this code out
   // (every byte here is loaded in every frame; issue 13's budget).

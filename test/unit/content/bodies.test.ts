@@ -54,4 +54,22 @@ describe('partsOf', () => {
   it('strings, URLSearchParams, nothing: no parts', () => {
     for (const body of ['q=1', new URLSearchParams({ q: '1' }), undefined, null, 42]) expect(partsOf(body).parts).toEqual([]);
   });
+
+  it('a page that replaces File, Blob and FormData after start does not hide its files', () => {
+    const form = new FormData();
+    form.append('file', file('hidden.csv', 12));
+    const g = globalThis as unknown as Record<string, unknown>;
+    const originals = { File: g.File, Blob: g.Blob, FormData: g.FormData };
+    try {
+      for (const name of Object.keys(originals)) g[name] = function Fake() {};
+      expect(partsOf(form).parts).toMatchObject([{ name: 'hidden.csv', size: 12 }]);
+    } finally {
+      Object.assign(g, originals);
+    }
+  });
+
+  it('a body that only looks like a Blob or a FormData is not one, and never throws into the page', () => {
+    for (const body of [Object.create(Blob.prototype), Object.create(File.prototype), Object.create(FormData.prototype), { size: 10 ** 9, name: 'x.csv' }])
+      expect(partsOf(body)).toEqual({ parts: [], bytes: 0 });
+  });
 });

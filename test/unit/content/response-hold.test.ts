@@ -65,6 +65,14 @@ describe('fetch', () => {
     expect(reported).toEqual([expect.objectContaining({ channel: 'programmatic', sentTo: { url: 'https://app.example/up', bytes: 6, via: 'fetch' } })]);
   });
 
+  it('a body that only looks like a Blob goes to the network untouched: no question, no throw into the page', async () => {
+    const { win, nativeFetch, asked } = setUp(() => 'pass');
+    const init = { method: 'POST', body: Object.create(Blob.prototype) as Blob };
+    await expect(win.fetch('/x', init)).resolves.toBe('response');
+    expect(nativeFetch).toHaveBeenCalledWith('/x', init);
+    expect(asked).toEqual([]);
+  });
+
   it('a body without files is never asked about', async () => {
     const { win, nativeFetch, asked } = setUp(() => 'pass');
     await win.fetch('/x', { method: 'POST', body: 'text' });
