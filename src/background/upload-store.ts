@@ -72,18 +72,21 @@ export class UploadStore {
   ) {}
 
   async read(destinationKeys: readonly string[], files: readonly { name: string; size: number }[], now: number): Promise<UploadFacts> {
+    // Every read asked at once, one round trip to IndexedDB: the read runs while the content model
+    // holds the worker's thread, and a second round asked only after the first answered came after
+    // the model, on the way from the drop to the stored event (bench/files).
     const tx = this.db.transaction('destinations');
-    const records = await Promise.all(destinationKeys.map((key) => tx.store.get(key)));
+    const [records, activityProfile, clientIp, sources] = await Promise.all([
+      Promise.all(destinationKeys.map((key) => tx.store.get(key))),
+      readState(this.db, 'activityProfile'),
+      readState(this.db, 'network'),
+      this.history.sourcesForAll(files, now),
+    ]);
     const destinations = new Map<string, DestinationRecord>();
     records.forEach((raw, i) => {
       const parsed = DestinationRecord.safeParse(raw);
       if (parsed.success) destinations.set(destinationKeys[i]!, parsed.data);
     });
-    const [activityProfile, clientIp, sources] = await Promise.all([
-      readState(this.db, 'activityProfile'),
-      readState(this.db, 'network'),
-      this.history.sourcesForAll(files, now),
-    ]);
     return { activityProfile, clientIp, destinations, sources };
   }
 

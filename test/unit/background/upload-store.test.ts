@@ -212,3 +212,36 @@ describe('UploadStore.commit: one transaction', () => {
     expect((await readState(db, 'storageHealth')).lastErrorAt).toBeUndefined();
   });
 });
+
+describe('UploadStore.read', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('asks for everything it reads in one round: no read waits for another to answer', async () => {
+    const { db, store } = await setup();
+    await db.put('destinations', { key: 'dropbox', firstUsedAt: 1, lastUsedAt: 2, uploads: 3 });
+    // Each request made, and how many had been made when the first of them answered.
+    const made: string[] = [];
+    let madeAtFirstAnswer: number | undefined;
+    const watch = (request: IDBRequest, what: string) => {
+      made.push(what);
+      request.addEventListener('success', () => (madeAtFirstAnswer ??= made.length));
+      return request;
+    };
+    const get = IDBObjectStore.prototype.get;
+    vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['get']>) {
+      return watch(get.apply(this, args), `${this.name}.get`);
+    });
+    const getAll = IDBIndex.prototype.getAll;
+    vi.spyOn(IDBIndex.prototype, 'getAll').mockImplementation(function (this: IDBIndex, ...args: Parameters<IDBIndex['getAll']>) {
+      return watch(getAll.apply(this, args), `${this.objectStore.name}.${this.name}.getAll`);
+    });
+    const facts = await store.read(['dropbox', 'wetransfer'], [{ name: 'ledger.csv', size: 15 }], 5_000);
+    vi.restoreAllMocks();
+    expect(made.sort()).toEqual(['destinations.get', 'destinations.get', 'downloads.matchKey.getAll', 'state.get', 'state.get']);
+    expect(madeAtFirstAnswer).toBe(made.length);
+    // And what was read is what it returns.
+    expect(facts.destinations.get('dropbox')).toMatchObject({ uploads: 3 });
+    expect(facts.destinations.has('wetransfer')).toBe(false);
+    expect(facts.sources).toEqual([[]]);
+  });
+});
