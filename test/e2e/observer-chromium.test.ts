@@ -80,6 +80,18 @@ describe('Chromium: ways in without a DOM event of their own', () => {
     await page.close();
   });
 
+  it('fetch of a Request carrying the FormData (ky, axios), through a clone: programmatic, with the request URL', async () => {
+    const page = await open('https://www.dropbox.com/observer/lab');
+    const sent = await page.evaluate(() =>
+      (window as unknown as { lab: { requestFetch(n: string): Promise<string> } }).lab.requestFetch('requested-ledger.csv'),
+    );
+    expect(sent).toBe('sent');
+    const events = await deliveredOnce('requested-ledger.csv');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ channel: 'programmatic', transfers: [{ via: 'fetch', url: 'https://www.dropbox.com/observer/upload' }] });
+    await page.close();
+  });
+
   it('a page that replaced File, Blob and FormData and moved its objects off their prototypes still has its fetch(FormData) reported', async () => {
     const page = await open('https://www.dropbox.com/observer/lab');
     const result = await page.evaluate(() =>

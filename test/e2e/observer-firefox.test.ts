@@ -78,6 +78,15 @@ describe('Firefox: ways in without a DOM event of their own', () => {
     await page.close();
   });
 
+  it('fetch of a Request carrying the FormData (ky, axios), through a clone', async () => {
+    const page = await firefox.newPage(firefox.site('github.com', '/observer/lab'));
+    expect(await lab(page, 'requestFetch', 'ff-requested.csv')).toBe('sent');
+    const events = await deliveredOnce('ff-requested.csv');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ channel: 'programmatic', transfers: [{ via: 'fetch', host: 'github.com' }] });
+    await page.close();
+  });
+
   it('a page that replaced File, Blob and FormData and moved its objects off their prototypes still has its fetch(FormData) reported', async () => {
     const page = await firefox.newPage(firefox.site('github.com', '/observer/lab'));
     expect(await lab(page, 'disguisedFetch', 'ff-disguised.csv')).toBe('sent');

@@ -8,7 +8,7 @@
  * Everything the wrappers call at page time is captured here, at document_start, before any page
  * script can replace it.
  */
-const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
+const { apply, construct, defineProperty, getOwnPropertyDescriptor } = Reflect;
 const weakMapGet = WeakMap.prototype.get;
 const weakMapSet = WeakMap.prototype.set;
 /** The real one, before disguiseToString replaces it: tells our wrappers from natives. */
@@ -99,6 +99,31 @@ export function aroundMethod(owner: object | undefined, key: string, around: (ca
   if (!owner || !descriptor || typeof original !== 'function') return;
   const wrapper = methodLike(original, (self, args) => around(() => apply(original, self, args), self, args));
   defineProperty(owner, key, { ...descriptor, value: wrapper });
+  installed.push({ owner, key, wrapper, original });
+}
+
+/**
+ * Replaces the constructor `owner[key]` with one the page cannot tell from it (a Proxy: same name,
+ * length, prototype and statics; `instanceof` and subclasses work; its prototype's `constructor`
+ * names it, as it named the original; toString shows the native source) that tells `observe` of
+ * each object made, with the arguments it was made from. The original's exceptions pass through.
+ */
+export function afterConstruct(owner: object | undefined, key: string, observe: Observe): void {
+  const descriptor = owner && getOwnPropertyDescriptor(owner, key);
+  const original: unknown = descriptor?.value;
+  if (!owner || !descriptor || typeof original !== 'function') return;
+  const wrapper = new Proxy(original as new (...args: unknown[]) => object, {
+    construct(target, args, newTarget) {
+      const made = construct(target, args, newTarget);
+      observeSafely(observe, made, args, made);
+      return made;
+    },
+  });
+  disguised.set(wrapper, original);
+  defineProperty(owner, key, { ...descriptor, value: wrapper });
+  const prototype = (original as { prototype?: object }).prototype;
+  const named = prototype && getOwnPropertyDescriptor(prototype, 'constructor');
+  if (prototype && named?.value === original) defineProperty(prototype, 'constructor', { ...named, value: wrapper });
   installed.push({ owner, key, wrapper, original });
 }
 

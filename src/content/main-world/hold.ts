@@ -17,9 +17,9 @@
 import type { BridgeFiles, SendVia } from '../bridge-protocol';
 import { partsOf } from './bodies';
 import type { MainBridge, Verdict } from './bridge';
-import { aroundMethod, SafeWeakMap } from './disguise';
+import { afterConstruct, aroundMethod, SafeWeakMap, wrapMethod } from './disguise';
 
-const { apply } = Reflect;
+const { apply, getOwnPropertyDescriptor } = Reflect;
 const NativePromise = Promise;
 const promiseThen = Promise.prototype.then;
 const NativeTypeError = TypeError;
@@ -54,9 +54,47 @@ export function holdSends(win: Window & typeof globalThis, bridge: MainBridge, r
     return result;
   };
 
+  // A body can come inside a Request (ky, axios's fetch adapter: fetch(new Request(url, { body }))),
+  // which keeps it only as a stream: each Request made here remembers the body it was made with.
+  const bodies = new SafeWeakMap<object, unknown>();
+  const RequestProto = win.Request?.prototype;
+  const requestUrl = RequestProto && getOwnPropertyDescriptor(RequestProto, 'url')?.get;
+  /** The URL of a real Request (the platform's getter throws on anything else), or undefined. */
+  const urlOf = (input: unknown): string | undefined => {
+    try {
+      return requestUrl && typeof input === 'object' && input !== null ? (apply(requestUrl, input, []) as string) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  /**
+   * The `body` of an init dictionary, if it has one. An own data property is read without running
+   * anything of the page's; a getter or an inherited body is read as the browser reads it.
+   */
+  const bodyIn = (init: unknown): { body: unknown } | undefined => {
+    if (typeof init !== 'object' || init === null) return undefined;
+    try {
+      const own = getOwnPropertyDescriptor(init, 'body');
+      const body: unknown = own && 'value' in own ? own.value : (init as { body?: unknown }).body;
+      return body === undefined ? undefined : { body };
+    } catch {
+      // A getter that throws (the browser's own call will throw it to the page) or a hostile Proxy.
+      return undefined;
+    }
+  };
+  afterConstruct(win, 'Request', (made, [input, init]) => {
+    const given = bodyIn(init) ?? (typeof input === 'object' && input !== null && bodies.get(input) !== undefined ? { body: bodies.get(input) } : undefined);
+    if (given) bodies.set(made as object, given.body);
+  });
+  wrapMethod(RequestProto, 'clone', (self, _args, copy) => {
+    const body = bodies.get(self as object);
+    if (body !== undefined && typeof copy === 'object' && copy !== null) bodies.set(copy, body);
+  });
+
   aroundMethod(win, 'fetch', (call, _self, [input, init]) => {
-    const request = input instanceof win.Request ? input : undefined;
-    return gate('fetch', request ? request.url : input, (init as RequestInit | undefined)?.body, call, (verdict) => {
+    const url = urlOf(input);
+    const body = bodyIn(init)?.body ?? (url === undefined ? undefined : bodies.get(input as object));
+    return gate('fetch', url ?? input, body, call, (verdict) => {
       return new NativePromise((resolve, reject) =>
         whenDecided(verdict, (allowed) => {
           if (!allowed) return reject(new NativeTypeError('Failed to fetch'));

@@ -1,7 +1,7 @@
 // The MAIN-world wrappers are invisible to the page: name, length, toString, no prototype, the
 // original's exceptions and return values untouched, and the observer's own errors swallowed.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { disguiseToString, tamperedHooks, wrapMethod } from '../../../src/content/main-world/disguise';
+import { afterConstruct, disguiseToString, tamperedHooks, wrapMethod } from '../../../src/content/main-world/disguise';
 
 const nativeToString = Function.prototype.toString;
 
@@ -162,5 +162,64 @@ describe('wrapMethod', () => {
     const tampered = tamperedHooks();
     expect(tampered).toContain('d');
     expect(tampered).not.toContain('e');
+  });
+});
+
+describe('afterConstruct', () => {
+  /** A fresh class each time (wrapping changes its prototype's constructor). */
+  const makeClass = () =>
+    class Made {
+      static kind = 'made';
+      constructor(
+        readonly a: number,
+        readonly b?: string,
+      ) {
+        if (a < 0) throw new RangeError('negative');
+      }
+    };
+
+  function wrapped() {
+    const seen: unknown[][] = [];
+    const owner = { Made: makeClass() };
+    const original = owner.Made;
+    const source = nativeToString.call(original);
+    afterConstruct(owner, 'Made', (made, args) => seen.push([made, ...args]));
+    return { Wrapped: owner.Made, original, seen, source };
+  }
+
+  it('tells of each object made, with its arguments, and the page gets that same object', () => {
+    const { Wrapped, original, seen } = wrapped();
+    const made = new Wrapped(1, 'x');
+    expect(made).toBeInstanceOf(original);
+    expect(made).toMatchObject({ a: 1, b: 'x' });
+    expect(seen).toEqual([[made, 1, 'x']]);
+  });
+
+  it('cannot be told from the original: name, length, statics, prototype, instanceof, subclasses and toString', () => {
+    const { Wrapped, original, source } = wrapped();
+    expect(Wrapped).not.toBe(original);
+    expect(Wrapped.name).toBe('Made');
+    expect(Wrapped.length).toBe(original.length);
+    expect(Wrapped.kind).toBe('made');
+    expect(Wrapped.prototype).toBe(original.prototype);
+    expect(Wrapped.prototype.constructor).toBe(Wrapped);
+    expect(new original(2)).toBeInstanceOf(Wrapped);
+    class Sub extends Wrapped {}
+    const sub = new Sub(3);
+    expect(sub).toBeInstanceOf(Sub);
+    expect(Object.getPrototypeOf(sub)).toBe(Sub.prototype);
+    expect(Function.prototype.toString.call(Wrapped)).toBe(source);
+  });
+
+  it("lets the original's exception through and observes nothing; an observer that throws costs the page nothing", () => {
+    const { Wrapped, seen } = wrapped();
+    expect(() => new Wrapped(-1)).toThrow(RangeError);
+    expect(() => (Wrapped as unknown as (a: number) => unknown)(1)).toThrow(TypeError);
+    expect(seen).toEqual([]);
+    const owner = { Made: makeClass() };
+    afterConstruct(owner, 'Made', () => {
+      throw new Error('observer bug');
+    });
+    expect(new owner.Made(4).a).toBe(4);
   });
 });

@@ -32,13 +32,31 @@ function fakeBridge(verdict: () => Verdict) {
   return { bridge, reported, asked };
 }
 
+/**
+ * A Request as the platform has it: the URL behind a brand-checked getter, the body only as a stream.
+ * (Its URL stays as given: the hooks' resolveUrl of this set-up makes it absolute.)
+ */
+const fakeRequest = () =>
+  class Request {
+    readonly #url: string;
+    constructor(input: string | Request, _init?: RequestInit) {
+      this.#url = typeof input === 'string' ? input : input.url;
+    }
+    get url(): string {
+      return this.#url;
+    }
+    clone(): Request {
+      return new Request(this.#url);
+    }
+  };
+
 function setUp(verdict: () => Verdict) {
   FakeXhr.calls = [];
   const nativeFetch = vi.fn((..._args: unknown[]) => Promise.resolve('response'));
   const nativeBeacon = vi.fn((..._args: unknown[]) => true);
   const win = {
     fetch: nativeFetch,
-    Request: class {},
+    Request: fakeRequest(),
     XMLHttpRequest: FakeXhr,
     Navigator: { prototype: { sendBeacon: nativeBeacon } },
   };
@@ -71,6 +89,42 @@ describe('fetch', () => {
     await expect(win.fetch('/x', init)).resolves.toBe('response');
     expect(nativeFetch).toHaveBeenCalledWith('/x', init);
     expect(asked).toEqual([]);
+  });
+
+  it('a body inside a Request (ky, axios): asked about and reported with the request URL, also through clones and copies', async () => {
+    const { verdict, decide } = decided();
+    let answer: () => Verdict = () => 'pass';
+    const { win, nativeFetch, reported } = setUp(() => answer());
+    const RequestCtor = win.Request as unknown as new (input: unknown, init?: RequestInit) => { clone(): unknown };
+    const form = new FormData();
+    form.append('file', file());
+    const request = new RequestCtor('/api/up', { method: 'POST', body: form });
+    await win.fetch(request.clone());
+    expect(reported).toEqual([expect.objectContaining({ channel: 'programmatic', sentTo: { url: 'https://app.example/api/up', bytes: 6, via: 'fetch' } })]);
+    // A copy made from it carries the same body; held, it waits like any other.
+    answer = () => verdict;
+    const copy = new RequestCtor(new RequestCtor('/api/again', { method: 'POST', body: new File(['other'], 'other.csv') }));
+    const result = win.fetch(copy);
+    await Promise.resolve();
+    expect(nativeFetch).toHaveBeenCalledTimes(1);
+    decide(true);
+    expect(await result).toBe('response');
+    expect(nativeFetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("a Request's body given again in init counts, not the one it was made with", async () => {
+    const { win, asked } = setUp(() => 'pass');
+    const RequestCtor = win.Request as unknown as new (input: unknown, init?: RequestInit) => unknown;
+    await win.fetch(new RequestCtor('/up', { method: 'POST', body: file() }), { method: 'POST', body: 'text' });
+    expect(asked).toEqual([]);
+    const withGetter = {
+      method: 'POST',
+      get body() {
+        return file();
+      },
+    };
+    await win.fetch('/up', withGetter);
+    expect(asked).toHaveLength(1);
   });
 
   it('a body without files is never asked about', async () => {
