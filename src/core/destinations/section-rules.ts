@@ -2,12 +2,13 @@
  * Path rules for sites whose sections differ in function (issue 16, item 3): the reading pages of a
  * service whose host the catalog names for what the service's other pages do. A package's page on
  * a registry is read by people choosing a library, while publishing goes through the registry's
- * client or its upload page; a question on a Q&A site is read, asking is another page; a product
- * listed on a discovery site is read; a vendor's marketing site describes a product that runs
- * elsewhere (an app host, customers' own servers). Data in catalog/section-rules.json, one rule per
- * service and kind, each with the page that shows the site's paths (`source`); validated here
- * against the catalog once, when the module loads (a rule for a service or a host the catalog does
- * not name is an error, as a bad catalog entry is).
+ * client or its upload page; a question on a Q&A site is read, asking is another page, and so is an
+ * article in a column, writing it another page; a product listed on a discovery site is read; a
+ * vendor's marketing site describes a product that runs elsewhere (an app host, customers' own
+ * servers). Data in catalog/section-rules.json, one rule per service and kind, each with the page
+ * that shows the site's paths (`source`); validated here against the catalog once, when the module
+ * loads (a rule for a service or a host the catalog does not name is an error, as a bad catalog
+ * entry is).
  *
  * site-sections.ts applies them like its section words: only where the catalog named the host
  * itself (never over a catalog path entry or an admin's custom host pattern, classify.ts).
@@ -20,6 +21,7 @@ export const RULE_KINDS = {
   package: 'package and project pages (readme, versions, install command)',
   question: 'questions and their answers',
   listing: 'listings of products, books and topics',
+  article: 'articles published in columns',
   marketing: 'marketing pages about a product that runs elsewhere',
 } as const;
 export type RuleKind = keyof typeof RULE_KINDS;

@@ -77,6 +77,7 @@ export const SECTION_SUBDOMAINS: Readonly<Record<SectionKind, readonly string[]>
   package: [],
   question: [],
   listing: [],
+  article: [],
   marketing: [],
 };
 
@@ -95,6 +96,7 @@ export const SECTION_PATHS: Readonly<Record<SectionKind, readonly string[]>> = {
   package: [],
   question: [],
   listing: [],
+  article: [],
   marketing: [],
 };
 

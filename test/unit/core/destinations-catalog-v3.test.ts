@@ -90,7 +90,7 @@ describe('a sample of the services added for issue 16', () => {
     ['https://mastodon.world/@someone', 'mastodon_world', 'social_media'],
     ['https://fosstodon.org/home', 'fosstodon', 'social_media'],
     ['https://lemmy.world/c/technology', 'lemmy_world', 'social_media'],
-    ['https://www.zhihu.com/question/1', 'zhihu', 'social_media'],
+    ['https://www.zhihu.com/', 'zhihu', 'social_media'],
     // code hosting and paste
     ['https://salsa.debian.org/debian/apt', 'salsa_debian', 'source_code_repository'],
     ['https://gitcode.com/acme/app', 'gitcode', 'source_code_repository'],

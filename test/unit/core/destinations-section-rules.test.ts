@@ -73,6 +73,53 @@ const SERVICE_PAGES: [string, string, string][] = [
   ['https://www.strato.de/apps/CustomerService', 'strato_hosting', 'web_hosting'],
 ];
 
+/**
+ * Quora and Zhihu as their tabs show them: [url, title, category, kind of section when `other`]. Their
+ * reading pages (questions, answers, a Space's posts, column articles) are `other`; where a person
+ * writes or posts (Quora's Answer tab, a Space's front page, Zhihu's editor and creator centre) and
+ * the profiles stay social media, as Stack Overflow's /questions/ask and /users/ do.
+ */
+const QA_SITES: [string, string, string, RuleKind?][] = [
+  ['https://www.quora.com/How-do-I-send-large-files-over-the-internet', 'How do I send large files over the internet? - Quora', 'other', 'question'],
+  ['https://www.quora.com/Is-WeTransfer-safe/answer/Daniel-Moore-412', "Daniel Moore's answer to Is WeTransfer safe? - Quora", 'other', 'question'],
+  ['https://www.quora.com/unanswered/Can-I-upload-a-PDF-to-Google-Drive', 'Can I upload a PDF to Google Drive? - Quora', 'other', 'question'],
+  ['https://es.quora.com/Cu%C3%A1l-es-la-mejor-forma-de-enviar-archivos', '¿Cuál es la mejor forma de enviar archivos? - Quora', 'other', 'question'],
+  ['https://fileshacks.quora.com/Five-ways-to-share-a-folder', 'Five ways to share a folder - File Hacks - Quora', 'other', 'question'],
+  ['https://www.quora.com/', 'Quora - A place to share knowledge and better understand the world', 'social_media'],
+  ['https://www.quora.com/answer', 'Answer - Quora', 'social_media'],
+  ['https://www.quora.com/profile/Daniel-Moore-412', 'Daniel Moore - Quora', 'social_media'],
+  ['https://fileshacks.quora.com/', 'File Hacks - Quora', 'social_media'],
+  ['https://www.zhihu.com/question/28401937', '如何把大文件快速传给别人？ - 知乎', 'other', 'question'],
+  ['https://www.zhihu.com/question/31542986/answer/2648815321', '百度网盘和阿里云盘哪个好用？ - 知乎', 'other', 'question'],
+  ['https://www.zhihu.com/answer/2648815321', '百度网盘和阿里云盘哪个好用？ - 知乎', 'other', 'question'],
+  ['https://zhuanlan.zhihu.com/p/651234987', '免费文件传输工具推荐 - 知乎', 'other', 'article'],
+  ['https://www.zhihu.com/', '首页 - 知乎', 'social_media'],
+  ['https://zhuanlan.zhihu.com/write', '写文章 - 知乎', 'social_media'],
+  ['https://zhuanlan.zhihu.com/p/651234987/edit', '编辑文章 - 知乎', 'social_media'],
+  ['https://www.zhihu.com/creator', '创作中心 - 知乎', 'social_media'],
+  ['https://www.zhihu.com/people/zhang-san-42', '张三 - 知乎', 'social_media'],
+];
+
+describe('section rules: Quora and Zhihu', () => {
+  it.each(QA_SITES)('%s ("%s") → %s %s', (url, title, category, kind) => {
+    const result = classifyDestination({ url, title });
+    const serviceId = url.includes('zhihu') ? 'zhihu' : 'quora';
+    expect(result).toMatchObject({ category, serviceId, matchedBy: kind ? 'section' : 'domain' });
+    expect(result.section?.kind).toBe(kind);
+    if (kind) expect(result.section?.reason).toContain(SECTION_KINDS[kind]);
+  });
+
+  it('reads an answer under a question, not the Answer tab, and leaves Zhihu AI search its own service', () => {
+    expect(sectionRuleFor('quora', 'www.quora.com', '/answer/requests')).toBeUndefined();
+    expect(sectionRuleFor('quora', 'www.quora.com', '/why-is-the-sky-blue/answer/jane-doe')?.pattern).toBe('/*');
+    // Quora's own endpoints (a Space's page posts to www.quora.com) stay Quora.
+    expect(classifyDestination({ url: 'https://fileshacks.quora.com/', receiverUrl: 'https://www.quora.com/graphql/gql_para_POST?q=x' }).category).toBe(
+      'social_media',
+    );
+    expect(classifyDestination({ url: 'https://zhida.zhihu.com/search/1' })).toMatchObject({ serviceId: 'zhida_zhihu', category: 'ai_tools' });
+  });
+});
+
 describe('section rules: reading pages of sites whose sections differ', () => {
   it.each(READING_PAGES)('%s → other, on %s’s site (%s)', (url, serviceId, kind) => {
     const service = BUILTIN_CATALOG.services.find((s) => s.id === serviceId)!;
