@@ -7,10 +7,9 @@
  */
 import { LIMITS } from '../../core/schema/limits';
 import type { BridgePart } from '../bridge-protocol';
-import { SafeWeakMap } from './disguise';
+import { attr, brand, getter, SafeWeakMap } from './disguise';
 
-const { apply, getOwnPropertyDescriptor, getPrototypeOf } = Reflect;
-const getter = (proto: object, key: string) => getOwnPropertyDescriptor(proto, key)?.get;
+const { apply, getPrototypeOf } = Reflect;
 // What tells a file, a Blob or a FormData apart and reads them is captured at document_start: a
 // page that later replaces the constructors (window.File = …), redefines their attributes or
 // changes an object's prototype chain does not hide what it sends. Each is a brand check: the
@@ -23,23 +22,6 @@ const isView = ArrayBuffer.isView;
 const formDataValues = typeof FormData === 'function' ? FormData.prototype.values : undefined;
 const formIteratorNext = formDataValues && (getPrototypeOf(apply(formDataValues, new FormData(), [])) as Iterator<unknown>).next;
 
-type Getter = (() => unknown) | undefined;
-/** An attribute read through its captured getter (the property itself where a test DOM has no getter). */
-const attr =
-  (get: Getter, key: string) =>
-  (value: object): unknown =>
-    get ? apply(get, value, []) : (value as Record<string, unknown>)[key];
-/** `read` of a real one, or undefined: the platform's getter throws on anything that is not. */
-const brand =
-  <T>(read: (value: object) => unknown) =>
-  (value: unknown): T | undefined => {
-    try {
-      if (typeof value === 'object' && value !== null) return read(value) as T;
-    } catch {
-      // Not one: a look-alike, or another kind of body.
-    }
-    return undefined;
-  };
 const sizeOf = attr(getter(Blob.prototype, 'size'), 'size');
 const typeOf = attr(getter(Blob.prototype, 'type'), 'type');
 const fileNameGetter = getter(File.prototype, 'name');

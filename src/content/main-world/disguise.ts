@@ -25,6 +25,31 @@ export class SafeWeakMap<K extends object, V> {
   }
 }
 
+/** The getter of an accessor (a platform attribute), to be captured at document_start. */
+export const getter = (proto: object | undefined, key: string): (() => unknown) | undefined =>
+  proto ? (getOwnPropertyDescriptor(proto, key)?.get as (() => unknown) | undefined) : undefined;
+
+/** An attribute read through its captured getter (the property itself where a test DOM has no getter). */
+export const attr =
+  (get: (() => unknown) | undefined, key: string) =>
+  (value: object): unknown =>
+    get ? apply(get, value, []) : (value as Record<string, unknown>)[key];
+
+/**
+ * `read` of a real one, or undefined: a platform getter throws on anything that is not really an
+ * object of its interface, whatever the page did to prototypes and globals since (a brand check).
+ */
+export const brand =
+  <T>(read: (value: object) => unknown) =>
+  (value: unknown): T | undefined => {
+    try {
+      if (typeof value === 'object' && value !== null) return read(value) as T;
+    } catch {
+      // Not one: a look-alike, or another kind of object.
+    }
+    return undefined;
+  };
+
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any callable can be wrapped
 type AnyFunction = Function;
 

@@ -17,7 +17,7 @@
 import type { BridgeFiles, SendVia } from '../bridge-protocol';
 import { partsOf } from './bodies';
 import type { MainBridge, Verdict } from './bridge';
-import { afterConstruct, aroundMethod, SafeWeakMap, wrapMethod } from './disguise';
+import { afterConstruct, aroundMethod, brand, getter, SafeWeakMap, wrapMethod } from './disguise';
 
 const { apply, getOwnPropertyDescriptor } = Reflect;
 const NativePromise = Promise;
@@ -58,15 +58,9 @@ export function holdSends(win: Window & typeof globalThis, bridge: MainBridge, r
   // which keeps it only as a stream: each Request made here remembers the body it was made with.
   const bodies = new SafeWeakMap<object, unknown>();
   const RequestProto = win.Request?.prototype;
-  const requestUrl = RequestProto && getOwnPropertyDescriptor(RequestProto, 'url')?.get;
+  const requestUrl = getter(RequestProto, 'url');
   /** The URL of a real Request (the platform's getter throws on anything else), or undefined. */
-  const urlOf = (input: unknown): string | undefined => {
-    try {
-      return requestUrl && typeof input === 'object' && input !== null ? (apply(requestUrl, input, []) as string) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const urlOf = brand<string>((input) => (requestUrl ? apply(requestUrl, input, []) : undefined));
   /**
    * The `body` of an init dictionary, if it has one. An own data property is read without running
    * anything of the page's; a getter or an inherited body is read as the browser reads it.

@@ -20,7 +20,7 @@
 import type { SendVia } from '../bridge-protocol';
 import { partsOf, rememberChunk } from './bodies';
 import type { MainBridge } from './bridge';
-import { aroundMethod, SafeWeakMap, wrapMethod } from './disguise';
+import { aroundMethod, attr, brand, getter, SafeWeakMap, wrapMethod } from './disguise';
 import { holdFileRead, holdSends } from './hold';
 import { releasedHandles } from './release';
 
@@ -34,13 +34,27 @@ function whenSettled<T>(value: unknown, onValue: (v: T) => void): void {
   if (value instanceof Promise) apply(promiseThen, value, [onValue, noop]);
 }
 
+// Read through getters captured at document_start (brand checks): a page that later redefines an
+// input's `type`, the document's `baseURI` or a socket's `url` does not hide an input opened by
+// script nor change where its bytes are recorded as going.
+const inputType = brand<string>(attr(getter(HTMLInputElement.prototype, 'type'), 'type'));
+/** The getter a document's `baseURI` resolves to now (Node.prototype's in browsers). */
+function baseURIGetter(): (() => unknown) | undefined {
+  for (let at: object | null = Document.prototype; at; at = Reflect.getPrototypeOf(at)) {
+    const found = getter(at, 'baseURI');
+    if (found) return found;
+  }
+  return undefined;
+}
+const baseOf = brand<string>(attr(baseURIGetter(), 'baseURI'));
+
 function isFileInput(value: unknown): value is HTMLInputElement {
-  return value instanceof HTMLInputElement && value.type === 'file';
+  return inputType(value) === 'file';
 }
 
 /** `watch`: a subframe's front line listens on shadow roots and script-opened inputs itself (front-line.ts). */
 export function installHooks(win: Window & typeof globalThis, bridge: MainBridge, watch?: (target: EventTarget) => void): void {
-  const baseUrl = () => win.document.baseURI;
+  const baseUrl = () => baseOf(win.document) ?? win.document.baseURI;
   const resolveUrl = (target: unknown) => {
     try {
       return new NativeURL(String(target), baseUrl()).href;
@@ -57,7 +71,7 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
   // Shadow roots and file inputs.
   wrapMethod(win.Element?.prototype, 'attachShadow', (host, _args, root) => {
     bridge.node(host as Element);
-    if (root instanceof ShadowRoot) watch?.(root);
+    if (typeof root === 'object' && root !== null) watch?.(root as ShadowRoot);
   });
   const announceInput = (input: unknown) => {
     if (!isFileInput(input)) return;
@@ -72,7 +86,8 @@ export function installHooks(win: Window & typeof globalThis, bridge: MainBridge
 
   // Files sent by script: fetch, XHR and beacons wait for a decision when the observer holds files.
   holdSends(win, bridge, resolveUrl);
-  wrapMethod(win.WebSocket?.prototype, 'send', (socket, [data]) => sent('websocket', (socket as WebSocket).url, data));
+  const socketUrl = brand<string>(attr(getter(win.WebSocket?.prototype, 'url'), 'url'));
+  wrapMethod(win.WebSocket?.prototype, 'send', (socket, [data]) => sent('websocket', socketUrl(socket) ?? '', data));
   wrapMethod(win.Blob?.prototype, 'slice', (blob, _args, chunk) => rememberChunk(blob, chunk));
 
   // File System Access: Chromium only. Firefox has none of it, and its build leaves this code out
