@@ -15,7 +15,7 @@
  * WebSocket messages are observed, not held (a held message would reorder the socket's stream).
  */
 import type { BridgeFiles, SendVia } from '../bridge-protocol';
-import { partsOf } from './bodies';
+import { filePart, partsOf } from './bodies';
 import type { MainBridge, Verdict } from './bridge';
 import { afterConstruct, aroundMethod, brand, getter, SafeWeakMap, wrapMethod } from './disguise';
 
@@ -182,7 +182,7 @@ export function holdFileRead(
           }
           // Origin-private files (navigator.storage) were never picked: not an upload.
           if (path === undefined) return resolve(file);
-          const part = { blob: file, name: file.name, size: file.size, type: file.type, lastModified: file.lastModified, ...(path && { relativePath: path }) };
+          const part = filePart(file, path);
           const files: BridgeFiles = { channel: 'fs_access', parts: [part] };
           const verdict = ask(bridge, files);
           if (verdict === 'pass') {

@@ -26,12 +26,13 @@ import { releasedHandles } from './release';
 
 const { apply } = Reflect;
 const NativeURL = URL;
+const NativePromise = Promise;
 const promiseThen = Promise.prototype.then;
 const noop = () => undefined;
 
 /** Observes a promise the page also holds, without changing how it settles or what it gives. */
 function whenSettled<T>(value: unknown, onValue: (v: T) => void): void {
-  if (value instanceof Promise) apply(promiseThen, value, [onValue, noop]);
+  if (value instanceof NativePromise) apply(promiseThen, value, [onValue, noop]);
 }
 
 // Read through getters captured at document_start (brand checks): a page that later redefines an
@@ -117,7 +118,7 @@ function hookFileSystemAccess(win: Window & typeof globalThis, bridge: MainBridg
     const result = call();
     whenSettled(result, keep);
     // An item of a drop given back after a hold: the dropped file's own handle (release.ts).
-    const file = itemFile && result instanceof Promise ? (apply(itemFile, item, []) as File | null) : null;
+    const file = itemFile && result instanceof NativePromise ? (apply(itemFile, item, []) as File | null) : null;
     const handle = file && releasedHandles.get(file);
     return handle ? apply(promiseThen, result, [(h: unknown) => h ?? handle]) : result;
   });

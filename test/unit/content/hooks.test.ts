@@ -20,6 +20,8 @@ class FakeDirectoryHandle {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
+/** The platform's Promise, as the browser's pickers return it whatever the page did to window.Promise. */
+const NativePromise = Promise;
 
 function setUp() {
   const picked = new FakeFileHandle(new File(['a'], 'picked.pdf', { type: 'application/pdf', lastModified: 7 }));
@@ -31,8 +33,8 @@ function setUp() {
     document: { baseURI: 'https://app.example/' },
     FileSystemFileHandle: FakeFileHandle,
     FileSystemDirectoryHandle: FakeDirectoryHandle,
-    showOpenFilePicker: () => Promise.resolve(pickerResult),
-    showDirectoryPicker: () => Promise.resolve(directory),
+    showOpenFilePicker: () => NativePromise.resolve(pickerResult),
+    showDirectoryPicker: () => NativePromise.resolve(directory),
   };
   const sent: BridgeFiles[] = [];
   const bridge = { node: vi.fn(), files: (f: BridgeFiles) => sent.push(f), rearm: vi.fn() };
@@ -54,6 +56,20 @@ describe('File System Access hooks', () => {
     expect(sent).toEqual([
       { channel: 'fs_access', parts: [expect.objectContaining({ name: 'picked.pdf', size: 1, type: 'application/pdf', lastModified: 7 })] },
     ]);
+  });
+
+  it('a page that replaced window.Promise after start still has its picked file reported', async () => {
+    const { win, sent, picked } = setUp();
+    try {
+      globalThis.Promise = class extends NativePromise<unknown> {} as PromiseConstructor;
+      await win.showOpenFilePicker();
+    } finally {
+      globalThis.Promise = NativePromise;
+    }
+    await settle();
+    await picked.getFile();
+    await settle();
+    expect(sent).toEqual([{ channel: 'fs_access', parts: [expect.objectContaining({ name: 'picked.pdf' })] }]);
   });
 
   it('reports a file of a picked directory with its path, never an origin-private file', async () => {
