@@ -63,8 +63,13 @@ export function transferOf(sentTo: NonNullable<UploadObserved['sentTo']>, at: st
  * Classifies and scores one observation without storing it: undefined when nothing in it is an
  * upload (script-made over the per-tab rate, or only small unnamed bodies).
  */
-export async function scoreObserved(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<ScoredUpload | undefined> {
-  const upload = await classifyObserved(message, sender, deps, true);
+export async function scoreObserved(
+  message: UploadObserved,
+  sender: StampedSender,
+  deps: PipelineDeps,
+  readAhead?: Promise<Prefetched | undefined>,
+): Promise<ScoredUpload | undefined> {
+  const upload = await classifyObserved(message, sender, deps, true, readAhead);
   return upload && scoreClassified(upload, deps);
 }
 
@@ -84,39 +89,50 @@ export interface ClassifiedUpload {
   early?: Prefetched;
 }
 
+/** What an observation says without its bytes: where its files go, and which of them count. */
+export function placeOf(message: UploadObserved, sender: StampedSender, config: EffectiveConfig) {
+  const tab = { url: sender.tab?.url, title: sender.tab?.title };
+  const frameUrl = sender.frameId !== undefined && sender.frameId !== 0 ? sender.url : undefined;
+  const receiverUrl = message.channel === 'programmatic' ? message.sentTo?.url : undefined;
+  // Unnamed bodies sent by script count only from the policy's size: beacons and small posts are no uploads.
+  const minAnonymous = config.policy.programmaticMinBytes ?? 0;
+  const counted = message.files.filter((file) => !file.anonymous || file.size >= minAnonymous);
+  // Every file of an observation goes to the same place.
+  const destination = classifyDestination({ url: tab.url ?? '', title: tab.title, frameUrl, receiverUrl }, config.destinationOptions);
+  return { tab, frameUrl, receiverUrl, counted, destination };
+}
+
 /**
  * The first half of scoreObserved: what the files are and where they go, which needs no history,
  * so it may run out of the pipeline's turn (a held upload's decision, response.ts). `readHistory`:
- * the history is read meanwhile (only in turn: out of it, it could miss the upload before).
+ * the history is read meanwhile (only in turn: out of it, it could miss the upload before), or
+ * taken from `readAhead` (upload-queue.ts, valid in this turn) when it read the same files.
  */
 export async function classifyObserved(
   message: UploadObserved,
   sender: StampedSender,
   deps: PipelineDeps,
   readHistory = false,
+  readAhead?: Promise<Prefetched | undefined>,
 ): Promise<ClassifiedUpload | undefined> {
-  const now = deps.now();
+  const ahead = await readAhead?.catch(() => undefined);
+  const now = ahead?.now ?? deps.now();
   if (!message.trustedEvent && deps.scriptMadeLimit && !deps.scriptMadeLimit.admit(sender.tab?.id, message.actionId, now)) {
     await deps.store.countScriptMadeDropped(message.files.length);
     return undefined;
   }
   const config = await deps.config();
-  const { policy } = config;
-  const tab = { url: sender.tab?.url, title: sender.tab?.title };
-  const frameUrl = sender.frameId !== undefined && sender.frameId !== 0 ? sender.url : undefined;
-
-  // Unnamed bodies sent by script count only from the policy's size: beacons and small posts are no uploads.
-  const minAnonymous = policy.programmaticMinBytes ?? 0;
-  const files = message.files
-    .filter((file) => !file.anonymous || file.size >= minAnonymous)
-    .map(({ headBase64, tailBase64, ...file }) => ({ ...file, head: base64ToBytes(headBase64), ...(tailBase64 && { tail: base64ToBytes(tailBase64) }) }));
+  const { tab, frameUrl, receiverUrl, counted, destination } = placeOf(message, sender, config);
+  const files = counted.map(({ headBase64, tailBase64, ...file }) => ({
+    ...file,
+    head: base64ToBytes(headBase64),
+    ...(tailBase64 && { tail: base64ToBytes(tailBase64) }),
+  }));
   if (files.length === 0) return undefined;
-  const receiverUrl = message.channel === 'programmatic' ? message.sentTo?.url : undefined;
-  const transfers = message.sentTo ? [transferOf(message.sentTo, new Date(now).toISOString(), policy.keepUrlQuery)] : undefined;
+  const transfers = message.sentTo ? [transferOf(message.sentTo, new Date(now).toISOString(), config.policy.keepUrlQuery)] : undefined;
   // Where the files go does not depend on what they are: the history is read while they are
-  // classified (the content model may run), not after. Every file of an observation goes to the same place.
-  const destination = classifyDestination({ url: tab.url ?? '', title: tab.title, frameUrl, receiverUrl }, config.destinationOptions);
-  const early = readHistory ? prefetch(deps, now, [destination], files) : undefined;
+  // classified (the content model may run), not after.
+  const early = readHistory ? (ahead?.files === filesKey(files) ? ahead : prefetch(deps, now, [destination], files)) : undefined;
   // One session per user action: the requests of this Promise.all run as one batch, within the action's budget.
   const contentModel = deps.contentModel?.sessionFor(message.actionId);
   const classified = await Promise.all(
@@ -152,16 +168,21 @@ export function scoreClassified(upload: ClassifiedUpload, deps: PipelineDeps): P
 }
 
 /** What scoring needs besides the verdicts, started before the files are classified. */
-interface Prefetched {
+export interface Prefetched {
   now: number;
   keys: readonly string[];
+  /** The files read for (filesKey). */
+  files: string;
   facts: Promise<UploadFacts>;
   device: Promise<FileEvent['device']>;
 }
 
-function prefetch(deps: PipelineDeps, now: number, destinations: Parameters<typeof destinationKeysOf>[0], files: readonly ObservedFileFacts[]): Prefetched {
+type NamedFile = { name: string; size: number };
+const filesKey = (files: readonly NamedFile[]) => JSON.stringify(files.map((f) => [f.name, f.size]));
+
+export function prefetch(deps: PipelineDeps, now: number, destinations: Parameters<typeof destinationKeysOf>[0], files: readonly NamedFile[]): Prefetched {
   const keys = destinationKeysOf(destinations);
-  const early = { now, keys, facts: deps.store.read(keys, files, now), device: deps.device() };
+  const early = { now, keys, files: filesKey(files), facts: deps.store.read(keys, files, now), device: deps.device() };
   // Awaited by score(); if classifying throws first, a failed read must not surface as unhandled.
   early.facts.catch(() => undefined);
   early.device.catch(() => undefined);
@@ -170,8 +191,13 @@ function prefetch(deps: PipelineDeps, now: number, destinations: Parameters<type
 
 const sameKeys = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
 
-export async function processUpload(message: UploadObserved, sender: StampedSender, deps: PipelineDeps): Promise<FileEvent[]> {
-  const scored = await scoreObserved(message, sender, deps);
+export async function processUpload(
+  message: UploadObserved,
+  sender: StampedSender,
+  deps: PipelineDeps,
+  readAhead?: Promise<Prefetched | undefined>,
+): Promise<FileEvent[]> {
+  const scored = await scoreObserved(message, sender, deps, readAhead);
   return scored ? storeScored(scored, deps) : [];
 }
 
@@ -319,50 +345,4 @@ export async function recordSend(message: UploadSent, sender: StampedSender, dep
     deps,
   );
   return [...updated, ...created];
-}
-
-/**
- * Uploads one after another: each reads the history the previous one wrote, so two tabs
- * uploading to a new destination at once agree on its first use; a send is recorded after the
- * upload it belongs to is stored.
- */
-export function createUploadPipeline(deps: PipelineDeps) {
-  let previous: Promise<unknown> = Promise.resolve();
-  const queued = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = previous.catch(() => undefined).then(work);
-    previous = run;
-    return run;
-  };
-  return {
-    observed: (message: UploadObserved, sender: StampedSender) => queued(() => processUpload(message, sender, deps)),
-    sent: (message: UploadSent, sender: StampedSender) => queued(() => recordSend(message, sender, deps)),
-    /**
-     * A held observation: classified at once, out of turn (what and where need no history), and
-     * handed to `work.early`, which may answer the page then; scored in turn and handed to
-     * `work.decide`, whose reply is given unless an early one was. The storing it started (`after`)
-     * still finishes before the next upload's turn, so history and outcomes stay in order.
-     */
-    held: <T>(message: UploadObserved, sender: StampedSender, work: HeldWork<T>): Promise<T> =>
-      new Promise<T>((resolve, reject) => {
-        const classified = classifyObserved(message, sender, deps);
-        // An early answer that fails is no answer: the turn's decides.
-        const early = classified.then(work.early).catch(() => undefined);
-        void early.then((reply) => reply !== undefined && resolve(reply));
-        queued(async () => {
-          const decided = await classified
-            .then(async (upload) => {
-              await early;
-              return work.decide(upload && (await scoreClassified(upload, deps)));
-            })
-            .catch((err: unknown) => {
-              reject(err);
-              throw err;
-            });
-          resolve(decided.reply);
-          await decided.after;
-        }).catch((err: unknown) => console.error('[upwatch] storing a held upload failed', err));
-      }),
-    /** Other work that must see the uploads before it stored (response outcomes). */
-    inTurn: <T>(work: () => Promise<T>) => queued(work),
-  };
 }

@@ -14,7 +14,8 @@ import { createFrameInjector } from './frame-injection';
 import { injectObserver } from './platform';
 import { createHeadJoin } from './late-heads';
 import { createMessageRouter, type MessageSenderLike } from './messaging';
-import { createUploadPipeline, scoreClassified, storeScored, type PipelineDeps } from './pipeline';
+import { scoreClassified, storeScored, type PipelineDeps } from './pipeline';
+import { createUploadPipeline } from './upload-queue';
 import { allowUnheld, createResponder } from './response';
 import { ResponseState } from './response-state';
 import { createScriptMadeLimit } from './script-made-limit';
@@ -132,12 +133,14 @@ export function createBackgroundService(overrides: Partial<ServiceDeps> = {}): B
     extensionOrigin: browser.runtime.getURL('/'),
     content: {
       'upload/observed': async (observed, sender) => {
+        // The history is read while the heads are on their way (pipeline.ts, readAhead).
+        const ahead = observed.headsFollow && !observed.hold ? (await pipeline()).readAhead(observed, sender) : undefined;
         const message = await lateHeads.complete(observed, sender);
         if (message.hold && (await responder.plan(sender)).hold) return responder.observed(message, sender);
         // Not held, or sent held before the frame knew its plan (a file that came with no sign before it:
         // the observation goes out at once instead of waiting for the plan) on a page where no rule can
         // apply: a plain observation, no response recorded, and the page may have the files.
-        const accepted = (await (await pipeline()).observed(message, sender)).length;
+        const accepted = (await (await pipeline()).observed(message, sender, ahead)).length;
         return message.hold ? allowUnheld(message.actionId) : { accepted };
       },
       'upload/heads': async (message, sender) => ({ joined: lateHeads.heads(message, sender) }),

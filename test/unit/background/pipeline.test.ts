@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { openDatabase, readState } from '../../../src/background/db';
 import { EventStore } from '../../../src/background/event-store';
 import { Outbox } from '../../../src/background/outbox';
-import { createUploadPipeline, processUpload, type PipelineDeps } from '../../../src/background/pipeline';
+import { processUpload, type PipelineDeps } from '../../../src/background/pipeline';
+import { createUploadPipeline } from '../../../src/background/upload-queue';
 import { RiskHistory } from '../../../src/background/history';
 import { UploadStore } from '../../../src/background/upload-store';
 import { effectiveConfig } from '../../../src/core/effective-config';
@@ -230,6 +231,60 @@ describe('the history read', () => {
     expect(readsWhenPredicting).toEqual([1]);
     expect(read).toHaveBeenCalledTimes(1);
     expect((await events.recent(1))[0]?.id).toBe(event!.id);
+  });
+
+  // An observation sent before its files were read (headsFollow), and the same with its heads.
+  const facts = UploadObserved.parse({ ...message, headsFollow: true, files: message.files.map((f) => ({ ...f, headBase64: '' })) });
+  const withHeads = { ...facts, files: message.files };
+
+  it('is asked when the facts of an upload come, before its heads: done by the time the files are classified', async () => {
+    const { d, db } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });
+    const read = vi.spyOn(d.store, 'read');
+    const pipeline = createUploadPipeline(d);
+    const ahead = pipeline.readAhead(facts, dropbox);
+    expect(ahead).toBeDefined();
+    await vi.waitFor(() => expect(read).toHaveBeenCalledTimes(1));
+    const events = await pipeline.observed(withHeads, dropbox, ahead);
+    // Read once, ahead; the files classified from their heads; the first use of Dropbox counted.
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(events[0]!.file.categoryByContent).not.toBe('other');
+    expect(events[0]!.file.evidence!.join(' ')).not.toContain('not read');
+    expect(events.every((e) => e.risk.indicators.some((i) => i.id === 'first_use_of_destination'))).toBe(true);
+    expect(await db.get('destinations', 'service:dropbox')).toMatchObject({ uploads: 2 });
+  });
+
+  it('is not used when another upload took its turn first: that one wrote history, so it is read again', async () => {
+    const { d, clock } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });
+    const read = vi.spyOn(d.store, 'read');
+    const pipeline = createUploadPipeline(d);
+    const ahead = pipeline.readAhead(facts, dropbox);
+    const first = await pipeline.observed(message, dropbox);
+    expect(first[0]!.risk.indicators.some((i) => i.id === 'first_use_of_destination')).toBe(true);
+    // Past first use's grouping window: read again, Dropbox is known (read ahead, it was not).
+    clock.now = new Date('2026-11-23T11:30:00Z');
+    const late = await pipeline.observed(withHeads, dropbox, ahead);
+    expect(read).toHaveBeenCalledTimes(3);
+    expect(late.some((e) => e.risk.indicators.some((i) => i.id === 'first_use_of_destination'))).toBe(false);
+  });
+
+  it('is not asked while an upload is queued or running (its history is not written yet)', async () => {
+    const { d } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });
+    const pipeline = createUploadPipeline(d);
+    const running = pipeline.observed(message, dropbox);
+    expect(pipeline.readAhead(facts, dropbox)).toBeUndefined();
+    await running;
+    expect(pipeline.readAhead(facts, dropbox)).toBeDefined();
+  });
+
+  it('is read again in turn when the files it was read for are not the ones that came', async () => {
+    const { d } = await deps({}, { now: new Date('2026-11-23T10:00:00Z') });
+    const read = vi.spyOn(d.store, 'read');
+    const pipeline = createUploadPipeline(d);
+    const ahead = pipeline.readAhead(facts, dropbox);
+    const other = { ...withHeads, files: [withHeads.files[0]!] };
+    expect(await pipeline.observed(other, dropbox, ahead)).toHaveLength(1);
+    expect(read).toHaveBeenCalledTimes(2);
+    expect(read.mock.calls[1]![1]).toEqual([expect.objectContaining({ name: 'a.py' })]);
   });
 });
 

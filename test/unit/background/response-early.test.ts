@@ -7,14 +7,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../src/background/db';
 import { RiskHistory } from '../../../src/background/history';
 import { Outbox } from '../../../src/background/outbox';
-import {
-  classifyObserved,
-  createUploadPipeline,
-  scoreClassified,
-  type ClassifiedUpload,
-  type PipelineDeps,
-  type ScoredUpload,
-} from '../../../src/background/pipeline';
+import { classifyObserved, scoreClassified, type ClassifiedUpload, type PipelineDeps, type ScoredUpload } from '../../../src/background/pipeline';
+import { createUploadPipeline } from '../../../src/background/upload-queue';
 import { UploadStore } from '../../../src/background/upload-store';
 import { effectiveConfig } from '../../../src/core/effective-config';
 import { UploadObserved } from '../../../src/core/schema/messages';
