@@ -9,7 +9,7 @@ import { LIMITS } from '../../core/schema/limits';
 import type { BridgePart } from '../bridge-protocol';
 import { attr, brand, getter, SafeWeakMap } from './disguise';
 
-const { apply, getPrototypeOf } = Reflect;
+const { apply } = Reflect;
 // What tells a file, a Blob or a FormData apart and reads them is captured at document_start: a
 // page that later replaces the constructors (window.File = …), redefines their attributes or
 // changes an object's prototype chain does not hide what it sends. Each is a brand check: the
@@ -19,8 +19,8 @@ const NativeFile = File;
 const NativeArrayBuffer = ArrayBuffer;
 const blobSlice = Blob.prototype.slice;
 const isView = ArrayBuffer.isView;
-const formDataValues = typeof FormData === 'function' ? FormData.prototype.values : undefined;
-const formIteratorNext = formDataValues && (getPrototypeOf(apply(formDataValues, new FormData(), [])) as Iterator<unknown>).next;
+// forEach, not values(): no iterator whose `next` the page could replace, and nothing made at start.
+const formDataForEach = typeof FormData === 'function' ? FormData.prototype.forEach : undefined;
 
 const sizeOf = attr(getter(Blob.prototype, 'size'), 'size');
 const typeOf = attr(getter(Blob.prototype, 'type'), 'type');
@@ -93,17 +93,13 @@ function partOf(value: unknown, out: BridgePart[]): void {
   out.push({ blob: new Blob([view.slice(0, LIMITS.headBytes)]), name: 'blob', size: view.byteLength, type: '', anonymous: true });
 }
 
-/** The values of a FormData, or undefined when `body` is not one. */
+/** The values of a FormData, or undefined when `body` is not one (forEach's brand check throws). */
 function formValues(body: unknown): unknown[] | undefined {
-  if (!formDataValues || typeof body !== 'object' || body === null) return undefined;
+  if (!formDataForEach || typeof body !== 'object' || body === null) return undefined;
   const out: unknown[] = [];
   try {
-    const values = apply(formDataValues, body, []) as Iterator<unknown>;
-    const next = formIteratorNext ?? values.next;
-    for (let step = apply(next, values, []) as IteratorResult<unknown>; !step.done; step = apply(next, values, []) as IteratorResult<unknown>)
-      out[out.length] = step.value;
+    apply(formDataForEach, body, [(value: unknown) => (out[out.length] = value)]);
   } catch {
-    // Not a FormData (the brand check throws at once in browsers, at the first step elsewhere).
     return undefined;
   }
   return out;
