@@ -15,11 +15,10 @@
 import { releaseInfo, type BridgePart, type DomChannel, type ReleaseInfo } from '../bridge-protocol';
 import { filePart } from './bodies';
 import type { MainBridge } from './bridge';
-import { SafeWeakMap } from './disguise';
+import { getter, SafeWeakMap } from './disguise';
 import { releaseFiles } from './release';
 
 const { apply, getOwnPropertyDescriptor } = Reflect;
-const getter = (proto: object | undefined, key: string) => (proto ? getOwnPropertyDescriptor(proto, key)?.get : undefined);
 const call = <T>(fn: unknown, self: unknown, ...args: unknown[]) => (fn ? (apply(fn as () => T, self, args) as T) : undefined);
 const addListener = EventTarget.prototype.addEventListener;
 const composedPath = Event.prototype.composedPath;

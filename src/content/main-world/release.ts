@@ -7,7 +7,7 @@
  * Everything is captured at document_start, before any page script can replace it.
  */
 import type { ReleaseInfo } from '../bridge-protocol';
-import { SafeWeakMap } from './disguise';
+import { getter, SafeWeakMap } from './disguise';
 
 const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
 const NativeEvent = Event;
@@ -15,7 +15,6 @@ const NativeDragEvent = typeof DragEvent === 'function' ? DragEvent : undefined;
 const NativeClipboardEvent = typeof ClipboardEvent === 'function' ? ClipboardEvent : undefined;
 const NativeDataTransfer = typeof DataTransfer === 'function' ? DataTransfer : undefined;
 const dispatch = EventTarget.prototype.dispatchEvent;
-const getter = (proto: object | undefined, key: string) => (proto ? getOwnPropertyDescriptor(proto, key)?.get : undefined);
 const setter = (proto: object | undefined, key: string) => (proto ? getOwnPropertyDescriptor(proto, key)?.set : undefined);
 const itemsOf = getter(NativeDataTransfer?.prototype, 'items');
 const filesOf = getter(HTMLInputElement.prototype, 'files');
