@@ -7,7 +7,8 @@
  * script, timed by the frame's own performance.now() around it: parse, compile and the start-up
  * work (capturing natives, wrapping the page's functions, the front line's listeners). Scripts and
  * builds are interleaved frame by frame, R frames each, so drift hits them alike; an empty script
- * is the baseline. The ISOLATED-world script runs in the page's world here (an approximation: in the
+ * is the baseline, and bare pass-through wraps of the issue's hooks (bench/bare-wraps.ts) show the
+ * least any implementation pays. The ISOLATED-world script runs in the page's world here (an approximation: in the
  * browser it starts in its own world, which is itself a cost, measured by bench/page-load as the
  * empty scripts). A frame pays for the scripts whose manifest entry has all_frames; the top frame
  * pays for all. UPWATCH_FRAME_START_BASELINE=<dir of a built chrome-mv3> adds another build (the
@@ -15,8 +16,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROME_EXTENSION_DIR, chromiumPath } from '../test/harness/paths';
+import { BARE_WRAPS_SOURCE } from './bare-wraps';
 import { fmt, printResult } from './lib';
 
 const FRAMES = Math.max(20, Number(process.env.UPWATCH_FRAME_START_FRAMES ?? 300));
@@ -40,12 +42,49 @@ function scriptsOf(dir: string, build: string): Script[] {
   );
 }
 
+/**
+ * Checks that the bare wraps do wrap (a baseline that wrapped nothing would flatter every build):
+ * in a fresh frame, each listed function is replaced, keeps its name and length, and still shows
+ * native source.
+ */
+async function checkBareWraps(page: Page): Promise<void> {
+  const problems = await page.evaluate((source) => {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const win = frame.contentWindow as Window & typeof globalThis;
+    const targets: [object, string][] = [
+      [win.Element.prototype, 'attachShadow'],
+      [win.HTMLElement.prototype, 'click'],
+      [win, 'fetch'],
+      [win.XMLHttpRequest.prototype, 'send'],
+      [win.Navigator.prototype, 'sendBeacon'],
+      [win.WebSocket.prototype, 'send'],
+      [win.Blob.prototype, 'slice'],
+      [win.Document.prototype, 'open'],
+    ];
+    const before = targets.map(([owner, key]) => (owner as Record<string, unknown>)[key]);
+    const script = win.document.createElement('script');
+    script.textContent = source;
+    win.document.head.append(script);
+    const found = targets.flatMap(([owner, key], i) => {
+      const fn = (owner as Record<string, (...a: unknown[]) => unknown>)[key]!;
+      const old = before[i] as (...a: unknown[]) => unknown;
+      const native = win.Function.prototype.toString.call(fn).includes('[native code]');
+      return fn !== old && fn.name === old.name && fn.length === old.length && native ? [] : [key];
+    });
+    frame.remove();
+    return found;
+  }, BARE_WRAPS_SOURCE);
+  if (problems.length) throw new Error(`bench/bare-wraps.ts does not wrap ${problems.join(', ')} as the issue's hooks would`);
+}
+
 /** Mean start time per frame of each source, in ms, interleaved frame by frame. */
 async function startTimes(sources: string[]): Promise<number[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><body></body>');
+    await checkBareWraps(page);
     return await page.evaluate(
       ({ sources, frames }) => {
         const totals = sources.map(() => 0);
@@ -75,9 +114,13 @@ export async function run(): Promise<void> {
   const baseline = process.env.UPWATCH_FRAME_START_BASELINE;
   if (baseline) builds.push({ name: 'baseline', scripts: scriptsOf(baseline, 'baseline') });
   const scripts = builds.flatMap((b) => b.scripts);
-  const [empty, ...times] = await startTimes(['', ...scripts.map((s) => s.source)]);
+  const [empty, bare, ...times] = await startTimes(['', BARE_WRAPS_SOURCE, ...scripts.map((s) => s.source)]);
   const ms = (t: number) => `${fmt(t, 3)} ms`;
-  const rows: [string, string][] = [['empty script (baseline)', ms(empty!)]];
+  const rows: [string, string][] = [
+    ['empty script (baseline)', ms(empty!)],
+    // The least any implementation of issue 13's hooks does in every frame (bench/bare-wraps.ts).
+    ['bare pass-through wraps of the hooks (every frame)', ms(bare! - empty!)],
+  ];
   scripts.forEach((s, i) => rows.push([s.label, ms(times[i]! - empty!)]));
   let at = 0;
   for (const build of builds) {

@@ -5,7 +5,9 @@
  * - Plain `chromium --headless` processes, no CDP attached (CDP adds cost per frame), one per
  *   configuration: no extension, no extension again (the noise floor), Upwatch (.output/chrome-mv3),
  *   Upwatch's content-script entries with empty scripts (what injecting two scripts into every frame
- *   costs before any of our code runs), and optionally other builds (UPWATCH_PAGE_LOAD_OTHER=<name>=<dir>,…, e.g. the previous release).
+ *   costs before any of our code runs), the same entries with bare pass-through wraps of the issue's
+ *   hooks in the MAIN world (bench/bare-wraps.ts: the least any implementation pays), and optionally
+ *   other builds (UPWATCH_PAGE_LOAD_OTHER=<name>=<dir>,…, e.g. the previous release).
  * - The heavy page (~1,900 elements, 20 same-site iframes) on a real host name
  *   (https://en.wikipedia.org) mapped by --host-resolver-rules to a local HTTPS server.
  * - Without CDP the pages drive themselves: each browser waits on /next (long poll) for its turn;
@@ -25,6 +27,7 @@ import { join } from 'node:path';
 import { CONTENT_SCRIPTS } from '../src/content/content-scripts';
 import { CHROME_EXTENSION_DIR, FIREFOX_EXTENSION_DIR, ROOT, chromiumPath } from '../test/harness/paths';
 import { writeSelfSignedCert } from '../test/unit/support/self-signed-cert';
+import { BARE_WRAPS_SOURCE } from './bare-wraps';
 import { buildSizes } from './content-size';
 import { fmt, printResult, seededRandom } from './lib';
 
@@ -100,12 +103,15 @@ function ratioInterval(xs: readonly number[], base: readonly number[], random: (
   return [ratios[Math.floor(BOOTSTRAP * 0.025)]!, ratios[Math.floor(BOOTSTRAP * 0.975)]!];
 }
 
-/** An extension with Upwatch's content-script entries (every frame, both worlds, document_start) whose scripts are empty. */
-function emptyScriptsExtension(dir: string): string {
+/**
+ * An extension with Upwatch's content-script entries (every frame, both worlds, document_start)
+ * whose scripts are empty, or whose MAIN-world script is `main` (bench/bare-wraps.ts).
+ */
+function stubExtension(dir: string, main = ''): string {
   mkdirSync(dir, { recursive: true });
   const scripts = CONTENT_SCRIPTS.map((script) => ({ ...script, matches: [...script.matches], js: [...script.js] }));
-  for (const file of scripts.flatMap((script) => script.js)) writeFileSync(join(dir, file), '');
-  const manifest = { manifest_version: 3, name: 'empty content scripts', version: '1.0', host_permissions: ['<all_urls>'], content_scripts: scripts };
+  for (const script of scripts) for (const file of script.js) writeFileSync(join(dir, file), script.world === 'MAIN' ? main : '');
+  const manifest = { manifest_version: 3, name: 'stub content scripts', version: '1.0', host_permissions: ['<all_urls>'], content_scripts: scripts };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
@@ -117,10 +123,14 @@ export async function run(): Promise<void> {
     { name: 'none' },
     { name: 'none-again' },
     { name: 'upwatch', extensionDir: CHROME_EXTENSION_DIR },
-    // What injection alone costs: Upwatch's content scripts, empty (UPWATCH_PAGE_LOAD_EMPTY=0 leaves it out).
+    // What injection alone costs: Upwatch's content scripts, empty; and what the least implementation
+    // of the issue's hooks costs: the same with pass-through wraps only (UPWATCH_PAGE_LOAD_EMPTY=0 leaves both out).
     ...(process.env.UPWATCH_PAGE_LOAD_EMPTY === '0'
       ? []
-      : [{ name: 'empty-scripts', extensionDir: emptyScriptsExtension(join(work, 'empty-scripts-extension')) }]),
+      : [
+          { name: 'empty-scripts', extensionDir: stubExtension(join(work, 'empty-scripts-extension')) },
+          { name: 'bare-wraps', extensionDir: stubExtension(join(work, 'bare-wraps-extension'), BARE_WRAPS_SOURCE) },
+        ]),
   ];
   // More builds to compare, as name=dir pairs separated by commas (a bare dir is named "other").
   for (const entry of (process.env.UPWATCH_PAGE_LOAD_OTHER ?? '').split(',').filter(Boolean)) {
