@@ -3,7 +3,7 @@
  * as a pure function. Everything in it that came from the page or a rule (file names, the rule's
  * message, reasons, the destination) is plain text here and is only ever set with textContent;
  * control and bidirectional-override characters are removed so a name cannot disguise its
- * extension ("invoice‮fdp.exe").
+ * extension ("invoice‮fdp.exe"), and a long name is shortened in its middle so its end still shows.
  */
 import type { ResponseDecision, ResponseFailure } from '../../core/schema/response';
 
@@ -59,13 +59,28 @@ export interface DialogView {
   autoDismissMs?: number;
 }
 
-// C0/C1 controls, and the bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069).
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0/C1 controls, and Unicode's Bidi_Control characters: the marks (U+061C, U+200E, U+200F), the
+// embeddings and overrides (U+202A–202E) and the isolates (U+2066–2069).
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Page- or rule-supplied text as one plain line, at most `max` characters. */
 export function plainText(value: string, max: number): string {
   const clean = value.replace(HIDDEN, ' ').replace(/\s+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** Characters a shortened file name keeps from its end: src/core/files/classify.ts counts extensions of up to 32. */
+const NAME_TAIL = 32;
+
+/**
+ * A file name as one plain line of at most `max` characters, shortened in the middle: its end, where
+ * the real extension is, always shows ("invoice.pdf_____…_____.exe", never "invoice.pdf_____…").
+ */
+export function fileNameText(value: string, max: number): string {
+  const chars = Array.from(plainText(value, Number.POSITIVE_INFINITY));
+  if (chars.length <= max) return chars.join('');
+  const tail = Math.min(NAME_TAIL, max - 2);
+  return `${chars.slice(0, max - 1 - tail).join('')}…${chars.slice(-tail).join('')}`;
 }
 
 /** A learn-more link only when it is an https URL (never javascript:, data: or http:). */
@@ -96,7 +111,7 @@ export function dialogView(decision: ResponseDecision, t: Translate, failure?: R
   const host = plainText(decision.destination.host, 255);
   const name = decision.destination.name ? plainText(decision.destination.name, 128) : '';
   const destination = name && name !== host ? `${name} (${host})` : host;
-  const files = decision.files.slice(0, SHOWN_FILES).map((f) => `${plainText(f.name, 120)} — ${formatSize(f.size)}`);
+  const files = decision.files.slice(0, SHOWN_FILES).map((f) => `${fileNameText(f.name, 120)} — ${formatSize(f.size)}`);
   const more = decision.files.length - SHOWN_FILES;
   const href = safeHttpsUrl(decision.learnMoreUrl);
   const message = decision.message ? plainText(decision.message, 300) : '';

@@ -35,11 +35,13 @@ function render(doc: Document, view: DialogView, box: HTMLElement) {
   if (view.message) box.append(element(doc, 'p', view.message, { class: 'message' }));
   const facts = element(doc, 'dl');
   const files = element(doc, 'ul');
-  for (const f of view.files) files.append(element(doc, 'li', f));
+  // Names and hosts read left to right whatever direction the page gives <html> (it reaches the box
+  // through inheritance): in a right-to-left box "invoice.pdf\u05D0.exe" is drawn ending in ".pdf".
+  for (const f of view.files) files.append(element(doc, 'li', f, { dir: 'ltr' }));
   if (view.moreFiles) files.append(element(doc, 'li', view.moreFiles));
   const filesDd = element(doc, 'dd');
   filesDd.append(files);
-  facts.append(element(doc, 'dt', view.filesLabel), filesDd, element(doc, 'dt', view.destinationLabel), element(doc, 'dd', view.destination));
+  facts.append(element(doc, 'dt', view.filesLabel), filesDd, element(doc, 'dt', view.destinationLabel), element(doc, 'dd', view.destination, { dir: 'ltr' }));
   if (view.reasons.length > 0) {
     const reasons = element(doc, 'ul');
     for (const r of view.reasons) reasons.append(element(doc, 'li', r));
