@@ -17,6 +17,7 @@ import type { DeliveryOutcome } from '../core/formats';
 import { reportedClientIp } from '../core/risk/network';
 import { BrowserHealth, type FileEvent } from '../core/schema/event';
 import { readState, writeState, type Database, type OutboxEntry } from './db';
+import { isRedirect, readBoundedText } from './bounded-text';
 import { DEFAULT_OUTBOX_LIMITS, OutboxQueue, type OutboxLimits, type OutboxTransaction } from './outbox-queue';
 
 export interface OutboxDeps {
@@ -56,6 +57,12 @@ const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
 const MAX_RETRY_AFTER_MS = 86_400_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How much of an answer is read. Generous: an Elasticsearch _bulk answer has an item per event
+ * (about 200 bytes, up to 600 with an error) and a batch may hold 10,000 events. A longer answer is
+ * cut, which only an Elasticsearch answer needs whole: cut, it is not JSON and the batch is retried.
+ */
+const MAX_ANSWER_CHARS = 16 * 1024 * 1024;
 
 /** Refusals of the request, not of an event in it: splitting the batch would only repeat them. */
 const REFUSES_EVERY_EVENT = /\bHTTP (?:401|403|404|405|410)\b/;
@@ -222,6 +229,7 @@ export class Outbox {
         body: target.format.encode([], { health }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         credentials: 'omit',
+        redirect: 'manual',
       });
       if (response.ok) await writeState(this.deps.db, 'reportedHealth', key);
     } catch {
@@ -299,12 +307,22 @@ export class Outbox {
         body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         credentials: 'omit',
+        // Followed, a 301/302/303 turns the POST into a GET whose 200 (a sign-in page) would count as
+        // accepted, and a 307/308 hands the events to wherever it points: kept and retried instead.
+        redirect: 'manual',
       });
       if (response.status === 415 && gzip) {
         this.#noGzip.add(endpoint);
         return this.#send(target, batch);
       }
-      const answer = await response.text().catch(() => '');
+      if (isRedirect(response)) {
+        const what = response.status ? `HTTP ${response.status}, a redirect` : 'a redirect';
+        return { kind: 'retry', error: `backend answered ${what}: not followed; set backendUrl to the address events should go to` };
+      }
+      const answer = await readBoundedText(response, MAX_ANSWER_CHARS).then(
+        (a) => a.text,
+        () => '',
+      );
       if (response.ok) {
         await this.#noteClientIp(response, answer);
         if (health) await writeState(this.deps.db, 'reportedHealth', healthKey(health));

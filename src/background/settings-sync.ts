@@ -12,6 +12,7 @@ import { reportedClientIp } from '../core/risk/network';
 import { resolveLayer } from '../core/schema/policy-layers';
 import type { EffectiveConfig } from '../core/effective-config';
 import { sameEmail, SyncedUser } from '../core/schema/synced-user';
+import { isRedirect, readBoundedText } from './bounded-text';
 import { readState, writeState, type Database, type StateValue } from './db';
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -88,7 +89,8 @@ export async function syncSettings(deps: SyncDeps): Promise<SyncOutcome> {
   if (state.etag) headers['If-None-Match'] = state.etag;
   let response: Response;
   try {
-    response = await deps.fetch(url, { headers, credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    // Redirects are not followed: settings (and the user's name) come only from the address the managed policy names.
+    response = await deps.fetch(url, { headers, credentials: 'omit', cache: 'no-store', redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (err) {
     return fail(`settings sync unreachable: ${err instanceof Error ? err.name : 'error'}`);
   }
@@ -98,12 +100,16 @@ export async function syncSettings(deps: SyncDeps): Promise<SyncOutcome> {
     await writeState(deps.db, 'syncedSettings', { ...state, lastAttemptAt: now, lastSuccessAt: now, lastError: undefined });
     return 'unchanged';
   }
+  if (isRedirect(response)) {
+    const what = response.status ? `HTTP ${response.status}, a redirect` : 'a redirect';
+    return fail(`settings sync answered ${what}: not followed; set settingsSyncUrl to the address settings come from`);
+  }
   if (!response.ok) return fail(`settings sync answered HTTP ${response.status}`);
 
   let body: unknown;
   try {
-    const text = await response.text();
-    if (text.length > MAX_BODY_CHARS) return fail('settings sync answer too large');
+    const { text, truncated } = await readBoundedText(response, MAX_BODY_CHARS);
+    if (truncated) return fail('settings sync answer too large');
     body = JSON.parse(text);
   } catch {
     return fail('settings sync answered something that is not JSON');
