@@ -6,7 +6,7 @@
  * In one Chromium (no extension), each script is run in a fresh same-origin iframe as an inline
  * script, timed by the frame's own performance.now() around it: parse, compile and the start-up
  * work (capturing natives, wrapping the page's functions, the front line's listeners). Scripts and
- * builds are interleaved frame by frame, R frames each, so drift hits them alike; an empty script
+ * builds are interleaved frame by frame, each round in a shuffled order, R frames each, so drift hits them alike; an empty script
  * is the baseline, and bare pass-through wraps of the issue's hooks (bench/bare-wraps.ts) show the
  * least any implementation pays. The ISOLATED-world script runs in the page's world here (an approximation: in the
  * browser it starts in its own world, which is itself a cost, measured by bench/page-load as the
@@ -88,8 +88,17 @@ async function startTimes(sources: string[]): Promise<number[]> {
     return await page.evaluate(
       ({ sources, frames }) => {
         const totals = sources.map(() => 0);
-        for (let round = 0; round < frames; round++)
-          for (let i = 0; i < sources.length; i++) {
+        // Each round in its own order (seeded), so that no script always follows the same one.
+        // (No named function here: tsx would wrap it in a helper the page does not have.)
+        let seed = 13;
+        const order = sources.map((_, i) => i);
+        for (let round = 0; round < frames; round++) {
+          for (let k = order.length - 1; k > 0; k--) {
+            seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+            const j = Math.floor((seed / 4294967296) * (k + 1));
+            [order[k], order[j]] = [order[j]!, order[k]!];
+          }
+          for (const i of order) {
             const frame = document.createElement('iframe');
             document.body.append(frame);
             const win = frame.contentWindow as Window & { __start?: number; __end?: number };
@@ -99,6 +108,7 @@ async function startTimes(sources: string[]): Promise<number[]> {
             totals[i]! += (win.__end ?? NaN) - (win.__start ?? NaN);
             frame.remove();
           }
+        }
         return totals.map((t) => t / frames);
       },
       { sources, frames: FRAMES },
