@@ -1,10 +1,12 @@
 /**
  * Renders the popup from a PopupState. Every page-derived string (file names, titles, URLs) goes
- * in through textContent, never as markup: a file named `<img onerror=…>.pdf` shows as text.
+ * in through textContent, never as markup: a file named `<img onerror=…>.pdf` shows as text. File
+ * names lose their control and bidi characters, so `invoice‮fdp.exe` does not show as "invoiceexe.pdf".
  */
 import { CATEGORY_LABELS } from '../core/risk/labels';
 import type { FileEvent } from '../core/schema/event';
 import type { DeliveryState, PopupState } from '../core/schema/messages';
+import { plainLine } from '../core/formats/escape';
 import { responseLine } from '../core/response/outcome-words';
 import { el } from './dom';
 
@@ -29,7 +31,7 @@ function eventItem(doc: Document, event: FileEvent, isNew: boolean, now: Date): 
       'div',
       'row',
       el(doc, 'span', `sev sev-${event.risk.severity}`, event.risk.severity),
-      el(doc, 'span', 'file', event.file.name),
+      el(doc, 'span', 'file', plainLine(event.file.name, Number.POSITIVE_INFINITY)),
       // No trusted DOM event behind it: the page (or a script in it) made this upload, or claims it did.
       ...(event.trustedEvent ? [] : [el(doc, 'span', 'script-made', 'script-made')]),
       el(doc, 'span', 'weight', `score ${event.risk.score}`),
