@@ -16,7 +16,7 @@ import { sql, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { lockNames } from '../db/engine';
 import type { ConsoleDatabase } from '../db/schema';
-import { severityRank, type IngestHook, type StoredEvent } from '../events/store';
+import { severityRank, userColumn, type IngestHook, type StoredEvent } from '../events/store';
 import { recordAlertChanges, type AlertChangeKind } from './changes';
 import { listRules, ruleMatches, type AlertRule } from './rules';
 
@@ -188,7 +188,7 @@ export const alertIngestHook: IngestHook = async (trx, stored) => {
   if (!stored.length) return;
   const rules = await listRules(trx, { enabled: true });
   if (!rules.length) return;
-  const emailOf = (s: StoredEvent) => s.event.user.email?.toLowerCase() ?? null;
+  const emailOf = (s: StoredEvent) => userColumn(s.event.user.email);
   const emails = [...new Set(stored.map(emailOf).filter((e): e is string => e !== null))];
   const watched = [...new Set(rules.flatMap((r) => r.conditions.watchlists ?? []))];
   const lists = await memberships(trx, emails, watched);

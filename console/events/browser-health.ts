@@ -13,6 +13,8 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { BrowserHealth, FileEvent } from '../../src/core/schema/event';
 import type { ConsoleDatabase } from '../db/schema';
+import { storableText } from '../http/text';
+import { userColumn } from './store';
 
 export interface BrowserReport {
   health?: BrowserHealth;
@@ -41,27 +43,27 @@ export async function recordBrowserReport(db: Kysely<ConsoleDatabase>, report: B
   const dropped = report.accepted > 0 || report.events.length === 0 ? (report.droppedEvents ?? 0) : 0;
   if (!health && (!first || dropped === 0)) return;
   const device = health?.device ?? first!.device;
-  const email = (health ? health.user.email : first!.user.email)?.toLowerCase() ?? null;
+  const email = userColumn(health ? health.user.email : first!.user.email);
   const seen = {
     user_email: email,
     credential_id: report.credentialId,
     client_ip: report.clientIp,
-    browser: device.browser,
-    browser_version: device.browserVersion,
-    os: device.os,
-    extension_version: device.extensionVersion,
+    browser: storableText(device.browser),
+    browser_version: storableText(device.browserVersion),
+    os: storableText(device.os),
+    extension_version: storableText(device.extensionVersion),
     received_at: report.receivedAt,
   };
   const reported = health && {
     reported_at: time(health.reportedAt),
-    storage_trouble: health.storage.trouble ?? null,
+    storage_trouble: health.storage.trouble === undefined ? null : storableText(health.storage.trouble),
     storage_trouble_since: time(health.storage.troubleSince),
     storage_queue_failed: health.storage.queueFailed ? 1 : 0,
     not_kept_locally: health.storage.notKeptLocally,
     pruned_for_space: health.storage.prunedForSpace,
     dead_letters: health.deadLetters.count,
     dead_letter_oldest_at: time(health.deadLetters.oldestAt),
-    dead_letter_error: health.deadLetters.lastError ?? null,
+    dead_letter_error: health.deadLetters.lastError === undefined ? null : storableText(health.deadLetters.lastError),
     queued: health.queued,
   };
   await db

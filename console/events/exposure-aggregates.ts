@@ -9,7 +9,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { engineOf } from '../db/engine';
 import type { ConsoleDatabase } from '../db/schema';
 import type { ConsoleServices } from '../services';
-import { severityRank, type StoredEvent } from './store';
+import { storableText } from '../http/text';
+import { severityRank, userColumn, type StoredEvent } from './store';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -104,14 +105,14 @@ export async function addToExposure(trx: Transaction<ConsoleDatabase>, stored: r
     const week = weekOf(sortAt);
     hourly.add([floorTo(sortAt, HOUR_MS), rank], score, rank);
     // The same normalisation as the events' search columns (console/events/store.ts).
-    const user = event.user.email?.toLowerCase() ?? '';
+    const user = userColumn(event.user.email) ?? '';
     userDaily.add([day, user], score, rank);
     userWeekly.add([week, user], score, rank);
     const service = event.destination.serviceId;
-    const destination = [service ? 'service' : 'host', service ?? event.destination.host.toLowerCase(), event.destination.category];
+    const destination = [service ? 'service' : 'host', storableText(service ?? event.destination.host.toLowerCase()), event.destination.category];
     destinationDaily.add([day, ...destination], score, rank);
     destinationWeekly.add([week, ...destination], score, rank);
-    for (const indicator of new Set(event.risk.indicators.map((i) => i.id))) indicatorDaily.add([day, indicator], score, rank);
+    for (const indicator of new Set(event.risk.indicators.map((i) => storableText(i.id)))) indicatorDaily.add([day, indicator], score, rank);
   }
   for (const s of [hourly, ...sums]) await upsert(trx, s);
 }

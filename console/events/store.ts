@@ -9,6 +9,7 @@ import { SEVERITIES } from '../../src/core/schema/identifiers';
 import type { FileEvent } from '../../src/core/schema/event';
 import { engineOf, type Engine } from '../db/engine';
 import { ensureMonthPartitions, isNoPartitionError, partitionOf } from '../db/partitions';
+import { storableText } from '../http/text';
 import type { ConsoleDatabase, EventRow, EventsTable } from '../db/schema';
 
 /** A browser clock may be ahead; beyond this, an event sorts at its receipt time instead. */
@@ -42,6 +43,14 @@ export function sortTime(observedAt: number, receivedAt: number): number {
   return Math.min(observedAt, receivedAt + MAX_CLOCK_SKEW_MS);
 }
 
+/**
+ * A person as the search columns, the exposure aggregates and alerts key them: the email
+ * lower-cased, made storable (the event itself keeps it as sent).
+ */
+export function userColumn(email: string | undefined): string | null {
+  return email === undefined ? null : storableText(email.toLowerCase());
+}
+
 export function toRow(event: FileEvent, context: IngestContext): Omit<EventsTable, 'seq'> {
   const observedAt = Date.parse(event.observedAt);
   return {
@@ -49,20 +58,21 @@ export function toRow(event: FileEvent, context: IngestContext): Omit<EventsTabl
     observed_at: observedAt,
     received_at: context.receivedAt,
     sort_at: sortTime(observedAt, context.receivedAt),
-    user_email: event.user.email?.toLowerCase() ?? null,
+    user_email: userColumn(event.user.email),
     score: event.risk.score,
     severity_rank: severityRank(event.risk.severity),
     destination_category: event.destination.category,
-    service_id: event.destination.serviceId ?? null,
-    host: event.destination.host.toLowerCase(),
+    service_id: event.destination.serviceId === undefined ? null : storableText(event.destination.serviceId),
+    host: storableText(event.destination.host.toLowerCase()),
     file_category: event.file.category,
-    file_name: event.file.name.toLowerCase(),
-    file_extension: event.file.extension.toLowerCase(),
+    file_name: storableText(event.file.name.toLowerCase()),
+    file_extension: storableText(event.file.extension.toLowerCase()),
     channel: event.channel,
     trusted: event.destination.trusted ? 1 : 0,
     response_outcome: event.response?.outcome ?? null,
     credential_id: context.credentialId,
     client_ip: context.clientIp,
+    // The event as sent: JSON escapes U+0000 and unpaired surrogates, so the text column keeps them.
     body: JSON.stringify(event),
   };
 }
@@ -143,7 +153,7 @@ export class EventStore {
         }
         const partitionKey = this.engine === 'postgres' ? { received_at: context.receivedAt } : {};
         const indicators = inserted.flatMap((s) =>
-          s.event.risk.indicators.map((ind) => ({ event_seq: s.seq, indicator: ind.id, sort_at: s.sortAt, ...partitionKey })),
+          s.event.risk.indicators.map((ind) => ({ event_seq: s.seq, indicator: storableText(ind.id), sort_at: s.sortAt, ...partitionKey })),
         );
         // An indicator listed twice in one event is stored once (the key is indicator + event).
         const seen = new Set<string>();

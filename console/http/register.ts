@@ -3,8 +3,8 @@
  * once, body unread); `onRequest` authenticates the bearer credential, or without an Authorization
  * header the session cookie, checks a cookie-authenticated change for its CSRF token (403), and
  * checks the role against the access table (401 / 403, body unread); only then is the body read
- * (inflated when gzip, within bounds) and validated with the route's zod schemas (400); then the
- * handler runs.
+ * (inflated when gzip, within bounds), refused when it holds text a database cannot keep
+ * (./text.ts), and validated with the route's zod schemas (400); then the handler runs.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import { readCookie, SESSION_COOKIE, type ActiveSession } from '../auth/sessions
 import type { ConsoleServices } from '../services';
 import { ACCESS, accessKey, type Access } from './access';
 import { HttpError, type RouteSpec } from './route';
+import { unstorableText } from './text';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,8 +65,10 @@ function authenticator(access: Access, services: ConsoleServices) {
   };
 }
 
-function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string): T {
+function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string, anyText = false): T {
   if (!schema) return undefined as T;
+  const unstorable = anyText ? undefined : unstorableText(value);
+  if (unstorable) throw new HttpError(400, `invalid ${what}`, { issues: [unstorable] });
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new HttpError(400, `invalid ${what}`, {
@@ -93,8 +96,9 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
         const answer = await route.handler({
           query: parsePart(route.query, request.query, 'query'),
           params: parsePart(route.params, request.params, 'path'),
-          body: parsePart(route.body, request.body, 'body'),
-          headers: parsePart(route.headers, request.headers, 'headers'),
+          body: parsePart(route.body, request.body, 'body', route.anyText),
+          // Node refuses U+0000 in a header; a header's other text is the route's schema's to judge.
+          headers: parsePart(route.headers, request.headers, 'headers', true),
           principal: request.principal!,
           services,
           request,

@@ -41,6 +41,11 @@ export interface RouteSpec<Q = unknown, P = unknown, B = unknown, H = unknown> {
   errors?: Readonly<Record<number, { description: string; body: z.ZodType }>>;
   /** Bytes the (inflated) body may have; defaults to 1 MiB. */
   bodyLimit?: number;
+  /**
+   * The body's text is taken whatever it holds (U+0000, unpaired surrogates): the handler stores it
+   * as sent and makes what goes in its own columns storable (./text.ts). Every other route refuses such text with a 400.
+   */
+  anyText?: boolean;
   /** Subject to the per-credential ingest rate limit. */
   rateLimited?: boolean;
   handler(ctx: RouteContext<Q, P, B, H>): Promise<unknown>;

@@ -28,6 +28,8 @@ const ingest = defineRoute({
     "Ingest a native batch (browsers, with an ingest token). Idempotent on event id. The batch's `health` (storage trouble, dead letters) and `droppedEvents` are kept per browser (GET /api/v1/users/{email}/browsers).",
   body: NativeBatch,
   bodyLimit: INGEST_BODY_LIMIT,
+  // A page names its files (new File([], 'a\0b')): refusing the batch would lose its other events.
+  anyText: true,
   rateLimited: true,
   response: z.object({ accepted: z.number(), duplicates: z.number(), clientIp: z.string() }),
   async handler({ body, principal, services, request }) {
