@@ -25,6 +25,15 @@ export interface MailSpec {
   headers: Record<string, string>;
 }
 
+/**
+ * One plain address, nothing else. The alert's user is whatever an ingested event said: nodemailer
+ * reads "bob@acme.com, eve@evil.example" (or a CR LF and a Bcc) in one recipient as several
+ * recipients, so anything more than a bare address is refused, never sent. (A manager's address
+ * is checked as an e-mail address when an analyst sets it.)
+ */
+const ONE_ADDRESS = /^[^\s@<>()[\]\\,;:"'\u0000-\u001f\u007f-\u009f]{1,64}@[A-Za-z0-9.-]{1,253}$/;
+export const isOneAddress = (value: string) => ONE_ADDRESS.test(value);
+
 /** The message, or why it cannot be sent (no manager on record, no user on the alert). */
 export function mailFor(ctx: NotificationContext, config: EmailConfig, from: string): MailSpec | { refused: string } {
   let to: string[];
@@ -33,6 +42,7 @@ export function mailFor(ctx: NotificationContext, config: EmailConfig, from: str
     to = [ctx.managerEmail];
   } else if (config.to === 'user') {
     if (!ctx.alert.user) return { refused: 'the alert has no user to write to' };
+    if (!isOneAddress(ctx.alert.user)) return { refused: `the alert's user is not one e-mail address: ${JSON.stringify(ctx.alert.user.slice(0, 120))}` };
     to = [ctx.alert.user];
   } else {
     to = config.to;

@@ -12,6 +12,7 @@
  *   "<X-Upwatch-Timestamp>.<body>" keyed with the secret>` (docs/integrations/webhooks.md).
  */
 import { createHmac } from 'node:crypto';
+import { markdownText, plainLine } from '../../src/core/formats/escape';
 import { xsoarIncident } from '../../src/core/formats/xsoar';
 import type { Channel } from './channels';
 import { templateValues, type NotificationContext } from './context';
@@ -36,20 +37,23 @@ function alertData(ctx: NotificationContext) {
 export function xsoarRequest(ctx: NotificationContext, channel: Channel, url: string): HttpRequestSpec {
   const a = ctx.alert;
   const values = templateValues(ctx);
+  // As src/core/formats/xsoar.ts: the name is one plain line, the details Markdown with every
+  // untrusted value (rule name, user, destinations, each event's line with its file name) escaped.
+  const md = (v: string) => markdownText(v, 1024);
   const incident = {
-    name: `Upwatch: ${a.ruleName} — ${values.user} (${a.eventCount} event${a.eventCount === 1 ? '' : 's'})`,
+    name: plainLine(`Upwatch: ${a.ruleName} — ${values.user} (${a.eventCount} event${a.eventCount === 1 ? '' : 's'})`, 1024),
     type: XSOAR_ALERT_INCIDENT_TYPE,
     severity: XSOAR_SEVERITY[a.severity] ?? 0,
     occurred: a.firstEventAt,
     details: [
-      `Rule: ${a.ruleName}`,
-      `User: ${values.user}`,
+      `Rule: ${md(a.ruleName)}`,
+      `User: ${md(values.user)}`,
       `Severity: ${a.severity}, ${a.eventCount} event(s) from ${a.firstEventAt} to ${a.lastEventAt}`,
-      `Destinations: ${values.destinations}`,
+      `Destinations: ${md(values.destinations)}`,
       `Console: ${ctx.alertUrl}`,
       '',
       // One line per event, as the extension's own XSOAR format names an event.
-      ...ctx.events.map((e) => `- ${xsoarIncident(e).name}`),
+      ...ctx.events.map((e) => `- ${md(xsoarIncident(e).name)}`),
     ].join('\n'),
     dbotMirrorId: a.id,
     labels: [

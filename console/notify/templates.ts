@@ -33,8 +33,12 @@ export function unknownPlaceholders(template: string): string[] {
 
 export type Escape = (value: string) => string;
 
-/** Control characters (line breaks included) would let a value start a new header or line of its own. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Control characters (line breaks included) would let a value start a new header or line of its
+ * own; Unicode's bidi controls (U+061C, U+200E, U+200F, U+202A–202E, U+2066–2069) would let a file
+ * named `invoice‮fdp.exe` read as "invoiceexe.pdf" in the mail or chat client.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 export const oneLine: Escape = (v) => v.replace(CONTROL, ' ');
 
 /** Slack mrkdwn: `<`, `>` and `&` are its only control characters (links, mentions, entities). */
