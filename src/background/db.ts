@@ -144,6 +144,15 @@ export const STATE = {
   browserId: { schema: z.uuid().nullable(), fallback: null as string | null },
   /** The health last delivered to the backend, less its time and queue depth: a change is reported at once (outbox.ts). */
   reportedHealth: { schema: z.string().max(4000).nullable(), fallback: null as string | null },
+  /**
+   * The backend's backoff after a failed attempt (outbox.ts): nothing is sent before `until` unless
+   * events were queued since the attempt (the newest entry then was `tail`). `failures` in a row
+   * lengthen it; a delivery clears it.
+   */
+  outboxBackoff: {
+    schema: z.object({ until: z.number(), failures: z.number().int().positive(), tail: z.string().max(200) }).nullable(),
+    fallback: null as { until: number; failures: number; tail: string } | null,
+  },
   /** The client IP the backend last reported seeing, for the remote indicator. */
   network: {
     schema: z.object({ clientIp: z.string().max(MAX_CLIENT_IP_CHARS), reportedAt: z.number() }).nullable(),

@@ -113,15 +113,34 @@ export class OutboxQueue {
     return oldest && newest ? { oldestAt: oldest.value.failedAt, lastError: newest.value.error } : undefined;
   }
 
-  /** The entries due by `now` (all of them when undefined), oldest due first. */
-  due(now: number | undefined, limit: number): Promise<OutboxEntry[]> {
-    return this.db.getAllFromIndex('outbox', 'nextAttemptAt', now === undefined ? null : IDBKeyRange.upperBound(now), limit);
+  /**
+   * The first `limit` entries in the order they were queued. An entry's nextAttemptAt is when it
+   * was queued: a failure sets the backoff of the whole queue (`outboxBackoff`), never the entry's,
+   * so a batch retried keeps its place ahead of what was queued after it.
+   */
+  head(limit: number): Promise<OutboxEntry[]> {
+    return this.db.getAllFromIndex('outbox', 'nextAttemptAt', null, limit);
   }
 
-  /** The earliest next attempt among queued entries; undefined when none waits. */
+  /** When the first entry can go (undefined when none waits): the end of the backoff unless events were queued since. */
   async nextAttemptAt(): Promise<number | undefined> {
-    const cursor = await this.db.transaction('outbox').store.index('nextAttemptAt').openCursor();
-    return cursor?.value.nextAttemptAt;
+    const index = this.db.transaction('outbox').store.index('nextAttemptAt');
+    const [first, last] = await Promise.all([index.openCursor(), index.openCursor(null, 'prev')]);
+    if (!first || !last) return undefined;
+    const backoff = await readState(this.db, 'outboxBackoff');
+    return backoff && backoff.tail === last.value.id ? Math.max(first.value.nextAttemptAt, backoff.until) : first.value.nextAttemptAt;
+  }
+
+  /** The id of the entry queued last (undefined when none waits): events queued after it are news to a backoff. */
+  async newestId(): Promise<string | undefined> {
+    const cursor = await this.db.transaction('outbox').store.index('nextAttemptAt').openCursor(null, 'prev');
+    return cursor?.value.id;
+  }
+
+  /** Sets the backoff after a failed attempt that read the queue when `tail` was its newest entry. */
+  async backOff(tail: string, wait: (failures: number) => number, now: number): Promise<void> {
+    const failures = ((await readState(this.db, 'outboxBackoff'))?.failures ?? 0) + 1;
+    await writeState(this.db, 'outboxBackoff', { until: now + wait(failures), failures, tail });
   }
 
   /** Events dropped (outbox full) since the last delivered batch: they travel with the next one. */
@@ -166,6 +185,7 @@ export class OutboxQueue {
     await tx.objectStore('state').put(stats, 'outboxStats');
     await tx.done;
     await writeState(this.db, 'deliveryStatus', { ...(await readState(this.db, 'deliveryStatus')), lastSuccessAt: now, consecutiveFailures: 0 });
+    await writeState(this.db, 'outboxBackoff', null);
   }
 
   /**
@@ -216,7 +236,7 @@ export class OutboxQueue {
     await this.recordFailure(`${batch.length} event(s) refused and kept as dead letters: ${error}`, now);
   }
 
-  /** Stores the entries as they are to be retried (attempts, next attempt, last error). */
+  /** Stores the entries as they are to be retried (attempts, last error). */
   async reschedule(entries: readonly OutboxEntry[]): Promise<void> {
     const tx = this.db.transaction('outbox', 'readwrite');
     await Promise.all([...entries.map((entry) => tx.store.put(entry)), tx.done]);

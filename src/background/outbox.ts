@@ -43,7 +43,8 @@ export interface FlushResult {
   error?: string;
 }
 
-type FingerprintedTarget = BackendTarget & { fingerprint: string };
+/** The target with its digest, and the queue's newest entry when the batch was read (for the backoff). */
+type FingerprintedTarget = BackendTarget & { fingerprint: string; tail: string };
 
 /** What sending one batch (and its halves) settled; `refused`: the backend refused the request itself. */
 interface Delivered {
@@ -186,15 +187,17 @@ export class Outbox {
     }
     const fingerprint = await targetFingerprint(target);
     const requeued = await this.#queue.requeueDeadLettersNotFrom(fingerprint, this.deps.now());
+    if (!ignoreBackoff && requeued === 0 && (await this.#backingOff())) return { sent: 0, remaining: await this.depth() };
     const perRequest = Math.min(target.maxBatchEvents, target.format.maxEventsPerRequest ?? Infinity);
     let sent = 0;
     let deadLettered = 0;
     // The backend refused the request itself (a revoked token): health would be refused the same way.
     let refused = false;
     for (;;) {
-      const due = await this.#queue.due(ignoreBackoff || requeued > 0 ? undefined : this.deps.now(), perRequest);
-      if (due.length === 0) break;
-      const result = await this.#deliver({ ...target, fingerprint }, limitBytes(due, target));
+      const tail = await this.#queue.newestId();
+      const due = await this.#queue.head(perRequest);
+      if (due.length === 0 || tail === undefined) break;
+      const result = await this.#deliver({ ...target, fingerprint, tail }, limitBytes(due, target));
       sent += result.sent;
       deadLettered += result.dead;
       refused ||= result.refused === true;
@@ -205,6 +208,15 @@ export class Outbox {
     }
     if (!refused) await this.#reportHealthIfChanged(target);
     return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }) };
+  }
+
+  /**
+   * Whether the backend is in its backoff: a failure set one that is not over, and nothing was queued
+   * since (an upload is sent at once, behind the events that waited, so a backend back up gets both).
+   */
+  async #backingOff(): Promise<boolean> {
+    const next = await this.#queue.nextAttemptAt();
+    return next !== undefined && next > this.deps.now();
   }
 
   /**
@@ -245,7 +257,7 @@ export class Outbox {
         await this.#queue.accepted(batch, this.deps.now());
         return { sent: batch.length, dead: 0 };
       case 'retry':
-        await this.#reschedule(batch, outcome.error, outcome.retryAfterMs);
+        await this.#reschedule(target, batch, outcome.error, outcome.retryAfterMs);
         return { sent: 0, dead: 0, error: outcome.error };
       case 'dead':
         // One bad event must not park the 199 good ones sent with it: halve until it stands alone.
@@ -261,14 +273,15 @@ export class Outbox {
       }
       case 'partial': {
         const retry = new Set(outcome.retry);
-        const dead = new Map(outcome.dead.map((d) => [d.index, d.error]));
+        // An answer naming items the batch does not have (a backend's bug) settles nothing beyond the batch.
+        const dead = new Map(outcome.dead.filter((d) => d.index >= 0 && d.index < batch.length).map((d) => [d.index, d.error]));
         const accepted = batch.filter((_, i) => !retry.has(i) && !dead.has(i));
         await this.#queue.accepted(accepted, this.deps.now());
         for (const [index, error] of dead) await this.#queue.deadLetter([batch[index]!], error, this.deps.now(), target.fingerprint);
         const again = batch.filter((_, i) => retry.has(i));
         if (again.length === 0) return { sent: accepted.length, dead: dead.size };
         const error = `backend asked to retry ${again.length} of ${batch.length} events`;
-        await this.#reschedule(again, error, outcome.retryAfterMs);
+        await this.#reschedule(target, again, error, outcome.retryAfterMs);
         return { sent: accepted.length, dead: dead.size, error };
       }
     }
@@ -327,7 +340,7 @@ export class Outbox {
         await this.#noteClientIp(response, answer);
         if (health) await writeState(this.deps.db, 'reportedHealth', healthKey(health));
       }
-      return target.format.interpret(response.status, answer, response.headers.get('Retry-After'), this.deps.now());
+      return interpretAnswer(target, response, answer, this.deps.now());
     } catch (err) {
       return { kind: 'retry', error: `backend unreachable: ${err instanceof Error ? err.name : 'error'}` };
     }
@@ -360,17 +373,31 @@ export class Outbox {
     }
   }
 
-  async #reschedule(batch: OutboxEntry[], error: string, retryAfterMs?: number): Promise<void> {
-    const now = this.deps.now();
-    await this.#queue.reschedule(
-      batch.map((entry) => {
-        const attempts = entry.attempts + 1;
-        const backoff = Math.min(MAX_RETRY_MS, BASE_RETRY_MS * 2 ** (attempts - 1));
-        const jitter = backoff * 0.2 * this.deps.random();
-        const wait = retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff + jitter;
-        return { ...entry, attempts, nextAttemptAt: now + wait, lastError: error };
-      }),
-    );
+  /**
+   * The entries stay where they are in the queue (their order is the order of delivery); the wait is
+   * the whole queue's, longer after each failure in a row, with one jitter, or what Retry-After asked.
+   */
+  async #reschedule(target: FingerprintedTarget, batch: OutboxEntry[], error: string, retryAfterMs?: number): Promise<void> {
+    await this.#queue.reschedule(batch.map((entry) => ({ ...entry, attempts: entry.attempts + 1, lastError: error })));
+    const wait = (failures: number) => {
+      if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
+      const backoff = Math.min(MAX_RETRY_MS, BASE_RETRY_MS * 2 ** (failures - 1));
+      return backoff + backoff * 0.2 * this.deps.random();
+    };
+    await this.#queue.backOff(target.tail, wait, this.deps.now());
+  }
+}
+
+/**
+ * The format's reading of an answer. One it cannot read (a shape it did not expect: `null`, items
+ * that are not a list) is retried, and said to be unreadable: the backend was reached.
+ */
+function interpretAnswer(target: BackendTarget, response: Response, answer: string, now: number): DeliveryOutcome {
+  try {
+    return target.format.interpret(response.status, answer, response.headers.get('Retry-After'), now);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { kind: 'retry', error: `backend answered HTTP ${response.status} that could not be read (${why})`.slice(0, 500) };
   }
 }
 
