@@ -113,7 +113,7 @@ export type SearchOrder = (typeof SEARCH_ORDERS)[number];
  */
 export const SearchPosition = z.object({
   m: z.number().int(),
-  s: z.number(),
+  s: z.number().int(),
   q: z.number().int(),
   x: CompactSnapshot.optional(),
   o: z.enum(['oldest', 'riskiest']).optional(),
@@ -284,7 +284,8 @@ export async function searchEvents(
     snapshot = postgres ? compactSnapshot((first as { x: string }).x) : undefined;
   }
   if (!maxSeq) return { rows: [], next: undefined };
-  if (postgres && !snapshot) throw new HttpError(400, 'invalid cursor: pass back the nextCursor of a previous answer unchanged');
+  // A snapshot means PostgreSQL's; SQLite has none to look it up in (pg_visible_in_snapshot was a 500 there).
+  if (postgres !== (snapshot !== undefined)) throw new HttpError(400, 'invalid cursor: pass back the nextCursor of a previous answer unchanged');
   const visible = snapshot && sql<SqlBool>`pg_visible_in_snapshot(${sql.ref('events.ingest_xact')}, ${pgSnapshot(snapshot)}::pg_snapshot)`;
   const driver = chooseDriver(filters, order);
   // Newest first, the cursor and the time filters bound the scan's start together; in the other

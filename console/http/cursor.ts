@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { HttpError } from './route';
+import { unstorableText } from './text';
 
 export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
@@ -14,7 +15,10 @@ export function decodeCursor<T>(schema: z.ZodType<T>, cursor: string | undefined
   if (cursor === undefined) return undefined;
   try {
     if (cursor.length > 512) throw new Error('too long');
-    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const position: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // Its text goes into a query as it is: text a database refuses (U+0000) is a tampered cursor too.
+    if (unstorableText(position)) throw new Error('unstorable text');
+    return schema.parse(position);
   } catch {
     throw new HttpError(400, 'invalid cursor: pass back the nextCursor of a previous answer unchanged');
   }

@@ -39,7 +39,9 @@ const updateRuleRoute = defineRoute({
   tag: 'alerts',
   summary: 'Enable, disable, rename or replace the conditions of an alert rule. Existing alerts keep their events. Audited.',
   params: z.object({ id: RuleId }),
-  body: z.strictObject({ name: RuleName.optional(), enabled: z.boolean().optional(), conditions: AlertConditions.optional() }),
+  body: z
+    .strictObject({ name: RuleName.optional(), enabled: z.boolean().optional(), conditions: AlertConditions.optional() })
+    .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, enabled, conditions'),
   response: z.object({ rule: AlertRule }),
   async handler({ params, body, principal, services }) {
     return { rule: await updateRule(services.db, params.id, body, principal, services.now()) };
@@ -51,7 +53,7 @@ const States = z
   .max(100)
   .transform((s) => s.split(','))
   .pipe(z.array(AlertState).max(4));
-const AlertPosition = z.object({ c: z.number(), q: z.number() });
+const AlertPosition = z.object({ c: z.number().int(), q: z.number().int() });
 
 /**
  * A change sequence number as text. The numbers commit in order (console/alerts/changes.ts), so a
@@ -142,7 +144,7 @@ const AlertDetail = Alert.extend({
   events: z.array(z.unknown()),
   eventsNextCursor: z.string().nullable(),
 });
-const EventPosition = z.object({ s: z.number(), q: z.number() });
+const EventPosition = z.object({ s: z.number().int(), q: z.number().int() });
 
 const getAlertRoute = defineRoute({
   method: 'GET',

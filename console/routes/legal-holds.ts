@@ -8,7 +8,7 @@ import type { ConsoleServices } from '../services';
 import { PersonEmail } from '../watchlists/store';
 
 const HoldBody = z.strictObject({ email: PersonEmail, matter: Matter });
-const HoldPosition = z.object({ c: z.number(), q: z.number() });
+const HoldPosition = z.object({ c: z.number().int(), q: z.number().int() });
 
 const listHoldsRoute = defineRoute({
   method: 'GET',

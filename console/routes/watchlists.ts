@@ -20,7 +20,7 @@ import {
 const Name = z.string().trim().min(1).max(200);
 const Description = z.string().max(2000);
 const WatchlistParams = z.object({ id: WatchlistId });
-const MemberPosition = z.object({ a: z.number(), e: z.string().max(320) });
+const MemberPosition = z.object({ a: z.number().int(), e: z.string().max(320) });
 
 const list = defineRoute({
   method: 'GET',
@@ -54,7 +54,9 @@ const update = defineRoute({
   summary:
     'Rename a watchlist or choose whether browsers learn of its membership (only `departing` by default: any holder of the ingest token can ask about any email). Audited.',
   params: WatchlistParams,
-  body: z.strictObject({ name: Name.optional(), description: Description.optional(), syncToBrowsers: z.boolean().optional() }),
+  body: z
+    .strictObject({ name: Name.optional(), description: Description.optional(), syncToBrowsers: z.boolean().optional() })
+    .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, description, syncToBrowsers'),
   response: z.object({ watchlist: Watchlist }),
   async handler({ params, body, principal, services }) {
     return { watchlist: await updateWatchlist(services.db, params.id, body, principal, services.now()) };
