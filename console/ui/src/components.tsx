@@ -1,6 +1,7 @@
 /** Shared pieces: loading state, error box, severity badge, tables, the role reason. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { shownFileName } from './file-name';
 
 /** Loads whatever `load` fetches whenever `key` changes; `reload` asks again. */
 export function useLoad<T>(load: () => Promise<T>, key: string) {
@@ -107,4 +108,18 @@ export function bytes(n: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/**
+ * An uploaded file's name (file-name.ts): laid out left to right whatever it contains, its invisible
+ * characters shown by code point, and in a one-line cell only the head shortened, never the end.
+ */
+export function FileName(props: { name: string }) {
+  const shown = shownFileName(props.name);
+  return (
+    <span class="filename file-name" dir="ltr">
+      <span class="name-head">{shown.head}</span>
+      <span class="name-tail">{shown.tail}</span>
+    </span>
+  );
 }

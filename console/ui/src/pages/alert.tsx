@@ -1,7 +1,7 @@
 /** `/alerts/{id}`: triage one alert — state, assignee, notes — beside the events it groups. */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { LoadState, Page, RoleNote, SeverityBadge, Table, useLoad, when } from '../components';
+import { FileName, LoadState, Page, RoleNote, SeverityBadge, Table, useLoad, when } from '../components';
 import { NoticeLine, Options, submitted, useChange } from '../forms';
 import { Link } from '../router';
 import { can, ROLE_NEEDED, useSession } from '../session';
@@ -82,7 +82,9 @@ export function AlertDetail(props: { id: string }) {
                   <td>
                     <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link>
                   </td>
-                  <td class="filename">{e.file.name}</td>
+                  <td class="filename">
+                    <FileName name={e.file.name} />
+                  </td>
                   <td>{e.destination.serviceName ?? e.destination.host}</td>
                   <td>
                     <SeverityBadge severity={e.risk.severity} />

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { api } from '../api';
 import type { ApiAnswer } from '../api-types';
-import { bytes, LoadState, Page, SeverityBadge, Table, useLoad, when } from '../components';
+import { bytes, FileName, LoadState, Page, SeverityBadge, Table, useLoad, when } from '../components';
 import { FAILURE_WORDS, outcomeWords, type EventResponse } from '../response';
 import { Link } from '../router';
 
@@ -59,7 +59,7 @@ export function EventDetail(props: { id: string }) {
       {e && (
         <>
           <p class="lede">
-            <span class="filename">{e.file.name}</span> to {e.destination.serviceName ?? e.destination.host} by{' '}
+            <FileName name={e.file.name} /> to {e.destination.serviceName ?? e.destination.host} by{' '}
             {e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : 'an unknown user'} — score {e.risk.score}{' '}
             <SeverityBadge severity={e.risk.severity} />
             {e.response && <> — {outcomeWords(e.response.outcome).toLowerCase()}</>}
@@ -81,7 +81,7 @@ export function EventDetail(props: { id: string }) {
             <Facts
               title="File"
               rows={[
-                ['Name', <span class="filename">{e.file.name}</span>],
+                ['Name', <FileName name={e.file.name} />],
                 ['Size', bytes(e.file.size)],
                 ['Category', e.file.category],
                 ['By extension', `${e.file.categoryByExtension} (.${e.file.extension})`],
@@ -99,7 +99,7 @@ export function EventDetail(props: { id: string }) {
                     '—'
                   ),
                 ],
-                ...(e.file.relativePath ? ([['Path', e.file.relativePath]] as [string, string][]) : []),
+                ...(e.file.relativePath ? ([['Path', <FileName name={e.file.relativePath} />]] as [string, ComponentChildren][]) : []),
               ]}
             />
             <Facts

@@ -11,7 +11,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../api';
 import type { ApiAnswer } from '../api-types';
-import { bytes, ErrorBox, LoadState, Page, SeverityBadge, useLoad, when } from '../components';
+import { bytes, ErrorBox, FileName, LoadState, Page, SeverityBadge, useLoad, when } from '../components';
+import { shownFileName } from '../file-name';
 import { markRendered } from '../marks';
 import { outcomeWords } from '../response';
 import { Link, navigate } from '../router';
@@ -42,9 +43,9 @@ function Cells(props: { e: ApiEvent }) {
         <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link>
       </td>
       <td>{e.user.email ? <Link href={`/users/${encodeURIComponent(e.user.email)}`}>{e.user.email}</Link> : <span class="muted">unknown</span>}</td>
-      {/* A cell cut to one line keeps its whole text on hover (and in the DOM, for screen readers). */}
-      <td class="filename" title={e.file.name}>
-        {e.file.name}{' '}
+      {/* A cell cut to one line keeps its whole text on hover (and in the DOM, for screen readers); the name's end always shows. */}
+      <td class="filename" title={shownFileName(e.file.name).text}>
+        <FileName name={e.file.name} />{' '}
         <span class="muted">
           ({e.file.category}, {bytes(e.file.size)})
         </span>

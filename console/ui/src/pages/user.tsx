@@ -1,7 +1,7 @@
 /** `/users/{email}`: a person's profile (watchlists, dates, manager, notes) and their timeline. */
 import { api, qs } from '../api';
 import type { ApiAnswer } from '../api-types';
-import { bytes, ErrorBox, LoadState, Loading, Page, SeverityBadge, Table, useLoad, when } from '../components';
+import { bytes, ErrorBox, FileName, LoadState, Loading, Page, SeverityBadge, Table, useLoad, when } from '../components';
 import { SEVERITIES } from '../identifiers';
 import { Link } from '../router';
 
@@ -110,7 +110,7 @@ export function UserProfile(props: { email: string }) {
         <ol class="timeline card">
           {timeline.data.events.map((e) => (
             <li key={e.id}>
-              <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link> <span class="filename">{e.file.name}</span> ({bytes(e.file.size)}) to{' '}
+              <Link href={`/events/${e.id}`}>{when(e.observedAt)}</Link> <FileName name={e.file.name} /> ({bytes(e.file.size)}) to{' '}
               {e.destination.serviceName ?? e.destination.host} <SeverityBadge severity={e.risk.severity} />
             </li>
           ))}
