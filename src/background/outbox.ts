@@ -307,6 +307,11 @@ export class Outbox {
       batch.map((e) => e.event),
       { ...(dropped && { droppedEvents: dropped }), ...(health && { health }) },
     );
+    // The stored size of an event undercounts its body in the formats that wrap it (ECS, OCSF: about
+    // twice): the policy bounds the body as sent, so a batch over it is halved before it is sent.
+    const size = new TextEncoder().encode(text).length;
+    if (batch.length > 1 && size > target.maxBatchBytes)
+      return { kind: 'split', error: `${batch.length} events encode to ${size} bytes, over backendBatchMaxBytes` };
     const headers: Record<string, string> = { 'Content-Type': target.format.contentType };
     if (target.token) headers.Authorization = target.format.authorization(target.token);
     const endpoint = target.format.endpoint(target.url);

@@ -194,7 +194,8 @@ describe('Outbox: refusals, splits, Retry-After, caps, gzip', () => {
 
   it('bounds batches by bytes', async () => {
     const size = JSON.stringify(event(1)).length;
-    const { calls, outbox } = await make([200, 200], { target: async () => ({ ...TARGET, maxBatchBytes: size * 2 + 10 }) });
+    // Two events and their envelope ({"events":[…,…]}, 13 bytes) fit; three do not.
+    const { calls, outbox } = await make([200, 200], { target: async () => ({ ...TARGET, maxBatchBytes: size * 2 + 20 }) });
     await outbox.enqueue([event(1), event(2), event(3), event(4)]);
     expect(await outbox.flush()).toMatchObject({ sent: 4, remaining: 0 });
     expect(calls.map((c) => ids(c.init).length)).toEqual([2, 2]);
