@@ -31,7 +31,7 @@ export interface MailSpec {
  * recipients, so anything more than a bare address is refused, never sent. (A manager's address
  * is checked as an e-mail address when an analyst sets it.)
  */
-const ONE_ADDRESS = /^[^\s@<>()[\]\\,;:"'\u0000-\u001f\u007f-\u009f]{1,64}@[A-Za-z0-9.-]{1,253}$/;
+const ONE_ADDRESS = /^[^\s@<>()[\]\\,;:"\u0000-\u001f\u007f-\u009f]{1,64}@[A-Za-z0-9.-]{1,253}$/;
 export const isOneAddress = (value: string) => ONE_ADDRESS.test(value);
 
 /** The message, or why it cannot be sent (no manager on record, no user on the alert). */
