@@ -11,7 +11,22 @@ import { BackendFormat, Severity } from './identifiers';
 import type { PolicyError } from './policy-error';
 import { RESPONSE_RULES_MAX, ResponseFailureMode, ResponseRule } from './response';
 
-const HttpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048);
+/** A user name or password in the URL: fetch refuses to send such a request, so every one would fail as "unreachable". */
+function hasCredentials(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false; // not a URL at all: z.url says so
+  }
+}
+
+const HttpUrl = z
+  .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
+  .max(2048)
+  .refine((raw) => !hasCredentials(raw), {
+    message: 'must not contain a user name or password (browsers refuse to send it): put the credential in the token key',
+  });
 
 export const POLICY_SHAPE = {
   backendUrl: HttpUrl.meta({

@@ -78,6 +78,19 @@ describe('a malformed managed policy', () => {
     expect(backendTarget(config)).toBeUndefined();
   });
 
+  it.each(['backendUrl', 'settingsSyncUrl'])(
+    '%s with a user name and password in it (which fetch refuses to send) is refused, the last good one kept',
+    async (key) => {
+      const db = await freshDb();
+      await loadEffectiveConfig(db, async () => ({ ...GOOD, [key]: 'https://upwatch.acme.example/in' }));
+      const config = await loadEffectiveConfig(db, async () => ({ ...GOOD, [key]: 'https://svc-upwatch:hunter2@upwatch.acme.example/in' }));
+      expect(config.errors.map((e) => e.key)).toEqual([key]);
+      expect(config.errors[0]!.message).toMatch(/user name or password/);
+      expect(config.errors[0]!.message).not.toMatch(/hunter2/);
+      expect((config.policy as Record<string, unknown>)[key]).toBe('https://upwatch.acme.example/in');
+    },
+  );
+
   it('a token pasted with its line break is sent without it (fetch trims header values), so it is not refused', async () => {
     const seen: (string | undefined)[] = [];
     const server = createServer((req, res) => {
