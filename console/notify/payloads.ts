@@ -73,20 +73,23 @@ export function slackRequest(ctx: NotificationContext, template: string | undefi
   const values = templateValues(ctx);
   const text = render(template ?? DEFAULT_TEXT, values, slackEscape);
   const e = slackEscape;
+  // verbatim: Slack otherwise turns a URL, a #channel or an @mention inside a file name into a
+  // link or a mention (Block Kit text object); our own <url|label> is a manual parsing string and stays one.
+  const mrkdwn = (t: string) => ({ type: 'mrkdwn', text: t, verbatim: true });
   const body = {
     text,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'section', text: mrkdwn(text) },
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Rule*\n${e(values.ruleName)}` },
-          { type: 'mrkdwn', text: `*User*\n${e(values.user)}` },
-          { type: 'mrkdwn', text: `*Severity*\n${e(values.severity)}` },
-          { type: 'mrkdwn', text: `*Events*\n${e(values.eventCount)}` },
+          mrkdwn(`*Rule*\n${e(values.ruleName)}`),
+          mrkdwn(`*User*\n${e(values.user)}`),
+          mrkdwn(`*Severity*\n${e(values.severity)}`),
+          mrkdwn(`*Events*\n${e(values.eventCount)}`),
         ],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Upwatch · ${e(values.change)} · <${ctx.alertUrl}|open the alert>` }] },
+      { type: 'context', elements: [mrkdwn(`Upwatch · ${e(values.change)} · <${ctx.alertUrl}|open the alert>`)] },
     ],
   };
   return { url, headers: { 'content-type': 'application/json', 'x-upwatch-idempotency-key': ctx.idempotencyKey }, body: JSON.stringify(body) };

@@ -108,4 +108,19 @@ describe('webhook and XSOAR', () => {
     expect(incident.details).toContain('\\!\\[t\\](https://evil.example/t.png) \\[x\\](https://evil.example).pdf');
     expect(incident.details).toContain('User: bob@acme.com \\# owned \\[login\\](https://evil.example)');
   });
+
+  it('Slack: a URL or #channel in a file name is not made a link (every mrkdwn text is verbatim)', async () => {
+    await each.c.putChannel('slack', { name: 'Slack', rules: '*', config: { kind: 'slack', url: each.server.url('/services/T0/B0/x') } });
+    await each.c.ingest(await upload(1, 'bob@acme.com', 'https://evil.example/reset #general @here.pdf'));
+    expect(await runNotificationWorker(each.c.built.services)).toEqual({ sent: 1, retried: 0, dead: 0 });
+    const { blocks } = each.server.received[0]!.json as { blocks: { text?: object; fields?: object[]; elements?: object[] }[] };
+    const texts = blocks.flatMap((b) => [b.text, ...(b.fields ?? []), ...(b.elements ?? [])]).filter(Boolean) as {
+      type: string;
+      text: string;
+      verbatim?: boolean;
+    }[];
+    expect(texts.length).toBe(6);
+    for (const t of texts) expect(t).toMatchObject({ type: 'mrkdwn', verbatim: true });
+    expect(texts[0]!.text).toContain('https://evil.example/reset #general @here.pdf');
+  });
 });
