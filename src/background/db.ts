@@ -27,6 +27,7 @@ export const OutboxEntry = z.object({
   event: FileEvent,
   enqueuedAt: z.number(),
   attempts: z.number().int().nonnegative(),
+  /** When it was queued, and the order it is sent in: a failure backs off the whole queue (`outboxBackoff`), not the entry. */
   nextAttemptAt: z.number(),
   lastError: z.string().optional(),
   /**
