@@ -101,13 +101,22 @@ export class CredentialStore {
   }
 
   /** Revokes by name; answers the credential before and after, or undefined when there is none. */
-  async revoke(name: string): Promise<{ before: CredentialInfo; after: CredentialInfo } | undefined> {
+  /** Revokes a credential; `changed` is false when it was revoked already (by an earlier call, or by another at the same time). */
+  async revoke(name: string): Promise<{ before: CredentialInfo; after: CredentialInfo; changed: boolean } | undefined> {
     const row = await this.db.selectFrom('credentials').selectAll().where('name', '=', name).executeTakeFirst();
     if (!row) return undefined;
-    if (row.revoked_at !== null) return { before: toInfo(row), after: toInfo(row) };
     const revokedAt = this.now();
-    await this.db.updateTable('credentials').set({ revoked_at: revokedAt }).where('id', '=', row.id).execute();
-    return { before: toInfo(row), after: toInfo({ ...row, revoked_at: revokedAt }) };
+    const { numUpdatedRows } = await this.db
+      .updateTable('credentials')
+      .set({ revoked_at: revokedAt })
+      .where('id', '=', row.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) {
+      const now = await this.db.selectFrom('credentials').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      return { before: toInfo(now), after: toInfo(now), changed: false };
+    }
+    return { before: toInfo(row), after: toInfo({ ...row, revoked_at: revokedAt }), changed: true };
   }
 
   async isEmpty(): Promise<boolean> {

@@ -78,6 +78,19 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, what: st
   return parsed.data;
 }
 
+/**
+ * A write that lost a race for a unique key: the row another request inserted between this one's
+ * read and its insert (on PostgreSQL each statement reads what was committed before it, so two
+ * requests creating the same watchlist both saw none). Its transaction rolled back.
+ */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Runs of a handler whose write lost such a race (the second sees the winner's row). */
+const MAX_RUNS = 3;
+
 export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[], services: ConsoleServices): void {
   const registered = new Set<string>();
   for (const route of routes) {
@@ -93,7 +106,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       onRequest: authenticator(access, services),
       ...(route.rateLimited && services.ingestRateLimit && { config: { rateLimit: services.ingestRateLimit } }),
       handler: async (request, reply) => {
-        const answer = await route.handler({
+        const context = {
           query: parsePart(route.query, request.query, 'query'),
           params: parsePart(route.params, request.params, 'path'),
           body: parsePart(route.body, request.body, 'body', route.anyText),
@@ -103,8 +116,16 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
           services,
           request,
           reply,
-        });
-        return answer;
+        };
+        // A write that lost a race for a unique key is run again, and then finds the row the other
+        // request made: the answer it gets one after the other (409 exists, 200 already), not a 500.
+        for (let run = 1; ; run++) {
+          try {
+            return await route.handler(context);
+          } catch (err) {
+            if (run >= MAX_RUNS || !isUniqueViolation(err) || reply.sent) throw err;
+          }
+        }
       },
     });
   }

@@ -211,7 +211,9 @@ export async function deleteChannel(db: Kysely<ConsoleDatabase>, id: string, pri
   await db.transaction().execute(async (trx) => {
     const old = await trx.selectFrom('notification_channels').selectAll().where('id', '=', id).executeTakeFirst();
     if (!old) throw new HttpError(404, `no notification channel ${id}`);
-    await trx.deleteFrom('notification_channels').where('id', '=', id).execute();
+    // Another request may have deleted it since the read (PostgreSQL reads committed data): then this one deleted nothing.
+    const { numDeletedRows } = await trx.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst();
+    if (numDeletedRows === 0n) throw new HttpError(404, `no notification channel ${id}`);
     await recordAudit(trx, { actor: principal, action: 'notification_channel.deleted', target: `notification_channel:${id}`, before: view(old) }, now);
   });
 }

@@ -61,8 +61,11 @@ export async function placeHold(
 export async function releaseHold(db: Kysely<ConsoleDatabase>, hold: { email: string; matter: string }, principal: Principal, now: number): Promise<LegalHold> {
   return db.transaction().execute(async (trx) => {
     const old = await trx.selectFrom('legal_holds').selectAll().where('email', '=', hold.email).where('matter', '=', hold.matter).executeTakeFirst();
-    if (!old) throw new HttpError(404, `no active legal hold on ${hold.email} for matter "${hold.matter}"`);
-    await trx.deleteFrom('legal_holds').where('email', '=', hold.email).where('matter', '=', hold.matter).execute();
+    const gone = () => new HttpError(404, `no active legal hold on ${hold.email} for matter "${hold.matter}"`);
+    if (!old) throw gone();
+    // Another request may have released it since the read (PostgreSQL reads committed data): then this one released nothing.
+    const { numDeletedRows } = await trx.deleteFrom('legal_holds').where('email', '=', hold.email).where('matter', '=', hold.matter).executeTakeFirst();
+    if (numDeletedRows === 0n) throw gone();
     await recordAudit(trx, { actor: principal, action: 'legal_hold.released', target: `user:${hold.email}`, before: toHold(old), after: null }, now);
     return toHold(old);
   });

@@ -316,6 +316,8 @@ const revokeCredential = defineRoute({
     if (params.name === principal.name) throw new HttpError(409, 'a credential cannot revoke itself: use another admin key');
     const result = await services.credentials.revoke(params.name);
     if (!result) throw new HttpError(404, `no credential named ${params.name}`);
+    // Revoked already: answered as it stands, and audited only the once it was revoked.
+    if (!result.changed) return { credential: result.after };
     await recordAudit(
       services.db,
       { actor: principal, action: 'credential.revoked', target: `credential:${params.name}`, before: result.before, after: result.after },

@@ -206,8 +206,11 @@ export async function removeMember(db: Kysely<ConsoleDatabase>, id: string, emai
   return db.transaction().execute(async (trx) => {
     await requireWatchlist(trx, id);
     const old = await trx.selectFrom('watchlist_members').selectAll().where('watchlist_id', '=', id).where('email', '=', email).executeTakeFirst();
-    if (!old) throw new HttpError(404, `${email} is not on watchlist ${id}`);
-    await trx.deleteFrom('watchlist_members').where('watchlist_id', '=', id).where('email', '=', email).execute();
+    const gone = () => new HttpError(404, `${email} is not on watchlist ${id}`);
+    if (!old) throw gone();
+    // Another request may have removed them since the read (PostgreSQL reads committed data): then this one removed nothing.
+    const { numDeletedRows } = await trx.deleteFrom('watchlist_members').where('watchlist_id', '=', id).where('email', '=', email).executeTakeFirst();
+    if (numDeletedRows === 0n) throw gone();
     const member = toMember(old);
     await recordAudit(
       trx,
