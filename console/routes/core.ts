@@ -313,7 +313,8 @@ const revokeCredential = defineRoute({
   params: z.object({ name: CredentialName }),
   response: z.object({ credential: CredentialInfo }),
   async handler({ params, principal, services }) {
-    if (params.name === principal.name) throw new HttpError(409, 'a credential cannot revoke itself: use another admin key');
+    // A person's session is no credential: its name (their email) may be a key's name too.
+    if (principal.kind !== 'session' && params.name === principal.name) throw new HttpError(409, 'a credential cannot revoke itself: use another admin key');
     const result = await services.credentials.revoke(params.name);
     if (!result) throw new HttpError(404, `no credential named ${params.name}`);
     // Revoked already: answered as it stands, and audited only the once it was revoked.
