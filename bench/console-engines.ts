@@ -3,10 +3,12 @@
  * throw-away local cluster (started here, stopped at the end) with fsync and synchronous_commit on,
  * as a production server runs, so the two are compared at the same durability (SQLite:
  * synchronous=FULL). UPWATCH_BENCH_ENGINES=sqlite|postgres|sqlite,postgres picks (default: both
- * when a PostgreSQL server is installed).
+ * when a PostgreSQL server is installed). UPWATCH_BENCH_POSTGRES_URL=postgres://…/postgres uses a
+ * server already running instead (neither started nor stopped here), so that a store kept with
+ * UPWATCH_BENCH_KEEP (bench/console.ts) outlives the run.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -32,7 +34,8 @@ export interface BenchEngine {
   name: 'SQLite' | 'PostgreSQL';
   /** Several console processes can share it (PostgreSQL only). */
   shared: boolean;
-  store(label: string): Promise<BenchStore>;
+  /** A store in a new temporary folder, or in `dir` (made if missing; its database is found again by the folder). */
+  store(label: string, dir?: string): Promise<BenchStore>;
   close(): Promise<void>;
 }
 
@@ -40,8 +43,9 @@ function sqliteEngine(): BenchEngine {
   return {
     name: 'SQLite',
     shared: false,
-    async store(label) {
-      const dir = mkdtempSync(join(tmpdir(), `upwatch-bench-${label}-`));
+    async store(label, kept) {
+      const dir = kept ?? mkdtempSync(join(tmpdir(), `upwatch-bench-${label}-`));
+      mkdirSync(dir, { recursive: true });
       return {
         options: { dataDir: dir },
         async plainInsert(batches, row) {
@@ -77,12 +81,13 @@ function sqliteEngine(): BenchEngine {
   };
 }
 
-function postgresEngine(cluster: PostgresCluster): BenchEngine {
+function postgresEngine(cluster: Pick<PostgresCluster, 'url' | 'stop'>): BenchEngine {
   return {
     name: 'PostgreSQL',
     shared: true,
-    async store(label) {
-      const dir = mkdtempSync(join(tmpdir(), `upwatch-bench-${label}-`));
+    async store(label, kept) {
+      const dir = kept ?? mkdtempSync(join(tmpdir(), `upwatch-bench-${label}-`));
+      mkdirSync(dir, { recursive: true });
       const url = await databaseFor(cluster.url, dir);
       return {
         options: { dataDir: dir, databaseUrl: url },
@@ -152,6 +157,8 @@ export async function benchEngines(): Promise<BenchEngine[]> {
   const wanted = (process.env.UPWATCH_BENCH_ENGINES ?? (postgresInstalled() ? 'sqlite,postgres' : 'sqlite')).split(',').map((s) => s.trim());
   const engines: BenchEngine[] = [];
   if (wanted.includes('sqlite')) engines.push(sqliteEngine());
-  if (wanted.includes('postgres')) engines.push(postgresEngine(await startPostgresCluster({ durable: true })));
+  const server = process.env.UPWATCH_BENCH_POSTGRES_URL;
+  if (wanted.includes('postgres'))
+    engines.push(postgresEngine(server ? { url: server, stop: async () => undefined } : await startPostgresCluster({ durable: true })));
   return engines;
 }

@@ -12,8 +12,12 @@
  * Each engine in turn (console-engines.ts): SQLite, then PostgreSQL on a local throw-away cluster,
  * where ingest is measured with one console node and with two on the one database.
  * UPWATCH_BENCH_SKIP_INGEST=1 / UPWATCH_BENCH_SKIP_SEARCH=1 leave out (a) / (b).
+ * UPWATCH_BENCH_KEEP=<folder> keeps (b)'s stores in that folder (one per engine) and, on a later
+ * run, searches them again instead of loading (a million events take minutes); with PostgreSQL it
+ * needs a server that outlives the run (UPWATCH_BENCH_POSTGRES_URL, bench/console-engines.ts).
  */
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { buildConsole, type BuiltConsole } from '../console/server';
@@ -29,6 +33,7 @@ const BATCH = 200;
 const HTTP_EVENTS = Math.min(100_000, Math.max(20_000, Math.floor(TOTAL / 10)));
 const LOAD_BATCH = 5_000;
 const RUNS = 40;
+const KEEP = process.env.UPWATCH_BENCH_KEEP;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
@@ -85,8 +90,18 @@ async function httpIngest(store: BenchStore, batches: FileEvent[][], nodes: numb
   }
 }
 
-async function load(workload: Workload, store: BenchStore): Promise<number> {
+/** Seconds the load took, or undefined when the store already held the events (kept by an earlier run). */
+async function load(workload: Workload, store: BenchStore): Promise<number | undefined> {
   const { services, app } = await buildConsole({ ...store.options, ingestRateLimit: false });
+  const held = await services.events.count();
+  if (held === TOTAL) {
+    await app.close();
+    return undefined;
+  }
+  if (held !== 0) {
+    await app.close();
+    throw new Error(`the kept store holds ${held} events, not 0 or ${TOTAL}: remove ${String(store.options.dataDir)} (and its database)`);
+  }
   const start = performance.now();
   for (let i = 0; i < TOTAL; i += LOAD_BATCH) {
     const { events, receivedAt } = workload.batch(i, Math.min(LOAD_BATCH, TOTAL - i));
@@ -100,7 +115,7 @@ async function load(workload: Workload, store: BenchStore): Promise<number> {
 
 async function searches(built: BuiltConsole, workload: Workload) {
   const headers = {
-    authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-reader', role: 'read_only', createdBy: 'bench' })).secret}`,
+    authorization: `Bearer ${(await built.services.credentials.create({ name: `bench-reader-${Date.now()}`, role: 'read_only', createdBy: 'bench' })).secret}`,
   };
   const page = async (query: string) => {
     const res = await built.app.inject({ method: 'GET', url: `/api/v1/events?limit=50${query ? `&${query}` : ''}`, headers });
@@ -153,7 +168,7 @@ async function searches(built: BuiltConsole, workload: Workload) {
 
 async function exposures(built: BuiltConsole, store: BenchStore, workload: Workload) {
   const headers = {
-    authorization: `Bearer ${(await built.services.credentials.create({ name: 'bench-exposure', role: 'read_only', createdBy: 'bench' })).secret}`,
+    authorization: `Bearer ${(await built.services.credentials.create({ name: `bench-exposure-${Date.now()}`, role: 'read_only', createdBy: 'bench' })).secret}`,
   };
   const ranges: [string, number, number][] = [
     ['30 days', workload.end - 30 * 86_400_000, workload.end],
@@ -209,9 +224,11 @@ async function ingestFigures(engine: BenchEngine, batches: FileEvent[][]): Promi
 }
 
 async function searchFigures(engine: BenchEngine, workload: Workload): Promise<void> {
-  const store = await engine.store('search');
+  const store = await engine.store('search', KEEP ? join(KEEP, `${engine.name}-${TOTAL}`) : undefined);
   try {
     const seconds = await load(workload, store);
+    const loaded =
+      seconds === undefined ? 'kept from an earlier run' : `loaded in ${fmt(seconds)} s, ${fmt(TOTAL / seconds)} events/s through EventStore.ingest`;
     // Reopened as a deployment would be (on SQLite the open refreshes the planner's statistics).
     const built = await buildConsole({ ...store.options, ingestRateLimit: false });
     const bytes = await store.bytes();
@@ -220,7 +237,7 @@ async function searchFigures(engine: BenchEngine, workload: Workload): Promise<v
       const exposure = await exposures(built, store, workload);
       const missed = results.filter(([, t]) => t.p95 > 50).map(([l]) => l);
       printResult(
-        `console search and exposure on ${engine.name} over ${fmt(TOTAL)} stored events (${workload.users.length} users, ${workload.destinationCount} destinations; loaded in ${fmt(seconds)} s, ${fmt(TOTAL / seconds)} events/s through EventStore.ingest)`,
+        `console search and exposure on ${engine.name} over ${fmt(TOTAL)} stored events (${workload.users.length} users, ${workload.destinationCount} destinations; ${loaded})`,
         [
           ['storage on disk (events, indexes, aggregates)', `${fmt(bytes / 1e6)} MB, ${fmt(bytes / TOTAL)} bytes per event`],
           ['baseline: unfiltered first page (limit 50)', ms(baseline)],
@@ -240,7 +257,7 @@ async function searchFigures(engine: BenchEngine, workload: Workload): Promise<v
       await built.app.close();
     }
   } finally {
-    await store.remove();
+    if (!KEEP) await store.remove();
   }
 }
 
