@@ -15,6 +15,7 @@ import { defineRoute, HttpError, rethrowAsHttp } from '../http/route';
 import { etagOf, ifMatchAllows } from '../policy-store';
 
 export const INGEST_BODY_LIMIT = 20 * 1024 * 1024;
+const MAX_STORED_SCORE = 2 ** 31 - 1;
 /** Scores above this make an event high or critical on their own (Incydr's caution). */
 const CAUTION_ABOVE = 7;
 
@@ -33,6 +34,14 @@ const ingest = defineRoute({
   rateLimited: true,
   response: z.object({ accepted: z.number(), duplicates: z.number(), clientIp: z.string() }),
   async handler({ body, principal, services, request }) {
+    // The events table keeps a score in 32 bits (PostgreSQL refused a larger one: a 500 the browser
+    // retried for ever). The extension's scores are sums of weights of at most 10 each.
+    const tooRisky = body.events.findIndex((e) => e.risk.score > MAX_STORED_SCORE);
+    if (tooRisky >= 0) {
+      throw new HttpError(400, 'invalid body', {
+        issues: [{ path: `events.${tooRisky}.risk.score`, message: `above ${MAX_STORED_SCORE}, the highest score the console stores` }],
+      });
+    }
     const context = { credentialId: principal.credentialId, clientIp: request.ip, receivedAt: services.now() };
     const result = await services.events.ingest(body.events, context);
     // The browser's health and drops (issue 15), after its events, and best effort: the events are
