@@ -29,7 +29,8 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
-  const match = /^Bearer ([\x21-\x7e]{1,200})$/.exec(header);
+  // The scheme is case-insensitive (RFC 9110 §11.1): `bearer <key>` is the same credential.
+  const match = /^Bearer ([\x21-\x7e]{1,200})$/i.exec(header);
   return match?.[1];
 }
 

@@ -67,3 +67,16 @@ describe('a credential revoking itself', () => {
     expect((await built.app.inject({ method: 'GET', url: '/api/v1/session', headers: admin.headers() })).statusCode).toBe(200);
   });
 });
+
+describe('the Authorization scheme', () => {
+  it.each(['bearer', 'BEARER', 'BeArEr'])('is case-insensitive: %s <key> authenticates', async (scheme) => {
+    const res = await built.app.inject({ method: 'GET', url: '/api/v1/whoami', headers: { authorization: `${scheme} ${built.keys.analyst}` } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ name: 'test-analyst', role: 'analyst' });
+  });
+
+  it('is still only Bearer', async () => {
+    const res = await built.app.inject({ method: 'GET', url: '/api/v1/whoami', headers: { authorization: `Bearerx ${built.keys.analyst}` } });
+    expect(res.statusCode).toBe(401);
+  });
+});
