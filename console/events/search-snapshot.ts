@@ -52,3 +52,6 @@ export function pgSnapshot(compact: string): string {
       : ''
   }`;
 }
+
+/** The snapshot's xmin: every transaction below it had ended when the snapshot was taken. */
+export const snapshotXmin = (compact: string): string => compact.split(':')[0]!;

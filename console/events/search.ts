@@ -33,7 +33,7 @@ import { severityOf } from '../../src/core/risk/severity';
 import { engineOf } from '../db/engine';
 import type { ConsoleDatabase, EventRow } from '../db/schema';
 import { HttpError } from '../http/route';
-import { CompactSnapshot, compactSnapshot, pgSnapshot } from './search-snapshot';
+import { CompactSnapshot, compactSnapshot, pgSnapshot, snapshotXmin } from './search-snapshot';
 import { MAX_CLOCK_SKEW_MS } from './store';
 
 const MAX_VALUES = 50;
@@ -286,7 +286,14 @@ export async function searchEvents(
   if (!maxSeq) return { rows: [], next: undefined };
   // A snapshot means PostgreSQL's; SQLite has none to look it up in (pg_visible_in_snapshot was a 500 there).
   if (postgres !== (snapshot !== undefined)) throw new HttpError(400, 'invalid cursor: pass back the nextCursor of a previous answer unchanged');
-  const visible = snapshot && sql<SqlBool>`pg_visible_in_snapshot(${sql.ref('events.ingest_xact')}, ${pgSnapshot(snapshot)}::pg_snapshot)`;
+  // Spelled so that PostgreSQL's planner can weigh it. A transaction below the snapshot's xmin had
+  // ended when the snapshot was taken, so an event of it that this statement sees is visible in the
+  // snapshot: nearly every event, as the column's statistics tell. The bare function got a default
+  // third of the rows, and with the seq bound's third the planner expected a ninth of a filter's
+  // matches, too few to fill a page, so it read them all and sorted them (docs/scaling.md).
+  const visible =
+    snapshot &&
+    sql<SqlBool>`(${sql.ref('events.ingest_xact')} < ${snapshotXmin(snapshot)}::xid8 or pg_visible_in_snapshot(${sql.ref('events.ingest_xact')}, ${pgSnapshot(snapshot)}::pg_snapshot))`;
   const driver = chooseDriver(filters, order);
   // Newest first, the cursor and the time filters bound the scan's start together; in the other
   // orders the time filters bound sort_at alone (below what they imply), and the cursor its key.
@@ -312,9 +319,11 @@ export async function searchEvents(
       .$if(order === 'riskiest', (qb) => qb.select('events.score as score'))
       .where((eb) => {
         const all = conditions(eb, filters, driver, postgres);
-        // Wrapped on PostgreSQL like the other filters: without fresh statistics its planner took
-        // this bound to the primary key for the driving index and read the whole table.
-        all.push(postgres ? eb(sql<number>`(${sql.ref(q)} + 0)`, '<=', maxSeq) : eb(q, '<=', maxSeq));
+        // SQLite commits in seq order: the highest seq is the bound. On PostgreSQL the snapshot bounds
+        // the listing alone (every event visible in it has a seq up to m, read in it); a seq bound
+        // there, wrapped (bare, its planner once took it to the primary key and read the whole
+        // table), cost a default third in the planner's estimate of the matches (see `visible`).
+        if (!postgres) all.push(eb(q, '<=', maxSeq));
         if (visible) all.push(visible);
         if (order === 'newest' && upper) all.push(eb(eb.refTuple(s, q), '<', eb.tuple(upper.s, upper.q)));
         if (order !== 'newest' && upper) {
