@@ -27,9 +27,19 @@ export const OutboxEntry = z.object({
   event: FileEvent,
   enqueuedAt: z.number(),
   attempts: z.number().int().nonnegative(),
-  /** When it was queued, and the order it is sent in: a failure backs off the whole queue (`outboxBackoff`), not the entry. */
+  /**
+   * The order it is sent in: when it was queued, or when it was moved behind the queue (an event the
+   * backend fails every time, outbox.ts). A failure backs off the whole queue (`outboxBackoff`), not the entry.
+   */
   nextAttemptAt: z.number(),
   lastError: z.string().optional(),
+  /**
+   * Attempts the backend answered with an error that may be down to what the batch held (a 500,
+   * never a network error, 408, 429 or 502-504): from POISON_AFTER on, its batches are halved (outbox.ts).
+   */
+  serverErrors: z.number().int().nonnegative().optional(),
+  /** Those of them with this event sent alone: from POISON_AFTER on, it goes behind the rest of the queue. */
+  serverErrorsAlone: z.number().int().nonnegative().optional(),
   /**
    * Drop order when the outbox is full, lowest first: script-made events by severity (0 none …
    * 4 critical), then events of trusted DOM events by severity (5 … 9), so a page making up events

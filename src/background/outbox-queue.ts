@@ -143,6 +143,18 @@ export class OutboxQueue {
     await writeState(this.db, 'outboxBackoff', { until: now + wait(failures), failures, tail });
   }
 
+  /**
+   * Moves an entry behind every other (it keeps its counts and is still sent, last): an event the
+   * backend fails every time must not hold back the events queued after it.
+   */
+  async moveBehind(entry: OutboxEntry, now: number): Promise<void> {
+    const tx = this.db.transaction('outbox', 'readwrite');
+    const last = await tx.store.index('nextAttemptAt').openCursor(null, 'prev');
+    const stored = await tx.store.get(entry.id);
+    if (stored && last && last.value.id !== entry.id) await tx.store.put({ ...stored, nextAttemptAt: Math.max(now, last.value.nextAttemptAt + 1) });
+    await tx.done;
+  }
+
   /** Events dropped (outbox full) since the last delivered batch: they travel with the next one. */
   async droppedSinceLastDelivery(): Promise<number> {
     return (await readState(this.db, 'outboxStats')).dropped;

@@ -1,7 +1,10 @@
 /**
  * The durable outbox: every event to forward waits here (IndexedDB) until the backend accepts it.
  * - Batches are bounded by count and bytes, gzip-compressed where the format allows, keyed by event id.
- * - Retries back off exponentially with jitter, on an alarm; Retry-After is honoured.
+ * - Delivery keeps the order events were queued in; a failure backs off the whole queue,
+ *   exponentially with jitter, on an alarm; Retry-After is honoured.
+ * - An event the backend fails every time (a 500 its content triggers) is isolated by halving its
+ *   batch, then moved behind the rest of the queue, still retried: it must not hold back the others.
  * - 413 splits the batch; so does any other refusal (4xx but 408/409/429) of content, until the
  *   events the backend refuses are isolated as dead letters and the rest is delivered; a refusal
  *   of the request itself (401, 403, 404, 405, 410: credentials, address) parks the whole batch.
@@ -46,13 +49,20 @@ export interface FlushResult {
 /** The target with its digest, and the queue's newest entry when the batch was read (for the backoff). */
 type FingerprintedTarget = BackendTarget & { fingerprint: string; tail: string };
 
-/** What sending one batch (and its halves) settled; `refused`: the backend refused the request itself. */
+/**
+ * What sending one batch (and its halves) settled; `refused`: the backend refused the request itself;
+ * `poison`: the event, sent alone, the backend has failed POISON_AFTER times: it goes behind the queue.
+ */
 interface Delivered {
   sent: number;
   dead: number;
   refused?: boolean;
   error?: string;
+  poison?: OutboxEntry;
 }
+
+/** An outcome, with the HTTP status when the backend answered one. */
+type Answered = DeliveryOutcome & { status?: number };
 
 const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
@@ -64,6 +74,26 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * cut, which only an Elasticsearch answer needs whole: cut, it is not JSON and the batch is retried.
  */
 const MAX_ANSWER_CHARS = 16 * 1024 * 1024;
+
+/**
+ * How many times a batch is failed by an answer that may be down to its content before it is halved,
+ * and how many more times its event is failed alone before it is moved behind the queue. Three: the
+ * first three failures span the backoff's first waits (30 s, 1 min, 2 min), so a 500 that passes (a
+ * restart, a database failover, a deploy) is over before anything is split or reordered; and a
+ * poison event then holds the events behind it for some 15 minutes (then 4 and 8 min waits; under 20
+ * with the jitter), not until the outbox fills. Halving costs one request per level, once.
+ */
+const POISON_AFTER = 3;
+
+/**
+ * An answer that may be down to what the batch held (a backend's bug, such as PostgreSQL failing on
+ * a file name with U+0000): a 5xx other than 502, 503 and 504, which say the backend or the way to it
+ * is down or busy. Network errors, timeouts, 408 and 429 never count: they say nothing of the content,
+ * so they never split a batch nor change the order.
+ */
+function mayBeTheContent(status: number | undefined): boolean {
+  return status !== undefined && status >= 500 && status <= 599 && status !== 502 && status !== 503 && status !== 504;
+}
 
 /** Refusals of the request, not of an event in it: splitting the batch would only repeat them. */
 const REFUSES_EVERY_EVENT = /\bHTTP (?:401|403|404|405|410)\b/;
@@ -193,14 +223,25 @@ export class Outbox {
     let deadLettered = 0;
     // The backend refused the request itself (a revoked token): health would be refused the same way.
     let refused = false;
+    // Events moved behind the queue in this pass: once only they are left, the pass is over.
+    const moved = new Set<string>();
     for (;;) {
       const tail = await this.#queue.newestId();
       const due = await this.#queue.head(perRequest);
       if (due.length === 0 || tail === undefined) break;
-      const result = await this.#deliver({ ...target, fingerprint, tail }, limitBytes(due, target));
+      if (moved.has(due[0]!.id)) {
+        const error = await this.#holdPoison(tail, moved.size, due[0]!);
+        return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }), error };
+      }
+      const result = await this.#deliverHead({ ...target, fingerprint, tail }, due);
       sent += result.sent;
       deadLettered += result.dead;
       refused ||= result.refused === true;
+      if (result.poison) {
+        await this.#queue.moveBehind(result.poison, this.deps.now());
+        moved.add(result.poison.id);
+        continue;
+      }
       if (result.error) {
         await this.#queue.recordFailure(result.error, this.deps.now());
         return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }), error: result.error };
@@ -208,6 +249,33 @@ export class Outbox {
     }
     if (!refused) await this.#reportHealthIfChanged(target);
     return { sent, remaining: await this.depth(), ...(deadLettered && { deadLettered }) };
+  }
+
+  /**
+   * The head batch: as read, unless its first event has been failed by answers that may be down to
+   * content POISON_AFTER times; then in halves (the whole batch failed already), or that event alone
+   * once it was isolated, so the events before a poison one are delivered and it is found. An event
+   * found poison goes alone: a batch ends before it.
+   */
+  #deliverHead(target: FingerprintedTarget, due: OutboxEntry[]): Promise<Delivered> {
+    const head = due[0]!;
+    const poison = due.findIndex((entry, i) => i > 0 && (entry.serverErrorsAlone ?? 0) >= POISON_AFTER);
+    const batch = limitBytes(poison < 0 ? due : due.slice(0, poison), target);
+    if ((head.serverErrors ?? 0) < POISON_AFTER) return this.#deliver(target, batch);
+    if (batch.length === 1 || (head.serverErrorsAlone ?? 0) > 0) return this.#deliver(target, [head], true);
+    return this.#deliverHalves(target, batch, true);
+  }
+
+  /**
+   * Only events moved behind the queue in this pass are left: they wait for the backoff (set again if
+   * a delivery since cleared it), and the status says why they are still queued.
+   */
+  async #holdPoison(tail: string, count: number, head: OutboxEntry): Promise<string> {
+    const backoff = await readState(this.deps.db, 'outboxBackoff');
+    if (backoff?.tail !== tail) await this.#queue.backOff(tail, (failures) => this.#wait(failures), this.deps.now());
+    const error = `${count} event(s) failed by the backend every time they were sent, moved behind the queue and retried: ${head.lastError ?? ''}`;
+    await this.#queue.recordFailure(error, this.deps.now());
+    return error.slice(0, 500);
   }
 
   /**
@@ -249,19 +317,27 @@ export class Outbox {
     }
   }
 
-  /** Sends one batch and settles every entry in it: deleted, rescheduled, split or dead-lettered. */
-  async #deliver(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<Delivered> {
+  /**
+   * Sends one batch and settles every entry in it: deleted, rescheduled, split or dead-lettered.
+   * `isolate`: a failure that may be down to the content halves the batch too (in order: a half
+   * that fails stops the rest), until the event behind it stands alone.
+   */
+  async #deliver(target: FingerprintedTarget, batch: OutboxEntry[], isolate = false): Promise<Delivered> {
     const outcome = await this.#send(target, batch);
     switch (outcome.kind) {
       case 'ok':
         await this.#queue.accepted(batch, this.deps.now());
         return { sent: batch.length, dead: 0 };
-      case 'retry':
-        await this.#reschedule(target, batch, outcome.error, outcome.retryAfterMs);
-        return { sent: 0, dead: 0, error: outcome.error };
+      case 'retry': {
+        const content = mayBeTheContent(outcome.status);
+        if (content && isolate && batch.length > 1) return this.#deliverHalves(target, batch, true);
+        await this.#reschedule(target, batch, outcome.error, outcome.retryAfterMs, content);
+        const alone = batch.length === 1 && content ? (batch[0]!.serverErrorsAlone ?? 0) + 1 : 0;
+        return { sent: 0, dead: 0, error: outcome.error, ...(alone >= POISON_AFTER && { poison: batch[0]! }) };
+      }
       case 'dead':
         // One bad event must not park the 199 good ones sent with it: halve until it stands alone.
-        if (batch.length > 1 && !REFUSES_EVERY_EVENT.test(outcome.error)) return this.#deliverHalves(target, batch);
+        if (batch.length > 1 && !REFUSES_EVERY_EVENT.test(outcome.error)) return this.#deliverHalves(target, batch, isolate);
         await this.#queue.deadLetter(batch, outcome.error, this.deps.now(), target.fingerprint);
         return { sent: 0, dead: batch.length, ...(REFUSES_EVERY_EVENT.test(outcome.error) && { refused: true }) };
       case 'split': {
@@ -269,7 +345,7 @@ export class Outbox {
           await this.#queue.deadLetter(batch, `${outcome.error} (a single event is too large for this backend)`, this.deps.now(), target.fingerprint);
           return { sent: 0, dead: 1 };
         }
-        return this.#deliverHalves(target, batch);
+        return this.#deliverHalves(target, batch, isolate);
       }
       case 'partial': {
         const retry = new Set(outcome.retry);
@@ -287,20 +363,21 @@ export class Outbox {
     }
   }
 
-  async #deliverHalves(target: FingerprintedTarget, batch: OutboxEntry[]): Promise<Delivered> {
+  async #deliverHalves(target: FingerprintedTarget, batch: OutboxEntry[], isolate = false): Promise<Delivered> {
     const half = Math.ceil(batch.length / 2);
-    const first = await this.#deliver(target, batch.slice(0, half));
+    const first = await this.#deliver(target, batch.slice(0, half), isolate);
     if (first.error) return first;
-    const second = await this.#deliver(target, batch.slice(half));
+    const second = await this.#deliver(target, batch.slice(half), isolate);
     return {
       sent: first.sent + second.sent,
       dead: first.dead + second.dead,
       ...((first.refused || second.refused) && { refused: true }),
       ...(second.error && { error: second.error }),
+      ...(second.poison && { poison: second.poison }),
     };
   }
 
-  async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<DeliveryOutcome> {
+  async #send(target: BackendTarget, batch: OutboxEntry[]): Promise<Answered> {
     const dropped = await this.#queue.droppedSinceLastDelivery();
     const health = await this.#health(target);
     const text = target.format.encode(
@@ -345,7 +422,7 @@ export class Outbox {
         await this.#noteClientIp(response, answer);
         if (health) await writeState(this.deps.db, 'reportedHealth', healthKey(health));
       }
-      return interpretAnswer(target, response, answer, this.deps.now());
+      return { ...interpretAnswer(target, response, answer, this.deps.now(), batch.length), status: response.status };
     } catch (err) {
       return { kind: 'retry', error: `backend unreachable: ${err instanceof Error ? err.name : 'error'}` };
     }
@@ -381,15 +458,25 @@ export class Outbox {
   /**
    * The entries stay where they are in the queue (their order is the order of delivery); the wait is
    * the whole queue's, longer after each failure in a row, with one jitter, or what Retry-After asked.
+   * `content`: the answer may be down to what the batch held, counted on each entry (POISON_AFTER).
    */
-  async #reschedule(target: FingerprintedTarget, batch: OutboxEntry[], error: string, retryAfterMs?: number): Promise<void> {
-    await this.#queue.reschedule(batch.map((entry) => ({ ...entry, attempts: entry.attempts + 1, lastError: error })));
-    const wait = (failures: number) => {
-      if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
-      const backoff = Math.min(MAX_RETRY_MS, BASE_RETRY_MS * 2 ** (failures - 1));
-      return backoff + backoff * 0.2 * this.deps.random();
-    };
-    await this.#queue.backOff(target.tail, wait, this.deps.now());
+  async #reschedule(target: FingerprintedTarget, batch: OutboxEntry[], error: string, retryAfterMs?: number, content = false): Promise<void> {
+    const counted = (entry: OutboxEntry): Partial<OutboxEntry> =>
+      content
+        ? {
+            serverErrors: (entry.serverErrors ?? 0) + 1,
+            ...(batch.length === 1 && { serverErrorsAlone: (entry.serverErrorsAlone ?? 0) + 1 }),
+          }
+        : {};
+    await this.#queue.reschedule(batch.map((entry) => ({ ...entry, attempts: entry.attempts + 1, lastError: error, ...counted(entry) })));
+    await this.#queue.backOff(target.tail, (failures) => this.#wait(failures, retryAfterMs), this.deps.now());
+  }
+
+  /** The backoff after `failures` in a row: doubling from 30 s to 30 min, with jitter; or what Retry-After asked. */
+  #wait(failures: number, retryAfterMs?: number): number {
+    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
+    const backoff = Math.min(MAX_RETRY_MS, BASE_RETRY_MS * 2 ** (failures - 1));
+    return backoff + backoff * 0.2 * this.deps.random();
   }
 }
 
@@ -397,9 +484,9 @@ export class Outbox {
  * The format's reading of an answer. One it cannot read (a shape it did not expect: `null`, items
  * that are not a list) is retried, and said to be unreadable: the backend was reached.
  */
-function interpretAnswer(target: BackendTarget, response: Response, answer: string, now: number): DeliveryOutcome {
+function interpretAnswer(target: BackendTarget, response: Response, answer: string, now: number, events: number): DeliveryOutcome {
   try {
-    return target.format.interpret(response.status, answer, response.headers.get('Retry-After'), now);
+    return target.format.interpret(response.status, answer, response.headers.get('Retry-After'), now, events);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return { kind: 'retry', error: `backend answered HTTP ${response.status} that could not be read (${why})`.slice(0, 500) };

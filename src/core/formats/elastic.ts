@@ -56,18 +56,24 @@ export function ecsDocument(event: FileEvent, context: EncodeContext = {}) {
   };
 }
 
-function interpret(status: number, body: string, retryAfter: string | null, now: number): DeliveryOutcome {
+type BulkItem = Record<string, { status?: number; error?: { type?: string; reason?: string } }>;
+
+function interpret(status: number, body: string, retryAfter: string | null, now: number, events: number): DeliveryOutcome {
   if (status < 200 || status >= 300) return interpretHttp(status, retryAfter, now);
-  let parsed: { errors?: boolean; items?: Record<string, { status?: number; error?: { type?: string; reason?: string } }>[] };
+  let parsed: { errors?: boolean; items?: unknown };
   try {
     parsed = JSON.parse(body);
   } catch {
     return { kind: 'retry', error: 'Elasticsearch answered something that is not JSON' };
   }
   if (!parsed.errors) return { kind: 'ok' };
+  // Some items failed, and only the items say which: without them nothing is known to be delivered.
+  if (!Array.isArray(parsed.items) || parsed.items.length === 0)
+    return { kind: 'retry', error: 'Elasticsearch answered errors: true without the items that say which' };
+  const items = parsed.items as BulkItem[];
   const retry: number[] = [];
   const dead: { index: number; error: string }[] = [];
-  (parsed.items ?? []).forEach((item, index) => {
+  items.forEach((item, index) => {
     const result = Object.values(item)[0] ?? {};
     const s = result.status ?? 0;
     // 409 on create: the document with this id is already indexed (a retry of a delivered batch).
@@ -75,19 +81,27 @@ function interpret(status: number, body: string, retryAfter: string | null, now:
     if (s === 429 || s >= 500) retry.push(index);
     else dead.push({ index, error: `Elasticsearch ${s}: ${result.error?.type ?? ''} ${result.error?.reason ?? ''}`.trim().slice(0, 500) });
   });
+  // Events the answer has no item for were not confirmed: they are retried, never counted delivered.
+  for (let index = items.length; index < events; index++) retry.push(index);
   if (retry.length === 0 && dead.length === 0) return { kind: 'ok' };
   const after = retryAfterMs(retryAfter, now);
   return after === undefined ? { kind: 'partial', retry, dead } : { kind: 'partial', retry, dead, retryAfterMs: after };
+}
+
+/** `<backend URL>/_bulk`: the path goes in the path, and a query (`?pipeline=…`) is kept after it. */
+function endpoint(backendUrl: string): string {
+  if (!URL.canParse(backendUrl)) return backendUrl;
+  const url = new URL(backendUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith('/_bulk') ? path : `${path}/_bulk`;
+  return url.toString();
 }
 
 export const elasticFormat: WireFormat = {
   id: 'elastic',
   contentType: 'application/x-ndjson',
   supportsGzip: true,
-  endpoint: (backendUrl) => {
-    const u = backendUrl.replace(/\/+$/, '');
-    return u.endsWith('/_bulk') ? u : `${u}/_bulk`;
-  },
+  endpoint,
   authorization: (token) => `ApiKey ${token}`,
   encode(events: readonly FileEvent[], context: EncodeContext = {}): string {
     return `${events

@@ -11,10 +11,14 @@ export const SPLUNK_SOURCETYPE = 'upwatch:file_event';
 /** HEC codes a retry can fix: 8 internal server error, 9 server busy. Everything else is a refusal. */
 const RETRYABLE_HEC_CODES = new Set([8, 9]);
 
-function endpoint(url: string): string {
-  const u = url.replace(/\/+$/, '');
-  if (/\/services\/collector(\/event)?(\/1\.0)?$/.test(u)) return u.endsWith('/services/collector') ? `${u}/event` : u;
-  return `${u}/services/collector/event`;
+/** The event endpoint under the backend URL's path; a query in the URL is kept after it. */
+function endpoint(backendUrl: string): string {
+  if (!URL.canParse(backendUrl)) return backendUrl;
+  const url = new URL(backendUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (/\/services\/collector(\/event)?(\/1\.0)?$/.test(path)) url.pathname = path.endsWith('/services/collector') ? `${path}/event` : path;
+  else url.pathname = `${path}/services/collector/event`;
+  return url.toString();
 }
 
 function interpret(status: number, body: string, retryAfter: string | null, now: number): DeliveryOutcome {

@@ -32,17 +32,40 @@ export interface WireFormat {
   /** The Authorization header value for a token. */
   authorization(token: string): string;
   encode(events: readonly FileEvent[], context?: EncodeContext): string;
-  /** `now` is when the answer arrived: a Retry-After date counts from it. */
-  interpret(status: number, body: string, retryAfter: string | null, now: number): DeliveryOutcome;
+  /**
+   * `now` is when the answer arrived: a Retry-After date counts from it. `events`: how many the batch
+   * held, so an answer that accounts for fewer (an Elasticsearch `_bulk` with items missing) leaves
+   * the others to retry rather than counting them delivered.
+   */
+  interpret(status: number, body: string, retryAfter: string | null, now: number, events: number): DeliveryOutcome;
 }
 
-/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** IMF-fixdate (RFC 9110 5.6.7), the HTTP-date senders must use: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+
+/**
+ * An IMF-fixdate in epoch milliseconds; undefined for anything else, and for a date that does not
+ * exist (31 Feb, 25:00): written back, it must read the same (the day name is not checked).
+ */
+function imfFixdate(text: string): number | undefined {
+  const m = IMF_FIXDATE.exec(text);
+  if (!m) return undefined;
+  const at = Date.UTC(Number(m[3]), MONTHS.indexOf(m[2]!), Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return new Date(at).toUTCString().slice(5) === text.slice(5) ? at : undefined;
+}
+
+/**
+ * Retry-After (RFC 9110 10.2.3) as delta-seconds (digits only) or an IMF-fixdate, in milliseconds
+ * from `now`; undefined when absent or anything else (`-5`, `1e3`, `soon`), so the normal backoff
+ * applies: Date.parse reads such junk as a date long past, which would mean no wait at all.
+ */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.min(at - now, 86_400_000));
+  const at = imfFixdate(trimmed);
+  return at === undefined ? undefined : Math.max(0, Math.min(at - now, 86_400_000));
 }
 
 /**

@@ -72,13 +72,23 @@ describe('outbox: a backend answering nonsense', () => {
 
   it.each([
     ['null', 'null'],
-    ['items that are not a list', '{"errors":true,"items":"none"}'],
     ['an item that is not an object', '{"errors":true,"items":[null,null]}'],
   ])('elastic: a 200 of %s keeps the events and says the answer was unreadable, not that the backend is unreachable', async (_what, body) => {
     const { result, lastError } = await flushTo('elastic', [{ status: 200, body }]);
     expect(result).toMatchObject({ sent: 0, remaining: 2 });
     expect(result.error).toMatch(/^backend answered HTTP 200 that could not be read/);
     expect(lastError).toBe(result.error);
+  });
+
+  it.each([
+    ['no items', '{"errors":true}', 0],
+    ['items that are not a list', '{"errors":true,"items":"none"}', 0],
+    ['an item for the first event only', '{"errors":true,"items":[{"create":{"status":201}}]}', 1],
+  ])('elastic: a 200 with errors: true and %s delivers no event it does not name', async (_what, body, named) => {
+    const { result, db } = await flushTo('elastic', [{ status: 200, body }]);
+    expect(result).toMatchObject({ sent: named, remaining: 2 - named });
+    expect(result.error).toBeDefined();
+    expect(await db.count('deadLetters')).toBe(0);
   });
 
   it('elastic: items beyond the batch settle nothing beyond it (the flush does not fail)', async () => {

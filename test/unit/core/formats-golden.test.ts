@@ -74,28 +74,28 @@ describe('what a backend answer means', () => {
     [404, 'dead'],
     [422, 'dead'],
   ] as const)('HTTP %i → %s', (status, kind) => {
-    expect(native.interpret(status, '', null, NOW).kind).toBe(kind);
+    expect(native.interpret(status, '', null, NOW, 1).kind).toBe(kind);
   });
 
   it('honours Retry-After in seconds or as a date', () => {
-    expect(native.interpret(429, '', '120', NOW)).toMatchObject({ kind: 'retry', retryAfterMs: 120_000 });
+    expect(native.interpret(429, '', '120', NOW, 1)).toMatchObject({ kind: 'retry', retryAfterMs: 120_000 });
     expect(retryAfterMs('Wed, 21 Oct 2026 07:28:00 GMT', NOW)).toBe(60_000);
     // The date counts from the clock handed in, not from the machine's.
-    expect(native.interpret(503, '', 'Wed, 21 Oct 2026 07:28:00 GMT', NOW)).toMatchObject({ kind: 'retry', retryAfterMs: 60_000 });
-    expect(native.interpret(503, '', 'Wed, 21 Oct 2026 07:28:00 GMT', NOW - 60_000)).toMatchObject({ kind: 'retry', retryAfterMs: 120_000 });
+    expect(native.interpret(503, '', 'Wed, 21 Oct 2026 07:28:00 GMT', NOW, 1)).toMatchObject({ kind: 'retry', retryAfterMs: 60_000 });
+    expect(native.interpret(503, '', 'Wed, 21 Oct 2026 07:28:00 GMT', NOW - 60_000, 1)).toMatchObject({ kind: 'retry', retryAfterMs: 120_000 });
     expect(retryAfterMs('soon', NOW)).toBeUndefined();
   });
 
   it('reads Splunk HEC codes: 9 (server busy) retries, 6 (invalid data) and 4 (invalid token) do not', () => {
     const hec = wireFormatFor('splunk_hec');
-    expect(hec.interpret(200, '{"text":"Success","code":0}', null, NOW).kind).toBe('ok');
-    expect(hec.interpret(503, '{"text":"Server is busy","code":9}', '5', NOW)).toMatchObject({ kind: 'retry', retryAfterMs: 5000 });
-    expect(hec.interpret(400, '{"text":"Invalid data format","code":6,"invalid-event-number":0}', null, NOW)).toMatchObject({
+    expect(hec.interpret(200, '{"text":"Success","code":0}', null, NOW, 1).kind).toBe('ok');
+    expect(hec.interpret(503, '{"text":"Server is busy","code":9}', '5', NOW, 1)).toMatchObject({ kind: 'retry', retryAfterMs: 5000 });
+    expect(hec.interpret(400, '{"text":"Invalid data format","code":6,"invalid-event-number":0}', null, NOW, 1)).toMatchObject({
       kind: 'dead',
       error: expect.stringContaining('HEC code 6'),
     });
-    expect(hec.interpret(403, '{"text":"Invalid token","code":4}', null, NOW).kind).toBe('dead');
-    expect(hec.interpret(500, '{"text":"Internal server error","code":8}', null, NOW).kind).toBe('retry');
+    expect(hec.interpret(403, '{"text":"Invalid token","code":4}', null, NOW, 1).kind).toBe('dead');
+    expect(hec.interpret(500, '{"text":"Internal server error","code":8}', null, NOW, 1).kind).toBe('retry');
   });
 
   it('reads Elasticsearch _bulk items: 409 on create is already indexed, 429 retries, 400 is refused', () => {
@@ -109,12 +109,12 @@ describe('what a backend answer means', () => {
         { create: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } },
       ],
     });
-    expect(es.interpret(200, body, null, NOW)).toEqual({
+    expect(es.interpret(200, body, null, NOW, 4)).toEqual({
       kind: 'partial',
       retry: [2],
       dead: [{ index: 3, error: 'Elasticsearch 400: mapper_parsing_exception bad' }],
     });
-    expect(es.interpret(200, '{"errors":false,"items":[]}', null, NOW).kind).toBe('ok');
+    expect(es.interpret(200, '{"errors":false,"items":[]}', null, NOW, 1).kind).toBe('ok');
   });
 
   it('sends one XSOAR incident per request, with Basic credentials', () => {
