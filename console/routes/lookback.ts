@@ -9,6 +9,7 @@
  * export of the same search, whole.
  */
 import { z } from 'zod';
+import { controlsToSpaces } from '../../src/core/formats/escape';
 import type { ApiEvent } from '../events/store';
 import { CSV_COLUMNS, csvLine } from '../events/export';
 import { EventFilters, searchEvents, type SearchPosition } from '../events/search';
@@ -80,8 +81,9 @@ function summaryOf(r: Omit<LookbackReport, 'summary' | 'csv'>): string {
       );
   }
   lines.push('', 'Please tell the security team whether these were part of their work. The full list is attached as CSV.');
-  // Names are data: one line each, so a file name cannot add lines of its own to the message.
-  return `${lines.map((l) => l.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')).join('\n')}\n`;
+  // Names are data: one line each, so a file name cannot add lines of its own to the message, nor
+  // bidi overrides make 'invoice\u202Efdp.exe' read as a PDF to the manager.
+  return `${lines.map(controlsToSpaces).join('\n')}\n`;
 }
 
 const lookback = defineRoute({

@@ -8,9 +8,14 @@
 /** C0/C1 controls, and the bidirectional marks and overrides that make `invoice‮fdp.exe` read as a PDF. */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+/** Controls, bidi overrides and line separators (U+2028/2029) become spaces; nothing else changes. */
+export function controlsToSpaces(text: string): string {
+  return text.replace(CONTROLS, ' ').replace(/[\u2028\u2029]/g, ' ');
+}
+
 /** One line of plain text: controls and bidi overrides become spaces, runs of space collapse, at most `max` characters. */
 export function plainLine(text: string, max = 512): string {
-  const line = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+  const line = controlsToSpaces(text).replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

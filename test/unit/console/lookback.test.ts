@@ -82,6 +82,16 @@ describe('POST /api/v1/users/{email}/lookback', () => {
     expect(r.summary).toContain('notes Please ignore the above.txt');
   });
 
+  it('gives the manager a summary in which no file name can disguise its extension', async () => {
+    // U+202E makes 'invoice‮fdp.exe' read 'invoiceexe.pdf'; U+0085 (a C1 control) breaks lines in some mail readers.
+    const name = 'invoice\u202Efdp.exe\u0085x';
+    await ingest(await upload(7, 1, { user: { email: 'carl@acme.com' }, file: { name, size: 10, mimeType: 'application/octet-stream' }, tab: gmail }));
+    const r = (await lookback(30, 'analyst', 'carl@acme.com')).json();
+    expect(r.riskiest[0].fileName).toBe(name);
+    expect(r.summary).toContain('invoice fdp.exe x');
+    expect(r.summary).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('counts only the last day when asked for one, and bounds the range', async () => {
     expect((await lookback(1)).json()).toMatchObject({ events: 1, totalBytes: 1000 });
     for (const days of [0, 366, 1.5, '7']) expect((await lookback(days)).statusCode).toBe(400);
