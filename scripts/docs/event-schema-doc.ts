@@ -39,8 +39,11 @@ The other formats (\`backendFormat\`) carry the same event:
 | \`elastic\` | \`POST <url>/<index>/_bulk\` | \`ApiKey <key>\` | NDJSON: \`{"create":{"_id": id}}\` and an ECS document (\`@timestamp\`, \`event.*\`, \`file.*\`, \`url.*\`, \`user.*\`, \`upwatch\`: the event) |
 | \`ocsf\` | \`POST <backendUrl>\` | \`Bearer <token>\` | a JSON array of OCSF 1.3 events: File Hosting Activity (6006, Upload) per event, plus a Data Security Finding (2006) for each scored event |
 
-Answers: 2xx accepted; 413 splits the batch; 408, 409, 429 and 5xx are retried with exponential
-backoff and jitter (Retry-After honoured); any other 4xx splits the batch until the refused event
+Answers: 2xx accepted; 413 splits the batch; 408, 409, 429 and 5xx are retried: the outbox is
+delivered in the order queued, and a failure backs off the whole queue (exponential, one jitter,
+Retry-After honoured). An event whose batch the backend keeps answering with a 5xx other than
+502–504 (something in it the backend cannot take) is sent in smaller batches, then alone, then moved
+behind the rest of the queue, still retried, so it cannot hold up the others; any other 4xx splits the batch until the refused event
 stands alone and is moved aside as a dead letter, except a refusal of the request itself (401, 403,
 404, 405, 410), which moves the whole batch aside at once. Dead letters are counted in the popup and
 on the options page, and are sent again by themselves when the backend settings (address, format,
